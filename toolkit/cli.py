@@ -1,0 +1,61 @@
+"""`legalaid` command line: one subcommand per job, help and messages in Chinese."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from toolkit.errors import InputError
+
+# Each module in toolkit.commands defines NAME, HELP, add_arguments(parser) and run(args) -> exit code.
+COMMANDS = [
+    "toolkit.commands.subsidy",
+]
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+
+
+class _ChineseParser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's own messages are English; say it in Chinese
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_UNUSABLE, f"错误：命令参数有误（{message}）。用 -h 查看用法。\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _ChineseParser(prog="legalaid", description="法援财务工具箱：办案补贴测算、预算决算校验、统计表填报、月报整理。",
+                            add_help=False)
+    parser.add_argument("-h", "--help", action="help", help="显示帮助并退出")
+    sub = parser.add_subparsers(dest="command", title="子命令", metavar="命令", parser_class=_ChineseParser)
+    for module_name in COMMANDS:
+        module = importlib.import_module(module_name)
+        p = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP, add_help=False)
+        p.add_argument("-h", "--help", action="help", help="显示帮助并退出")
+        module.add_arguments(p)
+        p.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # Chinese output on any console
+        try:
+            stream.reconfigure(encoding="utf-8")
+        except (AttributeError, ValueError):
+            pass
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return EXIT_UNUSABLE
+    try:
+        return args._run(args)
+    except InputError as exc:
+        print(f"错误：{exc.describe()}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    except Exception as exc:  # last resort: never a traceback for the user
+        print(f"错误：处理时发生意外问题（{type(exc).__name__}: {exc}）。请把此信息和输入文件交给技术人员。",
+              file=sys.stderr)
+        return EXIT_UNUSABLE
