@@ -73,6 +73,7 @@ def run(args) -> int:
         raise InputError(f"输出文件必须是 .xlsx 或 .xlsm，而不是“{output.suffix}”。", file=output.name)
 
     sheets = read_workbook(path)
+    output.parent.mkdir(parents=True, exist_ok=True)
     ledger = build_ledger(sheets, args.sheet, file=path.name)
     standard = build_standard(sheets, args.standard, file=path.name)
     result = compute_subsidies(ledger.cases, standard, level, sheet=ledger.sheet, file=path.name)
