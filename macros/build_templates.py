@@ -87,7 +87,8 @@ def _formats(wb: xlsxwriter.Workbook) -> dict[str, object]:
         "title": wb.add_format({**font, "bold": True, "font_size": 14}),
         "label": wb.add_format({**font, "bold": True, "align": "right", "valign": "vcenter"}),
         "input": wb.add_format({**font, "border": 1, "bg_color": "#FFF2CC", "valign": "vcenter"}),
-        "note": wb.add_format({**font, "font_color": "#595959", "text_wrap": True, "valign": "top"}),
+        "note": wb.add_format({**font, "font_color": "#595959", "text_wrap": True, "valign": "vcenter"}),
+        "hint": wb.add_format({**font, "font_color": "#595959"}),
         "text": wb.add_format({**font, "num_format": "@"}),
         "date": wb.add_format({**font, "num_format": "yyyy-mm-dd"}),
         "int": wb.add_format({**font, "num_format": "0"}),
@@ -143,8 +144,9 @@ def _budget_sheet(wb: xlsxwriter.Workbook, fmt: dict) -> None:
     ws.write_string(0, 1, "万元", fmt["input"])
     ws.data_validation(0, 1, 0, 1, {"validate": "list", "source": ["元", "万元"]})
     wb.define_name("LA_AmountUnit", "='决算表'!$B$1")
-    ws.write_string(0, 2, "← 选择本表金额的单位（元或万元）", fmt["note"])
+    ws.write_string(0, 2, "← 选择本表金额的单位（元或万元）", fmt["hint"])
     ws.set_row(0, 40)
+    ws.write_string(1, 0, "从第4行起粘贴决算表（保留“一、”“（一）”“1.”等编号和科目编码），然后点击右侧“校验预算”按钮。", fmt["hint"])
     widths = [36, 14, 14, 14, 14, 24]
     for col, (header, width) in enumerate(zip(BUDGET_HEADERS, widths)):
         ws.set_column(col, col, width, fmt["money"] if 2 <= col <= 4 else fmt["plain"])
@@ -174,7 +176,7 @@ def _returns_sheet(wb: xlsxwriter.Workbook, fmt: dict) -> None:
         ws.write_blank(row, 1, None, fmt["input"])
         ws.write_string(row, 3, note, fmt["note"])
         wb.define_name(name, f"='月报整理'!$B${row + 1}")
-    ws.write_string(5, 0, "使用方法：在黄色单元格中输入或粘贴文件夹的完整路径，然后点击右侧“整理月报”按钮。", fmt["note"])
+    ws.write_string(5, 0, "使用方法：在黄色单元格中输入或粘贴文件夹的完整路径，然后点击右侧“整理月报”按钮。", fmt["hint"])
     _add_buttons(ws, [Button("C3", "整理月报", "LA_ReformatReturns")])
 
 
