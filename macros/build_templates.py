@@ -87,6 +87,9 @@ def _formats(wb: xlsxwriter.Workbook) -> dict[str, object]:
         "title": wb.add_format({**font, "bold": True, "font_size": 14}),
         "label": wb.add_format({**font, "bold": True, "align": "right", "valign": "vcenter"}),
         "input": wb.add_format({**font, "border": 1, "bg_color": "#FFF2CC", "valign": "vcenter"}),
+        # Excel shows TRUE/FALSE for boolean cells anyway; LibreOffice and WPS need the format to.
+        "bool_input": wb.add_format({**font, "border": 1, "bg_color": "#FFF2CC", "valign": "vcenter",
+                                     "align": "left", "num_format": '"TRUE";"TRUE";"FALSE"'}),
         "note": wb.add_format({**font, "font_color": "#595959", "text_wrap": True, "valign": "vcenter"}),
         "hint": wb.add_format({**font, "font_color": "#595959"}),
         "text": wb.add_format({**font, "num_format": "@"}),
@@ -96,6 +99,13 @@ def _formats(wb: xlsxwriter.Workbook) -> dict[str, object]:
         "plain": wb.add_format(font),
         "key": wb.add_format({**font, "bold": True}),
     }
+
+
+def _page_setup(ws) -> None:
+    """A4 landscape, one page wide, so a printout or PDF shows every column."""
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
 
 
 def _add_buttons(ws, buttons: list[Button]) -> None:
@@ -115,6 +125,8 @@ def _ledger_sheet(wb: xlsxwriter.Workbook, fmt: dict) -> None:
     last = len(LEDGER_HEADERS) - 1
     ws.set_row(0, 40)
     ws.freeze_panes(1, 0)
+    ws.repeat_rows(0)
+    _page_setup(ws)
     ws.autofilter(0, 0, 0, last)
     lists = {
         "案件类型": ["刑事", "民事", "行政", "仲裁", "国家赔偿", "非诉讼", "认罪认罚法律帮助"],
@@ -153,6 +165,8 @@ def _budget_sheet(wb: xlsxwriter.Workbook, fmt: dict) -> None:
         ws.write_string(2, col, header, fmt["header"])
     ws.set_column(1, 1, 14, fmt["text"])
     ws.freeze_panes(3, 0)
+    ws.repeat_rows(2)
+    _page_setup(ws)
     ws.set_column(6, 6, 2)
     ws.set_column(7, 7, 16)
     _add_buttons(ws, [Button("H1", "校验预算", "LA_ValidateBudget")])
@@ -160,6 +174,7 @@ def _budget_sheet(wb: xlsxwriter.Workbook, fmt: dict) -> None:
 
 def _returns_sheet(wb: xlsxwriter.Workbook, fmt: dict) -> None:
     ws = wb.add_worksheet("月报整理")
+    _page_setup(ws)
     ws.set_column(0, 0, 14)
     ws.set_column(1, 1, 60)
     ws.set_column(2, 2, 16)
@@ -182,18 +197,19 @@ def _returns_sheet(wb: xlsxwriter.Workbook, fmt: dict) -> None:
 
 def _config_sheet(wb: xlsxwriter.Workbook, fmt: dict) -> None:
     ws = wb.add_worksheet(CONFIG_SHEET)
+    _page_setup(ws)
     ws.set_column(0, 0, 18)
     ws.set_column(1, 1, 44)
     ws.set_column(2, 2, 90)
     for row, (key, value, note) in enumerate(CONFIG_ROWS):
         ws.write_string(row, 0, key, fmt["key"])
         if isinstance(value, bool):
-            ws.write_boolean(row, 1, value, fmt["input"])
+            ws.write_boolean(row, 1, value, fmt["bool_input"])
         elif value is None:
             ws.write_blank(row, 1, None, fmt["input"])
         else:
             ws.write_string(row, 1, value, fmt["input"])
-        ws.write_string(row, 2, note, fmt["note"])
+        ws.write_string(row, 2, note, fmt["hint"])
     for i, line in enumerate(CONFIG_NOTES):
         ws.write_string(len(CONFIG_ROWS) + 1 + i, 0, line, fmt["plain"])
 
