@@ -253,6 +253,9 @@ def build_template(template: Template, out_dir: Path, quickstart=None) -> Path:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(buffer.getvalue())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual file mode
         os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):
