@@ -201,6 +201,8 @@ def normalize_label(raw: str) -> str:
     words = vocabulary()["words"]
     text = re.sub(r"[\s“”\"'‘’《》]", "", raw)
     text = re.sub(r"^(?:(?:19|20)\d{2}年度?)", "", text)
+    if "中心" in text:  # "沅江市法律援助中心共办理…": the centre's name is not part of the label
+        text = text[text.rindex("中心") + 2:]
     changed = True
     while changed and text:
         changed = False
