@@ -116,7 +116,7 @@ def format_decimal(value: Decimal, decimals: int) -> str:
 
 
 _SENTENCE_END = "。！？!?\n"
-_CLAUSE_BREAK = "，,。；;：:、（）()！？!?\n【】[]"
+_CLAUSE_BREAK = "，,。；;：:、！？!?\n【】[]"
 _NUM = r"(?:[0-9０-９]+(?:,[0-9]{3})*(?:[.．][0-9０-９]+)?|[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?)"
 
 
@@ -199,7 +199,7 @@ def _raw_figures(sentence: str, index: int) -> list[Figure]:
 def normalize_label(raw: str) -> str:
     """Strip quotes, spaces, year words and connector words from the text before a figure."""
     words = vocabulary()["words"]
-    text = re.sub(r"[\s“”\"'‘’《》]", "", raw)
+    text = re.sub(r"[\s“”\"'‘’《》]", "", raw).lstrip("（(").rstrip("（(")
     text = re.sub(r"^(?:(?:19|20)\d{2}年度?)", "", text)
     if "中心" in text:  # "沅江市法律援助中心共办理…": the centre's name is not part of the label
         text = text[text.rindex("中心") + 2:]
