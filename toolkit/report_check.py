@@ -394,7 +394,7 @@ def check_breakdowns(figures: list[Figure], sentences: list[str]) -> list[Report
         marks = [m.start() for m in re.finditer("其中", sentence)]
         for n, pos in enumerate(marks):
             depth = _depth_at(sentence, pos)
-            before = [f for f in figs if f.end <= pos and f.depth == depth]
+            before = [f for f in figs if f.end <= pos and f.depth <= depth]
             if not before and index > 0 and sentence.startswith("其中"):
                 before = [f for f in by_sentence.get(index - 1, []) if f.kind in (AMOUNT, COUNT) and f.depth == 0]
             if not before:
@@ -402,17 +402,17 @@ def check_breakdowns(figures: list[Figure], sentences: list[str]) -> list[Report
             total = before[-1]
             if not total.plain:
                 continue
-            stop = len(sentence)
+            stop, next_list = len(sentence), False
             for later in marks[n + 1:]:
                 if _depth_at(sentence, later) == depth:
-                    stop = later
+                    stop, next_list = later, True
                     break
             if depth > 0:  # a bracketed list ends at its closing bracket
                 close = min([i for i in (sentence.find("）", pos), sentence.find(")", pos)) if i >= 0] or [stop])
                 stop = min(stop, close)
             parts = [f for f in figs if pos < f.start < stop and f.depth == depth and _same_family(f, total)
                      and f.qualifier != "delta"]
-            if stop < len(sentence) and parts:  # the figure just before the next 其中 is that list's total
+            if next_list and parts:  # the figure just before the next 其中 is that list's total
                 parts = parts[:-1]
             cut = [i for i, p in enumerate(parts) if any(w in p.label for w in ("合计", "总计", "总额", "共计"))]
             if cut:
@@ -566,7 +566,7 @@ def _breakdown_totals(figures: list[Figure], sentences: list[str]) -> dict[int, 
     for index, sentence in enumerate(sentences):
         figs = [f for f in figures if f.sentence_index == index and f.kind in (AMOUNT, COUNT)]
         for m in re.finditer("其中", sentence):
-            before = [f for f in figs if f.end <= m.start() and f.depth == _depth_at(sentence, m.start())]
+            before = [f for f in figs if f.end <= m.start() and f.depth <= _depth_at(sentence, m.start())]
             if not before:
                 continue
             total = before[-1]
@@ -614,18 +614,27 @@ def check_unit_siblings(figures: list[Figure], already: set[tuple[int, int]]) ->
         for f in figs:
             if (f.sentence_index, f.start) in already:
                 continue
-            siblings = [g for g in figs if g is not f and g.unit != f.unit]
-            if not siblings or len({g.unit for g in siblings}) != 1 or len(siblings) < len(figs) - 1:
+            others = [g for g in figs if g is not f]
+            siblings = [g for g in others if g.unit != f.unit]
+            if siblings and len({g.unit for g in siblings}) == 1 and len(siblings) == len(others):
+                unit = siblings[0].unit  # 元 among 万元 (or the reverse)
+            elif not siblings and len(others) >= 2 and f.unit != "元":
+                unit = "元"  # all in 万元, one of them 10⁴ times its siblings: a 元 amount written as 万元
+                values = [g.value for g in others]
+                if _orders(max(values), min(values)) > 2:
+                    continue
+            else:
                 continue
-            unit = siblings[0].unit
-            values = sorted(g.value for g in siblings)
+            values = sorted(g.value for g in others)
             median = values[len(values) // 2]
             rescaled = f.value / MONEY_FACTOR[f.unit] * MONEY_FACTOR[unit]
-            off = _orders(f.value, median)
-            if off >= Decimal("3.5") and _orders(rescaled, median) <= Decimal("1.5"):
+            if unit == "元" and not siblings and f.value < median:
+                continue
+            if _orders(f.value, median) >= Decimal("3.5") and _orders(rescaled, median) <= Decimal("1.5"):
                 findings.append(ReportFinding(
                     "unit", f.sentence, f.text, f"{format_decimal(f.value / MONEY_FACTOR[f.unit], f.decimals)}{unit}",
-                    f"{f.label or '该金额'}写作{f.text}，同句其他金额均以“{unit}”为单位，数量级相差约一万倍，疑单位误写。"))
+                    f"{f.label or '该金额'}写作{f.text}，与同句其他金额（{'、'.join(g.text for g in others)}）"
+                    f"数量级相差约一万倍，疑应为“{unit}”。"))
     return findings
 
 
