@@ -191,6 +191,8 @@ def _raw_figures(sentence: str, index: int) -> list[Figure]:
             continue
         factor = Decimal(_CN_BIG.get(mult, 1000 if mult == "千" else 1))
         kind = POINTS if unit in vocabulary()["units"]["points"] else COUNT
+        if kind == COUNT and decimals == 0 and factor == 1:
+            half = Decimal(0)  # a whole count is exact
         figures.append(Figure(kind, value * factor, half * factor, m.group(0), unit, sentence, index, start, end,
                               qualifier="approx" if approx else ""))
     return figures
@@ -369,14 +371,12 @@ def _unit_slip(fig: Figure, wrong: Decimal, right: Decimal, tolerance: Decimal) 
 
     `wrong` is a value containing fig.value, `tolerance` the combined rounding allowance of wrong and right.
     """
-    if fig.kind != AMOUNT:
+    if fig.kind != AMOUNT or fig.value == 0:
         return None
     own = MONEY_FACTOR[fig.unit]
     for unit in _SLIPS[fig.unit]:
-        factor = MONEY_FACTOR[unit]
-        rescaled = fig.value / own * factor
-        allowance = tolerance - fig.tolerance + fig.tolerance / own * factor
-        if _agree(wrong - fig.value + rescaled, allowance, right, Decimal(0)):
+        rescaled = fig.value / own * MONEY_FACTOR[unit]
+        if _agree(wrong - fig.value + rescaled, tolerance, right, Decimal(0)):
             return unit
     return None
 

@@ -392,6 +392,16 @@ def new_document(template: str | Path | None = None):
     return doc
 
 
+def write_template(path: str | Path) -> None:
+    """A template to restyle in Word/WPS: one sample paragraph per style (removed when a draft is written)."""
+    doc = new_document()
+    for style, text in ((TITLE, "标题（样式 Title）"), (HEADING1, "一、一级标题（样式 Heading 1）"),
+                        (HEADING2, "（一）二级标题（样式 Heading 2）"), ("text", "正文（样式 Normal）。"),
+                        (TODO, "【待填写】需人工填写的位置（样式 待填写）。")):
+        doc.add_paragraph(text, style=STYLE_NAMES[style])
+    _save_atomically(doc, Path(path))
+
+
 def write_docx(blocks: list[Block], path: str | Path, template: str | Path | None = None) -> None:
     """Write the draft atomically (temp file in the same folder, then replace)."""
     doc = new_document(template)
