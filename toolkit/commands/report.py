@@ -342,6 +342,8 @@ def _set_font(style, latin: str, east_asian: str, size_pt: float | None = None, 
     if rfonts is None:
         rfonts = rpr.makeelement(qn("w:rFonts"), {})
         rpr.append(rfonts)
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):  # theme fonts would win in Word
+        rfonts.attrib.pop(qn(theme), None)
     rfonts.set(qn("w:eastAsia"), east_asian)
     if size_pt:
         style.font.size = Pt(size_pt)
@@ -355,6 +357,7 @@ def new_document(template: str | Path | None = None):
     from docx import Document
     from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+    from docx.oxml.ns import qn
     from docx.shared import Pt
 
     if template:
@@ -379,6 +382,9 @@ def new_document(template: str | Path | None = None):
     _set_font(styles["Title"], "Times New Roman", "方正小标宋简体", 22, True)
     styles["Title"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     styles["Title"].paragraph_format.first_line_indent = Pt(0)
+    border = styles["Title"].element.pPr.find(qn("w:pBdr"))  # the default Title has a blue rule below
+    if border is not None:
+        styles["Title"].element.pPr.remove(border)
     _set_font(styles["Heading 1"], "Times New Roman", "黑体", 16, False)
     _set_font(styles["Heading 2"], "Times New Roman", "楷体", 16, True)
     for name in ("Heading 1", "Heading 2"):
