@@ -220,7 +220,7 @@ def test_prose_disagrees_with_table():
 
 def test_prose_unit_slip_against_table():
     (f,) = findings("2023年办理法律援助案件1,020件，支出合计325.68元。", TABLES)
-    assert (f.kind, f.expected) == ("unit", "3,256,800.00元")
+    assert (f.kind, f.expected) == ("unit", "3256800.00元")
 
 
 def test_other_years_are_not_checked_against_tables():
@@ -282,3 +282,40 @@ def test_cli_unusable_report(tmp_path, run_cli, name, content, message):
 def test_cli_missing_report(tmp_path, run_cli):
     code, _, err = run_cli("check-report", tmp_path / "无此文件.docx")
     assert code == 2 and "文件不存在" in err and "Traceback" not in err
+
+
+# ---------------------------------------------------------------- a whole report in the usual published style
+
+REPORT = """沅江市法律援助中心2023年度部门整体支出绩效自评报告
+一、部门概况
+（一）基本情况。我中心为司法局下属公益一类事业单位，核定编制8名，实有在职人员7人，其中在编5人、聘用2人。
+二、部门整体支出管理及使用情况
+（一）收入情况。2023年度收入总计325.68 万元，其中：一般公共预算财政拨款收入320.00万元，占98.26%；其他收入5.68万元，占1.74%。与上年相比增加25.68万元，增长8.56%，主要原因是人员调资。
+（二）支出情况。2023年度支出总计325.68万元，其中：基本支出210.46万元，占总支出的64.62%，主要用于保障机构正常运转；项目支出115.22万元，占总支出的35.38%，主要用于法律援助办案补贴等。
+（三）“三公”经费。2023年“三公”经费支出1.23万元，较上年减少0.2万元，下降13.99%，其中公务接待费0.43万元、公务用车运行维护费0.80万元，因公出国（境）费0元。
+（四）预算执行。年初预算数为300万元，全年预算数为330万元，全年执行数为325.68万元，执行率为98.69%。
+三、部门整体支出绩效情况
+全年共受理法律援助案件1020件，同比增长12%，其中刑事案件300件、民事案件700件、行政案件20件；接待来访咨询5000余人次，12348热线解答咨询6,123人次；为农民工讨薪120.5万元，为受援人挽回经济损失356.79万元。办案及时率100%，服务满意度达98%以上。
+四、存在的问题
+法律援助专项经费80万元，按最低标准测算需要192.35万元，缺口112.35万元，专项经费仅占需求的41.59%。
+五、改进措施
+进一步加强预算管理，力争2024年预算执行率达到100%。
+"""
+
+SLIPS = [("占98.26%", "占97.26%"), ("占总支出的64.62%", "占总支出的66.62%"), ("公务接待费0.43万元", "公务接待费0.53万元"),
+         ("执行率为98.69%", "执行率为96.69%"), ("刑事案件300件", "刑事案件310件"), ("较上年减少", "较2023年减少")]
+
+
+def test_published_style_report_without_errors():
+    result = check_report(REPORT)
+    assert result.findings == [] and len(result.figures) == 47
+
+
+def test_published_style_report_with_six_slips():
+    text = REPORT
+    for right, wrong in SLIPS:
+        text = text.replace(right, wrong)
+    found = [(f.kind, f.stated, f.expected) for f in check_report(text).findings]
+    assert found == [("breakdown", "1.23万元", "1.33万元"), ("breakdown", "1020件", "1030件"),
+                     ("share", "97.26%", "98.26%"), ("share", "66.62%", "64.62%"), ("share", "96.69%", "98.69%"),
+                     ("year", "2023年", "上一年或其他比较年份")]

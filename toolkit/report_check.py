@@ -94,11 +94,12 @@ class Figure:
     def shown(self, value: Decimal | None = None) -> str:
         """A value (default: this figure's) written in this figure's unit and decimals."""
         value = self.value if value is None else value
+        grouped = "," in self.text  # write thousands separators only where the writer did
         if self.kind == AMOUNT:
-            return f"{format_decimal(value / MONEY_FACTOR[self.unit], self.decimals)}{self.unit}"
+            return f"{format_decimal(value / MONEY_FACTOR[self.unit], self.decimals, grouped)}{self.unit}"
         if self.kind == PERCENT:
             return f"{format_decimal(value, self.decimals)}%"
-        return f"{format_decimal(value, self.decimals)}{self.unit}"
+        return f"{format_decimal(value, self.decimals, grouped)}{self.unit}"
 
     @property
     def decimals(self) -> int:
@@ -108,11 +109,11 @@ class Figure:
         return max(0, -(self.tolerance * 2 / factor).normalize().as_tuple().exponent)
 
 
-def format_decimal(value: Decimal, decimals: int) -> str:
-    """Round half up to the given decimals, with thousands separators in the integer part."""
+def format_decimal(value: Decimal, decimals: int, grouped: bool = True) -> str:
+    """Round half up to the given decimals, with thousands separators in the integer part (if grouped)."""
     quantum = Decimal(1).scaleb(-decimals)
     rounded = value.quantize(quantum, rounding="ROUND_HALF_UP")
-    return f"{rounded:,.{decimals}f}"
+    return f"{rounded:,.{decimals}f}" if grouped else f"{rounded:.{decimals}f}"
 
 
 _SENTENCE_END = "。！？!?\n"
@@ -161,7 +162,8 @@ def _raw_figures(sentence: str, index: int) -> list[Figure]:
         if m.group("year"):
             word = m.group("year")
             value = Decimal(word) if word.isdigit() else Decimal(chinese_integer(word))
-            figures.append(Figure(YEAR, value, Decimal(0), word + "年", "年", sentence, index, start, end + 1))
+            after = end + 1 + (sentence[end + 1:end + 2] == "度")  # "2023年度": 度 is not part of the label
+            figures.append(Figure(YEAR, value, Decimal(0), word + "年", "年", sentence, index, start, after))
             continue
         num = m.group("pnum") or m.group("num")
         if not num[0].isdigit() and not num[0] in "０１２３４５６７８９" and not _has_cn_digit(num):
@@ -283,8 +285,9 @@ def extract_figures(text: str) -> list[Figure]:
             label = normalize_label(raw_label)
             upto = sentence[:fig.start]
             phase = ACTUAL
-            if any(w in upto for w in words["budget_marks"]) and not any(w in label for w in words["actual_marks"]):
-                phase = BUDGET
+            mark_ends = [upto.rfind(m) + len(m) for m in words["budget_marks"] if m in upto]
+            if mark_ends and not any(w in upto[max(mark_ends):] for w in words["actual_marks"]):
+                phase = BUDGET  # after "年初预算数…" and before any "执行数/决算…"
             year = last_year
             if any(w in clause for w in ("本年", "今年", "全年", "当年")):
                 year = None
@@ -394,9 +397,10 @@ def check_breakdowns(figures: list[Figure], sentences: list[str]) -> list[Report
         marks = [m.start() for m in re.finditer("其中", sentence)]
         for n, pos in enumerate(marks):
             depth = _depth_at(sentence, pos)
-            before = [f for f in figs if f.end <= pos and f.depth <= depth]
+            before = [f for f in figs if f.end <= pos and f.depth <= depth and f.qualifier != "delta"]
             if not before and index > 0 and sentence.startswith("其中"):
-                before = [f for f in by_sentence.get(index - 1, []) if f.kind in (AMOUNT, COUNT) and f.depth == 0]
+                before = [f for f in by_sentence.get(index - 1, []) if f.kind in (AMOUNT, COUNT) and f.depth == 0
+                          and f.qualifier != "delta"]
             if not before:
                 continue
             total = before[-1]
@@ -566,7 +570,8 @@ def _breakdown_totals(figures: list[Figure], sentences: list[str]) -> dict[int, 
     for index, sentence in enumerate(sentences):
         figs = [f for f in figures if f.sentence_index == index and f.kind in (AMOUNT, COUNT)]
         for m in re.finditer("其中", sentence):
-            before = [f for f in figs if f.end <= m.start() and f.depth <= _depth_at(sentence, m.start())]
+            before = [f for f in figs if f.end <= m.start() and f.depth <= _depth_at(sentence, m.start())
+                      and f.qualifier != "delta"]
             if not before:
                 continue
             total = before[-1]
