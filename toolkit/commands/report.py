@@ -7,14 +7,13 @@ toolkit.report_draft / toolkit.report_check, write the .docx atomically or print
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from toolkit.errors import InputError
+from toolkit.io.atomic import atomic_write
 from toolkit.io.excel_read import RawSheet, read_workbook
 from toolkit.report_check import (ACTUAL, AMOUNT, BUDGET, COUNT, PERCENT, TableValue, canonical_label, check_report,
                                   vocabulary)
@@ -417,18 +416,12 @@ def write_docx(blocks: list[Block], path: str | Path, template: str | Path | Non
 
 
 def _save_atomically(doc, path: Path) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".docx", dir=path.parent or Path("."))
-    os.close(fd)
     try:
-        doc.save(tmp)
-        os.replace(tmp, path)
+        with atomic_write(path) as out:
+            doc.save(out)
     except PermissionError:
-        os.unlink(tmp)
-        raise InputError("无法写入输出文件：文件可能正在被Word/WPS打开，请关闭后重试。", file=path.name) from None
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+        raise InputError("无法写入输出文件：文件可能正在被Word/WPS打开，或文件夹不可写，请关闭后重试。",
+                         file=path.name) from None
 
 
 def read_report_text(path: str | Path) -> str:
