@@ -521,4 +521,5 @@ def _print_findings(findings) -> None:
     for n, f in enumerate(findings, 1):
         print(f"{n}. 【{KIND_LABEL.get(f.kind, f.kind)}】{f.message}")
         print(f"   原句：{f.sentence}")
-        print(f"   文中：{f.stated}    应为：{f.expected}")
+        expected = "按分项之和" if f.kind == "breakdown" else "应为"
+        print(f"   文中：{f.stated}    {expected}：{f.expected}")
