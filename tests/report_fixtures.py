@@ -49,13 +49,13 @@ LEDGER_ROWS = [
 ]
 
 
-def write_ledger(path: Path) -> Path:
+def write_ledger(path: Path, rows=LEDGER_ROWS) -> Path:
     wb = Workbook()
     ws = wb.active
     ws.title = "案件台账"
     ws.append(["沅江市法律援助中心2023年案件台账"])
     ws.append(LEDGER_HEADER)
-    for row in LEDGER_ROWS:
+    for row in rows:
         ws.append(row)
     consult = wb.create_sheet("咨询登记")
     consult.append(["渠道", "人次"])

@@ -285,3 +285,16 @@ def test_output_may_not_overwrite_an_input(tmp_path, books, run_cli):
     assert code == 0
     code, _, err = run_cli("report", "--budget", books[0], "--template", tmp_path / "x.docx", "-o", tmp_path / "x.docx")
     assert code == 2 and "输出文件不能与输入文件相同" in err
+
+
+def test_ledger_rows_with_errors_are_named_and_left_out(tmp_path, run_cli):
+    from report_fixtures import LEDGER_ROWS
+    bad = [row[:] for row in LEDGER_ROWS]
+    bad[5][2] = "行政XX"   # an unknown case type: the row is excluded
+    ledger = write_ledger(tmp_path / "台账.xlsx", bad)
+    budget = write_budget(tmp_path / "决算表.xlsx")
+    out = tmp_path / "报告.docx"
+    code, stdout, _ = run_cli("report", "--budget", budget, "--ledger", ledger, "-o", out)
+    assert code == 0 and "第8行有错误，未计入" in stdout
+    text = "\n".join(t for _, t in paragraphs(out))
+    assert "共办理法律援助案件5件，其中刑事案件2件、民事案件3件。" in text

@@ -162,6 +162,7 @@ class LedgerFigures:
     subsidy_required: Decimal | None
     consultations: dict[str, int]
     file: str
+    excluded_rows: list[int] = field(default_factory=list)   # Excel rows left out because of errors
 
 
 def read_ledger(path: str | Path) -> LedgerFigures:
@@ -191,8 +192,9 @@ def read_ledger(path: str | Path) -> LedgerFigures:
 
     required = compute_subsidies(cases, build_standard(sheets, None, path.name), Level("min"),
                                  sheet=ledger.sheet, file=path.name).total if len(cases) else Decimal(0)
+    excluded = [int(r) for r in ledger.excluded["excel_row"]] if len(ledger.excluded) else []
     return LedgerFigures(by_type, groups, total("挽回经济损失"), total("讨薪金额"), required,
-                         _consultations(sheets, path.name), path.name)
+                         _consultations(sheets, path.name), path.name, excluded)
 
 
 def _consultations(sheets: list[RawSheet], file: str) -> dict[str, int]:
@@ -480,6 +482,10 @@ def run(args) -> int:
     if output.resolve() in inputs:
         raise InputError("输出文件不能与输入文件相同。", file=output.name)
     write_docx(blocks, output, args.template)
+    if ledger and ledger.excluded_rows:
+        rows = "、".join(map(str, ledger.excluded_rows[:10])) + ("等" if len(ledger.excluded_rows) > 10 else "")
+        print(f"注意：台账“{ledger.file}”第{rows}行有错误，未计入报告中的案件数和金额"
+              f"（用 legalaid subsidy 查看错误说明）。")
     todo = sum(1 for b in blocks if b.style == TODO)
     own = check_report("\n".join(b.text for b in blocks))
     print(f"已生成报告草稿：{output}")
