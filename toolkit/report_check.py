@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
@@ -166,11 +166,11 @@ def _raw_figures(sentence: str, index: int) -> list[Figure]:
             figures.append(Figure(YEAR, value, Decimal(0), word + "年", "年", sentence, index, start, after))
             continue
         num = m.group("pnum") or m.group("num")
-        if not num[0].isdigit() and not num[0] in "０１２３４５６７８９" and not _has_cn_digit(num):
+        arabic = num[0].isdigit()  # also true for full-width digits
+        if not arabic and not _has_cn_digit(num):
             continue
         mult = m.group("mult") or ""
-        if not num[0].isdigit() and num[0] not in "０１２３４５６７８９" and num[-1] in "万亿" and m.group("unit") == "元" \
-                and not mult:
+        if not arabic and num[-1] in "万亿" and m.group("unit") == "元" and not mult:
             num, mult = num[:-1], num[-1]  # 一千零二十万元: the 万 belongs to the unit
             if not num:
                 continue
@@ -303,17 +303,12 @@ def _resolve_years(figures: list[Figure]) -> list[Figure]:
     report_year = report_year_of(figures)
     if report_year is None:
         return figures
-    return [f if f.kind == YEAR or f.year is not None else _replace(f, year=report_year) for f in figures]
+    return [f if f.kind == YEAR or f.year is not None else replace(f, year=report_year) for f in figures]
 
 
 def report_year_of(figures: list[Figure]) -> int | None:
     """The report's own year: the first year the text names (normally in its title)."""
     return next((int(f.value) for f in figures if f.kind == YEAR), None)
-
-
-def _replace(fig: Figure, **changes) -> Figure:
-    from dataclasses import replace
-    return replace(fig, **changes)
 
 
 # ---------------------------------------------------------------- findings
@@ -356,10 +351,6 @@ class ReportCheck:
 
 def _agree(a: Decimal, ta: Decimal, b: Decimal, tb: Decimal) -> bool:
     return abs(a - b) <= ta + tb
-
-
-def _wan(value: Decimal) -> str:
-    return f"{format_decimal(value / 10000, 2)}万元"
 
 
 def _same_family(a: Figure, b: Figure) -> bool:
@@ -495,7 +486,7 @@ def _percent_text(part: Figure, whole: Figure, decimals: int) -> str:
     return f"{format_decimal(part.value / whole.value * 100, decimals)}%"
 
 
-def check_shares(figures: list[Figure], breakdown_totals: dict[int, Figure]) -> list[ReportFinding]:
+def check_shares(figures: list[Figure], breakdown_totals: dict[int, dict[int, Figure]]) -> list[ReportFinding]:
     """"占 x%": x equals part / whole for the whole named (or, unnamed, the total of the list the part is in)."""
     vocab = vocabulary()
     findings = []
