@@ -115,11 +115,21 @@ _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ESCAPED_CHAR = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 
 
+_NEEDS_X = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
+
+
 def _text(s: str) -> str:
     """Escape text content; control characters become Excel's _xHHHH_ escapes."""
-    s = _ESCAPED_CHAR.sub(r"_x005F_\1", s)
-    s = _ILLEGAL_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", s)
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if _NEEDS_X.search(s):
+        s = _ESCAPED_CHAR.sub(r"_x005F_\1", s)
+        s = _ILLEGAL_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", s)
+    if "&" in s:
+        s = s.replace("&", "&amp;")
+    if "<" in s:
+        s = s.replace("<", "&lt;")
+    if ">" in s:
+        s = s.replace(">", "&gt;")
+    return s
 
 
 def _esc(s: str) -> str:
@@ -159,6 +169,7 @@ def _col_letter(col: int) -> str:
     return _COL_LETTERS[col]
 
 
+_col_letter(16384)   # fill the table once
 _COL_INDEX: dict[str, int] = {}
 
 
@@ -520,9 +531,12 @@ class _Styles:
 
     def with_date_format(self, xf: int | None, code: str) -> int | None:
         """Keep xf if it already shows dates, else a clone of it with the date format `code`."""
-        if self.is_date(xf):
-            return xf
         key = ("date", xf, code)
+        if key in self._cache:
+            return self._cache[key]
+        if self.is_date(xf):
+            self._cache[key] = xf
+            return xf
         if key not in self._cache:
             raw = self._set_attr(self._xf_raw(xf), "numFmtId", self.numfmt_id(code))
             raw = self._set_attr(raw, "applyNumberFormat", 1)
@@ -557,6 +571,14 @@ DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 
 def _encode(value) -> tuple[str, str | None, str | None]:
     """(t attribute text, inner XML, date format or None) for a cell value (not None)."""
+    cls = value.__class__
+    if cls is str:
+        sp = ' xml:space="preserve"' if (value[:1].isspace() or value[-1:].isspace() or "\n" in value) else ""
+        return ' t="inlineStr"', f"<is><t{sp}>{_text(value)}</t></is>", None
+    if cls is int:
+        return "", f"<v>{value}</v>", None
+    if cls is Decimal and value.is_finite():
+        return "", f"<v>{value:f}</v>", None
     if isinstance(value, Formula):
         f = str(value)
         f = f[1:] if f.startswith("=") else f
@@ -570,7 +592,7 @@ def _encode(value) -> tuple[str, str | None, str | None]:
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ValueError(f"不能写入非有限数值：{value}")
-        return "", f"<v>{format(value, 'f')}</v>", None
+        return "", f"<v>{value:f}</v>", None
     if isinstance(value, _dt.datetime):
         d = value.replace(tzinfo=None) - _EPOCH
         serial = d.days + (d.seconds + d.microseconds / 1e6) / 86400
@@ -593,7 +615,6 @@ def _is_missing(value) -> bool:
 
 
 # A cell during a row rewrite: [s (int|None), other attributes text (no r, no s), inner XML or None]
-_ROW_RE = re.compile(r"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
 _CELL_RE = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _R_ATTR = re.compile(r"""\br\s*=\s*["'](\d+)["']""")
 _CELL_R = re.compile(r"""\br\s*=\s*["']\$?([A-Z]+)\$?(\d+)["']""")
@@ -625,13 +646,20 @@ class _SheetPlan:
         return not (self.edits or self.clears or self.widths or self.ops)
 
 
+_R_ATTR_B = re.compile(rb"""\br\s*=\s*["'](\d+)["']""")
+_CELL_R_B = re.compile(rb"""\br\s*=\s*["']\$?([A-Z]+)\$?\d+["']""")
+_FIRST_CELL_B = re.compile(rb"""<c\b[^>]*?\br\s*=\s*["']([A-Z]+)\d+""")
+_ROW_ATTR_DROP = re.compile(r"""\s+(?:spans|r)\s*=\s*(?:"[^"]*"|'[^']*')""")
+
+
 class _SheetRewriter:
-    """Streams a worksheet's sheetData, applying a plan; copies untouched rows as text."""
+    """Streams a worksheet's sheetData (UTF-8 bytes), applying a plan; untouched rows are copied as bytes."""
 
     def __init__(self, plan: _SheetPlan, styles: _Styles, where: dict):
         self.plan, self.styles, self.where = plan, styles, where
         self.minr = self.minc = 10 ** 9
         self.maxr = self.maxc = 0
+        self._s_attr: dict = {}
 
     def _bounds(self, row: int, c1: int, c2: int) -> None:
         if c1 < self.minc:
@@ -657,7 +685,8 @@ class _SheetRewriter:
                 raise InputError(f"单元格 {_ref(row, col)} 是共享公式或数组公式的首格，覆盖它会损坏其他公式，"
                                  "请先在 Excel 中处理该公式", row=row, column=_ref(row, col), **self.where)
 
-    def _row_cells(self, rnum: int, inner: str | None) -> dict[int, list]:
+    @staticmethod
+    def _row_cells(inner: str | None) -> dict[int, list]:
         cells: dict[int, list] = {}
         prev = 0
         for cm in _CELL_RE.finditer(inner or ""):
@@ -670,7 +699,7 @@ class _SheetRewriter:
         return cells
 
     def _rewrite_row(self, rnum: int, inner: str | None, edits, ops, clears) -> str:
-        cells = self._row_cells(rnum, inner)
+        cells = self._row_cells(inner)
         for c1, c2, _ in clears or ():
             for col in [c for c in cells if c1 <= c <= c2 and not (edits and c in edits)]:
                 self._check_master(rnum, col, cells[col])
@@ -698,81 +727,106 @@ class _SheetRewriter:
         self._bounds(rnum, cols[0], cols[-1])
         return "".join([_cell_xml(rnum, c, cells[c]) for c in cols])
 
-    def _append_fast(self, rnum: int, inner: str, edits) -> str | None:
-        """Edits only to the right of the row's last cell: append without parsing the row."""
-        j = inner.rfind("<c ")
+    def _cells_bounds(self, rnum: int, body: bytes, lo: int, hi: int) -> int:
+        """Record the column bounds of the cells in body[lo:hi]; returns the last column (0 if none)."""
+        j = body.rfind(b"<c ", lo, hi)
         if j < 0:
-            return None
-        m = _CELL_R.search(inner, j, inner.find(">", j))
-        if not m:
-            return None
-        last = _col_index(m.group(1))
-        first_edit = min(edits)
-        if first_edit <= last or None in edits.values():
-            return None
-        fm = _FIRST_CELL.match(inner, inner.find("<c"))
-        if not fm:
-            return None
-        new = [_cell_xml(rnum, c, self._new_cell(edits[c], None)) for c in sorted(edits)]
-        self._bounds(rnum, _col_index(fm.group(1)), max(edits))
-        return inner + "".join(new)
+            return 0
+        lm = _CELL_R_B.search(body, j, body.find(b">", j, hi))
+        fm = _FIRST_CELL_B.search(body, lo, hi)
+        if fm and lm:
+            last = _col_index(lm.group(1).decode())
+            self._bounds(rnum, _col_index(fm.group(1).decode()), last)
+            return last
+        cols = list(self._row_cells(body[lo:hi].decode("utf-8")))   # cells without r attributes
+        if cols:
+            self._bounds(rnum, min(cols), max(cols))
+            return max(cols)
+        return 0
 
-    def rewrite(self, body: str) -> str:
+    def _append_cells(self, rnum: int, edits) -> str:
+        """XML of new cells (no existing cell at those columns), in column order."""
+        rs = str(rnum)
+        out = []
+        s_attr = self._s_attr
+        letters = _COL_LETTERS
+        for c in sorted(edits):
+            edit = edits[c]
+            st = edit[2]
+            s = s_attr.get(st)
+            if s is None:
+                xf = self._new_cell(edit, None)[0]
+                s = s_attr[st] = "" if xf is None else f' s="{xf}"'
+            if edit[1] is None:
+                out.append(f'<c r="{letters[c]}{rs}"{s}{edit[0]}/>')
+            else:
+                out.append(f'<c r="{letters[c]}{rs}"{s}{edit[0]}>{edit[1]}</c>')
+        return "".join(out)
+
+    def rewrite(self, body: bytes) -> list[bytes]:
+        """The new sheetData content, as a list of byte strings."""
         plan = self.plan
-        out: list[str] = []
+        out: list[bytes] = []
         pending = sorted(set(plan.edits) | set(plan.ops))
+        npending = len(pending)
         pi = 0
         pos = 0
         prev = 0
         clears = plan.clears
-        for rm in _ROW_RE.finditer(body):
-            attrs, inner = rm.group(1), rm.group(3)
-            m = _R_ATTR.search(attrs)
+        all_edits, all_ops = plan.edits, plan.ops
+        find = body.find
+        r_attr = _R_ATTR_B.search
+        i = find(b"<row")
+        while i >= 0:
+            gt = find(b">", i)
+            selfclose = body[gt - 1] == 47   # "/"
+            if selfclose:
+                close = end = gt + 1
+            else:
+                close = find(b"</row>", gt)
+                end = close + 6
+            m = r_attr(body, i, gt)
             rnum = int(m.group(1)) if m else prev + 1
             prev = rnum
-            while pi < len(pending) and pending[pi] < rnum:
+            while pi < npending and pending[pi] < rnum:
                 out.append(self._new_row(pending[pi]))
                 pi += 1
-            if pi < len(pending) and pending[pi] == rnum:
+            if pi < npending and pending[pi] == rnum:
                 pi += 1
-            out.append(body[pos:rm.start()])
-            pos = rm.end()
-            edits = plan.edits.get(rnum)
-            ops = plan.ops.get(rnum)
+            out.append(body[pos:i])
+            pos = end
+            edits = all_edits.get(rnum)
+            ops = all_ops.get(rnum)
             row_clears = [c for c in clears if rnum >= c[2]] if clears else None
             if not (edits or ops or row_clears):
-                if inner and "<c" in inner:
-                    fm = _FIRST_CELL.search(inner)
-                    j = inner.rfind("<c ")
-                    lm = _CELL_R.search(inner, j, inner.find(">", j)) if j >= 0 else None
-                    if fm and lm:
-                        self._bounds(rnum, _col_index(fm.group(1)), _col_index(lm.group(1)))
-                    else:
-                        self._row_cells_bounds(rnum, inner)
-                out.append(rm.group(0) if m else f'<row r="{rnum}"' + rm.group(0)[4:])
-                continue
-            new_inner = None
-            if edits and not ops and not row_clears and inner:
-                new_inner = self._append_fast(rnum, inner, edits)
-            if new_inner is None:
-                new_inner = self._rewrite_row(rnum, inner, edits, ops, row_clears)
-            row_attrs = re.sub(r"""\s+(?:spans|r)\s*=\s*(?:"[^"]*"|'[^']*')""", "", attrs).rstrip()
-            out.append(f'<row r="{rnum}"{row_attrs}>{new_inner}</row>' if new_inner
-                       else f'<row r="{rnum}"{row_attrs}/>')
+                if not selfclose:
+                    self._cells_bounds(rnum, body, gt + 1, close)
+                out.append(body[i:end] if m else b'<row r="%d" ' % rnum + body[i + 4:end])
+            else:
+                attrs = body[i + 4:gt - 1 if selfclose else gt].decode("utf-8")
+                attrs = f' r="{rnum}"' + _ROW_ATTR_DROP.sub("", attrs).rstrip()
+                if edits and not ops and not row_clears and not selfclose and None not in edits.values():
+                    last = self._cells_bounds(rnum, body, gt + 1, close)
+                    if last and min(edits) > last:   # fast path: new cells right of the row's last cell
+                        self._bounds(rnum, last, max(edits))
+                        out.append(f"<row{attrs}>".encode("utf-8"))
+                        out.append(body[gt + 1:close])
+                        out.append((self._append_cells(rnum, edits) + "</row>").encode("utf-8"))
+                        i = find(b"<row", end)
+                        continue
+                inner = self._rewrite_row(rnum, None if selfclose else body[gt + 1:close].decode("utf-8"),
+                                          edits, ops, row_clears)
+                out.append((f"<row{attrs}>{inner}</row>" if inner else f"<row{attrs}/>").encode("utf-8"))
+            i = find(b"<row", end)
         out.append(body[pos:])
-        while pi < len(pending):
+        while pi < npending:
             out.append(self._new_row(pending[pi]))
             pi += 1
-        return "".join(out)
+        return out
 
-    def _row_cells_bounds(self, rnum, inner) -> None:
-        cols = list(self._row_cells(rnum, inner))
-        if cols:
-            self._bounds(rnum, min(cols), max(cols))
-
-    def _new_row(self, rnum: int) -> str:
+    def _new_row(self, rnum: int) -> bytes:
         inner = self._rewrite_row(rnum, None, self.plan.edits.get(rnum), self.plan.ops.get(rnum), None)
-        return f'<row r="{rnum}">{inner}</row>' if inner else ""
+        return f'<row r="{rnum}">{inner}</row>'.encode("utf-8") if inner else b""
 
     def dimension(self) -> str:
         if not self.maxr:
@@ -1201,15 +1255,21 @@ class XlsxPatch:
         styles = self._styles
         base = styles.xf_for(style) if style is not None else None
         edits = plan.edits
+        xf_by_id: dict[int, int] = {}   # id(CellStyle) -> xf; hashing the dataclass per cell is slow
         for (row, col), value in cells.items():
-            if not (1 <= row <= 1048576 and 1 <= col <= 16384):
+            if not (0 < row <= 1048576 and 0 < col <= 16384):
                 raise ValueError(f"cell out of range: {(row, col)}")
             cell_style = style
             xf = base
-            if type(value) is tuple:
+            if value.__class__ is tuple:
                 value, cell_style = value
-                xf = styles.xf_for(cell_style) if cell_style is not None else None
-            if _is_missing(value):
+                if cell_style is None:
+                    xf = None
+                else:
+                    xf = xf_by_id.get(id(cell_style))
+                    if xf is None:
+                        xf = xf_by_id[id(cell_style)] = styles.xf_for(cell_style)
+            if value is None or (value.__class__ is float and value != value):
                 edit = None if xf is None else ("", None, xf)
             else:
                 t, inner, date_fmt = _encode(value)
@@ -1481,23 +1541,25 @@ class XlsxPatch:
 
     def _rewrite_sheet(self, part: str, plan: _SheetPlan, name: str) -> None:
         where = {"file": self._file, "sheet": name}
-        xml = self._pkg.read(part).decode("utf-8")
-        if not re.search(r"<worksheet[\s>]", xml[:2000]):
+        xml = self._pkg.read(part)
+        if not re.search(rb"<worksheet[\s>]", xml[:4000]):
             raise InputError("工作表 XML 使用了带前缀的命名空间，本工具暂不能修改，请在 Excel 中另存后再试", **where)
-        m = re.search(r"<sheetData\b[^>]*?(/?)>", xml)
+        m = re.search(rb"<sheetData\b[^>]*?(/?)>", xml)
         if not m:
             raise InputError("工作表缺少 sheetData 部分", **where)
-        head = xml[:m.start()]
+        head = xml[:m.start()].decode("utf-8")
         if m.group(1):
-            body, tail = "", xml[m.end():]
-            open_tag = "<sheetData>"
+            body, tail = b"", xml[m.end():]
+            open_tag = b"<sheetData>"
         else:
-            end = xml.find("</sheetData>", m.end())
-            body, tail = xml[m.end():end], xml[end + len("</sheetData>"):]
+            end = xml.find(b"</sheetData>", m.end())
+            body, tail = xml[m.end():end], xml[end + len(b"</sheetData>"):]
             open_tag = m.group(0)
+        del xml
         rw = _SheetRewriter(plan, self._styles, where)
-        body = rw.rewrite(body) if (plan.edits or plan.clears or plan.ops) else body
+        pieces = [body]
         if plan.edits or plan.clears or plan.ops:
+            pieces = rw.rewrite(body)
             dim = f'<dimension ref="{rw.dimension()}"/>'
             if re.search(r"<dimension\b[^>]*?/>", head):
                 head = re.sub(r"<dimension\b[^>]*?/>", dim, head, count=1)
@@ -1506,7 +1568,8 @@ class XlsxPatch:
                                                                    "<sheetData"], dim)[:-len("<sheetData>")]
         if plan.widths:
             head = _apply_widths(head, plan.widths)
-        self._pkg.write(part, (head + open_tag + body + "</sheetData>" + tail).encode("utf-8"))
+        del body
+        self._pkg.write(part, b"".join([head.encode("utf-8"), open_tag, *pieces, b"</sheetData>", tail]))
 
     # -- highlights at save time
 
