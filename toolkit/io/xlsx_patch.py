@@ -371,7 +371,7 @@ class _Package:
         return self._rels[path]
 
     def flush_rels(self) -> None:
-        for path, rels in self._rels.items():
+        for path, rels in list(self._rels.items()):
             if rels.items:
                 if rels.items != rels.original or not self.exists(path):
                     self.write(path, rels.to_bytes())
