@@ -374,6 +374,31 @@ def raw_workbook(path: Path, sheet_data: str) -> Path:
     return path
 
 
+def test_calc_chain_is_dropped_when_cells_change(tmp_path):
+    src = raw_workbook(tmp_path / "cc.xlsx", '<row r="1"><c r="A1"><f>1+1</f><v>2</v></c></row>')
+    with zipfile.ZipFile(src, "a") as z:   # add a calcChain like Excel writes
+        z.writestr("xl/calcChain.xml", '<calcChain xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+                   'main"><c r="A1" i="1"/></calcChain>')
+    data = members(src)
+    data["xl/_rels/workbook.xml.rels"] = data["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/calcChain" Target="calcChain.xml"/></Relationships>')
+    data["[Content_Types].xml"] = data["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/xl/calcChain.xml" ContentType="application/vnd.openxmlformats-'
+        b'officedocument.spreadsheetml.calcChain+xml"/></Types>')
+    with zipfile.ZipFile(src, "w") as z:
+        for n, d in data.items():
+            z.writestr(n, d)
+    p = XlsxPatch(src)
+    p.set_cells("数据", {(1, 1): 5})
+    p.save(src)                      # saving over the source, explicitly
+    after = members(src)
+    assert "xl/calcChain.xml" not in after
+    assert b"calcChain" not in after["xl/_rels/workbook.xml.rels"] + after["[Content_Types].xml"]
+    assert b'fullCalcOnLoad="1"' in after["xl/workbook.xml"]
+    assert openpyxl.load_workbook(src)["数据"]["A1"].value == 5
+
+
 def test_rows_and_cells_without_r_attributes(tmp_path):
     src = raw_workbook(tmp_path / "nor.xlsx",
                        "<row><c><v>1</v></c><c><v>2</v></c></row><row><c><v>3</v></c></row>"

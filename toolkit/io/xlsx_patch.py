@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import datetime as _dt
 import html
+import io
 import math
 import numbers
 import posixpath
@@ -1499,6 +1500,8 @@ class XlsxPatch:
             raise InputError("输出文件扩展名应为 .xlsx", file=target.name)
         if ext == ".xlsm" and not self._macro:
             raise InputError("不含宏的工作簿应保存为 .xlsx", file=target.name)
+        if target.exists() and target.resolve() == self.path.resolve():
+            self._detach_from_source()   # so the source can be replaced (Windows keeps open files locked)
         saved = (self._pkg, self._ct, self._styles, self._wb)
         self._pkg, self._ct = copy.deepcopy(self._pkg), copy.deepcopy(self._ct)
         self._styles, self._wb = copy.deepcopy(self._styles), copy.deepcopy(self._wb)
@@ -1507,6 +1510,23 @@ class XlsxPatch:
             self._write_zip(target)
         finally:
             self._pkg, self._ct, self._styles, self._wb = saved
+
+    def _detach_from_source(self) -> None:
+        data = self.path.read_bytes()
+        old = self._pkg.zf
+        self._pkg.zf = zipfile.ZipFile(io.BytesIO(data))
+        self._pkg.infos = {i.filename: i for i in self._pkg.zf.infolist() if not i.is_dir()}
+        old.close()
+
+    def close(self) -> None:
+        """Release the source file."""
+        self._pkg.zf.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
     def _finish(self) -> None:
         pkg, wb = self._pkg, self._wb
