@@ -574,6 +574,8 @@ def _encode(value) -> tuple[str, str | None, str | None]:
     """(t attribute text, inner XML, date format or None) for a cell value (not None)."""
     cls = value.__class__
     if cls is str:
+        if len(value) > 32767:
+            raise ValueError(f"单元格文本超过 Excel 上限（32767 个字符）：{value[:20]}…")
         sp = ' xml:space="preserve"' if (value[:1].isspace() or value[-1:].isspace() or "\n" in value) else ""
         return ' t="inlineStr"', f"<is><t{sp}>{_text(value)}</t></is>", None
     if cls is int:
@@ -584,10 +586,8 @@ def _encode(value) -> tuple[str, str | None, str | None]:
         f = str(value)
         f = f[1:] if f.startswith("=") else f
         return "", f"<f>{_esc(f)}</f>", None
-    if isinstance(value, str):
-        t = _text(value)
-        sp = ' xml:space="preserve"' if value != value.strip() or "\n" in value else ""
-        return ' t="inlineStr"', f"<is><t{sp}>{t}</t></is>", None
+    if isinstance(value, str):   # a str subclass other than Formula: still plain text
+        return _encode(str(value))
     if isinstance(value, bool):
         return ' t="b"', f"<v>{int(value)}</v>", None
     if isinstance(value, Decimal):
@@ -611,8 +611,19 @@ def _encode(value) -> tuple[str, str | None, str | None]:
     raise TypeError(f"unsupported cell value type: {type(value).__name__}")
 
 
+_PLAIN_TYPES = frozenset({str, int, bool, Formula, CellStyle})
+
+
 def _is_missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """None, NaN, NaT, pandas.NA: an empty cell."""
+    if value is None:
+        return True
+    if value.__class__ in _PLAIN_TYPES:
+        return False
+    try:
+        return bool(value != value)
+    except TypeError:
+        return True
 
 
 # A cell during a row rewrite: [s (int|None), other attributes text (no r, no s), inner XML or None]
@@ -1270,7 +1281,7 @@ class XlsxPatch:
                     xf = xf_by_id.get(id(cell_style))
                     if xf is None:
                         xf = xf_by_id[id(cell_style)] = styles.xf_for(cell_style)
-            if value is None or (value.__class__ is float and value != value):
+            if value is None or (value.__class__ is not str and _is_missing(value)):
                 edit = None if xf is None else ("", None, xf)
             else:
                 t, inner, date_fmt = _encode(value)
@@ -1354,7 +1365,8 @@ class XlsxPatch:
         entry = next((s for s in wb.sheets if s["name"] == name), None)
         if entry is None:
             raise InputError("工作簿中没有这个工作表", file=self._file, sheet=name)
-        visible = [s for s in wb.sheets if s is not entry and 'state="' not in s["raw"]]
+        visible = [s for s in wb.sheets if s is not entry
+                   and _attrs(s["raw"]).get("state", "visible") == "visible"]
         if not visible:
             raise InputError("不能删除唯一的可见工作表", file=self._file, sheet=name)
         idx = wb.sheets.index(entry)
@@ -1741,18 +1753,25 @@ class XlsxPatch:
         return max(blocks) + 1
 
     def _set_legacy_drawing(self, part: str, rid: str | None) -> None:
-        xml = self._pkg.read(part).decode("utf-8")
-        xml = re.sub(r"<legacyDrawing\b[^>]*?/>", "", xml)
+        """Point the sheet's <legacyDrawing> (comment shapes) at rid, or remove it; only the tail is decoded."""
+        data = self._pkg.read(part)
+        k = data.rfind(b"</sheetData>")
+        if k >= 0:
+            k += len(b"</sheetData>")
+        else:
+            m = re.search(rb"<sheetData\b[^>]*/>", data)
+            k = m.end() if m else 0
+        head, tail = data[:k], data[k:].decode("utf-8")
+        tail = re.sub(r"<legacyDrawing\b[^>]*?/>", "", tail)
         if rid:
-            if "xmlns:r=" not in xml[:xml.find(">", xml.find("<worksheet"))]:
-                xml = xml.replace("<worksheet", f'<worksheet xmlns:r="{NS_R}"', 1)
-            start = xml.find("</sheetData>")
-            start = start if start >= 0 else 0
-            xml = _insert_before_first(xml, ["<legacyDrawingHF", "<drawingHF", "<picture", "<oleObjects",
-                                             "<controls", "<webPublishItems", "<tableParts", "<extLst",
-                                             "<mc:AlternateContent", "</worksheet>"],
-                                       f'<legacyDrawing r:id="{rid}"/>', start)
-        self._pkg.write(part, xml.encode("utf-8"))
+            root = re.search(rb"<worksheet\b[^>]*>", head)
+            if root and b"xmlns:r=" not in root.group(0):
+                head = head[:root.start()] + b'<worksheet xmlns:r="' + NS_R.encode() + b'"' + head[root.start() + 10:]
+            tail = _insert_before_first(tail, ["<legacyDrawingHF", "<drawingHF", "<picture", "<oleObjects",
+                                               "<controls", "<webPublishItems", "<tableParts", "<extLst",
+                                               "<mc:AlternateContent", "</worksheet>"],
+                                        f'<legacyDrawing r:id="{rid}"/>')
+        self._pkg.write(part, head + tail.encode("utf-8"))
 
     def _save_records(self, records: list[dict]) -> None:
         pkg, wb = self._pkg, self._wb
