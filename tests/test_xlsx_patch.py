@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import posixpath
 import re
 import struct
 import zipfile
@@ -86,6 +87,24 @@ def rels_targets(data: bytes) -> list[str]:
     return re.findall(rb'Target="([^"]+)"', data)
 
 
+def assert_package_consistent(path: Path) -> None:
+    """Every relationship target and every content-type override names a part that exists."""
+    data = members(path)
+    for name, body in data.items():
+        if not name.endswith(".rels"):
+            continue
+        base = posixpath.dirname(posixpath.dirname(name))
+        for m in re.finditer(rb"<Relationship\b[^>]*>", body):
+            tag = m.group(0).decode()
+            if 'TargetMode="External"' in tag:
+                continue
+            target = re.search(r'Target="([^"]+)"', tag).group(1)
+            part = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
+            assert part in data, (name, target)
+    for part in re.findall(rb'PartName="/([^"]+)"', data["[Content_Types].xml"]):
+        assert part.decode() in data, part
+
+
 @pytest.fixture
 def ledger(tmp_path) -> Path:
     return build_ledger(tmp_path / "台账.xlsx")
@@ -109,6 +128,7 @@ def test_patch_keeps_untouched_parts_byte_identical(ledger, tmp_path):
     out = tmp_path / "out.xlsx"
     p.save(out)
     after = members(out)
+    assert_package_consistent(out)
 
     changed = {n for n in before if n in after and before[n] != after[n]}
     assert changed <= {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml",
@@ -245,6 +265,13 @@ def test_highlights_are_idempotent_and_reversible(ledger, tmp_path):
     assert ws["A2"].comment.text == "用户自己的批注" and ws["A2"].comment.author == "会计"
     assert ws["C3"].comment is None and ws["K9"].comment is None
     assert not any(n.startswith("customXml/") for n in after)
+    for f in ("first", "again", "rerun", "cleared"):
+        assert_package_consistent(tmp_path / f"{f}.xlsx")
+    untouched = XlsxPatch(ledger)        # clearing when nothing was highlighted leaves comments alone
+    untouched.clear_highlights()
+    untouched.save(tmp_path / "none.xlsx")
+    none = members(tmp_path / "none.xlsx")
+    assert {n for n in original if original[n] != none[n]} <= {"xl/workbook.xml"}
     assert "法援工具箱" not in after["xl/comments1.xml"].decode()
 
 
@@ -265,6 +292,8 @@ def test_highlight_creates_comments_part_and_clear_removes_it(tmp_path):
     q.save(tmp_path / "c.xlsx")
     after = members(tmp_path / "c.xlsx")
     assert set(after) == set(before)
+    assert_package_consistent(tmp_path / "h.xlsx")
+    assert_package_consistent(tmp_path / "c.xlsx")
     assert cell_styles(after["xl/worksheets/sheet1.xml"]) == cell_styles(before["xl/worksheets/sheet1.xml"])
     assert b"legacyDrawing" not in after["xl/worksheets/sheet1.xml"]
 
@@ -282,6 +311,7 @@ def test_add_sheet_replace_on_rerun_gives_one_sheet_one_chart(ledger, tmp_path):
     q.add_sheet(spec)
     q.save(tmp_path / "two.xlsx")
     names = members(tmp_path / "two.xlsx")
+    assert_package_consistent(tmp_path / "two.xlsx")
     assert len([n for n in names if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]) == 2   # user's + ours
     assert len([n for n in names if re.fullmatch(r"xl/drawings/drawing\d+\.xml", n)]) == 2
     wb = openpyxl.load_workbook(tmp_path / "two.xlsx")
@@ -324,7 +354,22 @@ def test_remove_sheet(ledger, tmp_path):
     q.remove_sheet("临时")
     q.save(tmp_path / "b.xlsx")
     assert set(members(tmp_path / "b.xlsx")) == set(members(ledger))
+    assert_package_consistent(tmp_path / "b.xlsx")
     assert openpyxl.load_workbook(tmp_path / "b.xlsx").sheetnames == ["台账", "O'Brien 表"]
+
+
+def test_replacing_a_user_sheet_drops_its_old_drawing(ledger, tmp_path):
+    p = XlsxPatch(ledger)
+    p.add_sheet(SheetSpec("台账", [["重建"]], charts=[ChartSpec("line", "趋势", "A1:A1", [("s", "A1:A1")])]))
+    p.save(tmp_path / "r.xlsx")
+    after = members(tmp_path / "r.xlsx")
+    assert_package_consistent(tmp_path / "r.xlsx")
+    assert "xl/media/image1.png" not in after and "xl/comments1.xml" not in after
+    assert [n for n in after if n.startswith("xl/charts/")] == ["xl/charts/chart1.xml"]
+    assert b"lineChart" in after["xl/charts/chart1.xml"]
+    wb = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    assert wb.sheetnames == ["台账", "O'Brien 表"] and wb["台账"]["A1"].value == "重建"
+    assert len(wb["台账"]._charts) == 1
 
 
 def test_atomic_save_leaves_nothing_on_failure(ledger, tmp_path, monkeypatch):

@@ -1670,8 +1670,16 @@ class XlsxPatch:
         if c_part is None and not job["adds"]:
             return
         comments = _Comments(pkg.read(c_part).decode("utf-8") if c_part else None)
-        vml = pkg.read(v_part).decode("utf-8", "replace") if v_part else None
+        vml_encoding = "utf-8"
+        vml = pkg.read(v_part) if v_part else None
+        if vml is not None:
+            try:
+                vml = vml.decode("utf-8")
+            except UnicodeDecodeError:   # older Excel wrote VML in the ANSI code page
+                vml_encoding = "cp1252"
+                vml = vml.decode(vml_encoding, "replace")
         removed_cells: set[tuple[int, int]] = set()
+        restored = False
         # undo: toolkit comments go away, merged user comments are restored
         for rec in job["reverts"]:
             ref = rec["ref"]
@@ -1679,6 +1687,7 @@ class XlsxPatch:
                 continue
             if rec["comment"] is not None:
                 comments.comments[ref] = rec["comment"]
+                restored = True
             elif comments.author_of(ref) == TOOLKIT_AUTHOR:
                 del comments.comments[ref]
                 removed_cells.add(_parse_ref(ref))
@@ -1697,6 +1706,7 @@ class XlsxPatch:
                     note = f"\n【{TOOLKIT_AUTHOR}】{text}"
                     comments.comments[ref] = (user[:k] + f'<r><t xml:space="preserve">{_text(note)}</t></r>'
                                               + user[k:])
+                    restored = True
                 continue
             if ref in comments.comments:
                 del comments.comments[ref]
@@ -1705,6 +1715,8 @@ class XlsxPatch:
             comments.comments[ref] = (f'<comment ref="{ref}" authorId="{aid}"><text>{_comment_run(text)}</text>'
                                       "</comment>")
             added_cells.append((row, col))
+        if not (removed_cells or added_cells or restored):
+            return
         # write back comments part
         if comments.comments:
             if c_part is None:
@@ -1741,7 +1753,7 @@ class XlsxPatch:
                     self._ct.ensure_default("vml", CT_VML)
                     rid = rels.add(RT_VML, _relative(part, v_part))
                     self._set_legacy_drawing(part, rid)
-                pkg.write(v_part, vml.encode("utf-8"))
+                pkg.write(v_part, vml.encode(vml_encoding, "xmlcharrefreplace"))
 
     def _next_vml_block(self) -> int:
         blocks = [0]
