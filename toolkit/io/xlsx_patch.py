@@ -1156,7 +1156,12 @@ _SHEET_NAME_BAD = re.compile(r"[\\/?*\[\]:]")
 
 
 class XlsxPatch:
-    """Patch an existing .xlsx/.xlsm: edit cells, add sheets and charts, highlight cells; keep everything else."""
+    """Patch an existing .xlsx/.xlsm: edit cells, add sheets and charts, highlight cells; keep everything else.
+
+    Edits are recorded and applied by save(), which may be called more than once. The source stays open for
+    reading until close() (or use `with XlsxPatch(path) as p:`); it is never written unless save() is given
+    its own path.
+    """
 
     def __init__(self, path):
         self.path = Path(path)
@@ -1262,7 +1267,14 @@ class XlsxPatch:
     # -- cell edits
 
     def set_cells(self, sheet: str, cells: Mapping[tuple[int, int], object], style: CellStyle | None = None):
-        """Write values at (row, col), 1-based. str is always text; Formula is a formula; None deletes."""
+        """Write values at (row, col), 1-based; applied when saving.
+
+        str is always text (inline string, even "=1+1"); Formula is a formula; int/float/Decimal a number;
+        date/datetime a serial number with a date format; bool a boolean; None/NaN/NaT deletes the cell.
+        A value may be (value, CellStyle); (None, CellStyle) writes a styled empty cell. With no style an
+        existing cell keeps its style (a date keeps it only if it already shows dates, else gets a clone of it
+        with a date format) and a new cell gets none.
+        """
         plan = self._plan(sheet)
         styles = self._styles
         base = styles.xf_for(style) if style is not None else None
@@ -1325,7 +1337,11 @@ class XlsxPatch:
     # -- sheets
 
     def add_sheet(self, spec: SheetSpec, replace: bool = True, position: int | None = None):
-        """Add a toolkit-built worksheet (or replace the content of the one with that name, in place)."""
+        """Add a toolkit-built worksheet at the end (or at `position`).
+
+        If a sheet of that name exists and replace=True, its content is replaced in place (same position,
+        same sheetId) and its old drawings, charts, comments and other parts only it used are removed.
+        """
         name = spec.name
         if not name or len(name) > 31 or _SHEET_NAME_BAD.search(name) or name[0] == "'" or name[-1] == "'":
             raise ValueError(f"invalid sheet name {name!r}")
