@@ -484,3 +484,21 @@ def test_unusable_inputs_give_chinese_errors(tmp_path):
         XlsxPatch(ole)
     with pytest.raises(InputError, match="没有这个工作表"):
         XlsxPatch(build_ledger(tmp_path / "l.xlsx")).set_cells("不存在", {(1, 1): 1})
+
+
+def test_dates_follow_the_workbooks_date_system(tmp_path):
+    for epoch, name in ((openpyxl.utils.datetime.CALENDAR_WINDOWS_1900, "win.xlsx"),
+                        (openpyxl.utils.datetime.CALENDAR_MAC_1904, "mac.xlsx")):
+        wb = openpyxl.Workbook()
+        wb.epoch = epoch
+        wb.active.title = "数据"
+        wb.active["A1"] = 1
+        wb.save(tmp_path / name)
+        p = XlsxPatch(tmp_path / name)
+        p.set_cells("数据", {(1, 2): dt.date(2024, 5, 6), (1, 3): dt.datetime(2024, 5, 6, 12, 30)})
+        p.save(tmp_path / f"out_{name}")
+        ws = openpyxl.load_workbook(tmp_path / f"out_{name}")["数据"]
+        assert ws["B1"].value == dt.datetime(2024, 5, 6) and ws["B1"].number_format == "yyyy-mm-dd"
+        assert ws["C1"].value == dt.datetime(2024, 5, 6, 12, 30)
+        rows = python_calamine.CalamineWorkbook.from_path(str(tmp_path / f"out_{name}")).get_sheet_by_index(0)
+        assert rows.to_python()[0][1:] == [dt.date(2024, 5, 6), dt.datetime(2024, 5, 6, 12, 30)]

@@ -566,11 +566,12 @@ class _Styles:
 # ---------------------------------------------------------------- cell values
 
 _EPOCH = _dt.datetime(1899, 12, 30)
+_EPOCH_1904 = _dt.datetime(1904, 1, 1)
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 
 
-def _encode(value) -> tuple[str, str | None, str | None]:
+def _encode(value, date1904: bool = False) -> tuple[str, str | None, str | None]:
     """(t attribute text, inner XML, date format or None) for a cell value (not None)."""
     cls = value.__class__
     if cls is str:
@@ -595,12 +596,12 @@ def _encode(value) -> tuple[str, str | None, str | None]:
             raise ValueError(f"不能写入非有限数值：{value}")
         return "", f"<v>{value:f}</v>", None
     if isinstance(value, _dt.datetime):
-        d = value.replace(tzinfo=None) - _EPOCH
+        d = value.replace(tzinfo=None) - (_EPOCH_1904 if date1904 else _EPOCH)
         serial = d.days + (d.seconds + d.microseconds / 1e6) / 86400
         return "", f"<v>{serial!r}</v>", DATETIME_FORMAT if (value.hour or value.minute or value.second) \
             else DATE_FORMAT
     if isinstance(value, _dt.date):
-        return "", f"<v>{(value - _EPOCH.date()).days}</v>", DATE_FORMAT
+        return "", f"<v>{(value - (_EPOCH_1904 if date1904 else _EPOCH).date()).days}</v>", DATE_FORMAT
     if isinstance(value, numbers.Integral):
         return "", f"<v>{int(value)}</v>", None
     if isinstance(value, numbers.Real):
@@ -1209,7 +1210,10 @@ class XlsxPatch:
         if "spreadsheetml" not in ct and "ms-excel" not in ct:
             raise InputError("不是 Excel 工作簿", file=self._file)
         self._macro = "macroEnabled" in ct
+        self._date1904 = False
         self._wb = _Workbook(wb_part, pkg.read(wb_part).decode("utf-8"))
+        pr = re.search(r"<workbookPr\b[^>]*>", self._wb.xml)
+        self._date1904 = bool(pr and re.search(r'date1904\s*=\s*"(1|true)"', pr.group(0)))
         wb_rels = pkg.rels(wb_part)
         for s in self._wb.sheets:
             r = wb_rels.get(s["rid"]) if s["rid"] else None
@@ -1296,7 +1300,7 @@ class XlsxPatch:
             if value is None or (value.__class__ is not str and _is_missing(value)):
                 edit = None if xf is None else ("", None, xf)
             else:
-                t, inner, date_fmt = _encode(value)
+                t, inner, date_fmt = _encode(value, self._date1904)
                 if date_fmt is None:
                     edit = (t, inner, xf)
                 elif cell_style is not None:
@@ -1457,7 +1461,7 @@ class XlsxPatch:
                         continue
                     cells.append(_cell_xml(r, c, [xf, "", None]))
                 else:
-                    t, inner, date_fmt = _encode(value)
+                    t, inner, date_fmt = _encode(value, self._date1904)
                     if date_fmt and (st is None or not st.num_format):
                         xf = styles.xf_for(replace(st or CellStyle(), num_format=date_fmt))
                     cells.append(_cell_xml(r, c, [xf, t, inner]))
