@@ -312,6 +312,7 @@ def test_add_sheet_replace_on_rerun_gives_one_sheet_one_chart(ledger, tmp_path):
     q.save(tmp_path / "two.xlsx")
     names = members(tmp_path / "two.xlsx")
     assert_package_consistent(tmp_path / "two.xlsx")
+    assert re.search(rb'<workbookView[^>]*activeTab="1"', names["xl/workbook.xml"])   # 台账 stays the active tab
     assert len([n for n in names if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]) == 2   # user's + ours
     assert len([n for n in names if re.fullmatch(r"xl/drawings/drawing\d+\.xml", n)]) == 2
     wb = openpyxl.load_workbook(tmp_path / "two.xlsx")

@@ -1140,13 +1140,25 @@ class _Workbook:
         def fix(m):
             tag = m.group(0)
             for attr in ("activeTab", "firstSheet"):
-                am = re.search(rf'{attr}="(\d+)"', tag)
+                am = re.search(rf'\s{attr}="(\d+)"', tag)
+                old = int(am.group(1)) if am else 0
+                v = old
+                if attr == "activeTab" and (v > at or (delta > 0 and v == at)):
+                    v += delta
+                elif attr == "firstSheet" and delta < 0 and v > at:   # tab strip scroll: only keep in range
+                    v += delta
+                v = max(0, min(v, len(self.sheets) - 1))
+                if attr == "activeTab":   # the active tab must be a visible sheet
+                    visible = [i for i, s in enumerate(self.sheets)
+                               if _attrs(s["raw"]).get("state", "visible") == "visible"]
+                    if visible and v not in visible:
+                        v = next((i for i in visible if i > v), visible[-1])
+                if v == old:
+                    continue
                 if am:
-                    v = int(am.group(1))
-                    if v > at or (delta > 0 and v == at):
-                        v += delta
-                    v = max(0, min(v, len(self.sheets) - 1))
-                    tag = tag[:am.start()] + f'{attr}="{v}"' + tag[am.end():]
+                    tag = tag[:am.start()] + f' {attr}="{v}"' + tag[am.end():]
+                else:
+                    tag = re.sub(r"^<workbookView\b", f'<workbookView {attr}="{v}"', tag)
             return tag
         self.xml = re.sub(r"<workbookView\b[^>]*?/?>", fix, self.xml)
 
