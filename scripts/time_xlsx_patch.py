@@ -7,6 +7,7 @@ The source workbook is built once with xlsxwriter (cached in workdir) and is not
 from __future__ import annotations
 
 import datetime as dt
+import resource
 import sys
 import tempfile
 import time
@@ -74,7 +75,8 @@ def main() -> None:
     c3, t3 = time.process_time(), time.perf_counter()
     print(f"rows={rows} wall (cpu) seconds: calamine read {t1 - t0:.2f} ({c1 - c0:.2f}), "
           f"set_cells {t2 - t1:.2f} ({c2 - c1:.2f}), save {t3 - t2:.2f} ({c3 - c2:.2f}), "
-          f"read+patch {t3 - t0:.2f} ({c3 - c0:.2f}); output {out.stat().st_size / 1e6:.1f} MB")
+          f"read+patch {t3 - t0:.2f} ({c3 - c0:.2f}); output {out.stat().st_size / 1e6:.1f} MB; "
+          f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 
 if __name__ == "__main__":

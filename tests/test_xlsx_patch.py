@@ -163,8 +163,7 @@ def test_patch_keeps_untouched_parts_byte_identical(ledger, tmp_path):
     assert ws["C3"].comment.author == "法援工具箱" and "金额与标准不符" in ws["C3"].comment.text
     assert ws["A2"].comment.text.startswith("用户自己的批注")
     assert "F1:G1" in {str(m) for m in ws.merged_cells.ranges}
-    assert [dv.sqref for dv in ws.data_validations.dataValidation][0] == "B2:B8" or \
-        str(ws.data_validations.dataValidation[0].sqref) == "B2:B8"
+    assert [str(dv.sqref) for dv in ws.data_validations.dataValidation] == ["B2:B8"]
     assert ws.dimensions == "A1:J8"
     assert wb.defined_names["cases.民事"].attr_text == "'台账'!$C$5"
     assert wb.sheetnames == ["台账", "O'Brien 表", "统计表"]
