@@ -629,11 +629,9 @@ def _is_missing(value) -> bool:
 
 # A cell during a row rewrite: [s (int|None), other attributes text (no r, no s), inner XML or None]
 _CELL_RE = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
-_R_ATTR = re.compile(r"""\br\s*=\s*["'](\d+)["']""")
 _CELL_R = re.compile(r"""\br\s*=\s*["']\$?([A-Z]+)\$?(\d+)["']""")
 _S_ATTR = re.compile(r"""\bs\s*=\s*["'](\d+)["']""")
 _RS_ATTR = re.compile(r"""\s+[rs]\s*=\s*(?:"[^"]*"|'[^']*')""")
-_FIRST_CELL = re.compile(r"""<c\b[^>]*?\br\s*=\s*["']([A-Z]+)\d+""")
 _SHARED_MASTER = re.compile(r"<f\b[^>]*\bt=\"(?:shared|array)\"[^>]*\bref=\"([^\"]+)\"|"
                             r"<f\b[^>]*\bref=\"([^\"]+)\"[^>]*\bt=\"(?:shared|array)\"")
 
@@ -1210,7 +1208,8 @@ class XlsxPatch:
             raise InputError("缺少 [Content_Types].xml，不是有效的 Excel 工作簿", file=self._file)
         self._ct = _ContentTypes(pkg.read("[Content_Types].xml"))
         root_rels = _Rels(pkg.read("_rels/.rels"))
-        doc = next((r for r in root_rels.items if r.get("Type", "").endswith("/officeDocument")), None)
+        doc = next((r for r in root_rels.items if r.get("Type", "") == RT_OFFICE_DOC
+                    or r.get("Type", "").endswith("/officeDocument")), None)
         if doc is None:
             raise InputError("找不到工作簿主体部分", file=self._file)
         if "purl.oclc.org" in doc.get("Type", ""):
