@@ -274,7 +274,7 @@ def score_indicator(indicator: Indicator, actual: Decimal | None) -> ScoredIndic
     ratio = max(ratio, Decimal(0))
     score = round_half_up(ratio * p, 2)
     return ScoredIndicator(indicator, a, score, "达标" if met else "未达标",
-                           "" if met else "未达到年度指标值，请填写偏差原因及改进措施")
+                           "" if met else "未达到年度指标值，请填写偏差原因")
 
 
 def evaluate(targets: Targets, values: dict, file: str | None = None, rules: Rules | None = None,

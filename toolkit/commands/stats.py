@@ -335,7 +335,8 @@ def write_stats_sheet(book, fmt: _Formats, report: StatsReport | None, catalog: 
                     "values": f"='{STATS_SHEET}'!$E${mix[0] + 1}:$E${mix[-1] + 1}",
                     "data_labels": {"value": True, "percentage": True, "leader_lines": True}})
     pie.set_title({"name": "案件构成（本期）"})
-    ws.insert_chart(3, 9, pie, {"x_scale": 1.1, "y_scale": 1.1})
+    below = 4 + len(rows) + 1
+    ws.insert_chart(below, 0, pie, {"x_offset": 10, "x_scale": 0.95})
     if placeholders or previous is not None:
         col = book.add_chart({"type": "column"})
         for c, name in ((4, "本期"), (5, "上年同期")):
@@ -345,8 +346,7 @@ def write_stats_sheet(book, fmt: _Formats, report: StatsReport | None, catalog: 
                             "data_labels": {"value": True}})
         col.set_title({"name": "本期与上年同期案件对比"})
         col.set_y_axis({"name": "件"})
-        ws.insert_chart(21, 9, col, {"x_scale": 1.1, "y_scale": 1.1})
-    ws.set_landscape()
+        ws.insert_chart(below, 3, col, {"x_offset": 20, "x_scale": 1.05})
     ws.fit_to_pages(1, 0)
     return ws
 
@@ -417,7 +417,9 @@ def write_months_sheet(book, fmt: _Formats, report: StatsReport, catalog: Catalo
         col.set_title({"name": "各月案件数：本年与上年"})
         col.set_y_axis({"name": "件"})
         col.set_legend({"position": "bottom"})
-        ws.insert_chart(last + 8, 7, col, {"x_scale": 1.3})
+        ws.insert_chart(last + 8, 8, col, {"x_scale": 1.3})
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
     return ws
 
 
@@ -435,6 +437,8 @@ def write_family_sheet(book, fmt: _Formats, report: StatsReport, catalog: Catalo
         ws.set_column(1, 1, 24)
     ws.set_column(1 + len(extra), len(headers) - 1, 12)
     ws.freeze_panes(2, 1)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
     names = report.family_rows(prefix)
     names.sort(key=lambda n: (-report.values.get(f"{prefix}.{n}.cases", 0), n))
     r = 2
@@ -468,18 +472,19 @@ def evaluation_layout(evaluation: Evaluation) -> dict:
 def write_evaluation_sheet(book, fmt: _Formats, evaluation: Evaluation, year: int | None, placeholders=False):
     """绩效自评表: budget execution, the indicator table with 实际完成值 and 得分 (live formulas), level totals."""
     ws = book.add_worksheet(EVALUATION_SHEET)
-    widths = [10, 12, 26, 8, 11, 8, 11, 7, 8, 18, 30, 24]
+    widths = [10, 16, 26, 8, 11, 8, 11, 7, 8, 18, 30, 34]
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     ws.merge_range(0, 0, 0, 11, f"部门整体支出绩效自评表（{year}年度）" if year else "部门整体支出绩效自评表", fmt.title)
     b = evaluation.budget
-    ws.merge_range(1, 0, 1, 11, f"预算金额单位：{b.unit}。得分按 domain 规则计算：预算执行率得分 = min(执行数/预算数,1)×分值；"
+    ws.merge_range(1, 0, 1, 11, f"预算金额单位：{b.unit}。得分规则：预算执行率得分 = min(执行数/预算数,1)×分值；"
                    "定量指标得分 = min(实际/目标,1)×分值（≤ 类指标取 目标/实际）；黄色为待自评的定性指标，红色为未达到"
                    "年度指标值（请填写偏差原因及改进措施）。", fmt.note)
     ws.set_row(1, 40)
     ws.write_row(2, 0, ["项目", "", "年初预算数", "全年预算数（A）", "全年执行数（B）", "", "分值", "执行率（B/A，%）",
                         "得分"], fmt.header)
     ws.merge_range(2, 0, 2, 1, "项目", fmt.header)
+    ws.set_row(2, 30)
     ws.merge_range(3, 0, 3, 1, "年度预算资金", fmt.text)
     for c, v in ((2, b.initial), (3, b.annual), (4, b.executed)):
         if v is None:
