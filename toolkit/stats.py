@@ -10,7 +10,7 @@ import datetime as dt
 import re
 import tomllib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
@@ -21,7 +21,7 @@ from toolkit.dates import parse_date
 from toolkit.findings import ERROR, WARNING, Finding
 from toolkit.io.excel_read import RawSheet
 from toolkit.ledger import TOTAL_WORDS
-from toolkit.money import parse_count, round_half_up
+from toolkit.money import WAN, parse_count, round_half_up
 from toolkit.table import find_header
 from toolkit.text import clean_text, compact, header_key
 from toolkit.vocab import lookup
@@ -29,6 +29,9 @@ from toolkit.vocab import lookup
 CONSULTATION_SHEET = "咨询登记"
 UNNAMED = "（未填写）"
 OTHER_CHANNEL = "*"
+PREVIOUS_PREFIX = "prev."
+WAN_SUFFIX = ".万元"
+PERIOD_KEY = "period"
 _PERIOD = re.compile(r"^(\d{4})(?:(?:[-./年])(\d{1,2})月?|\s*[Qq第]\s*([1-4])\s*(?:季度)?)?年?$")
 
 
@@ -140,7 +143,15 @@ class Catalog:
     consultation_aliases: dict[str, str]   # header key -> canonical column
 
     def spec(self, key: str) -> StatSpec | None:
-        """The spec of a key, including per-lawyer/per-firm keys such as lawyers.王明.cases."""
+        """The spec of a key, including per-lawyer/per-firm keys such as lawyers.王明.cases and prev.<key>."""
+        if key.endswith(WAN_SUFFIX):
+            base = self.spec(key[:-len(WAN_SUFFIX)])
+            if base is None or not base.is_money:
+                return None
+            return replace(base, key=key, name=f"{base.name}（万元）", unit="万元")
+        if key.startswith(PREVIOUS_PREFIX):
+            base = self.spec(key[len(PREVIOUS_PREFIX):])
+            return None if base is None else replace(base, key=key, name=f"上年同期{base.name}")
         for s in self.stats:
             if s.key == key:
                 return s
@@ -167,6 +178,9 @@ class Catalog:
         for family in self.families:
             for m in self.metrics:
                 rows.append((f"{family.prefix}.<{family.name}>.{m.key}", f"每位{family.name}的{m.name}", m.unit))
+        rows.append((PERIOD_KEY, "统计期间（文字，如“2023年第1季度”）", ""))
+        rows.append((f"<金额统计键>{WAN_SUFFIX}", "同一金额以万元计（保留4位小数），如 money.挽回经济损失.万元", "万元"))
+        rows.append((f"{PREVIOUS_PREFIX}<统计键>", "上年同期的同一统计（需用 --previous 提供上年台账）", ""))
         return rows
 
 
@@ -454,6 +468,8 @@ def plan_template(sheets: list[RawSheet], defined_names: dict[str, tuple[str, in
         ref = _cell_ref(r0, c0)
         if catalog.spec(key) is None:
             message = f"统计键“{key}”不存在，单元格未填写。可用 legalaid stats --list-keys 查看全部统计键。"
+        elif key.startswith(PREVIOUS_PREFIX):
+            message = f"统计键“{key}”是上年同期数，需要用 --previous 提供上年台账（或上年没有这项数据），单元格未填写。"
         elif key.startswith("consultations."):
             message = f"统计键“{key}”需要咨询登记表（--consultations），本次未提供，单元格未填写。"
         else:
@@ -486,6 +502,18 @@ def _cell_ref(r0: int, c0: int) -> str:
         n, rem = divmod(n - 1, 26)
         letters = chr(65 + rem) + letters
     return f"{letters}{r0 + 1}"
+
+
+def template_values(report: "StatsReport") -> dict:
+    """Values a template may ask for: this period's keys and, with a previous-year ledger, prev.<key>."""
+    values = dict(report.values)
+    values[PERIOD_KEY] = report.period.label
+    for key, value in (report.previous or {}).items():
+        values[PREVIOUS_PREFIX + key] = value
+    for key, value in list(values.items()):
+        if isinstance(value, Decimal):
+            values[key + WAN_SUFFIX] = round_half_up(value / WAN, 4)
+    return values
 
 
 def json_value(value):

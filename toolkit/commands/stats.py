@@ -6,6 +6,7 @@ no name or ID number can reach it).
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import re
@@ -23,7 +24,7 @@ from toolkit.io.excel_read import read_workbook
 from toolkit.ledger_book import build_ledger
 from toolkit.stats import (CONSULTATION_SHEET, Catalog, StatsReport, build_report, change, default_catalog,
                            default_period, json_value, parse_consultations, parse_period, plan_template,
-                           undated_findings)
+                           template_values, undated_findings, WAN_SUFFIX)
 
 NAME = "stats"
 HELP = "统计表填报：按月/季/年统计案件、法律帮助、受援人次、特殊群体、挽回损失、咨询，与上年同期对比，生成图表和绩效自评表"
@@ -118,7 +119,7 @@ def run(args) -> int:
     if args.json:
         print(json.dumps(stats_json(report, unfilled), ensure_ascii=False, indent=2))
     else:
-        _print_summary(report, evaluation, output, unfilled, catalog)
+        _print_summary(report, evaluation, output, unfilled, catalog, bool(args.template))
     return 1 if report.findings else 0
 
 
@@ -169,7 +170,8 @@ def _output_path(args, ledger_path: Path) -> Path:
     return output
 
 
-def _print_summary(report: StatsReport, evaluation, output: Path, unfilled, catalog: Catalog) -> None:
+def _print_summary(report: StatsReport, evaluation, output: Path, unfilled, catalog: Catalog,
+                   templated: bool = False) -> None:
     v = report.values
     print(f"统计期间：{report.period.label}（按指派日期归属）")
     for key in ("cases.total", "help.total", "persons.total", "consultations.total", "money.挽回经济损失"):
@@ -178,6 +180,8 @@ def _print_summary(report: StatsReport, evaluation, output: Path, unfilled, cata
             print(f"  {spec.name}：{_show(v[key])} {spec.unit}")
     if report.previous is None:
         print("  未提供上年台账（--previous），未做同比。")
+    if evaluation is not None and templated:
+        print("使用 --template 时不另写绩效自评表；可把 workbooks/绩效自评表模板.xlsx 作为模板，或不带 --template 运行。")
     if evaluation is not None:
         print(f"绩效自评：已评分 {evaluation.total_score} 分（满分 {evaluation.total_points}），"
               f"待自评 {len(evaluation.pending)} 项。")
@@ -231,7 +235,9 @@ def _atomic_xlsx(path: Path, build) -> None:
     try:
         book = xlsxwriter.Workbook(tmp, {"strings_to_formulas": False, "strings_to_numbers": False,
                                          "strings_to_urls": False})
-        book.set_properties({"title": "法律援助统计", "comments": "由法援财务工具箱生成"})
+        # a fixed creation time: the same inputs give the same file
+        book.set_properties({"title": "法律援助统计", "comments": "由法援财务工具箱生成",
+                             "created": datetime.datetime(2024, 1, 1)})
         build(book)
         book.close()
         os.replace(tmp, path)
@@ -283,12 +289,11 @@ def write_stats_sheet(book, fmt: _Formats, report: StatsReport | None, catalog: 
     if period:
         last = period.same_period_last_year()
         end = period.end.toordinal() - 1
-        import datetime as _dt
-        span = f"{period.start:%Y-%m-%d}至{_dt.date.fromordinal(end):%Y-%m-%d}"
+        span = f"{period.start:%Y-%m-%d}至{datetime.date.fromordinal(end):%Y-%m-%d}"
         ws.merge_range(1, 0, 1, 7, f"统计期间：{period.label}（{span}）；上年同期：{last.label}"
                        + ("" if report.previous is not None else "（未提供上年台账，未做同比）"), fmt.note)
     else:
-        ws.merge_range(1, 0, 1, 7, "统计期间：（填写）", fmt.note)
+        ws.merge_range(1, 0, 1, 7, "统计期间：{{period}}（案件按指派日期归属）", fmt.note)
     ws.merge_range(2, 0, 2, 7, BASIS_NOTE, fmt.note)
     ws.set_row(2, 54)
     ws.write_row(3, 0, ["类别", "项目", "统计键", "单位", "本期", "上年同期", "增减", "增减率(%)"], fmt.header)
@@ -319,13 +324,15 @@ def write_stats_sheet(book, fmt: _Formats, report: StatsReport | None, catalog: 
             ws.write_comment(r, 4, "未提供咨询登记表，本项无数据。")
         else:
             ws.write_number(r, 4, _num(cur), num)
-        if prev is None:
+        if placeholders:
+            ws.write_string(r, 5, "{{prev." + key + "}}", num)
+        elif prev is None:
             ws.write_blank(r, 5, None, num)
         else:
             ws.write_number(r, 5, _num(prev), num)
         diff, pct = change(cur, prev)
-        ws.write_formula(r, 6, f'=IF(OR({e}="",{f}=""),"",{e}-{f})', num, "" if diff is None else _num(diff))
-        ws.write_formula(r, 7, f'=IF(OR({e}="",{f}="",N({f})=0),"",ROUND(({e}-{f})/{f}*100,2))', fmt.percent,
+        ws.write_formula(r, 6, f'=IF(AND(ISNUMBER({e}),ISNUMBER({f})),{e}-{f},"")', num, "" if diff is None else _num(diff))
+        ws.write_formula(r, 7, f'=IF(AND(ISNUMBER({e}),ISNUMBER({f}),N({f})<>0),ROUND(({e}-{f})/{f}*100,2),"")', fmt.percent,
                          "" if pct is None else _num(pct))
     row_of = {key: r for r, (key, _, _) in enumerate(rows, start=4)}
     mix = [row_of[k] for k in CASE_MIX_KEYS]
@@ -472,7 +479,7 @@ def evaluation_layout(evaluation: Evaluation) -> dict:
 def write_evaluation_sheet(book, fmt: _Formats, evaluation: Evaluation, year: int | None, placeholders=False):
     """绩效自评表: budget execution, the indicator table with 实际完成值 and 得分 (live formulas), level totals."""
     ws = book.add_worksheet(EVALUATION_SHEET)
-    widths = [10, 16, 26, 8, 11, 8, 11, 7, 8, 18, 30, 34]
+    widths = [10, 16, 26, 8, 11, 8, 11, 8, 9, 18, 30, 34]
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     ws.merge_range(0, 0, 0, 11, f"部门整体支出绩效自评表（{year}年度）" if year else "部门整体支出绩效自评表", fmt.title)
@@ -481,7 +488,7 @@ def write_evaluation_sheet(book, fmt: _Formats, evaluation: Evaluation, year: in
                    "定量指标得分 = min(实际/目标,1)×分值（≤ 类指标取 目标/实际）；黄色为待自评的定性指标，红色为未达到"
                    "年度指标值（请填写偏差原因及改进措施）。", fmt.note)
     ws.set_row(1, 40)
-    ws.write_row(2, 0, ["项目", "", "年初预算数", "全年预算数（A）", "全年执行数（B）", "", "分值", "执行率（B/A，%）",
+    ws.write_row(2, 0, ["项目", "", "年初预算数", "全年预算数（A）", "全年执行数（B）", "", "分值", "执行率(%)",
                         "得分"], fmt.header)
     ws.merge_range(2, 0, 2, 1, "项目", fmt.header)
     ws.set_row(2, 30)
@@ -519,7 +526,9 @@ def write_evaluation_sheet(book, fmt: _Formats, evaluation: Evaluation, year: in
         ws.write_string(r, 5, ind.unit, fmt.center)
         below = s.below_target
         if placeholders and ind.key:
-            ws.write_string(r, 6, "{{" + ind.key + "}}", fmt.number)
+            spec = default_catalog().spec(ind.key)
+            key = ind.key + WAN_SUFFIX if spec is not None and spec.is_money and "万" in ind.unit else ind.key
+            ws.write_string(r, 6, "{{" + key + "}}", fmt.number)
         elif s.actual is None:
             ws.write_blank(r, 6, None, fmt.pending)
         else:
@@ -535,15 +544,19 @@ def write_evaluation_sheet(book, fmt: _Formats, evaluation: Evaluation, year: in
                 formula = f'IF({g}<={e},{h},ROUND({e}/{g}*{h},2))'
             else:
                 formula = f'IF({g}={e},{h},IF(OR({g}<=0,{e}<=0),0,ROUND(MIN({g}/{e},{e}/{g})*{h},2)))'
-            formula = f'=IF({g}="","",{formula})'
-            ws.write_formula(r, 8, formula, fmt.below_score if below else (fmt.pending if s.score is None else fmt.score),
+            formula = f'=IF(ISNUMBER({g}),{formula},"")'
+            ws.write_formula(r, 8, formula, fmt.below_score if below else
+                             (fmt.pending if s.score is None and not (placeholders and ind.key) else fmt.score),
                              "" if s.score is None else _num(s.score))
         ws.write_string(r, 9, ind.key or "", fmt.key)
         if below:
             ws.write_blank(r, 10, None, fmt.pending_text)
         else:
             ws.write_blank(r, 10, None, fmt.text)
-        ws.write_string(r, 11, s.note, fmt.pending_text if s.score is None else fmt.text)
+        if placeholders and ind.key:
+            ws.write_string(r, 11, "实际完成值由统计自动填入，得分随之计算", fmt.text)
+        else:
+            ws.write_string(r, 11, s.note, fmt.pending_text if s.score is None else fmt.text)
     for level1, rows in spans1.items():
         _merge_or_write(ws, rows[0], rows[-1], 0, level1, fmt.center)
     for (_, level2), rows in spans2.items():
@@ -561,13 +574,14 @@ def write_evaluation_sheet(book, fmt: _Formats, evaluation: Evaluation, year: in
         ws.merge_range(r, 1, r, 6, "小计" if level2 is None else level2, label_fmt)
         a, z = rows[0] + 1, rows[-1] + 1
         ws.write_formula(r, 7, f"=SUM(H{a}:H{z})", fmt.score, _num(points))
-        ws.write_formula(r, 8, f"=SUM(I{a}:I{z})", fmt.score, _num(score))
+        ws.write_formula(r, 8, f"=SUM(I{a}:I{z})", fmt.score, "" if placeholders else _num(score))
         r += 1
     ws.write_string(r, 0, "总分", fmt.bold_text)
     ws.merge_range(r, 1, r, 6, "预算执行率 + 全部指标（待自评指标打分后自动计入）", fmt.bold_text)
     last = first + len(evaluation.indicators)
     ws.write_formula(r, 7, f"=G4+SUM(H{first + 1}:H{last})", fmt.score, _num(evaluation.total_points))
-    ws.write_formula(r, 8, f"=N(I4)+SUM(I{first + 1}:I{last})", fmt.score, _num(evaluation.total_score))
+    ws.write_formula(r, 8, f"=N(I4)+SUM(I{first + 1}:I{last})", fmt.score,
+                     "" if placeholders else _num(evaluation.total_score))
     ws.freeze_panes(6, 3)
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
@@ -579,6 +593,14 @@ def _merge_or_write(ws, r0, r1, c, text, f):
         ws.merge_range(r0, c, r1, c, text, f)
     else:
         ws.write_string(r0, c, text, f)
+
+
+def findings_rows(report: StatsReport) -> list[list]:
+    """The 校验结果 table: level, file, sheet, row, column, message (no cell values, so no personal data)."""
+    rows = [["级别", "文件", "工作表", "行", "列", "说明"]]
+    for f in report.findings:
+        rows.append([f.severity_label, f.file or "", f.sheet or "", f.row, f.column or "", f.message])
+    return rows
 
 
 def write_findings_sheet(book, fmt: _Formats, report: StatsReport, excluded_rows: int, counted_rows: int | None):
@@ -631,16 +653,19 @@ def _defined_cells(names: dict[str, str]) -> dict[str, tuple[str, int, int]]:
 def fill_template(template: Path, output: Path, report: StatsReport, evaluation: Evaluation | None,
                   catalog: Catalog) -> list[str]:
     """Copy of the user's template with every {{key}} cell and key-named cell filled; returns the unfilled keys."""
-    from toolkit.io.xlsx_patch import XlsxPatch
+    from toolkit.io.xlsx_patch import SheetSpec, XlsxPatch
 
     if template.suffix.lower() not in (".xlsx", ".xlsm"):
         raise InputError("统计表模板必须是 .xlsx 或 .xlsm 文件（.xls 请先在Excel中另存为 .xlsx）。", file=template.name)
     sheets = read_workbook(template)
     patch = XlsxPatch(template)
-    plan = plan_template(sheets, _defined_cells(patch.defined_names()), report.values, template.name, catalog)
+    plan = plan_template(sheets, _defined_cells(patch.defined_names()), template_values(report), template.name,
+                         catalog)
     for sheet, cells in plan.cells.items():
         patch.set_cells(sheet, {(r0 + 1, c0 + 1): v for (r0, c0), v in cells.items()})
     report.findings += plan.findings
+    patch.add_sheet(SheetSpec(FINDINGS_SHEET, findings_rows(report), col_widths={0: 6, 1: 16, 2: 16, 3: 6, 4: 14, 5: 80},
+                              freeze=(1, 0)))
     patch.save(output)
     return plan.unfilled_keys
 
@@ -663,7 +688,7 @@ def write_stats_template(path: Path, catalog: Catalog | None = None) -> None:
             ws.write_string(r, 1, name, fmt.text)
             ws.write_string(r, 2, unit, fmt.center)
         r += 2
-        ws.merge_range(r, 0, r, 2, "用法：在任何单元格中写 {{统计键}}（或把单元格命名为统计键），运行 legalaid stats 台账.xlsx "
+        ws.merge_range(r, 0, r, 2, "用法：在任何单元格中写两对半角花括号包住的统计键，如｛｛cases.total｝｝（或把单元格命名为统计键），运行 legalaid stats 台账.xlsx "
                        "--template 本模板.xlsx 后填入数字；模板中的其他文字、格式、公式和合并单元格保持不变。", fmt.note)
         ws.set_row(r, 48)
 
