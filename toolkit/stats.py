@@ -32,7 +32,9 @@ OTHER_CHANNEL = "*"
 PREVIOUS_PREFIX = "prev."
 WAN_SUFFIX = ".万元"
 PERIOD_KEY = "period"
-_PERIOD = re.compile(r"^(\d{4})(?:(?:[-./年])(\d{1,2})月?|\s*[Qq第]\s*([1-4])\s*(?:季度)?)?年?$")
+_YEAR = re.compile(r"^(\d{4})年?(?:度)?$")
+_QUARTER = re.compile(r"^(\d{4})年?(?:[Qq]|第)([1-4])(?:季度?)?$")
+_MONTH = re.compile(r"^(\d{4})(?:[-./]|年)(\d{1,2})月?$")
 
 
 # --- periods ---------------------------------------------------------------------------------------------
@@ -83,18 +85,14 @@ class Period:
 
 def parse_period(text: str) -> Period:
     """'2023' → year, '2023-03' / '2023年3月' → month, '2023Q1' / '2023年第1季度' → quarter. ValueError in Chinese."""
-    m = _PERIOD.match(compact(text))
-    if not m:
-        raise ValueError(f"统计期间“{text}”无法识别，应写作 2023（年）、2023Q1（季度）或 2023-03（月）")
-    year = int(m.group(1))
-    if m.group(2):
-        month = int(m.group(2))
-        if not 1 <= month <= 12:
-            raise ValueError(f"统计期间“{text}”的月份不存在")
-        return Period("month", year, month)
-    if m.group(3):
-        return Period("quarter", year, int(m.group(3)))
-    return Period("year", year)
+    t = compact(text)
+    if m := _YEAR.match(t):
+        return Period("year", int(m.group(1)))
+    if m := _QUARTER.match(t):
+        return Period("quarter", int(m.group(1)), int(m.group(2)))
+    if (m := _MONTH.match(t)) and 1 <= int(m.group(2)) <= 12:
+        return Period("month", int(m.group(1)), int(m.group(2)))
+    raise ValueError(f"统计期间“{text}”无法识别，应写作 2023（年）、2023Q1（季度）或 2023-03（月）")
 
 
 def default_period(dates) -> Period | None:
@@ -280,39 +278,49 @@ def parse_consultations(sheet: RawSheet, file: str | None = None, catalog: Catal
 
 # --- computing ------------------------------------------------------------------------------------------
 
-def in_period(dates: pd.Series, period: Period) -> pd.Series:
-    return dates.map(period.contains).astype(bool)
+MATTER_FIELDS = ("指派日期", "案件类型", "特殊群体", "案件质量", "受援人数", "承办律师", "律师事务所",
+                 "挽回经济损失", "讨薪金额", "补贴金额")
 
 
-def _select(cases: pd.DataFrame, spec: StatSpec) -> pd.DataFrame:
-    mask = pd.Series(True, index=cases.index)
+def matter_records(cases: pd.DataFrame) -> list[dict]:
+    """The ledger rows as plain dicts of the fields statistics use (fast to filter many times)."""
+    columns = [c for c in MATTER_FIELDS if c in cases.columns]
+    return [dict(zip(columns, row)) for row in zip(*(cases[c].tolist() for c in columns))] if len(cases) else []
+
+
+def _selected(records: list[dict], spec: StatSpec) -> list[dict]:
+    out = records
     if spec.case_types is not None:
-        mask &= cases["案件类型"].isin(spec.case_types)
+        out = [m for m in out if m["案件类型"] in spec.case_types]
     if spec.group == "*":
-        mask &= cases["特殊群体"].map(bool)
+        out = [m for m in out if m["特殊群体"]]
     elif spec.group:
-        mask &= cases["特殊群体"].map(lambda groups: spec.group in groups)
+        out = [m for m in out if spec.group in m["特殊群体"]]
     if spec.quality:
-        mask &= cases["案件质量"] == spec.quality
-    return cases[mask.astype(bool)]
+        out = [m for m in out if m["案件质量"] == spec.quality]
+    return out
 
 
-def measure(cases: pd.DataFrame, spec: StatSpec):
+def _present(v) -> bool:
+    return v is not None and v == v   # not None, not NaN
+
+
+def measure(records: list[dict], spec: StatSpec):
     """One statistic over matters already restricted to a period: int count or Decimal 元."""
-    chosen = _select(cases, spec)
+    chosen = _selected(records, spec)
     if spec.count == "matters":
-        return int(len(chosen))
+        return len(chosen)
     if spec.count == "persons":
-        return int(sum(int(n) if n is not None and n == n else 1 for n in chosen["受援人数"]))
+        return sum(int(m["受援人数"]) if _present(m["受援人数"]) else 1 for m in chosen)
     if spec.count == "sum":
-        total = sum((a for a in chosen[spec.column] if a is not None and a == a), Decimal(0))
+        total = sum((m[spec.column] for m in chosen if _present(m[spec.column])), Decimal(0))
         return round_half_up(Decimal(total), 2)
     raise ValueError(spec.count)
 
 
-def measure_consultations(frame: pd.DataFrame, spec: StatSpec) -> int:
-    chosen = frame if spec.channel is None else frame[frame["渠道"] == spec.channel]
-    return int(chosen["人次"].sum()) if len(chosen) else 0
+def measure_consultations(records: list[tuple], spec: StatSpec) -> int:
+    """Sum of 人次 of (date, channel, persons) records of one channel (None: all)."""
+    return sum(n for _, channel, n in records if spec.channel is None or channel == spec.channel)
 
 
 def compute_values(cases: pd.DataFrame, consultations: pd.DataFrame | None, period: Period,
@@ -321,25 +329,38 @@ def compute_values(cases: pd.DataFrame, consultations: pd.DataFrame | None, peri
 
     Per-lawyer/per-firm keys cover every name in `names_from` (default: `cases`), zero where none in the period.
     """
-    catalog = catalog or default_catalog()
-    current = cases[in_period(cases["指派日期"], period)] if len(cases) else cases
+    return _values(matter_records(cases), _consultation_records(consultations), period, catalog or default_catalog(),
+                   _names(cases if names_from is None else names_from, catalog or default_catalog()))
+
+
+def _consultation_records(frame: pd.DataFrame | None) -> list[tuple] | None:
+    if frame is None:
+        return None
+    return list(zip(frame["日期"].tolist(), frame["渠道"].tolist(), (int(n) for n in frame["人次"].tolist())))
+
+
+def _names(frame: pd.DataFrame, catalog: Catalog) -> dict[str, list[str]]:
+    return {f.prefix: sorted({n or UNNAMED for n in frame[f.by].tolist()}) if len(frame) else []
+            for f in catalog.families}
+
+
+def _values(records: list[dict], consultations: list[tuple] | None, period: Period, catalog: Catalog,
+            names: dict[str, list[str]]) -> dict:
+    current = [m for m in records if period.contains(m["指派日期"])]
     values: dict = {}
-    current_consultations = None
-    if consultations is not None:
-        current_consultations = consultations[in_period(consultations["日期"], period)] \
-            if len(consultations) else consultations
+    current_consultations = None if consultations is None else [c for c in consultations if period.contains(c[0])]
     for spec in catalog.stats:
         if spec.count == "consultations":
             if current_consultations is not None:
                 values[spec.key] = measure_consultations(current_consultations, spec)
         else:
             values[spec.key] = measure(current, spec)
-    names_from = cases if names_from is None else names_from
     for family in catalog.families:
-        names = sorted({n or UNNAMED for n in names_from[family.by]}) if len(names_from) else []
-        column = current[family.by].map(lambda n: n or UNNAMED) if len(current) else current.get(family.by)
-        for name in names:
-            mine = current[column == name] if len(current) else current
+        by_name: dict[str, list[dict]] = {}
+        for m in current:
+            by_name.setdefault(m[family.by] or UNNAMED, []).append(m)
+        for name in names.get(family.prefix, []):
+            mine = by_name.get(name, [])
             for metric in catalog.metrics:
                 values[f"{family.prefix}.{name}.{metric.key}"] = measure(mine, metric)
     return values
@@ -392,23 +413,23 @@ def build_report(cases: pd.DataFrame, consultations: pd.DataFrame | None, period
                  findings: list[Finding] | None = None, catalog: Catalog | None = None) -> StatsReport:
     """Statistics of `period`, its months and (if a previous-year ledger is given) the same period last year."""
     catalog = catalog or default_catalog()
-    names = cases if previous_cases is None else pd.concat([cases, previous_cases], ignore_index=True)
-    values = compute_values(cases, consultations, period, catalog, names)
+    both = cases if previous_cases is None else pd.concat([cases, previous_cases], ignore_index=True)
+    names = _names(both, catalog)
+    records, consults = matter_records(cases), _consultation_records(consultations)
+    values = _values(records, consults, period, catalog, names)
     year = Period("year", period.year)
-    months = [(m, compute_values(cases, consultations, m, catalog, cases.iloc[0:0])) for m in year.months()]
+    months = [(m, _values(records, consults, m, catalog, {})) for m in year.months()]
     previous = previous_months = None
     if previous_cases is not None:
         last = period.same_period_last_year()
-        prev_consultations = previous_consultations
-        previous = compute_values(previous_cases, prev_consultations, last, catalog, names)
-        previous_months = [(m, compute_values(previous_cases, prev_consultations, m, catalog, cases.iloc[0:0]))
+        prev_records, prev_consults = matter_records(previous_cases), _consultation_records(previous_consultations)
+        previous = _values(prev_records, prev_consults, last, catalog, names)
+        previous_months = [(m, _values(prev_records, prev_consults, m, catalog, {}))
                            for m in year.same_period_last_year().months()]
-    firms = {}
-    if len(cases):
-        pairs = cases.assign(l=cases["承办律师"].map(lambda n: n or UNNAMED),
-                             f=cases["律师事务所"].map(lambda n: n or UNNAMED))
-        for lawyer, group in pairs.groupby("l"):
-            firms[lawyer] = Counter(group["f"]).most_common(1)[0][0]
+    seen: dict[str, Counter] = {}
+    for m in records:
+        seen.setdefault(m["承办律师"] or UNNAMED, Counter())[m["律师事务所"] or UNNAMED] += 1
+    firms = {lawyer: counts.most_common(1)[0][0] for lawyer, counts in seen.items()}
     return StatsReport(period, values, previous, months, previous_months, consultations is not None,
                        list(findings or []), firms)
 
