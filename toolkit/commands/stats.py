@@ -664,7 +664,7 @@ def fill_template(template: Path, output: Path, report: StatsReport, evaluation:
     for sheet, cells in plan.cells.items():
         patch.set_cells(sheet, {(r0 + 1, c0 + 1): v for (r0, c0), v in cells.items()})
     report.findings += plan.findings
-    patch.add_sheet(SheetSpec(FINDINGS_SHEET, findings_rows(report), col_widths={0: 6, 1: 16, 2: 16, 3: 6, 4: 14, 5: 80},
+    patch.add_sheet(SheetSpec(FINDINGS_SHEET, findings_rows(report), col_widths={1: 6, 2: 16, 3: 16, 4: 6, 5: 14, 6: 80},
                               freeze=(1, 0)))
     patch.save(output)
     return plan.unfilled_keys
