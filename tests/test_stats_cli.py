@@ -1,5 +1,6 @@
 """`legalaid stats` end to end: every filled cell of the standard layout and of a user template, JSON, privacy."""
 
+import html
 import json
 import zipfile
 from decimal import Decimal
@@ -10,7 +11,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 
 from conftest import sha256
-from stats_ledger import EXPECTED_2023, PERSONAL_TEXT, write_ledger, write_previous
+from stats_ledger import EXPECTED_2023, PERSONAL_TEXT, person_id, write_ledger, write_previous
 from toolkit.cli import main
 from toolkit.io.excel_read import read_workbook
 from toolkit.stats import default_catalog
@@ -189,10 +190,13 @@ def test_no_personal_data_in_any_output(books, tmp_path):
     main(["stats", str(ledger), "--template", str(user_template(tmp_path / "t.xlsx")), "-o", str(outputs[1])])
     for out in outputs:
         with zipfile.ZipFile(out) as z:
-            text = "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+            text = html.unescape("".join(z.read(n).decode("utf-8", "replace") for n in z.namelist()))
         leaked = [p for p in PERSONAL_TEXT if p in text]
         assert leaked == [], (out.name, leaked)
         assert "王律师" in text or out.name == "tpl.xlsx"       # lawyers are named, aided persons are not
+    with zipfile.ZipFile(ledger) as z:                       # the check does see names and IDs where they are
+        text = html.unescape("".join(z.read(n).decode("utf-8", "replace") for n in z.namelist()))
+    assert "测试甲某" in text and "咨询甲某" in text and person_id(1) in text
 
 
 def test_never_writes_over_an_input(books, capsys):
