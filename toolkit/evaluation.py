@@ -210,7 +210,8 @@ def parse_targets(sheet: RawSheet, file: str | None = None, rules: Rules | None 
                                     sheet.name, r, header.label("统计键"), key, file))
         given, _ = _number(cell("实际完成值"))
         indicators.append(Indicator(level1 or "（未填写一级指标）", level2 or "（未填写二级指标）", level3, nature, target,
-                                    clean_text(target_cell), clean_text(cell("单位")) or target_unit, points, key, given, r))
+                                    clean_text(target_cell), clean_text(cell("单位")) or (target_unit if target is not None else ""),
+                                    points, key, given, r))
     budget = _budget(sheet, rules)
     return Targets(_grouped(indicators), budget, findings, sheet.name)
 

@@ -627,6 +627,8 @@ def write_findings_sheet(book, fmt: _Formats, report: StatsReport, excluded_rows
         ws.write_string(r, 5, f.message, fmt.text)
     ws.freeze_panes(2, 0)
     ws.autofilter(1, 0, max(1, len(report.findings) + 1), 5)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
     return ws
 
 
