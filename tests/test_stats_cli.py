@@ -223,3 +223,37 @@ def test_list_keys(capsys):
     assert table["groups.农民工"] == "农民工"
     assert table["consultations.来电"] == "来电咨询（含12348热线）"
     assert "lawyers.<承办律师>.cases" in table
+
+
+SHIPPED = __import__("pathlib").Path(__file__).resolve().parent.parent / "workbooks"
+
+
+def test_shipped_stats_template_filled(books, tmp_path, capsys):
+    ledger, previous = books
+    out = tmp_path / "统计.xlsx"
+    assert main(["stats", str(ledger), "--previous", str(previous), "--template", str(SHIPPED / "统计表模板.xlsx"),
+                 "-o", str(out), "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["unfilled_keys"] == []
+    ws = openpyxl.load_workbook(out)["统计表"]
+    keys = [s.key for s in default_catalog().stats]
+    for r, key in enumerate(keys, start=5):
+        assert ws.cell(r, 3).value == key
+        assert ws.cell(r, 5).value == expected(key), key
+        if key in PREVIOUS_2022:
+            assert ws.cell(r, 6).value == float(PREVIOUS_2022[key]), key
+        assert ws.cell(r, 7).value.startswith("=IF(AND(ISNUMBER(")       # the template's formulas stay
+    assert ws["A2"].value.startswith("统计期间：2023年")
+    with zipfile.ZipFile(out) as z:                                      # and so do its native charts
+        assert len([n for n in z.namelist() if n.startswith("xl/charts/chart")]) == 2
+
+
+def test_shipped_evaluation_template_filled(books, tmp_path):
+    ledger, _ = books
+    out = tmp_path / "自评.xlsx"
+    main(["stats", str(ledger), "--template", str(SHIPPED / "绩效自评表模板.xlsx"), "-o", str(out)])
+    ws = openpyxl.load_workbook(out)["绩效自评表"]
+    filled = {ws.cell(r, 3).value: ws.cell(r, 7).value for r in range(7, 16)}
+    assert filled["办理法律援助案件数"] == 8 and filled["法律咨询人次"] == 10
+    assert filled["为农民工讨回工资"] == 3.5                               # money.农民工讨薪.万元
+    assert filled["案件按期指派率"] is None                                # no key: left for the user
+    assert ws.cell(7, 9).value.startswith("=IF(ISNUMBER(G7)")
