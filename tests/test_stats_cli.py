@@ -257,3 +257,10 @@ def test_shipped_evaluation_template_filled(books, tmp_path):
     assert filled["为农民工讨回工资"] == 3.5                               # money.农民工讨薪.万元
     assert filled["案件按期指派率"] is None                                # no key: left for the user
     assert ws.cell(7, 9).value.startswith("=IF(ISNUMBER(G7)")
+
+
+def test_xls_template_is_refused_in_chinese(books, tmp_path, capsys):
+    ledger, _ = books
+    (tmp_path / "旧模板.xls").write_bytes(b"x")
+    assert main(["stats", str(ledger), "--template", str(tmp_path / "旧模板.xls")]) == 2
+    assert "统计表模板必须是 .xlsx 或 .xlsm 文件" in capsys.readouterr().err

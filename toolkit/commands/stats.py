@@ -157,16 +157,21 @@ def _targets_sheet(sheets, targets: str | None, ledger_path: Path):
 
 
 def _output_path(args, ledger_path: Path) -> Path:
+    suffix = Path(args.template).suffix.lower() if args.template else ".xlsx"   # a .xlsm template keeps its macros
+    if suffix not in (".xlsx", ".xlsm"):
+        raise InputError("统计表模板必须是 .xlsx 或 .xlsm 文件（.xls 请先在Excel中另存为 .xlsx）。",
+                         file=Path(args.template).name)
     if args.output:
         output = Path(args.output)
     else:
-        output = ledger_path.with_name(f"{ledger_path.stem}_统计.xlsx")
+        output = ledger_path.with_name(f"{ledger_path.stem}_统计{suffix}")
     inputs = [ledger_path] + [Path(p) for p in (args.previous, args.template, args.targets) if p]
     for p in inputs:
         if p.exists() and output.exists() and os.path.samefile(p, output):
             raise InputError("输出文件不能与输入文件相同（输入文件从不被修改），请用 -o 指定另一个文件名。", file=output.name)
-    if output.suffix.lower() != ".xlsx":
-        raise InputError("输出文件必须是 .xlsx 文件。", file=output.name)
+    if output.suffix.lower() != suffix:
+        raise InputError(f"输出文件必须是 {suffix} 文件（与{'模板' if args.template else '标准统计表'}相同）。",
+                         file=output.name)
     return output
 
 
