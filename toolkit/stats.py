@@ -18,6 +18,7 @@ from importlib import resources
 import pandas as pd
 
 from toolkit.dates import parse_date
+from toolkit.errors import InputError
 from toolkit.findings import ERROR, WARNING, Finding
 from toolkit.io.excel_read import RawSheet
 from toolkit.ledger import TOTAL_WORDS
@@ -221,8 +222,6 @@ class Consultations:
 
 def parse_consultations(sheet: RawSheet, file: str | None = None, catalog: Catalog | None = None) -> Consultations:
     """Read a 咨询登记 sheet. Rows with an unusable date or 人次 are left out and listed as errors."""
-    from toolkit.errors import InputError
-
     catalog = catalog or default_catalog()
     header = find_header(sheet, catalog.consultation_aliases, min_matches=2)
     if header is None or "日期" not in header.columns or "咨询方式" not in header.columns:
@@ -385,7 +384,6 @@ class StatsReport:
     previous: dict | None
     months: list[tuple[Period, dict]]
     previous_months: list[tuple[Period, dict]] | None
-    has_consultations: bool
     findings: list[Finding] = field(default_factory=list)
     lawyer_firms: dict[str, str] = field(default_factory=dict)   # lawyer -> firm they mostly work for
 
@@ -430,8 +428,7 @@ def build_report(cases: pd.DataFrame, consultations: pd.DataFrame | None, period
     for m in records:
         seen.setdefault(m["承办律师"] or UNNAMED, Counter())[m["律师事务所"] or UNNAMED] += 1
     firms = {lawyer: counts.most_common(1)[0][0] for lawyer, counts in seen.items()}
-    return StatsReport(period, values, previous, months, previous_months, consultations is not None,
-                       list(findings or []), firms)
+    return StatsReport(period, values, previous, months, previous_months, list(findings or []), firms)
 
 
 # --- user templates --------------------------------------------------------------------------------------
