@@ -647,8 +647,9 @@ def _defined_cells(names: dict[str, str]) -> dict[str, tuple[str, int, int]]:
     out = {}
     for name, refers in names.items():
         m = _REF.match(refers.strip())
-        if not m or "!" in name:
+        if not m:
             continue
+        name = name.rpartition("!")[2]      # a name scoped to one sheet: 'Sheet'!cases.total
         sheet = (m.group(1) or "").replace("''", "'") or m.group(2)
         col = 0
         for ch in m.group(3):
