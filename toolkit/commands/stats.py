@@ -7,10 +7,10 @@ no name or ID number can reach it).
 from __future__ import annotations
 
 import datetime
+import io
 import json
 import os
 import re
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from toolkit.errors import InputError
 from toolkit.evaluation import TARGETS_SHEET, Evaluation, evaluate, parse_targets
 from toolkit.findings import ERROR, Finding
+from toolkit.io.atomic import write_bytes_atomic
 from toolkit.io.excel_read import read_workbook
 from toolkit.ledger_book import build_ledger
 from toolkit.stats import (CONSULTATION_SHEET, Catalog, StatsReport, build_report, change, default_catalog,
@@ -234,22 +235,16 @@ def _num(value):
 
 
 def _atomic_xlsx(path: Path, build) -> None:
-    """Build a workbook with xlsxwriter into a temp file beside `path`, then os.replace it."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        book = xlsxwriter.Workbook(tmp, {"strings_to_formulas": False, "strings_to_numbers": False,
-                                         "strings_to_urls": False})
-        # a fixed creation time: the same inputs give the same file
-        book.set_properties({"title": "法律援助统计", "comments": "由法援财务工具箱生成",
-                             "created": datetime.datetime(2024, 1, 1)})
-        build(book)
-        book.close()
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Build a workbook with xlsxwriter in memory, then write it atomically (temp file beside `path`, os.replace)."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+                                        "strings_to_urls": False})
+    # a fixed creation time: the same inputs give the same file
+    book.set_properties({"title": "法律援助统计", "comments": "由法援财务工具箱生成",
+                         "created": datetime.datetime(2024, 1, 1)})
+    build(book)
+    book.close()
+    write_bytes_atomic(path, buffer.getvalue())
 
 
 def write_standard(path: Path, report: StatsReport, evaluation: Evaluation | None = None,
