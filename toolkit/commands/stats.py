@@ -111,7 +111,7 @@ def run(args) -> int:
     output = _output_path(args, ledger_path)
     unfilled: list[str]
     if args.template:
-        unfilled = fill_template(Path(args.template), output, report, evaluation, catalog)
+        unfilled = fill_template(Path(args.template), output, report, catalog)
     else:
         unfilled = [s.key for s in catalog.stats if s.key not in report.values]
         write_standard(output, report, evaluation, catalog, excluded_rows=len(ledger.excluded),
@@ -653,8 +653,7 @@ def _defined_cells(names: dict[str, str]) -> dict[str, tuple[str, int, int]]:
     return out
 
 
-def fill_template(template: Path, output: Path, report: StatsReport, evaluation: Evaluation | None,
-                  catalog: Catalog) -> list[str]:
+def fill_template(template: Path, output: Path, report: StatsReport, catalog: Catalog) -> list[str]:
     """Copy of the user's template with every {{key}} cell and key-named cell filled; returns the unfilled keys."""
     from toolkit.io.xlsx_patch import SheetSpec, XlsxPatch
 
