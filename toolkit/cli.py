@@ -21,7 +21,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
 class _ChineseFormatter(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
-        super().add_usage(usage, actions, groups, prefix="用法：")
+        super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
 
 
 class _ChineseParser(argparse.ArgumentParser):
