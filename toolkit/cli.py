@@ -19,6 +19,16 @@ COMMANDS = [
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
 
+_ARGPARSE_WORDS = (
+    ("the following arguments are required: ", "缺少必填参数："),
+    ("unrecognized arguments: ", "无法识别的参数："),
+    ("expected one argument", "需要一个值"),
+    ("invalid choice: ", "无效的选择："),
+    ("choose from ", "可选："),
+    ("argument ", "参数 "),
+)
+
+
 class _ChineseFormatter(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
@@ -30,6 +40,8 @@ class _ChineseParser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
     def error(self, message: str):  # argparse's own messages are English; say it in Chinese
+        for english, chinese in _ARGPARSE_WORDS:
+            message = message.replace(english, chinese)
         self.print_usage(sys.stderr)
         self.exit(EXIT_UNUSABLE, f"错误：命令参数有误（{message}）。用 -h 查看用法。\n")
 
