@@ -7,6 +7,7 @@ import importlib.util
 import re
 import sys
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -266,3 +267,23 @@ def test_deterministic_and_committed_copy_is_current(built, tmp_path):
     # the committed files are what the generator makes now
     assert _cells(COMMITTED_XLSX) == first
     assert COMMITTED_NOTES.read_text(encoding="utf-8") == built[1].read_text(encoding="utf-8")
+
+
+def test_toolkit_reads_the_sample_as_documented():
+    """The toolkit's ledger reader flags exactly the planted errors and understands every documented text cell."""
+    from toolkit.io.excel_read import read_workbook
+    from toolkit.ledger_book import build_ledger
+
+    notes = COMMITTED_NOTES.read_text(encoding="utf-8")
+    ledger = build_ledger(read_workbook(COMMITTED_XLSX), file=COMMITTED_XLSX.name)
+    assert {f.row for f in ledger.findings} == {int(r) for r, *_ in _notes_table(notes, "## 故意设置的错误")}
+    assert ledger.skipped_blank == 2 and len(ledger.total_rows) == 1
+    cases = ledger.cases.set_index("excel_row")
+    for row_text, column, content, meaning in _notes_table(notes, "## 文本形式的金额、日期和带空格的类型"):
+        value = cases.at[int(row_text), column]
+        if column in ("挽回经济损失", "讨薪金额", "补贴金额"):
+            assert value == Decimal(meaning.removesuffix(" 元").replace(",", "")), (row_text, column, content)
+        elif column in ("指派日期", "结案日期"):
+            assert f"{value:%Y-%m-%d}" == meaning, (row_text, column, content)
+        else:
+            assert value == meaning, (row_text, column, content)

@@ -249,7 +249,9 @@ def _case(rng: random.Random, assigned: dt.date, lawyers, used_ids: set[str]) ->
     if closed is not None and (wages is not None or rng.random() < recovered_chance):
         extra = Decimal(int(rng.lognormvariate(9.6, 1.0))) if rng.random() < 0.8 else Decimal(0)
         if rng.random() < 0.15:
-            extra += Decimal(rng.randrange(0, 100)) / 100
+            cents = Decimal(rng.randrange(0, 100)) / 100
+            if extra:
+                extra += cents
         recovered = (wages or Decimal(0)) + extra
         if recovered == 0:
             recovered = None
@@ -302,8 +304,9 @@ def generate(seed: int = SEED) -> LedgerDocument:
     rows: list[dict | None] = cases[:312] + [None] + cases[312:689] + [None] + cases[689:]
     doc = LedgerDocument(cases=rows)
     _plant_errors(doc, rng)
-    _make_mess(doc, rng)
-    doc.consultations = _consultations(rng)
+    # separate streams, so that tuning one part does not reshuffle the others
+    _make_mess(doc, random.Random(seed + 1))
+    doc.consultations = _consultations(random.Random(seed + 2))
     return doc
 
 
