@@ -436,12 +436,16 @@ def write_workbook(doc: LedgerDocument, path: Path) -> None:
     sheet.write_string(1, 0, UNIT_NOTE)
     header_row = TITLE_ROWS
     sheet.write_row(header_row, 0, HEADERS, header_fmt)
-    widths = {"序号": 6, "案件编号": 22, "受援人": 9, "身份证号": 21, "案件类型": 16, "诉讼阶段": 18, "适用程序": 8,
+    widths = {"序号": 6, "案件编号": 24, "受援人": 9, "身份证号": 21, "案件类型": 16, "诉讼阶段": 18, "适用程序": 8,
               "承办人": 8, "律师事务所": 22, "指派日期": 11, "结案日期": 11, "特殊群体": 22, "受援人数": 8,
               "异地办案": 8, "值班天数": 8, "挽回经济损失": 14, "讨薪金额": 12, "补贴金额": 12, "案件质量": 8}
     for col, name in enumerate(HEADERS):
         sheet.set_column(col, col, widths[name])
     sheet.freeze_panes(header_row + 1, 0)
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0, header_row)
 
     for offset, case in enumerate(doc.cases):
         row = header_row + 1 + offset
