@@ -37,10 +37,13 @@ def ledger_columns(ledger: Ledger, result: SubsidyResult, findings: list[Finding
         if f.row and f.sheet == ledger.sheet:
             prefix = "【错误】" if f.severity == ERROR else "【提示】"
             notes[f.row].append(prefix + (f"{f.column}：" if f.column else "") + f.message)
+    per_case = result.per_case
     rows = {}
-    for rec in result.per_case.itertuples(index=False):
-        rows[int(rec.excel_row)] = [rec.lower, rec.upper, rec.amount, rec.basis,
-                                    "；".join(dict.fromkeys(notes.get(int(rec.excel_row), [])))]
+    for row, lower, upper, amount, basis in zip(per_case["excel_row"].tolist(), per_case["lower"].tolist(),
+                                                per_case["upper"].tolist(), per_case["amount"].tolist(),
+                                                per_case["basis"].tolist()):
+        note = notes.get(row)
+        rows[row] = [lower, upper, amount, basis, "；".join(dict.fromkeys(note)) if note else ""]
     for r in ledger.excluded["excel_row"]:
         rows[int(r)] = [None, None, None, "未计算（本行有数据错误）", "；".join(dict.fromkeys(notes.get(int(r), [])))]
     counted = result.counted
@@ -52,13 +55,14 @@ def ledger_columns(ledger: Ledger, result: SubsidyResult, findings: list[Finding
 
 
 def summary_layout(ledger: Ledger, result: SubsidyResult, scenario_list: list[Scenario],
-                   fund: Decimal | None, source: str, generated: str) -> Layout:
+                   fund: Decimal | None, source: str) -> Layout:
     """The 补贴汇总 sheet: fund comparison, scenarios, totals by type/stage/lawyer/firm/month, and a chart."""
-    lay = Layout(SUMMARY_SHEET, widths={1: 26, 2: 12, 3: 18, 4: 18, 5: 18, 6: 14, 7: 12})
+    lay = Layout(SUMMARY_SHEET, widths={1: 26, 2: 12, 3: 18, 4: 18, 5: 18, 6: 14, 7: 12}, landscape=True,
+                 fit_width=True)
     lay.add(Cell("法律援助办案补贴测算汇总", "title"))
     lay.merges.append((1, 1, 1, 6))
     lay.add(Cell(f"台账：{source}；补贴标准：{'＋'.join([result.standard.name, *result.standard.sources[1:]])}；"
-                 f"补贴水平：{result.level.label}；金额单位：元；生成于 {generated}", "note"))
+                 f"补贴水平：{result.level.label}；金额单位：元", "note"))
     lay.merges.append((2, 1, 2, 6))
     excluded = len(ledger.excluded)
     lay.add(Cell(f"读取 {ledger.rows_read} 行，计入 {len(result.counted)} 件；因数据错误排除 {excluded} 行，"
