@@ -265,8 +265,8 @@ def _normalise(frame: pd.DataFrame, vocab: Vocabulary, out: _Collector, today) -
         for r, v, e in zip(rows[errors.notna()], frame[column][errors.notna()], errors[errors.notna()]):
             out.add(ERROR, r, column, f"金额无法识别：{e}。", clean_text(v))
         negative = values.map(lambda a: a is not None and a < 0)
-        for r, v in zip(rows[negative], frame[column][negative]):
-            out.add(ERROR, r, column, f"金额为负数（{clean_text(v)}），请核实。", clean_text(v))
+        for r, a in zip(rows[negative], values[negative]):
+            out.add(ERROR, r, column, f"金额为负数（{a:,.2f}元），请核实。", f"{a:.2f}")
         frame[column] = values
     for column in vocab.date_columns:
         values, errors = _map_unique(frame[column], parse_date)
