@@ -1,0 +1,750 @@
+"""Checking a budget / final-accounts workbook: sums, identities, shares, unit slips, cross-table agreement.
+
+Pure core: sheets come in as grids (plus display formats read by the shell), findings come out.
+Every comparison allows half a unit of the last shown decimal per operand (see `Operand.tol`).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from importlib import resources
+
+from toolkit.budget_table import (UNIT_SCALE, Block, CellFormat, Line, a1, normalize, parse_label,
+                                  read_blocks)
+from toolkit.findings import ERROR, SEVERITY_LABEL, WARNING, Finding
+
+RULES_SHEET = "校验规则"
+RESULT_SHEET = "校验结果"
+ZERO = Decimal(0)
+
+
+# ---------------------------------------------------------------- findings
+
+
+@dataclass(frozen=True)
+class BudgetFinding:
+    """One check that failed: where, which rule, expected / actual / difference (actual − expected), why."""
+
+    severity: str
+    sheet: str
+    cell: str
+    rule: str
+    message: str
+    expected: Decimal | None = None
+    actual: Decimal | None = None
+    difference: Decimal | None = None
+
+    def to_json(self) -> dict:
+        return {"severity": self.severity, "sheet": self.sheet, "cell": self.cell, "rule": self.rule,
+                "expected": fmt(self.expected), "actual": fmt(self.actual), "difference": fmt(self.difference),
+                "message": self.message}
+
+    def to_finding(self, file: str | None = None) -> Finding:
+        row = int("".join(ch for ch in self.cell if ch.isdigit()) or 0) or None
+        return Finding(self.severity, self.message, sheet=self.sheet, row=row, column=self.cell,
+                       value=fmt(self.actual), file=file)
+
+    @property
+    def severity_label(self) -> str:
+        return SEVERITY_LABEL[self.severity]
+
+
+def fmt(d: Decimal | None) -> str | None:
+    """Decimal as plain text without exponent or needless trailing zeros ("12.30" stays "12.30" only if exact)."""
+    if d is None:
+        return None
+    if d == 0:
+        return "0"
+    s = format(d, "f")
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return s
+
+
+def round_half_up(d: Decimal, places: int) -> Decimal:
+    return d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+# ---------------------------------------------------------------- rule set
+
+
+@dataclass
+class RuleSet:
+    items: dict[str, dict]
+    identities: list[dict]
+    balance: dict
+    cross: dict
+    unit_factor: Decimal
+    unit_slip_relative: Decimal
+    name_index: dict[str, str] = field(default_factory=dict)
+    code_index: dict[str, str] = field(default_factory=dict)
+
+    def item_of(self, name: str, code: str | None) -> str | None:
+        if code and code in self.code_index:
+            return self.code_index[code]
+        return self.name_index.get(name)
+
+
+def load_rules(text: str | None = None) -> RuleSet:
+    """The default identities (toolkit/data/budget_rules.toml), or a rule set given as TOML text."""
+    if text is None:
+        text = resources.files("toolkit").joinpath("data/budget_rules.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    rules = RuleSet(data.get("items", {}), data.get("identity", []), data.get("balance", {}),
+                    data.get("cross_table", {}), Decimal(str(data.get("tolerance", {}).get("unit_factor", 10000))),
+                    Decimal(str(data.get("tolerance", {}).get("unit_slip_relative", "0.002"))))
+    for item, spec in rules.items.items():
+        for name in spec.get("names", []):
+            rules.name_index[normalize(name)] = item
+        for code in spec.get("codes", []):
+            rules.code_index[code] = item
+    return rules
+
+
+# ---------------------------------------------------------------- operands
+
+
+@dataclass(frozen=True)
+class Operand:
+    """A figure taken from a cell, with its rounding tolerance and unit."""
+
+    sheet: str
+    row: int
+    col: int
+    value: Decimal
+    tol: Decimal
+    unit: str | None
+    label: str
+
+    @property
+    def cell(self) -> str:
+        return a1(self.row, self.col)
+
+    def ref(self) -> str:
+        return f"“{self.label}”（{self.cell}）" if self.label else self.cell
+
+    def scaled_to(self, unit: str | None) -> tuple[Decimal, Decimal]:
+        if self.unit and unit and self.unit != unit:
+            k = UNIT_SCALE[self.unit] / UNIT_SCALE[unit]
+            return self.value * k, self.tol * k
+        return self.value, self.tol
+
+
+def half_unit(decimals: int | None) -> Decimal:
+    return ZERO if decimals is None else Decimal(5).scaleb(-decimals - 1)
+
+
+def operand(block: Block, line: Line, col: int, label: str | None = None) -> Operand | None:
+    if col not in line.values:
+        return None
+    column = block.column(col)
+    return Operand(block.sheet, line.row, col, line.values[col], half_unit(block.decimals.get((line.row, col))),
+                   column.unit, label if label is not None else line.name)
+
+
+def fraction(block: Block, line: Line, col: int) -> tuple[Decimal, Decimal, bool] | None:
+    """A share / rate cell as (fraction, tolerance as fraction, written in percent units)."""
+    if col not in line.values:
+        return None
+    v = line.values[col]
+    column = block.column(col)
+    dec = block.decimals.get((line.row, col))
+    if (line.row, col) in block.percent_cells:
+        return v, half_unit(dec), False
+    percent_units = column.percent_units or column.kind == "amount" or abs(v) > 2
+    if percent_units:
+        return v / 100, half_unit(dec) / 100, True
+    return v, half_unit(dec), False
+
+
+# ---------------------------------------------------------------- the sum check
+
+
+class Checker:
+    """Collects findings; one instance per workbook check."""
+
+    def __init__(self, rules: RuleSet):
+        self.rules = rules
+        self.findings: list[BudgetFinding] = []
+        self._seen: set = set()
+        self._operands: dict[int, tuple[str, list[tuple[str, str, int]]]] = {}   # id(finding) -> (kind, operands)
+
+    def add(self, f: BudgetFinding, operands: list[Operand] | None = None, signs: list[int] | None = None,
+            kind: str = "linear"):
+        key = (f.sheet, f.cell, f.expected, f.actual)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        self.findings.append(f)
+        ops = operands or []
+        self._operands[id(f)] = (kind, [(o.sheet, o.cell, (signs[i] if signs else 1)) for i, o in enumerate(ops)])
+
+    def involved(self) -> set[tuple[str, str]]:
+        """Cells that are the place or an operand of a sum that does not add up (so far)."""
+        cells = set()
+        for f in self.findings:
+            kind, ops = self._operands.get(id(f), ("other", []))
+            if kind == "linear" and ops:
+                cells.add((f.sheet, f.cell))
+                cells.update((s, c) for s, c, _ in ops)
+        return cells
+
+    def result(self) -> list[BudgetFinding]:
+        """Findings with the consequences of another finding left out: a total that is off only because one of
+        its parts is itself reported (by the same amount), or a ratio computed from a reported cell."""
+        at: dict[tuple[str, str], list[BudgetFinding]] = {}
+        for f in self.findings:
+            at.setdefault((f.sheet, f.cell), []).append(f)
+        explained: dict[int, set[int]] = {}
+        for g in self.findings:
+            kind, ops = self._operands.get(id(g), ("other", []))
+            for sheet, cell, sign in ops:
+                for f in at.get((sheet, cell), []):
+                    if f is g or f.difference is None:
+                        continue
+                    if kind == "ratio" or (g.difference is not None and g.difference == -sign * f.difference):
+                        explained.setdefault(id(g), set()).add(id(f))
+        drop = {gid for gid, fs in explained.items() if any(gid not in explained.get(fid, set()) for fid in fs)}
+        return [f for f in self.findings if id(f) not in drop]
+
+    def check_linear(self, result: Operand, plus: list[Operand], minus: list[Operand], rule: str, what: str,
+                     severity: str = ERROR, tol_override: Decimal | None = None, note: str = "") -> bool:
+        """result = Σ plus − Σ minus within tolerance; otherwise a finding (or a unit-slip finding). True if ok."""
+        unit = result.unit
+        expected, tol = ZERO, result.tol
+        for sign, ops in ((1, plus), (-1, minus)):
+            for op in ops:
+                v, t = op.scaled_to(unit)
+                expected += sign * v
+                tol += t
+        if tol_override is not None:
+            tol = tol_override
+        diff = result.value - expected
+        if abs(diff) <= tol:
+            return True
+        if self._unit_slip(result, plus, minus, expected, tol, rule, what):
+            return False
+        msg = (f"{what}不符：{result.ref()}应为 {_formula(plus, minus)} = {fmt(expected)}，实为 {fmt(result.value)}，"
+               f"差额 {fmt(diff)}（容差 {fmt(tol)}）。{note}")
+        self.add(BudgetFinding(severity, result.sheet, result.cell, rule, msg.strip(), expected, result.value, diff),
+                 plus + minus, [1] * len(plus) + [-1] * len(minus))
+        return False
+
+    def _unit_slip(self, result, plus, minus, expected, tol, rule, what) -> bool:
+        k = self.rules.unit_factor
+        rel = self.rules.unit_slip_relative
+        if expected != 0:
+            for factor, text in ((k, "写成了元（应为万元）"), (1 / k, "写成了万元（应为元）")):
+                target = expected * factor
+                if abs(result.value - target) <= tol * factor + abs(target) * rel:
+                    self._slip_finding(result, expected, rule, what, text, operands=plus + minus)
+                    return True
+        for sign, ops in ((1, plus), (-1, minus)):
+            for op in ops:
+                v, _ = op.scaled_to(result.unit)
+                if v == 0:
+                    continue
+                should = (result.value - (expected - sign * v)) * sign      # what this operand would have to be
+                for factor, text in ((k, "写成了元（应为万元）"), (1 / k, "写成了万元（应为元）")):
+                    if should != 0 and abs(v - should * factor) <= tol * factor + abs(v) * rel:
+                        _, scale_tol = op.scaled_to(result.unit)
+                        own = should if op.unit == result.unit or not op.unit or not result.unit else \
+                            should * UNIT_SCALE[result.unit] / UNIT_SCALE[op.unit]
+                        self._slip_finding(op, own, rule, what, text, whole=result)
+                        return True
+        return False
+
+    def _slip_finding(self, op: Operand, expected: Decimal, rule, what, text, whole: Operand | None = None,
+                      operands=None):
+        around = f"，使 {whole.ref()} 不平" if whole else ""
+        msg = (f"疑似单位错误：元/万元。{op.ref()}为 {fmt(op.value)}，约为{what}所需数值 {fmt(expected)} 的"
+               f" {'10000' if '应为万元' in text else '1/10000'} 倍，可能{text}{around}。")
+        self.add(BudgetFinding(ERROR, op.sheet, op.cell, f"单位检查（{rule}）", msg, expected, op.value,
+                               op.value - expected), operands or [], kind="other")
+
+
+def _formula(plus: list[Operand], minus: list[Operand]) -> str:
+    if len(plus) + len(minus) > 6:
+        text = f"{plus[0].ref()}等{len(plus)}项之和"
+        return text + (f"减去{len(minus)}项" if minus else "")
+    text = " + ".join(op.ref() for op in plus)
+    return text + "".join(f" − {op.ref()}" for op in minus)
+
+
+# ---------------------------------------------------------------- structure checks
+
+
+def check_structure(block: Block, ck: Checker):
+    """Numbered / coded parents against their children, totals against what they cover, 合计 columns."""
+    amount_cols = [c.col for c in block.columns if c.kind == "amount"]
+    lines = block.lines
+    _resolve_uncertain(block, amount_cols)
+    for i, ln in enumerate(lines):
+        kids = [j for j, k in enumerate(lines) if k.parent == i]
+        full = [j for j in kids if not lines[j].partial]
+        part = [j for j in kids if lines[j].partial]
+        for col in amount_cols:
+            parent = operand(block, ln, col)
+            if parent is None:
+                continue
+            colname = block.column(col).title
+            if full and any(col in lines[j].values for j in full):
+                ops = [operand(block, lines[j], col) for j in full if col in lines[j].values]
+                ambiguous = any(lines[j].uncertain for j in full)
+                basis = "编码" if block.coded else "编号/缩进"
+                note = ("第" + "、".join(str(lines[j].row + 1) for j in full if lines[j].uncertain) +
+                        "行没有编号，无法确定是否为其明细，请核对。") if ambiguous else ""
+                ck.check_linear(parent, ops, [], "上下级合计" if not ambiguous else "上下级合计（结构不明确）",
+                                f"“{ln.name}”{colname}与下级明细之和（按{basis}识别）",
+                                WARNING if ambiguous else ERROR, note=note)
+            if part and any(col in lines[j].values for j in part):
+                ops = [operand(block, lines[j], col) for j in part if col in lines[j].values]
+                total = sum((op.scaled_to(parent.unit)[0] for op in ops), ZERO)
+                tol = parent.tol + sum((op.scaled_to(parent.unit)[1] for op in ops), ZERO)
+                if total - parent.value > tol:
+                    names = "、".join(op.ref() for op in ops)
+                    ck.add(BudgetFinding(
+                        ERROR, block.sheet, parent.cell, "其中项不超过总数",
+                        f"“其中”各项 {names} 之和 {fmt(total)} 大于 {parent.ref()} 的 {fmt(parent.value)}，"
+                        f"超出 {fmt(total - parent.value)}。", total, parent.value, parent.value - total))
+    for t, covered in block.totals.items():
+        tl = lines[t]
+        for col in amount_cols:
+            res = operand(block, tl, col)
+            ops = [operand(block, lines[j], col) for j in covered if col in lines[j].values]
+            if res is None or not ops:
+                continue
+            ck.check_linear(res, ops, [], "合计行", f"“{tl.name}”{block.column(col).title}与所含各项之和")
+    _check_total_columns(block, ck)
+
+
+def _resolve_uncertain(block: Block, amount_cols):
+    """Rows attached to a numbered parent by position only: keep them as its children if the sums say so,
+    make them its siblings if the parent adds up without them."""
+    lines = block.lines
+
+    def fits(value_line: Line, members: list[Line]) -> bool:
+        ok_any = False
+        for col in amount_cols:
+            if col not in value_line.values:
+                continue
+            vals = [m.values[col] for m in members if col in m.values]
+            if not vals:
+                continue
+            ok_any = True
+            tol = half_unit(block.decimals.get((value_line.row, col))) + sum(
+                (half_unit(block.decimals.get((m.row, col))) for m in members if col in m.values), ZERO)
+            if abs(value_line.values[col] - sum(vals, ZERO)) > tol:
+                return False
+        return ok_any
+
+    for i, ln in enumerate(lines):
+        kids = [k for k in lines if k.parent == i and not k.partial]
+        loose = [k for k in kids if k.uncertain]
+        if not loose:
+            continue
+        sure = [k for k in kids if not k.uncertain]
+        if fits(ln, kids):
+            for k in loose:
+                k.uncertain = False
+        elif sure and fits(ln, sure):
+            for k in loose:
+                k.parent, k.uncertain = ln.parent, False
+                if ln.parent is None:
+                    for t, covered in block.totals.items():
+                        if i in covered:
+                            covered.append(lines.index(k))
+                            covered.sort()
+
+
+def _check_total_columns(block: Block, ck: Checker):
+    """A column headed 合计/总计 equals the amount columns beside it under the same upper header."""
+    cols = [c for c in block.columns if c.kind == "amount"]
+    for idx, c in enumerate(cols):
+        if c.name not in ("合计", "总计", "小计"):
+            continue
+        group = [d for d in cols if d is not c and d.header[:-1] == c.header[:-1]
+                 and d.name not in ("合计", "总计", "小计")]
+        after = [d for d in group if d.col > c.col]
+        parts = after or [d for d in group if d.col < c.col]
+        if len(parts) < 2:
+            continue
+        for ln in block.lines:
+            res = operand(block, ln, c.col)
+            ops = [operand(block, ln, d.col, label=f"{ln.name}·{d.name}") for d in parts if d.col in ln.values]
+            if res is None or not ops:
+                continue
+            res = Operand(res.sheet, res.row, res.col, res.value, res.tol, res.unit, f"{ln.name}·{c.name}")
+            ck.check_linear(res, ops, [], "合计列", f"“{ln.name}”行的{c.title}与各分列之和")
+
+
+# ---------------------------------------------------------------- identities (default rule set)
+
+
+def _row_contexts(blocks: list[Block], rules: RuleSet):
+    """(sheet, measure) -> item -> operands: items as row labels, one context per amount column title."""
+    ctx: dict[tuple, dict[str, list[tuple[Block, Line, int]]]] = {}
+    for b in blocks:
+        for c in b.columns:
+            if c.kind != "amount":
+                continue
+            key = (b.sheet, c.title)
+            for ln in b.lines:
+                if c.col not in ln.values:
+                    continue
+                item = rules.item_of(ln.name, ln.code)
+                if item:
+                    ctx.setdefault(key, {}).setdefault(item, []).append((b, ln, c.col, ln.name, ln.name))
+    return ctx
+
+
+def _column_contexts(blocks: list[Block], rules: RuleSet):
+    """(sheet, block, line) -> item -> operands: items as column headers."""
+    ctx = {}
+    for bi, b in enumerate(blocks):
+        named = [(c, rules.item_of(c.name, None)) for c in b.columns]
+        named = [(c, item) for c, item in named if item]
+        if len(named) < 2:
+            continue
+        for ln in b.lines:
+            d = {}
+            for c, item in named:
+                if c.col in ln.values:
+                    d.setdefault(item, []).append((b, ln, c.col, f"{ln.name}·{c.name}", c.name))
+            ctx[(b.sheet, bi, ln.row)] = d
+    return ctx
+
+
+def _single(entries):
+    """The one operand an item stands for in a context (None if it is missing or means different figures)."""
+    if not entries:
+        return None
+    values = {e[1].values[e[2]] for e in entries}
+    return entries[0] if len(values) == 1 else None
+
+
+def check_identities(blocks: list[Block], rules: RuleSet, ck: Checker):
+    for ctx in (_row_contexts(blocks, rules), _column_contexts(blocks, rules)):
+        for items in ctx.values():
+            for ident in rules.identities:
+                if ident.get("kind") == "ratio":
+                    _check_ratio(ident, items, rules, ck)
+                else:
+                    _check_identity(ident, items, ck)
+
+
+def _op(entry) -> Operand:
+    b, ln, col, label, _ = entry
+    return operand(b, ln, col, label=label)
+
+
+def _check_identity(ident: dict, items, ck: Checker):
+    res = _single(items.get(ident["result"]))
+    if res is None:
+        return
+    plus, minus = [], []
+    for names, target, required in ((ident.get("plus", []), plus, True), (ident.get("minus", []), minus, True),
+                                    (ident.get("optional_plus", []), plus, False),
+                                    (ident.get("optional_minus", []), minus, False)):
+        for name in names:
+            e = _single(items.get(name))
+            if e is None:
+                if required:
+                    return
+                continue
+            if e[1] is res[1] and e[2] == res[2]:
+                return
+            target.append(_op(e))
+    ck.check_linear(_op(res), plus, minus, ident["name"], f"恒等式“{ident['name']}”")
+
+
+def _check_ratio(ident: dict, items, rules: RuleSet, ck: Checker):
+    res = _single(items.get(ident["result"]))
+    num = _single(items.get(ident["numerator"]))
+    if res is None or num is None:
+        return
+    den = None
+    for name in rules.items[ident["denominator"]]["names"]:
+        cands = [e for e in items.get(ident["denominator"], []) if e[4] == normalize(name)]
+        den = _single(cands)
+        if den is not None:
+            break
+    if den is None:
+        return
+    rb, rl, rc = res[:3]
+    got = fraction(rb, rl, rc)
+    n, d = _op(num), _op(den)
+    if got is None or d.value == 0:
+        return
+    value, tol, percent_units = got
+    dv, dt = d.scaled_to(n.unit)
+    q = n.value / dv
+    tol_total = tol + (n.tol + abs(q) * dt) / abs(dv)
+    if abs(value - q) <= tol_total:
+        return
+    scale = Decimal(100) if percent_units else Decimal(1)
+    dec = rb.decimals.get((rl.row, rc))
+    shown = dec if dec is not None else 4
+    expected = round_half_up(q * scale, shown if percent_units or (rl.row, rc) not in rb.percent_cells else shown)
+    actual = rl.values[rc]
+    cell = a1(rl.row, rc)
+    ck.add(BudgetFinding(ERROR, rb.sheet, cell, ident["name"],
+                         f"执行率不符：{cell} 为 {fmt(actual)}{'%' if percent_units else ''}，按 {n.ref()} ÷ {d.ref()} "
+                         f"= {fmt(n.value)} ÷ {fmt(d.value)} 应为 {fmt(expected)}{'%' if percent_units else ''}。",
+                         expected, actual, actual - expected), [n, d], kind="ratio")
+
+
+def check_balance(blocks: list[Block], rules: RuleSet, ck: Checker):
+    """Side-by-side income / expenditure blocks: their 总计 rows agree."""
+    names = {normalize(n) for n in rules.balance.get("names", [])}
+    by_sheet: dict[str, list[Block]] = {}
+    for b in blocks:
+        by_sheet.setdefault(b.sheet, []).append(b)
+    for sheet, bs in by_sheet.items():
+        if len(bs) < 2:
+            continue
+        found = []
+        for b in bs:
+            for ln in b.lines:
+                if ln.name in names:
+                    cols = [c for c in b.columns if c.kind == "amount" and c.col in ln.values]
+                    if cols:
+                        found.append((b, ln, cols[0].col, ln.name, ln.name))
+                        break
+        for i in range(1, len(found)):
+            first, other = _op(found[0]), _op(found[i])
+            ck.check_linear(other, [first], [], rules.balance.get("rule", "收入总计 = 支出总计"),
+                            "收支两方总计应相等")
+
+
+# ---------------------------------------------------------------- shares
+
+
+def check_shares(block: Block, ck: Checker):
+    """Every stated share against the bases it may refer to: parent, the table total, the row's 合计 column."""
+    lines = block.lines
+    amount_cols = [c for c in block.columns if c.kind == "amount"]
+    grand = _grand_total(block)
+    for sc in [c for c in block.columns if c.kind == "share"]:
+        left = [c for c in amount_cols if c.col < sc.col]
+        if not left:
+            continue
+        ac = left[-1]
+        per_line = []
+        for ln in lines:
+            got = fraction(block, ln, sc.col)
+            part = operand(block, ln, ac.col)
+            if got is None or part is None:
+                continue
+            bases = []
+            if ln.parent is not None:
+                p = operand(block, lines[ln.parent], ac.col)
+                if p is not None:
+                    bases.append(("上级", p))
+            if grand is not None:
+                g = grand(ac.col)
+                if g is not None:
+                    bases.append(("合计", g))
+            totalcol = next((c for c in amount_cols if c.name in ("合计", "总计") and c is not ac), None)
+            if totalcol is not None and operand(block, ln, totalcol.col) is not None:
+                bases.append(("本行合计", operand(block, ln, totalcol.col)))
+            per_line.append((ln, got, part, bases))
+        votes: dict[str, int] = {}
+        for ln, got, part, bases in per_line:
+            for kind, base in bases:
+                if _share_fits(got, part, base):
+                    votes[kind] = votes.get(kind, 0) + 1
+        for ln, got, part, bases in per_line:
+            if not bases or any(_share_fits(got, part, base) for _, base in bases):
+                continue
+            bases.sort(key=lambda kb: -votes.get(kb[0], 0))
+            _share_finding(block, ln, sc.col, got, part, bases, ck)
+
+
+def _grand_total(block: Block):
+    """A function col -> Operand of the table's overall total (its top 合计/总计 line), or None."""
+    lines = block.lines
+    covered_by = {j for cov in block.totals.values() for j in cov}
+    tops = [t for t in block.totals if t not in covered_by]
+    if len(tops) != 1:
+        return None
+    t = tops[0]
+    return lambda col: operand(block, lines[t], col)
+
+
+def _share_fits(got, part: Operand, base: Operand) -> bool:
+    value, tol, _ = got
+    bv, bt = base.scaled_to(part.unit)
+    if bv == 0:
+        return False
+    q = part.value / bv
+    return abs(value - q) <= tol + (part.tol + abs(q) * bt) / abs(bv)
+
+
+def _share_finding(block: Block, ln: Line, col: int, got, part: Operand, bases, ck: Checker):
+    value, tol, percent_units = got
+    scale = Decimal(100) if percent_units else Decimal(1)
+    dec = block.decimals.get((ln.row, col))
+    places = dec if dec is not None else (2 if percent_units else 4)
+    tried = []
+    expected = None
+    for kind, base in bases:
+        bv, _ = base.scaled_to(part.unit)
+        if bv == 0:
+            continue
+        q = round_half_up(part.value / bv * scale, places)
+        expected = q if expected is None else expected
+        tried.append(f"{'上级项目' if kind == '上级' else ('本行' if kind == '本行合计' else '表内合计')}{base.ref()}"
+                     f"（{fmt(base.value)}，应为 {fmt(q)}{'%' if percent_units else ''}）")
+    actual = ln.values[col]
+    cell = a1(ln.row, col)
+    pct = "%" if percent_units else ""
+    ck.add(BudgetFinding(ERROR, block.sheet, cell, "占比",
+                         f"占比不符：{cell} 填 {fmt(actual)}{pct}（{part.ref()} = {fmt(part.value)}），"
+                         f"与任何可能的基数都对不上。已尝试的基数：{'；'.join(tried)}。",
+                         expected, actual, None if expected is None else actual - expected),
+           [part] + [base for _, base in bases], kind="ratio")
+
+
+# ---------------------------------------------------------------- cross-table agreement
+
+
+_MEASURE_WORDS = ("合计", "总计", "金额", "数额", "决算数", "预算数", "执行数", "本年数", "年初预算数", "全年预算数",
+                  "调整后预算数", "调整预算数", "全年执行数", "决算", "预算", "实际数", "支出数")
+
+
+def _measure(block: Block, column, rules: RuleSet) -> tuple[str, str] | None:
+    """(kind of figure, column item) an amount column holds: ("actual", "") for 决算数, ("actual", "基本支出") …"""
+    cross = rules.cross
+    kind = None
+    for key in ("initial_budget", "adjusted_budget", "actual", "budget"):
+        if any(w in column.title for w in cross.get(key, [])):
+            kind = key
+            break
+    if kind is None:
+        sheet_text = block.title + block.sheet
+        kind = "actual" if "决算" in sheet_text else ("budget" if "预算" in sheet_text else None)
+    if kind is None:
+        return None
+    name = column.name
+    return kind, ("" if name in _MEASURE_WORDS or any(w in name for w in ("预算", "决算", "执行")) else name)
+
+
+def _scope(block: Block, rules: RuleSet) -> str:
+    text = normalize(block.title + block.sheet)
+    return next((s for s in rules.cross.get("scopes", []) if s in text), "全部")
+
+
+def _title_item(block: Block, rules: RuleSet) -> str | None:
+    """An item the whole table is about, named in its title (基本支出决算表 → 基本支出)."""
+    text = normalize(block.title + " " + block.sheet)
+    best = None
+    for name, item in rules.name_index.items():
+        if len(name) >= 3 and name in text and (best is None or len(name) > len(best[0])):
+            best = (name, item)
+    return best[1] if best else None
+
+
+def check_cross_table(blocks: list[Block], rules: RuleSet, ck: Checker):
+    """The same item (by code, or by a specific label) in two sheets must have the same amount; the finding goes
+    to the occurrence that also breaks a sum in its own table, else to the later one."""
+    generic = {normalize(n) for n in rules.cross.get("generic_names", [])}
+    seen: dict[tuple, list[Operand]] = {}
+    for b in blocks:
+        counts: dict[str, int] = {}
+        for ln in b.lines:
+            counts[ln.name] = counts.get(ln.name, 0) + 1
+        scope = _scope(b, rules)
+        amount = [c for c in b.columns if c.kind == "amount"]
+        grand = _grand_total(b)
+        title_item = _title_item(b, rules)
+        for c in amount:
+            measure = _measure(b, c, rules)
+            if measure is None:
+                continue
+            for ln in b.lines:
+                if c.col not in ln.values:
+                    continue
+                keys = []
+                if ln.code:
+                    keys.append(("code", ln.code))
+                if ln.name and not ln.total and ln.name not in generic and counts[ln.name] == 1:
+                    keys.append(("name", rules.item_of(ln.name, None) or ln.name))
+                for key in keys:
+                    seen.setdefault((key, measure, scope), []).append(operand(b, ln, c.col))
+            if grand is None or grand(c.col) is None:
+                continue
+            if measure[1]:     # a column named after an item, read at the table's overall total row
+                item = rules.item_of(measure[1], None) or measure[1]
+                seen.setdefault((("name", item), (measure[0], ""), scope), []).append(grand(c.col))
+            elif title_item:
+                seen.setdefault((("name", title_item), measure, scope), []).append(grand(c.col))
+    involved = ck.involved()
+    for (key, measure, scope), entries in seen.items():
+        by_sheet: dict[str, Operand] = {}
+        for op in entries:
+            by_sheet.setdefault(op.sheet, op)
+        if len(by_sheet) < 2:
+            continue
+        ops = list(by_sheet.values())
+        first = ops[0]
+        for other in ops[1:]:
+            a, b = other, first
+            if (b.sheet, b.cell) in involved and (a.sheet, a.cell) not in involved:
+                a, b = b, a
+            ck.check_linear(a, [b], [], "跨表一致", f"同一项目在“{b.sheet}”与“{a.sheet}”两表中的数值应一致")
+
+
+# ---------------------------------------------------------------- the workbook
+
+
+@dataclass
+class SheetInput:
+    """One sheet as the shell hands it over."""
+
+    name: str
+    rows: list[list]
+    merged: list = field(default_factory=list)
+    formats: dict[tuple[int, int], CellFormat] = field(default_factory=dict)
+
+
+def read_tables(sheets: list[SheetInput]) -> list[Block]:
+    blocks = []
+    for s in sheets:
+        if normalize(s.name) in (RULES_SHEET, RESULT_SHEET):
+            continue
+        blocks.extend(read_blocks(s.name, s.rows, s.merged, s.formats))
+    return blocks
+
+
+def check_workbook(sheets: list[SheetInput], user_rules=None, rules: RuleSet | None = None) -> list[BudgetFinding]:
+    """All findings for a workbook: structure, default identities, shares, cross-table, user rules."""
+    from toolkit.budget_user_rules import check_user_rules
+
+    rules = rules or load_rules()
+    ck = Checker(rules)
+    blocks = read_tables(sheets)
+    for b in blocks:
+        check_structure(b, ck)
+    check_identities(blocks, rules, ck)
+    check_balance(blocks, rules, ck)
+    for b in blocks:
+        check_shares(b, ck)
+    check_cross_table(blocks, rules, ck)
+    if user_rules:
+        check_user_rules(user_rules, sheets, blocks, rules, ck)
+    return sorted(ck.result(), key=lambda f: (f.severity != ERROR, _sheet_order(sheets, f.sheet),
+                                              _cell_key(f.cell)))
+
+
+def _sheet_order(sheets, name):
+    names = [s.name for s in sheets]
+    return names.index(name) if name in names else len(names)
+
+
+def _cell_key(cell: str):
+    letters = "".join(ch for ch in cell if ch.isalpha())
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    return (int(digits or 0), len(letters), letters)
