@@ -694,7 +694,7 @@ def check_cross_table(blocks: list[Block], rules: RuleSet, ck: Checker):
             a, b = other, first
             if (b.sheet, b.cell) in involved and (a.sheet, a.cell) not in involved:
                 a, b = b, a
-            ck.check_linear(a, [b], [], "跨表一致", f"同一项目在“{b.sheet}”与“{a.sheet}”两表中的数值应一致")
+            ck.check_linear(a, [b], [], "跨表一致", f"同一项目在“{b.sheet}”与“{a.sheet}”两表中的数值")
 
 
 # ---------------------------------------------------------------- the workbook
