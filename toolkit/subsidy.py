@@ -1,0 +1,304 @@
+"""Case subsidies (办案补贴): per matter amount, bounds and basis; totals; fund comparison; scenarios.
+
+Pure core over the ledger's `cases` DataFrame. Money is computed in integer fen (分) — exact and vectorised — and
+handed out as Decimal 元. Rounding is half up, as Excel's ROUND.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from toolkit.findings import WARNING, Finding
+from toolkit.money import parse_amount, round_half_up
+from toolkit.standards import PER_DAY, Standard
+
+UNFILLED = "（未填写）"
+OPEN_CASE = "（未结案）"
+
+
+@dataclass(frozen=True)
+class Level:
+    """Where within each range a centre pays: 最低, 最高, 中间, a flat local amount, or what the ledger says."""
+
+    kind: str                  # min | max | mid | flat | ledger
+    amount: Decimal | None = None
+
+    @property
+    def label(self) -> str:
+        if self.kind == "flat":
+            return f"统一{self.amount:,.0f}元/件" if self.amount == self.amount.to_integral() else f"统一{self.amount}元/件"
+        return {"min": "最低标准", "max": "最高标准", "mid": "中间标准", "ledger": "台账金额"}[self.kind]
+
+
+def parse_level(text) -> Level:
+    """'最低' | '最高' | '中间' | '台账' | an amount such as '1800' or '1800元'."""
+    t = re.sub(r"\s", "", str(text or "最低"))
+    names = {"最低": "min", "最低标准": "min", "min": "min", "最高": "max", "最高标准": "max", "max": "max",
+             "中间": "mid", "中间值": "mid", "mid": "mid", "台账": "ledger", "台账金额": "ledger", "ledger": "ledger"}
+    if t in names:
+        return Level(names[t])
+    try:
+        amount = parse_amount(t.removesuffix("/件").removesuffix("每件"))
+    except ValueError:
+        amount = None
+    if amount is None or amount <= 0:
+        raise ValueError(f"补贴水平“{text}”无法识别：应为 最低、最高、中间、台账，或每件金额如 1800")
+    return Level("flat", amount)
+
+
+@dataclass(frozen=True)
+class FundComparison:
+    """Required subsidies against the special fund: gap > 0 is a shortfall."""
+
+    required: Decimal
+    fund: Decimal
+    gap: Decimal                    # required − fund
+    coverage_percent: Decimal | None   # fund / required × 100, 2 decimals
+    multiple: Decimal | None        # required / fund, 2 decimals ("需要专项经费的 2.40 倍")
+
+
+def compare_fund(required: Decimal, fund: Decimal) -> FundComparison:
+    """Gap, coverage and multiple of the special fund against what the standard requires."""
+    coverage = round_half_up(fund / required * 100, 2) if required else None
+    multiple = round_half_up(required / fund, 2) if fund else None
+    return FundComparison(required, fund, required - fund, coverage, multiple)
+
+
+@dataclass
+class SubsidyResult:
+    """Every usable matter's subsidy at one level, with totals."""
+
+    level: Level
+    standard: Standard
+    per_case: pd.DataFrame        # excel_row, 案号, lower, upper, amount (Decimal 元), basis, note, counted
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def counted(self) -> pd.DataFrame:
+        return self.per_case[self.per_case["counted"]]
+
+    @property
+    def total(self) -> Decimal:
+        return _sum(self.counted["amount"])
+
+    @property
+    def not_counted(self) -> int:
+        return int((~self.per_case["counted"]).sum())
+
+    def totals_by(self, key: str) -> pd.DataFrame:
+        """Cases and total by '案件类型', '类型阶段', '承办律师', '律师事务所' or '结案月份'."""
+        data = self.counted
+        if data.empty:
+            return pd.DataFrame({key: [], "件数": [], "补贴金额": []})
+        grouped = data.groupby(key, sort=True, dropna=False)
+        table = pd.DataFrame({"件数": grouped.size(), "fen": grouped["amount_fen"].sum()}).reset_index()
+        table["补贴金额"] = table["fen"].map(_fen_to_yuan)
+        return table.drop(columns="fen")
+
+
+def _yuan_text(fen) -> str:
+    """fen → '1,500' or '1,500.50' (no needless decimals in a basis text)."""
+    fen = int(fen)
+    return f"{fen // 100:,}" if fen % 100 == 0 else f"{fen / 100:,.2f}"
+
+
+def _fen_to_yuan(fen) -> Decimal:
+    return Decimal(int(fen)) / 100
+
+
+def _sum(values) -> Decimal:
+    return sum(values, Decimal(0))
+
+
+def _to_fen(amount: Decimal) -> int:
+    return int(round_half_up(amount, 2) * 100)
+
+
+def _scale_half_up(fen: np.ndarray, numerator: int, denominator: int) -> np.ndarray:
+    """fen × numerator / denominator rounded half up (values are non-negative)."""
+    return (2 * fen * numerator + denominator) // (2 * denominator)
+
+
+def compute_subsidies(cases: pd.DataFrame, standard: Standard, level: Level, *, sheet: str | None = None,
+                      file: str | None = None) -> SubsidyResult:
+    """Each matter's subsidy under `standard` at `level`, vectorised over the ledger."""
+    findings: list[Finding] = []
+    base = cases.reset_index(drop=True).copy()
+    base["case_id"] = np.arange(len(base))
+
+    # one row per (matter, stage); matters without stages get stage ""
+    stages = base["诉讼阶段"].map(lambda s: list(s) if s else [""])
+    parts = base[["case_id", "案件类型", "适用程序", "值班天数"]].assign(stage=stages).explode("stage")
+    summary_stage = standard.adjustments.summary_procedure_stage
+    parts["priced_stage"] = parts["stage"]
+    if summary_stage:
+        fast = (parts["适用程序"] == "速裁") & (parts["stage"] == "审判")
+        parts.loc[fast, "priced_stage"] = summary_stage
+    rate_table = pd.DataFrame(
+        [(r.case_type, r.stage, r.per, _to_fen(r.min), _to_fen(r.max)) for r in standard.rates.values()],
+        columns=["案件类型", "priced_stage", "per", "min_fen", "max_fen"])
+    parts = parts.merge(rate_table, on=["案件类型", "priced_stage"], how="left")
+    priced = parts["per"].notna()
+    per_day = parts["per"] == PER_DAY
+    days = pd.to_numeric(parts["值班天数"], errors="coerce")
+    no_days = per_day & days.isna()
+    qty = np.where(per_day, days.fillna(0), 1).astype(np.int64)
+    parts["min_fen"] = parts["min_fen"].fillna(0).astype(np.int64) * qty
+    parts["max_fen"] = parts["max_fen"].fillna(0).astype(np.int64) * qty
+    stage_text = parts["stage"].map(lambda s: f"·{s}" if s else "") + np.where(
+        parts["priced_stage"] != parts["stage"], "(速裁按" + parts["priced_stage"].astype(str) + ")", "")
+    name = parts["案件类型"].astype(str) + stage_text
+    unit_min = (parts["min_fen"] // np.maximum(qty, 1)).map(_yuan_text)
+    unit_max = (parts["max_fen"] // np.maximum(qty, 1)).map(_yuan_text)
+    day_text = pd.Series(np.where(per_day, "元/日×" + days.fillna(0).astype(int).astype(str) + "日", "元"),
+                         index=parts.index)
+    if level.kind in ("min", "max"):
+        parts["label"] = name + f" {level.label}" + (unit_min if level.kind == "min" else unit_max) + day_text
+    else:
+        parts["label"] = name + " 标准" + unit_min + "–" + unit_max + day_text
+
+    # back to one row per matter
+    agg = "sum" if standard.multi_stage == "sum" else "max"
+    grouped = parts.groupby("case_id", sort=True)
+    per_case = pd.DataFrame({
+        "lower_fen": grouped["min_fen"].agg(agg),
+        "upper_fen": grouped["max_fen"].agg(agg),
+        "priced": grouped["per"].agg(lambda s: s.notna().all()),
+        "no_days": no_days.groupby(parts["case_id"]).any(),
+        "per_day": per_day.groupby(parts["case_id"]).any(),
+        "labels": grouped["label"].agg(" + ".join),
+    }).reindex(base["case_id"])
+    lower = per_case["lower_fen"].to_numpy(np.int64, copy=True)
+    upper = per_case["upper_fen"].to_numpy(np.int64, copy=True)
+
+    if level.kind == "min":
+        amount = lower.copy()
+    elif level.kind == "max":
+        amount = upper.copy()
+    elif level.kind == "mid":
+        amount = (lower + upper + 1) // 2
+    elif level.kind == "flat":
+        amount = np.where(per_case["per_day"].to_numpy(bool), lower, _to_fen(level.amount))
+    else:  # ledger
+        amount = base["补贴金额"].map(lambda a: _to_fen(a) if a is not None else -1).to_numpy(np.int64)
+
+    adjust = standard.adjustments
+    notes = [[] for _ in range(len(base))]
+    if level.kind != "ledger":
+        quality = base["案件质量"].to_numpy(object)
+        if adjust.excellent_percent:
+            num = int(round_half_up(100 + adjust.excellent_percent, 2) * 100)
+            excellent = quality == "优秀"
+            for arr in (lower, upper, amount):
+                arr[excellent] = _scale_half_up(arr[excellent], num, 10000)
+            _note(notes, excellent, f"优秀上浮{adjust.excellent_percent.normalize():f}%")
+        if adjust.poor_amount is not None:
+            poor = quality == "不合格"
+            for arr in (lower, upper, amount):
+                arr[poor] = _to_fen(adjust.poor_amount)
+            _note(notes, poor, f"不合格只付直接费用{adjust.poor_amount:,.0f}元")
+        surcharges = (("out_of_area", base["异地办案"].to_numpy(bool), 1, "异地办案加付"),
+                      ("incidental_civil", base["附带民事"].to_numpy(bool), 1, "附带民事加付"))
+        for key, mask, times, text in surcharges:
+            value = getattr(adjust, key)
+            if value:
+                for arr in (lower, upper, amount):
+                    arr[mask] += _to_fen(value) * times
+                _note(notes, mask, f"{text}{value:,.0f}元")
+        if adjust.extra_person:
+            extra = (pd.to_numeric(base["受援人数"], errors="coerce").fillna(1).to_numpy(np.int64) - 1).clip(0)
+            mask = extra > 0
+            for arr in (lower, upper, amount):
+                arr[mask] += extra[mask] * _to_fen(adjust.extra_person)
+            for i in np.flatnonzero(mask):
+                notes[i].append(f"增加受援人{extra[i]}名加付{extra[i] * adjust.extra_person:,.0f}元")
+
+    priced = per_case["priced"].to_numpy(bool) & ~per_case["no_days"].to_numpy(bool)
+    counted = priced & (amount >= 0)
+    out = pd.DataFrame({
+        "excel_row": base["excel_row"].to_numpy(),
+        "案号": base["案号"].to_numpy(),
+        "案件类型": base["案件类型"].to_numpy(),
+        "类型阶段": base["案件类型"].astype(str) + base["诉讼阶段"].map(lambda s: "·" + "+".join(s) if s else ""),
+        "承办律师": base["承办律师"].fillna(UNFILLED).to_numpy(),
+        "律师事务所": base["律师事务所"].fillna(UNFILLED).to_numpy(),
+        "结案月份": base["结案日期"].map(lambda d: f"{d:%Y-%m}" if d is not None and pd.notna(d) else OPEN_CASE),
+        "lower_fen": np.where(priced, lower, 0),
+        "upper_fen": np.where(priced, upper, 0),
+        "amount_fen": np.where(counted, amount, 0),
+        "counted": counted,
+    })
+    for col in ("lower", "upper", "amount"):
+        out[col] = [(_fen_to_yuan(v) if ok else None) for v, ok in zip(out[f"{col}_fen"], priced if col != "amount" else counted)]
+    labels = per_case["labels"].to_numpy(object)
+    basis, check = [], []
+    for i in range(len(out)):
+        row = int(out.at[i, "excel_row"])
+        case_type = out.at[i, "案件类型"]
+        if not priced[i]:
+            if per_case["no_days"].iat[i]:
+                message = f"“{case_type}”按日计价，但未填写值班天数，未计入合计。"
+            else:
+                message = f"补贴标准中没有“{labels[i]}”的标准，未计入合计（可在“补贴标准”工作表中设定）。"
+            findings.append(Finding(WARNING, message, sheet, row, "案件类型", case_type, file))
+            basis.append("")
+            check.append(message)
+            continue
+        adjust_text = "；" + "；".join(notes[i]) if notes[i] else ""
+        if level.kind == "ledger":
+            if amount[i] < 0:
+                message = "台账未填写补贴金额，未计入合计。"
+                findings.append(Finding(WARNING, message, sheet, row, "补贴金额", None, file))
+                basis.append("")
+                check.append(message)
+                continue
+            text = f"台账金额 {amount[i] / 100:,.2f}元（{labels[i]}）"
+            if not lower[i] <= amount[i] <= upper[i]:
+                message = (f"台账补贴金额 {amount[i] / 100:,.2f}元 不在标准范围 "
+                           f"{lower[i] / 100:,.2f}–{upper[i] / 100:,.2f}元 内。")
+                findings.append(Finding(WARNING, message, sheet, row, "补贴金额", f"{amount[i] / 100:.2f}", file))
+                check.append(message)
+            else:
+                check.append("")
+            basis.append(text)
+            continue
+        if level.kind in ("min", "max"):
+            basis.append(f"{labels[i]}{adjust_text} = {amount[i] / 100:,.2f}元")
+        elif level.kind == "flat" and not per_case["per_day"].iat[i]:
+            basis.append(f"{level.label}（{labels[i]}）{adjust_text} = {amount[i] / 100:,.2f}元")
+        else:
+            basis.append(f"{labels[i]} 取中间值{adjust_text} = {amount[i] / 100:,.2f}元" if level.kind == "mid"
+                         else f"{labels[i]} 取最低{adjust_text} = {amount[i] / 100:,.2f}元")
+        check.append("")
+    out["basis"] = basis
+    out["note"] = check
+    return SubsidyResult(level, standard, out, findings)
+
+
+def _note(notes, mask, text):
+    for i in np.flatnonzero(mask):
+        notes[i].append(text)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    level: Level
+    total: Decimal
+    cases: int
+    fund: FundComparison | None
+
+
+def scenarios(cases: pd.DataFrame, standard: Standard, levels: list[Level], fund: Decimal | None) -> list[Scenario]:
+    """The same ledger priced at several levels, side by side, each against the fund."""
+    result = []
+    for level in levels:
+        computed = compute_subsidies(cases, standard, level)
+        total = computed.total
+        result.append(Scenario(level, total, len(computed.counted),
+                               compare_fund(total, fund) if fund is not None else None))
+    return result
