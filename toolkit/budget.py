@@ -170,6 +170,7 @@ class Checker:
         self.findings: list[BudgetFinding] = []
         self._seen: set = set()
         self._operands: dict[int, tuple[str, list[tuple[str, str, int]]]] = {}   # id(finding) -> (kind, operands)
+        self._values: dict[tuple[str, str], Operand] = {}
 
     def add(self, f: BudgetFinding, operands: list[Operand] | None = None, signs: list[int] | None = None,
             kind: str = "linear"):
@@ -180,6 +181,7 @@ class Checker:
         self.findings.append(f)
         ops = operands or []
         self._operands[id(f)] = (kind, [(o.sheet, o.cell, (signs[i] if signs else 1)) for i, o in enumerate(ops)])
+        self._values.update({(o.sheet, o.cell): o for o in ops})
 
     def involved(self) -> set[tuple[str, str]]:
         """Cells that are the place or an operand of a sum that does not add up (so far)."""
@@ -194,6 +196,7 @@ class Checker:
     def result(self) -> list[BudgetFinding]:
         """Findings with the consequences of another finding left out: a total that is off only because one of
         its parts is itself reported (by the same amount), or a ratio computed from a reported cell."""
+        self._locate_crossings()
         at: dict[tuple[str, str], list[BudgetFinding]] = {}
         for f in self.findings:
             at.setdefault((f.sheet, f.cell), []).append(f)
@@ -208,6 +211,40 @@ class Checker:
                         explained.setdefault(id(g), set()).add(id(f))
         drop = {gid for gid, fs in explained.items() if any(gid not in explained.get(fid, set()) for fid in fs)}
         return [f for f in self.findings if id(f) not in drop]
+
+    def _locate_crossings(self):
+        """A cell that is a part of two or more sums all off by the same amount (its row and its column), and is
+        not reported itself, is the likely culprit: report it once instead of those sums."""
+        reported: dict[tuple[str, str], list[BudgetFinding]] = {}
+        for f in self.findings:
+            reported.setdefault((f.sheet, f.cell), []).append(f)
+        votes: dict[tuple[str, str], dict[Decimal, list[BudgetFinding]]] = {}
+        for g in self.findings:
+            kind, ops = self._operands.get(id(g), ("other", []))
+            if kind != "linear" or g.difference is None:
+                continue
+            if any(f is not g and f.difference is not None and g.difference == -sign * f.difference
+                   for sheet, cell, sign in ops for f in reported.get((sheet, cell), [])):
+                continue    # already explained by a reported part
+            for sheet, cell, sign in ops:
+                if (sheet, cell) not in reported and sheet == g.sheet:
+                    votes.setdefault((sheet, cell), {}).setdefault(-sign * g.difference, []).append(g)
+        consumed: set[int] = set()
+        for key, by_excess in votes.items():
+            for excess, gs in by_excess.items():
+                if len(gs) < 2 or any(id(g) in consumed for g in gs):
+                    continue
+                op = self._values[key]
+                consumed.update(id(g) for g in gs)
+                places = "、".join(g.cell for g in gs)
+                expected = op.value - excess
+                f = BudgetFinding(ERROR, op.sheet, op.cell, "交叉定位",
+                                  f"{op.ref()}同时使 {places} 共{len(gs)}处合计不平，差额都是 {fmt(excess)}："
+                                  f"该单元格很可能有误，应为 {fmt(expected)}，实为 {fmt(op.value)}。",
+                                  expected, op.value, excess)
+                self.findings.append(f)
+                self._operands[id(f)] = ("other", [])
+        self.findings = [f for f in self.findings if id(f) not in consumed]
 
     def check_linear(self, result: Operand, plus: list[Operand], minus: list[Operand], rule: str, what: str,
                      severity: str = ERROR, tol_override: Decimal | None = None, note: str = "") -> bool:
