@@ -171,9 +171,16 @@ class Checker:
         self._seen: set = set()
         self._operands: dict[int, tuple[str, list[tuple[str, str, int]]]] = {}   # id(finding) -> (kind, operands)
         self._values: dict[tuple[str, str], Operand] = {}
+        self._tol: dict[int, Decimal] = {}
+
+    def _same_error(self, g: BudgetFinding, sign: int, f: BudgetFinding) -> bool:
+        """g is off by what f's cell is off (through sign), within both rounding tolerances."""
+        if g.difference is None or f.difference is None:
+            return False
+        return abs(g.difference + sign * f.difference) <= self._tol.get(id(g), ZERO) + self._tol.get(id(f), ZERO)
 
     def add(self, f: BudgetFinding, operands: list[Operand] | None = None, signs: list[int] | None = None,
-            kind: str = "linear"):
+            kind: str = "linear", tol: Decimal = ZERO):
         key = (f.sheet, f.cell, f.expected, f.actual)
         if key in self._seen:
             return
@@ -182,6 +189,7 @@ class Checker:
         ops = operands or []
         self._operands[id(f)] = (kind, [(o.sheet, o.cell, (signs[i] if signs else 1)) for i, o in enumerate(ops)])
         self._values.update({(o.sheet, o.cell): o for o in ops})
+        self._tol[id(f)] = tol
 
     def involved(self) -> set[tuple[str, str]]:
         """Cells that are the place or an operand of a sum that does not add up (so far)."""
@@ -207,7 +215,7 @@ class Checker:
                 for f in at.get((sheet, cell), []):
                     if f is g or f.difference is None:
                         continue
-                    if kind == "ratio" or (g.difference is not None and g.difference == -sign * f.difference):
+                    if kind == "ratio" or self._same_error(g, sign, f):
                         explained.setdefault(id(g), set()).add(id(f))
         drop = {gid for gid, fs in explained.items() if any(gid not in explained.get(fid, set()) for fid in fs)}
         return [f for f in self.findings if id(f) not in drop]
@@ -223,15 +231,16 @@ class Checker:
             kind, ops = self._operands.get(id(g), ("other", []))
             if kind != "linear" or g.difference is None:
                 continue
-            if any(f is not g and f.difference is not None and g.difference == -sign * f.difference
+            if any(f is not g and self._same_error(g, sign, f)
                    for sheet, cell, sign in ops for f in reported.get((sheet, cell), [])):
                 continue    # already explained by a reported part
             for sheet, cell, sign in ops:
                 if (sheet, cell) not in reported and sheet == g.sheet:
-                    votes.setdefault((sheet, cell), {}).setdefault(-sign * g.difference, []).append(g)
+                    votes.setdefault((sheet, cell), []).append((-sign * g.difference, g))
         consumed: set[int] = set()
-        for key, by_excess in votes.items():
-            for excess, gs in by_excess.items():
+        for key, cast in votes.items():
+            for excess, g0 in cast:
+                gs = [g for e, g in cast if abs(e - excess) <= self._tol.get(id(g), ZERO) + self._tol.get(id(g0), ZERO)]
                 if len(gs) < 2 or any(id(g) in consumed for g in gs):
                     continue
                 op = self._values[key]
@@ -244,6 +253,7 @@ class Checker:
                                   expected, op.value, excess)
                 self.findings.append(f)
                 self._operands[id(f)] = ("other", [])
+                self._tol[id(f)] = max(self._tol.get(id(g), ZERO) for g in gs)
         self.findings = [f for f in self.findings if id(f) not in consumed]
 
     def check_linear(self, result: Operand, plus: list[Operand], minus: list[Operand], rule: str, what: str,
@@ -266,7 +276,7 @@ class Checker:
         msg = (f"{what}不符：{result.ref()}应为 {_formula(plus, minus)} = {fmt(expected)}，实为 {fmt(result.value)}，"
                f"差额 {fmt(diff)}（容差 {fmt(tol)}）。{note}")
         self.add(BudgetFinding(severity, result.sheet, result.cell, rule, msg.strip(), expected, result.value, diff),
-                 plus + minus, [1] * len(plus) + [-1] * len(minus))
+                 plus + minus, [1] * len(plus) + [-1] * len(minus), tol=tol)
         return False
 
     def _unit_slip(self, result, plus, minus, expected, tol, rule, what) -> bool:
