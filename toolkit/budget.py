@@ -766,8 +766,11 @@ def read_tables(sheets: list[SheetInput]) -> list[Block]:
     return blocks
 
 
-def check_workbook(sheets: list[SheetInput], user_rules=None, rules: RuleSet | None = None) -> list[BudgetFinding]:
-    """All findings for a workbook: structure, default identities, shares, cross-table, user rules."""
+def check_workbook(sheets: list[SheetInput], user_rules=None, rules: RuleSet | None = None,
+                   not_loaded: frozenset = frozenset()) -> list[BudgetFinding]:
+    """All findings for a workbook: structure, default identities, shares, cross-table, user rules.
+
+    `not_loaded`: names of the workbook's sheets left out on purpose (user rules about them are skipped)."""
     from toolkit.budget_user_rules import check_user_rules
 
     rules = rules or load_rules()
@@ -781,7 +784,7 @@ def check_workbook(sheets: list[SheetInput], user_rules=None, rules: RuleSet | N
         check_shares(b, ck)
     check_cross_table(blocks, rules, ck)
     if user_rules:
-        check_user_rules(user_rules, sheets, blocks, rules, ck)
+        check_user_rules(user_rules, sheets, blocks, rules, ck, frozenset(not_loaded))
     return sorted(ck.result(), key=lambda f: (f.severity != ERROR, _sheet_order(sheets, f.sheet),
                                               _cell_key(f.cell)))
 

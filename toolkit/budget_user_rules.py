@@ -225,7 +225,8 @@ class _Unresolved(Exception):
     pass
 
 
-def check_user_rules(lines: list[RuleLine], sheets, blocks, rules, ck):
+def check_user_rules(lines: list[RuleLine], sheets, blocks, rules, ck, not_loaded: frozenset = frozenset()):
+    """Evaluate user rules; rules about sheets the user left out (`not_loaded`, by --sheet) are skipped."""
     from toolkit.budget import ERROR, WARNING, BudgetFinding, Operand, fmt, half_unit, operand
 
     names = [s.name for s in sheets]
@@ -285,6 +286,10 @@ def check_user_rules(lines: list[RuleLine], sheets, blocks, rules, ck):
             ck.add(BudgetFinding(ERROR, place.sheet, place.cell, rule_name, msg, rv, lv, diff))
 
         if has_cell or not has_label:
+            refs = {n[1] or default_sheet for n in nodes if n[0] == "cell"}
+            if refs & set(not_loaded):
+                continue
+
             def resolve_cell(node):
                 sheet = node[1] or default_sheet
                 if sheet not in grids:
@@ -303,7 +308,7 @@ def check_user_rules(lines: list[RuleLine], sheets, blocks, rules, ck):
             try:
                 compare(resolve_cell)
             except _Unresolved as exc:
-                bad(line, f"无法计算：{exc}")
+                bad(line, f"无法计算：{exc}", WARNING)
             except ZeroDivisionError:
                 bad(line, "无法计算：除数为零", WARNING)
             continue
@@ -323,7 +328,7 @@ def check_user_rules(lines: list[RuleLine], sheets, blocks, rules, ck):
                 compare(resolve_label, where)
             except ZeroDivisionError:
                 bad(line, f"无法计算{where}：除数为零", WARNING)
-        if not used:
+        if not used and not not_loaded:
             missing = sorted(lb for lb in labels if not any(_key(lb) in t for _, t in contexts))
             reason = (f"中的项目“{'、'.join(missing)}”在工作簿中找不到" if missing
                       else "中的各项目不在同一张表的同一列（或同一行）中，无法计算")

@@ -32,7 +32,8 @@ def run(args) -> int:
     path = Path(args.book)
     sheets = load_sheets(path, args.sheet)
     rule_lines = load_rule_lines(path, sheets, args.rules)
-    findings = check_workbook(sheets, rule_lines)
+    loaded = {s.name for s in sheets}
+    findings = check_workbook(sheets, rule_lines, not_loaded=frozenset(n for n in sheet_names(path) if n not in loaded))
     if args.output:
         write_annotated_copy(path, Path(args.output), findings, [s.name for s in sheets])
     errors = sum(f.severity == ERROR for f in findings)
