@@ -327,6 +327,7 @@ def check_structure(block: Block, ck: Checker):
     """Numbered / coded parents against their children, totals against what they cover, 合计 columns."""
     amount_cols = [c.col for c in block.columns if c.kind == "amount"]
     lines = block.lines
+    _resolve_maybe_parts(block, amount_cols)
     _resolve_uncertain(block, amount_cols)
     for i, ln in enumerate(lines):
         kids = [j for j, k in enumerate(lines) if k.parent == i]
@@ -367,25 +368,63 @@ def check_structure(block: Block, ck: Checker):
     _check_total_columns(block, ck)
 
 
+def _fits(block: Block, amount_cols, value_line: Line, members: list[Line]) -> bool:
+    """value_line adds up to members in every amount column (within rounding)."""
+    ok_any = False
+    for col in amount_cols:
+        if col not in value_line.values:
+            continue
+        vals = [m.values[col] for m in members if col in m.values]
+        if not vals:
+            continue
+        ok_any = True
+        tol = half_unit(block.decimals.get((value_line.row, col))) + sum(
+            (half_unit(block.decimals.get((m.row, col))) for m in members if col in m.values), ZERO)
+        if abs(value_line.values[col] - sum(vals, ZERO)) > tol:
+            return False
+    return ok_any
+
+
+def _resolve_maybe_parts(block: Block, amount_cols):
+    """Unnumbered lines right after a "其中：" part: further parts of the same line if the sum they would
+    otherwise join only adds up without them."""
+    lines = block.lines
+    groups: dict[int, list[int]] = {}
+    for i, ln in enumerate(lines):
+        if ln.maybe_part_of is not None and not ln.partial:
+            groups.setdefault(ln.maybe_part_of, []).append(i)
+    for owner, cands in groups.items():
+        first = lines[cands[0]]
+        if first.parent is not None:
+            container = lines[first.parent]
+            members = [j for j, k in enumerate(lines) if k.parent == first.parent and not k.partial]
+        else:
+            t = next((t for t, cov in block.totals.items() if cands[0] in cov), None)
+            if t is None:
+                continue
+            container, members = lines[t], block.totals[t]
+        def deviation(k):
+            kept = [lines[j] for j in members if j not in cands[:k]]
+            if not kept or _fits(block, amount_cols, container, kept):
+                return ZERO
+            return max((abs(container.values[c] - sum((m.values.get(c, ZERO) for m in kept), ZERO))
+                        for c in amount_cols if c in container.values), default=ZERO)
+        # the reading under which the sum fits; if none does (there is an error anyway), the closest one
+        best = min(range(len(cands) + 1), key=lambda k: (deviation(k), k))
+        for j in cands[:best]:
+            lines[j].parent, lines[j].partial, lines[j].uncertain = owner, True, False
+            for cov in block.totals.values():
+                if j in cov:
+                    cov.remove(j)
+
+
 def _resolve_uncertain(block: Block, amount_cols):
     """Rows attached to a numbered parent by position only: keep them as its children if the sums say so,
     make them its siblings if the parent adds up without them."""
     lines = block.lines
 
     def fits(value_line: Line, members: list[Line]) -> bool:
-        ok_any = False
-        for col in amount_cols:
-            if col not in value_line.values:
-                continue
-            vals = [m.values[col] for m in members if col in m.values]
-            if not vals:
-                continue
-            ok_any = True
-            tol = half_unit(block.decimals.get((value_line.row, col))) + sum(
-                (half_unit(block.decimals.get((m.row, col))) for m in members if col in m.values), ZERO)
-            if abs(value_line.values[col] - sum(vals, ZERO)) > tol:
-                return False
-        return ok_any
+        return _fits(block, amount_cols, value_line, members)
 
     for i, ln in enumerate(lines):
         kids = [k for k in lines if k.parent == i and not k.partial]
@@ -599,14 +638,16 @@ def check_shares(block: Block, ck: Checker):
                 bases.append(("本行合计", operand(block, ln, totalcol.col)))
             per_line.append((ln, got, part, bases))
         votes: dict[str, int] = {}
+        sibling_votes: dict[tuple, int] = {}     # (parent, kind): the base its siblings' shares refer to
         for ln, got, part, bases in per_line:
             for kind, base in bases:
                 if _share_fits(got, part, base):
                     votes[kind] = votes.get(kind, 0) + 1
+                    sibling_votes[(ln.parent, kind)] = sibling_votes.get((ln.parent, kind), 0) + 1
         for ln, got, part, bases in per_line:
             if not bases or any(_share_fits(got, part, base) for _, base in bases):
                 continue
-            bases.sort(key=lambda kb: -votes.get(kb[0], 0))
+            bases.sort(key=lambda kb: (-sibling_votes.get((ln.parent, kb[0]), 0), -votes.get(kb[0], 0)))
             _share_finding(block, ln, sc.col, got, part, bases, ck)
 
 

@@ -198,6 +198,7 @@ class Line:
     parent: int | None = None      # index in Block.lines
     uncertain: bool = False        # attached to its parent by position only (no numbering, code or indent)
     partial: bool = False          # a 其中 part: parts may sum to less than the parent
+    maybe_part_of: int | None = None   # unnumbered line right after a 其中 part: maybe one more part of this line
 
 
 @dataclass
@@ -415,6 +416,12 @@ def _infer_by_numbering(lines: list[Line]):
         if ln.total:
             stack, last = [], None
             continue
+        prev = lines[i - 1] if i else None
+        if prev is not None and ln.marker is None and not ln.of_which and ln.indent == prev.indent:
+            if prev.partial and prev.marker is None:
+                ln.maybe_part_of = prev.parent
+            elif prev.maybe_part_of is not None:
+                ln.maybe_part_of = prev.maybe_part_of
         if ln.of_which and last is not None:
             # "其中：" opens a group of parts of the line just above
             while stack and stack[-1] != last:
@@ -432,7 +439,7 @@ def _infer_by_numbering(lines: list[Line]):
                 owner = lines[top.parent]
                 if (ln.marker is not None and ln.marker == top.marker) or \
                         (ln.marker is None and top.marker is None and ln.indent > owner.indent):
-                    ln.partial = True      # the next part of the same 其中 group
+                    ln.partial, ln.maybe_part_of = True, None     # the next part of the same 其中 group
                     stack.pop()
                     break
                 stack.pop()
