@@ -241,3 +241,23 @@ def test_unnumbered_lines_after_of_which_are_parts_when_the_total_says_so():
     rows[6][1] = 45
     [f] = check_workbook(grid(rows))
     assert (f.cell, f.expected, f.actual) == ("B2", 105, 100)
+
+
+def test_standard_basic_spending_table_with_split_codes_and_a_list_running_on_to_the_right():
+    """财政拨款基本支出决算表 layout: 人员经费 | 公用经费 in two column pairs, codes in 类/款 columns."""
+    rows = [["一般公共预算财政拨款基本支出决算表"], ["单位：万元"],
+            ["人员经费", None, None, None, "公用经费", None, None, None, None, None, None, None],
+            ["科目编码", None, "科目名称", "决算数", "科目编码", None, "科目名称", "决算数",
+             "科目编码", None, "科目名称", "决算数"],
+            ["类", "款", None, None, "类", "款", None, None, "类", "款", None, None],
+            ["301", None, "工资福利支出", 150.0, "302", None, "商品和服务支出", 19.64, "310", None, "资本性支出", 2.5],
+            ["301", 1, "基本工资", 100.0, "302", 1, "办公费", 9.64, "310", 2, "办公设备购置", 2.5],
+            ["301", 2, "津贴补贴", 50.0, "302", 11, "差旅费", 10.0, None, None, None, None],
+            ["303", None, "对个人和家庭的补助", 31.56, None, None, None, None, None, None, None, None],
+            ["303", 2, "退休费", 31.56, None, None, None, None, None, None, None, None],
+            [None, None, "人员经费合计", 181.56, None, None, "公用经费合计", 22.14, None, None, None, None]]
+    merged = [(3, 0, 3, 1), (3, 4, 3, 5), (3, 8, 3, 9)]
+    assert check_workbook([SheetInput("基本支出", rows, merged)]) == []
+    rows[7][3] = 55.0
+    [f] = check_workbook([SheetInput("基本支出", rows, merged)])
+    assert (f.cell, f.expected, f.actual) == ("D6", Decimal("155.0"), Decimal("150.0"))

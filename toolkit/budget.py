@@ -323,7 +323,28 @@ def _formula(plus: list[Operand], minus: list[Operand]) -> str:
 # ---------------------------------------------------------------- structure checks
 
 
-def check_structure(block: Block, ck: Checker):
+def _continuation_ops(block: Block, cont: Block | None, col: int) -> list[Operand]:
+    """Lines of a block to the right that continues this one (no totals of its own, same column title):
+    the 公用经费 list of a basic-spending table often runs on in a second pair of columns."""
+    if cont is None:
+        return []
+    title = block.column(col).title
+    same = [c for c in cont.columns if c.kind == "amount" and c.title == title]
+    if len(same) != 1:
+        return []
+    return [op for ln in cont.lines if ln.parent is None and not ln.total and (ln.code or not cont.coded)
+            for op in [operand(cont, ln, same[0].col)] if op is not None]
+
+
+def _adds_up(result: Operand, ops: list[Operand]) -> bool:
+    total, tol = ZERO, result.tol
+    for op in ops:
+        v, t = op.scaled_to(result.unit)
+        total, tol = total + v, tol + t
+    return abs(result.value - total) <= tol
+
+
+def check_structure(block: Block, ck: Checker, cont: Block | None = None):
     """Numbered / coded parents against their children, totals against what they cover, 合计 columns."""
     amount_cols = [c.col for c in block.columns if c.kind == "amount"]
     lines = block.lines
@@ -363,6 +384,9 @@ def check_structure(block: Block, ck: Checker):
             res = operand(block, tl, col)
             ops = [operand(block, lines[j], col) for j in covered if col in lines[j].values]
             if res is None or not ops:
+                continue
+            extra = _continuation_ops(block, cont, col)
+            if extra and not _adds_up(res, ops) and _adds_up(res, ops + extra):
                 continue
             ck.check_linear(res, ops, [], "合计行", f"“{tl.name}”{block.column(col).title}与所含各项之和")
     _check_total_columns(block, ck)
@@ -817,8 +841,10 @@ def check_workbook(sheets: list[SheetInput], user_rules=None, rules: RuleSet | N
     rules = rules or load_rules()
     ck = Checker(rules)
     blocks = read_tables(sheets)
-    for b in blocks:
-        check_structure(b, ck)
+    for i, b in enumerate(blocks):
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        cont = nxt if nxt is not None and nxt.sheet == b.sheet and not nxt.totals and b.totals else None
+        check_structure(b, ck, cont)
     check_identities(blocks, rules, ck)
     check_balance(blocks, rules, ck)
     for b in blocks:

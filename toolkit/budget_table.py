@@ -214,6 +214,7 @@ class Block:
     decimals: dict[tuple[int, int], int | None] = field(default_factory=dict)   # (row, col) -> shown decimals
     percent_cells: set = field(default_factory=set)
     coded: bool = False
+    code_cols: list[int] = field(default_factory=list)
     totals: dict[int, list[int]] = field(default_factory=dict)   # total line index -> covered line indexes
 
     def column(self, col: int) -> Column:
@@ -302,17 +303,23 @@ def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = N
     if by_last:
         label_cols = by_last
     # blocks: each label column, with a code column just before it
-    code_cols = {c for c in range(width) if headers[c] and any(w in headers[c][-1] for w in CODE_HEADERS)}
+    # code columns: 科目编码, or 类 | 款 | 项 under a merged 科目编码
+    code_cols = {c for c in range(width) if headers[c] and (any(w in headers[c][-1] for w in CODE_HEADERS) or
+                 headers[c][-1] in ("类", "款", "项") and any(w in "".join(headers[c]) for w in CODE_HEADERS))}
     starts = []
     for lc in label_cols:
-        starts.append((lc - 1 if lc - 1 in code_cols else lc, lc))
+        start = lc
+        while start - 1 in code_cols:
+            start -= 1
+        starts.append((start, lc))
     blocks = []
     for i, (start, lc) in enumerate(starts):
         end = starts[i + 1][0] if i + 1 < len(starts) else width
-        code_col = start if start != lc else next((c for c in range(start, end) if c in code_cols), None)
+        own_codes = [c for c in range(start, end) if c in code_cols]
+        code_col = own_codes[0] if own_codes else None
         columns = []
         for c in range(start, end):
-            if c in (lc, code_col) or not headers[c] or headers[c][-1] in SKIP_HEADERS:
+            if c == lc or c in own_codes or not headers[c] or headers[c][-1] in SKIP_HEADERS:
                 continue
             if not any(to_decimal(rows[r][c] if c < len(rows[r]) else None)[0] is not None for r in data_rows):
                 continue
@@ -332,6 +339,7 @@ def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = N
         if not columns:
             continue
         block = Block(name, lc, code_col, columns, [], sheet_unit, title, (header_row, h1))
+        block.code_cols = own_codes
         _read_lines(block, rows, data_rows, formats)
         if block.lines:
             _infer_structure(block)
@@ -351,8 +359,8 @@ def _read_lines(block: Block, rows, data_rows, formats):
         parts = parse_label(raw)
         fmt_indent = formats.get((r, block.label_col), CellFormat()).indent
         code = parts.code
-        if block.code_col is not None and block.code_col < len(row):
-            ct = _text(row[block.code_col])
+        if block.code_cols:
+            ct = "".join(_code_part(row[c], c in block.code_cols[1:]) for c in block.code_cols if c < len(row))
             if ct and CODE_RE.match(ct):
                 code = ct
         line = Line(r, raw, parts.name, code, parts.marker, parts.indent + fmt_indent, parts.of_which,
@@ -379,6 +387,12 @@ def _read_lines(block: Block, rows, data_rows, formats):
             most = max(decimals_of(_value_at(block, k)) for k in general)
             for k in general:
                 block.decimals[k] = most if most > 0 else None
+
+
+def _code_part(value, sub: bool) -> str:
+    """One piece of a code split into 类 | 款 | 项 columns (款 and 项 have two digits: 6 -> "06")."""
+    t = _text(value) or ""
+    return t.zfill(2) if sub and t.isdigit() and len(t) < 2 else t
 
 
 def _value_at(block: Block, key) -> Decimal:
