@@ -261,3 +261,20 @@ def test_standard_basic_spending_table_with_split_codes_and_a_list_running_on_to
     rows[7][3] = 55.0
     [f] = check_workbook([SheetInput("基本支出", rows, merged)])
     assert (f.cell, f.expected, f.actual) == ("D6", Decimal("155.0"), Decimal("150.0"))
+
+
+def test_share_and_rate_lines_are_not_summed_and_are_checked_against_their_base():
+    rows = [["项目", "金额"], ["支出合计", 100], ["基本支出", 80], ["项目支出", 20],
+            ["基本支出占支出合计比重", 0.8], ["项目支出占比（%）", 20]]
+    assert check_workbook(grid(rows)) == []
+    rows[5][1] = 25
+    [f] = check_workbook(grid(rows))
+    assert (f.cell, f.expected, f.actual) == ("B6", Decimal("20"), 25) and "已尝试的基数" in f.message
+
+
+def test_of_which_columns_are_not_parts_of_the_total_column():
+    rows = [["项目", "本年收入合计", "财政拨款收入", "其中：专项", "其他收入"], ["合计", 100, 90, 30, 10],
+            ["一、办案", 70, 65, 30, 5], ["二、宣传", 30, 25, 0, 5]]
+    assert check_workbook(grid(rows)) == []
+    rows[2][4] = 6
+    assert {f.cell for f in check_workbook(grid(rows))} == {"E3"}

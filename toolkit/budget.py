@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from importlib import resources
 
-from toolkit.budget_table import (UNIT_SCALE, Block, CellFormat, Line, a1, normalize, parse_label,
-                                  read_blocks)
+from toolkit.budget_table import (UNIT_SCALE, Block, CellFormat, Line, a1, normalize,
+                                  read_blocks, share_parts)
 from toolkit.findings import ERROR, SEVERITY_LABEL, WARNING, Finding
 
 RULES_SHEET = "校验规则"
@@ -153,7 +153,7 @@ def fraction(block: Block, line: Line, col: int) -> tuple[Decimal, Decimal, bool
     dec = block.decimals.get((line.row, col))
     if (line.row, col) in block.percent_cells:
         return v, half_unit(dec), False
-    percent_units = column.percent_units or column.kind == "amount" or abs(v) > 2
+    percent_units = column.percent_units or abs(v) > 2
     if percent_units:
         return v / 100, half_unit(dec) / 100, True
     return v, half_unit(dec), False
@@ -282,7 +282,7 @@ class Checker:
     def _unit_slip(self, result, plus, minus, expected, tol, rule, what) -> bool:
         k = self.rules.unit_factor
         rel = self.rules.unit_slip_relative
-        if expected != 0:
+        if abs(expected) > tol * 2 and (expected > 0) == (result.value > 0):
             for factor, text in ((k, "写成了元（应为万元）"), (1 / k, "写成了万元（应为元）")):
                 target = expected * factor
                 if abs(result.value - target) <= tol * factor + abs(target) * rel:
@@ -294,8 +294,10 @@ class Checker:
                 if v == 0:
                     continue
                 should = (result.value - (expected - sign * v)) * sign      # what this operand would have to be
+                if abs(should) <= tol * 2 or (should > 0) != (v > 0):
+                    continue
                 for factor, text in ((k, "写成了元（应为万元）"), (1 / k, "写成了万元（应为元）")):
-                    if should != 0 and abs(v - should * factor) <= tol * factor + abs(v) * rel:
+                    if abs(v - should * factor) <= tol * factor + abs(v) * rel:
                         _, scale_tol = op.scaled_to(result.unit)
                         own = should if op.unit == result.unit or not op.unit or not result.unit else \
                             should * UNIT_SCALE[result.unit] / UNIT_SCALE[op.unit]
@@ -332,7 +334,8 @@ def _continuation_ops(block: Block, cont: Block | None, col: int) -> list[Operan
     same = [c for c in cont.columns if c.kind == "amount" and c.title == title]
     if len(same) != 1:
         return []
-    return [op for ln in cont.lines if ln.parent is None and not ln.total and (ln.code or not cont.coded)
+    return [op for ln in cont.lines if ln.parent is None and not ln.total and not ln.ratio
+            and (ln.code or not cont.coded)
             for op in [operand(cont, ln, same[0].col)] if op is not None]
 
 
@@ -472,11 +475,14 @@ def _resolve_uncertain(block: Block, amount_cols):
 def _check_total_columns(block: Block, ck: Checker):
     """A column headed 合计/总计 equals the amount columns beside it under the same upper header."""
     cols = [c for c in block.columns if c.kind == "amount"]
+    def is_total(c):
+        return c.name in ("合计", "总计", "小计") or c.name.endswith(("合计", "总计")) and len(c.name) <= 8
+
     for idx, c in enumerate(cols):
-        if c.name not in ("合计", "总计", "小计"):
+        if not is_total(c):
             continue
         group = [d for d in cols if d is not c and d.header[:-1] == c.header[:-1]
-                 and d.name not in ("合计", "总计", "小计")]
+                 and not is_total(d) and not d.name.startswith("其中")]
         after = [d for d in group if d.col > c.col]
         parts = after or [d for d in group if d.col < c.col]
         if len(parts) < 2:
@@ -675,6 +681,49 @@ def check_shares(block: Block, ck: Checker):
             _share_finding(block, ln, sc.col, got, part, bases, ck)
 
 
+def check_share_lines(block: Block, ck: Checker):
+    """Lines like "基本支出占支出合计比重" or "人员经费占比": the part (and the base, if named) are lines of the
+    same table; without a named base the table total and the part's parent are tried."""
+    lines = block.lines
+    by_name = {}
+    for ln in lines:
+        if not ln.ratio:
+            by_name.setdefault(ln.name, ln)
+    grand = _grand_total(block)
+    for ln in lines:
+        parts = share_parts(ln.name) if ln.ratio else None
+        if parts is None:
+            continue
+        part_name, base_name = parts
+        part_line = by_name.get(part_name)
+        if part_line is None:
+            continue
+        for c in [c for c in block.columns if c.kind == "amount"]:
+            got = fraction(block, ln, c.col)
+            part = operand(block, part_line, c.col)
+            if got is None or part is None:
+                continue
+            bases = []
+            if base_name:
+                base_line = by_name.get(base_name)
+                if base_line is None or operand(block, base_line, c.col) is None:
+                    continue
+                bases.append(("指定", operand(block, base_line, c.col)))
+            else:
+                if part_line.parent is not None and operand(block, lines[part_line.parent], c.col) is not None:
+                    bases.append(("上级", operand(block, lines[part_line.parent], c.col)))
+                if grand is not None and grand(c.col) is not None:
+                    bases.append(("合计", grand(c.col)))
+            if bases and not any(_share_fits(got, part, base) or _share_fits(_as_percent(got), part, base)
+                                 for _, base in bases):
+                _share_finding(block, ln, c.col, got, part, bases, ck)
+
+
+def _as_percent(got):
+    value, tol, percent_units = got
+    return (value / 100, tol / 100, True) if not percent_units else got
+
+
 def _grand_total(block: Block):
     """A function col -> Operand of the table's overall total (its top 合计/总计 line), or None."""
     lines = block.lines
@@ -708,7 +757,8 @@ def _share_finding(block: Block, ln: Line, col: int, got, part: Operand, bases, 
             continue
         q = round_half_up(part.value / bv * scale, places)
         expected = q if expected is None else expected
-        tried.append(f"{'上级项目' if kind == '上级' else ('本行' if kind == '本行合计' else '表内合计')}{base.ref()}"
+        where = {"上级": "上级项目", "本行合计": "本行", "指定": ""}.get(kind, "表内合计")
+        tried.append(f"{where}{base.ref()}"
                      f"（{fmt(base.value)}，应为 {fmt(q)}{'%' if percent_units else ''}）")
     actual = ln.values[col]
     cell = a1(ln.row, col)
@@ -777,7 +827,7 @@ def check_cross_table(blocks: list[Block], rules: RuleSet, ck: Checker):
             if measure is None:
                 continue
             for ln in b.lines:
-                if c.col not in ln.values:
+                if c.col not in ln.values or ln.ratio:
                     continue
                 keys = []
                 if ln.code:
@@ -849,6 +899,7 @@ def check_workbook(sheets: list[SheetInput], user_rules=None, rules: RuleSet | N
     check_balance(blocks, rules, ck)
     for b in blocks:
         check_shares(b, ck)
+        check_share_lines(b, ck)
     check_cross_table(blocks, rules, ck)
     if user_rules:
         check_user_rules(user_rules, sheets, blocks, rules, ck, frozenset(not_loaded))

@@ -142,6 +142,25 @@ def parse_label(raw: str) -> LabelParts:
     return LabelParts(normalize(t), marker, code, of_which, indent)
 
 
+RATIO_SUFFIX = re.compile(r"(占比|比重|比例|百分比|[^税]率)$")
+RATIO_NAMED = re.compile(r"^(.+?)占(.+?)的?(比重|比例|百分比)$")
+
+
+def is_ratio_name(name: str) -> bool:
+    return bool(RATIO_SUFFIX.search(name) or RATIO_NAMED.search(name))
+
+
+def share_parts(name: str) -> tuple[str, str | None] | None:
+    """("基本支出", "支出合计") for "基本支出占支出合计比重", ("人员经费", None) for "人员经费占比"."""
+    m = RATIO_NAMED.search(name)
+    if m:
+        return m.group(1), m.group(2)
+    m = RATIO_SUFFIX.search(name)
+    if m and not m.group(1).endswith("率"):
+        return name[:m.start()].removesuffix("占"), None
+    return None
+
+
 def is_total_name(name: str) -> bool:
     return name in TOTAL_NAMES or name.endswith(("合计", "总计")) and len(name) <= 8
 
@@ -198,6 +217,7 @@ class Line:
     parent: int | None = None      # index in Block.lines
     uncertain: bool = False        # attached to its parent by position only (no numbering, code or indent)
     partial: bool = False          # a 其中 part: parts may sum to less than the parent
+    ratio: bool = False            # a share or rate written as a line ("基本支出占比", "预算执行率"): not summed
     maybe_part_of: int | None = None   # unnumbered line right after a 其中 part: maybe one more part of this line
 
 
@@ -365,6 +385,7 @@ def _read_lines(block: Block, rows, data_rows, formats):
                 code = ct
         line = Line(r, raw, parts.name, code, parts.marker, parts.indent + fmt_indent, parts.of_which,
                     is_total_name(parts.name) and not parts.marker and not code)
+        line.ratio = is_ratio_name(parts.name) or raw.rstrip().endswith(("%", "％", "(%)", "（%）"))
         for column in block.columns:
             v = row[column.col] if column.col < len(row) else None
             d, pct_text = to_decimal(v)
@@ -381,8 +402,11 @@ def _read_lines(block: Block, rows, data_rows, formats):
         block.lines.append(line)
     # General-format cells: a column shows as many decimals as its values carry (integers: exact)
     for column in block.columns:
-        cells = [(ln.row, column.col) for ln in block.lines if column.col in ln.values]
+        cells = [(ln.row, column.col) for ln in block.lines if column.col in ln.values and not ln.ratio]
         general = [k for k in cells if k not in block.decimals]
+        for ln in block.lines:      # a share line in an amount column shows its own decimals
+            if ln.ratio and column.col in ln.values and (ln.row, column.col) not in block.decimals:
+                block.decimals[(ln.row, column.col)] = decimals_of(ln.values[column.col])
         if general:
             most = max(decimals_of(_value_at(block, k)) for k in general)
             for k in general:
@@ -409,7 +433,7 @@ def _infer_structure(block: Block):
     block.coded = bool(body) and sum(1 for ln in body if ln.code) * 2 >= len(body)
     if block.coded:
         for i, ln in enumerate(lines):
-            if ln.total or not ln.code:
+            if ln.total or ln.ratio or not ln.code:
                 continue
             best = None
             for j in range(i):
@@ -429,6 +453,8 @@ def _infer_by_numbering(lines: list[Line]):
     for i, ln in enumerate(lines):
         if ln.total:
             stack, last = [], None
+            continue
+        if ln.ratio:
             continue
         prev = lines[i - 1] if i else None
         if prev is not None and ln.marker is None and not ln.of_which and ln.indent == prev.indent:
@@ -491,7 +517,8 @@ def _resolve_totals(block: Block):
     """Which lines each 合计/总计/小计 line covers: the top-level lines of its segment (a total below them covers
     them and any total before; a total on top covers the top-level lines after it)."""
     lines = block.lines
-    top = [i for i, ln in enumerate(lines) if ln.parent is None and not ln.total and (ln.code or not block.coded)]
+    top = [i for i, ln in enumerate(lines)
+           if ln.parent is None and not ln.total and not ln.ratio and (ln.code or not block.coded)]
     pending: list[int] = []
     open_top: int | None = None
     for i, ln in enumerate(lines):
