@@ -33,6 +33,7 @@ def tables(draw):
         "total_on_top": draw(st.booleans()),
         "decimals": draw(st.sampled_from([2, 4])),
         "unit": draw(st.sampled_from(["元", "万元"])),
+        "share": draw(st.sampled_from([None, "parent", "total"])),
         "seed": draw(st.lists(st.integers(10_000, 90_000_000), min_size=200, max_size=200)),
     }
 
@@ -69,7 +70,13 @@ def build(spec, rounded: bool):
     body = body + lines if spec["total_on_top"] else lines + body
     with_total_col = spec["total_column"] and ncols >= 2
     header = ["科目编码"] * (spec["style"] == "coded") + ["项目"] + ["合计"] * with_total_col + \
-        [f"决算数{c + 1}" if ncols > 1 else "决算数" for c in range(ncols)]
+        [f"决算数{c + 1}" if ncols > 1 else "决算数" for c in range(ncols)] + ["占比"] * bool(spec["share"])
+    grand = total[-1]
+
+    def share_of(ln):       # of the last amount column: against the parent line or the table total
+        parent = ln[3]
+        base = grand if parent is None or spec["share"] == "total" else lines[parent][2][-1]
+        return ln[2][-1] / base if base else None
     rows = [[f"测试表（单位：{spec['unit']}）"], header]
     formats = {}
     grid_row = {id(ln): 2 + i for i, ln in enumerate(body)}
@@ -85,12 +92,20 @@ def build(spec, rounded: bool):
         r = len(rows)
         for c in range(len(row) - len(shown) - len(row_total), len(row)):
             formats[(r, c)] = CellFormat(decimals=d)
+        if spec["share"]:
+            share = Decimal(1) if label == "合计" else share_of(next(ln for ln in lines if ln[0] == label))
+            if share is not None:
+                row.append(float(share.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)))
+                formats[(r, len(row) - 1)] = CellFormat(decimals=2, percent=True)
         rows.append(row)
     return rows, formats, up
 
 
 def cells_of(rows):
-    return [(r, c) for r in range(2, len(rows)) for c in range(len(rows[r])) if isinstance(rows[r][c], float)]
+    """The amount cells (not the share column)."""
+    share_col = len(rows[1]) - 1 if rows[1][-1] == "占比" else None
+    return [(r, c) for r in range(2, len(rows)) for c in range(len(rows[r]))
+            if isinstance(rows[r][c], float) and c != share_col]
 
 
 FAST = settings(max_examples=int(__import__("os").environ.get("BUDGET_EXAMPLES", 60)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -114,8 +129,10 @@ def test_one_perturbed_cell_is_found_with_its_difference(spec, data):
     rows[r][c] = float(Decimal(repr(rows[r][c])) + delta)
     findings = check_workbook([SheetInput("表", rows, [], formats)])
     assert findings, "perturbation not found"
-    errors = [f for f in findings if f.severity == "error"]
+    errors = [f for f in findings if f.severity == "error" and f.rule != "占比"]
     assert errors and all(abs(f.difference) == delta for f in errors), [f.message for f in findings]
+    # a share computed from the changed figure may be off as well: it is reported at that row's share cell
+    assert all(f.cell[0] == "ABCDEFG"[len(rows[1]) - 1] for f in findings if f.rule == "占比")
     places = {f.cell for f in errors}
     related = related_cells(rows, r, c, spec, up)
     assert places <= related, (a1(r, c), places, [f.message for f in findings])

@@ -122,8 +122,9 @@ class Operand:
     def cell(self) -> str:
         return a1(self.row, self.col)
 
-    def ref(self) -> str:
-        return f"“{self.label}”（{self.cell}）" if self.label else self.cell
+    def ref(self, home: str | None = None) -> str:
+        cell = self.cell if home is None or home == self.sheet else f"“{self.sheet}”!{self.cell}"
+        return f"“{self.label}”（{cell}）" if self.label else cell
 
     def scaled_to(self, unit: str | None) -> tuple[Decimal, Decimal]:
         if self.unit and unit and self.unit != unit:
@@ -273,7 +274,7 @@ class Checker:
             return True
         if self._unit_slip(result, plus, minus, expected, tol, rule, what):
             return False
-        msg = (f"{what}不符：{result.ref()}应为 {_formula(plus, minus)} = {fmt(expected)}，实为 {fmt(result.value)}，"
+        msg = (f"{what}不符：{result.ref()}应为 {_formula(plus, minus, result.sheet)} = {fmt(expected)}，实为 {fmt(result.value)}，"
                f"差额 {fmt(diff)}（容差 {fmt(tol)}）。{note}")
         self.add(BudgetFinding(severity, result.sheet, result.cell, rule, msg.strip(), expected, result.value, diff),
                  plus + minus, [1] * len(plus) + [-1] * len(minus), tol=tol)
@@ -314,12 +315,12 @@ class Checker:
                                op.value - expected), operands or [], kind="other")
 
 
-def _formula(plus: list[Operand], minus: list[Operand]) -> str:
+def _formula(plus: list[Operand], minus: list[Operand], home: str | None = None) -> str:
     if len(plus) + len(minus) > 6:
-        text = f"{plus[0].ref()}等{len(plus)}项之和"
+        text = f"{plus[0].ref(home)}等{len(plus)}项之和"
         return text + (f"减去{len(minus)}项" if minus else "")
-    text = " + ".join(op.ref() for op in plus)
-    return text + "".join(f" − {op.ref()}" for op in minus)
+    text = " + ".join(op.ref(home) for op in plus)
+    return text + "".join(f" − {op.ref(home)}" for op in minus)
 
 
 # ---------------------------------------------------------------- structure checks
@@ -607,8 +608,9 @@ def _check_ratio(ident: dict, items, rules: RuleSet, ck: Checker):
     actual = rl.values[rc]
     cell = a1(rl.row, rc)
     ck.add(BudgetFinding(ERROR, rb.sheet, cell, ident["name"],
-                         f"执行率不符：{cell} 为 {fmt(actual)}{'%' if percent_units else ''}，按 {n.ref()} ÷ {d.ref()} "
-                         f"= {fmt(n.value)} ÷ {fmt(d.value)} 应为 {fmt(expected)}{'%' if percent_units else ''}。",
+                         f"执行率不符：{cell} 为 {_show_ratio(rb, rl, rc, actual, percent_units)}，按 {n.ref()} ÷ "
+                         f"{d.ref()} = {fmt(n.value)} ÷ {fmt(d.value)} 应为 "
+                         f"{_show_ratio(rb, rl, rc, expected, percent_units)}。",
                          expected, actual, actual - expected), [n, d], kind="ratio")
 
 
@@ -724,6 +726,17 @@ def _as_percent(got):
     return (value / 100, tol / 100, True) if not percent_units else got
 
 
+def _show_ratio(block: Block, ln: Line, col: int, value: Decimal, percent_units: bool) -> str:
+    """A share / rate as the user sees it: 12.5 → "12.5%", 0.125 in a percent-formatted cell → "12.50%"."""
+    if percent_units:
+        return f"{fmt(value)}%"
+    if (ln.row, col) in block.percent_cells:
+        dec = block.decimals.get((ln.row, col))
+        places = max(0, (dec if dec is not None else 4) - 2)
+        return f"{round_half_up(value * 100, places)}%"
+    return fmt(value)
+
+
 def _grand_total(block: Block):
     """A function col -> Operand of the table's overall total (its top 合计/总计 line), or None."""
     lines = block.lines
@@ -759,12 +772,12 @@ def _share_finding(block: Block, ln: Line, col: int, got, part: Operand, bases, 
         expected = q if expected is None else expected
         where = {"上级": "上级项目", "本行合计": "本行", "指定": ""}.get(kind, "表内合计")
         tried.append(f"{where}{base.ref()}"
-                     f"（{fmt(base.value)}，应为 {fmt(q)}{'%' if percent_units else ''}）")
+                     f"（{fmt(base.value)}，应为 {_show_ratio(block, ln, col, q, percent_units)}）")
     actual = ln.values[col]
     cell = a1(ln.row, col)
-    pct = "%" if percent_units else ""
     ck.add(BudgetFinding(ERROR, block.sheet, cell, "占比",
-                         f"占比不符：{cell} 填 {fmt(actual)}{pct}（{part.ref()} = {fmt(part.value)}），"
+                         f"占比不符：{cell} 填 {_show_ratio(block, ln, col, actual, percent_units)}"
+                         f"（{part.ref()} = {fmt(part.value)}），"
                          f"与任何可能的基数都对不上。已尝试的基数：{'；'.join(tried)}。",
                          expected, actual, None if expected is None else actual - expected),
            [part] + [base for _, base in bases], kind="ratio")
