@@ -158,9 +158,16 @@ def test_unusable_input_gets_a_chinese_error_and_exit_2(tmp_path, capsys):
     openpyxl.Workbook().save(empty)
     code, _, err = run(capsys, empty)
     assert code == 2 and "没有任何数据" in err
+    notes = tmp_path / "说明.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["本工作簿是说明，没有表格"])
+    wb.save(notes)
+    code, _, err = run(capsys, notes)
+    assert code == 2 and "没有找到可校验的预算/决算表" in err
     ok = tmp_path / "表.xlsx"
     wb = openpyxl.Workbook()
     wb.active.append(["项目", "金额"])
+    wb.active.append(["办案补贴", 100])
     wb.save(ok)
     code, _, err = run(capsys, ok, "--sheet", "不存在")
     assert code == 2 and "找不到工作表“不存在”" in err

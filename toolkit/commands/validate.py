@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from toolkit.budget import (ERROR, RESULT_SHEET, RULES_SHEET, WARNING, BudgetFinding, SheetInput,
-                            check_workbook, fmt)
+                            check_workbook, fmt, read_tables)
 from toolkit.budget_table import CellFormat, normalize
 from toolkit.budget_user_rules import RuleLine, rules_from_sheet, rules_from_text
 from toolkit.errors import InputError
@@ -32,6 +32,14 @@ def run(args) -> int:
     path = Path(args.book)
     sheets = load_sheets(path, args.sheet)
     rule_lines = load_rule_lines(path, sheets, args.rules)
+    tables = read_tables(sheets)
+    if not tables:
+        raise InputError("没有找到可校验的预算/决算表：表头中需要有“项目”“科目名称”或“名称”列，右侧为金额列。",
+                         file=path.name)
+    with_tables = {b.sheet for b in tables}
+    idle = [s.name for s in sheets if s.name not in with_tables and normalize(s.name) not in (RULES_SHEET, RESULT_SHEET)]
+    if idle:
+        print(f"提示：以下工作表未识别出预算表，未校验：{'、'.join(idle)}。", file=sys.stderr)
     loaded = {s.name for s in sheets}
     findings = check_workbook(sheets, rule_lines, not_loaded=frozenset(n for n in sheet_names(path) if n not in loaded))
     if args.output:
