@@ -278,3 +278,24 @@ def test_of_which_columns_are_not_parts_of_the_total_column():
     assert check_workbook(grid(rows)) == []
     rows[2][4] = 6
     assert {f.cell for f in check_workbook(grid(rows))} == {"E3"}
+
+
+def test_standard_income_table_with_column_groups_split_codes_and_a_column_number_row():
+    hdr = ["本年收入合计", "财政拨款收入", "事业收入", "其他收入"]
+    rows = [["收入决算表"], ["公开02表"], ["部门：沅江市法律援助中心", None, None, None, None, None, None, "金额单位：万元"],
+            ["项目", None, None, None] + hdr,
+            ["功能分类科目编码", None, None, "科目名称"] + [None] * 4,
+            ["类", "款", "项", None] + [None] * 4,
+            ["栏次", None, None, None, 1, 2, 3, 4],
+            ["合计", None, None, None, 300.5, 290.0, 0, 10.5],
+            ["204", None, None, "公共安全支出", 270.5, 260.0, 0, 10.5],
+            ["204", "06", None, "司法", 270.5, 260.0, 0, 10.5],
+            ["204", "06", "01", "行政运行", 180.5, 170.0, 0, 10.5],
+            ["204", "06", "10", "法律援助", 90.0, 90.0, 0, 0],
+            ["221", None, None, "住房保障支出", 30.0, 30.0, 0, 0],
+            ["221", "02", "01", "住房公积金", 30.0, 30.0, 0, 0]]
+    merged = [(3, 0, 3, 3), (4, 0, 4, 2), (6, 0, 6, 3), (7, 0, 7, 3)] + [(3, c, 5, c) for c in range(4, 8)]
+    assert check_workbook([SheetInput("收入决算表", rows, merged)]) == []
+    rows[10][5] = 171.0           # 行政运行 财政拨款收入: breaks its row and its parent 司法
+    [f] = check_workbook([SheetInput("收入决算表", rows, merged)])
+    assert (f.cell, f.rule, f.expected) == ("F11", "交叉定位", Decimal("170.0"))

@@ -371,6 +371,9 @@ def _read_lines(block: Block, rows, data_rows, formats):
     for r in data_rows:
         row = rows[r]
         raw = row[block.label_col] if block.label_col < len(row) else None
+        if raw is None:     # "合计" written across the merged code columns
+            raw = next((v for c in block.code_cols if c < len(row) and isinstance(v := row[c], str)
+                        and not CODE_RE.match(v.strip())), None)
         if raw is None or isinstance(raw, (int, float)) and not isinstance(raw, bool):
             continue
         raw = str(raw)
