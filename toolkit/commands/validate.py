@@ -96,7 +96,7 @@ def read_formats(path: Path, names: list[str]) -> dict[str, dict[tuple[int, int]
         return {}
     try:
         import openpyxl
-        wb = openpyxl.load_workbook(path, read_only=False, data_only=True)
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception:  # calamine could read it; without formats the values' own decimals are used
         return {}
     out = {}
