@@ -111,9 +111,6 @@ def test_rerun_on_the_annotated_copy_replaces_highlights_instead_of_stacking(boo
                        (cb.value, cb.fill.fgColor.rgb, cb.comment and cb.comment.text), (name, ca.coordinate)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="XlsxPatch.flush_rels deletes from the dict it iterates when a sheet loses all comments "
-                          "(RuntimeError, reported to the lead); remove this mark once fixed")
 def test_fixing_the_workbook_and_rerunning_clears_old_highlights(books, tmp_path, capsys):
     second = tmp_path / "二.xlsx"
     run(capsys, books[0], "-o", second)

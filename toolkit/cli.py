@@ -12,6 +12,9 @@ from toolkit.errors import InputError
 COMMANDS = [
     "toolkit.commands.subsidy",
     "toolkit.commands.validate",
+    "toolkit.commands.stats",
+    "toolkit.commands.report",
+    "toolkit.commands.check_report",
 ]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
