@@ -114,13 +114,16 @@ def test_rerun_on_the_annotated_copy_replaces_highlights_instead_of_stacking(boo
 def test_fixing_the_workbook_and_rerunning_clears_old_highlights(books, tmp_path, capsys):
     second = tmp_path / "二.xlsx"
     run(capsys, books[0], "-o", second)
-    wb = openpyxl.load_workbook(second)
+    # the user corrects the figures (edited here through the patcher, which like Excel keeps the workbook's parts)
+    from openpyxl.utils.cell import coordinate_to_tuple
+    from toolkit.io.xlsx_patch import XlsxPatch
+    p = XlsxPatch(second)
     for s, c, _, expected, _ in sample.PLANTED:
         if expected is not None:
-            wb[s][c] = float(expected)
-    wb["校验规则"]["A5"] = "办案补贴 = 案件补贴 + 值班律师补贴"
+            p.set_cells(s, {coordinate_to_tuple(c): float(expected)})
+    p.set_cells("校验规则", {(5, 1): "办案补贴 = 案件补贴 + 值班律师补贴"})
     fixed = tmp_path / "改正.xlsx"
-    wb.save(fixed)
+    p.save(fixed)
     third = tmp_path / "三.xlsx"
     code, out, _ = run(capsys, fixed, "-o", third, "--json")
     assert code == 0, out
