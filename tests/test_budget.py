@@ -299,3 +299,17 @@ def test_standard_income_table_with_column_groups_split_codes_and_a_column_numbe
     rows[10][5] = 171.0           # 行政运行 财政拨款收入: breaks its row and its parent 司法
     [f] = check_workbook([SheetInput("收入决算表", rows, merged)])
     assert (f.cell, f.rule, f.expected) == ("F11", "交叉定位", Decimal("170.0"))
+
+
+def test_a_table_about_one_portion_is_compared_with_that_portion_only():
+    spend = [["支出决算表（单位：万元）"], ["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+             ["204", "公共安全支出", 265.3, 175.3, 90.0], ["2040601", "行政运行", 175.3, 175.3, 0],
+             ["2040610", "法律援助", 90.0, 0, 90.0]]
+    project = [["项目支出决算表（单位：万元）"], ["科目编码", "科目名称", "决算数"],
+               [None, "合计", 90.0], ["204", "公共安全支出", 90.0], ["2040610", "法律援助", 90.0]]
+    sheets = [SheetInput("支出决算表", spend), SheetInput("项目支出决算表", project)]
+    assert check_workbook(sheets) == []
+    project[3][2] = 95.0
+    project[2][2] = 95.0
+    findings = check_workbook(sheets)
+    assert {(f.sheet, f.cell, f.expected) for f in findings} >= {("项目支出决算表", "C4", Decimal("90.0"))}

@@ -52,7 +52,7 @@ class BudgetFinding:
 
 
 def fmt(d: Decimal | None) -> str | None:
-    """Decimal as plain text without exponent or needless trailing zeros ("12.30" stays "12.30" only if exact)."""
+    """Decimal as plain text, no exponent, trailing zeros dropped (Decimal("12.30") -> "12.3")."""
     if d is None:
         return None
     if d == 0:
@@ -299,7 +299,6 @@ class Checker:
                     continue
                 for factor, text in ((k, "写成了元（应为万元）"), (1 / k, "写成了万元（应为元）")):
                     if abs(v - should * factor) <= tol * factor + abs(v) * rel:
-                        _, scale_tol = op.scaled_to(result.unit)
                         own = should if op.unit == result.unit or not op.unit or not result.unit else \
                             should * UNIT_SCALE[result.unit] / UNIT_SCALE[op.unit]
                         self._slip_finding(op, own, rule, what, text, whole=result)
@@ -839,6 +838,9 @@ def check_cross_table(blocks: list[Block], rules: RuleSet, ck: Checker):
             measure = _measure(b, c, rules)
             if measure is None:
                 continue
+            kind, column_item = measure
+            # which portion the figures are: a column 基本支出, or a whole table about 基本支出 / 三公经费
+            portion = rules.item_of(column_item, None) or column_item or title_item or ""
             for ln in b.lines:
                 if c.col not in ln.values or ln.ratio:
                     continue
@@ -848,16 +850,13 @@ def check_cross_table(blocks: list[Block], rules: RuleSet, ck: Checker):
                 if ln.name and not ln.total and ln.name not in generic and counts[ln.name] == 1:
                     keys.append(("name", rules.item_of(ln.name, None) or ln.name))
                 for key in keys:
-                    seen.setdefault((key, measure, scope), []).append(operand(b, ln, c.col))
-            if grand is None or grand(c.col) is None:
+                    seen.setdefault((key, kind, portion, scope), []).append(operand(b, ln, c.col))
+            if grand is None or grand(c.col) is None or not portion:
                 continue
-            if measure[1]:     # a column named after an item, read at the table's overall total row
-                item = rules.item_of(measure[1], None) or measure[1]
-                seen.setdefault((("name", item), (measure[0], ""), scope), []).append(grand(c.col))
-            elif title_item:
-                seen.setdefault((("name", title_item), measure, scope), []).append(grand(c.col))
+            # the table's overall total is the whole of that portion
+            seen.setdefault((("name", portion), kind, "", scope), []).append(grand(c.col))
     involved = ck.involved()
-    for (key, measure, scope), entries in seen.items():
+    for entries in seen.values():
         by_sheet: dict[str, Operand] = {}
         for op in entries:
             by_sheet.setdefault(op.sheet, op)
