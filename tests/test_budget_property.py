@@ -149,3 +149,24 @@ def related_cells(rows, r, c, spec, up):
         if r in up:
             out.add(a1(up[r], label_col + 1))
     return out
+
+
+WORDS = ["项目", "科目名称", "科目编码", "合计", "总计", "一、人员经费", "（一）工资", "1.奖金", "(1)加班", "①x", "其中：专项",
+         "其中：", "基本支出", "人员经费", "公用经费", "执行率", "占比", "全年预算数", "全年执行数", "301", "30101",
+         "2040601", "单位：万元", "（元）", "栏次", "类", "款", "注：说明", "  缩进", "基本支出占比", "年末结转和结余"]
+CELLS = st.one_of(st.none(), st.sampled_from(WORDS), st.integers(-10**6, 10**6), st.floats(-1e6, 1e6),
+                  st.sampled_from(["1,234.5", "12.5%", "－３", "-", float("nan"), float("inf")]))
+RULES = ["B3 = B4 + B5", "基本支出 = 人员经费 + 公用经费", "C9 = B9 / B4", "x = = y", "(B3", "B3 = 0 / 0",
+         "'不存在'!A1 = 1", "执行率 >= 0.5 容差 0.1"]
+
+
+@settings(max_examples=int(__import__("os").environ.get("BUDGET_EXAMPLES", 60)), deadline=None,
+          suppress_health_check=list(HealthCheck))
+@given(st.lists(st.lists(st.lists(CELLS, max_size=7), max_size=12), min_size=1, max_size=3),
+       st.lists(st.sampled_from(RULES), max_size=3))
+def test_any_grid_gives_findings_not_exceptions(grids, rules):
+    from toolkit.budget_user_rules import rules_from_text
+    header = [["单位：万元"], ["项目", "全年预算数", "全年执行数", "执行率", "占比", "合计", "基本支出"]]
+    sheets = [SheetInput(f"表{i}", header + g) for i, g in enumerate(grids)]
+    for f in check_workbook(sheets, rules_from_text("\n".join(rules), "规则.txt")):
+        assert f.severity in ("error", "warning") and f.message and f.cell[0].isalpha()
