@@ -313,3 +313,12 @@ def test_a_table_about_one_portion_is_compared_with_that_portion_only():
     project[2][2] = 95.0
     findings = check_workbook(sheets)
     assert {(f.sheet, f.cell, f.expected) for f in findings} >= {("项目支出决算表", "C4", Decimal("90.0"))}
+
+
+def test_subtotals_cover_their_section_and_the_total_covers_the_subtotals():
+    rows = [["项目", "金额"], ["办公费", 10], ["差旅费", 5], ["小计", 15], ["工资", 50], ["奖金", 20], ["小计", 70],
+            ["合计", 85]]
+    assert check_workbook(grid(rows)) == []
+    rows[7][1] = 86
+    [f] = check_workbook(grid(rows))
+    assert (f.cell, f.expected) == ("B8", 85)

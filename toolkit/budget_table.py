@@ -517,23 +517,27 @@ def _relation(ln: Line, top: Line, stack: list[Line]) -> str:
 
 
 def _resolve_totals(block: Block):
-    """Which lines each 合计/总计/小计 line covers: the top-level lines of its segment (a total below them covers
-    them and any total before; a total on top covers the top-level lines after it)."""
+    """Which lines each 合计/总计/小计 line covers: a 小计 the top-level lines since the last total; a 合计/总计 below
+    its lines covers them, the 小计s and the total before it (总计 = 收入合计 + 年初结转和结余); a total written on
+    top covers the top-level lines after it."""
     lines = block.lines
     top = [i for i, ln in enumerate(lines)
            if ln.parent is None and not ln.total and not ln.ratio and (ln.code or not block.coded)]
-    pending: list[int] = []
-    open_top: int | None = None
+    pending: list[int] = []       # top-level lines (and earlier totals) since the last total
+    subtotals: list[int] = []     # 小计 lines since the last 合计
+    open_top: int | None = None   # a total written above the lines it covers
     for i, ln in enumerate(lines):
         if ln.total:
             if open_top is not None:
                 open_top = None
-                if pending:
-                    pending = [i]
-                    continue
-            if pending:
-                block.totals[i] = pending
-                pending = [i]
+            if pending or subtotals:
+                if "小计" in ln.name:
+                    block.totals[i] = pending
+                    subtotals.append(i)
+                    pending = []
+                else:
+                    block.totals[i] = subtotals + pending
+                    pending, subtotals = [i], []
             else:
                 block.totals[i] = []
                 open_top = i
