@@ -270,7 +270,8 @@ def _is_label_header(text: str | None) -> bool:
     if not text:
         return False
     t = normalize(text)
-    return t in LABEL_HEADERS or t.endswith("科目名称") or t.endswith("项目名称")
+    return t in LABEL_HEADERS or (t.endswith(("科目名称", "项目名称", "科目", "项目", "名称", "指标"))
+                                  and len(t) <= 10 and not any(w in t for w in CODE_HEADERS))
 
 
 def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = None) -> list[Block]:
