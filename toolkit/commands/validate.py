@@ -194,7 +194,15 @@ def _write_with_patcher(src: Path, out: Path, rows, links, notes):
         comment = "\n".join(f"【{f.severity_label}】{f.message}" for f in fs)
         p.highlight(sheet, cell, comment=comment, fill=HIGHLIGHT_FILL[worst])
     head = CellStyle(bold=True, fill="DDEBF7")
-    styled = [[(v, head) for v in rows[0]]] + rows[1:]
+    severity_style = {"错误": CellStyle(bold=True, font_color="C00000"), "警告": CellStyle(font_color="9C5700")}
+    wrap = CellStyle(wrap=True)
+    styled = [[(v, head) for v in rows[0]]]
+    for row in rows[1:]:
+        row = list(row)
+        if row[0] in severity_style:
+            row[0] = (row[0], severity_style[row[0]])
+        row[-1] = (row[-1], wrap)
+        styled.append(row)
     p.add_sheet(SheetSpec(name=RESULT_SHEET, rows=styled,
                           col_widths={1: 10, 2: 22, 3: 30, 4: 14, 5: 14, 6: 14, 7: 90},
                           freeze=(1, 0), hyperlinks=links), replace=True)
