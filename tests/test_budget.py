@@ -322,3 +322,11 @@ def test_subtotals_cover_their_section_and_the_total_covers_the_subtotals():
     rows[7][1] = 86
     [f] = check_workbook(grid(rows))
     assert (f.cell, f.expected) == ("B8", 85)
+
+
+def test_of_which_right_below_a_total_is_a_part_of_the_total():
+    rows = [["项目", "金额"], ["合计", 100], ["其中：财政拨款", 90], ["一、基本支出", 70], ["二、项目支出", 30]]
+    assert check_workbook(grid(rows)) == []
+    rows[2][1] = 120
+    [f] = check_workbook(grid(rows))
+    assert (f.cell, f.rule) == ("B2", "其中项不超过总数")

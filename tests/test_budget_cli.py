@@ -175,3 +175,14 @@ def test_unusable_input_gets_a_chinese_error_and_exit_2(tmp_path, capsys):
     assert code == 2 and "不能与输入文件相同" in err
     code, _, err = run(capsys, ok, "--rules", tmp_path / "无.txt")
     assert code == 2 and "规则文件不存在" in err
+
+
+def test_csv_input_uses_the_decimals_as_written(tmp_path, capsys):
+    path = tmp_path / "决算.csv"
+    path.write_text("项目,决算数\n合计,12.35\n一、人员经费,10.00\n二、公用经费,2.35\n", encoding="utf-8")
+    code, out, _ = run(capsys, path, "--json")
+    assert code == 0 and json.loads(out)["findings"] == []
+    path.write_text("项目,决算数\n合计,12.35\n一、人员经费,10.00\n二、公用经费,2.33\n", encoding="gb18030")
+    code, out, _ = run(capsys, path, "--json")
+    [f] = json.loads(out)["findings"]
+    assert code == 1 and (f["cell"], f["expected"], f["difference"]) == ("B2", "12.33", "0.02")

@@ -57,6 +57,8 @@ def to_decimal(value) -> tuple[Decimal | None, bool]:
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             return None, False
+        if value.is_integer():
+            return Decimal(int(value)), False
         d = Decimal(repr(value))
         if d.as_tuple().exponent < -10:  # binary float noise from formulas, e.g. 0.30000000000000004
             d = d.quantize(_NOISE, rounding=ROUND_HALF_UP).normalize()
@@ -77,7 +79,8 @@ def to_decimal(value) -> tuple[Decimal | None, bool]:
 
 
 def decimals_of(d: Decimal) -> int:
-    exp = d.normalize().as_tuple().exponent
+    """Decimals as written ("12.30" from a text cell has 2; a number read from Excel carries no trailing zeros)."""
+    exp = d.as_tuple().exponent
     return max(0, -exp) if isinstance(exp, int) else 0
 
 
@@ -456,7 +459,7 @@ def _infer_by_numbering(lines: list[Line]):
     last = None               # last non-total line
     for i, ln in enumerate(lines):
         if ln.total:
-            stack, last = [], None
+            stack, last = [], i        # a "其中" right below a total is a part of that total
             continue
         if ln.ratio:
             continue
@@ -479,6 +482,9 @@ def _infer_by_numbering(lines: list[Line]):
         parent = None
         while stack:
             top = lines[stack[-1]]
+            if top.total:
+                stack.pop()
+                continue
             if top.partial:
                 owner = lines[top.parent]
                 if (ln.marker is not None and ln.marker == top.marker) or \
