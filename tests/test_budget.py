@@ -330,3 +330,11 @@ def test_of_which_right_below_a_total_is_a_part_of_the_total():
     rows[2][1] = 120
     [f] = check_workbook(grid(rows))
     assert (f.cell, f.rule) == ("B2", "其中项不超过总数")
+
+
+def test_a_title_ending_in_xiangmu_is_not_taken_for_the_header():
+    rows = [["法律援助项目"], ["单位：元"], ["项目", "金额"], ["合计", 30], ["办案", 10], ["宣传", 20]]
+    assert check_workbook(grid(rows)) == []
+    rows[3][1] = 31
+    [f] = check_workbook(grid(rows))
+    assert (f.cell, f.expected) == ("B4", 30)

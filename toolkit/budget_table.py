@@ -243,9 +243,6 @@ class Block:
     def column(self, col: int) -> Column:
         return next(c for c in self.columns if c.col == col)
 
-    def children(self, i: int) -> list[int]:
-        return [j for j, ln in enumerate(self.lines) if ln.parent == i]
-
 
 def _text(v) -> str | None:
     if v is None:
@@ -282,8 +279,9 @@ def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = N
     formats = formats or {}
     width = max((len(r) for r in rows), default=0)
     header_row = None
-    for r in range(min(len(rows), 20)):
-        if any(_is_label_header(_text(v)) for v in rows[r]):
+    for r in range(min(len(rows), 20)):   # a header row: a label header and at least one more heading
+        texts = [_text(v) for v in rows[r] if _text(v)]
+        if len(texts) >= 2 and any(_is_label_header(t) for t in texts):
             header_row = r
             break
     if header_row is None:
