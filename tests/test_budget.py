@@ -338,3 +338,9 @@ def test_a_title_ending_in_xiangmu_is_not_taken_for_the_header():
     rows[3][1] = 31
     [f] = check_workbook(grid(rows))
     assert (f.cell, f.expected) == ("B4", 30)
+
+
+def test_a_rule_label_that_occurs_twice_in_a_column_is_not_guessed():
+    rows = [["项目", "金额"], ["一、人员经费", 50], ["（一）其他", 50], ["二、公用经费", 40], ["（一）其他", 40]]
+    [f] = check_workbook(grid(rows), rules_from_text("其他 = 人员经费\n", "r.txt"))
+    assert f.severity == "warning" and "不止一次" in f.message

@@ -315,9 +315,12 @@ def check_user_rules(lines: list[RuleLine], sheets, blocks, rules, ck, not_loade
         # label rules: every table column (and every row whose columns carry the names) where all names are found
         labels = {n[1] for n in nodes if n[0] == "label"}
         contexts = _label_contexts(blocks)
-        used = 0
+        used = ambiguous = 0
         for where, table in contexts:
             if not all(_key(lb) in table for lb in labels):
+                continue
+            if any(table[_key(lb)] is _AMBIGUOUS for lb in labels):
+                ambiguous += 1
                 continue
             used += 1
 
@@ -328,7 +331,9 @@ def check_user_rules(lines: list[RuleLine], sheets, blocks, rules, ck, not_loade
                 compare(resolve_label, where)
             except ZeroDivisionError:
                 bad(line, f"无法计算{where}：除数为零", WARNING)
-        if not used and not not_loaded:
+        if not used and ambiguous:
+            bad(line, "中的项目名称在表中出现不止一次，无法确定指哪一行，请改用单元格地址", WARNING)
+        elif not used and not not_loaded:
             missing = sorted(lb for lb in labels if not any(_key(lb) in t for _, t in contexts))
             reason = (f"中的项目“{'、'.join(missing)}”在工作簿中找不到" if missing
                       else "中的各项目不在同一张表的同一列（或同一行）中，无法计算")
@@ -338,6 +343,9 @@ def check_user_rules(lines: list[RuleLine], sheets, blocks, rules, ck, not_loade
 def _key(label: str) -> str:
     p = parse_label(label)
     return p.name if not (p.code and not p.name) else p.code
+
+
+_AMBIGUOUS = object()
 
 
 def _label_contexts(blocks):
@@ -351,7 +359,7 @@ def _label_contexts(blocks):
             for ln in b.lines:
                 if c.col in ln.values:
                     for k in {ln.name, ln.code} - {None, ""}:
-                        table.setdefault(k, (b, ln, c.col, ln.name))
+                        table[k] = (b, ln, c.col, ln.name) if k not in table else _AMBIGUOUS
             out.append((f"（“{b.sheet}”{c.title}列）", table))
         for ln in b.lines:
             table = {}
