@@ -41,8 +41,12 @@ def check_structure(block: Block, ck: Checker, cont: Block | None = None):
     lines = block.lines
     _resolve_maybe_parts(block, amount_cols)
     _resolve_uncertain(block, amount_cols)
+    children: dict[int, list[int]] = {}
+    for j, k in enumerate(lines):
+        if k.parent is not None:
+            children.setdefault(k.parent, []).append(j)
     for i, ln in enumerate(lines):
-        kids = [j for j, k in enumerate(lines) if k.parent == i]
+        kids = children.get(i, [])
         full = [j for j in kids if not lines[j].partial]
         part = [j for j in kids if lines[j].partial]
         for col in amount_cols:
@@ -141,7 +145,10 @@ def _resolve_uncertain(block: Block, amount_cols):
     def fits(value_line: Line, members: list[Line]) -> bool:
         return _fits(block, amount_cols, value_line, members)
 
+    parents_of_loose = {k.parent for k in lines if k.uncertain}
     for i, ln in enumerate(lines):
+        if i not in parents_of_loose:
+            continue
         kids = [k for k in lines if k.parent == i and not k.partial]
         loose = [k for k in kids if k.uncertain]
         if not loose:

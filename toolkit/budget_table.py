@@ -413,7 +413,8 @@ def _read_lines(block: Block, rows, data_rows, formats):
             if ln.ratio and column.col in ln.values and (ln.row, column.col) not in block.decimals:
                 block.decimals[(ln.row, column.col)] = decimals_of(ln.values[column.col])
         if general:
-            most = max(decimals_of(_value_at(block, k)) for k in general)
+            by_row = {ln.row: ln for ln in block.lines}
+            most = max(decimals_of(by_row[r].values[c]) for r, c in general)
             for k in general:
                 block.decimals[k] = most if most > 0 else None
 
@@ -424,11 +425,6 @@ def _code_part(value, sub: bool) -> str:
     return t.zfill(2) if sub and t.isdigit() and len(t) < 2 else t
 
 
-def _value_at(block: Block, key) -> Decimal:
-    r, c = key
-    return next(ln.values[c] for ln in block.lines if ln.row == r)
-
-
 # ---------------------------------------------------------------- structure
 
 
@@ -437,16 +433,13 @@ def _infer_structure(block: Block):
     body = [ln for ln in lines if not ln.total]
     block.coded = bool(body) and sum(1 for ln in body if ln.code) * 2 >= len(body)
     if block.coded:
+        seen: dict[str, int] = {}           # code -> first line with it, among the lines above
         for i, ln in enumerate(lines):
             if ln.total or ln.ratio or not ln.code:
                 continue
-            best = None
-            for j in range(i):
-                other = lines[j]
-                if other.code and other.code != ln.code and ln.code.startswith(other.code):
-                    if best is None or len(other.code) > len(lines[best].code):
-                        best = j
-            ln.parent = best
+            ln.parent = next((seen[ln.code[:n]] for n in range(len(ln.code) - 1, 2, -1) if ln.code[:n] in seen),
+                             None)
+            seen.setdefault(ln.code, i)
     else:
         _infer_by_numbering(lines)
     _resolve_totals(block)
