@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from toolkit.errors import InputError
@@ -79,6 +80,12 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"错误：{exc.describe()}", file=sys.stderr)
         return EXIT_UNUSABLE
+    except BrokenPipeError:   # output piped into `head` and the like: not an error
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return EXIT_OK
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
