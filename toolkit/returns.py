@@ -193,8 +193,9 @@ def _period_sources_in_rows(sheet: RawSheet, rows: range, title: bool) -> list[t
     found = []
     for r in rows:
         row = sheet.rows[r]
+        consumed = -1
         for c, value in enumerate(row):
-            if value is None:
+            if value is None or c <= consumed:
                 continue
             text = clean_text(value) if not isinstance(value, (dt.date, dt.datetime)) else ""
             kind = _label_kind(text) if text else None
@@ -205,9 +206,11 @@ def _period_sources_in_rows(sheet: RawSheet, rows: range, title: bool) -> list[t
                 if find_period(text):
                     found.append(("单元格", where, text))
                 else:
-                    nxt = next((v for v in row[c + 1:] if v is not None and clean_text(v)), None)
+                    nxt = next(((k, v) for k, v in enumerate(row[c + 1:], c + 1) if v is not None and clean_text(v)),
+                               None)
                     if nxt is not None:
-                        found.append(("单元格", where, nxt))
+                        found.append(("单元格", where, nxt[1]))
+                        consumed = nxt[0]
             elif title and text:
                 found.append(("标题", "标题", text))
     return found
@@ -438,7 +441,8 @@ def parse_return_sheet(sheet: RawSheet, file: str, aliases: dict[str, str], voca
     sources = _period_sources_in_rows(sheet, range(first_header), title=True)
     sources = [s for s in sources if s[0] == "标题"] + [s for s in sources if s[0] == "单元格"]
     sources += [s for s in _period_sources_in_rows(sheet, range(last_header + 1, len(sheet.rows)), title=False)]
-    sources += [("工作表名", f"工作表名“{sheet.name}”", sheet.name)]
+    if sheet.name != file_stem:     # a CSV's one sheet is named after the file
+        sources += [("工作表名", f"工作表名“{sheet.name}”", sheet.name)]
     if file_stem:
         sources += [("文件名", "文件名", file_stem)]
     decision = decide_period(sources)
