@@ -399,6 +399,7 @@ def parse_return_sheet(sheet: RawSheet, file: str, aliases: dict[str, str], voca
     note_prefixes = tuple(rules["note_prefixes"])
     merged_starts = {(r0, c0): c1 - c0 + 1 for r0, c0, r1, c1 in sheet.merged}
     data_cols = [(name, c) for name, c in cols.items() if kinds[name] != "seq"]
+    seq_cols = {c for name, c in cols.items() if kinds[name] == "seq"}
     summed = [name for name in cols if kinds[name] in ("money", "count")]
     rows_out: list[dict] = []
     total_rows, note_rows = [], []
@@ -409,7 +410,8 @@ def parse_return_sheet(sheet: RawSheet, file: str, aliases: dict[str, str], voca
         in_table = [(name, raw[c]) for name, c in data_cols if c < len(raw) and raw[c] is not None
                     and (not isinstance(raw[c], str) or raw[c].strip())]
         if not in_table:
-            if present:
+            # anything but a bare number in the 序号 column is a note (a pre-numbered empty row is blank)
+            if any(c not in seq_cols or (isinstance(v, str) and not clean_text(v).isdigit()) for c, v in present):
                 note_rows.append(r + 1)
             continue
         word = _total_word(raw[: max(4, min(cols.values()) + 2)])

@@ -17,7 +17,7 @@ from pathlib import Path
 from toolkit.errors import InputError
 from toolkit.io.excel_read import RawSheet, read_workbook
 from toolkit.io.atomic import write_bytes_atomic
-from toolkit.io.xlsx_write import TableSheet, write_xlsx
+from toolkit.io.xlsx_write import TableSheet, shown_width, write_xlsx
 from toolkit.ledger import column_aliases_from_sheet
 from toolkit.returns import (FAILED, OK, STATUS_LABEL, WARNED, ReturnTemplate, column_kind, default_template,
                              extend_aliases, failed_result, parse_return, period_label, return_aliases,
@@ -125,7 +125,7 @@ def load_template(path: Path, aliases: dict[str, str]) -> ReturnTemplate:
     for dim in ws.column_dimensions.values():
         if dim.customWidth and dim.width:
             for c in range(dim.min or 1, (dim.max or dim.min or 1) + 1):
-                widths[c - 1] = dim.width
+                widths[c - 1] = shown_width(dim.width)
     by_column = {c: name for name, c in header.columns.items()}
     data_row = header.header_rows[-1] + 2
     columns = []
@@ -135,7 +135,9 @@ def load_template(path: Path, aliases: dict[str, str]) -> ReturnTemplate:
         if fmt in (None, "General"):
             dim = ws.column_dimensions.get(get_column_letter(c + 1))
             fmt = dim.number_format if dim is not None and dim.number_format != "General" else None
-        columns.append(template_column(canonical, header.labels[c], widths.get(c), fmt))
+        label = next((str(grid[r][c]).strip() for r in reversed(header.header_rows)
+                      if c < len(grid[r]) and isinstance(grid[r][c], str) and grid[r][c].strip()), header.labels[c])
+        columns.append(template_column(canonical, label, widths.get(c), fmt))
     title = next((str(v) for r in range(header.header_rows[0]) for v in grid[r] if isinstance(v, str) and v.strip()), "")
     setup = ws.page_setup
     fit = bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage)

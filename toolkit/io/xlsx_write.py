@@ -38,6 +38,16 @@ def _col_letter(c: int) -> str:
 _LETTERS = [_col_letter(c) for c in range(16384)]
 
 
+def excel_width(characters: float) -> float:
+    """The stored column width for a width in characters as Excel shows it (5 px padding, 7 px digits)."""
+    return int((characters * 7 + 5) / 7 * 256) / 256
+
+
+def shown_width(stored: float) -> float:
+    """Inverse of excel_width: the width Excel shows for a stored width."""
+    return round((stored * 7 - 5) / 7, 1)
+
+
 def _esc(text: str) -> str:
     if "&" in text or "<" in text or ">" in text or '"' in text:
         text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
@@ -191,7 +201,7 @@ def _sheet_xml(sheet: TableSheet, styles: _Styles, strings: _Strings, selected: 
         out.append(f'<row r="{r}">{"".join(cells)}</row>')
     last = max(r, header_row)
     widths = list(sheet.widths) + [None] * (ncols - len(sheet.widths))
-    cols = "".join(f'<col min="{c + 1}" max="{c + 1}" width="{w}" customWidth="1"/>'
+    cols = "".join(f'<col min="{c + 1}" max="{c + 1}" width="{excel_width(w)}" customWidth="1"/>'
                    for c, w in enumerate(widths) if w)
     pane = ""
     if sheet.freeze:
