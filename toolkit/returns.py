@@ -19,7 +19,6 @@ from toolkit.dates import parse_date
 from toolkit.findings import ERROR, WARNING, Finding
 from toolkit.idcard import mask_id
 from toolkit.io.excel_read import RawSheet
-from toolkit.ledger import column_aliases_from_sheet
 from toolkit.money import parse_amount, parse_count, round_half_up
 from toolkit.table import HeaderMatch, find_header
 from toolkit.text import clean_text, compact, header_key
@@ -177,17 +176,25 @@ def decide_period(sources: list[tuple[str, str, object]]) -> PeriodDecision:
     return PeriodDecision(found[0][2], found[0][0], tuple(found))
 
 
-def _label_kind(text: str) -> str | None:
+@lru_cache(maxsize=1)
+def _period_labels() -> tuple[tuple[str, ...], tuple[str, ...]]:
     rules = returns_rules()["period"]
+    return tuple(compact(x) for x in rules["ignore_labels"]), tuple(compact(x) for x in rules["labels"])
+
+
+def _label_kind(text: str) -> str | None:
+    if "期" not in text and "月" not in text:      # every label names a 期间, 月份 or 日期
+        return None
+    ignore, labels = _period_labels()
     key = compact(text)
-    if any(key.startswith(compact(lab)) for lab in rules["ignore_labels"]):
+    if key.startswith(ignore):
         return "ignore"
-    if any(key.startswith(compact(lab)) for lab in rules["labels"]):
+    if key.startswith(labels):
         return "label"
     return None
 
 
-def _period_sources_in_rows(sheet: RawSheet, rows: range, title: bool) -> list[tuple[str, str, object]]:
+def _period_sources_in_rows(sheet: RawSheet, rows, title: bool) -> list[tuple[str, str, object]]:
     """Period candidates from some rows: labelled cells ('填报月份：2023年3月' or a label and the next cell) and,
     above the table, title text."""
     found = []
@@ -296,21 +303,34 @@ class ReturnResult:
         return out
 
 
-def _total_word(cells) -> str | None:
+@lru_cache(maxsize=1)
+def _total_words() -> tuple[tuple[str, ...], frozenset]:
     rules = returns_rules()["layout"]
-    words = [*rules["checked_totals"], *rules["subtotals"], "累计"]
+    words = (*rules["checked_totals"], *rules["subtotals"], "累计")
+    return words, frozenset(w[0] for w in words)
+
+
+def _total_word(cells) -> str | None:
+    """The 合计/小计 word a row starts with in one of the given cells, or None."""
+    words, first_chars = _total_words()
     for v in cells:
+        if not isinstance(v, str) or first_chars.isdisjoint(v):
+            continue
         t = compact(v)
-        if t:
-            for w in words:
-                if t.startswith(w):
-                    return w
+        for w in words:
+            if t.startswith(w):
+                return w
     return None
+
+
+_clean_str = lru_cache(maxsize=1 << 16)(clean_text)   # the same names, firms and types recur across a batch
 
 
 def _as_text(value) -> str | None:
     if value is None:
         return None
+    if type(value) is str:
+        return _clean_str(value) or None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     elif isinstance(value, dt.datetime):
@@ -329,6 +349,10 @@ class _Out:
         label = self.header.label(column) if column else None
         self.findings.append(Finding(severity, message, self.sheet, row, label,
                                      None if value is None else str(value), self.file))
+
+
+_ONE = Decimal(1)
+_converted: dict = {}      # (kind, type, value, unit, vocabulary) -> _convert's answer; values recur across a batch
 
 
 def _convert(kind: str, value, unit: Decimal, vocab: Vocabulary):
@@ -423,8 +447,8 @@ def parse_return_sheet(sheet: RawSheet, file: str, aliases: dict[str, str], voca
             if word in rules["subtotals"]:
                 block_start = len(rows_out)
             continue
-        first_text = next((clean_text(v) for _, v in present if isinstance(v, str)), "")
-        if len(present) <= 2 and first_text.startswith(note_prefixes):
+        if len(present) <= 2 and next((clean_text(v) for _, v in present if isinstance(v, str)),
+                                      "").startswith(note_prefixes):
             note_rows.append(r + 1)
             continue
         if len(present) == 1 and merged_starts.get((r, present[0][0]), 1) >= 3:
@@ -433,7 +457,14 @@ def parse_return_sheet(sheet: RawSheet, file: str, aliases: dict[str, str], voca
         record = {"_row": r + 1}
         for name, value in in_table:
             kind = kinds[name]
-            normal, problem = _convert(kind, value, units.get(name, Decimal(1)), vocab)
+            unit = units.get(name, _ONE)
+            key = (kind, type(value), value, unit, id(vocab))
+            hit = _converted.get(key)
+            if hit is None:
+                if len(_converted) > 200_000:
+                    _converted.clear()
+                hit = _converted[key] = _convert(kind, value, unit, vocab)
+            normal, problem = hit
             if problem:
                 out.warn(r + 1, name, problem, _as_text(value) if kind != "id" else mask_id(value))
             record[name] = normal
@@ -442,7 +473,7 @@ def parse_return_sheet(sheet: RawSheet, file: str, aliases: dict[str, str], voca
     # period: title above the table, a labelled cell anywhere, the sheet name, the file name
     sources = _period_sources_in_rows(sheet, range(first_header), title=True)
     sources = [s for s in sources if s[0] == "标题"] + [s for s in sources if s[0] == "单元格"]
-    sources += [s for s in _period_sources_in_rows(sheet, range(last_header + 1, len(sheet.rows)), title=False)]
+    sources += _period_sources_in_rows(sheet, [r - 1 for r in note_rows], title=False)
     if sheet.name != file_stem:     # a CSV's one sheet is named after the file
         sources += [("工作表名", f"工作表名“{sheet.name}”", sheet.name)]
     if file_stem:
@@ -504,6 +535,7 @@ def parse_return(sheets: list[RawSheet], file: str, aliases: dict[str, str], voc
     result = ReturnResult(file)
     own = [s for s in sheets if s.name == ALIAS_SHEET]
     if own:
+        from toolkit.ledger import column_aliases_from_sheet   # (imports pandas: only when a file has one)
         extra = {}
         for s in own:
             extra.update(column_aliases_from_sheet(s))

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from toolkit.io.excel_read import RawSheet
 from toolkit.text import clean_text, header_key
 
 SCAN_ROWS = 30
+
+# header_key is pure and the same header texts recur in every file of a batch: remember recent answers
+_key = lru_cache(maxsize=1 << 16)(header_key)
+_clean = lru_cache(maxsize=1 << 16)(clean_text)
 
 
 @dataclass
@@ -42,7 +47,7 @@ def _filled_row(sheet: RawSheet, r: int, width: int) -> list:
 def _match_row(labels: list[str], aliases: dict[str, str], ignore: frozenset[str] = frozenset()):
     columns, duplicates = {}, []
     for c, text in enumerate(labels):
-        canonical = aliases.get(header_key(text)) if text and text not in ignore else None
+        canonical = aliases.get(_key(text)) if text and text not in ignore else None
         if canonical is None:
             continue
         if canonical in columns:
@@ -63,19 +68,18 @@ def find_header(sheet: RawSheet, aliases: dict[str, str], min_matches: int = 2,
         return None
     width = max(len(r) for r in sheet.rows[: n + 1])
     filled = [_filled_row(sheet, r, width) for r in range(min(n + 1, len(sheet.rows)))]
-    singles = [[clean_text(v) for v in filled[r]] for r in range(len(filled))]
+    singles = [[_clean(v) if type(v) is str else clean_text(v) for v in filled[r]] for r in range(len(filled))]
     single_scores = [len(_match_row(labels, aliases, ignore)[0]) for labels in singles]
     best = None
     for r in range(n):
         candidates = [((r,), singles[r])]
         if r + 1 < len(filled):
             two = []
-            for top, bottom in zip(filled[r], filled[r + 1]):
-                top, bottom = clean_text(top), clean_text(bottom)
+            for top, bottom in zip(singles[r], singles[r + 1]):
                 # prefer the lower (more specific) name when it is a known one, else the upper
-                if bottom and header_key(bottom) in aliases:
+                if bottom and _key(bottom) in aliases:
                     two.append(bottom)
-                elif top and bottom and header_key(top + bottom) in aliases:
+                elif top and bottom and _key(top + bottom) in aliases:
                     two.append(top + bottom)
                 else:
                     two.append(top or bottom)

@@ -18,7 +18,6 @@ from toolkit.errors import InputError
 from toolkit.io.excel_read import RawSheet, read_workbook
 from toolkit.io.atomic import write_bytes_atomic
 from toolkit.io.xlsx_write import TableSheet, shown_width, write_xlsx
-from toolkit.ledger import column_aliases_from_sheet
 from toolkit.returns import (FAILED, OK, STATUS_LABEL, WARNED, ReturnTemplate, column_kind, default_template,
                              extend_aliases, failed_result, parse_return, period_label, return_aliases,
                              template_column, template_rows)
@@ -93,6 +92,7 @@ def output_names(relative_paths: list[str]) -> list[str]:
 
 
 def _load_aliases(path: Path) -> dict[str, str]:
+    from toolkit.ledger import column_aliases_from_sheet
     sheets = read_workbook(path)
     alias_sheets = [s for s in sheets if s.name == "列名对照"] or sheets[:1]
     result = {}
@@ -204,7 +204,7 @@ def _process(path: Path, rel: str, out_name: str | None, ctx: RunContext) -> dic
         skip = 1 if _seq_first(template) else 0
         for record, row in zip(table.rows, masked):
             summary.append([rel, table.sheet, record["_row"], period, *row[skip:]])
-    write_xlsx(Path(ctx.out_folder) / out_name, out_sheets)
+    write_xlsx(Path(ctx.out_folder) / out_name, out_sheets, durable=False)   # synced once after the batch
     return _record(result, out_name, summary)
 
 
@@ -393,6 +393,8 @@ def run(args) -> int:
     records = run_batch([(str(p), rel, name) for p, rel, name in zip(files, rels, names)], ctx, jobs,
                         _progress if show_progress else None)
 
+    if hasattr(os, "sync"):
+        os.sync()                # the per-file outputs reach the disk before the log that lists them
     _remove_stale(out_dir, {r["output"] for r in records if r["output"]})
     write_xlsx(out_dir / SUMMARY_FILE, _summary_workbook(records, template))
     counts = {s: sum(1 for r in records if r["status"] == s) for s in (OK, WARNED, FAILED)}

@@ -8,8 +8,11 @@ column widths, frozen header, autofilter, print setup. Every string is a shared 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import re
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,6 +27,8 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 _BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "@": 49}
 MAX_STRING = 32767
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 
 
 def _col_letter(c: int) -> str:
@@ -169,40 +174,54 @@ def _sheet_xml(sheet: TableSheet, styles: _Styles, strings: _Strings, selected: 
                     for c, h in enumerate(sheet.header))
     out.append(f'<row r="{r}">{cells}</row>')
     sget = strings.get
+    # per-column pieces of the cell XML; empty cells are not written (the column's style shows their border/format)
+    pre = [f'<c r="{letters[c]}' for c in range(max(ncols, 1))]
+    text_end = [f'" s="{col_styles[c]}" t="s"><v>' for c in range(ncols)]
+    num_end = [f'" s="{col_styles[c]}"><v>' for c in range(ncols)]
     for values in sheet.rows:
         r += 1
+        rs = str(r)
         cells = []
+        add = cells.append
         for c, value in enumerate(values):
-            ref = f"{letters[c]}{r}"
-            s = col_styles[c] if c < ncols else 0
             if value is None:
-                cells.append(f'<c r="{ref}" s="{s}"/>')
-            elif isinstance(value, str):
-                cells.append(f'<c r="{ref}" s="{s}" t="s"><v>{sget(value)}</v></c>')
-            elif isinstance(value, bool):
-                cells.append(f'<c r="{ref}" s="{s}" t="b"><v>{int(value)}</v></c>')
-            elif isinstance(value, Decimal):
+                continue
+            if c >= ncols:
+                break
+            t = type(value)
+            if t is str:
+                add(f"{pre[c]}{rs}{text_end[c]}{sget(value)}</v></c>")
+            elif t is Decimal:
                 if value.is_finite():
-                    cells.append(f'<c r="{ref}" s="{s}"><v>{value:f}</v></c>')
+                    add(f"{pre[c]}{rs}{num_end[c]}{value:f}</v></c>")
                 else:
-                    cells.append(f'<c r="{ref}" s="{s}" t="s"><v>{sget(str(value))}</v></c>')
-            elif isinstance(value, (int, float)):
+                    add(f"{pre[c]}{rs}{text_end[c]}{sget(str(value))}</v></c>")
+            elif t is int:
+                add(f"{pre[c]}{rs}{num_end[c]}{value}</v></c>")
+            elif t is dt.date:
+                add(f"{pre[c]}{rs}{num_end[c]}{(value - _EPOCH_DATE).days}</v></c>")
+            elif t is bool:
+                add(f'{pre[c]}{rs}" s="{col_styles[c]}" t="b"><v>{int(value)}</v></c>')
+            elif t is float:
                 if value == value and value not in (float("inf"), float("-inf")):
-                    cells.append(f'<c r="{ref}" s="{s}"><v>{value!r}</v></c>')
+                    add(f"{pre[c]}{rs}{num_end[c]}{value!r}</v></c>")
                 else:
-                    cells.append(f'<c r="{ref}" s="{s}" t="s"><v>{sget(str(value))}</v></c>')
+                    add(f"{pre[c]}{rs}{text_end[c]}{sget(str(value))}</v></c>")
             elif isinstance(value, dt.datetime):
                 serial = (value.replace(tzinfo=None) - _EPOCH).total_seconds() / 86400
-                cells.append(f'<c r="{ref}" s="{s}"><v>{serial!r}</v></c>')
+                add(f"{pre[c]}{rs}{num_end[c]}{serial!r}</v></c>")
             elif isinstance(value, dt.date):
-                cells.append(f'<c r="{ref}" s="{s}"><v>{(value - _EPOCH_DATE).days}</v></c>')
+                add(f"{pre[c]}{rs}{num_end[c]}{(value - _EPOCH_DATE).days}</v></c>")
+            elif isinstance(value, (int, float, Decimal)):      # subclasses (numpy scalars are not expected)
+                add(f"{pre[c]}{rs}{num_end[c]}{value}</v></c>")
             else:
-                cells.append(f'<c r="{ref}" s="{s}" t="s"><v>{sget(str(value))}</v></c>')
-        out.append(f'<row r="{r}">{"".join(cells)}</row>')
+                add(f"{pre[c]}{rs}{text_end[c]}{sget(str(value))}</v></c>")
+        out.append(f'<row r="{rs}">{"".join(cells)}</row>')
     last = max(r, header_row)
     widths = list(sheet.widths) + [None] * (ncols - len(sheet.widths))
-    cols = "".join(f'<col min="{c + 1}" max="{c + 1}" width="{excel_width(w)}" customWidth="1"/>'
-                   for c, w in enumerate(widths) if w)
+    custom = ' customWidth="1"'
+    cols = "".join(f'<col min="{c + 1}" max="{c + 1}" width="{excel_width(w or 9)}" style="{col_styles[c]}"'
+                   f'{custom if w else ""}/>' for c, w in enumerate(widths))
     pane = ""
     if sheet.freeze:
         pane = (f'<pane ySplit="{header_row}" topLeftCell="A{header_row + 1}" activePane="bottomLeft" state="frozen"/>'
@@ -294,7 +313,24 @@ def xlsx_bytes_to(target, sheets: list[TableSheet]) -> None:
         z.writestr("xl/sharedStrings.xml", strings.xml())
 
 
-def write_xlsx(path: str | Path, sheets: list[TableSheet]) -> None:
-    """Write a workbook of table sheets to `path` atomically."""
-    with atomic_write(path) as fh:
-        xlsx_bytes_to(fh, sheets)
+def write_xlsx(path: str | Path, sheets: list[TableSheet], durable: bool = True) -> None:
+    """Write a workbook of table sheets to `path` atomically (temp file in the same folder, then os.replace).
+
+    durable=False skips the fsync of each file, for a batch that syncs once at its end (os.sync): the file under
+    the final name is still never half-written.
+    """
+    if durable:
+        with atomic_write(path) as fh:
+            xlsx_bytes_to(fh, sheets)
+        return
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            xlsx_bytes_to(fh, sheets)
+        os.chmod(tmp, 0o666 & ~_UMASK)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
