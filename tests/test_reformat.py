@@ -224,7 +224,8 @@ def test_rerun_replaces_previous_results(tmp_path, capsys):
     assert not [p for p in out.rglob("*.tmp")]
 
 
-def test_interrupted_write_leaves_no_half_written_file(tmp_path, capsys, monkeypatch):
+@pytest.mark.parametrize("moment", ["while building", "between writing and renaming"])
+def test_interrupted_write_leaves_no_half_written_file(tmp_path, capsys, monkeypatch, moment):
     import toolkit.io.xlsx_write as xw
 
     corpus = Corpus(tmp_path / "in")
@@ -232,20 +233,26 @@ def test_interrupted_write_leaves_no_half_written_file(tmp_path, capsys, monkeyp
     out = tmp_path / "out"
     assert _run(capsys, corpus.folder, "-o", out, "--jobs", "1")[0] == 0
     old_summary = (out / "汇总.xlsx").read_bytes()
-    real = xw.xlsx_bytes_to
+    if moment == "while building":
+        real = xw.xlsx_bytes_to
 
-    def interrupted(target, sheets):
-        real(target, sheets)            # the whole workbook reaches the temp file…
-        target.write(b"half")
-        raise KeyboardInterrupt         # …and then the user presses Ctrl+C before it is moved into place
-
-    monkeypatch.setattr(xw, "xlsx_bytes_to", interrupted)
+        def interrupted(target, sheets):
+            real(target, sheets)
+            target.write(b"half")
+            raise KeyboardInterrupt     # the user presses Ctrl+C
+        monkeypatch.setattr(xw, "xlsx_bytes_to", interrupted)
+    else:
+        def interrupted_replace(src, dst):
+            assert Path(src).stat().st_size > 0      # the whole temp file is on disk…
+            raise KeyboardInterrupt                  # …and the rename never happens
+        monkeypatch.setattr(os, "replace", interrupted_replace)
     (out / OUT_FOLDER / "县A_2023年3月.xlsx").unlink()
     code, _, err = _run(capsys, corpus.folder, "-o", out, "--jobs", "1")
+    monkeypatch.undo()
     assert code == 130 and "中断" in err
     assert not (out / OUT_FOLDER / "县A_2023年3月.xlsx").exists()    # no half-written file under the final name
     assert (out / "汇总.xlsx").read_bytes() == old_summary             # the previous result is intact
-    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]  # and no temp file is left behind
 
 
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="needs fork to inject the crash")

@@ -430,9 +430,12 @@ def parse_return_sheet(sheet: RawSheet, file: str, aliases: dict[str, str], voca
     block_start = 0          # index into rows_out where the current 小计 block starts
     for r in range(last_header + 1, len(sheet.rows)):
         raw = sheet.rows[r]
-        present = [(c, v) for c, v in enumerate(raw) if v is not None and (not isinstance(v, str) or v.strip())]
-        in_table = [(name, raw[c]) for name, c in data_cols if c < len(raw) and raw[c] is not None
-                    and (not isinstance(raw[c], str) or raw[c].strip())]
+        width = len(raw)
+        in_table = [(name, v) for name, c in data_cols if c < width and (v := raw[c]) is not None
+                    and (type(v) is not str or v.strip())]
+        # every filled cell of the row: only needed to tell notes from data
+        present = [(c, v) for c, v in enumerate(raw) if v is not None and (type(v) is not str or v.strip())] \
+            if len(in_table) <= 2 else None
         if not in_table:
             # anything but a bare number in the 序号 column is a note (a pre-numbered empty row is blank)
             if any(c not in seq_cols or (isinstance(v, str) and not clean_text(v).isdigit()) for c, v in present):
@@ -447,13 +450,13 @@ def parse_return_sheet(sheet: RawSheet, file: str, aliases: dict[str, str], voca
             if word in rules["subtotals"]:
                 block_start = len(rows_out)
             continue
-        if len(present) <= 2 and next((clean_text(v) for _, v in present if isinstance(v, str)),
-                                      "").startswith(note_prefixes):
-            note_rows.append(r + 1)
-            continue
-        if len(present) == 1 and merged_starts.get((r, present[0][0]), 1) >= 3:
-            note_rows.append(r + 1)      # a note merged across the table
-            continue
+        if present is not None and len(present) <= 2:
+            if next((clean_text(v) for _, v in present if isinstance(v, str)), "").startswith(note_prefixes):
+                note_rows.append(r + 1)
+                continue
+            if len(present) == 1 and merged_starts.get((r, present[0][0]), 1) >= 3:
+                note_rows.append(r + 1)      # a note merged across the table
+                continue
         record = {"_row": r + 1}
         for name, value in in_table:
             kind = kinds[name]

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
+import itertools
 import os
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from toolkit.io.atomic import atomic_write
+from toolkit.io.atomic import write_bytes_atomic
 
 _EPOCH = dt.datetime(1899, 12, 30)
 _EPOCH_DATE = _EPOCH.date()
@@ -27,8 +28,7 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 _BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "@": 49}
 MAX_STRING = 32767
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
+_TEMP_COUNTER = itertools.count()
 
 
 def _col_letter(c: int) -> str:
@@ -302,33 +302,40 @@ def xlsx_bytes_to(target, sheets: list[TableSheet]) -> None:
                      'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
                      '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
                      'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    parts = [("[Content_Types].xml", content_types), ("_rels/.rels", root_rels), ("xl/workbook.xml", workbook),
+             ("xl/_rels/workbook.xml.rels", wb_rels),
+             *((f"xl/worksheets/sheet{i + 1}.xml", xml) for i, xml in enumerate(sheet_xml)),
+             ("xl/styles.xml", styles.xml()), ("xl/sharedStrings.xml", strings.xml())]
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-        z.writestr("[Content_Types].xml", content_types)
-        z.writestr("_rels/.rels", root_rels)
-        z.writestr("xl/workbook.xml", workbook)
-        z.writestr("xl/_rels/workbook.xml.rels", wb_rels)
-        for i, xml in enumerate(sheet_xml):
-            z.writestr(f"xl/worksheets/sheet{i + 1}.xml", xml)
-        z.writestr("xl/styles.xml", styles.xml())
-        z.writestr("xl/sharedStrings.xml", strings.xml())
+        for name, xml in parts:
+            data = xml.encode("utf-8")
+            # small parts are stored: deflating a few hundred bytes costs more than it saves
+            z.writestr(name, data, compress_type=zipfile.ZIP_STORED if len(data) < 2048 else zipfile.ZIP_DEFLATED)
+
+
+def xlsx_bytes(sheets: list[TableSheet]) -> bytes:
+    """The workbook as bytes."""
+    buffer = io.BytesIO()
+    xlsx_bytes_to(buffer, sheets)
+    return buffer.getvalue()
 
 
 def write_xlsx(path: str | Path, sheets: list[TableSheet], durable: bool = True) -> None:
     """Write a workbook of table sheets to `path` atomically (temp file in the same folder, then os.replace).
 
+    The workbook is built in memory first, so an interruption while building leaves nothing on disk.
     durable=False skips the fsync of each file, for a batch that syncs once at its end (os.sync): the file under
     the final name is still never half-written.
     """
+    data = xlsx_bytes(sheets)
     if durable:
-        with atomic_write(path) as fh:
-            xlsx_bytes_to(fh, sheets)
+        write_bytes_atomic(path, data)
         return
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{next(_TEMP_COUNTER)}.tmp")
     try:
-        with os.fdopen(fd, "wb") as fh:
-            xlsx_bytes_to(fh, sheets)
-        os.chmod(tmp, 0o666 & ~_UMASK)
+        with open(tmp, "xb") as fh:      # created with the usual mode (umask), never an existing file
+            fh.write(data)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
