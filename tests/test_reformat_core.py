@@ -122,3 +122,17 @@ def test_shipped_template_workbook_matches_the_toml(tmp_path):
     assert load_template(built, return_aliases()) == default_template()
     shipped = Path(__file__).resolve().parents[1] / "workbooks" / "月报标准模板.xlsx"
     assert load_template(shipped, return_aliases()) == default_template()
+
+
+def test_find_header_joins_split_names_and_skips_title_rows():
+    from toolkit.table import find_header
+
+    aliases = return_aliases()
+    # a name split over two header rows ("挽回" above "损失") is joined; the title row above stays out
+    rows = [["某所2023年3月报表", None, None], ["案号", "受援人", "挽回"], [None, None, "损失"], ["A1", "甲", 5]]
+    header = find_header(RawSheet("s", rows), aliases)
+    assert header.header_rows == (1, 2)
+    assert header.columns == {"案号": 0, "受援人": 1, "挽回经济损失": 2}
+    # a one-row header under a title: the title is not the upper half of the header
+    header = find_header(RawSheet("s", [["某所2023年3月报表", None], ["案号", "受援人"], ["A1", "甲"]]), aliases)
+    assert header.header_rows == (1,)
