@@ -17,7 +17,7 @@ from pathlib import Path
 from toolkit.errors import InputError
 from toolkit.io.excel_read import RawSheet, read_workbook
 from toolkit.io.atomic import write_bytes_atomic
-from toolkit.io.xlsx_write import TableSheet, shown_width, write_xlsx
+from toolkit.io.xlsx_write import RowRenderer, TableSheet, shown_width, write_xlsx
 from toolkit.returns import (FAILED, OK, STATUS_LABEL, WARNED, ReturnTemplate, column_kind, default_template,
                              extend_aliases, failed_result, parse_return, period_label, return_aliases,
                              template_column, template_rows)
@@ -189,7 +189,9 @@ def _process(path: Path, rel: str, out_name: str | None, ctx: RunContext) -> dic
     if result.status == FAILED:
         return _record(result, None, [])
     template = ctx.template
-    out_sheets, summary = [], []
+    layout = summary_layout(template)
+    renderer = _renderer(template)
+    out_sheets, summary, period_sums = [], [], {}
     several = len(result.tables) > 1
     for table in result.tables:
         rows = template_rows(table, template)
@@ -199,25 +201,65 @@ def _process(path: Path, rel: str, out_name: str | None, ctx: RunContext) -> dic
             [c.width for c in template.columns], [c.num_format for c in template.columns],
             title=template.render_title(table.period, rel), landscape=template.landscape,
             fit_to_width=template.fit_to_width, paper=template.paper))
-        masked = template_rows(table, template, mask_ids=not ctx.show_id)
+        masked = template_rows(table, template, mask_ids=not ctx.show_id) if not ctx.show_id else rows
         period = table.period or ""
-        skip = 1 if _seq_first(template) else 0
+        sums = period_sums.setdefault(period, [0] + [Decimal(0)] * len(layout.summed))
         for record, row in zip(table.rows, masked):
-            summary.append([rel, table.sheet, record["_row"], period, *row[skip:]])
+            values = row[layout.skip:]
+            summary.append(renderer.render([None, rel, table.sheet, record["_row"], period, *values], 0))
+            sums[0] += 1
+            for k, i in enumerate(layout.summed, 1):
+                v = values[i]
+                if isinstance(v, (int, Decimal)) and not isinstance(v, bool):
+                    sums[k] += v
     write_xlsx(Path(ctx.out_folder) / out_name, out_sheets, durable=False)   # synced once after the batch
-    return _record(result, out_name, summary)
+    return _record(result, out_name, summary, period_sums)
 
 
-def _seq_first(template: ReturnTemplate) -> bool:
-    return bool(template.columns) and template.columns[0].kind == "seq"
+@dataclass(frozen=True)
+class SummaryLayout:
+    """The columns of 汇总.xlsx's detail sheet: 序号, source columns, then the template's columns."""
+
+    columns: tuple                 # the template columns shown (without a leading 序号)
+    skip: int                      # 1 when the template starts with 序号 (renumbered across the batch instead)
+    summed: tuple[int, ...]        # indexes into columns: 受援人数 and the money columns, summed by source and month
+
+    @property
+    def headers(self) -> list[str]:
+        return ["序号", *META_HEADERS, *[c.header for c in self.columns]]
+
+    @property
+    def widths(self) -> list:
+        return [6, 28, 10, 7, 10, *[c.width for c in self.columns]]
+
+    @property
+    def formats(self) -> list:
+        return ["0", "@", "@", "0", "@", *[c.num_format for c in self.columns]]
 
 
-def _record(result, out_name, summary_rows) -> dict:
-    by_period: dict[str, int] = {}
-    for t in result.tables:
-        by_period[t.period or ""] = by_period.get(t.period or "", 0) + len(t.rows)
+def summary_layout(template: ReturnTemplate) -> SummaryLayout:
+    skip = 1 if template.columns and template.columns[0].kind == "seq" else 0
+    columns = tuple(template.columns[skip:])
+    summed = tuple([i for i, c in enumerate(columns) if c.name == "受援人数"]
+                   + [i for i, c in enumerate(columns) if c.kind == "money"])
+    return SummaryLayout(columns, skip, summed)
+
+
+_RENDERERS: dict = {}
+
+
+def _renderer(template: ReturnTemplate) -> RowRenderer:
+    """Renders 汇总 rows in the worker; the summary sheet is written first, so its styles match these."""
+    renderer = _RENDERERS.get(template)
+    if renderer is None:
+        renderer = _RENDERERS[template] = RowRenderer(summary_layout(template).formats)
+    return renderer
+
+
+def _record(result, out_name, summary_rows, period_sums=None) -> dict:
     return {"file": result.file, "status": result.status, "rows": result.row_count, "period": result.period,
-            "messages": result.messages(), "output": out_name, "summary_rows": summary_rows}
+            "messages": result.messages(), "output": out_name, "summary_rows": summary_rows,
+            "period_sums": period_sums or {}}
 
 
 # ---------------------------------------------------------------- the batch
@@ -288,60 +330,31 @@ def _check_folders(in_dir: Path, out_dir: Path) -> None:
         raise InputError(f"输入文件夹不能位于输出文件夹的“{OUTPUT_FOLDER}”中。")
 
 
-def _money_columns(template: ReturnTemplate) -> list[int]:
-    return [i for i, c in enumerate(template.columns) if c.kind == "money"]
-
-
 def _summary_workbook(records: list[dict], template: ReturnTemplate) -> list[TableSheet]:
-    cols = list(template.columns[1:] if _seq_first(template) else template.columns)
-    money = [i for i, c in enumerate(cols) if c.kind == "money"]
-    count = [i for i, c in enumerate(cols) if c.name == "受援人数"]
-    offset = len(META_HEADERS)
+    layout = summary_layout(template)
+    detail = TableSheet("汇总", layout.headers, (row for rec in records for row in rec["summary_rows"]),
+                        layout.widths, layout.formats, autofilter=True, landscape=True)
+    sum_headers = [layout.columns[i].header for i in layout.summed]
+    sum_formats = ["0" if layout.columns[i].kind == "count" else "#,##0.00" for i in layout.summed]
+    zero = [0] + [Decimal(0)] * len(layout.summed)
 
-    def rows():
-        n = 0
-        for rec in records:
-            for row in rec["summary_rows"]:
-                n += 1
-                yield [n, *row]
+    def add(a, b):
+        return [x + y for x, y in zip(a, b)]
 
-    detail = TableSheet("汇总", ["序号", *META_HEADERS, *[c.header for c in cols]], rows(),
-                        [6, 28, 10, 7, 10, *[c.width for c in cols]],
-                        ["0", "@", "@", "0", "@", *[c.num_format for c in cols]], autofilter=True,
-                        landscape=True, fit_to_width=False)
-    sum_headers = [*(cols[i].header for i in count), *(cols[i].header for i in money)]
-
-    def totals(rows_):
-        sums = [Decimal(0)] * (len(count) + len(money))
-        for row in rows_:
-            for k, i in enumerate([*count, *money]):
-                v = row[offset + i]
-                if isinstance(v, (int, Decimal)) and not isinstance(v, bool):
-                    sums[k] += v
-        return sums
-
-    by_source, by_month = [], {}
-    all_sums = None
+    by_source, by_month, month_files, grand = [], {}, {}, zero
     for rec in records:
-        sums = totals(rec["summary_rows"])
-        by_source.append([rec["file"], STATUS_LABEL[rec["status"]], rec["period"] or "", rec["rows"], *sums])
-        for row in rec["summary_rows"]:
-            month = row[3] or "未知"
-            entry = by_month.setdefault(month, [set(), 0, [Decimal(0)] * len(sums)])
-            entry[0].add(rec["file"])
-            entry[1] += 1
-        for month in {row[3] or "未知" for row in rec["summary_rows"]}:
-            month_sums = totals([r for r in rec["summary_rows"] if (r[3] or "未知") == month])
-            entry = by_month[month]
-            entry[2] = [a + b for a, b in zip(entry[2], month_sums)]
-        all_sums = sums if all_sums is None else [a + b for a, b in zip(all_sums, sums)]
-    all_sums = all_sums or [Decimal(0)] * len(sum_headers)
-    total_rows = sum(r[3] for r in by_source)
-    by_source.append(["合计", "", "", total_rows, *all_sums])
-    month_rows = [[period_label(m) if m != "未知" else "未知", len(e[0]), e[1], *e[2]]
-                  for m, e in sorted(by_month.items())]
-    month_rows.append(["合计", len({f for e in by_month.values() for f in e[0]}), total_rows, *all_sums])
-    sum_formats = ["0"] * len(count) + ["#,##0.00"] * len(money)
+        file_sums = zero
+        for period, sums in sorted(rec["period_sums"].items()):
+            file_sums = add(file_sums, sums)
+            key = period or "未知"
+            by_month[key] = add(by_month.get(key, zero), sums)
+            month_files.setdefault(key, set()).add(rec["file"])
+        grand = add(grand, file_sums)
+        by_source.append([rec["file"], STATUS_LABEL[rec["status"]], rec["period"] or "", rec["rows"], *file_sums[1:]])
+    by_source.append(["合计", "", "", grand[0], *grand[1:]])
+    month_rows = [[period_label(m) if m != "未知" else "未知", len(month_files[m]), sums[0], *sums[1:]]
+                  for m, sums in sorted(by_month.items())]
+    month_rows.append(["合计", len({f for files in month_files.values() for f in files}), grand[0], *grand[1:]])
     source = TableSheet("按来源汇总", ["来源文件", "状态", "所属期间", "行数", *sum_headers], by_source,
                         [36, 8, 16, 8, *[14] * len(sum_headers)], ["@", "@", "@", "0", *sum_formats])
     month = TableSheet("按月份汇总", ["所属期间", "文件数", "行数", *sum_headers], month_rows,

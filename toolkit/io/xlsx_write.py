@@ -29,6 +29,7 @@ _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 _BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "@": 49}
 MAX_STRING = 32767
 _TEMP_COUNTER = itertools.count()
+_STYLES_XML: dict = {}      # the same few style sheets recur in every file of a batch
 
 
 def _col_letter(c: int) -> str:
@@ -103,6 +104,13 @@ class _Styles:
         return self.data_xfs[key]
 
     def xml(self) -> str:
+        key = (tuple(self.custom.items()), tuple(self.xf_xml))
+        cached = _STYLES_XML.get(key)
+        if cached is None:
+            cached = _STYLES_XML[key] = self._xml()
+        return cached
+
+    def _xml(self) -> str:
         fmts = "".join(f'<numFmt numFmtId="{i}" formatCode="{_esc(f)}"/>' for f, i in self.custom.items())
         xfs = ['<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>',
                '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">'
@@ -181,6 +189,9 @@ def _sheet_xml(sheet: TableSheet, styles: _Styles, strings: _Strings, selected: 
     for values in sheet.rows:
         r += 1
         rs = str(r)
+        if type(values) is RowXml:        # rendered ahead, in a worker process
+            out.append(f'<row r="{rs}">{values.xml.replace(ROW, rs).replace(NUMBER, str(r - header_row))}</row>')
+            continue
         cells = []
         add = cells.append
         for c, value in enumerate(values):
@@ -243,6 +254,57 @@ def _sheet_xml(sheet: TableSheet, styles: _Styles, strings: _Strings, selected: 
            + (f"<cols>{cols}</cols>" if cols else "")
            + f'<sheetData>{"".join(out)}</sheetData>{autofilter}{merge}{setup}</worksheet>')
     return xml, header_row
+
+
+ROW, NUMBER = "\x00", "\x01"     # placeholders in a RowXml (control characters never survive _esc)
+
+
+class RowXml:
+    """One data row rendered ahead of time: cell XML with ROW where the row number goes and NUMBER for the row's
+    running number (1 for the first data row)."""
+
+    __slots__ = ("xml",)
+
+    def __init__(self, xml: str):
+        self.xml = xml
+
+
+class RowRenderer:
+    """Renders rows for the first sheet of a later write_xlsx call (same column formats, so the same styles), with
+    inline strings, so worker processes can do the work and the writer only fills in row numbers."""
+
+    def __init__(self, formats: Sequence[str | None], borders: bool = True, wrap_columns: Sequence[int] = ()):
+        styles = _Styles()
+        self.styles = [styles.data(f, borders, c in wrap_columns) for c, f in enumerate(formats)]
+
+    def render(self, values: Sequence, number_column: int | None = None) -> RowXml:
+        cells = []
+        add = cells.append
+        for c, value in enumerate(values):
+            if c == number_column:
+                add(f'<c r="{_LETTERS[c]}{ROW}" s="{self.styles[c]}"><v>{NUMBER}</v></c>')
+                continue
+            if value is None or c >= len(self.styles):
+                continue
+            head = f'<c r="{_LETTERS[c]}{ROW}" s="{self.styles[c]}"'
+            t = type(value)
+            if t is str or not isinstance(value, (int, float, Decimal, dt.date)) or (
+                    t is float and (value != value or value in (float("inf"), float("-inf")))) or (
+                    t is Decimal and not value.is_finite()):
+                text = _esc(str(value)[:MAX_STRING])
+                space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() or "\n" in text else ""
+                add(f'{head} t="inlineStr"><is><t{space}>{text}</t></is></c>')
+            elif t is bool:
+                add(f'{head} t="b"><v>{int(value)}</v></c>')
+            elif t is Decimal:
+                add(f"{head}><v>{value:f}</v></c>")
+            elif isinstance(value, dt.datetime):
+                add(f"{head}><v>{(value.replace(tzinfo=None) - _EPOCH).total_seconds() / 86400!r}</v></c>")
+            elif isinstance(value, dt.date):
+                add(f"{head}><v>{(value - _EPOCH_DATE).days}</v></c>")
+            else:
+                add(f"{head}><v>{value!r}</v></c>")
+        return RowXml("".join(cells))
 
 
 def safe_sheet_name(name: str, taken: set[str]) -> str:
