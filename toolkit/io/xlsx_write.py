@@ -371,8 +371,11 @@ def xlsx_bytes_to(target, sheets: list[TableSheet]) -> None:
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
         for name, xml in parts:
             data = xml.encode("utf-8")
+            # a fixed timestamp: the same tables give the same bytes, run after run
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             # small parts are stored: deflating a few hundred bytes costs more than it saves
-            z.writestr(name, data, compress_type=zipfile.ZIP_STORED if len(data) < 2048 else zipfile.ZIP_DEFLATED)
+            info.compress_type = zipfile.ZIP_STORED if len(data) < 2048 else zipfile.ZIP_DEFLATED
+            z.writestr(info, data, compresslevel=1)
 
 
 def xlsx_bytes(sheets: list[TableSheet]) -> bytes:
