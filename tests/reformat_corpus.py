@@ -249,8 +249,7 @@ class Corpus:
 
 def encrypted_ooxml(scratch: Path) -> bytes:
     """A password-protected .xlsx (a compound file holding an EncryptedPackage stream), made with msoffcrypto."""
-    import msoffcrypto
-    from msoffcrypto.format.ooxml import OOXMLFile
+    from msoffcrypto.format.ooxml import OOXMLFile   # (msoffcrypto-tool comes with oletools)
 
     plain = scratch / ".plain-for-encryption.xlsx"
     wb = openpyxl.Workbook()
@@ -262,5 +261,4 @@ def encrypted_ooxml(scratch: Path) -> bytes:
     plain.unlink()
     data = out.getvalue()
     assert data.startswith(b"\xd0\xcf\x11\xe0") and "EncryptedPackage".encode("utf-16-le") in data
-    _ = msoffcrypto
     return data

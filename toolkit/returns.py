@@ -16,7 +16,7 @@ from functools import lru_cache
 from importlib import resources
 
 from toolkit.dates import parse_date
-from toolkit.findings import ERROR, WARNING, Finding
+from toolkit.findings import WARNING, Finding
 from toolkit.idcard import mask_id
 from toolkit.io.excel_read import RawSheet
 from toolkit.money import parse_amount, parse_count, round_half_up
@@ -105,7 +105,9 @@ def return_aliases(vocab: Vocabulary | None = None, user_aliases: dict[str, str]
 
 
 def extend_aliases(aliases: dict[str, str], extra: dict[str, str]) -> dict[str, str]:
-    """A copy that also maps the user's headers ({their header: canonical or an alias of it}); unknown targets ignored."""
+    """A copy that also maps the user's headers ({their header: canonical or an alias of it}).
+
+    Targets that name no known column are ignored."""
     result = dict(aliases)
     known = set(aliases.values())
     for theirs, canonical in extra.items():
@@ -589,8 +591,3 @@ def template_rows(table: ReturnTable, template: ReturnTemplate, start: int = 1, 
 def failed_result(file: str, reason: str) -> ReturnResult:
     return ReturnResult(file, failure=reason)
 
-
-__all__ = ["ReturnTemplate", "TemplateColumn", "ReturnTable", "ReturnResult", "default_template", "return_aliases",
-           "parse_return", "parse_return_sheet", "template_rows", "find_period", "decide_period", "table_unit",
-           "header_unit", "period_label", "extend_aliases", "column_kind", "template_column", "failed_result", "OK", "WARNED",
-           "FAILED", "STATUS_LABEL", "ERROR", "WARNING"]

@@ -18,7 +18,7 @@ from toolkit.errors import InputError
 from toolkit.io.excel_read import RawSheet, read_workbook
 from toolkit.io.atomic import write_bytes_atomic
 from toolkit.io.xlsx_write import RowRenderer, TableSheet, shown_width, write_xlsx
-from toolkit.returns import (FAILED, OK, STATUS_LABEL, WARNED, ReturnTemplate, column_kind, default_template,
+from toolkit.returns import (FAILED, OK, STATUS_LABEL, WARNED, ReturnTemplate, default_template,
                              extend_aliases, failed_result, parse_return, period_label, return_aliases,
                              template_column, template_rows)
 from toolkit.table import find_header
@@ -104,7 +104,7 @@ def _load_aliases(path: Path) -> dict[str, str]:
 
 
 def load_template(path: Path, aliases: dict[str, str]) -> ReturnTemplate:
-    """A user's template workbook: its first sheet's header row, column widths and number formats, title, print setup."""
+    """A user's template workbook: its first sheet's header row, widths and number formats, title, print setup."""
     import openpyxl
     from openpyxl.utils import get_column_letter
 
@@ -138,7 +138,8 @@ def load_template(path: Path, aliases: dict[str, str]) -> ReturnTemplate:
         label = next((str(grid[r][c]).strip() for r in reversed(header.header_rows)
                       if c < len(grid[r]) and isinstance(grid[r][c], str) and grid[r][c].strip()), header.labels[c])
         columns.append(template_column(canonical, label, widths.get(c), fmt))
-    title = next((str(v) for r in range(header.header_rows[0]) for v in grid[r] if isinstance(v, str) and v.strip()), "")
+    title = next((str(v) for r in range(header.header_rows[0]) for v in grid[r]
+                  if isinstance(v, str) and v.strip()), "")
     setup = ws.page_setup
     fit = bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage)
     return ReturnTemplate(tuple(columns), ws.title, title, setup.orientation == "landscape", fit,
@@ -201,7 +202,7 @@ def _process(path: Path, rel: str, out_name: str | None, ctx: RunContext) -> dic
             [c.width for c in template.columns], [c.num_format for c in template.columns],
             title=template.render_title(table.period, rel), landscape=template.landscape,
             fit_to_width=template.fit_to_width, paper=template.paper))
-        masked = template_rows(table, template, mask_ids=not ctx.show_id) if not ctx.show_id else rows
+        masked = rows if ctx.show_id else template_rows(table, template, mask_ids=True)
         period = table.period or ""
         sums = period_sums.setdefault(period, [0] + [Decimal(0)] * len(layout.summed))
         for record, row in zip(table.rows, masked):
