@@ -158,3 +158,15 @@ def test_bad_arguments_in_chinese(tmp_path, capsys):
     assert "专项经费" in capsys.readouterr().err
     assert main(["subsidy", str(src), "--level", "适中"]) == 2
     assert "补贴水平" in capsys.readouterr().err
+
+
+def test_gbk_csv_input(tmp_path):
+    text = "案号,案件类型,诉讼阶段,身份证号,补贴金额\nA1,刑事,审判,430902198503120012,\"1,500元\"\nA2,民事,,,一千五百\n合计,,,,3000\n"
+    src = tmp_path / "台账.csv"
+    src.write_bytes(text.encode("gb18030"))
+    assert main(["subsidy", str(src)]) == 0
+    grid = cells(tmp_path / "台账_补贴.xlsx", "台账")
+    assert grid[0][5:8] == ["补贴下限", "补贴上限", "补贴金额(计算)"]
+    assert grid[1][7] == 1500 and grid[2][7] == 1500 and grid[3][7] == 3000
+    assert grid[1][3] == "430902198503120012"      # ID numbers stay text, digits intact
+    assert grid[3][4] == 3000                      # plain numbers from the CSV become numbers

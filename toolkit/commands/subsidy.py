@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +21,7 @@ from toolkit.subsidy_sheet import ledger_columns, summary_layout
 NAME = "subsidy"
 HELP = "按补贴标准测算每件案件的办案补贴，汇总并与专项经费对比"
 PATCHABLE = {".xlsx", ".xlsm"}
+_PLAIN_NUMBER = re.compile(r"^-?(?:0|[1-9]\d{0,14})(?:\.\d+)?$")
 
 
 def add_arguments(p) -> None:
@@ -137,6 +139,8 @@ def _values_workbook(sheets, target: Path) -> None:
                                       else dt.datetime.combine(value, dt.time()), date_format)
                 elif isinstance(value, (int, float)) and not isinstance(value, bool):
                     ws.write_number(r, c, value)
+                elif isinstance(value, str) and _PLAIN_NUMBER.match(value):   # CSV cells are all text
+                    ws.write_number(r, c, float(value))
                 else:
                     ws.write_string(r, c, str(value))
     book.close()
