@@ -11,6 +11,7 @@ from toolkit.errors import InputError
 # Each module in toolkit.commands defines NAME, HELP, add_arguments(parser) and run(args) -> exit code.
 COMMANDS = [
     "toolkit.commands.subsidy",
+    "toolkit.commands.functions",
 ]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
