@@ -25,6 +25,8 @@ TOTAL_WORDS = ("合计", "小计", "总计", "累计", "本页合计")
 NOTE_PREFIXES = ("注", "备注", "说明", "制表", "填表", "审核", "负责人", "填报")
 _LIST_SPLIT = re.compile(r"[、,，/;；+＋\s]+|及|和|与")
 TEXT_COLUMNS = ("案号", "受援人", "承办律师", "律师事务所")
+# columns the toolkit itself adds to a ledger sheet; never read back as the user's data
+TOOLKIT_LEDGER_COLUMNS = ("补贴下限", "补贴上限", "补贴金额(计算)", "计算依据", "校验提示")
 
 
 @dataclass
@@ -96,7 +98,7 @@ def parse_ledger(sheet: RawSheet, file: str | None = None, vocab: Vocabulary | N
                  today=None) -> Ledger:
     """Read a case-ledger sheet: find the header, normalise every column, check every row."""
     vocab = vocab or default_vocabulary()
-    header = find_header(sheet, vocab.column_aliases)
+    header = find_header(sheet, vocab.column_aliases, ignore=frozenset(TOOLKIT_LEDGER_COLUMNS))
     if header is None:
         raise InputError("找不到台账表头。表头行应包含“案号”“案件类型”“诉讼阶段”“承办律师”等列名"
                          "（可在“列名对照”工作表中补充本单位的列名）。", file=file, sheet=sheet.name)

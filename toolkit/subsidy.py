@@ -173,8 +173,8 @@ def compute_subsidies(cases: pd.DataFrame, standard: Standard, level: Level, *, 
         "per_day": per_day.groupby(parts["case_id"]).any(),
         "labels": grouped["label"].agg(" + ".join),
     }).reindex(base["case_id"])
-    lower = per_case["lower_fen"].to_numpy(np.int64)
-    upper = per_case["upper_fen"].to_numpy(np.int64)
+    lower = per_case["lower_fen"].to_numpy(np.int64, copy=True)
+    upper = per_case["upper_fen"].to_numpy(np.int64, copy=True)
 
     if level.kind == "min":
         amount = lower.copy()

@@ -39,10 +39,10 @@ def _filled_row(sheet: RawSheet, r: int, width: int) -> list:
     return row
 
 
-def _match_row(labels: list[str], aliases: dict[str, str]):
+def _match_row(labels: list[str], aliases: dict[str, str], ignore: frozenset[str] = frozenset()):
     columns, duplicates = {}, []
     for c, text in enumerate(labels):
-        canonical = aliases.get(header_key(text)) if text else None
+        canonical = aliases.get(header_key(text)) if text and text not in ignore else None
         if canonical is None:
             continue
         if canonical in columns:
@@ -53,17 +53,21 @@ def _match_row(labels: list[str], aliases: dict[str, str]):
 
 
 def find_header(sheet: RawSheet, aliases: dict[str, str], min_matches: int = 2,
-                scan_rows: int = SCAN_ROWS) -> HeaderMatch | None:
-    """The best header (one row, or two rows of a merged header) in the first `scan_rows` rows, or None."""
+                scan_rows: int = SCAN_ROWS, ignore: frozenset[str] = frozenset()) -> HeaderMatch | None:
+    """The best header (one row, or two rows of a merged header) in the first `scan_rows` rows, or None.
+
+    Header cells whose text is in `ignore` (e.g. the toolkit's own output columns) are not matched.
+    """
     n = min(scan_rows, len(sheet.rows))
     if n == 0:
         return None
     width = max(len(r) for r in sheet.rows[: n + 1])
     filled = [_filled_row(sheet, r, width) for r in range(min(n + 1, len(sheet.rows)))]
+    singles = [[clean_text(v) for v in filled[r]] for r in range(len(filled))]
+    single_scores = [len(_match_row(labels, aliases, ignore)[0]) for labels in singles]
     best = None
     for r in range(n):
-        one = [clean_text(v) for v in filled[r]]
-        candidates = [((r,), one)]
+        candidates = [((r,), singles[r])]
         if r + 1 < len(filled):
             two = []
             for top, bottom in zip(filled[r], filled[r + 1]):
@@ -77,10 +81,12 @@ def find_header(sheet: RawSheet, aliases: dict[str, str], min_matches: int = 2,
                     two.append(top or bottom)
             candidates.append(((r, r + 1), two))
         for rows, labels in candidates:
-            columns, duplicates = _match_row(labels, aliases)
+            columns, duplicates = _match_row(labels, aliases, ignore)
             score = len(columns)
+            if len(rows) == 2 and score <= max(single_scores[r], single_scores[r + 1]):
+                continue  # a second row only counts when it adds names
             if score >= min_matches and (best is None or score > best[0]):
-                unknown = [c for c, t in enumerate(labels) if t and c not in columns.values()
+                unknown = [c for c, t in enumerate(labels) if t and t not in ignore and c not in columns.values()
                            and c not in [d[1] for d in duplicates]]
                 best = (score, HeaderMatch(rows, columns, {c: t for c, t in enumerate(labels) if t},
                                            unknown, duplicates))

@@ -1,0 +1,42 @@
+"""Shared test helpers: real workbooks built with openpyxl inside the tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from toolkit.idcard import check_digit
+
+HEADER = ["案号", "受援人", "身份证号", "案件类型", "诉讼阶段", "承办律师", "律师事务所", "指派日期", "结案日期",
+          "特殊群体", "补贴金额"]
+
+
+def valid_id(body17: str = "43090219850312001") -> str:
+    return body17 + check_digit(body17)
+
+
+def write_book(path: Path, sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = None) -> Path:
+    """A workbook with the given sheets (rows of values, A1-anchored)."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+        for rng in (merges or {}).get(name, []):
+            ws.merge_cells(rng)
+    wb.save(path)
+    return path
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def d():
+    return dt.date

@@ -1,0 +1,219 @@
+"""`legalaid subsidy`: every case's subsidy under the standard, totals, fund gap, scenarios."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+from toolkit.errors import InputError
+from toolkit.findings import ERROR, WARNING
+from toolkit.io.excel_read import read_workbook
+from toolkit.ledger_book import build_ledger, build_standard
+from toolkit.money import format_yuan, parse_amount
+from toolkit.subsidy import Level, compare_fund, compute_subsidies, parse_level, scenarios
+from toolkit.subsidy_sheet import ledger_columns, summary_layout
+
+NAME = "subsidy"
+HELP = "按补贴标准测算每件案件的办案补贴，汇总并与专项经费对比"
+PATCHABLE = {".xlsx", ".xlsm"}
+
+
+def add_arguments(p) -> None:
+    p.add_argument("ledger", metavar="台账文件", help="案件台账（.xlsx / .xlsm / .xls / .csv）")
+    p.add_argument("--sheet", metavar="工作表", help="台账所在工作表（默认：名为“案件台账”的表，或第一个像台账的表）")
+    p.add_argument("--standard", metavar="标准", default=None,
+                   help="补贴标准：内置名称（默认“湖南”）或 .toml 标准文件；工作簿中的“补贴标准”表会补充/覆盖它")
+    p.add_argument("--level", metavar="水平", default="最低",
+                   help="补贴水平：最低、最高、中间、台账（用台账中的补贴金额），或每件金额如 1800（默认：最低）")
+    p.add_argument("--fund", metavar="金额", help="可用的专项经费，如 46万、460000、46万元")
+    p.add_argument("--flat", metavar="金额", default="1800,2000",
+                   help="对比测算中的本地统一标准（每件），逗号分隔（默认：1800,2000）")
+    p.add_argument("-o", "--output", metavar="输出文件", help="输出工作簿（默认：输入文件名加“_补贴”，放在输入文件旁）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出结果（供其他程序使用）")
+
+
+def _amount_arg(text: str, what: str) -> Decimal:
+    try:
+        amount = parse_amount(text)
+    except ValueError as exc:
+        raise InputError(f"{what}“{text}”无法识别：{exc}。") from None
+    if amount is None or amount < 0:
+        raise InputError(f"{what}“{text}”无法识别。")
+    return amount
+
+
+def scenario_levels(chosen: Level, flats: list[Decimal]) -> list[Level]:
+    """最低, 最高, each flat amount, and the chosen level if it is none of those."""
+    levels = [Level("min"), Level("max"), *(Level("flat", f) for f in flats)]
+    if chosen not in levels:
+        levels.append(chosen)
+    return levels
+
+
+def default_output(path: Path) -> Path:
+    suffix = path.suffix.lower() if path.suffix.lower() in PATCHABLE else ".xlsx"
+    return path.with_name(f"{path.stem}_补贴{suffix}")
+
+
+def run(args) -> int:
+    path = Path(args.ledger)
+    try:
+        level = parse_level(args.level)
+    except ValueError as exc:
+        raise InputError(f"{exc}。") from None
+    fund = _amount_arg(args.fund, "专项经费金额") if args.fund else None
+    flats = [_amount_arg(t, "统一标准金额") for t in str(args.flat).replace("，", ",").split(",") if t.strip()]
+    output = Path(args.output) if args.output else default_output(path)
+    if output.exists() and path.exists() and output.resolve() == path.resolve():
+        raise InputError("输出文件不能与输入文件相同（输入文件从不被修改）。请用 -o 指定另一个文件。", file=path.name)
+    if output.suffix.lower() not in PATCHABLE:
+        raise InputError(f"输出文件必须是 .xlsx 或 .xlsm，而不是“{output.suffix}”。", file=output.name)
+
+    sheets = read_workbook(path)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    ledger = build_ledger(sheets, args.sheet, file=path.name)
+    standard = build_standard(sheets, args.standard, file=path.name)
+    result = compute_subsidies(ledger.cases, standard, level, sheet=ledger.sheet, file=path.name)
+    scenario_list = scenarios(ledger.cases, standard, scenario_levels(level, flats), fund)
+    findings = sorted(ledger.findings + result.findings, key=lambda f: (f.row or 0, f.severity != ERROR))
+
+    generated = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    layout = summary_layout(ledger, result, scenario_list, fund, f"{path.name}「{ledger.sheet}」", generated)
+    _write_output(path, sheets, ledger, ledger_columns(ledger, result, findings), layout, output)
+
+    comparison = compare_fund(result.total, fund) if fund is not None else None
+    if args.json:
+        print(json.dumps(_as_json(ledger, result, scenario_list, comparison, findings, output), ensure_ascii=False,
+                         indent=2))
+    else:
+        _print_summary(path, ledger, result, scenario_list, comparison, findings, output)
+    return 1 if any(f.severity == ERROR for f in findings) else 0
+
+
+def _write_output(path: Path, sheets, ledger, columns, layout, output: Path) -> None:
+    from toolkit.io.xlsx_patch import XlsxPatch
+    from toolkit.io.layout_writer import STYLES, layout_to_sheet_spec
+
+    if path.suffix.lower() in PATCHABLE:
+        patch = XlsxPatch(path)
+        _apply(patch, sheets, ledger, columns, layout, STYLES, layout_to_sheet_spec)
+        patch.save(output)
+        return
+    # .xls / .csv cannot be edited in place: their data is carried into a new .xlsx first
+    with tempfile.TemporaryDirectory(dir=output.parent) as tmp:
+        copy = Path(tmp) / "copy.xlsx"
+        _values_workbook(sheets, copy)
+        patch = XlsxPatch(copy)
+        _apply(patch, sheets, ledger, columns, layout, STYLES, layout_to_sheet_spec)
+        patch.save(output)
+
+
+def _values_workbook(sheets, target: Path) -> None:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(target), {"strings_to_formulas": False, "strings_to_urls": False,
+                                             "strings_to_numbers": False})
+    date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+    for sheet in sheets:
+        ws = book.add_worksheet(sheet.name[:31])
+        for r, row in enumerate(sheet.rows):
+            for c, value in enumerate(row):
+                if value is None:
+                    continue
+                if isinstance(value, (dt.date, dt.datetime)):
+                    ws.write_datetime(r, c, value if isinstance(value, dt.datetime)
+                                      else dt.datetime.combine(value, dt.time()), date_format)
+                elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                    ws.write_number(r, c, value)
+                else:
+                    ws.write_string(r, c, str(value))
+    book.close()
+
+
+def _apply(patch, sheets, ledger, columns, layout, styles, to_spec) -> None:
+    """Write the toolkit columns next to the ledger (replacing earlier ones) and the summary sheet."""
+    raw = next(s for s in sheets if s.name == ledger.sheet)
+    header_row = ledger.header.header_rows[-1] + 1   # Excel row of the header
+    header_cells = raw.rows[header_row - 1] if header_row - 1 < len(raw.rows) else []
+    own = [c for c, v in enumerate(header_cells) if isinstance(v, str) and v.strip() in columns.headers]
+    if own:
+        first_col = min(own) + 1
+    else:
+        first_col = max((max((c for c, v in enumerate(row) if v is not None), default=-1) for row in raw.rows),
+                        default=-1) + 2
+    last_col = first_col + len(columns.headers) - 1
+    patch.clear_columns(ledger.sheet, first_col, last_col, from_row=header_row)
+    cells = {}
+    for i, (title, width) in enumerate(zip(columns.headers, columns.widths)):
+        cells[(header_row, first_col + i)] = (title, styles["header"])
+        patch.set_column_width(ledger.sheet, first_col + i, width)
+    for excel_row, values in {**columns.rows, **columns.total_rows}.items():
+        total = excel_row in columns.total_rows
+        for i, (value, tag) in enumerate(zip(values, columns.tags)):
+            if value is None or value == "":
+                continue
+            if i == 4 and isinstance(value, str):
+                tag = "error" if "【错误】" in value else "warning"
+            style = styles[("total_" + tag) if total and tag == "money" else tag]
+            cells[(excel_row, first_col + i)] = (value, style)
+    patch.set_cells(ledger.sheet, cells)
+    patch.add_sheet(to_spec(layout), replace=True)
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def _as_json(ledger, result, scenario_list, comparison, findings, output) -> dict:
+    by_type = {str(r.案件类型): {"cases": int(r.件数), "total_yuan": _money(r.补贴金额)}
+               for r in result.totals_by("案件类型").itertuples(index=False)}
+    return {
+        "cases": len(result.counted),
+        "excluded": len(ledger.excluded) + result.not_counted,
+        "total_yuan": _money(result.total),
+        "level": result.level.label,
+        "standard": result.standard.name,
+        "by_type": by_type,
+        "fund_yuan": _money(comparison.fund) if comparison else None,
+        "gap_yuan": _money(comparison.gap) if comparison else None,
+        "coverage": (f"{comparison.coverage_percent:.2f}" if comparison and comparison.coverage_percent is not None
+                     else None),
+        "scenarios": {s.level.label: {"cases": s.cases, "total_yuan": _money(s.total),
+                                      "gap_yuan": _money(s.fund.gap) if s.fund else None,
+                                      "coverage": (f"{s.fund.coverage_percent:.2f}"
+                                                   if s.fund and s.fund.coverage_percent is not None else None)}
+                      for s in scenario_list},
+        "skipped": {"blank": ledger.skipped_blank, "totals": ledger.skipped_totals, "notes": ledger.skipped_notes},
+        "findings": [{"severity": f.severity, "sheet": f.sheet, "row": f.row, "column": f.column,
+                      "value": f.value, "message": f.message} for f in findings],
+        "output": str(output),
+    }
+
+
+def _print_summary(path, ledger, result, scenario_list, comparison, findings, output) -> None:
+    errors = [f for f in findings if f.severity == ERROR]
+    warnings = [f for f in findings if f.severity == WARNING]
+    print(f"台账：{path.name}「{ledger.sheet}」，读取 {ledger.rows_read} 行：计入 {len(result.counted)} 件，"
+          f"因数据错误排除 {len(ledger.excluded)} 行，未定价或缺少数据 {result.not_counted} 行；"
+          f"跳过空行 {ledger.skipped_blank} 行、合计/小计行 {ledger.skipped_totals} 行、备注行 {ledger.skipped_notes} 行。")
+    print(f"补贴标准：{'＋'.join([result.standard.name, *result.standard.sources[1:]])}；补贴水平：{result.level.label}")
+    print(f"应付补贴合计：{format_yuan(result.total)} 元")
+    for r in result.totals_by("案件类型").itertuples(index=False):
+        print(f"  {r.案件类型}：{int(r.件数)} 件，{format_yuan(r.补贴金额)} 元")
+    if comparison:
+        print(f"专项经费：{format_yuan(comparison.fund)} 元；缺口（应付−经费）：{format_yuan(comparison.gap)} 元；"
+              f"经费覆盖率：{comparison.coverage_percent}%；应付为经费的 {comparison.multiple} 倍")
+    print("不同补贴水平：")
+    for s in scenario_list:
+        gap = f"，缺口 {format_yuan(s.fund.gap)} 元，覆盖率 {s.fund.coverage_percent}%" if s.fund else ""
+        print(f"  {s.level.label}：{format_yuan(s.total)} 元{gap}")
+    if findings:
+        print(f"发现问题：错误 {len(errors)} 条，提示 {len(warnings)} 条（每行的问题写在输出文件的“校验提示”列）：")
+        for f in (errors + warnings)[:15]:
+            print(f"  [{f.severity_label}] 第{f.row}行 “{f.column}”列：{f.message}")
+        if len(findings) > 15:
+            print(f"  …… 另有 {len(findings) - 15} 条，见输出文件。")
+    print(f"已写入：{output}")

@@ -1,0 +1,54 @@
+"""Output layouts as data: cells tagged with what they are ('title', 'header', 'money', …), not how they look.
+
+Shells turn a Layout into a real sheet (XlsxPatch/xlsxwriter for files, xlwings for an open workbook).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# tags: title | note | section | header | text | money | count | percent | total_label | total_money | total_count
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: object
+    tag: str = "text"
+
+
+@dataclass
+class Chart:
+    kind: str                       # column | bar | pie | line
+    title: str
+    categories: tuple[int, int, int]          # (column, first row, last row), 1-based
+    series: list[tuple[str, tuple[int, int, int]]]  # (name, (column, first row, last row))
+    anchor: tuple[int, int]         # (row, column) of the top-left corner
+
+
+@dataclass
+class Layout:
+    """A sheet to write: rows of Cells from A1, merged title ranges, column widths, charts."""
+
+    name: str
+    rows: list[list[Cell | None]] = field(default_factory=list)
+    widths: dict[int, float] = field(default_factory=dict)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)   # (row0, col0, row1, col1), 1-based
+    charts: list[Chart] = field(default_factory=list)
+    freeze_rows: int = 0
+
+    def add(self, *cells: Cell | None) -> int:
+        """Append a row; returns its 1-based row number."""
+        self.rows.append(list(cells))
+        return len(self.rows)
+
+    def blank(self) -> None:
+        self.rows.append([])
+
+
+def col_letter(col: int) -> str:
+    """1 → A, 27 → AA."""
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
