@@ -52,13 +52,17 @@ def ledger_columns(ledger: Ledger, result: SubsidyResult, findings: list[Finding
 
 
 def summary_layout(ledger: Ledger, result: SubsidyResult, scenario_list: list[Scenario],
-                   fund: Decimal | None, source: str, generated: str) -> Layout:
-    """The 补贴汇总 sheet: fund comparison, scenarios, totals by type/stage/lawyer/firm/month, and a chart."""
+                   fund: Decimal | None, source: str, generated: str | None,
+                   fund_hint: str = "未提供专项经费金额（命令中用 --fund 46万 指定）。") -> Layout:
+    """The 补贴汇总 sheet: fund comparison, scenarios, totals by type/stage/lawyer/firm/month, and a chart.
+
+    `generated` (a time stamp) is left out when None, so that an Excel button pressed twice writes the same sheet.
+    """
     lay = Layout(SUMMARY_SHEET, widths={1: 26, 2: 12, 3: 18, 4: 18, 5: 18, 6: 14, 7: 12})
     lay.add(Cell("法律援助办案补贴测算汇总", "title"))
     lay.merges.append((1, 1, 1, 6))
     lay.add(Cell(f"台账：{source}；补贴标准：{'＋'.join([result.standard.name, *result.standard.sources[1:]])}；"
-                 f"补贴水平：{result.level.label}；金额单位：元；生成于 {generated}", "note"))
+                 f"补贴水平：{result.level.label}；金额单位：元" + (f"；生成于 {generated}" if generated else ""), "note"))
     lay.merges.append((2, 1, 2, 6))
     excluded = len(ledger.excluded)
     lay.add(Cell(f"读取 {ledger.rows_read} 行，计入 {len(result.counted)} 件；因数据错误排除 {excluded} 行，"
@@ -77,7 +81,7 @@ def summary_layout(ledger: Ledger, result: SubsidyResult, scenario_list: list[Sc
                 Cell(None if comparison.coverage_percent is None else comparison.coverage_percent / 100, "percent"))
         lay.add(Cell("应付为经费的倍数", "text"), Cell(None), Cell(comparison.multiple, "ratio"))
     else:
-        lay.add(Cell("未提供专项经费金额（命令中用 --fund 46万 指定）。", "note"))
+        lay.add(Cell(fund_hint, "note"))
     lay.blank()
 
     lay.add(Cell("二、不同补贴水平测算对比", "section"))

@@ -61,7 +61,7 @@ def udf(f):
         try:
             return f(*args, **kwargs)
         except (UdfError, ValueError, InputError) as exc:
-            return ERROR_PREFIX + (exc.describe() if isinstance(exc, InputError) else str(exc))
+            return ERROR_PREFIX + (exc.message if isinstance(exc, InputError) else str(exc))
         except Exception as exc:  # never a traceback in a cell
             return f"{ERROR_PREFIX}计算时发生意外问题（{type(exc).__name__}）"
 

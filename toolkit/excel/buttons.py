@@ -1,0 +1,275 @@
+"""The workbook buttons: one function per button, taking an open `xw.Book` and returning the message it showed.
+
+Desktop Excel calls `run_from_excel(job)` through RunPython; xlwings Server/Lite call the same functions through
+toolkit/excel/server. Each job reads the values it needs, lets the core decide (pure `*_plan` functions, shared with
+the CLI's layouts), writes only the toolkit's own columns and sheets, and ends with a Chinese message. Pressing a
+button twice gives the same workbook: the toolkit finds its own columns by their headers and replaces them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from toolkit.errors import InputError
+from toolkit.findings import ERROR, WARNING, Finding
+from toolkit.io.excel_read import RawSheet
+from toolkit.ledger import Ledger
+from toolkit.ledger_book import (ALIAS_SHEET, STANDARD_SHEET, TOOLKIT_SHEETS, build_ledger, build_standard,
+                                 vocabulary_for)
+from toolkit.layout import Layout
+from toolkit.money import format_yuan, parse_amount
+from toolkit.subsidy import compare_fund, compute_subsidies, parse_level, scenarios
+from toolkit.subsidy_sheet import SUMMARY_SHEET, LedgerColumns, ledger_columns, summary_layout
+from toolkit.table import find_header
+from toolkit.text import clean_text, compact
+from toolkit.excel.book_io import alert, grid, read_sheets, runs, set_status, write_layout
+
+TITLE = "法援财务工具箱"
+SETTINGS_SHEET = "参数"
+# what a centre sets for the buttons: a label in the 参数 sheet (column A, value in B) or a defined name
+SETTINGS = {"补贴水平": "level", "补贴标准": "standard", "专项经费": "fund", "统一标准": "flats"}
+SETTING_NAMES = {"LA_SubsidyLevel": "level", "LA_Standard": "standard", "LA_Fund": "fund", "LA_FlatAmounts": "flats"}
+NOT_READY = "此功能尚未提供"
+HIGHLIGHT = {ERROR: "#FFC7CE", WARNING: "#FFEB9C"}
+
+
+# ---------------------------------------------------------------- settings
+
+def read_settings(sheets: list[RawSheet], named: dict[str, object] | None = None) -> dict[str, object]:
+    """The buttons' settings from the 参数 sheet and from defined names (a name wins over the sheet)."""
+    settings: dict[str, object] = {}
+    for sheet in sheets:
+        if sheet.name != SETTINGS_SHEET:
+            continue
+        for r, row in enumerate(sheet.rows, start=1):
+            key = SETTINGS.get(compact(row[0]) if row else "")
+            if key and len(row) > 1 and row[1] is not None and clean_text(row[1]):
+                settings[key] = (row[1], f"“{SETTINGS_SHEET}”工作表第{r}行")
+    for name, value in (named or {}).items():
+        if name in SETTING_NAMES and value is not None and clean_text(value):
+            settings[SETTING_NAMES[name]] = (value, f"名称“{name}”")
+    return settings
+
+
+def named_values(book) -> dict[str, object]:
+    """Values of the workbook-level names the buttons understand (LA_Fund, …)."""
+    values = {}
+    try:
+        names = list(book.names)
+    except Exception:
+        return values
+    for name in names:
+        try:
+            if name.name in SETTING_NAMES:
+                values[name.name] = name.refers_to_range.value
+        except Exception:  # a name pointing to a constant or another workbook: not a setting
+            continue
+    return values
+
+
+def _setting_error(message: str, where: str | None) -> InputError:
+    return InputError(f"{where}：{message}" if where else message)
+
+
+# ---------------------------------------------------------------- compute_subsidy
+
+@dataclass
+class SubsidyPlan:
+    """Everything the 计算补贴 button writes, decided without touching the workbook."""
+
+    sheet: str                 # the ledger sheet
+    header_row: int            # 1-based Excel row of the ledger header
+    first_col: int             # 1-based column of the first toolkit column
+    last_row: int              # last Excel row the toolkit columns cover (old values below are cleared)
+    columns: LedgerColumns
+    layout: Layout
+    message: str
+    findings: list[Finding] = field(default_factory=list)
+
+
+def toolkit_columns_at(sheet: RawSheet, header_row: int, headers: tuple[str, ...]) -> int:
+    """1-based column where the toolkit's columns go: where they already are, else one right of the last used."""
+    cells = sheet.rows[header_row - 1] if header_row - 1 < len(sheet.rows) else []
+    own = [c for c, v in enumerate(cells) if isinstance(v, str) and v.strip() in headers]
+    if own:
+        return min(own) + 1
+    last = max((max((c for c, v in enumerate(row) if v is not None), default=-1) for row in sheet.rows), default=-1)
+    return last + 2
+
+
+def choose_ledger_sheet(sheets: list[RawSheet], active: str | None) -> str | None:
+    """The active sheet when it looks like a ledger (the button sits on it), else None (let the core choose)."""
+    by_name = {s.name: s for s in sheets}
+    if not active or active not in by_name or active in (*TOOLKIT_SHEETS, ALIAS_SHEET, STANDARD_SHEET, SETTINGS_SHEET):
+        return None
+    header = find_header(by_name[active], vocabulary_for(sheets).column_aliases, min_matches=3)
+    return active if header and "案件类型" in header.columns else None
+
+
+def subsidy_plan(sheets: list[RawSheet], settings: dict | None = None, active: str | None = None,
+                 file: str | None = None) -> SubsidyPlan:
+    """Compute every case's subsidy and decide what the workbook gets: toolkit columns, 补贴汇总, the message."""
+    from toolkit.commands.subsidy import scenario_levels
+
+    settings = settings or {}
+    level_value, where = settings.get("level", ("最低", None))
+    try:
+        level = parse_level(clean_text(level_value))
+    except ValueError as exc:
+        raise _setting_error(f"{exc}。", where) from None
+    fund = None
+    if "fund" in settings:
+        value, where = settings["fund"]
+        try:
+            fund = parse_amount(value)
+        except ValueError as exc:
+            raise _setting_error(f"专项经费{exc}。", where) from None
+        if fund is not None and fund < 0:
+            raise _setting_error("专项经费不能为负数。", where)
+    flats = [Decimal(1800), Decimal(2000)]
+    if "flats" in settings:
+        value, where = settings["flats"]
+        try:
+            flats = [parse_amount(t) for t in str(value).replace("，", ",").replace("、", ",").split(",") if t.strip()]
+        except ValueError as exc:
+            raise _setting_error(f"统一标准{exc}。", where) from None
+    standard_name = clean_text(settings["standard"][0]) if "standard" in settings else None
+
+    ledger = build_ledger(sheets, choose_ledger_sheet(sheets, active), file=file)
+    standard = build_standard(sheets, standard_name, file=file)
+    result = compute_subsidies(ledger.cases, standard, level, sheet=ledger.sheet, file=file)
+    scenario_list = scenarios(ledger.cases, standard, scenario_levels(level, flats), fund)
+    findings = sorted(ledger.findings + result.findings, key=lambda f: (f.row or 0, f.severity != ERROR))
+    columns = ledger_columns(ledger, result, findings)
+    layout = summary_layout(ledger, result, scenario_list, fund, f"{file or '本工作簿'}「{ledger.sheet}」", None,
+                            fund_hint="未填写专项经费：在“参数”工作表A列写“专项经费”、B列写金额（如 46万）即可对比。")
+    raw = next(s for s in sheets if s.name == ledger.sheet)
+    header_row = ledger.header.header_rows[-1] + 1
+    last_row = max([len(raw.rows), header_row + 1, *columns.rows, *columns.total_rows])
+    message = _subsidy_message(ledger, result, fund, findings)
+    return SubsidyPlan(ledger.sheet, header_row, toolkit_columns_at(raw, header_row, columns.headers), last_row,
+                       columns, layout, message, findings)
+
+
+def _subsidy_message(ledger: Ledger, result, fund, findings) -> str:
+    errors = sum(f.severity == ERROR for f in findings)
+    warnings = len(findings) - errors
+    lines = [f"补贴计算完成（{result.level.label}）：计入 {len(result.counted)} 件，应付补贴合计 "
+             f"{format_yuan(result.total)} 元。"]
+    if fund is not None:
+        c = compare_fund(result.total, fund)
+        coverage = f"，经费覆盖率 {c.coverage_percent}%" if c.coverage_percent is not None else ""
+        lines.append(f"专项经费 {format_yuan(fund)} 元，缺口 {format_yuan(c.gap)} 元{coverage}。")
+    if findings:
+        lines.append(f"发现错误 {errors} 条、提示 {warnings} 条，已写在“{ledger.sheet}”表的“校验提示”列"
+                     "（红色为错误，该行未计入；黄色为提示）。")
+    lines.append(f"分类汇总和测算对比见“{SUMMARY_SHEET}”工作表。")
+    return "\n".join(lines)
+
+
+def ledger_block(plan: SubsidyPlan) -> list[list]:
+    """The toolkit columns from the header row down to plan.last_row, as one rectangular block."""
+    cols = plan.columns
+    empty = [None] * len(cols.headers)
+    block = [list(cols.headers)]
+    for r in range(plan.header_row + 1, plan.last_row + 1):
+        block.append(list(cols.rows.get(r) or cols.total_rows.get(r) or empty))
+    return block
+
+
+def note_severity(note) -> str | None:
+    if not note:
+        return None
+    return ERROR if "【错误】" in str(note) else WARNING
+
+
+def write_subsidy_plan(book, plan: SubsidyPlan) -> None:
+    """Write the plan into the open workbook: only the toolkit's columns of the ledger sheet and 补贴汇总."""
+    sheet = book.sheets[plan.sheet]
+    n = len(plan.columns.headers)
+    top, left, last = plan.header_row, plan.first_col, plan.last_row
+    block = ledger_block(plan)
+    sheet.range((top, left)).value = grid(block, n)
+    header = sheet.range((top, left), (top, left + n - 1))
+    header.font.bold = True
+    header.color = "#D9E1F2"
+    body = sheet.range((top + 1, left), (last, left + n - 1))
+    body.color = None                                   # earlier highlights of our own columns go
+    sheet.range((top + 1, left), (last, left + 2)).number_format = "#,##0.00"
+    note_col = left + n - 1
+    for i0, i1, severity in runs([row[n - 1] for row in block[1:]], note_severity):
+        sheet.range((top + 1 + i0, note_col), (top + 1 + i1, note_col)).color = HIGHLIGHT[severity]
+    for i, width in enumerate(plan.columns.widths):
+        sheet.range((1, left + i)).column_width = width
+    write_layout(book, plan.layout)
+
+
+def compute_subsidy(book) -> str:
+    """计算补贴: every case's subsidy next to the ledger, the 补贴汇总 sheet, and a message."""
+    set_status(book, f"{TITLE}：正在读取工作簿……")
+    sheets = read_sheets(book, skip=(SUMMARY_SHEET,))
+    settings = read_settings(sheets, named_values(book))
+    set_status(book, f"{TITLE}：正在计算补贴……")
+    plan = subsidy_plan(sheets, settings, active=_active_sheet(book), file=book.name)
+    set_status(book, f"{TITLE}：正在写入结果……")
+    write_subsidy_plan(book, plan)
+    return plan.message
+
+
+def _active_sheet(book) -> str | None:
+    try:
+        return book.sheets.active.name
+    except Exception:
+        return None
+
+
+# ---------------------------------------------------------------- jobs not yet available
+
+def _not_ready(title: str):
+    def job(book) -> str:
+        return f"“{title}”{NOT_READY}：请先用命令行工具 legalaid 完成这项工作。"
+    job.__name__ = "not_ready"
+    return job
+
+
+JOB_TITLES = {
+    "compute_subsidy": "计算补贴",
+    "validate_budget": "校验预算",
+    "fill_statistics": "填写统计表",
+    "reformat_returns": "整理月报",
+    "draft_report": "生成自评报告",
+}
+JOBS = {
+    "compute_subsidy": compute_subsidy,
+    "validate_budget": _not_ready("校验预算"),
+    "fill_statistics": _not_ready("填写统计表"),
+    "reformat_returns": _not_ready("整理月报"),
+    "draft_report": _not_ready("生成自评报告"),
+}
+
+
+def run_job(job: str, book) -> str:
+    """Run one button's job on an open workbook; every outcome ends in one Chinese message, shown and returned."""
+    title = JOB_TITLES.get(job, job)
+    try:
+        if job not in JOBS:
+            message = f"未知的功能“{job}”。可用：{'、'.join(JOB_TITLES.values())}。"
+        else:
+            message = JOBS[job](book)
+    except InputError as exc:
+        message = f"“{title}”未完成：{exc.describe()}"
+    except Exception as exc:  # never a traceback for the user
+        message = (f"“{title}”未完成：处理时发生意外问题（{type(exc).__name__}: {exc}）。"
+                   "请把此信息和工作簿交给技术人员。")
+    finally:
+        set_status(book, None)
+    alert(book, message, f"{TITLE} · {title}")
+    return message
+
+
+def run_from_excel(job: str) -> None:
+    """Entry point of the workbook buttons (VBA: RunPython "...; b.run_from_excel('compute_subsidy')")."""
+    import xlwings as xw
+
+    run_job(job, xw.Book.caller())
