@@ -99,3 +99,30 @@ def cell(state: dict, sheet: str, ref: tuple[int, int]):
     grid = state["values"][sheet]
     r, c = ref[0] - 1, ref[1] - 1
     return grid[r][c] if r < len(grid) and c < len(grid[r]) else ""
+
+
+def write_xlsx(path, sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = None):
+    """A real workbook made with openpyxl (the server tests do not share the main conftest module)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+        for rng in (merges or {}).get(name, []):
+            ws.merge_cells(rng)
+    wb.save(path)
+    return path
+
+
+def trimmed(rows: list[list]) -> list[list]:
+    """Rows without trailing empty cells and trailing empty rows (as replay() leaves them)."""
+    out = [list(r) for r in rows]
+    for row in out:
+        while row and row[-1] == "":
+            row.pop()
+    while out and not out[-1]:
+        out.pop()
+    return out

@@ -1,0 +1,121 @@
+"""Every button script end to end through xw.Book(json=payload), as Excel on the web / xlwings Server runs it."""
+
+import copy
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import xlwings as xw
+
+from remote_book import cell, next_payload, payload_from_file, replay, trimmed, write_xlsx
+from toolkit.excel import buttons
+from toolkit.io.excel_read import read_workbook
+from toolkit.ledger import TOOLKIT_LEDGER_COLUMNS
+from toolkit.ledger_book import build_ledger, build_standard
+from toolkit.subsidy import compute_subsidies, parse_level
+
+HEADER = ["案号", "受援人", "案件类型", "诉讼阶段", "承办律师", "律师事务所", "结案日期", "补贴金额"]
+ROWS = [
+    ["(2023)沅法援字第1号", "甲", "刑事", "审查起诉、审判", "张三", "甲律师事务所", dt.datetime(2023, 3, 5), "2300元"],
+    ["(2023)沅法援字第2号", "乙", "民事", None, "+王五", "乙律师事务所", dt.datetime(2023, 4, 5), 1500],
+    ["(2023)沅法援字第3号", "丙", "民亊", None, "李四", "乙律师事务所", None, None],
+    [None] * 8,
+    ["(2023)沅法援字第4号", "丁", "认罪认罚", None, "李四", "乙律师事务所", dt.datetime(2023, 5, 1), 300],
+    ["合计", None, None, None, None, None, None, 4100],
+]
+OTHER = [["这是用户自己的表", 1, 2], ["=不是公式", None, 3]]
+
+
+@pytest.fixture
+def ledger_file(tmp_path):
+    return write_xlsx(tmp_path / "沅江台账.xlsx",
+                      {"说明": OTHER, "案件台账": [["沅江市法律援助中心2023年案件台账"], HEADER, *ROWS],
+                       "参数": [["专项经费", "0.46万"], ["补贴水平", "最低"]]},
+                      merges={"案件台账": ["A1:H1"]})
+
+
+def press(payload, job="compute_subsidy"):
+    """Run a button on a workbook as xlwings Server would; the payload itself stays as Excel sent it."""
+    book = xw.Book(json=copy.deepcopy(payload))
+    message = buttons.run_job(job, book)
+    actions = book.json()["actions"]
+    return message, actions, replay(payload, actions)
+
+
+def test_compute_subsidy_end_to_end(ledger_file):
+    payload = payload_from_file(ledger_file, active=1)
+    message, actions, state = press(payload)
+
+    # the same numbers as the core on the same file
+    sheets = read_workbook(ledger_file)
+    ledger = build_ledger(sheets)
+    expected = compute_subsidies(ledger.cases, build_standard(sheets), parse_level("最低"))
+    assert expected.total == Decimal(3800)
+
+    first = len(HEADER) + 1                                    # right next to the last used column
+    headers = [cell(state, "案件台账", (2, first + i)) for i in range(5)]
+    assert headers == list(TOOLKIT_LEDGER_COLUMNS)
+    assert [cell(state, "案件台账", (r, first + 2)) for r in range(3, 9)] == [2300, 1500, "", "", "", 3800]
+    assert cell(state, "案件台账", (3, first + 3)).startswith("刑事·审查起诉 最低标准800元 + 刑事·审判")
+    assert "民亊" in cell(state, "案件台账", (5, first + 4)) and "【错误】" in cell(state, "案件台账", (5, first + 4))
+    assert "认罪认罚法律帮助" in cell(state, "案件台账", (7, first + 4))   # not priced in Hunan: said, not skipped
+
+    # nothing outside the toolkit's columns and sheets changes
+    for a in actions:
+        if a.get("sheet_position") == 1:
+            assert a["start_column"] >= first - 1, a
+        assert a.get("sheet_position") in (None, 1, 3), a
+    assert state["values"]["说明"] == trimmed(payload["sheets"][0]["values"])
+    assert trimmed([r[:len(HEADER)] for r in state["values"]["案件台账"]]) == trimmed(payload["sheets"][1]["values"])
+
+    # highlights only on our note column: red for the error row, yellow for the warning row
+    colours = [(a["args"], a["start_row"] + 1, a["start_column"] + 1) for a in actions
+               if a["func"] == "setRangeColor" and a["sheet_position"] == 1]
+    assert (["#FFC7CE"], 5, first + 4) in colours and (["#FFEB9C"], 7, first + 4) in colours
+
+    # the summary sheet, added after the last sheet
+    assert state["sheets"] == ["说明", "案件台账", "参数", "补贴汇总"]
+    summary = state["values"]["补贴汇总"]
+    rows = {r[0]: r for r in summary if r}
+    assert rows["应付补贴合计（最低标准）"][2] == 3800 and rows["专项经费"][2] == 4600
+    assert rows["缺口（应付 − 经费，正数为不足）"][2] == -800
+    assert rows["'+王五"][1:3] == [1, 1500]                    # a name like a formula stays text
+    assert rows["统一2,000元/件"][2] == 4000
+    assert message == state["alerts"][0]
+    assert "计入 2 件，应付补贴合计 3,800.00 元" in message and "错误 1 条、提示 1 条" in message
+
+
+def test_pressing_twice_gives_the_same_workbook(ledger_file):
+    payload = payload_from_file(ledger_file, active=1)
+    _, first_actions, once = press(payload)
+    second_payload = next_payload(payload, once)
+    _, second_actions, twice = press(second_payload)
+    assert twice["values"] == once["values"] and twice["sheets"] == once["sheets"]
+    assert sorted(twice["formats"]["案件台账"]) == sorted(once["formats"]["案件台账"])
+    assert twice["formats"]["补贴汇总"] == once["formats"]["补贴汇总"]
+    assert [a["func"] for a in second_actions if a["func"] in ("addSheet", "sheetClear")] == ["sheetClear"]
+
+
+def test_level_and_standard_from_defined_names(ledger_file):
+    payload = payload_from_file(ledger_file, active=1, names=[
+        {"name": "LA_SubsidyLevel", "sheet_index": 0, "address": "C1", "book_scope": True}])
+    payload["sheets"][0]["values"][0][2] = "最高"
+    _, _, state = press(payload)
+    rows = {r[0]: r for r in state["values"]["补贴汇总"] if r}
+    assert rows["应付补贴合计（最高标准）"][2] == 10000
+
+
+def test_a_workbook_without_a_ledger_gets_a_message_and_no_changes(tmp_path):
+    path = write_xlsx(tmp_path / "空.xlsx", {"Sheet1": [["随便", "写点"], [1, 2]]})
+    message, actions, state = press(payload_from_file(path))
+    assert message.startswith("“计算补贴”未完成：") and "没有找到案件台账工作表" in message
+    assert [a["func"] for a in actions] == ["alert"]
+
+
+def test_the_other_buttons_answer_in_chinese(ledger_file):
+    for job in ("validate_budget", "fill_statistics", "reformat_returns", "draft_report"):
+        message, actions, _ = press(payload_from_file(ledger_file), job)
+        assert actions[-1]["func"] == "alert" and message == actions[-1]["args"][0]
+        assert buttons.JOB_TITLES[job] in message
+    message, _, _ = press(payload_from_file(ledger_file), "no_such_job")
+    assert message.startswith("未知的功能")
