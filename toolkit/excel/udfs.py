@@ -28,6 +28,8 @@ from toolkit.vocab import default_vocabulary, lookup, suggest
 CATEGORY = "法律援助"
 ERROR_PREFIX = "错误："
 FUNCTIONS: list = []          # every LA_* function, in definition order (for `legalaid functions`)
+RESULT_CACHE_SIZE = 50_000
+_MISS = object()
 
 
 class UdfError(ValueError):
@@ -56,8 +58,9 @@ def udf(f):
     f.__la_udf__ = {"name": f.__name__, "description": description,
                     "args": [(p, arg_docs[p], inspect.signature(f).parameters[p].default) for p in params]}
     full_doc = f.__doc__
+    results: dict = {}   # the functions are pure: same typed arguments, same answer (ranges are not cached)
 
-    def guarded(*args, **kwargs):
+    def compute(args, kwargs):
         try:
             return f(*args, **kwargs)
         except (UdfError, ValueError, InputError) as exc:
@@ -65,6 +68,22 @@ def udf(f):
         except Exception as exc:  # never a traceback in a cell
             return f"{ERROR_PREFIX}计算时发生意外问题（{type(exc).__name__}）"
 
+    def guarded(*args, **kwargs):
+        if kwargs:
+            return compute(args, kwargs)
+        key = tuple([(a.__class__, a) for a in args])
+        try:
+            result = results.get(key, _MISS)
+        except TypeError:             # a range (list) among the arguments
+            return compute(args, kwargs)
+        if result is _MISS:
+            result = compute(args, kwargs)
+            if len(results) >= RESULT_CACHE_SIZE:
+                results.clear()
+            results[key] = result
+        return [list(row) for row in result] if isinstance(result, list) else result
+
+    guarded.cache_clear = results.clear
     guarded.__name__ = guarded.__qualname__ = f.__name__
     guarded.__module__ = f.__module__
     guarded.__signature__ = inspect.signature(f)
@@ -92,8 +111,14 @@ def _flat(value) -> list:
     return [value]
 
 
+@lru_cache(maxsize=8192)
+def _clean(text: str) -> str:
+    """clean_text for the few distinct strings a sheet passes again and again."""
+    return clean_text(text)
+
+
 def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not clean_text(value))
+    return value is None or (isinstance(value, str) and not _clean(value))
 
 
 def _scalar(value):
@@ -117,6 +142,11 @@ def _amount(value, what: str, default_unit: Decimal = Decimal(1)) -> Decimal:
 def _number(amount: Decimal) -> float | int:
     """Decimal → the number Excel stores (an int when whole, so 1500 shows as 1500)."""
     return int(amount) if amount == amount.to_integral_value() else float(amount)
+
+
+def _yuan(fen: int) -> int | float:
+    """fen → 元 as Excel stores it (int division by 100 is correctly rounded, as float(Decimal) would be)."""
+    return fen // 100 if fen % 100 == 0 else fen / 100
 
 
 def _int_arg(value, what: str, low: int, high: int, default: int) -> int:
@@ -157,6 +187,8 @@ def standard_arg(value) -> str | tuple:
     """The `standard` argument as a hashable key: a shipped standard's name ('' = 湖南) or a range's rows."""
     if isinstance(value, (list, tuple)) and len(_flat(value)) > 1:
         return _rows_key(value)
+    if value.__class__ is str:
+        return _clean(value)
     value = _scalar(value) if value is not None else None
     return "" if _blank(value) else clean_text(value)
 
@@ -166,10 +198,19 @@ def standard_for(key: str | tuple) -> Standard:
     return _standard_from_rows(key) if isinstance(key, tuple) else _standard_by_name(key)
 
 
+@lru_cache(maxsize=64)
+def _fen_table(standard_key: str | tuple) -> tuple[dict, bool]:
+    """{(type, stage): (min fen, max fen, per day)} of a standard, and whether stages are summed."""
+    standard = standard_for(standard_key)
+    table = {key: (int(round_half_up(r.min, 2) * 100), int(round_half_up(r.max, 2) * 100), r.per == PER_DAY)
+             for key, r in standard.rates.items()}
+    return table, standard.multi_stage == "sum"
+
+
 @lru_cache(maxsize=4096)
 def subsidy_range(standard_key: str | tuple, case_type: str, stages: str) -> tuple[int, int, bool, str]:
     """(lower fen, upper fen, per day, canonical type) for one matter; raises UdfError in Chinese."""
-    standard = standard_for(standard_key)
+    table, summed = _fen_table(standard_key)
     vocab = default_vocabulary()
     canonical = lookup(vocab.case_types, case_type)
     if canonical is None:
@@ -189,14 +230,14 @@ def subsidy_range(standard_key: str | tuple, case_type: str, stages: str) -> tup
             raise UdfError("刑事案件须填写诉讼阶段")
     lows, highs, per_day = [], [], False
     for stage in names:
-        rate = standard.rate(canonical, stage)
+        rate = table.get((canonical, stage))
         if rate is None:
             label = canonical + (f"·{stage}" if stage else "")
             raise UdfError(f"补贴标准中没有“{label}”的标准")
-        lows.append(int(round_half_up(rate.min, 2) * 100))
-        highs.append(int(round_half_up(rate.max, 2) * 100))
-        per_day = per_day or rate.per == PER_DAY
-    agg = sum if standard.multi_stage == "sum" else max
+        lows.append(rate[0])
+        highs.append(rate[1])
+        per_day = per_day or rate[2]
+    agg = sum if summed else max
     return agg(lows), agg(highs), per_day, canonical
 
 
@@ -222,6 +263,8 @@ def subsidy_fen(standard_key: str | tuple, case_type: str, stages: str, level_te
 
 
 def _text_arg(value) -> str:
+    if value.__class__ is str:
+        return _clean(value)
     value = _scalar(value) if value is not None else None
     return "" if _blank(value) else clean_text(value)
 
@@ -238,7 +281,7 @@ def LA_SUBSIDY(case_type, stage=None, level="最低", standard=None):
     standard: 补贴标准：名称如 湖南（默认），或本工作簿“补贴标准”表的区域
     """
     fen = subsidy_fen(standard_arg(standard), _text_arg(case_type), _text_arg(stage), _text_arg(level))
-    return _number(Decimal(fen) / 100)
+    return _yuan(fen)
 
 
 @udf
@@ -250,7 +293,7 @@ def LA_SUBSIDY_RANGE(case_type, stage=None, standard=None):
     standard: 补贴标准：名称如 湖南（默认），或本工作簿“补贴标准”表的区域
     """
     low, high, _, _ = subsidy_range(standard_arg(standard), _text_arg(case_type), _text_arg(stage))
-    return [[_number(Decimal(low) / 100), _number(Decimal(high) / 100)]]
+    return [[_yuan(low), _yuan(high)]]
 
 
 def _is_header_or_total(value, canonical: str) -> bool:
@@ -274,7 +317,12 @@ def LA_SUBSIDY_TOTAL(case_types, stages, level="最低", standard=None):
     level_text = _text_arg(level)
     _level(level_text)
     total = 0
+    priced: dict = {}
     for i, (case_type, stage) in enumerate(zip(types, stage_cells), start=1):
+        fen = priced.get((case_type, stage)) if isinstance(case_type, str) and not isinstance(stage, list) else None
+        if fen is not None:
+            total += fen
+            continue
         if _blank(case_type):
             if _blank(stage) or _is_header_or_total(stage, "诉讼阶段"):
                 continue
@@ -285,10 +333,13 @@ def LA_SUBSIDY_TOTAL(case_types, stages, level="最低", standard=None):
         try:
             if subsidy_range(chosen, clean_text(case_type), stage_text)[2]:
                 raise UdfError(f"“{clean_text(case_type)}”按日计价，需要值班天数，请用“计算补贴”按钮")
-            total += subsidy_fen(chosen, clean_text(case_type), stage_text, level_text)
+            fen = subsidy_fen(chosen, clean_text(case_type), stage_text, level_text)
         except UdfError as exc:
             raise UdfError(f"区域第{i}行：{exc}") from None
-    return _number(Decimal(total) / 100)
+        if isinstance(case_type, str):
+            priced[(case_type, stage)] = fen
+        total += fen
+    return _yuan(total)
 
 
 FUND_ITEMS = {"缺口": "gap", "覆盖率": "coverage_percent", "倍数": "multiple"}
