@@ -35,6 +35,8 @@ class Layout:
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)   # (row0, col0, row1, col1), 1-based
     charts: list[Chart] = field(default_factory=list)
     freeze_rows: int = 0
+    landscape: bool = False
+    fit_width: bool = False     # print scaled to one page wide
 
     def add(self, *cells: Cell | None) -> int:
         """Append a row; returns its 1-based row number."""

@@ -52,17 +52,18 @@ def ledger_columns(ledger: Ledger, result: SubsidyResult, findings: list[Finding
 
 
 def summary_layout(ledger: Ledger, result: SubsidyResult, scenario_list: list[Scenario],
-                   fund: Decimal | None, source: str, generated: str | None,
+                   fund: Decimal | None, source: str,
                    fund_hint: str = "未提供专项经费金额（命令中用 --fund 46万 指定）。") -> Layout:
     """The 补贴汇总 sheet: fund comparison, scenarios, totals by type/stage/lawyer/firm/month, and a chart.
 
-    `generated` (a time stamp) is left out when None, so that an Excel button pressed twice writes the same sheet.
+    `fund_hint` tells how to give the fund when none was given (the Excel buttons read it from a sheet).
     """
-    lay = Layout(SUMMARY_SHEET, widths={1: 26, 2: 12, 3: 18, 4: 18, 5: 18, 6: 14, 7: 12})
+    lay = Layout(SUMMARY_SHEET, widths={1: 26, 2: 12, 3: 18, 4: 18, 5: 18, 6: 14, 7: 12}, landscape=True,
+                 fit_width=True)
     lay.add(Cell("法律援助办案补贴测算汇总", "title"))
     lay.merges.append((1, 1, 1, 6))
     lay.add(Cell(f"台账：{source}；补贴标准：{'＋'.join([result.standard.name, *result.standard.sources[1:]])}；"
-                 f"补贴水平：{result.level.label}；金额单位：元" + (f"；生成于 {generated}" if generated else ""), "note"))
+                 f"补贴水平：{result.level.label}；金额单位：元", "note"))
     lay.merges.append((2, 1, 2, 6))
     excluded = len(ledger.excluded)
     lay.add(Cell(f"读取 {ledger.rows_read} 行，计入 {len(result.counted)} 件；因数据错误排除 {excluded} 行，"

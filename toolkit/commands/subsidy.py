@@ -80,8 +80,7 @@ def run(args) -> int:
     scenario_list = scenarios(ledger.cases, standard, scenario_levels(level, flats), fund)
     findings = sorted(ledger.findings + result.findings, key=lambda f: (f.row or 0, f.severity != ERROR))
 
-    generated = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-    layout = summary_layout(ledger, result, scenario_list, fund, f"{path.name}「{ledger.sheet}」", generated)
+    layout = summary_layout(ledger, result, scenario_list, fund, f"{path.name}「{ledger.sheet}」")
     _write_output(path, sheets, ledger, ledger_columns(ledger, result, findings), layout, output)
 
     comparison = compare_fund(result.total, fund) if fund is not None else None

@@ -142,7 +142,7 @@ def subsidy_plan(sheets: list[RawSheet], settings: dict | None = None, active: s
     scenario_list = scenarios(ledger.cases, standard, scenario_levels(level, flats), fund)
     findings = sorted(ledger.findings + result.findings, key=lambda f: (f.row or 0, f.severity != ERROR))
     columns = ledger_columns(ledger, result, findings)
-    layout = summary_layout(ledger, result, scenario_list, fund, f"{file or '本工作簿'}「{ledger.sheet}」", None,
+    layout = summary_layout(ledger, result, scenario_list, fund, f"{file or '本工作簿'}「{ledger.sheet}」",
                             fund_hint="未填写专项经费：在“参数”工作表A列写“专项经费”、B列写金额（如 46万）即可对比。")
     raw = next(s for s in sheets if s.name == ledger.sheet)
     header_row = ledger.header.header_rows[-1] + 1
