@@ -119,3 +119,21 @@ def test_the_other_buttons_answer_in_chinese(ledger_file):
         assert buttons.JOB_TITLES[job] in message
     message, _, _ = press(payload_from_file(ledger_file), "no_such_job")
     assert message.startswith("未知的功能")
+
+
+def test_button_writes_what_the_cli_writes(ledger_file, tmp_path):
+    """The button and `legalaid subsidy` share one layout: same toolkit columns, same 补贴汇总 values."""
+    from toolkit.cli import main
+
+    out = tmp_path / "cli.xlsx"
+    assert main(["subsidy", str(ledger_file), "--fund", "0.46万", "-o", str(out)]) == 1   # 1: findings
+    cli = {s.name: s.rows for s in read_workbook(out)}
+    _, _, state = press(payload_from_file(ledger_file, active=1))
+
+    def norm(rows):
+        return trimmed([["" if v is None else (v[1:] if isinstance(v, str) and v.startswith("'") else v)
+                         for v in row] for row in rows])
+
+    first = len(HEADER)
+    assert norm([r[first:] for r in state["values"]["案件台账"]]) == norm([r[first:] for r in cli["案件台账"]])
+    assert norm(state["values"]["补贴汇总"]) == norm(cli["补贴汇总"])
