@@ -184,3 +184,19 @@ def test_dates_in_a_ledger_range_are_read_like_excel_serials():
     rows = [["案号", "案件类型", "结案日期"], ["K1", "民事", 45000.0], ["K2", "民事", dt.datetime(2023, 3, 5)]]
     values = dict((r[0], r[1]) for r in LA_STATS(rows)[1:])
     assert values["案件数（件）"] == 2 and values["有错误未计入的行"] == 0
+
+
+def test_the_docs_show_the_generated_function_table():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    docs = [p.read_text(encoding="utf-8") for p in (root / "docs_excel_section.md", root / "README.md") if p.exists()]
+    table = functions_command.render_markdown(functions_command.function_docs())
+    assert any(table in text for text in docs), "run `legalaid functions --markdown` and paste the table into the docs"
+
+
+def test_functions_command_is_registered_in_the_cli(capsys):
+    from toolkit.cli import main
+
+    assert main(["functions"]) == 0
+    assert "=LA_STATS(ledger)" in capsys.readouterr().out
