@@ -73,6 +73,8 @@ def replay(payload: dict, actions: list[dict]) -> dict:
         elif func in FORMAT_ACTIONS:
             state["formats"][name].append((func, repr(a["args"]), a["start_row"], a["start_column"],
                                            a["row_count"], a["column_count"]))
+        elif func == "activateSheet":
+            state["active"] = a["args"]
         elif func == "alert":
             state["alerts"].append(a["args"][0])
         else:

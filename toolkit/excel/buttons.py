@@ -213,7 +213,10 @@ def compute_subsidy(book) -> str:
     set_status(book, f"{TITLE}：正在计算补贴……")
     plan = subsidy_plan(sheets, settings, active=_active_sheet(book), file=book.name)
     set_status(book, f"{TITLE}：正在写入结果……")
+    active = _active_sheet(book)
     write_subsidy_plan(book, plan)
+    if active and active != SUMMARY_SHEET:      # adding a sheet activates it in desktop Excel: go back
+        book.sheets[active].activate()
     return plan.message
 
 
@@ -272,4 +275,15 @@ def run_from_excel(job: str) -> None:
     """Entry point of the workbook buttons (VBA: RunPython "...; b.run_from_excel('compute_subsidy')")."""
     import xlwings as xw
 
-    run_job(job, xw.Book.caller())
+    book = xw.Book.caller()
+    try:
+        book.app.screen_updating = False          # desktop Excel repaints after every write otherwise
+    except Exception:
+        pass
+    try:
+        run_job(job, book)
+    finally:
+        try:
+            book.app.screen_updating = True
+        except Exception:
+            pass
