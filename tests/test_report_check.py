@@ -1,0 +1,321 @@
+"""check-report on hand-written report paragraphs: each kind of error is found, each kind of correct statement is not."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from toolkit import cli
+from toolkit.report_check import (AMOUNT, COUNT, PERCENT, YEAR, TableValue, check_report, chinese_integer,
+                                  extract_figures, parse_number)
+
+HEAD = "沅江市法律援助中心2023年度部门整体支出绩效自评报告\n"
+
+
+def findings(text: str, tables=None):
+    return check_report(HEAD + text, tables).findings
+
+
+def kinds(text: str, tables=None) -> list[str]:
+    return [f.kind for f in findings(text, tables)]
+
+
+# ---------------------------------------------------------------- numbers and figures
+
+@pytest.mark.parametrize("text, value, decimals", [
+    ("1,085", "1085", 0), ("325.68", "325.68", 2), ("１２３", "123", 0), ("一千零二十", "1020", 0),
+    ("两百", "200", 0), ("十二", "12", 0), ("九十五点五", "95.5", 1), ("二〇二三", "2023", 0),
+    ("三万五千", "35000", 0), ("一亿二千万", "120000000", 0), ("3,256,800.50", "3256800.50", 2),
+])
+def test_parse_number(text, value, decimals):
+    assert parse_number(text) == (Decimal(value), decimals)
+
+
+def test_chinese_integer_with_zero_gaps():
+    assert chinese_integer("一千零二") == 1002
+    assert chinese_integer("一万零五十") == 10050
+
+
+def test_figures_with_units_labels_and_sentences():
+    text = "2023年收入合计325.68万元，其中财政拨款收入3,200,000元。接待咨询1.2万人次，办理案件一千零二十件；执行率百分之九十八点五。"
+    figs = extract_figures(text)
+    by_text = {f.text: f for f in figs}
+    assert [f.kind for f in figs] == [YEAR, AMOUNT, AMOUNT, COUNT, COUNT, PERCENT]
+    assert by_text["325.68万元"].value == Decimal("3256800") and by_text["325.68万元"].unit == "万元"
+    assert by_text["325.68万元"].tolerance == Decimal("50")   # half of 0.01万元
+    assert by_text["325.68万元"].canonical == "收入合计"
+    assert by_text["3,200,000元"].value == Decimal(3200000) and by_text["3,200,000元"].canonical == "财政拨款收入"
+    assert by_text["1.2万人次"].value == Decimal(12000) and by_text["1.2万人次"].unit == "人次"
+    assert by_text["一千零二十件"].value == 1020 and by_text["一千零二十件"].canonical == "办理法律援助案件"
+    assert by_text["百分之九十八点五"].value == Decimal("98.5")
+    assert by_text["一千零二十件"].sentence == "接待咨询1.2万人次，办理案件一千零二十件；执行率百分之九十八点五。"
+
+
+def test_chinese_amount_keeps_wan_as_unit():
+    (fig,) = extract_figures("挽回经济损失一千零二十万元。")
+    assert fig.value == Decimal(10200000) and fig.unit == "万元"
+
+
+def test_approximate_and_target_figures_are_marked():
+    figs = {f.text: f for f in extract_figures("支出约300万元，案件1000余件，年度指标值≥1000件，比上年增加20件。")}
+    assert figs["300万元"].qualifier == "approx"
+    assert figs["1000余件"].qualifier == "approx"
+    assert figs["1000件"].qualifier == "bound"
+    assert figs["20件"].qualifier == "delta"
+
+
+# ---------------------------------------------------------------- correct statements: no findings
+
+CORRECT = {
+    "breakdown adds up": "2023年“三公”经费支出合计1.23万元，其中因公出国（境）费0.00万元、公务用车购置及运行费0.80万元、公务接待费0.43万元。",
+    "breakdown within rounding": "2023年支出合计325.68万元，其中基本支出210.46万元、项目支出115.23万元。",
+    "overlapping groups": "2023年受援人120人，其中农民工80人、老年人50人、残疾人10人。",
+    "incomplete list with 等": "2023年办理法律援助案件1,020件，其中刑事案件300件、民事案件600件等。",
+    "single part below total": "为受援人挽回经济损失356.79万元，其中为农民工讨回工资120.00万元。",
+    "bracketed sub-list": "2023年支出合计325.68万元，其中基本支出210.46万元（其中人员经费180.01万元、公用经费30.45万元），"
+                          "项目支出115.22万元。",
+    "two lists in one sentence": "2023年收入合计325.68万元，其中财政拨款收入320.00万元、其他收入5.68万元；支出合计325.68万元，"
+                                 "其中基本支出210.46万元、项目支出115.22万元。",
+    "share named": "2023年支出合计325.68万元，其中基本支出210.46万元，占支出合计的64.62%；项目支出115.22万元，占支出合计的35.38%。",
+    "share unnamed in list": "2023年支出合计325.68万元，其中基本支出210.46万元，占比64.62%。",
+    "share of a figure stated elsewhere": "2023年办理法律援助案件1,020件，其中刑事案件300件、民事案件720件。"
+                                          "刑事案件占案件总数的29.41%。",
+    "execution rate": "2023年全年预算数330.00万元，全年执行数325.68万元，预算执行率为98.69%。",
+    "same quantity in two units": "2023年收入合计325.68万元。本年收入合计为3,256,800元。",
+    "chinese numerals and separators agree": "全年办理法律援助案件一千零二十件。办理法律援助案件1,020件。",
+    "different years": "2022年办理法律援助案件800件。2023年办理法律援助案件1,020件。",
+    "budget and actual differ": "2023年年初预算中人员经费170.00万元。人员经费180.01万元。",
+    "approximate": "2023年收入合计325.68万元。本年收入合计约330万元。",
+    "year moves": "案件数从2022年的800件增加到2023年的1,020件。",
+    "compare with last year": "2023年办理法律援助案件1,020件，较2022年增加220件。",
+    "amounts in 元 throughout": "2023年公务接待费4,300元，公务用车运行费8,000元。",
+}
+
+
+@pytest.mark.parametrize("name", CORRECT)
+def test_correct_statements_give_no_findings(name):
+    assert findings(CORRECT[name]) == []
+
+
+# ---------------------------------------------------------------- errors: each kind is found
+
+def test_breakdown_parts_exceed_total():
+    (f,) = findings("2023年支出合计325.68万元，其中基本支出210.46万元、项目支出125.22万元。")
+    assert f.kind == "breakdown"
+    assert f.stated == "325.68万元" and f.expected == "335.68万元"
+    assert "大于支出合计325.68万元" in f.message
+    assert f.sentence == "2023年支出合计325.68万元，其中基本支出210.46万元、项目支出125.22万元。"
+
+
+def test_breakdown_parts_short_of_total():
+    (f,) = findings("2023年办理法律援助案件1,020件，其中刑事案件300件、民事案件600件、行政案件20件。")
+    assert (f.kind, f.stated, f.expected) == ("breakdown", "1,020件", "920件")
+    assert "相差100件" in f.message
+
+
+def test_bracketed_sub_list_that_does_not_add_up():
+    (f,) = findings("2023年支出合计325.68万元，其中基本支出210.46万元（其中人员经费180.01万元、公用经费20.45万元），"
+                    "项目支出115.22万元。")
+    assert (f.kind, f.stated, f.expected) == ("breakdown", "210.46万元", "200.46万元")
+
+
+def test_single_part_larger_than_total():
+    (f,) = findings("为受援人挽回经济损失56.79万元，其中为农民工讨回工资120.00万元。")
+    assert f.kind == "breakdown" and f.stated == "120.00万元"
+
+
+def test_share_with_named_base_reports_bases_tried():
+    (f,) = findings("2023年支出合计325.68万元，其中基本支出210.46万元，占支出合计的66.62%；项目支出115.22万元，占支出合计的35.38%。")
+    assert (f.kind, f.stated, f.expected) == ("share", "66.62%", "64.62%")
+    assert "已试的基数（“支出合计”）" in f.message and "210.46万元÷支出合计325.68万元＝64.62%" in f.message
+
+
+def test_share_of_wrong_base_named():
+    text = ("2023年收入合计330.00万元。支出合计325.68万元，其中基本支出210.46万元、项目支出115.22万元。"
+            "基本支出占收入合计的64.62%。")
+    (f,) = findings(text)
+    assert f.kind == "share" and f.expected == "63.78%"
+    assert "“收入合计”" in f.message
+
+
+def test_share_unnamed_base_uses_list_total():
+    (f,) = findings("2023年支出合计325.68万元，其中基本支出210.46万元，占比60.00%；项目支出115.22万元。")
+    assert (f.kind, f.stated, f.expected) == ("share", "60.00%", "64.62%")
+    assert "所在“其中”列表的合计" in f.message
+
+
+def test_execution_rate_wrong():
+    (f,) = findings("2023年全年预算数330.00万元，全年执行数325.68万元，预算执行率为95.00%。")
+    assert (f.kind, f.stated, f.expected) == ("share", "95.00%", "98.69%")
+    assert "全年执行数÷全年预算数" in f.message
+
+
+def test_count_share_wrong():
+    (f,) = findings("2023年办理法律援助案件1,020件。刑事案件300件，占案件总数的39.41%。")
+    assert (f.kind, f.expected) == ("share", "29.41%")
+
+
+def test_same_quantity_stated_differently():
+    (f,) = findings("2023年收入合计325.68万元，主要为财政拨款。本年收入合计为352.68万元。")
+    assert (f.kind, f.stated, f.expected) == ("repeat", "352.68万元", "325.68万元")
+    assert "前后不一致" in f.message and "2023年收入合计325.68万元" in f.message
+
+
+def test_repeated_count_in_chinese_numerals_disagrees():
+    (f,) = findings("全年办理法律援助案件一千零二十件。办理法律援助案件1,200件。")
+    assert (f.kind, f.stated, f.expected) == ("repeat", "1,200件", "一千零二十件")
+
+
+def test_unit_slip_in_breakdown():
+    (f,) = findings("2023年收入合计325.68万元，其中财政拨款收入320.00元、其他收入5.68万元。")
+    assert (f.kind, f.stated, f.expected) == ("unit", "320.00元", "320.00万元")
+
+
+def test_unit_slip_among_siblings():
+    (f,) = findings("2023年公务用车购置及运行费0.80万元，公务接待费4300.00万元，因公出国（境）费0.50万元。")
+    assert (f.kind, f.stated, f.expected) == ("unit", "4300.00万元", "4,300.00元")
+
+
+def test_unit_slip_in_repeat():
+    (f,) = findings("2023年收入合计325.68万元。本年收入合计为325.68元。")
+    assert (f.kind, f.stated, f.expected) == ("unit", "325.68元", "325.68万元")
+
+
+def test_year_sequence_that_does_not_move():
+    (f,) = findings("案件数从2022年的800件增加到2022年的1,020件。")
+    assert (f.kind, f.stated) == ("year", "2022年")
+    assert "起止年份相同" in f.message
+
+
+def test_comparison_with_the_same_year():
+    (f,) = findings("2023年办理法律援助案件1,020件，较2023年增加220件。")
+    assert (f.kind, f.stated) == ("year", "2023年")
+
+
+def test_change_in_the_wrong_direction():
+    (f,) = findings("案件数从2022年的1,100件增加到2023年的1,020件。")
+    assert (f.kind, f.stated, f.expected) == ("year", "1,020件", "大于1,100件")
+
+
+# ---------------------------------------------------------------- against tables
+
+TABLES = [
+    TableValue("支出合计", AMOUNT, Decimal("3256800"), Decimal(0), "预算.xlsx “收支决算表” 第7行 “全年执行数”列"),
+    TableValue("办理法律援助案件", COUNT, Decimal(1020), Decimal(0), "台账.xlsx 案件台账"),
+    TableValue("预算执行率", PERCENT, Decimal("98.6909"), Decimal(0), "预算.xlsx 全年执行数÷全年预算数"),
+]
+
+
+def test_prose_agrees_with_tables():
+    assert findings("2023年支出合计325.68万元。办理法律援助案件1,020件，预算执行率98.69%。", TABLES) == []
+
+
+def test_prose_disagrees_with_table():
+    (f,) = findings("2023年支出合计325.86万元。", TABLES)
+    assert (f.kind, f.stated, f.expected) == ("table", "325.86万元", "325.68万元")
+    assert "第7行" in f.message
+
+
+def test_prose_unit_slip_against_table():
+    (f,) = findings("2023年办理法律援助案件1,020件，支出合计325.68元。", TABLES)
+    assert (f.kind, f.expected) == ("unit", "3256800.00元")
+
+
+def test_other_years_are_not_checked_against_tables():
+    assert findings("2022年办理法律援助案件800件。", TABLES) == []
+
+
+# ---------------------------------------------------------------- CLI
+
+@pytest.fixture
+def run_cli(monkeypatch, capsys):
+    monkeypatch.setattr(cli, "COMMANDS", ["toolkit.commands.report", "toolkit.commands.check_report"])
+
+    def run(*argv):
+        code = cli.main([str(a) for a in argv])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+    return run
+
+
+def test_cli_json_on_markdown(tmp_path, run_cli):
+    report = tmp_path / "报告.md"
+    report.write_text("# 2023年度自评报告\n\n- 2023年支出合计325.68万元，其中基本支出210.46万元、项目支出125.22万元。\n"
+                      "- 预算执行率为**98.69%**。\n", encoding="utf-8")
+    code, out, _ = run_cli("check-report", report, "--json")
+    data = json.loads(out)
+    assert code == 1
+    assert data["figures"] == 6
+    assert [f["kind"] for f in data["findings"]] == ["breakdown"]
+    assert set(data["findings"][0]) == {"kind", "sentence", "stated", "expected", "message"}
+
+
+def test_cli_text_in_gb18030(tmp_path, run_cli):
+    report = tmp_path / "报告.txt"
+    report.write_bytes("2023年收入合计325.68万元。本年收入合计为352.68万元。".encode("gb18030"))
+    code, out, _ = run_cli("check-report", report)
+    assert code == 1
+    assert "发现不一致 1 处" in out and "【前后不一致】" in out and "352.68万元" in out
+
+
+def test_cli_clean_report_exits_zero(tmp_path, run_cli):
+    report = tmp_path / "报告.txt"
+    report.write_text(HEAD + CORRECT["share named"], encoding="utf-8")
+    code, out, _ = run_cli("check-report", report)
+    assert code == 0 and "发现不一致 0 处" in out
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("报告.doc", b"xx", "另存为 .docx"),
+    ("报告.pdf", b"xx", "不支持的文件类型"),
+    ("报告.docx", b"not a zip", "不是有效的 .docx"),
+])
+def test_cli_unusable_report(tmp_path, run_cli, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    code, _, err = run_cli("check-report", path)
+    assert code == 2 and message in err and name in err
+
+
+def test_cli_missing_report(tmp_path, run_cli):
+    code, _, err = run_cli("check-report", tmp_path / "无此文件.docx")
+    assert code == 2 and "文件不存在" in err and "Traceback" not in err
+
+
+# ---------------------------------------------------------------- a whole report in the usual published style
+
+REPORT = """沅江市法律援助中心2023年度部门整体支出绩效自评报告
+一、部门概况
+（一）基本情况。我中心为司法局下属公益一类事业单位，核定编制8名，实有在职人员7人，其中在编5人、聘用2人。
+二、部门整体支出管理及使用情况
+（一）收入情况。2023年度收入总计325.68 万元，其中：一般公共预算财政拨款收入320.00万元，占98.26%；其他收入5.68万元，占1.74%。与上年相比增加25.68万元，增长8.56%，主要原因是人员调资。
+（二）支出情况。2023年度支出总计325.68万元，其中：基本支出210.46万元，占总支出的64.62%，主要用于保障机构正常运转；项目支出115.22万元，占总支出的35.38%，主要用于法律援助办案补贴等。
+（三）“三公”经费。2023年“三公”经费支出1.23万元，较上年减少0.2万元，下降13.99%，其中公务接待费0.43万元、公务用车运行维护费0.80万元，因公出国（境）费0元。
+（四）预算执行。年初预算数为300万元，全年预算数为330万元，全年执行数为325.68万元，执行率为98.69%。
+三、部门整体支出绩效情况
+全年共受理法律援助案件1020件，同比增长12%，其中刑事案件300件、民事案件700件、行政案件20件；接待来访咨询5000余人次，12348热线解答咨询6,123人次；为农民工讨薪120.5万元，为受援人挽回经济损失356.79万元。办案及时率100%，服务满意度达98%以上。
+四、存在的问题
+法律援助专项经费80万元，按最低标准测算需要192.35万元，缺口112.35万元，专项经费仅占需求的41.59%。
+五、改进措施
+进一步加强预算管理，力争2024年预算执行率达到100%。
+"""
+
+SLIPS = [("占98.26%", "占97.26%"), ("占总支出的64.62%", "占总支出的66.62%"), ("公务接待费0.43万元", "公务接待费0.53万元"),
+         ("执行率为98.69%", "执行率为96.69%"), ("刑事案件300件", "刑事案件310件"), ("较上年减少", "较2023年减少")]
+
+
+def test_published_style_report_without_errors():
+    result = check_report(REPORT)
+    assert result.findings == [] and len(result.figures) == 47
+
+
+def test_published_style_report_with_six_slips():
+    text = REPORT
+    for right, wrong in SLIPS:
+        text = text.replace(right, wrong)
+    found = [(f.kind, f.stated, f.expected) for f in check_report(text).findings]
+    assert found == [("breakdown", "1.23万元", "1.33万元"), ("breakdown", "1020件", "1030件"),
+                     ("share", "97.26%", "98.26%"), ("share", "66.62%", "64.62%"), ("share", "96.69%", "98.69%"),
+                     ("year", "2023年", "上一年或其他比较年份")]

@@ -1,0 +1,300 @@
+"""Draft the 部门整体支出绩效自评报告 from computed figures: every number filled in, the rest marked for a person.
+
+Pure core: `ReportFigures` in, a list of `Block`s (title, headings, paragraphs, places to fill) out.
+Amounts are 元 as Decimal and are written in 万元 with the decimals the tables use; every share is computed
+from the same two figures the sentence names, rounded half up.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from toolkit.report_check import format_decimal
+
+TITLE, HEADING1, HEADING2, TEXT, TODO = "title", "heading1", "heading2", "text", "todo"
+CASE_TYPE_WORDS = {"刑事": "刑事案件", "民事": "民事案件", "行政": "行政案件", "仲裁": "仲裁案件",
+                   "国家赔偿": "国家赔偿案件", "非诉讼": "非诉讼案件"}
+LEGAL_HELP_TYPES = ("认罪认罚法律帮助", "值班律师")
+TODO_MARK = "【待填写】"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A 三级 performance indicator: target (with ≥/≤/=), actual value, points."""
+
+    name: str
+    operator: str          # "≥", "≤" or "="
+    target: Decimal
+    actual: Decimal
+    unit: str              # 件 / 人次 / % / 天 ...
+    points: Decimal
+
+
+@dataclass(frozen=True)
+class ReportFigures:
+    """What the report states, computed elsewhere. Amounts in 元; None = not known (the draft asks a person)."""
+
+    year: int
+    centre: str
+    decimals: int = 2                                   # decimals of 万元 in the tables
+    income_total: Decimal | None = None                 # 收入合计
+    income_parts: dict[str, Decimal] = field(default_factory=dict)   # 财政拨款收入, 其他收入 ...
+    expenditure_total: Decimal | None = None            # 支出合计
+    basic_expenditure: Decimal | None = None            # 基本支出
+    project_expenditure: Decimal | None = None          # 项目支出
+    personnel_costs: Decimal | None = None              # 人员经费
+    public_costs: Decimal | None = None                 # 公用经费
+    three_public_total: Decimal | None = None           # “三公”经费合计
+    three_public_parts: dict[str, Decimal] = field(default_factory=dict)  # 因公出国（境）费 ...
+    budget_initial: Decimal | None = None               # 年初预算数
+    budget_adjusted: Decimal | None = None              # 全年预算数
+    budget_executed: Decimal | None = None              # 全年执行数
+    special_fund: Decimal | None = None                 # 法律援助专项经费
+    subsidy_required: Decimal | None = None             # 办案补贴需求 at the minimum standard
+    cases_by_type: dict[str, int] = field(default_factory=dict)       # canonical ledger type → count
+    consultations_by_channel: dict[str, int] = field(default_factory=dict)  # 来访, 来电（12348）...
+    special_groups: dict[str, int] = field(default_factory=dict)      # 农民工 → persons
+    money_recovered: Decimal | None = None              # 挽回经济损失
+    wages_recovered: Decimal | None = None              # 讨薪金额 (农民工)
+    indicators: list[Indicator] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of the draft: its role (TITLE, HEADING1, HEADING2, TEXT, TODO) and its text."""
+
+    style: str
+    text: str
+
+
+def wan(amount: Decimal, decimals: int) -> str:
+    """元 → "325.68万元" with the given decimals, rounded half up."""
+    return f"{format_decimal(amount / 10000, decimals)}万元"
+
+
+def share(part: Decimal, whole: Decimal) -> str:
+    """part / whole as a percentage with 2 decimals, rounded half up."""
+    return f"{format_decimal(part / whole * 100, 2)}%"
+
+
+def count(n: int) -> str:
+    return f"{n:,}"
+
+
+def execution_rate(figures: ReportFigures) -> Decimal | None:
+    """执行率 = 全年执行数 / 全年预算数, as a percentage (unrounded)."""
+    if figures.budget_executed is None or not figures.budget_adjusted:
+        return None
+    return figures.budget_executed / figures.budget_adjusted * 100
+
+
+def execution_score(rate: Decimal) -> Decimal:
+    """Budget execution score: min(rate, 100%) × 10 points."""
+    return min(rate / 100, Decimal(1)) * 10
+
+
+def indicator_score(ind: Indicator) -> Decimal:
+    """min(actual/target, 1) × points; inverted (target/actual) for ≤ targets; "=" scores full only when met."""
+    if ind.operator == "≤":
+        ratio = Decimal(1) if ind.actual <= ind.target else ind.target / ind.actual
+    elif ind.operator == "=":
+        ratio = Decimal(1) if ind.actual == ind.target else Decimal(0)
+    else:
+        ratio = Decimal(1) if ind.target == 0 else min(ind.actual / ind.target, Decimal(1))
+    return ratio * ind.points
+
+
+def _listing(parts: list[tuple[str, str]]) -> str:
+    return "、".join(f"{label}{value}" for label, value in parts)
+
+
+def draft_report(f: ReportFigures) -> list[Block]:
+    """The report's blocks in the usual six-part structure."""
+    y, d = f.year, f.decimals
+    out = [Block(TITLE, f"{f.centre}{y}年度部门整体支出绩效自评报告")]
+
+    out.append(Block(HEADING1, "一、部门概况"))
+    out.append(Block(HEADING2, "（一）部门基本情况"))
+    out.append(Block(TODO, f"{TODO_MARK}单位性质、主要职能、内设机构、编制和实有人数等基本情况。"))
+    out.append(Block(HEADING2, "（二）年度主要工作"))
+    out.extend(_work_paragraphs(f))
+    out.append(Block(TODO, f"{TODO_MARK}其他重点工作（如法治宣传、值班律师工作站建设、案件质量评查）的简要说明。"))
+
+    out.append(Block(HEADING1, "二、部门整体支出使用情况"))
+    out.extend(_money_paragraphs(f))
+
+    out.append(Block(HEADING1, "三、管理情况"))
+    out.append(Block(TODO, f"{TODO_MARK}预算管理、财务管理、资产管理、专项资金管理、政府采购等制度建设和执行情况。"))
+
+    out.append(Block(HEADING1, "四、绩效情况"))
+    out.extend(_performance_paragraphs(f))
+
+    out.append(Block(HEADING1, "五、存在的主要问题"))
+    gap = _gap(f)
+    if gap is not None and gap > 0:
+        out.append(Block(TEXT, f"（一）法律援助专项经费不足。按最低补贴标准测算，办案补贴需求为{wan(f.subsidy_required, d)}，"
+                               f"法律援助专项经费为{wan(f.special_fund, d)}，专项经费仅够支付测算需求的一部分。"))
+    out.append(Block(TODO, f"{TODO_MARK}其他存在的问题（如绩效目标设置、资金使用效率、案件质量等）。"))
+
+    out.append(Block(HEADING1, "六、改进措施"))
+    out.append(Block(TODO, f"{TODO_MARK}针对上述问题的改进措施和下一步工作打算。"))
+    return out
+
+
+def _gap(f: ReportFigures) -> Decimal | None:
+    if f.subsidy_required is None or f.special_fund is None:
+        return None
+    return f.subsidy_required - f.special_fund
+
+
+def _work_paragraphs(f: ReportFigures) -> list[Block]:
+    y, d = f.year, f.decimals
+    out = []
+    cases = [(CASE_TYPE_WORDS.get(t, t + "案件"), n) for t, n in f.cases_by_type.items()
+             if t not in LEGAL_HELP_TYPES and n]
+    total = sum(n for _, n in cases)
+    if cases:
+        text = f"{y}年，{f.centre}共办理法律援助案件{count(total)}件"
+        if len(cases) > 1:
+            text += "，其中" + _listing([(label, f"{count(n)}件") for label, n in cases])
+        text += "。"
+        largest = max(cases, key=lambda c: c[1])
+        if len(cases) > 1 and total:
+            text += f"{largest[0]}占案件总数的{share(Decimal(largest[1]), Decimal(total))}。"
+        out.append(Block(TEXT, text))
+    else:
+        out.append(Block(TODO, f"{TODO_MARK}办理法律援助案件数及分类（未提供案件台账）。"))
+    help_items = sum(n for t, n in f.cases_by_type.items() if t in LEGAL_HELP_TYPES)
+    if help_items:
+        out.append(Block(TEXT, f"值班律师提供认罪认罚法律帮助{count(help_items)}件（不计入案件数）。"))
+    channels = [(c, n) for c, n in f.consultations_by_channel.items() if n]
+    if channels:
+        text = f"接待法律咨询{count(sum(n for _, n in channels))}人次"
+        if len(channels) > 1:
+            text += "，其中" + _listing([(c, f"{count(n)}人次") for c, n in channels])
+        out.append(Block(TEXT, text + "。"))
+    else:
+        out.append(Block(TODO, f"{TODO_MARK}接待法律咨询人次及渠道（来访、来电（12348）、网络等）。"))
+    groups = [(g, n) for g, n in f.special_groups.items() if n]
+    if groups:
+        out.append(Block(TEXT, "受援人中，" + _listing([(g, f"{count(n)}人") for g, n in groups])
+                         + "（同一受援人可能同时属于多个群体，各项不相加）。"))
+    if f.money_recovered is not None:
+        text = f"为受援人挽回经济损失{wan(f.money_recovered, d)}"
+        if f.wages_recovered:
+            text += f"，其中为农民工讨回工资{wan(f.wages_recovered, d)}"
+        out.append(Block(TEXT, text + "。"))
+    return out
+
+
+def _money_paragraphs(f: ReportFigures) -> list[Block]:
+    y, d = f.year, f.decimals
+    out = [Block(HEADING2, "（一）收入情况")]
+    if f.income_total is not None:
+        text = f"{y}年收入合计{wan(f.income_total, d)}"
+        if f.income_parts:
+            text += "，其中" + _listing([(k, wan(v, d)) for k, v in f.income_parts.items()])
+        out.append(Block(TEXT, text + "。"))
+    else:
+        out.append(Block(TODO, f"{TODO_MARK}收入合计及构成（预算表中未找到“收入合计”）。"))
+
+    out.append(Block(HEADING2, "（二）支出情况"))
+    total = f.expenditure_total
+    if total is not None:
+        text = f"{y}年支出合计{wan(total, d)}"
+        parts = [(k, v) for k, v in (("基本支出", f.basic_expenditure), ("项目支出", f.project_expenditure))
+                 if v is not None]
+        if parts:
+            text += "，其中" + "；".join(
+                f"{k}{wan(v, d)}" + (f"，占支出合计的{share(v, total)}" if total else "") for k, v in parts)
+        out.append(Block(TEXT, text + "。"))
+        basic = f.basic_expenditure
+        pieces = [(k, v) for k, v in (("人员经费", f.personnel_costs), ("公用经费", f.public_costs)) if v is not None]
+        if basic is not None and pieces:
+            out.append(Block(TEXT, f"基本支出{wan(basic, d)}，其中" + "；".join(
+                f"{k}{wan(v, d)}" + (f"，占基本支出的{share(v, basic)}" if basic else "") for k, v in pieces) + "。"))
+    else:
+        out.append(Block(TODO, f"{TODO_MARK}支出合计及基本支出、项目支出构成（预算表中未找到“支出合计”）。"))
+
+    out.append(Block(HEADING2, "（三）“三公”经费支出情况"))
+    if f.three_public_total is not None:
+        text = f"{y}年“三公”经费支出合计{wan(f.three_public_total, d)}"
+        if f.three_public_parts:
+            text += "，其中" + _listing([(k, wan(v, d)) for k, v in f.three_public_parts.items()])
+        out.append(Block(TEXT, text + "。"))
+    else:
+        out.append(Block(TODO, f"{TODO_MARK}“三公”经费支出情况（预算表中未找到“三公”经费）。"))
+
+    out.append(Block(HEADING2, "（四）预算执行情况"))
+    stated = [(k, v) for k, v in (("年初预算数", f.budget_initial), ("全年预算数", f.budget_adjusted),
+                                  ("全年执行数", f.budget_executed)) if v is not None]
+    if stated:
+        text = f"{y}年" + "，".join(f"{k}{wan(v, d)}" for k, v in stated)
+        rate = execution_rate(f)
+        if rate is not None:
+            text += f"，预算执行率为{format_decimal(rate, 2)}%"
+        out.append(Block(TEXT, text + "。"))
+    else:
+        out.append(Block(TODO, f"{TODO_MARK}年初预算数、全年预算数、全年执行数（预算表中未找到）。"))
+    return out
+
+
+def _performance_paragraphs(f: ReportFigures) -> list[Block]:
+    d = f.decimals
+    out = [Block(HEADING2, "（一）预算执行")]
+    rate = execution_rate(f)
+    if rate is not None:
+        out.append(Block(TEXT, f"预算执行率为{format_decimal(rate, 2)}%，按“执行率×10，最高10分”计，"
+                               f"该项得{format_decimal(execution_score(rate), 2)}分（满分10分）。"))
+    else:
+        out.append(Block(TODO, f"{TODO_MARK}预算执行率及得分（缺少全年预算数或全年执行数）。"))
+
+    out.append(Block(HEADING2, "（二）绩效指标完成情况"))
+    if f.indicators:
+        total_points = sum((i.points for i in f.indicators), Decimal(0))
+        total_score = sum((indicator_score(i) for i in f.indicators), Decimal(0))
+        for ind in f.indicators:
+            unit = "%" if ind.unit in ("%", "％") else ind.unit
+            actual = f"{format_decimal(ind.actual, _places(ind.actual))}{unit}"
+            target = f"{ind.operator}{format_decimal(ind.target, _places(ind.target))}{unit}"
+            out.append(Block(TEXT, f"{ind.name}{actual}（年度指标值{target}），分值{format_decimal(ind.points, 2)}分，"
+                                   f"得{format_decimal(indicator_score(ind), 2)}分。"))
+        out.append(Block(TEXT, f"绩效指标合计分值{format_decimal(total_points, 2)}分，"
+                               f"得{format_decimal(total_score, 2)}分。"))
+        out.append(Block(TODO, f"{TODO_MARK}未完成指标的偏差原因。"))
+    else:
+        out.append(Block(TODO, f"{TODO_MARK}产出、效益、满意度指标的年度指标值、实际完成值和得分"
+                               f"（可用 --targets 指定绩效指标表自动填入）。"))
+
+    out.append(Block(HEADING2, "（三）办案补贴与专项经费"))
+    gap = _gap(f)
+    if gap is not None:
+        text = (f"{f.year}年法律援助专项经费{wan(f.special_fund, d)}。按最低补贴标准测算，"
+                f"办案补贴需求为{wan(f.subsidy_required, d)}")
+        if f.subsidy_required and f.special_fund:
+            text += (f"，专项经费占办案补贴需求的{share(f.special_fund, f.subsidy_required)}，"
+                     f"办案补贴需求是专项经费的{format_decimal(f.subsidy_required / f.special_fund, 2)}倍")
+        if gap > 0:
+            text += f"，缺口{wan(gap, d)}"
+        out.append(Block(TEXT, text + "。"))
+    else:
+        out.append(Block(TODO, f"{TODO_MARK}法律援助专项经费与按最低补贴标准测算的办案补贴需求对比"
+                               f"（需要预算表中的专项经费和案件台账）。"))
+    out.append(Block(TODO, f"{TODO_MARK}效益指标（社会效益、可持续影响）和服务对象满意度的说明。"))
+    return out
+
+
+def _places(value: Decimal) -> int:
+    return max(0, -value.normalize().as_tuple().exponent)
+
+
+def parse_target(text: str) -> tuple[str, Decimal, str]:
+    """"≥1000件" → ("≥", 1000, "件"); "≤30天"; "95%"; a plain number is a ≥ target."""
+    cleaned = str(text).strip().replace(">=", "≥").replace("<=", "≤").replace("＞", ">").replace("＜", "<")
+    m = re.fullmatch(r"(≥|≤|=|>|<)?\s*([0-9]+(?:\.[0-9]+)?)\s*(\S*)", cleaned.replace(",", ""))
+    if not m:
+        raise ValueError(text)
+    op = {">": "≥", "<": "≤", None: "≥"}.get(m.group(1), m.group(1))
+    return op, Decimal(m.group(2)), m.group(3)
