@@ -9,7 +9,7 @@ import xlwings as xw
 
 from toolkit.io.excel_read import read_workbook
 
-FORMAT_ACTIONS = {"setRangeColor", "setNumberFormat", "setFontProperty", "setColumnWidth", "rangeMerge"}
+FORMAT_ACTIONS = {"setRangeColor", "setNumberFormat", "setFontProperty", "setColumnWidth", "rangeMerge", "setWrapText"}
 
 
 def _cell(value):

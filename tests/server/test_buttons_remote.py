@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 import xlwings as xw
 
-from remote_book import cell, next_payload, payload_from_file, replay, trimmed, write_xlsx
+from remote_book import cell, next_payload, payload_from_file, payload_from_grids, replay, trimmed, write_xlsx
 from toolkit.excel import buttons
 from toolkit.io.excel_read import read_workbook
 from toolkit.ledger import TOOLKIT_LEDGER_COLUMNS
@@ -114,7 +114,7 @@ def test_a_workbook_without_a_ledger_gets_a_message_and_no_changes(tmp_path):
 
 
 def test_the_other_buttons_answer_in_chinese(ledger_file):
-    for job in ("validate_budget", "fill_statistics", "reformat_returns", "draft_report"):
+    for job in ("validate_budget", "fill_statistics", "reformat_returns"):
         message, actions, _ = press(payload_from_file(ledger_file), job)
         assert actions[-1]["func"] == "alert" and message == actions[-1]["args"][0]
         assert buttons.JOB_TITLES[job] in message
@@ -138,3 +138,34 @@ def test_button_writes_what_the_cli_writes(ledger_file, tmp_path):
     first = len(HEADER)
     assert norm([r[first:] for r in state["values"]["案件台账"]]) == norm([r[first:] for r in cli["案件台账"]])
     assert norm(state["values"]["补贴汇总"]) == norm(cli["补贴汇总"])
+
+
+def test_draft_report_writes_the_draft_the_cli_writes(tmp_path):
+    """生成自评报告: budget, ledger and indicators in one workbook; the sheet holds the paragraphs of the CLI's .docx."""
+    from docx import Document
+
+    from report_fixtures import write_budget, write_ledger, write_targets
+    from toolkit.cli import main
+
+    files = [write_budget(tmp_path / "b.xlsx"), write_ledger(tmp_path / "l.xlsx"), write_targets(tmp_path / "t.xlsx")]
+    grids = {s.name: s.rows for f in files for s in read_workbook(f)}
+    payload = payload_from_grids("沅江2023.xlsx", grids, active=1)
+    message, actions, state = press(payload, "draft_report")
+
+    out = tmp_path / "草稿.docx"
+    assert main(["report", "--budget", str(files[0]), "--ledger", str(files[1]), "--targets", str(files[2]),
+                 "-o", str(out)]) == 0
+    paragraphs = [p.text for p in Document(out).paragraphs if p.text]
+    assert [r[0] for r in state["values"]["自评报告草稿"]] == paragraphs
+    assert state["sheets"][-1] == "自评报告草稿" and len(paragraphs) > 10
+    assert "已生成绩效自评报告草稿" in message and "需人工填写" in message
+    assert all(a.get("sheet_position") in (None, len(grids)) or a["func"] == "activateSheet" for a in actions)
+    # pressed again: the same sheet, not a second one
+    _, again_actions, again = press(next_payload(payload, state), "draft_report")
+    assert again["values"] == state["values"] and again["sheets"] == state["sheets"]
+
+
+def test_draft_report_without_a_budget_says_what_is_missing(ledger_file):
+    message, actions, _ = press(payload_from_file(ledger_file), "draft_report")
+    assert message.startswith("“生成自评报告”未完成：") and "没有找到预算数据" in message
+    assert [a["func"] for a in actions] == ["alert"]

@@ -22,7 +22,8 @@ TAG_FORMATS = {
 }
 TAG_BOLD = {"title", "section", "header", "total_label", "total_money", "total_count"}
 TAG_FILL = {"header": "#D9E1F2", "total_label": "#F2F2F2", "total_money": "#F2F2F2", "total_count": "#F2F2F2",
-            "error": "#FFC7CE", "warning": "#FFEB9C"}
+            "error": "#FFC7CE", "warning": "#FFEB9C", "todo": "#FFEB9C"}
+TAG_WRAP = {"paragraph", "todo"}
 TAG_FONT_SIZE = {"title": 14, "section": 12}
 
 
@@ -133,6 +134,8 @@ def _style(rng, tag: str) -> None:
         rng.color = TAG_FILL[tag]
     if tag == "note":
         rng.font.italic = True
+    if tag in TAG_WRAP:
+        rng.wrap_text = True
 
 
 def set_status(book, text: str | None) -> None:

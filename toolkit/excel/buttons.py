@@ -17,7 +17,7 @@ from toolkit.io.excel_read import RawSheet
 from toolkit.ledger import Ledger
 from toolkit.ledger_book import (ALIAS_SHEET, STANDARD_SHEET, TOOLKIT_SHEETS, build_ledger, build_standard,
                                  vocabulary_for)
-from toolkit.layout import Layout
+from toolkit.layout import Cell, Layout
 from toolkit.money import format_yuan, parse_amount
 from toolkit.subsidy import compare_fund, compute_subsidies, parse_level, scenarios
 from toolkit.subsidy_sheet import SUMMARY_SHEET, LedgerColumns, ledger_columns, summary_layout
@@ -28,7 +28,8 @@ from toolkit.excel.book_io import alert, grid, read_sheets, runs, set_status, wr
 TITLE = "法援财务工具箱"
 SETTINGS_SHEET = "参数"
 # what a centre sets for the buttons: a label in the 参数 sheet (column A, value in B) or a defined name
-SETTINGS = {"补贴水平": "level", "补贴标准": "standard", "专项经费": "fund", "统一标准": "flats"}
+SETTINGS = {"补贴水平": "level", "补贴标准": "standard", "专项经费": "fund", "统一标准": "flats",
+            "报告年度": "year", "单位名称": "centre"}
 SETTING_NAMES = {"LA_SubsidyLevel": "level", "LA_Standard": "standard", "LA_Fund": "fund", "LA_FlatAmounts": "flats"}
 NOT_READY = "此功能尚未提供"
 HIGHLIGHT = {ERROR: "#FFC7CE", WARNING: "#FFEB9C"}
@@ -227,6 +228,75 @@ def _active_sheet(book) -> str | None:
         return None
 
 
+# ---------------------------------------------------------------- draft_report
+
+REPORT_SHEET = "自评报告草稿"
+
+
+def report_plan(sheets: list[RawSheet], settings: dict | None = None, file: str | None = None) -> tuple[Layout, str]:
+    """The 绩效自评报告 draft from the workbook's budget sheet, ledger and indicator sheet: a sheet layout, a message."""
+    from toolkit.commands.report import budget_from_sheets, ledger_figures, report_figures, targets_from_sheets
+    from toolkit.ledger_book import find_ledger_sheet
+    from toolkit.report_check import check_report
+    from toolkit.report_draft import HEADING1, HEADING2, TITLE, TODO, draft_report
+
+    settings = settings or {}
+    year = None
+    if "year" in settings:
+        value, where = settings["year"]
+        try:
+            year = int(parse_amount(value))
+        except (ValueError, TypeError):
+            raise _setting_error(f"报告年度“{value}”应为年份，如 2023。", where) from None
+    centre = clean_text(settings["centre"][0]) if "centre" in settings else None
+    budget = budget_from_sheets(sheets, file)
+    try:
+        find_ledger_sheet(sheets, file=file)
+        ledger = ledger_figures(sheets, file)
+    except InputError as exc:
+        if "没有找到案件台账工作表" not in exc.message:
+            raise
+        ledger = None            # a report on the budget alone: the case paragraphs are left to fill in
+    indicators = targets_from_sheets(sheets, file) or []
+    try:
+        figures = report_figures(budget, ledger, indicators, year, centre)
+    except InputError as exc:
+        raise InputError(exc.message.replace("请用 --year 指定", f"请在“{SETTINGS_SHEET}”工作表中填写“报告年度”"),
+                         file=exc.file) from None
+    blocks = draft_report(figures)
+    tags = {TITLE: "title", HEADING1: "section", HEADING2: "section", TODO: "todo"}
+    layout = Layout(REPORT_SHEET, widths={1: 110})
+    for block in blocks:
+        layout.add(Cell(block.text, tags.get(block.style, "paragraph")))
+    own = check_report("\n".join(b.text for b in blocks))
+    todo = sum(1 for b in blocks if b.style == TODO)
+    lines = [f"已生成绩效自评报告草稿，见“{REPORT_SHEET}”工作表：共 {len(blocks)} 段，写入数字 {len(own.figures)} 个；"
+             f"需人工填写 {todo} 处（黄色）。"]
+    if ledger is None:
+        lines.append("本工作簿中没有案件台账，案件部分需人工填写。")
+    elif ledger.excluded_rows:
+        rows = "、".join(map(str, ledger.excluded_rows[:10])) + ("等" if len(ledger.excluded_rows) > 10 else "")
+        lines.append(f"台账第{rows}行有错误，未计入报告中的案件数和金额（点“计算补贴”可看到错误说明）。")
+    if own.findings:
+        lines.append(f"草稿自检发现 {len(own.findings)} 处数字不一致，源自表格本身，请核对预算表。")
+    lines.append("如需 Word 文档，可用命令 legalaid report 生成。")
+    return layout, "\n".join(lines)
+
+
+def draft_report_job(book) -> str:
+    """生成自评报告: the draft as a sheet of this workbook (Excel on the web has no files to write)."""
+    set_status(book, f"{TITLE}：正在读取工作簿……")
+    sheets = read_sheets(book, skip=(REPORT_SHEET, SUMMARY_SHEET))
+    settings = read_settings(sheets, named_values(book))
+    set_status(book, f"{TITLE}：正在起草报告……")
+    layout, message = report_plan(sheets, settings, file=book.name)
+    active = _active_sheet(book)
+    write_layout(book, layout)
+    if active and active != REPORT_SHEET:
+        book.sheets[active].activate()
+    return message
+
+
 # ---------------------------------------------------------------- jobs not yet available
 
 def _not_ready(title: str):
@@ -248,7 +318,7 @@ JOBS = {
     "validate_budget": _not_ready("校验预算"),
     "fill_statistics": _not_ready("填写统计表"),
     "reformat_returns": _not_ready("整理月报"),
-    "draft_report": _not_ready("生成自评报告"),
+    "draft_report": draft_report_job,
 }
 
 
