@@ -92,3 +92,12 @@ def test_jobs_without_their_core_say_so():
         if buttons.JOBS[job].__name__ == "not_ready":
             assert buttons.NOT_READY in buttons.JOBS[job](None)
     assert set(buttons.JOBS) == set(buttons.JOB_TITLES)
+
+
+def test_every_button_of_the_templates_has_a_job():
+    import re
+    from pathlib import Path
+
+    bas = (Path(__file__).resolve().parent.parent / "macros" / "LegalAid.bas").read_text(encoding="utf-8")
+    jobs = re.findall(r"run_from_excel\('(\w+)'\)", bas)
+    assert jobs and set(jobs) == set(buttons.JOBS)

@@ -48,8 +48,13 @@ def parse_udf_doc(doc: str) -> tuple[str, dict[str, str]]:
     return description, args
 
 
-def udf(f):
-    """@xw.func with its description and @xw.arg docs taken from the docstring; errors become cell text."""
+def udf(f=None, *, two_d: tuple[str, ...] = ()):
+    """@xw.func with its description and @xw.arg docs taken from the docstring; errors become cell text.
+
+    Arguments named in `two_d` always arrive as rows of cells (a one-row range included).
+    """
+    if f is None:
+        return lambda g: udf(g, two_d=two_d)
     description, arg_docs = parse_udf_doc(f.__doc__)
     params = list(inspect.signature(f).parameters)
     missing = [p for p in params if p not in arg_docs]
@@ -92,7 +97,8 @@ def udf(f):
     guarded.__doc__ = description[:255]          # Excel's limit for a function description
     decorated = guarded
     for name in reversed(params):
-        decorated = xw.arg(name, doc=arg_docs[name][:255])(decorated)
+        options = {"ndim": 2} if name in two_d else {}
+        decorated = xw.arg(name, doc=arg_docs[name][:255], **options)(decorated)
     decorated = xw.func(category=CATEGORY)(decorated)
     decorated.__la_doc__ = full_doc
     FUNCTIONS.append(decorated)
@@ -443,7 +449,7 @@ def LA_ID_CHECK(id_number):
 STATS_ITEMS_NOTE = "统计口径：只统计无错误的行；有错误的行数单列，见“有错误未计入的行”。"
 
 
-@udf
+@udf(two_d=("ledger",))
 def LA_STATS(ledger):
     """台账统计表：选中含表头的整个台账区域，返回案件数、受援人数、各类型件数、特殊群体、挽回损失等（溢出为两列）。
 
