@@ -11,6 +11,7 @@ from toolkit.errors import InputError
 # Each module in toolkit.commands defines NAME, HELP, add_arguments(parser) and run(args) -> exit code.
 COMMANDS = [
     "toolkit.commands.subsidy",
+    "toolkit.commands.stats",
     "toolkit.commands.report",
     "toolkit.commands.check_report",
     "toolkit.commands.functions",

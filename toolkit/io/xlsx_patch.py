@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import datetime as _dt
 import html
+import io
 import math
 import numbers
 import posixpath
@@ -115,11 +116,21 @@ _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ESCAPED_CHAR = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 
 
+_NEEDS_X = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
+
+
 def _text(s: str) -> str:
     """Escape text content; control characters become Excel's _xHHHH_ escapes."""
-    s = _ESCAPED_CHAR.sub(r"_x005F_\1", s)
-    s = _ILLEGAL_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", s)
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if _NEEDS_X.search(s):
+        s = _ESCAPED_CHAR.sub(r"_x005F_\1", s)
+        s = _ILLEGAL_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", s)
+    if "&" in s:
+        s = s.replace("&", "&amp;")
+    if "<" in s:
+        s = s.replace("<", "&lt;")
+    if ">" in s:
+        s = s.replace(">", "&gt;")
+    return s
 
 
 def _esc(s: str) -> str:
@@ -159,6 +170,7 @@ def _col_letter(col: int) -> str:
     return _COL_LETTERS[col]
 
 
+_col_letter(16384)   # fill the table once
 _COL_INDEX: dict[str, int] = {}
 
 
@@ -360,7 +372,7 @@ class _Package:
         return self._rels[path]
 
     def flush_rels(self) -> None:
-        for path, rels in self._rels.items():
+        for path, rels in list(self._rels.items()):
             if rels.items:
                 if rels.items != rels.original or not self.exists(path):
                     self.write(path, rels.to_bytes())
@@ -520,9 +532,12 @@ class _Styles:
 
     def with_date_format(self, xf: int | None, code: str) -> int | None:
         """Keep xf if it already shows dates, else a clone of it with the date format `code`."""
-        if self.is_date(xf):
-            return xf
         key = ("date", xf, code)
+        if key in self._cache:
+            return self._cache[key]
+        if self.is_date(xf):
+            self._cache[key] = xf
+            return xf
         if key not in self._cache:
             raw = self._set_attr(self._xf_raw(xf), "numFmtId", self.numfmt_id(code))
             raw = self._set_attr(raw, "applyNumberFormat", 1)
@@ -551,33 +566,42 @@ class _Styles:
 # ---------------------------------------------------------------- cell values
 
 _EPOCH = _dt.datetime(1899, 12, 30)
+_EPOCH_1904 = _dt.datetime(1904, 1, 1)
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 
 
-def _encode(value) -> tuple[str, str | None, str | None]:
+def _encode(value, date1904: bool = False) -> tuple[str, str | None, str | None]:
     """(t attribute text, inner XML, date format or None) for a cell value (not None)."""
+    cls = value.__class__
+    if cls is str:
+        if len(value) > 32767:
+            raise ValueError(f"单元格文本超过 Excel 上限（32767 个字符）：{value[:20]}…")
+        sp = ' xml:space="preserve"' if (value[:1].isspace() or value[-1:].isspace() or "\n" in value) else ""
+        return ' t="inlineStr"', f"<is><t{sp}>{_text(value)}</t></is>", None
+    if cls is int:
+        return "", f"<v>{value}</v>", None
+    if cls is Decimal and value.is_finite():
+        return "", f"<v>{value:f}</v>", None
     if isinstance(value, Formula):
         f = str(value)
         f = f[1:] if f.startswith("=") else f
         return "", f"<f>{_esc(f)}</f>", None
-    if isinstance(value, str):
-        t = _text(value)
-        sp = ' xml:space="preserve"' if value != value.strip() or "\n" in value else ""
-        return ' t="inlineStr"', f"<is><t{sp}>{t}</t></is>", None
+    if isinstance(value, str):   # a str subclass other than Formula: still plain text
+        return _encode(str(value))
     if isinstance(value, bool):
         return ' t="b"', f"<v>{int(value)}</v>", None
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ValueError(f"不能写入非有限数值：{value}")
-        return "", f"<v>{format(value, 'f')}</v>", None
+        return "", f"<v>{value:f}</v>", None
     if isinstance(value, _dt.datetime):
-        d = value.replace(tzinfo=None) - _EPOCH
+        d = value.replace(tzinfo=None) - (_EPOCH_1904 if date1904 else _EPOCH)
         serial = d.days + (d.seconds + d.microseconds / 1e6) / 86400
         return "", f"<v>{serial!r}</v>", DATETIME_FORMAT if (value.hour or value.minute or value.second) \
             else DATE_FORMAT
     if isinstance(value, _dt.date):
-        return "", f"<v>{(value - _EPOCH.date()).days}</v>", DATE_FORMAT
+        return "", f"<v>{(value - (_EPOCH_1904 if date1904 else _EPOCH).date()).days}</v>", DATE_FORMAT
     if isinstance(value, numbers.Integral):
         return "", f"<v>{int(value)}</v>", None
     if isinstance(value, numbers.Real):
@@ -588,18 +612,26 @@ def _encode(value) -> tuple[str, str | None, str | None]:
     raise TypeError(f"unsupported cell value type: {type(value).__name__}")
 
 
+_PLAIN_TYPES = frozenset({str, int, bool, Formula, CellStyle})
+
+
 def _is_missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """None, NaN, NaT, pandas.NA: an empty cell."""
+    if value is None:
+        return True
+    if value.__class__ in _PLAIN_TYPES:
+        return False
+    try:
+        return bool(value != value)
+    except TypeError:
+        return True
 
 
 # A cell during a row rewrite: [s (int|None), other attributes text (no r, no s), inner XML or None]
-_ROW_RE = re.compile(r"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
 _CELL_RE = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
-_R_ATTR = re.compile(r"""\br\s*=\s*["'](\d+)["']""")
 _CELL_R = re.compile(r"""\br\s*=\s*["']\$?([A-Z]+)\$?(\d+)["']""")
 _S_ATTR = re.compile(r"""\bs\s*=\s*["'](\d+)["']""")
 _RS_ATTR = re.compile(r"""\s+[rs]\s*=\s*(?:"[^"]*"|'[^']*')""")
-_FIRST_CELL = re.compile(r"""<c\b[^>]*?\br\s*=\s*["']([A-Z]+)\d+""")
 _SHARED_MASTER = re.compile(r"<f\b[^>]*\bt=\"(?:shared|array)\"[^>]*\bref=\"([^\"]+)\"|"
                             r"<f\b[^>]*\bref=\"([^\"]+)\"[^>]*\bt=\"(?:shared|array)\"")
 
@@ -625,13 +657,20 @@ class _SheetPlan:
         return not (self.edits or self.clears or self.widths or self.ops)
 
 
+_R_ATTR_B = re.compile(rb"""\br\s*=\s*["'](\d+)["']""")
+_CELL_R_B = re.compile(rb"""\br\s*=\s*["']\$?([A-Z]+)\$?\d+["']""")
+_FIRST_CELL_B = re.compile(rb"""<c\b[^>]*?\br\s*=\s*["']([A-Z]+)\d+""")
+_ROW_ATTR_DROP = re.compile(r"""\s+(?:spans|r)\s*=\s*(?:"[^"]*"|'[^']*')""")
+
+
 class _SheetRewriter:
-    """Streams a worksheet's sheetData, applying a plan; copies untouched rows as text."""
+    """Streams a worksheet's sheetData (UTF-8 bytes), applying a plan; untouched rows are copied as bytes."""
 
     def __init__(self, plan: _SheetPlan, styles: _Styles, where: dict):
         self.plan, self.styles, self.where = plan, styles, where
         self.minr = self.minc = 10 ** 9
         self.maxr = self.maxc = 0
+        self._s_attr: dict = {}
 
     def _bounds(self, row: int, c1: int, c2: int) -> None:
         if c1 < self.minc:
@@ -657,7 +696,8 @@ class _SheetRewriter:
                 raise InputError(f"单元格 {_ref(row, col)} 是共享公式或数组公式的首格，覆盖它会损坏其他公式，"
                                  "请先在 Excel 中处理该公式", row=row, column=_ref(row, col), **self.where)
 
-    def _row_cells(self, rnum: int, inner: str | None) -> dict[int, list]:
+    @staticmethod
+    def _row_cells(inner: str | None) -> dict[int, list]:
         cells: dict[int, list] = {}
         prev = 0
         for cm in _CELL_RE.finditer(inner or ""):
@@ -670,7 +710,7 @@ class _SheetRewriter:
         return cells
 
     def _rewrite_row(self, rnum: int, inner: str | None, edits, ops, clears) -> str:
-        cells = self._row_cells(rnum, inner)
+        cells = self._row_cells(inner)
         for c1, c2, _ in clears or ():
             for col in [c for c in cells if c1 <= c <= c2 and not (edits and c in edits)]:
                 self._check_master(rnum, col, cells[col])
@@ -698,81 +738,106 @@ class _SheetRewriter:
         self._bounds(rnum, cols[0], cols[-1])
         return "".join([_cell_xml(rnum, c, cells[c]) for c in cols])
 
-    def _append_fast(self, rnum: int, inner: str, edits) -> str | None:
-        """Edits only to the right of the row's last cell: append without parsing the row."""
-        j = inner.rfind("<c ")
+    def _cells_bounds(self, rnum: int, body: bytes, lo: int, hi: int) -> int:
+        """Record the column bounds of the cells in body[lo:hi]; returns the last column (0 if none)."""
+        j = body.rfind(b"<c ", lo, hi)
         if j < 0:
-            return None
-        m = _CELL_R.search(inner, j, inner.find(">", j))
-        if not m:
-            return None
-        last = _col_index(m.group(1))
-        first_edit = min(edits)
-        if first_edit <= last or None in edits.values():
-            return None
-        fm = _FIRST_CELL.match(inner, inner.find("<c"))
-        if not fm:
-            return None
-        new = [_cell_xml(rnum, c, self._new_cell(edits[c], None)) for c in sorted(edits)]
-        self._bounds(rnum, _col_index(fm.group(1)), max(edits))
-        return inner + "".join(new)
+            return 0
+        lm = _CELL_R_B.search(body, j, body.find(b">", j, hi))
+        fm = _FIRST_CELL_B.search(body, lo, hi)
+        if fm and lm:
+            last = _col_index(lm.group(1).decode())
+            self._bounds(rnum, _col_index(fm.group(1).decode()), last)
+            return last
+        cols = list(self._row_cells(body[lo:hi].decode("utf-8")))   # cells without r attributes
+        if cols:
+            self._bounds(rnum, min(cols), max(cols))
+            return max(cols)
+        return 0
 
-    def rewrite(self, body: str) -> str:
+    def _append_cells(self, rnum: int, edits) -> str:
+        """XML of new cells (no existing cell at those columns), in column order."""
+        rs = str(rnum)
+        out = []
+        s_attr = self._s_attr
+        letters = _COL_LETTERS
+        for c in sorted(edits):
+            edit = edits[c]
+            st = edit[2]
+            s = s_attr.get(st)
+            if s is None:
+                xf = self._new_cell(edit, None)[0]
+                s = s_attr[st] = "" if xf is None else f' s="{xf}"'
+            if edit[1] is None:
+                out.append(f'<c r="{letters[c]}{rs}"{s}{edit[0]}/>')
+            else:
+                out.append(f'<c r="{letters[c]}{rs}"{s}{edit[0]}>{edit[1]}</c>')
+        return "".join(out)
+
+    def rewrite(self, body: bytes) -> list[bytes]:
+        """The new sheetData content, as a list of byte strings."""
         plan = self.plan
-        out: list[str] = []
+        out: list[bytes] = []
         pending = sorted(set(plan.edits) | set(plan.ops))
+        npending = len(pending)
         pi = 0
         pos = 0
         prev = 0
         clears = plan.clears
-        for rm in _ROW_RE.finditer(body):
-            attrs, inner = rm.group(1), rm.group(3)
-            m = _R_ATTR.search(attrs)
+        all_edits, all_ops = plan.edits, plan.ops
+        find = body.find
+        r_attr = _R_ATTR_B.search
+        i = find(b"<row")
+        while i >= 0:
+            gt = find(b">", i)
+            selfclose = body[gt - 1] == 47   # "/"
+            if selfclose:
+                close = end = gt + 1
+            else:
+                close = find(b"</row>", gt)
+                end = close + 6
+            m = r_attr(body, i, gt)
             rnum = int(m.group(1)) if m else prev + 1
             prev = rnum
-            while pi < len(pending) and pending[pi] < rnum:
+            while pi < npending and pending[pi] < rnum:
                 out.append(self._new_row(pending[pi]))
                 pi += 1
-            if pi < len(pending) and pending[pi] == rnum:
+            if pi < npending and pending[pi] == rnum:
                 pi += 1
-            out.append(body[pos:rm.start()])
-            pos = rm.end()
-            edits = plan.edits.get(rnum)
-            ops = plan.ops.get(rnum)
+            out.append(body[pos:i])
+            pos = end
+            edits = all_edits.get(rnum)
+            ops = all_ops.get(rnum)
             row_clears = [c for c in clears if rnum >= c[2]] if clears else None
             if not (edits or ops or row_clears):
-                if inner and "<c" in inner:
-                    fm = _FIRST_CELL.search(inner)
-                    j = inner.rfind("<c ")
-                    lm = _CELL_R.search(inner, j, inner.find(">", j)) if j >= 0 else None
-                    if fm and lm:
-                        self._bounds(rnum, _col_index(fm.group(1)), _col_index(lm.group(1)))
-                    else:
-                        self._row_cells_bounds(rnum, inner)
-                out.append(rm.group(0) if m else f'<row r="{rnum}"' + rm.group(0)[4:])
-                continue
-            new_inner = None
-            if edits and not ops and not row_clears and inner:
-                new_inner = self._append_fast(rnum, inner, edits)
-            if new_inner is None:
-                new_inner = self._rewrite_row(rnum, inner, edits, ops, row_clears)
-            row_attrs = re.sub(r"""\s+(?:spans|r)\s*=\s*(?:"[^"]*"|'[^']*')""", "", attrs).rstrip()
-            out.append(f'<row r="{rnum}"{row_attrs}>{new_inner}</row>' if new_inner
-                       else f'<row r="{rnum}"{row_attrs}/>')
+                if not selfclose:
+                    self._cells_bounds(rnum, body, gt + 1, close)
+                out.append(body[i:end] if m else b'<row r="%d" ' % rnum + body[i + 4:end])
+            else:
+                attrs = body[i + 4:gt - 1 if selfclose else gt].decode("utf-8")
+                attrs = f' r="{rnum}"' + _ROW_ATTR_DROP.sub("", attrs).rstrip()
+                if edits and not ops and not row_clears and not selfclose and None not in edits.values():
+                    last = self._cells_bounds(rnum, body, gt + 1, close)
+                    if last and min(edits) > last:   # fast path: new cells right of the row's last cell
+                        self._bounds(rnum, last, max(edits))
+                        out.append(f"<row{attrs}>".encode("utf-8"))
+                        out.append(body[gt + 1:close])
+                        out.append((self._append_cells(rnum, edits) + "</row>").encode("utf-8"))
+                        i = find(b"<row", end)
+                        continue
+                inner = self._rewrite_row(rnum, None if selfclose else body[gt + 1:close].decode("utf-8"),
+                                          edits, ops, row_clears)
+                out.append((f"<row{attrs}>{inner}</row>" if inner else f"<row{attrs}/>").encode("utf-8"))
+            i = find(b"<row", end)
         out.append(body[pos:])
-        while pi < len(pending):
+        while pi < npending:
             out.append(self._new_row(pending[pi]))
             pi += 1
-        return "".join(out)
+        return out
 
-    def _row_cells_bounds(self, rnum, inner) -> None:
-        cols = list(self._row_cells(rnum, inner))
-        if cols:
-            self._bounds(rnum, min(cols), max(cols))
-
-    def _new_row(self, rnum: int) -> str:
+    def _new_row(self, rnum: int) -> bytes:
         inner = self._rewrite_row(rnum, None, self.plan.edits.get(rnum), self.plan.ops.get(rnum), None)
-        return f'<row r="{rnum}">{inner}</row>' if inner else ""
+        return f'<row r="{rnum}">{inner}</row>'.encode("utf-8") if inner else b""
 
     def dimension(self) -> str:
         if not self.maxr:
@@ -1073,13 +1138,25 @@ class _Workbook:
         def fix(m):
             tag = m.group(0)
             for attr in ("activeTab", "firstSheet"):
-                am = re.search(rf'{attr}="(\d+)"', tag)
+                am = re.search(rf'\s{attr}="(\d+)"', tag)
+                old = int(am.group(1)) if am else 0
+                v = old
+                if attr == "activeTab" and (v > at or (delta > 0 and v == at)):
+                    v += delta
+                elif attr == "firstSheet" and delta < 0 and v > at:   # tab strip scroll: only keep in range
+                    v += delta
+                v = max(0, min(v, len(self.sheets) - 1))
+                if attr == "activeTab":   # the active tab must be a visible sheet
+                    visible = [i for i, s in enumerate(self.sheets)
+                               if _attrs(s["raw"]).get("state", "visible") == "visible"]
+                    if visible and v not in visible:
+                        v = next((i for i in visible if i > v), visible[-1])
+                if v == old:
+                    continue
                 if am:
-                    v = int(am.group(1))
-                    if v > at or (delta > 0 and v == at):
-                        v += delta
-                    v = max(0, min(v, len(self.sheets) - 1))
-                    tag = tag[:am.start()] + f'{attr}="{v}"' + tag[am.end():]
+                    tag = tag[:am.start()] + f' {attr}="{v}"' + tag[am.end():]
+                else:
+                    tag = re.sub(r"^<workbookView\b", f'<workbookView {attr}="{v}"', tag)
             return tag
         self.xml = re.sub(r"<workbookView\b[^>]*?/?>", fix, self.xml)
 
@@ -1090,7 +1167,12 @@ _SHEET_NAME_BAD = re.compile(r"[\\/?*\[\]:]")
 
 
 class XlsxPatch:
-    """Patch an existing .xlsx/.xlsm: edit cells, add sheets and charts, highlight cells; keep everything else."""
+    """Patch an existing .xlsx/.xlsm: edit cells, add sheets and charts, highlight cells; keep everything else.
+
+    Edits are recorded and applied by save(), which may be called more than once. The source stays open for
+    reading until close() (or use `with XlsxPatch(path) as p:`); it is never written unless save() is given
+    its own path.
+    """
 
     def __init__(self, path):
         self.path = Path(path)
@@ -1126,7 +1208,8 @@ class XlsxPatch:
             raise InputError("缺少 [Content_Types].xml，不是有效的 Excel 工作簿", file=self._file)
         self._ct = _ContentTypes(pkg.read("[Content_Types].xml"))
         root_rels = _Rels(pkg.read("_rels/.rels"))
-        doc = next((r for r in root_rels.items if r.get("Type", "").endswith("/officeDocument")), None)
+        doc = next((r for r in root_rels.items if r.get("Type", "") == RT_OFFICE_DOC
+                    or r.get("Type", "").endswith("/officeDocument")), None)
         if doc is None:
             raise InputError("找不到工作簿主体部分", file=self._file)
         if "purl.oclc.org" in doc.get("Type", ""):
@@ -1138,7 +1221,10 @@ class XlsxPatch:
         if "spreadsheetml" not in ct and "ms-excel" not in ct:
             raise InputError("不是 Excel 工作簿", file=self._file)
         self._macro = "macroEnabled" in ct
+        self._date1904 = False
         self._wb = _Workbook(wb_part, pkg.read(wb_part).decode("utf-8"))
+        pr = re.search(r"<workbookPr\b[^>]*>", self._wb.xml)
+        self._date1904 = bool(pr and re.search(r'date1904\s*=\s*"(1|true)"', pr.group(0)))
         wb_rels = pkg.rels(wb_part)
         for s in self._wb.sheets:
             r = wb_rels.get(s["rid"]) if s["rid"] else None
@@ -1196,23 +1282,36 @@ class XlsxPatch:
     # -- cell edits
 
     def set_cells(self, sheet: str, cells: Mapping[tuple[int, int], object], style: CellStyle | None = None):
-        """Write values at (row, col), 1-based. str is always text; Formula is a formula; None deletes."""
+        """Write values at (row, col), 1-based; applied when saving.
+
+        str is always text (inline string, even "=1+1"); Formula is a formula; int/float/Decimal a number;
+        date/datetime a serial number with a date format; bool a boolean; None/NaN/NaT deletes the cell.
+        A value may be (value, CellStyle); (None, CellStyle) writes a styled empty cell. With no style an
+        existing cell keeps its style (a date keeps it only if it already shows dates, else gets a clone of it
+        with a date format) and a new cell gets none.
+        """
         plan = self._plan(sheet)
         styles = self._styles
         base = styles.xf_for(style) if style is not None else None
         edits = plan.edits
+        xf_by_id: dict[int, int] = {}   # id(CellStyle) -> xf; hashing the dataclass per cell is slow
         for (row, col), value in cells.items():
-            if not (1 <= row <= 1048576 and 1 <= col <= 16384):
+            if not (0 < row <= 1048576 and 0 < col <= 16384):
                 raise ValueError(f"cell out of range: {(row, col)}")
             cell_style = style
             xf = base
-            if type(value) is tuple:
+            if value.__class__ is tuple:
                 value, cell_style = value
-                xf = styles.xf_for(cell_style) if cell_style is not None else None
-            if _is_missing(value):
+                if cell_style is None:
+                    xf = None
+                else:
+                    xf = xf_by_id.get(id(cell_style))
+                    if xf is None:
+                        xf = xf_by_id[id(cell_style)] = styles.xf_for(cell_style)
+            if value is None or (value.__class__ is not str and _is_missing(value)):
                 edit = None if xf is None else ("", None, xf)
             else:
-                t, inner, date_fmt = _encode(value)
+                t, inner, date_fmt = _encode(value, self._date1904)
                 if date_fmt is None:
                     edit = (t, inner, xf)
                 elif cell_style is not None:
@@ -1253,7 +1352,11 @@ class XlsxPatch:
     # -- sheets
 
     def add_sheet(self, spec: SheetSpec, replace: bool = True, position: int | None = None):
-        """Add a toolkit-built worksheet (or replace the content of the one with that name, in place)."""
+        """Add a toolkit-built worksheet at the end (or at `position`).
+
+        If a sheet of that name exists and replace=True, its content is replaced in place (same position,
+        same sheetId) and its old drawings, charts, comments and other parts only it used are removed.
+        """
         name = spec.name
         if not name or len(name) > 31 or _SHEET_NAME_BAD.search(name) or name[0] == "'" or name[-1] == "'":
             raise ValueError(f"invalid sheet name {name!r}")
@@ -1293,7 +1396,8 @@ class XlsxPatch:
         entry = next((s for s in wb.sheets if s["name"] == name), None)
         if entry is None:
             raise InputError("工作簿中没有这个工作表", file=self._file, sheet=name)
-        visible = [s for s in wb.sheets if s is not entry and 'state="' not in s["raw"]]
+        visible = [s for s in wb.sheets if s is not entry
+                   and _attrs(s["raw"]).get("state", "visible") == "visible"]
         if not visible:
             raise InputError("不能删除唯一的可见工作表", file=self._file, sheet=name)
         idx = wb.sheets.index(entry)
@@ -1368,7 +1472,7 @@ class XlsxPatch:
                         continue
                     cells.append(_cell_xml(r, c, [xf, "", None]))
                 else:
-                    t, inner, date_fmt = _encode(value)
+                    t, inner, date_fmt = _encode(value, self._date1904)
                     if date_fmt and (st is None or not st.num_format):
                         xf = styles.xf_for(replace(st or CellStyle(), num_format=date_fmt))
                     cells.append(_cell_xml(r, c, [xf, t, inner]))
@@ -1439,6 +1543,8 @@ class XlsxPatch:
             raise InputError("输出文件扩展名应为 .xlsx", file=target.name)
         if ext == ".xlsm" and not self._macro:
             raise InputError("不含宏的工作簿应保存为 .xlsx", file=target.name)
+        if target.exists() and target.resolve() == self.path.resolve():
+            self._detach_from_source()   # so the source can be replaced (Windows keeps open files locked)
         saved = (self._pkg, self._ct, self._styles, self._wb)
         self._pkg, self._ct = copy.deepcopy(self._pkg), copy.deepcopy(self._ct)
         self._styles, self._wb = copy.deepcopy(self._styles), copy.deepcopy(self._wb)
@@ -1447,6 +1553,23 @@ class XlsxPatch:
             self._write_zip(target)
         finally:
             self._pkg, self._ct, self._styles, self._wb = saved
+
+    def _detach_from_source(self) -> None:
+        data = self.path.read_bytes()
+        old = self._pkg.zf
+        self._pkg.zf = zipfile.ZipFile(io.BytesIO(data))
+        self._pkg.infos = {i.filename: i for i in self._pkg.zf.infolist() if not i.is_dir()}
+        old.close()
+
+    def close(self) -> None:
+        """Release the source file."""
+        self._pkg.zf.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
     def _finish(self) -> None:
         pkg, wb = self._pkg, self._wb
@@ -1481,23 +1604,25 @@ class XlsxPatch:
 
     def _rewrite_sheet(self, part: str, plan: _SheetPlan, name: str) -> None:
         where = {"file": self._file, "sheet": name}
-        xml = self._pkg.read(part).decode("utf-8")
-        if not re.search(r"<worksheet[\s>]", xml[:2000]):
+        xml = self._pkg.read(part)
+        if not re.search(rb"<worksheet[\s>]", xml[:4000]):
             raise InputError("工作表 XML 使用了带前缀的命名空间，本工具暂不能修改，请在 Excel 中另存后再试", **where)
-        m = re.search(r"<sheetData\b[^>]*?(/?)>", xml)
+        m = re.search(rb"<sheetData\b[^>]*?(/?)>", xml)
         if not m:
             raise InputError("工作表缺少 sheetData 部分", **where)
-        head = xml[:m.start()]
+        head = xml[:m.start()].decode("utf-8")
         if m.group(1):
-            body, tail = "", xml[m.end():]
-            open_tag = "<sheetData>"
+            body, tail = b"", xml[m.end():]
+            open_tag = b"<sheetData>"
         else:
-            end = xml.find("</sheetData>", m.end())
-            body, tail = xml[m.end():end], xml[end + len("</sheetData>"):]
+            end = xml.find(b"</sheetData>", m.end())
+            body, tail = xml[m.end():end], xml[end + len(b"</sheetData>"):]
             open_tag = m.group(0)
+        del xml
         rw = _SheetRewriter(plan, self._styles, where)
-        body = rw.rewrite(body) if (plan.edits or plan.clears or plan.ops) else body
+        pieces = [body]
         if plan.edits or plan.clears or plan.ops:
+            pieces = rw.rewrite(body)
             dim = f'<dimension ref="{rw.dimension()}"/>'
             if re.search(r"<dimension\b[^>]*?/>", head):
                 head = re.sub(r"<dimension\b[^>]*?/>", dim, head, count=1)
@@ -1506,7 +1631,8 @@ class XlsxPatch:
                                                                    "<sheetData"], dim)[:-len("<sheetData>")]
         if plan.widths:
             head = _apply_widths(head, plan.widths)
-        self._pkg.write(part, (head + open_tag + body + "</sheetData>" + tail).encode("utf-8"))
+        del body
+        self._pkg.write(part, b"".join([head.encode("utf-8"), open_tag, *pieces, b"</sheetData>", tail]))
 
     # -- highlights at save time
 
@@ -1575,8 +1701,16 @@ class XlsxPatch:
         if c_part is None and not job["adds"]:
             return
         comments = _Comments(pkg.read(c_part).decode("utf-8") if c_part else None)
-        vml = pkg.read(v_part).decode("utf-8", "replace") if v_part else None
+        vml_encoding = "utf-8"
+        vml = pkg.read(v_part) if v_part else None
+        if vml is not None:
+            try:
+                vml = vml.decode("utf-8")
+            except UnicodeDecodeError:   # older Excel wrote VML in the ANSI code page
+                vml_encoding = "cp1252"
+                vml = vml.decode(vml_encoding, "replace")
         removed_cells: set[tuple[int, int]] = set()
+        restored = False
         # undo: toolkit comments go away, merged user comments are restored
         for rec in job["reverts"]:
             ref = rec["ref"]
@@ -1584,6 +1718,7 @@ class XlsxPatch:
                 continue
             if rec["comment"] is not None:
                 comments.comments[ref] = rec["comment"]
+                restored = True
             elif comments.author_of(ref) == TOOLKIT_AUTHOR:
                 del comments.comments[ref]
                 removed_cells.add(_parse_ref(ref))
@@ -1602,6 +1737,7 @@ class XlsxPatch:
                     note = f"\n【{TOOLKIT_AUTHOR}】{text}"
                     comments.comments[ref] = (user[:k] + f'<r><t xml:space="preserve">{_text(note)}</t></r>'
                                               + user[k:])
+                    restored = True
                 continue
             if ref in comments.comments:
                 del comments.comments[ref]
@@ -1610,6 +1746,8 @@ class XlsxPatch:
             comments.comments[ref] = (f'<comment ref="{ref}" authorId="{aid}"><text>{_comment_run(text)}</text>'
                                       "</comment>")
             added_cells.append((row, col))
+        if not (removed_cells or added_cells or restored):
+            return
         # write back comments part
         if comments.comments:
             if c_part is None:
@@ -1646,7 +1784,7 @@ class XlsxPatch:
                     self._ct.ensure_default("vml", CT_VML)
                     rid = rels.add(RT_VML, _relative(part, v_part))
                     self._set_legacy_drawing(part, rid)
-                pkg.write(v_part, vml.encode("utf-8"))
+                pkg.write(v_part, vml.encode(vml_encoding, "xmlcharrefreplace"))
 
     def _next_vml_block(self) -> int:
         blocks = [0]
@@ -1658,18 +1796,25 @@ class XlsxPatch:
         return max(blocks) + 1
 
     def _set_legacy_drawing(self, part: str, rid: str | None) -> None:
-        xml = self._pkg.read(part).decode("utf-8")
-        xml = re.sub(r"<legacyDrawing\b[^>]*?/>", "", xml)
+        """Point the sheet's <legacyDrawing> (comment shapes) at rid, or remove it; only the tail is decoded."""
+        data = self._pkg.read(part)
+        k = data.rfind(b"</sheetData>")
+        if k >= 0:
+            k += len(b"</sheetData>")
+        else:
+            m = re.search(rb"<sheetData\b[^>]*/>", data)
+            k = m.end() if m else 0
+        head, tail = data[:k], data[k:].decode("utf-8")
+        tail = re.sub(r"<legacyDrawing\b[^>]*?/>", "", tail)
         if rid:
-            if "xmlns:r=" not in xml[:xml.find(">", xml.find("<worksheet"))]:
-                xml = xml.replace("<worksheet", f'<worksheet xmlns:r="{NS_R}"', 1)
-            start = xml.find("</sheetData>")
-            start = start if start >= 0 else 0
-            xml = _insert_before_first(xml, ["<legacyDrawingHF", "<drawingHF", "<picture", "<oleObjects",
-                                             "<controls", "<webPublishItems", "<tableParts", "<extLst",
-                                             "<mc:AlternateContent", "</worksheet>"],
-                                       f'<legacyDrawing r:id="{rid}"/>', start)
-        self._pkg.write(part, xml.encode("utf-8"))
+            root = re.search(rb"<worksheet\b[^>]*>", head)
+            if root and b"xmlns:r=" not in root.group(0):
+                head = head[:root.start()] + b'<worksheet xmlns:r="' + NS_R.encode() + b'"' + head[root.start() + 10:]
+            tail = _insert_before_first(tail, ["<legacyDrawingHF", "<drawingHF", "<picture", "<oleObjects",
+                                               "<controls", "<webPublishItems", "<tableParts", "<extLst",
+                                               "<mc:AlternateContent", "</worksheet>"],
+                                        f'<legacyDrawing r:id="{rid}"/>')
+        self._pkg.write(part, head + tail.encode("utf-8"))
 
     def _save_records(self, records: list[dict]) -> None:
         pkg, wb = self._pkg, self._wb
