@@ -114,7 +114,7 @@ def test_a_workbook_without_a_ledger_gets_a_message_and_no_changes(tmp_path):
 
 
 def test_the_other_buttons_answer_in_chinese(ledger_file):
-    for job in ("validate_budget", "fill_statistics", "reformat_returns"):
+    for job in ("validate_budget", "reformat_returns"):
         message, actions, _ = press(payload_from_file(ledger_file), job)
         assert actions[-1]["func"] == "alert" and message == actions[-1]["args"][0]
         assert buttons.JOB_TITLES[job] in message
@@ -169,3 +169,47 @@ def test_draft_report_without_a_budget_says_what_is_missing(ledger_file):
     message, actions, _ = press(payload_from_file(ledger_file), "draft_report")
     assert message.startswith("“生成自评报告”未完成：") and "没有找到预算数据" in message
     assert [a["func"] for a in actions] == ["alert"]
+
+
+STATS_HEADER = ["案号", "受援人", "案件类型", "诉讼阶段", "承办律师", "律师事务所", "指派日期", "特殊群体", "挽回经济损失"]
+STATS_ROWS = [["K1", "甲", "刑事", "审判", "张", "甲所", dt.datetime(2023, 3, 5), "农民工", None],
+              ["K2", "乙", "民事", None, "李", "乙所", dt.datetime(2023, 4, 5), None, "1.2万"],
+              ["K3", "丙", "认罪认罚", None, "李", "乙所", dt.datetime(2023, 5, 5), "老年人、妇女", None],
+              ["K4", "丁", "民事", None, "李", "乙所", None, None, None],
+              ["K5", "戊", "民亊", None, "李", "乙所", dt.datetime(2023, 6, 5), None, None]]
+PREVIOUS_ROWS = [["P1", "甲", "民事", None, "张", "甲所", dt.datetime(2022, 3, 5), None, 500]]
+CONSULTATIONS = [["咨询日期", "渠道", "人次"], [dt.datetime(2023, 2, 1), "来访", 3], [dt.datetime(2023, 2, 2), "12348", 4]]
+
+
+def test_fill_statistics_matches_legalaid_stats(tmp_path, capsys):
+    import json
+
+    from toolkit.cli import main
+
+    path = write_xlsx(tmp_path / "统计.xlsx", {"案件台账": [STATS_HEADER, *STATS_ROWS], "咨询登记": CONSULTATIONS,
+                                              "上年台账": [STATS_HEADER, *PREVIOUS_ROWS], "封面": [["案件数", None]]})
+    previous = write_xlsx(tmp_path / "上年.xlsx", {"案件台账": [STATS_HEADER, *PREVIOUS_ROWS],
+                                                 "咨询登记": [CONSULTATIONS[0]]})
+    payload = payload_from_file(path, names=[{"name": "cases.total", "sheet_index": 3, "address": "B1",
+                                              "book_scope": True}])
+    message, actions, state = press(payload, "fill_statistics")
+
+    capsys.readouterr()
+    main(["stats", str(path), "--previous", str(previous), "--json", "-o", str(tmp_path / "cli.xlsx")])
+    cli = json.loads(capsys.readouterr().out)
+    table = {r[2]: r for r in state["values"]["统计表"] if len(r) > 4 and r[3] in ("件", "人次", "元")}
+    assert table["cases.total"][4] == 2 and table["cases.total"][5] == 1
+    for key, value in cli["values"].items():
+        if key in table:
+            assert Decimal(str(table[key][4])) == Decimal(str(value)), key
+    for key, value in cli["previous"].items():
+        if key in table and not key.startswith("consultations."):
+            assert Decimal(str(table[key][5] or 0)) == Decimal(str(value)), key
+    assert state["values"]["封面"] == [["案件数", 2]]                    # the cell named after a statistics key
+    flat = str(state["values"]["统计表"])
+    assert "甲" not in flat and "乙" not in flat                         # no personal data
+    assert "民亊" in flat and "未填写指派日期" in flat                     # findings listed below the table
+    assert "案件 2 件" in message and "发现 2 个问题" in message
+    # pressed again: the same workbook
+    _, _, again = press(next_payload(payload, state), "fill_statistics")
+    assert again["values"] == state["values"] and again["sheets"] == state["sheets"]
