@@ -125,24 +125,36 @@ def test_to_yuan_and_id_check():
     assert LA_ID_CHECK(None) == ""
 
 
-def test_stats_spills_a_table_without_personal_data(tmp_path):
-    rows = [["示例县法律援助中心案件台账", None, None, None, None, None],
-            ["案号", "受援人", "身份证号", "案件类型", "特殊群体", "挽回经济损失"],
-            ["K1", "张三", valid_id(), "刑事", "农民工、老年人", None],
-            ["K2", "李四", None, "民事", "农民工", "1.2万"],
-            ["K3", "王五", None, "民亊", None, None],
-            [None] * 6,
-            ["合计", None, None, None, None, "12000"]]
+def test_stats_spills_the_statistics_of_the_stats_core(tmp_path):
+    rows = [["示例县法律援助中心案件台账", None, None, None, None, None, None],
+            ["案号", "受援人", "身份证号", "案件类型", "指派日期", "特殊群体", "挽回经济损失"],
+            ["K1", "张三", valid_id(), "刑事附带民事", dt.datetime(2023, 3, 1), "农民工、老年人", None],
+            ["K2", "李四", None, "民事", dt.datetime(2023, 5, 1), "农民工", "1.2万"],
+            ["K3", "王五", None, "民亊", dt.datetime(2023, 5, 1), None, None],
+            ["K4", "赵六", None, "认罪认罚", dt.datetime(2022, 5, 1), None, None],
+            ["K5", "钱七", None, "民事", None, None, None],
+            [None] * 7,
+            ["合计", None, None, None, None, None, "12000"]]
     sheet = read_workbook(write_book(tmp_path / "t.xlsx", {"台账": rows}))[0]
     table = LA_STATS(sheet.rows)
-    values = dict((r[0], r[1]) for r in table[1:])
-    assert table[0] == ["项目", "数值"]
-    assert values["案件数（件）"] == 2 and values["刑事（件）"] == 1 and values["民事（件）"] == 1
-    assert values["特殊群体·农民工（人次）"] == 2 and values["特殊群体·老年人（人次）"] == 1
-    assert values["挽回经济损失合计（元）"] == 12000 and values["有错误未计入的行"] == 1
+    values = {r[0]: r[2] for r in table[1:]}
+    assert table[0] == ["项目", "单位", "数值"] and values["统计期间"] == "2023年"
+    assert values["法律援助案件合计"] == 2 and values["刑事案件"] == 1 and values["民事案件"] == 1
+    assert values["认罪认罚法律帮助"] == 0                                  # 2022: outside the period
+    assert values["农民工"] == 2 and values["老年人"] == 1 and values["为受援人挽回经济损失"] == 12000
+    assert values["未填指派日期、未计入的行"] == 1 and values["有错误、未计入的行"] == 1
+    assert {r[0]: r[2] for r in LA_STATS(sheet.rows, "2022")[1:]}["认罪认罚法律帮助"] == 1
     flat = str(table)
     assert "张三" not in flat and valid_id() not in flat
+    # the same numbers as the stats core gives the 统计表
+    from toolkit.stats import Period, build_report, default_catalog
+    ledger = build_ledger([sheet])
+    report = build_report(ledger.cases, None, Period("year", 2023))
+    for spec in default_catalog().stats:
+        if spec.key in report.values:
+            assert Decimal(str(values[spec.name])) == report.values[spec.key], spec.key
     assert LA_STATS("不是台账").startswith(ERR + "找不到台账表头")
+    assert "统计期间“2023X”无法识别" in LA_STATS(sheet.rows, "2023X")
 
 
 def test_every_function_is_documented_for_the_wizard():
@@ -181,9 +193,9 @@ def test_functions_command_lists_the_docstrings(capsys):
 
 
 def test_dates_in_a_ledger_range_are_read_like_excel_serials():
-    rows = [["案号", "案件类型", "结案日期"], ["K1", "民事", 45000.0], ["K2", "民事", dt.datetime(2023, 3, 5)]]
-    values = dict((r[0], r[1]) for r in LA_STATS(rows)[1:])
-    assert values["案件数（件）"] == 2 and values["有错误未计入的行"] == 0
+    rows = [["案号", "案件类型", "指派日期"], ["K1", "民事", 45000.0], ["K2", "民事", dt.datetime(2023, 3, 5)]]
+    values = {r[0]: r[2] for r in LA_STATS(rows)[1:]}                 # 45000 is 2023-03-15 in Excel
+    assert values["统计期间"] == "2023年" and values["法律援助案件合计"] == 2
 
 
 def test_the_docs_show_the_generated_function_table():
@@ -199,4 +211,4 @@ def test_functions_command_is_registered_in_the_cli(capsys):
     from toolkit.cli import main
 
     assert main(["functions"]) == 0
-    assert "=LA_STATS(ledger)" in capsys.readouterr().out
+    assert "=LA_STATS(ledger, [period])" in capsys.readouterr().out

@@ -49,8 +49,9 @@ def test_functions_called_like_excel_on_the_web():
     assert call("LA_SHARE", 1, 800, None) == [[0.13]]
     assert call("LA_CHECK_SUM", 10, [[3.33], [3.33], [3.33]], 0.01) == [["相符"]]
     assert call("LA_TO_YUAN", "0.15万", None) == [[1500]]
-    stats = call("LA_STATS", [["案号", "案件类型"], ["1", "民事"], ["2", "刑事附带民事"]])
-    assert stats[0] == ["项目", "数值"] and ["案件数（件）", 2] in stats and ["刑事（件）", 1] in stats
+    stats = call("LA_STATS", [["案号", "案件类型", "指派日期"], ["1", "民事", 45000], ["2", "刑事附带民事", 45001]],
+                 None)
+    assert stats[0] == ["项目", "单位", "数值"] and ["法律援助案件合计", "件", 2] in stats and ["刑事案件", "件", 1] in stats
     wrong = call("LA_SUBSIDY", "刑侦", "审判", None, None)
     assert wrong[0][0].startswith("错误：无法识别的案件类型“刑侦”") and "Traceback" not in wrong[0][0]
 

@@ -446,40 +446,33 @@ def LA_ID_CHECK(id_number):
     return "正确" if problem is None else problem
 
 
-STATS_ITEMS_NOTE = "统计口径：只统计无错误的行；有错误的行数单列，见“有错误未计入的行”。"
-
-
 @udf(two_d=("ledger",))
-def LA_STATS(ledger):
-    """台账统计表：选中含表头的整个台账区域，返回案件数、受援人数、各类型件数、特殊群体、挽回损失等（溢出为两列）。
+def LA_STATS(ledger, period=None):
+    """台账统计表（与“填写统计表”按钮口径相同，按指派日期归入期间）：选中含表头的整个台账区域，返回各统计项目、单位和数值（溢出为三列）。
 
-    ledger: 台账区域，第一行（或前两行）为表头，如 A1:R1000
+    ledger: 台账区域，含表头，如 A1:R1000
+    period: 统计期间：2023（年）、2023Q1（季度）、2023-03（月）；默认为案件最多的年份
     """
+    from toolkit.stats import build_report, default_catalog, default_period, parse_period
+
     rows = [list(r) if isinstance(r, (list, tuple)) else [r] for r in (ledger if isinstance(ledger, (list, tuple))
                                                                       else [[ledger]])]
     try:
         parsed = parse_ledger(RawSheet("台账", rows))
     except InputError as exc:  # the sheet name would be made up: say only what is wrong
         raise UdfError(exc.message) from None
-    return ledger_statistics(parsed)
-
-
-def ledger_statistics(parsed) -> list[list]:
-    """[[项目, 数值], …] for a parsed ledger (no personal data)."""
-    vocab = default_vocabulary()
-    cases = parsed.cases
-    table: list[list] = [["项目", "数值"], ["案件数（件）", len(cases)]]
-    table.append(["受援人数（人）", int(cases["受援人数"].fillna(1).sum()) if len(cases) else 0])
-    counts = cases["案件类型"].value_counts() if len(cases) else {}
-    for case_type in dict.fromkeys(vocab.case_types.values()):
-        table.append([f"{case_type}（件）", int(counts.get(case_type, 0))])
-    for group in dict.fromkeys(vocab.special_groups.values()):
-        n = int(cases["特殊群体"].map(lambda g: group in g).sum()) if len(cases) else 0
-        table.append([f"特殊群体·{group}（人次）", n])
-    for column in vocab.money_columns:
-        values = cases[column].dropna() if len(cases) else []
-        table.append([f"{column}合计（元）", _number(sum(values, Decimal(0)))])
-    quality = cases["案件质量"].value_counts() if len(cases) else {}
-    table.append(["评查优秀（件）", int(quality.get("优秀", 0))])
-    table.append(["有错误未计入的行", len(parsed.excluded)])
+    text = _text_arg(period)
+    chosen = parse_period(text) if text else default_period(parsed.cases["指派日期"]) if len(parsed.cases) else None
+    if chosen is None:
+        raise UdfError("台账中没有指派日期，无法确定统计期间：请给出第二个参数，如 2023")
+    catalog = default_catalog()
+    report = build_report(parsed.cases, None, chosen, catalog=catalog)
+    table: list[list] = [["项目", "单位", "数值"], ["统计期间", "", report.period.label]]
+    for spec in catalog.stats:
+        value = report.values.get(spec.key)
+        if value is not None:
+            table.append([spec.name, spec.unit, _number(value) if isinstance(value, Decimal) else value])
+    undated = int(parsed.cases["指派日期"].isna().sum()) if len(parsed.cases) else 0
+    table.append(["未填指派日期、未计入的行", "行", undated])
+    table.append(["有错误、未计入的行", "行", len(parsed.excluded)])
     return table
