@@ -87,11 +87,14 @@ def test_cells_are_written_exactly_and_never_as_formulas():
         (1, 2, "error"), (3, 3, "warning"), (5, 5, "warning")]
 
 
-def test_jobs_without_their_core_say_so():
-    for job in ("validate_budget", "fill_statistics", "reformat_returns", "draft_report"):
-        if buttons.JOBS[job].__name__ == "not_ready":
-            assert buttons.NOT_READY in buttons.JOBS[job](None)
-    assert set(buttons.JOBS) == set(buttons.JOB_TITLES)
+@pytest.mark.parametrize("job, core", [("validate_budget", "toolkit.budget"),
+                                       ("reformat_returns", "toolkit.commands.reformat")])
+def test_a_job_whose_core_has_not_landed_says_so(job, core):
+    import importlib.util
+
+    if importlib.util.find_spec(core) is not None:
+        pytest.skip(f"{core} is there: {job} runs end to end in tests/server")
+    assert buttons.NOT_READY in buttons.JOBS[job](None)
 
 
 def test_every_button_of_the_templates_has_a_job():

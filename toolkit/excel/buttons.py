@@ -423,6 +423,115 @@ def fill_statistics(book) -> str:
     return message
 
 
+# ---------------------------------------------------------------- validate_budget
+
+RESULT_SHEET = "校验结果"
+RESULT_WIDTHS = {1: 10, 2: 22, 3: 30, 4: 14, 5: 14, 6: 14, 7: 90}
+
+
+def budget_plan(sheets: list[RawSheet], file: str | None = None) -> tuple[Layout, str]:
+    """Check the budget / final-accounts tables of the workbook: the 校验结果 sheet and the message."""
+    from toolkit.budget import ERROR as BUDGET_ERROR
+    from toolkit.budget import RULES_SHEET, SheetInput, check_workbook, read_tables
+    from toolkit.budget_table import normalize
+    from toolkit.budget_user_rules import rules_from_sheet
+    from toolkit.commands.validate import result_rows
+
+    inputs = [SheetInput(s.name, s.rows, s.merged) for s in sheets if normalize(s.name) != RESULT_SHEET]
+    rule_lines = []
+    for s in inputs:
+        if normalize(s.name) == RULES_SHEET:
+            rule_lines += rules_from_sheet(s.rows, s.name)
+    if not read_tables(inputs):
+        raise InputError("没有找到可校验的预算/决算表：表头中需要有“项目”“科目名称”或“名称”列，右侧为金额列。", file=file)
+    findings = check_workbook(inputs, rule_lines)
+    rows, _ = result_rows(findings, [s.name for s in sheets])
+    layout = Layout(RESULT_SHEET, widths=dict(RESULT_WIDTHS), freeze_rows=1)
+    layout.add(*(Cell(h, "header") for h in rows[0]))
+    for f, row in zip(findings, rows[1:]):
+        tag = "error" if f.severity == BUDGET_ERROR else "warning"
+        layout.add(Cell(row[0], tag), *(Cell(v) for v in row[1:]))
+    if not findings:
+        layout.add(*(Cell(v) for v in rows[1]))
+    errors = sum(f.severity == BUDGET_ERROR for f in findings)
+    if findings:
+        message = (f"预算校验完成：发现 {errors} 个错误、{len(findings) - errors} 个警告，逐条列在“{RESULT_SHEET}”工作表"
+                   "（位置列为 工作表!单元格）。原表未作任何改动。")
+    else:
+        message = "预算校验完成：全部校验通过，未发现错误或警告。"
+    return layout, message
+
+
+def validate_budget(book) -> str:
+    """校验预算: every identity, share, unit and user rule of the budget tables; the 校验结果 sheet and a message."""
+    try:
+        import toolkit.budget  # noqa: F401
+    except ImportError:
+        return _not_ready("校验预算")(book)
+    set_status(book, f"{TITLE}：正在读取工作簿……")
+    sheets = read_sheets(book, skip=(RESULT_SHEET,))
+    set_status(book, f"{TITLE}：正在校验……")
+    layout, message = budget_plan(sheets, file=book.name)
+    active = _active_sheet(book)
+    write_layout(book, layout)
+    if active and active != RESULT_SHEET:
+        book.sheets[active].activate()
+    return message
+
+
+# ---------------------------------------------------------------- reformat_returns
+
+FOLDER_NAMES = {"LA_InputFolder": "输入文件夹", "LA_OutputFolder": "输出文件夹"}
+RETURNS_LOG_SHEET = "整理结果"
+
+
+def reformat_returns(book) -> str:
+    """整理月报: the returns of a folder into the standard template (desktop Excel only: it reads folders)."""
+    import contextlib
+    import io
+    import json
+    from argparse import Namespace
+
+    try:
+        from toolkit.commands import reformat
+    except ImportError:
+        return _not_ready("整理月报")(book)
+    if book.app.engine.name == "remote":
+        return ("整理月报需要读取本机文件夹，只能在 Windows 或 Mac 的桌面版 Excel 中使用；"
+                "在 Excel 网页版中请改用命令 legalaid reformat 输入文件夹 -o 输出文件夹。")
+    folders = {}
+    values = {}
+    for name in book.names:
+        if name.name in FOLDER_NAMES:
+            try:
+                values[name.name] = name.refers_to_range.value
+            except Exception:
+                continue
+    for name, label in FOLDER_NAMES.items():
+        text = clean_text(values.get(name))
+        if not text:
+            raise InputError(f"请先在名为 {name} 的单元格（“{label}”）中填写文件夹的完整路径。")
+        folders[name] = text
+    set_status(book, f"{TITLE}：正在整理月报……")
+    args = Namespace(in_dir=folders["LA_InputFolder"], out_dir=folders["LA_OutputFolder"], template=None,
+                     aliases=None, jobs=1, json=True, show_id=False)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        reformat.run(args)
+    report = json.loads(out.getvalue().strip().splitlines()[-1])
+    layout = Layout(RETURNS_LOG_SHEET, widths={1: 40, 2: 10, 3: 8, 4: 14, 5: 90})
+    layout.add(*(Cell(h, "header") for h in ("文件", "结果", "行数", "期间", "说明")))
+    labels = {"ok": "正常", "warned": "有警告", "failed": "失败"}
+    for r in report["files_detail"]:
+        tag = {"failed": "error", "warned": "warning"}.get(r["status"], "text")
+        layout.add(Cell(r["file"]), Cell(labels.get(r["status"], r["status"]), tag), Cell(r["rows"], "count"),
+                   Cell(r.get("period")), Cell("；".join(r["messages"])))
+    write_layout(book, layout)
+    return (f"月报整理完成：共 {report['files']} 个文件，正常 {report['ok']} 个，有警告 {report['warnings']} 个，"
+            f"失败 {report['failed']} 个；汇总数据 {report['rows']} 行。结果在“{folders['LA_OutputFolder']}”，"
+            f"逐个文件的情况见“{RETURNS_LOG_SHEET}”工作表。原文件未作任何改动。")
+
+
 # ---------------------------------------------------------------- jobs not yet available
 
 def _not_ready(title: str):
@@ -441,9 +550,9 @@ JOB_TITLES = {
 }
 JOBS = {
     "compute_subsidy": compute_subsidy,
-    "validate_budget": _not_ready("校验预算"),
+    "validate_budget": validate_budget,
     "fill_statistics": fill_statistics,
-    "reformat_returns": _not_ready("整理月报"),
+    "reformat_returns": reformat_returns,
     "draft_report": draft_report_job,
 }
 
