@@ -53,8 +53,9 @@ def read_settings(sheets: list[RawSheet], named: dict[str, object] | None = None
     return settings
 
 
-def named_values(book) -> dict[str, object]:
+def named_values(book, wanted=None) -> dict[str, object]:
     """Values of the workbook-level names the buttons understand (LA_Fund, …)."""
+    wanted = SETTING_NAMES if wanted is None else wanted
     values = {}
     try:
         names = list(book.names)
@@ -62,7 +63,7 @@ def named_values(book) -> dict[str, object]:
         return values
     for name in names:
         try:
-            if name.name in SETTING_NAMES:
+            if name.name in wanted:
                 values[name.name] = name.refers_to_range.value
         except Exception:  # a name pointing to a constant or another workbook: not a setting
             continue
@@ -485,36 +486,16 @@ FOLDER_NAMES = {"LA_InputFolder": "输入文件夹", "LA_OutputFolder": "输出�
 RETURNS_LOG_SHEET = "整理结果"
 
 
-def reformat_returns(book) -> str:
-    """整理月报: the returns of a folder into the standard template (desktop Excel only: it reads folders)."""
+def returns_plan(in_dir: str, out_dir: str) -> tuple[Layout, str]:
+    """Run `legalaid reformat` on the folders; the 整理结果 sheet (one row per file) and the message."""
     import contextlib
     import io
     import json
     from argparse import Namespace
 
-    try:
-        from toolkit.commands import reformat
-    except ImportError:
-        return _not_ready("整理月报")(book)
-    if book.app.engine.name == "remote":
-        return ("整理月报需要读取本机文件夹，只能在 Windows 或 Mac 的桌面版 Excel 中使用；"
-                "在 Excel 网页版中请改用命令 legalaid reformat 输入文件夹 -o 输出文件夹。")
-    folders = {}
-    values = {}
-    for name in book.names:
-        if name.name in FOLDER_NAMES:
-            try:
-                values[name.name] = name.refers_to_range.value
-            except Exception:
-                continue
-    for name, label in FOLDER_NAMES.items():
-        text = clean_text(values.get(name))
-        if not text:
-            raise InputError(f"请先在名为 {name} 的单元格（“{label}”）中填写文件夹的完整路径。")
-        folders[name] = text
-    set_status(book, f"{TITLE}：正在整理月报……")
-    args = Namespace(in_dir=folders["LA_InputFolder"], out_dir=folders["LA_OutputFolder"], template=None,
-                     aliases=None, jobs=1, json=True, show_id=False)
+    from toolkit.commands import reformat
+
+    args = Namespace(in_dir=in_dir, out_dir=out_dir, template=None, aliases=None, jobs=1, json=True, show_id=False)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         reformat.run(args)
@@ -526,10 +507,35 @@ def reformat_returns(book) -> str:
         tag = {"failed": "error", "warned": "warning"}.get(r["status"], "text")
         layout.add(Cell(r["file"]), Cell(labels.get(r["status"], r["status"]), tag), Cell(r["rows"], "count"),
                    Cell(r.get("period")), Cell("；".join(r["messages"])))
+    message = (f"月报整理完成：共 {report['files']} 个文件，正常 {report['ok']} 个，有警告 {report['warnings']} 个，"
+               f"失败 {report['failed']} 个；汇总数据 {report['rows']} 行。结果在“{out_dir}”，"
+               f"逐个文件的情况见“{RETURNS_LOG_SHEET}”工作表。原文件未作任何改动。")
+    return layout, message
+
+
+def reformat_returns(book) -> str:
+    """整理月报: the returns of a folder into the standard template (desktop Excel only: it reads folders)."""
+    try:
+        import toolkit.commands.reformat  # noqa: F401
+    except ImportError:
+        return _not_ready("整理月报")(book)
+    if book.app.engine.name == "remote":
+        return ("整理月报需要读取本机文件夹，只能在 Windows 或 Mac 的桌面版 Excel 中使用；"
+                "在 Excel 网页版中请改用命令 legalaid reformat 输入文件夹 -o 输出文件夹。")
+    values = named_values(book, FOLDER_NAMES)
+    folders = {}
+    for name, label in FOLDER_NAMES.items():
+        text = clean_text(values.get(name))
+        if not text:
+            raise InputError(f"请先在“{label}”单元格（名称 {name}）中填写文件夹的完整路径。")
+        folders[name] = text
+    set_status(book, f"{TITLE}：正在整理月报……")
+    layout, message = returns_plan(folders["LA_InputFolder"], folders["LA_OutputFolder"])
+    active = _active_sheet(book)
     write_layout(book, layout)
-    return (f"月报整理完成：共 {report['files']} 个文件，正常 {report['ok']} 个，有警告 {report['warnings']} 个，"
-            f"失败 {report['failed']} 个；汇总数据 {report['rows']} 行。结果在“{folders['LA_OutputFolder']}”，"
-            f"逐个文件的情况见“{RETURNS_LOG_SHEET}”工作表。原文件未作任何改动。")
+    if active and active != RETURNS_LOG_SHEET:
+        book.sheets[active].activate()
+    return message
 
 
 # ---------------------------------------------------------------- jobs not yet available
