@@ -6,9 +6,11 @@ findings; nothing stops the run except a sheet that has no recognisable ledger a
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from toolkit.dates import parse_date
@@ -61,6 +63,8 @@ def split_list(value) -> list[str]:
 
 def _is_total(cells) -> bool:
     for v in cells:
+        if v.__class__ is not str or not any(w[0] in v for w in TOTAL_WORDS):
+            continue
         t = compact(v)
         if t and (t in TOTAL_WORDS or any(t.startswith(w) for w in TOTAL_WORDS)):
             return True
@@ -120,13 +124,15 @@ def parse_ledger(sheet: RawSheet, file: str | None = None, vocab: Vocabulary | N
     width = max((len(r) for r in data), default=0)
 
     # blank, total and note rows are not matters
-    present = frame[list(cols)].map(lambda v: v is not None and clean_text(v) != "")
-    blank = ~present.any(axis=1)
+    present = frame[list(cols)].notna()   # the reader gives None for empty and blank-only cells
+    filled_count = present.sum(axis=1)
+    blank = filled_count == 0
     totals = pd.Series([_is_total(row[: min(width, 4)]) for row in data], index=frame.index, dtype=bool) & ~blank
-    first_text = frame[list(cols)].apply(lambda r: next((clean_text(v) for v in r if v is not None and clean_text(v)), ""),
-                                         axis=1) if len(frame) else pd.Series(dtype=object)
-    notes = (~blank & ~totals & (present.sum(axis=1) <= 2)
-             & first_text.map(lambda t: t.startswith(NOTE_PREFIXES))) if len(frame) else blank
+    sparse = ~blank & ~totals & (filled_count <= 2)   # a note below the table fills one or two cells
+    notes = pd.Series(False, index=frame.index)
+    for i in frame.index[sparse]:
+        first = next((clean_text(v) for v in frame.loc[i, list(cols)] if v is not None and clean_text(v)), "")
+        notes.at[i] = first.startswith(NOTE_PREFIXES)
     total_rows = frame.loc[totals, "excel_row"].tolist()
     frame = frame[~(blank | totals | notes)].copy()
 
@@ -145,13 +151,32 @@ def _ensure(frame: pd.DataFrame, column: str, default=None):
         frame[column] = default
 
 
+def _per_unique(series: pd.Series, fn) -> pd.Series:
+    """fn applied once per distinct non-empty value (ledgers repeat the same few texts thousands of times)."""
+    table = {v: fn(v) for v in series.dropna().unique()}
+    result = series.map(table).astype(object)
+    return result.where(result.notna(), None)   # empty stays None, never a float NaN
+
+
+def _categories(raw, mapping: dict[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A multi-valued cell ('审查起诉、审判') → (known canonical values in order, unknown parts)."""
+    known, unknown = [], []
+    for part in split_list(raw):
+        value = lookup(mapping, part)
+        if value is None:
+            unknown.append(part)
+        elif value not in known:
+            known.append(value)
+    return tuple(known), tuple(unknown)
+
+
 def _normalise(frame: pd.DataFrame, vocab: Vocabulary, out: _Collector, today) -> None:
     for column in vocab.canonical_columns:
         _ensure(frame, column)
     rows = frame["excel_row"]
 
     for column in TEXT_COLUMNS:
-        frame[column] = frame[column].map(lambda v: clean_text(v) or None if v is not None else None)
+        frame[column] = _per_unique(frame[column], lambda v: clean_text(v) or None)
 
     # required fields
     for column in vocab.required_fields:
@@ -161,9 +186,10 @@ def _normalise(frame: pd.DataFrame, vocab: Vocabulary, out: _Collector, today) -
 
     # case type (刑事附带民事 is 刑事 with a flag)
     raw_type = frame["案件类型"]
-    frame["附带民事"] = raw_type.map(lambda v: "附带民事" in compact(v) if v is not None else False).astype(bool)
-    frame["案件类型"] = raw_type.map(lambda v: lookup(vocab.case_types, v) if v is not None else None)
-    for r, v in zip(rows[raw_type.notna() & frame["案件类型"].isna()], raw_type[raw_type.notna() & frame["案件类型"].isna()]):
+    frame["附带民事"] = _per_unique(raw_type, lambda v: "附带民事" in compact(v)).fillna(False).astype(bool)
+    frame["案件类型"] = _per_unique(raw_type, lambda v: lookup(vocab.case_types, v))
+    unknown_type = raw_type.notna() & frame["案件类型"].isna()
+    for r, v in zip(rows[unknown_type], raw_type[unknown_type]):
         if not compact(v):
             out.add(ERROR, r, "案件类型", "必填项“案件类型”为空。")
             continue
@@ -172,50 +198,47 @@ def _normalise(frame: pd.DataFrame, vocab: Vocabulary, out: _Collector, today) -
                 + f"可用类型：{'、'.join(dict.fromkeys(vocab.case_types.values()))}。", clean_text(v))
 
     # stages: several in one cell; only criminal matters have them
+    order = {stage: i for i, stage in enumerate(vocab.criminal_stages)}
+    parsed = _per_unique(frame["诉讼阶段"], lambda v: _categories(v, vocab.stages))
+    parsed = parsed.map(lambda p: ((), ()) if not isinstance(p, tuple) else p)
+    stages = parsed.map(lambda p: tuple(sorted(p[0], key=order.get)))
+    unknown_stage = parsed.map(lambda p: p[1])
     criminal = frame["案件类型"] == vocab.criminal_type
-    stage_lists, stage_cells = [], frame["诉讼阶段"]
-    for r, v, is_criminal, known_type in zip(rows, stage_cells, criminal, frame["案件类型"].notna()):
-        parts = split_list(v)
-        stages = []
+    known_type = frame["案件类型"].notna()
+    for r, parts, is_criminal in zip(rows[unknown_stage.map(bool)], unknown_stage[unknown_stage.map(bool)],
+                                     criminal[unknown_stage.map(bool)]):
         for part in parts:
-            stage = lookup(vocab.stages, part)
-            if stage is None:
-                hint = suggest(vocab.stages, part)
-                out.add(ERROR if is_criminal else WARNING, r, "诉讼阶段",
-                        f"无法识别的诉讼阶段“{part}”" + (f"，是否应为“{hint}”？" if hint else "。")
-                        + f"可用阶段：{'、'.join(vocab.criminal_stages)}。", part)
-            elif stage not in stages:
-                stages.append(stage)
-        if is_criminal and not parts and "诉讼阶段" in out.header.columns:
+            hint = suggest(vocab.stages, part)
+            out.add(ERROR if is_criminal else WARNING, r, "诉讼阶段",
+                    f"无法识别的诉讼阶段“{part}”" + (f"，是否应为“{hint}”？" if hint else "。")
+                    + f"可用阶段：{'、'.join(vocab.criminal_stages)}。", part)
+    if "诉讼阶段" in out.header.columns:
+        missing = criminal & (stages.map(len) == 0) & (unknown_stage.map(len) == 0)
+        for r in rows[missing]:
             out.add(ERROR, r, "诉讼阶段", "刑事案件未填写诉讼阶段，无法确定补贴标准。")
-        if not is_criminal and stages and known_type:
-            out.add(WARNING, r, "诉讼阶段", f"非刑事案件填写了诉讼阶段“{clean_text(v)}”，计算时不考虑阶段。", clean_text(v))
-            stages = []
-        stage_lists.append(tuple(sorted(stages, key=vocab.criminal_stages.index)))
-    frame["诉讼阶段"] = stage_lists
+    stray = ~criminal & known_type & (stages.map(len) > 0)
+    for r, v in zip(rows[stray], frame["诉讼阶段"][stray]):
+        out.add(WARNING, r, "诉讼阶段", f"非刑事案件填写了诉讼阶段“{clean_text(v)}”，计算时不考虑阶段。", clean_text(v))
+    frame["诉讼阶段"] = stages.where(~stray, other=pd.Series([()] * len(frame), index=frame.index, dtype=object))
 
     # optional categories
     for column, mapping in (("适用程序", vocab.procedures), ("案件质量", vocab.quality)):
         raw = frame[column]
-        frame[column] = raw.map(lambda v: lookup(mapping, v) if v is not None and compact(v) else None)
-        unknown = raw.notna() & raw.map(lambda v: bool(compact(v))) & frame[column].isna()
+        filled = _per_unique(raw, lambda v: bool(compact(v))).fillna(False).astype(bool)
+        frame[column] = _per_unique(raw, lambda v: lookup(mapping, v))
+        unknown = filled & frame[column].isna()
         for r, v in zip(rows[unknown], raw[unknown]):
             out.add(WARNING, r, column, f"无法识别的{column}“{clean_text(v)}”，按未填写处理。"
                     f"可用值：{'、'.join(dict.fromkeys(mapping.values()))}。", clean_text(v))
 
-    group_lists = []
-    for r, v in zip(rows, frame["特殊群体"]):
-        groups = []
-        for part in split_list(v):
-            group = lookup(vocab.special_groups, part)
-            if group is None:
-                out.add(WARNING, r, "特殊群体", f"无法识别的特殊群体“{part}”，未计入群体统计。", part)
-            elif group not in groups:
-                groups.append(group)
-        group_lists.append(tuple(groups))
-    frame["特殊群体"] = group_lists
+    groups = _per_unique(frame["特殊群体"], lambda v: _categories(v, vocab.special_groups))
+    groups = groups.map(lambda p: ((), ()) if not isinstance(p, tuple) else p)
+    for r, g in zip(rows, groups):
+        for part in g[1]:
+            out.add(WARNING, r, "特殊群体", f"无法识别的特殊群体“{part}”，未计入群体统计。", part)
+    frame["特殊群体"] = groups.map(lambda p: p[0])
 
-    yes_no = frame["异地办案"].map(lambda v: _yes_no(v, vocab))
+    yes_no = _per_unique(frame["异地办案"], lambda v: _yes_no(v, vocab)).fillna("否")
     for r, v in zip(rows[yes_no == "?"], frame["异地办案"][yes_no == "?"]):
         out.add(WARNING, r, "异地办案", f"“{clean_text(v)}”不是“是/否”，按“否”处理。", clean_text(v))
     frame["异地办案"] = (yes_no == "是").astype(bool)
@@ -244,28 +267,47 @@ def _normalise(frame: pd.DataFrame, vocab: Vocabulary, out: _Collector, today) -
         for r, v, e in zip(rows[errors.notna()], frame[column][errors.notna()], errors[errors.notna()]):
             out.add(ERROR, r, column, f"日期无法识别：{e}。", clean_text(v))
         frame[column] = values
-    reversed_dates = frame["指派日期"].notna() & frame["结案日期"].notna()
-    reversed_dates &= frame.apply(lambda x: x["结案日期"] is not None and x["指派日期"] is not None
-                                  and x["结案日期"] < x["指派日期"], axis=1) if len(frame) else reversed_dates
+    assigned = pd.to_datetime(frame["指派日期"], errors="coerce")
+    closed = pd.to_datetime(frame["结案日期"], errors="coerce")
+    reversed_dates = (closed < assigned).fillna(False).astype(bool)
     for r, a, b in zip(rows[reversed_dates], frame["指派日期"][reversed_dates], frame["结案日期"][reversed_dates]):
         out.add(ERROR, r, "结案日期", f"结案日期 {b:%Y-%m-%d} 早于指派日期 {a:%Y-%m-%d}。", f"{b:%Y-%m-%d}")
 
     # ID numbers: checked, never shown in full
-    ids = frame["身份证号"].map(lambda v: compact(v).upper() or None if v is not None else None)
-    problems, _ = _map_unique(ids, lambda v: id_problem(v, today))
-    for r, v, p in zip(rows[problems.notna()], ids[problems.notna()], problems[problems.notna()]):
-        out.add(WARNING, r, "身份证号", f"{p}。", mask_id(v))
+    ids = _per_unique(frame["身份证号"], lambda v: compact(v).upper() or None)
+    suspect = ids.notna() & ~valid_ids(ids, today)
+    problems = _per_unique(ids[suspect], lambda v: id_problem(v, today))
+    for r, v, p in zip(rows[suspect], ids[suspect], problems):
+        if p:
+            out.add(WARNING, r, "身份证号", f"{p}。", mask_id(v))
     frame["身份证号"] = ids
 
     # duplicate case numbers: the first stays, later ones are excluded
-    numbered = frame["案号"].notna()
-    first_seen = {}
-    for r, number in zip(rows[numbered], frame["案号"][numbered]):
-        key = compact(number)
-        if key in first_seen:
-            out.add(ERROR, r, "案号", f"案号“{number}”与第{first_seen[key]}行重复，本行未计入。", number)
-        else:
-            first_seen[key] = r
+    keys = _per_unique(frame["案号"], compact)
+    numbered = keys.notna()
+    duplicate = numbered & keys.duplicated(keep="first")
+    first_row = dict(zip(keys[numbered & ~duplicate], rows[numbered & ~duplicate]))
+    for r, key, number in zip(rows[duplicate], keys[duplicate], frame["案号"][duplicate]):
+        out.add(ERROR, r, "案号", f"案号“{number}”与第{first_row[key]}行重复，本行未计入。", number)
+
+
+def valid_ids(ids: pd.Series, today=None) -> pd.Series:
+    """True for well-formed 18-digit ID numbers (check digit and birth date), vectorised; others need id_problem."""
+    text = ids.fillna("").astype(str)
+    shaped = text.str.fullmatch(r"\d{17}[\dX]")
+    result = pd.Series(False, index=ids.index)
+    if not shaped.any():
+        return result
+    chosen = text[shaped]
+    grid = np.frombuffer("".join(chosen).encode("ascii"), dtype=np.uint8).reshape(-1, 18)
+    weights = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
+    expected = np.frombuffer(b"10X98765432", dtype=np.uint8)[(grid[:, :17] - 48).astype(np.int64) @ weights % 11]
+    born = pd.to_datetime(chosen.str[6:14], format="%Y%m%d", errors="coerce")
+    limit = pd.Timestamp(today or dt.date.today())
+    ok = (expected == grid[:, 17]) & born.notna().to_numpy() & (born >= pd.Timestamp(1900, 1, 1)).to_numpy() \
+        & (born <= limit).to_numpy()
+    result[shaped] = ok
+    return result
 
 
 def _yes_no(value, vocab: Vocabulary) -> str:

@@ -84,7 +84,7 @@ class SubsidyResult:
 
     @property
     def total(self) -> Decimal:
-        return _sum(self.counted["amount"])
+        return Decimal(int(self.per_case["amount_fen"].sum())) / 100
 
     @property
     def not_counted(self) -> int:
@@ -107,12 +107,16 @@ def _yuan_text(fen) -> str:
     return f"{fen // 100:,}" if fen % 100 == 0 else f"{fen / 100:,.2f}"
 
 
+def _yuan_column(fen: pd.Series, mask) -> pd.Series:
+    """Integer fen → Decimal 元 (None where mask is False); converted once per distinct amount."""
+    values = fen.where(mask)
+    table = {v: _fen_to_yuan(v) for v in values.dropna().unique()}
+    result = values.map(table).astype(object)
+    return result.where(result.notna(), None)
+
+
 def _fen_to_yuan(fen) -> Decimal:
     return Decimal(int(fen)) / 100
-
-
-def _sum(values) -> Decimal:
-    return sum(values, Decimal(0))
 
 
 def _to_fen(amount: Decimal) -> int:
@@ -124,13 +128,19 @@ def _scale_half_up(fen: np.ndarray, numerator: int, denominator: int) -> np.ndar
     return (2 * fen * numerator + denominator) // (2 * denominator)
 
 
-def compute_subsidies(cases: pd.DataFrame, standard: Standard, level: Level, *, sheet: str | None = None,
-                      file: str | None = None) -> SubsidyResult:
-    """Each matter's subsidy under `standard` at `level`, vectorised over the ledger."""
-    findings: list[Finding] = []
+@dataclass
+class PriceRanges:
+    """Each matter's standard range before any level is chosen (shared by all scenarios of one ledger)."""
+
+    base: pd.DataFrame          # the matters, with case_id
+    parts: pd.DataFrame         # one row per (matter, priced stage)
+    per_case: pd.DataFrame      # lower_fen, upper_fen, priced, no_days, per_day by matter
+
+
+def price_ranges(cases: pd.DataFrame, standard: Standard) -> PriceRanges:
+    """Look up every matter's stages in the standard: lower and upper bound in fen, vectorised."""
     base = cases.reset_index(drop=True).copy()
     base["case_id"] = np.arange(len(base))
-
     # one row per (matter, stage); matters without stages get stage ""
     stages = base["诉讼阶段"].map(lambda s: list(s) if s else [""])
     parts = base[["case_id", "案件类型", "适用程序", "值班天数"]].assign(stage=stages).explode("stage")
@@ -143,36 +153,36 @@ def compute_subsidies(cases: pd.DataFrame, standard: Standard, level: Level, *, 
         [(r.case_type, r.stage, r.per, _to_fen(r.min), _to_fen(r.max)) for r in standard.rates.values()],
         columns=["案件类型", "priced_stage", "per", "min_fen", "max_fen"])
     parts = parts.merge(rate_table, on=["案件类型", "priced_stage"], how="left")
-    priced = parts["per"].notna()
-    per_day = parts["per"] == PER_DAY
-    days = pd.to_numeric(parts["值班天数"], errors="coerce")
-    no_days = per_day & days.isna()
-    qty = np.where(per_day, days.fillna(0), 1).astype(np.int64)
-    parts["min_fen"] = parts["min_fen"].fillna(0).astype(np.int64) * qty
-    parts["max_fen"] = parts["max_fen"].fillna(0).astype(np.int64) * qty
-    stage_text = parts["stage"].map(lambda s: f"·{s}" if s else "") + np.where(
-        parts["priced_stage"] != parts["stage"], "(速裁按" + parts["priced_stage"].astype(str) + ")", "")
-    name = parts["案件类型"].astype(str) + stage_text
-    unit_min = (parts["min_fen"] // np.maximum(qty, 1)).map(_yuan_text)
-    unit_max = (parts["max_fen"] // np.maximum(qty, 1)).map(_yuan_text)
-    day_text = pd.Series(np.where(per_day, "元/日×" + days.fillna(0).astype(int).astype(str) + "日", "元"),
-                         index=parts.index)
-    if level.kind in ("min", "max"):
-        parts["label"] = name + f" {level.label}" + (unit_min if level.kind == "min" else unit_max) + day_text
-    else:
-        parts["label"] = name + " 标准" + unit_min + "–" + unit_max + day_text
-
-    # back to one row per matter
+    parts["priced"] = parts["per"].notna()
+    parts["per_day"] = parts["per"] == PER_DAY
+    parts["days"] = pd.to_numeric(parts["值班天数"], errors="coerce")
+    parts["no_days"] = parts["per_day"] & parts["days"].isna()
+    parts["qty"] = np.where(parts["per_day"], parts["days"].fillna(0), 1).astype(np.int64)
+    parts["min_fen"] = parts["min_fen"].fillna(0).astype(np.int64) * parts["qty"]
+    parts["max_fen"] = parts["max_fen"].fillna(0).astype(np.int64) * parts["qty"]
     agg = "sum" if standard.multi_stage == "sum" else "max"
     grouped = parts.groupby("case_id", sort=True)
     per_case = pd.DataFrame({
         "lower_fen": grouped["min_fen"].agg(agg),
         "upper_fen": grouped["max_fen"].agg(agg),
-        "priced": grouped["per"].agg(lambda s: s.notna().all()),
-        "no_days": no_days.groupby(parts["case_id"]).any(),
-        "per_day": per_day.groupby(parts["case_id"]).any(),
-        "labels": grouped["label"].agg(" + ".join),
+        "priced": grouped["priced"].all(),
+        "no_days": grouped["no_days"].any(),
+        "per_day": grouped["per_day"].any(),
     }).reindex(base["case_id"])
+    return PriceRanges(base, parts, per_case)
+
+
+def compute_subsidies(cases: pd.DataFrame, standard: Standard, level: Level, *, sheet: str | None = None,
+                      file: str | None = None, explain: bool = True,
+                      ranges: PriceRanges | None = None) -> SubsidyResult:
+    """Each matter's subsidy under `standard` at `level`, vectorised over the ledger.
+
+    With explain=False only the amounts are computed (no basis texts, no findings): for scenarios.
+    """
+    findings: list[Finding] = []
+    ranges = ranges or price_ranges(cases, standard)
+    base, parts, per_case = ranges.base, ranges.parts, ranges.per_case
+    labels = _case_labels(parts, level, len(base)) if explain else None
     lower = per_case["lower_fen"].to_numpy(np.int64, copy=True)
     upper = per_case["upper_fen"].to_numpy(np.int64, copy=True)
 
@@ -222,30 +232,62 @@ def compute_subsidies(cases: pd.DataFrame, standard: Standard, level: Level, *, 
     counted = priced & (amount >= 0)
     out = pd.DataFrame({
         "excel_row": base["excel_row"].to_numpy(),
-        "案号": base["案号"].to_numpy(),
-        "案件类型": base["案件类型"].to_numpy(),
-        "类型阶段": base["案件类型"].astype(str) + base["诉讼阶段"].map(lambda s: "·" + "+".join(s) if s else ""),
-        "承办律师": base["承办律师"].fillna(UNFILLED).to_numpy(),
-        "律师事务所": base["律师事务所"].fillna(UNFILLED).to_numpy(),
-        "结案月份": base["结案日期"].map(lambda d: f"{d:%Y-%m}" if d is not None and pd.notna(d) else OPEN_CASE),
         "lower_fen": np.where(priced, lower, 0),
         "upper_fen": np.where(priced, upper, 0),
         "amount_fen": np.where(counted, amount, 0),
         "counted": counted,
     })
-    for col in ("lower", "upper", "amount"):
-        out[col] = [(_fen_to_yuan(v) if ok else None) for v, ok in zip(out[f"{col}_fen"], priced if col != "amount" else counted)]
-    labels = per_case["labels"].to_numpy(object)
+    if not explain:   # scenarios need amounts only
+        return SubsidyResult(level, standard, out, findings)
+    out["案号"] = base["案号"].to_numpy()
+    out["案件类型"] = base["案件类型"].to_numpy()
+    out["类型阶段"] = base["案件类型"].astype(str) + base["诉讼阶段"].map(lambda s: "·" + "+".join(s) if s else "")
+    out["承办律师"] = base["承办律师"].fillna(UNFILLED).to_numpy()
+    out["律师事务所"] = base["律师事务所"].fillna(UNFILLED).to_numpy()
+    out["结案月份"] = base["结案日期"].map(lambda d: f"{d:%Y-%m}" if d is not None and pd.notna(d) else OPEN_CASE)
+    for col, mask in (("lower", priced), ("upper", priced), ("amount", counted)):
+        out[col] = _yuan_column(out[f"{col}_fen"], mask)
+    if explain:
+        out["basis"], out["note"] = _explain(out, labels, notes, priced, counted, lower, upper, amount,
+                                             per_case["no_days"].to_numpy(bool), per_case["per_day"].to_numpy(bool),
+                                             level, findings, sheet, file)
+    return SubsidyResult(level, standard, out, findings)
+
+
+def _case_labels(parts, level, n_cases) -> list[str]:
+    """Per matter, the priced parts in words: '刑事·审查起诉 最低标准800元 + 刑事·审判 最低标准1,500元'."""
+    per_day, days, qty, case_ids = parts["per_day"], parts["days"], parts["qty"], parts["case_id"].to_numpy()
+    stage_text = parts["stage"].map(lambda s: f"·{s}" if s else "") + np.where(
+        parts["priced_stage"] != parts["stage"], "(速裁按" + parts["priced_stage"].astype(str) + ")", "")
+    name = parts["案件类型"].astype(str) + stage_text
+    unit_min = (parts["min_fen"] // np.maximum(qty, 1)).map(_yuan_text)
+    unit_max = (parts["max_fen"] // np.maximum(qty, 1)).map(_yuan_text)
+    day_text = pd.Series(np.where(per_day, "元/日×" + days.fillna(0).astype(int).astype(str) + "日", "元"),
+                         index=parts.index)
+    if level.kind in ("min", "max"):
+        label = name + f" {level.label}" + (unit_min if level.kind == "min" else unit_max) + day_text
+    else:
+        label = name + " 标准" + unit_min + "–" + unit_max + day_text
+    labels = [""] * n_cases
+    for case_id, text in zip(case_ids.tolist(), label.tolist()):
+        labels[case_id] = f"{labels[case_id]} + {text}" if labels[case_id] else text
+    return labels
+
+
+def _explain(out, labels, notes, priced, counted, lower, upper, amount, no_days, per_day, level, findings,
+             sheet, file):
+    """Basis and note texts per matter; warnings for what could not be priced."""
     basis, check = [], []
-    for i in range(len(out)):
-        row = int(out.at[i, "excel_row"])
-        case_type = out.at[i, "案件类型"]
+    rows = out["excel_row"].tolist()
+    types = out["案件类型"].tolist()
+    lower, upper, amount = lower.tolist(), upper.tolist(), amount.tolist()
+    for i, row in enumerate(rows):
         if not priced[i]:
-            if per_case["no_days"].iat[i]:
-                message = f"“{case_type}”按日计价，但未填写值班天数，未计入合计。"
+            if no_days[i]:
+                message = f"“{types[i]}”按日计价，但未填写值班天数，未计入合计。"
             else:
                 message = f"补贴标准中没有“{labels[i]}”的标准，未计入合计（可在“补贴标准”工作表中设定）。"
-            findings.append(Finding(WARNING, message, sheet, row, "案件类型", case_type, file))
+            findings.append(Finding(WARNING, message, sheet, row, "案件类型", types[i], file))
             basis.append("")
             check.append(message)
             continue
@@ -257,7 +299,7 @@ def compute_subsidies(cases: pd.DataFrame, standard: Standard, level: Level, *, 
                 basis.append("")
                 check.append(message)
                 continue
-            text = f"台账金额 {amount[i] / 100:,.2f}元（{labels[i]}）"
+            basis.append(f"台账金额 {amount[i] / 100:,.2f}元（{labels[i]}）")
             if not lower[i] <= amount[i] <= upper[i]:
                 message = (f"台账补贴金额 {amount[i] / 100:,.2f}元 不在标准范围 "
                            f"{lower[i] / 100:,.2f}–{upper[i] / 100:,.2f}元 内。")
@@ -265,19 +307,18 @@ def compute_subsidies(cases: pd.DataFrame, standard: Standard, level: Level, *, 
                 check.append(message)
             else:
                 check.append("")
-            basis.append(text)
             continue
+        total = f" = {amount[i] / 100:,.2f}元"
         if level.kind in ("min", "max"):
-            basis.append(f"{labels[i]}{adjust_text} = {amount[i] / 100:,.2f}元")
-        elif level.kind == "flat" and not per_case["per_day"].iat[i]:
-            basis.append(f"{level.label}（{labels[i]}）{adjust_text} = {amount[i] / 100:,.2f}元")
+            basis.append(f"{labels[i]}{adjust_text}{total}")
+        elif level.kind == "flat" and not per_day[i]:
+            basis.append(f"{level.label}（{labels[i]}）{adjust_text}{total}")
+        elif level.kind == "mid":
+            basis.append(f"{labels[i]} 取中间值{adjust_text}{total}")
         else:
-            basis.append(f"{labels[i]} 取中间值{adjust_text} = {amount[i] / 100:,.2f}元" if level.kind == "mid"
-                         else f"{labels[i]} 取最低{adjust_text} = {amount[i] / 100:,.2f}元")
+            basis.append(f"{labels[i]} 取最低{adjust_text}{total}")
         check.append("")
-    out["basis"] = basis
-    out["note"] = check
-    return SubsidyResult(level, standard, out, findings)
+    return basis, check
 
 
 def _note(notes, mask, text):
@@ -296,8 +337,9 @@ class Scenario:
 def scenarios(cases: pd.DataFrame, standard: Standard, levels: list[Level], fund: Decimal | None) -> list[Scenario]:
     """The same ledger priced at several levels, side by side, each against the fund."""
     result = []
+    ranges = price_ranges(cases, standard)
     for level in levels:
-        computed = compute_subsidies(cases, standard, level)
+        computed = compute_subsidies(cases, standard, level, explain=False, ranges=ranges)
         total = computed.total
         result.append(Scenario(level, total, len(computed.counted),
                                compare_fund(total, fund) if fund is not None else None))

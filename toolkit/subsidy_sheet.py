@@ -37,10 +37,13 @@ def ledger_columns(ledger: Ledger, result: SubsidyResult, findings: list[Finding
         if f.row and f.sheet == ledger.sheet:
             prefix = "【错误】" if f.severity == ERROR else "【提示】"
             notes[f.row].append(prefix + (f"{f.column}：" if f.column else "") + f.message)
+    per_case = result.per_case
     rows = {}
-    for rec in result.per_case.itertuples(index=False):
-        rows[int(rec.excel_row)] = [rec.lower, rec.upper, rec.amount, rec.basis,
-                                    "；".join(dict.fromkeys(notes.get(int(rec.excel_row), [])))]
+    for row, lower, upper, amount, basis in zip(per_case["excel_row"].tolist(), per_case["lower"].tolist(),
+                                                per_case["upper"].tolist(), per_case["amount"].tolist(),
+                                                per_case["basis"].tolist()):
+        note = notes.get(row)
+        rows[row] = [lower, upper, amount, basis, "；".join(dict.fromkeys(note)) if note else ""]
     for r in ledger.excluded["excel_row"]:
         rows[int(r)] = [None, None, None, "未计算（本行有数据错误）", "；".join(dict.fromkeys(notes.get(int(r), [])))]
     counted = result.counted

@@ -141,25 +141,36 @@ def _apply(patch, sheets, ledger, columns, layout, styles, to_spec) -> None:
     if own:
         first_col = min(own) + 1
     else:
-        first_col = max((max((c for c, v in enumerate(row) if v is not None), default=-1) for row in raw.rows),
-                        default=-1) + 2
+        first_col = _last_used_column(raw.rows) + 1
     last_col = first_col + len(columns.headers) - 1
-    patch.clear_columns(ledger.sheet, first_col, last_col, from_row=header_row)
+    if own:  # a re-run: earlier toolkit columns are replaced, not added again
+        patch.clear_columns(ledger.sheet, first_col, last_col, from_row=header_row)
     cells = {}
     for i, (title, width) in enumerate(zip(columns.headers, columns.widths)):
         cells[(header_row, first_col + i)] = (title, styles["header"])
         patch.set_column_width(ledger.sheet, first_col + i, width)
-    for excel_row, values in {**columns.rows, **columns.total_rows}.items():
-        total = excel_row in columns.total_rows
-        for i, (value, tag) in enumerate(zip(values, columns.tags)):
+    plain = [styles[tag] for tag in columns.tags]
+    totals = [styles["total_" + tag] if tag == "money" else styles[tag] for tag in columns.tags]
+    note_col = len(columns.tags) - 1
+    for excel_row, values in [*columns.rows.items(), *columns.total_rows.items()]:
+        row_styles = totals if excel_row in columns.total_rows else plain
+        for i, value in enumerate(values):
             if value is None or value == "":
                 continue
-            if i == 4 and isinstance(value, str):
-                tag = "error" if "【错误】" in value else "warning"
-            style = styles[("total_" + tag) if total and tag == "money" else tag]
+            style = row_styles[i]
+            if i == note_col:
+                style = styles["error"] if "【错误】" in value else styles["warning"]
             cells[(excel_row, first_col + i)] = (value, style)
     patch.set_cells(ledger.sheet, cells)
     patch.add_sheet(to_spec(layout), replace=True)
+
+
+def _last_used_column(rows) -> int:
+    """1-based index of the last column holding anything (0 for an empty sheet)."""
+    width = max((len(r) for r in rows), default=0)
+    while width and all(len(r) < width or r[width - 1] is None for r in rows):
+        width -= 1
+    return width
 
 
 def _money(value: Decimal | None) -> str | None:

@@ -102,7 +102,8 @@ def _read_sheet(book, name: str, path: Path) -> RawSheet:
         raise InputError("工作表有密码保护，无法读取。", file=path.name, sheet=name) from None
     except Exception as exc:
         raise InputError(f"工作表内容已损坏，无法读取（{type(exc).__name__}）。", file=path.name, sheet=name) from None
-    rows = [[None if v == "" else v for v in row] for row in values]
+    # empty and blank-only cells are None (a cell holding only spaces is empty to a reader)
+    rows = [[None if v == "" or (v.__class__ is str and v.isspace()) else v for v in row] for row in values]
     merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in merged_ranges]
     return RawSheet(name, rows, merged)
 
