@@ -430,15 +430,60 @@ RESULT_SHEET = "校验结果"
 RESULT_WIDTHS = {1: 10, 2: 22, 3: 30, 4: 14, 5: 14, 6: 14, 7: 90}
 
 
-def budget_plan(sheets: list[RawSheet], file: str | None = None) -> tuple[Layout, str]:
-    """Check the budget / final-accounts tables of the workbook: the 校验结果 sheet and the message."""
+def _comparable(rows: list[list]) -> list[list]:
+    import datetime as dt
+
+    out = []
+    for row in rows:
+        line = []
+        for v in row:
+            if isinstance(v, dt.datetime) and v.time() == dt.time():
+                v = v.date()
+            elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                v = float(v)
+            elif isinstance(v, str):
+                v = v.strip() or None
+            line.append(v)
+        while line and line[-1] is None:
+            line.pop()
+        out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def formats_if_unchanged(path, sheets: list[RawSheet]) -> dict:
+    """Shown decimals, percent formats and indentation from the saved file, for the sheets whose saved values are
+    exactly the open ones (desktop Excel: the remote object model cannot read formats; a stale file is not used)."""
+    from pathlib import Path
+
+    from toolkit.commands.validate import read_formats
+    from toolkit.io.excel_read import read_workbook
+
+    path = Path(path)
+    if not path.is_file() or path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return {}
+    try:
+        saved = {s.name: s.rows for s in read_workbook(path)}
+    except InputError:
+        return {}
+    same = [s.name for s in sheets if s.name in saved and _comparable(saved[s.name]) == _comparable(s.rows)]
+    return read_formats(path, same) if same else {}
+
+
+def budget_plan(sheets: list[RawSheet], file: str | None = None, formats: dict | None = None) -> tuple[Layout, str]:
+    """Check the budget / final-accounts tables of the workbook: the 校验结果 sheet and the message.
+
+    `formats` ({sheet: {(row0, col0): CellFormat}}) gives shown decimals and indentation where they are known."""
     from toolkit.budget import ERROR as BUDGET_ERROR
     from toolkit.budget import RULES_SHEET, SheetInput, check_workbook, read_tables
     from toolkit.budget_table import normalize
     from toolkit.budget_user_rules import rules_from_sheet
     from toolkit.commands.validate import result_rows
 
-    inputs = [SheetInput(s.name, s.rows, s.merged) for s in sheets if normalize(s.name) != RESULT_SHEET]
+    formats = formats or {}
+    inputs = [SheetInput(s.name, s.rows, s.merged, formats.get(s.name, {})) for s in sheets
+              if normalize(s.name) != RESULT_SHEET]
     rule_lines = []
     for s in inputs:
         if normalize(s.name) == RULES_SHEET:
@@ -460,6 +505,10 @@ def budget_plan(sheets: list[RawSheet], file: str | None = None) -> tuple[Layout
                    "（位置列为 工作表!单元格）。原表未作任何改动。")
     else:
         message = "预算校验完成：全部校验通过，未发现错误或警告。"
+    unformatted = [s.name for s in inputs if not s.formats and s.name in {b.sheet for b in read_tables(inputs)}]
+    if unformatted:
+        message += ("\n注意：未能读取" + "、".join(f"“{n}”" for n in unformatted) + "的数字格式和缩进"
+                    "（Excel 网页版不提供；桌面版请先保存工作簿），容差按数值本身的小数位计算，仅靠缩进表示的层级无法识别。")
     return layout, message
 
 
@@ -471,8 +520,9 @@ def validate_budget(book) -> str:
         return _not_ready("校验预算")(book)
     set_status(book, f"{TITLE}：正在读取工作簿……")
     sheets = read_sheets(book, skip=(RESULT_SHEET,))
+    formats = {} if book.app.engine.name == "remote" else formats_if_unchanged(book.fullname, sheets)
     set_status(book, f"{TITLE}：正在校验……")
-    layout, message = budget_plan(sheets, file=book.name)
+    layout, message = budget_plan(sheets, file=book.name, formats=formats)
     active = _active_sheet(book)
     write_layout(book, layout)
     if active and active != RESULT_SHEET:
@@ -494,6 +544,7 @@ def returns_plan(in_dir: str, out_dir: str) -> tuple[Layout, str]:
     from argparse import Namespace
 
     from toolkit.commands import reformat
+    from toolkit.returns import FAILED, STATUS_LABEL, WARNED
 
     args = Namespace(in_dir=in_dir, out_dir=out_dir, template=None, aliases=None, jobs=1, json=True, show_id=False)
     out = io.StringIO()
@@ -502,11 +553,10 @@ def returns_plan(in_dir: str, out_dir: str) -> tuple[Layout, str]:
     report = json.loads(out.getvalue().strip().splitlines()[-1])
     layout = Layout(RETURNS_LOG_SHEET, widths={1: 40, 2: 10, 3: 8, 4: 14, 5: 90})
     layout.add(*(Cell(h, "header") for h in ("文件", "结果", "行数", "期间", "说明")))
-    labels = {"ok": "正常", "warned": "有警告", "failed": "失败"}
     for r in report["files_detail"]:
-        tag = {"failed": "error", "warned": "warning"}.get(r["status"], "text")
-        layout.add(Cell(r["file"]), Cell(labels.get(r["status"], r["status"]), tag), Cell(r["rows"], "count"),
-                   Cell(r.get("period")), Cell("；".join(r["messages"])))
+        tag = {FAILED: "error", WARNED: "warning"}.get(r["status"], "text")
+        layout.add(Cell(r["file"]), Cell(STATUS_LABEL.get(r["status"], r["status"]), tag), Cell(r["rows"], "count"),
+                   Cell(r.get("period")), Cell(" ".join(r["messages"])))
     message = (f"月报整理完成：共 {report['files']} 个文件，正常 {report['ok']} 个，有警告 {report['warnings']} 个，"
                f"失败 {report['failed']} 个；汇总数据 {report['rows']} 行。结果在“{out_dir}”，"
                f"逐个文件的情况见“{RETURNS_LOG_SHEET}”工作表。原文件未作任何改动。")
