@@ -20,8 +20,29 @@ COMMANDS = [
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
 
+_ARGPARSE_WORDS = (
+    ("the following arguments are required: ", "缺少必填参数："),
+    ("unrecognized arguments: ", "无法识别的参数："),
+    ("expected one argument", "需要一个值"),
+    ("invalid choice: ", "无效的选择："),
+    ("choose from ", "可选："),
+    ("argument ", "参数 "),
+)
+
+
+class _ChineseFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
+
+
 class _ChineseParser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _ChineseFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str):  # argparse's own messages are English; say it in Chinese
+        for english, chinese in _ARGPARSE_WORDS:
+            message = message.replace(english, chinese)
         self.print_usage(sys.stderr)
         self.exit(EXIT_UNUSABLE, f"错误：命令参数有误（{message}）。用 -h 查看用法。\n")
 
@@ -30,11 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _ChineseParser(prog="legalaid", description="法援财务工具箱：办案补贴测算、预算决算校验、统计表填报、月报整理。",
                             add_help=False)
     parser.add_argument("-h", "--help", action="help", help="显示帮助并退出")
+    parser._optionals.title = "选项"
     sub = parser.add_subparsers(dest="command", title="子命令", metavar="命令", parser_class=_ChineseParser)
     for module_name in COMMANDS:
         module = importlib.import_module(module_name)
         p = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP, add_help=False)
         p.add_argument("-h", "--help", action="help", help="显示帮助并退出")
+        p._positionals.title, p._optionals.title = "必填参数", "选项"
         module.add_arguments(p)
         p.set_defaults(_run=module.run)
     return parser

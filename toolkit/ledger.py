@@ -61,9 +61,12 @@ def split_list(value) -> list[str]:
     return [part for part in _LIST_SPLIT.split(text) if part] if text else []
 
 
+_TOTAL_HINT = re.compile("[" + "".join(dict.fromkeys(w[0] for w in TOTAL_WORDS)) + "]")
+
+
 def _is_total(cells) -> bool:
     for v in cells:
-        if v.__class__ is not str or not any(w[0] in v for w in TOTAL_WORDS):
+        if v.__class__ is not str or not _TOTAL_HINT.search(v):
             continue
         t = compact(v)
         if t and (t in TOTAL_WORDS or any(t.startswith(w) for w in TOTAL_WORDS)):
@@ -118,10 +121,13 @@ def parse_ledger(sheet: RawSheet, file: str | None = None, vocab: Vocabulary | N
     start = header.first_data_row
     data = sheet.rows[start:]
     cols = header.columns
-    frame = pd.DataFrame({name: [row[c] if c < len(row) else None for row in data] for name, c in cols.items()},
+    width = max((len(r) for r in data), default=0)
+    if any(len(r) != width for r in data):   # CSV rows can be ragged
+        data = [list(r) + [None] * (width - len(r)) for r in data]
+    by_column = list(zip(*data)) if data else []
+    frame = pd.DataFrame({name: (by_column[c] if c < width else [None] * len(data)) for name, c in cols.items()},
                          dtype=object)
     frame["excel_row"] = range(start + 1, start + 1 + len(data))
-    width = max((len(r) for r in data), default=0)
 
     # blank, total and note rows are not matters
     present = frame[list(cols)].notna()   # the reader gives None for empty and blank-only cells
@@ -259,8 +265,8 @@ def _normalise(frame: pd.DataFrame, vocab: Vocabulary, out: _Collector, today) -
         for r, v, e in zip(rows[errors.notna()], frame[column][errors.notna()], errors[errors.notna()]):
             out.add(ERROR, r, column, f"金额无法识别：{e}。", clean_text(v))
         negative = values.map(lambda a: a is not None and a < 0)
-        for r, v in zip(rows[negative], frame[column][negative]):
-            out.add(ERROR, r, column, f"金额为负数（{clean_text(v)}），请核实。", clean_text(v))
+        for r, a in zip(rows[negative], values[negative]):
+            out.add(ERROR, r, column, f"金额为负数（{a:,.2f}元），请核实。", f"{a:.2f}")
         frame[column] = values
     for column in vocab.date_columns:
         values, errors = _map_unique(frame[column], parse_date)

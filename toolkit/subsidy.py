@@ -16,6 +16,7 @@ import pandas as pd
 from toolkit.findings import WARNING, Finding
 from toolkit.money import parse_amount, round_half_up
 from toolkit.standards import PER_DAY, Standard
+from toolkit.vocab import default_vocabulary
 
 UNFILLED = "（未填写）"
 OPEN_CASE = "（未结案）"
@@ -97,6 +98,10 @@ class SubsidyResult:
             return pd.DataFrame({key: [], "件数": [], "补贴金额": []})
         grouped = data.groupby(key, sort=True, dropna=False)
         table = pd.DataFrame({"件数": grouped.size(), "fen": grouped["amount_fen"].sum()}).reset_index()
+        if key in ("案件类型", "类型阶段"):   # the order people read case types in, not code-point order
+            order = {t: i for i, t in enumerate(dict.fromkeys(default_vocabulary().case_types.values()))}
+            table = table.sort_values(key, key=lambda s: s.map(lambda v: (order.get(str(v).split("·")[0], 99), v)),
+                                      kind="stable").reset_index(drop=True)
         table["补贴金额"] = table["fen"].map(_fen_to_yuan)
         return table.drop(columns="fen")
 

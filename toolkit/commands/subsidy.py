@@ -11,6 +11,7 @@ from pathlib import Path
 from toolkit.errors import InputError
 from toolkit.findings import ERROR, WARNING
 from toolkit.io.excel_read import read_workbook
+from toolkit.ledger import TOOLKIT_LEDGER_COLUMNS
 from toolkit.ledger_book import build_ledger, build_standard
 from toolkit.money import format_yuan, parse_amount
 from toolkit.subsidy import Level, compare_fund, compute_subsidies, parse_level, scenarios
@@ -76,12 +77,20 @@ def run(args) -> int:
     output.parent.mkdir(parents=True, exist_ok=True)
     ledger = build_ledger(sheets, args.sheet, file=path.name)
     standard = build_standard(sheets, args.standard, file=path.name)
-    result = compute_subsidies(ledger.cases, standard, level, sheet=ledger.sheet, file=path.name)
-    scenario_list = scenarios(ledger.cases, standard, scenario_levels(level, flats), fund)
-    findings = sorted(ledger.findings + result.findings, key=lambda f: (f.row or 0, f.severity != ERROR))
+    place = _placement(next(s for s in sheets if s.name == ledger.sheet), ledger)
+    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".legalaid-") as tmp:
+        if path.suffix.lower() in PATCHABLE:
+            source = path
+        else:  # .xls / .csv cannot be edited in place: their data is carried into a new .xlsx first
+            source = Path(tmp) / "copy.xlsx"
+            _values_workbook(sheets, source)
+        del sheets   # the raw grids are the largest thing in memory; everything below works on the ledger
 
-    layout = summary_layout(ledger, result, scenario_list, fund, f"{path.name}「{ledger.sheet}」")
-    _write_output(path, sheets, ledger, ledger_columns(ledger, result, findings), layout, output)
+        result = compute_subsidies(ledger.cases, standard, level, sheet=ledger.sheet, file=path.name)
+        scenario_list = scenarios(ledger.cases, standard, scenario_levels(level, flats), fund)
+        findings = sorted(ledger.findings + result.findings, key=lambda f: (f.row or 0, f.severity != ERROR))
+        layout = summary_layout(ledger, result, scenario_list, fund, f"{path.name}「{ledger.sheet}」")
+        _write_output(source, ledger, ledger_columns(ledger, result, findings), layout, place, output)
 
     comparison = compare_fund(result.total, fund) if fund is not None else None
     if args.json:
@@ -92,21 +101,22 @@ def run(args) -> int:
     return 1 if any(f.severity == ERROR for f in findings) else 0
 
 
-def _write_output(path: Path, sheets, ledger, columns, layout, output: Path) -> None:
-    from toolkit.io.xlsx_patch import XlsxPatch
-    from toolkit.io.layout_writer import STYLES, layout_to_sheet_spec
+def _placement(raw, ledger) -> tuple[int, int, bool]:
+    """(header row, first toolkit column, whether the toolkit's columns are already there), 1-based."""
+    header_row = ledger.header.header_rows[-1] + 1
+    header_cells = raw.rows[header_row - 1] if header_row - 1 < len(raw.rows) else []
+    own = [c for c, v in enumerate(header_cells) if isinstance(v, str) and v.strip() in TOOLKIT_LEDGER_COLUMNS]
+    if own:
+        return header_row, min(own) + 1, True
+    return header_row, _last_used_column(raw.rows) + 1, False
 
-    if path.suffix.lower() in PATCHABLE:
-        patch = XlsxPatch(path)
-        _apply(patch, sheets, ledger, columns, layout, STYLES, layout_to_sheet_spec)
-        patch.save(output)
-        return
-    # .xls / .csv cannot be edited in place: their data is carried into a new .xlsx first
-    with tempfile.TemporaryDirectory(dir=output.parent) as tmp:
-        copy = Path(tmp) / "copy.xlsx"
-        _values_workbook(sheets, copy)
-        patch = XlsxPatch(copy)
-        _apply(patch, sheets, ledger, columns, layout, STYLES, layout_to_sheet_spec)
+
+def _write_output(source: Path, ledger, columns, layout, place, output: Path) -> None:
+    from toolkit.io.layout_writer import STYLES, layout_to_sheet_spec
+    from toolkit.io.xlsx_patch import XlsxPatch
+
+    with XlsxPatch(source) as patch:
+        _apply(patch, ledger, columns, layout, place, STYLES, layout_to_sheet_spec)
         patch.save(output)
 
 
@@ -132,18 +142,11 @@ def _values_workbook(sheets, target: Path) -> None:
     book.close()
 
 
-def _apply(patch, sheets, ledger, columns, layout, styles, to_spec) -> None:
+def _apply(patch, ledger, columns, layout, place, styles, to_spec) -> None:
     """Write the toolkit columns next to the ledger (replacing earlier ones) and the summary sheet."""
-    raw = next(s for s in sheets if s.name == ledger.sheet)
-    header_row = ledger.header.header_rows[-1] + 1   # Excel row of the header
-    header_cells = raw.rows[header_row - 1] if header_row - 1 < len(raw.rows) else []
-    own = [c for c, v in enumerate(header_cells) if isinstance(v, str) and v.strip() in columns.headers]
-    if own:
-        first_col = min(own) + 1
-    else:
-        first_col = _last_used_column(raw.rows) + 1
+    header_row, first_col, rerun = place
     last_col = first_col + len(columns.headers) - 1
-    if own:  # a re-run: earlier toolkit columns are replaced, not added again
+    if rerun:  # earlier toolkit columns are replaced, not added again
         patch.clear_columns(ledger.sheet, first_col, last_col, from_row=header_row)
     cells = {}
     for i, (title, width) in enumerate(zip(columns.headers, columns.widths)):
