@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from toolkit.errors import InputError
@@ -11,6 +12,7 @@ from toolkit.errors import InputError
 # Each module in toolkit.commands defines NAME, HELP, add_arguments(parser) and run(args) -> exit code.
 COMMANDS = [
     "toolkit.commands.subsidy",
+    "toolkit.commands.validate",
     "toolkit.commands.stats",
     "toolkit.commands.report",
     "toolkit.commands.check_report",
@@ -79,6 +81,12 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"错误：{exc.describe()}", file=sys.stderr)
         return EXIT_UNUSABLE
+    except BrokenPipeError:   # output piped into `head` and the like: not an error
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return EXIT_OK
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130

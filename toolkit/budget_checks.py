@@ -1,0 +1,566 @@
+"""The checks of a budget workbook: structure (parents, totals, 合计 columns), default identities, shares and rates,
+cross-table agreement. Each adds findings to a `Checker`; `toolkit.budget.check_workbook` runs them all."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from toolkit.budget import (ERROR, WARNING, ZERO, BudgetFinding, Checker, Operand, RuleSet, fmt, fraction, half_unit,
+                            operand, round_half_up)
+from toolkit.budget_table import Block, Line, a1, normalize, share_parts
+
+
+# ---------------------------------------------------------------- structure checks
+
+
+def _continuation_ops(block: Block, cont: Block | None, col: int) -> list[Operand]:
+    """Lines of a block to the right that continues this one (no totals of its own, same column title):
+    the 公用经费 list of a basic-spending table often runs on in a second pair of columns."""
+    if cont is None:
+        return []
+    title = block.column(col).title
+    same = [c for c in cont.columns if c.kind == "amount" and c.title == title]
+    if len(same) != 1:
+        return []
+    return [op for ln in cont.lines if ln.parent is None and not ln.total and not ln.ratio
+            and (ln.code or not cont.coded)
+            for op in [operand(cont, ln, same[0].col)] if op is not None]
+
+
+def _adds_up(result: Operand, ops: list[Operand]) -> bool:
+    total, tol = ZERO, result.tol
+    for op in ops:
+        v, t = op.scaled_to(result.unit)
+        total, tol = total + v, tol + t
+    return abs(result.value - total) <= tol
+
+
+def check_structure(block: Block, ck: Checker, cont: Block | None = None):
+    """Numbered / coded parents against their children, totals against what they cover, 合计 columns."""
+    amount_cols = [c.col for c in block.columns if c.kind == "amount"]
+    lines = block.lines
+    _resolve_maybe_parts(block, amount_cols)
+    _resolve_uncertain(block, amount_cols)
+    children: dict[int, list[int]] = {}
+    for j, k in enumerate(lines):
+        if k.parent is not None:
+            children.setdefault(k.parent, []).append(j)
+    for i, ln in enumerate(lines):
+        kids = children.get(i, [])
+        full = [j for j in kids if not lines[j].partial]
+        part = [j for j in kids if lines[j].partial]
+        for col in amount_cols:
+            parent = operand(block, ln, col)
+            if parent is None:
+                continue
+            colname = block.column(col).title
+            if full and any(col in lines[j].values for j in full):
+                ops = [operand(block, lines[j], col) for j in full if col in lines[j].values]
+                ambiguous = any(lines[j].uncertain for j in full)
+                basis = "编码" if block.coded else "编号/缩进"
+                note = ("第" + "、".join(str(lines[j].row + 1) for j in full if lines[j].uncertain) +
+                        "行没有编号，无法确定是否为其明细，请核对。") if ambiguous else ""
+                ck.check_linear(parent, ops, [], "上下级合计" if not ambiguous else "上下级合计（结构不明确）",
+                                f"“{ln.name}”{colname}与下级明细之和（按{basis}识别）",
+                                WARNING if ambiguous else ERROR, note=note)
+            if part and any(col in lines[j].values for j in part):
+                ops = [operand(block, lines[j], col) for j in part if col in lines[j].values]
+                total = sum((op.scaled_to(parent.unit)[0] for op in ops), ZERO)
+                tol = parent.tol + sum((op.scaled_to(parent.unit)[1] for op in ops), ZERO)
+                if total - parent.value > tol:
+                    names = "、".join(op.ref() for op in ops)
+                    ck.add(BudgetFinding(
+                        ERROR, block.sheet, parent.cell, "其中项不超过总数",
+                        f"“其中”各项 {names} 之和 {fmt(total)} 大于 {parent.ref()} 的 {fmt(parent.value)}，"
+                        f"超出 {fmt(total - parent.value)}。", total, parent.value, parent.value - total))
+    for t, covered in block.totals.items():
+        tl = lines[t]
+        for col in amount_cols:
+            res = operand(block, tl, col)
+            ops = [operand(block, lines[j], col) for j in covered if col in lines[j].values]
+            if res is None or not ops:
+                continue
+            extra = _continuation_ops(block, cont, col)
+            if extra and not _adds_up(res, ops) and _adds_up(res, ops + extra):
+                continue
+            ck.check_linear(res, ops, [], "合计行", f"“{tl.name}”{block.column(col).title}与所含各项之和")
+    _check_total_columns(block, ck)
+
+
+def _fits(block: Block, amount_cols, value_line: Line, members: list[Line]) -> bool:
+    """value_line adds up to members in every amount column (within rounding)."""
+    ok_any = False
+    for col in amount_cols:
+        if col not in value_line.values:
+            continue
+        vals = [m.values[col] for m in members if col in m.values]
+        if not vals:
+            continue
+        ok_any = True
+        tol = half_unit(block.decimals.get((value_line.row, col))) + sum(
+            (half_unit(block.decimals.get((m.row, col))) for m in members if col in m.values), ZERO)
+        if abs(value_line.values[col] - sum(vals, ZERO)) > tol:
+            return False
+    return ok_any
+
+
+def _resolve_maybe_parts(block: Block, amount_cols):
+    """Unnumbered lines right after a "其中：" part: further parts of the same line if the sum they would
+    otherwise join only adds up without them."""
+    lines = block.lines
+    groups: dict[int, list[int]] = {}
+    for i, ln in enumerate(lines):
+        if ln.maybe_part_of is not None and not ln.partial:
+            groups.setdefault(ln.maybe_part_of, []).append(i)
+    for owner, cands in groups.items():
+        first = lines[cands[0]]
+        if first.parent is not None:
+            container = lines[first.parent]
+            members = [j for j, k in enumerate(lines) if k.parent == first.parent and not k.partial]
+        else:
+            t = next((t for t, cov in block.totals.items() if cands[0] in cov), None)
+            if t is None:
+                continue
+            container, members = lines[t], block.totals[t]
+        def deviation(k):
+            kept = [lines[j] for j in members if j not in cands[:k]]
+            if not kept or _fits(block, amount_cols, container, kept):
+                return ZERO
+            return max((abs(container.values[c] - sum((m.values.get(c, ZERO) for m in kept), ZERO))
+                        for c in amount_cols if c in container.values), default=ZERO)
+        # the reading under which the sum fits; if none does (there is an error anyway), the closest one
+        best = min(range(len(cands) + 1), key=lambda k: (deviation(k), k))
+        for j in cands[:best]:
+            lines[j].parent, lines[j].partial, lines[j].uncertain = owner, True, False
+            for cov in block.totals.values():
+                if j in cov:
+                    cov.remove(j)
+
+
+def _resolve_uncertain(block: Block, amount_cols):
+    """Rows attached to a numbered parent by position only: keep them as its children if the sums say so,
+    make them its siblings if the parent adds up without them."""
+    lines = block.lines
+
+    def fits(value_line: Line, members: list[Line]) -> bool:
+        return _fits(block, amount_cols, value_line, members)
+
+    parents_of_loose = {k.parent for k in lines if k.uncertain}
+    for i, ln in enumerate(lines):
+        if i not in parents_of_loose:
+            continue
+        kids = [k for k in lines if k.parent == i and not k.partial]
+        loose = [k for k in kids if k.uncertain]
+        if not loose:
+            continue
+        sure = [k for k in kids if not k.uncertain]
+        if fits(ln, kids):
+            for k in loose:
+                k.uncertain = False
+        elif sure and fits(ln, sure):
+            for k in loose:
+                k.parent, k.uncertain = ln.parent, False
+                if ln.parent is None:
+                    for t, covered in block.totals.items():
+                        if i in covered:
+                            covered.append(lines.index(k))
+                            covered.sort()
+
+
+def _check_total_columns(block: Block, ck: Checker):
+    """A column headed 合计/总计 equals the amount columns beside it under the same upper header."""
+    cols = [c for c in block.columns if c.kind == "amount"]
+    def is_total(c):
+        return c.name in ("合计", "总计", "小计") or c.name.endswith(("合计", "总计")) and len(c.name) <= 8
+
+    for idx, c in enumerate(cols):
+        if not is_total(c):
+            continue
+        group = [d for d in cols if d is not c and d.header[:-1] == c.header[:-1]
+                 and not is_total(d) and not d.name.startswith("其中")]
+        after = [d for d in group if d.col > c.col]
+        parts = after or [d for d in group if d.col < c.col]
+        if len(parts) < 2:
+            continue
+        for ln in block.lines:
+            res = operand(block, ln, c.col)
+            ops = [operand(block, ln, d.col, label=f"{ln.name}·{d.name}") for d in parts if d.col in ln.values]
+            if res is None or not ops:
+                continue
+            res = Operand(res.sheet, res.row, res.col, res.value, res.tol, res.unit, f"{ln.name}·{c.name}")
+            ck.check_linear(res, ops, [], "合计列", f"“{ln.name}”行的{c.title}与各分列之和")
+
+
+# ---------------------------------------------------------------- identities (default rule set)
+
+
+def _row_contexts(blocks: list[Block], rules: RuleSet):
+    """(sheet, measure) -> item -> operands: items as row labels, one context per amount column title."""
+    ctx: dict[tuple, dict[str, list[tuple[Block, Line, int]]]] = {}
+    for b in blocks:
+        for c in b.columns:
+            if c.kind != "amount":
+                continue
+            key = (b.sheet, c.title)
+            for ln in b.lines:
+                if c.col not in ln.values:
+                    continue
+                item = rules.item_of(ln.name, ln.code)
+                if item:
+                    ctx.setdefault(key, {}).setdefault(item, []).append((b, ln, c.col, ln.name, ln.name))
+    return ctx
+
+
+def _column_contexts(blocks: list[Block], rules: RuleSet):
+    """(sheet, block, line) -> item -> operands: items as column headers."""
+    ctx = {}
+    for bi, b in enumerate(blocks):
+        named = [(c, rules.item_of(c.name, None)) for c in b.columns]
+        named = [(c, item) for c, item in named if item]
+        if len(named) < 2:
+            continue
+        for ln in b.lines:
+            d = {}
+            for c, item in named:
+                if c.col in ln.values:
+                    d.setdefault(item, []).append((b, ln, c.col, f"{ln.name}·{c.name}", c.name))
+            ctx[(b.sheet, bi, ln.row)] = d
+    return ctx
+
+
+def _single(entries):
+    """The one operand an item stands for in a context (None if it is missing or means different figures)."""
+    if not entries:
+        return None
+    values = {e[1].values[e[2]] for e in entries}
+    return entries[0] if len(values) == 1 else None
+
+
+def check_identities(blocks: list[Block], rules: RuleSet, ck: Checker):
+    for ctx in (_row_contexts(blocks, rules), _column_contexts(blocks, rules)):
+        for items in ctx.values():
+            for ident in rules.identities:
+                if ident.get("kind") == "ratio":
+                    _check_ratio(ident, items, rules, ck)
+                else:
+                    _check_identity(ident, items, ck)
+
+
+def _op(entry) -> Operand:
+    b, ln, col, label, _ = entry
+    return operand(b, ln, col, label=label)
+
+
+def _check_identity(ident: dict, items, ck: Checker):
+    res = _single(items.get(ident["result"]))
+    if res is None:
+        return
+    plus, minus = [], []
+    for names, target, required in ((ident.get("plus", []), plus, True), (ident.get("minus", []), minus, True),
+                                    (ident.get("optional_plus", []), plus, False),
+                                    (ident.get("optional_minus", []), minus, False)):
+        for name in names:
+            e = _single(items.get(name))
+            if e is None:
+                if required:
+                    return
+                continue
+            if e[1] is res[1] and e[2] == res[2]:
+                return
+            target.append(_op(e))
+    ck.check_linear(_op(res), plus, minus, ident["name"], f"恒等式“{ident['name']}”")
+
+
+def _check_ratio(ident: dict, items, rules: RuleSet, ck: Checker):
+    res = _single(items.get(ident["result"]))
+    num = _single(items.get(ident["numerator"]))
+    if res is None or num is None:
+        return
+    den = None
+    for name in rules.items[ident["denominator"]]["names"]:
+        cands = [e for e in items.get(ident["denominator"], []) if e[4] == normalize(name)]
+        den = _single(cands)
+        if den is not None:
+            break
+    if den is None:
+        return
+    rb, rl, rc = res[:3]
+    got = fraction(rb, rl, rc)
+    n, d = _op(num), _op(den)
+    if got is None or d.value == 0:
+        return
+    value, tol, percent_units = got
+    dv, dt = d.scaled_to(n.unit)
+    q = n.value / dv
+    tol_total = tol + (n.tol + abs(q) * dt) / abs(dv)
+    if abs(value - q) <= tol_total:
+        return
+    scale = Decimal(100) if percent_units else Decimal(1)
+    dec = rb.decimals.get((rl.row, rc))
+    shown = dec if dec is not None else 4
+    expected = round_half_up(q * scale, shown if percent_units or (rl.row, rc) not in rb.percent_cells else shown)
+    actual = rl.values[rc]
+    cell = a1(rl.row, rc)
+    ck.add(BudgetFinding(ERROR, rb.sheet, cell, ident["name"],
+                         f"执行率不符：{cell} 为 {_show_ratio(rb, rl, rc, actual, percent_units)}，按 {n.ref()} ÷ "
+                         f"{d.ref()} = {fmt(n.value)} ÷ {fmt(d.value)} 应为 "
+                         f"{_show_ratio(rb, rl, rc, expected, percent_units)}。",
+                         expected, actual, actual - expected), [n, d], kind="ratio")
+
+
+def check_balance(blocks: list[Block], rules: RuleSet, ck: Checker):
+    """Side-by-side income / expenditure blocks: their 总计 rows agree."""
+    names = {normalize(n) for n in rules.balance.get("names", [])}
+    by_sheet: dict[str, list[Block]] = {}
+    for b in blocks:
+        by_sheet.setdefault(b.sheet, []).append(b)
+    for sheet, bs in by_sheet.items():
+        if len(bs) < 2:
+            continue
+        found = []
+        for b in bs:
+            for ln in b.lines:
+                if ln.name in names:
+                    cols = [c for c in b.columns if c.kind == "amount" and c.col in ln.values]
+                    if cols:
+                        found.append((b, ln, cols[0].col, ln.name, ln.name))
+                        break
+        for i in range(1, len(found)):
+            first, other = _op(found[0]), _op(found[i])
+            ck.check_linear(other, [first], [], rules.balance.get("rule", "收入总计 = 支出总计"),
+                            "收支两方总计应相等")
+
+
+# ---------------------------------------------------------------- shares
+
+
+def check_shares(block: Block, ck: Checker):
+    """Every stated share against the bases it may refer to: parent, the table total, the row's 合计 column."""
+    lines = block.lines
+    amount_cols = [c for c in block.columns if c.kind == "amount"]
+    grand = _grand_total(block)
+    for sc in [c for c in block.columns if c.kind == "share"]:
+        left = [c for c in amount_cols if c.col < sc.col]
+        if not left:
+            continue
+        ac = left[-1]
+        per_line = []
+        for ln in lines:
+            got = fraction(block, ln, sc.col)
+            part = operand(block, ln, ac.col)
+            if got is None or part is None:
+                continue
+            bases = []
+            if ln.parent is not None:
+                p = operand(block, lines[ln.parent], ac.col)
+                if p is not None:
+                    bases.append(("上级", p))
+            if grand is not None:
+                g = grand(ac.col)
+                if g is not None:
+                    bases.append(("合计", g))
+            totalcol = next((c for c in amount_cols if c.name in ("合计", "总计") and c is not ac), None)
+            if totalcol is not None and operand(block, ln, totalcol.col) is not None:
+                bases.append(("本行合计", operand(block, ln, totalcol.col)))
+            per_line.append((ln, got, part, bases))
+        votes: dict[str, int] = {}
+        sibling_votes: dict[tuple, int] = {}     # (parent, kind): the base its siblings' shares refer to
+        for ln, got, part, bases in per_line:
+            for kind, base in bases:
+                if _share_fits(got, part, base):
+                    votes[kind] = votes.get(kind, 0) + 1
+                    sibling_votes[(ln.parent, kind)] = sibling_votes.get((ln.parent, kind), 0) + 1
+        for ln, got, part, bases in per_line:
+            if not bases or any(_share_fits(got, part, base) for _, base in bases):
+                continue
+            bases.sort(key=lambda kb: (-sibling_votes.get((ln.parent, kb[0]), 0), -votes.get(kb[0], 0)))
+            _share_finding(block, ln, sc.col, got, part, bases, ck)
+
+
+def check_share_lines(block: Block, ck: Checker):
+    """Lines like "基本支出占支出合计比重" or "人员经费占比": the part (and the base, if named) are lines of the
+    same table; without a named base the table total and the part's parent are tried."""
+    lines = block.lines
+    by_name = {}
+    for ln in lines:
+        if not ln.ratio:
+            by_name.setdefault(ln.name, ln)
+    grand = _grand_total(block)
+    for ln in lines:
+        parts = share_parts(ln.name) if ln.ratio else None
+        if parts is None:
+            continue
+        part_name, base_name = parts
+        part_line = by_name.get(part_name)
+        if part_line is None:
+            continue
+        for c in [c for c in block.columns if c.kind == "amount"]:
+            got = fraction(block, ln, c.col)
+            part = operand(block, part_line, c.col)
+            if got is None or part is None:
+                continue
+            bases = []
+            if base_name:
+                base_line = by_name.get(base_name)
+                if base_line is None or operand(block, base_line, c.col) is None:
+                    continue
+                bases.append(("指定", operand(block, base_line, c.col)))
+            else:
+                if part_line.parent is not None and operand(block, lines[part_line.parent], c.col) is not None:
+                    bases.append(("上级", operand(block, lines[part_line.parent], c.col)))
+                if grand is not None and grand(c.col) is not None:
+                    bases.append(("合计", grand(c.col)))
+            if bases and not any(_share_fits(got, part, base) or _share_fits(_as_percent(got), part, base)
+                                 for _, base in bases):
+                _share_finding(block, ln, c.col, got, part, bases, ck)
+
+
+def _as_percent(got):
+    value, tol, percent_units = got
+    return (value / 100, tol / 100, True) if not percent_units else got
+
+
+def _show_ratio(block: Block, ln: Line, col: int, value: Decimal, percent_units: bool) -> str:
+    """A share / rate as the user sees it: 12.5 → "12.5%", 0.125 in a percent-formatted cell → "12.50%"."""
+    if percent_units:
+        return f"{fmt(value)}%"
+    if (ln.row, col) in block.percent_cells:
+        dec = block.decimals.get((ln.row, col))
+        places = max(0, (dec if dec is not None else 4) - 2)
+        return f"{round_half_up(value * 100, places)}%"
+    return fmt(value)
+
+
+def _grand_total(block: Block):
+    """A function col -> Operand of the table's overall total (its top 合计/总计 line), or None."""
+    lines = block.lines
+    covered_by = {j for cov in block.totals.values() for j in cov}
+    tops = [t for t in block.totals if t not in covered_by]
+    if len(tops) != 1:
+        return None
+    t = tops[0]
+    return lambda col: operand(block, lines[t], col)
+
+
+def _share_fits(got, part: Operand, base: Operand) -> bool:
+    value, tol, _ = got
+    bv, bt = base.scaled_to(part.unit)
+    if bv == 0:
+        return False
+    q = part.value / bv
+    return abs(value - q) <= tol + (part.tol + abs(q) * bt) / abs(bv)
+
+
+def _share_finding(block: Block, ln: Line, col: int, got, part: Operand, bases, ck: Checker):
+    value, tol, percent_units = got
+    scale = Decimal(100) if percent_units else Decimal(1)
+    dec = block.decimals.get((ln.row, col))
+    places = dec if dec is not None else (2 if percent_units else 4)
+    tried = []
+    expected = None
+    for kind, base in bases:
+        bv, _ = base.scaled_to(part.unit)
+        if bv == 0:
+            continue
+        q = round_half_up(part.value / bv * scale, places)
+        expected = q if expected is None else expected
+        where = {"上级": "上级项目", "本行合计": "本行", "指定": ""}.get(kind, "表内合计")
+        tried.append(f"{where}{base.ref()}"
+                     f"（{fmt(base.value)}，应为 {_show_ratio(block, ln, col, q, percent_units)}）")
+    actual = ln.values[col]
+    cell = a1(ln.row, col)
+    ck.add(BudgetFinding(ERROR, block.sheet, cell, "占比",
+                         f"占比不符：{cell} 填 {_show_ratio(block, ln, col, actual, percent_units)}"
+                         f"（{part.ref()} = {fmt(part.value)}），"
+                         f"与任何可能的基数都对不上。已尝试的基数：{'；'.join(tried)}。",
+                         expected, actual, None if expected is None else actual - expected),
+           [part] + [base for _, base in bases], kind="ratio")
+
+
+# ---------------------------------------------------------------- cross-table agreement
+
+
+_MEASURE_WORDS = ("合计", "总计", "金额", "数额", "决算数", "预算数", "执行数", "本年数", "年初预算数", "全年预算数",
+                  "调整后预算数", "调整预算数", "全年执行数", "决算", "预算", "实际数", "支出数")
+
+
+def _measure(block: Block, column, rules: RuleSet) -> tuple[str, str] | None:
+    """(kind of figure, column item) an amount column holds: ("actual", "") for 决算数, ("actual", "基本支出") …"""
+    cross = rules.cross
+    kind = None
+    for key in ("initial_budget", "adjusted_budget", "actual", "budget"):
+        if any(w in column.title for w in cross.get(key, [])):
+            kind = key
+            break
+    if kind is None:
+        sheet_text = block.title + block.sheet
+        kind = "actual" if "决算" in sheet_text else ("budget" if "预算" in sheet_text else None)
+    if kind is None:
+        return None
+    name = column.name
+    return kind, ("" if name in _MEASURE_WORDS or any(w in name for w in ("预算", "决算", "执行")) else name)
+
+
+def _scope(block: Block, rules: RuleSet) -> str:
+    text = normalize(block.title + block.sheet)
+    return next((s for s in rules.cross.get("scopes", []) if s in text), "全部")
+
+
+def _title_item(block: Block, rules: RuleSet) -> str | None:
+    """An item the whole table is about, named in its title (基本支出决算表 → 基本支出)."""
+    text = normalize(block.title + " " + block.sheet)
+    best = None
+    for name, item in rules.name_index.items():
+        if len(name) >= 3 and name in text and (best is None or len(name) > len(best[0])):
+            best = (name, item)
+    return best[1] if best else None
+
+
+def check_cross_table(blocks: list[Block], rules: RuleSet, ck: Checker):
+    """The same item (by code, or by a specific label) in two sheets must have the same amount; the finding goes
+    to the occurrence that also breaks a sum in its own table, else to the later one."""
+    generic = {normalize(n) for n in rules.cross.get("generic_names", [])}
+    seen: dict[tuple, list[Operand]] = {}
+    for b in blocks:
+        counts: dict[str, int] = {}
+        for ln in b.lines:
+            counts[ln.name] = counts.get(ln.name, 0) + 1
+        scope = _scope(b, rules)
+        amount = [c for c in b.columns if c.kind == "amount"]
+        grand = _grand_total(b)
+        title_item = _title_item(b, rules)
+        for c in amount:
+            measure = _measure(b, c, rules)
+            if measure is None:
+                continue
+            kind, column_item = measure
+            # which portion the figures are: a column 基本支出, or a whole table about 基本支出 / 三公经费
+            portion = rules.item_of(column_item, None) or column_item or title_item or ""
+            for ln in b.lines:
+                if c.col not in ln.values or ln.ratio:
+                    continue
+                keys = []
+                if ln.code:
+                    keys.append(("code", ln.code))
+                if ln.name and not ln.total and ln.name not in generic and counts[ln.name] == 1:
+                    keys.append(("name", rules.item_of(ln.name, None) or ln.name))
+                for key in keys:
+                    seen.setdefault((key, kind, portion, scope), []).append(operand(b, ln, c.col))
+            if grand is None or grand(c.col) is None or not portion:
+                continue
+            # the table's overall total is the whole of that portion
+            seen.setdefault((("name", portion), kind, "", scope), []).append(grand(c.col))
+    involved = ck.involved()
+    for entries in seen.values():
+        by_sheet: dict[str, Operand] = {}
+        for op in entries:
+            by_sheet.setdefault(op.sheet, op)
+        if len(by_sheet) < 2:
+            continue
+        ops = list(by_sheet.values())
+        first = ops[0]
+        for other in ops[1:]:
+            a, b = other, first
+            if (b.sheet, b.cell) in involved and (a.sheet, a.cell) not in involved:
+                a, b = b, a
+            ck.check_linear(a, [b], [], "跨表一致", f"同一项目在“{b.sheet}”与“{a.sheet}”两表中的数值")
