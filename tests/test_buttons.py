@@ -87,8 +87,7 @@ def test_cells_are_written_exactly_and_never_as_formulas():
         (1, 2, "error"), (3, 3, "warning"), (5, 5, "warning")]
 
 
-@pytest.mark.parametrize("job, core", [("validate_budget", "toolkit.budget"),
-                                       ("reformat_returns", "toolkit.commands.reformat")])
+@pytest.mark.parametrize("job, core", [("reformat_returns", "toolkit.commands.reformat")])
 def test_a_job_whose_core_has_not_landed_says_so(job, core):
     import importlib.util
 
@@ -104,3 +103,23 @@ def test_every_button_of_the_templates_has_a_job():
     bas = (Path(__file__).resolve().parent.parent / "macros" / "LegalAid.bas").read_text(encoding="utf-8")
     jobs = re.findall(r"run_from_excel\('(\w+)'\)", bas)
     assert jobs and set(jobs) == set(buttons.JOBS)
+
+
+def test_budget_check_on_the_desktop_path_finds_what_legalaid_validate_finds(capsys):
+    """The sample final accounts: with the saved file's formats the button lists exactly the CLI's findings."""
+    import json
+    from pathlib import Path
+
+    from toolkit.cli import main
+
+    path = Path(__file__).resolve().parent.parent / "workbooks" / "示例决算.xlsx"
+    sheets = read_workbook(path)
+    formats = buttons.formats_if_unchanged(path, sheets)
+    assert set(formats) == {s.name for s in sheets}
+    layout, message = buttons.budget_plan(sheets, path.name, formats)
+    listed = [(row[1].value, row[2].value, row[6].value) for row in layout.rows[1:]]
+    capsys.readouterr()
+    main(["validate", str(path), "--json"])
+    cli = json.loads(capsys.readouterr().out)
+    assert listed == [(f"{f['sheet']}!{f['cell']}", f["rule"], f["message"]) for f in cli["findings"]]
+    assert len(listed) == 9 and "未能读取" not in message

@@ -114,7 +114,7 @@ def test_a_workbook_without_a_ledger_gets_a_message_and_no_changes(tmp_path):
 
 
 def test_the_other_buttons_answer_in_chinese(ledger_file):
-    for job in ("validate_budget", "reformat_returns"):
+    for job in ("reformat_returns",):
         message, actions, _ = press(payload_from_file(ledger_file), job)
         assert actions[-1]["func"] == "alert" and message == actions[-1]["args"][0]
         assert buttons.JOB_TITLES[job] in message
@@ -213,3 +213,43 @@ def test_fill_statistics_matches_legalaid_stats(tmp_path, capsys):
     # pressed again: the same workbook
     _, _, again = press(next_payload(payload, state), "fill_statistics")
     assert again["values"] == state["values"] and again["sheets"] == state["sheets"]
+
+
+BUDGET_ROWS = [["金额单位", "万元"], ["从第4行起粘贴决算表"], ["项目", "科目编码", "年初预算数", "调整后预算数", "决算数", "备注"],
+               ["一、收入合计", None, 100, 110, 105], ["（一）财政拨款收入", None, 95, 105, 100],
+               ["（二）其他收入", None, 5, 5, 5], ["二、支出合计", None, 100, 110, 106],
+               ["（一）基本支出", None, 60, 65, 60], ["（二）项目支出", None, 40, 45, 45]]
+
+
+def test_validate_budget_lists_what_legalaid_validate_finds(tmp_path, capsys):
+    import json
+
+    from toolkit.cli import main
+
+    path = write_xlsx(tmp_path / "决算.xlsx", {"决算表": BUDGET_ROWS, "校验规则": [["规则"], ["收入合计 = 支出合计"]]})
+    payload = payload_from_file(path)
+    message, actions, state = press(payload, "validate_budget")
+    capsys.readouterr()
+    main(["validate", str(path), "--json"])
+    cli = json.loads(capsys.readouterr().out)
+    result = state["values"]["校验结果"]
+    assert result[0] == ["严重程度", "位置", "规则", "期望值", "实际值", "差额", "说明"]
+    assert [(r[1], r[6]) for r in result[1:]] == [(f"{f['sheet']}!{f['cell']}", f["message"]) for f in cli["findings"]]
+    assert {r[1] for r in result[1:]} == {"决算表!E4", "决算表!E7"}
+    assert "发现 2 个错误" in message and "未能读取“决算表”的数字格式" in message
+    # only the 校验结果 sheet is written; the tables are not touched (no highlights: colours cannot be read back)
+    assert all(a.get("sheet_position") in (None, 2) for a in actions if a["func"] != "activateSheet")
+    assert state["sheets"] == ["决算表", "校验规则", "校验结果"]
+    _, _, again = press(next_payload(payload, state), "validate_budget")
+    assert again["values"] == state["values"]
+
+
+def test_validate_budget_uses_the_saved_formats_only_when_the_values_are_the_same(tmp_path):
+    from toolkit.io.excel_read import read_workbook
+
+    path = write_xlsx(tmp_path / "决算.xlsx", {"决算表": BUDGET_ROWS})
+    sheets = read_workbook(path)
+    assert set(buttons.formats_if_unchanged(path, sheets)) == {"决算表"}
+    sheets[0].rows[4][4] = 101                     # edited after saving: the saved formats are not used
+    assert buttons.formats_if_unchanged(path, sheets) == {}
+    assert buttons.formats_if_unchanged(tmp_path / "none.xlsx", sheets) == {}
