@@ -253,3 +253,28 @@ def test_validate_budget_uses_the_saved_formats_only_when_the_values_are_the_sam
     sheets[0].rows[4][4] = 101                     # edited after saving: the saved formats are not used
     assert buttons.formats_if_unchanged(path, sheets) == {}
     assert buttons.formats_if_unchanged(tmp_path / "none.xlsx", sheets) == {}
+
+
+def test_the_sample_ledger_gets_what_the_cli_writes(tmp_path):
+    """workbooks/示例台账.xlsx (1,000 matters with documented mess): the same columns and summary as the CLI."""
+    from pathlib import Path
+
+    from toolkit.cli import main
+
+    sample = Path(__file__).resolve().parents[2] / "workbooks" / "示例台账.xlsx"
+    payload = payload_from_file(sample)
+    message, _, state = press(payload)
+    out = tmp_path / "cli.xlsx"
+    main(["subsidy", str(sample), "-o", str(out)])
+    cli = {s.name: s.rows for s in read_workbook(out)}
+
+    def norm(rows):
+        return trimmed([["" if v is None else (v[1:] if isinstance(v, str) and v.startswith("'") else v)
+                         for v in row] for row in rows])
+
+    width = max(len(r) for r in payload["sheets"][0]["values"])
+    ours = norm([r[width:] for r in state["values"]["案件台账"]])
+    assert len(ours) > 1000 and ours == norm([r[width:] for r in cli["案件台账"]])
+    differing = [(a, b) for a, b in zip(norm(state["values"]["补贴汇总"]), norm(cli["补贴汇总"])) if a != b]
+    assert [a[0][:7] for a, _ in differing] == ["未填写专项经费"]          # only the hint on how to give the fund
+    assert "计入 995 件" in message and "错误 5 条、提示 3 条" in message
