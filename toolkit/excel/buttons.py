@@ -90,16 +90,6 @@ class SubsidyPlan:
     findings: list[Finding] = field(default_factory=list)
 
 
-def toolkit_columns_at(sheet: RawSheet, header_row: int, headers: tuple[str, ...]) -> int:
-    """1-based column where the toolkit's columns go: where they already are, else one right of the last used."""
-    cells = sheet.rows[header_row - 1] if header_row - 1 < len(sheet.rows) else []
-    own = [c for c, v in enumerate(cells) if isinstance(v, str) and v.strip() in headers]
-    if own:
-        return min(own) + 1
-    last = max((max((c for c, v in enumerate(row) if v is not None), default=-1) for row in sheet.rows), default=-1)
-    return last + 2
-
-
 def choose_ledger_sheet(sheets: list[RawSheet], active: str | None) -> str | None:
     """The active sheet when it looks like a ledger (the button sits on it), else None (let the core choose)."""
     by_name = {s.name: s for s in sheets}
@@ -112,6 +102,7 @@ def choose_ledger_sheet(sheets: list[RawSheet], active: str | None) -> str | Non
 def subsidy_plan(sheets: list[RawSheet], settings: dict | None = None, active: str | None = None,
                  file: str | None = None) -> SubsidyPlan:
     """Compute every case's subsidy and decide what the workbook gets: toolkit columns, 补贴汇总, the message."""
+    from toolkit.commands.subsidy import _placement as placement  # the CLI's rule: same columns, same place
     from toolkit.commands.subsidy import scenario_levels
 
     settings = settings or {}
@@ -147,11 +138,10 @@ def subsidy_plan(sheets: list[RawSheet], settings: dict | None = None, active: s
     layout = summary_layout(ledger, result, scenario_list, fund, f"{file or '本工作簿'}「{ledger.sheet}」",
                             fund_hint="未填写专项经费：在“参数”工作表A列写“专项经费”、B列写金额（如 46万）即可对比。")
     raw = next(s for s in sheets if s.name == ledger.sheet)
-    header_row = ledger.header.header_rows[-1] + 1
+    header_row, first_col, _ = placement(raw, ledger)
     last_row = max([len(raw.rows), header_row + 1, *columns.rows, *columns.total_rows])
     message = _subsidy_message(ledger, result, fund, findings)
-    return SubsidyPlan(ledger.sheet, header_row, toolkit_columns_at(raw, header_row, columns.headers), last_row,
-                       columns, layout, message, findings)
+    return SubsidyPlan(ledger.sheet, header_row, first_col, last_row, columns, layout, message, findings)
 
 
 def _subsidy_message(ledger: Ledger, result, fund, findings) -> str:
