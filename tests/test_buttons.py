@@ -87,15 +87,6 @@ def test_cells_are_written_exactly_and_never_as_formulas():
         (1, 2, "error"), (3, 3, "warning"), (5, 5, "warning")]
 
 
-@pytest.mark.parametrize("job, core", [("reformat_returns", "toolkit.commands.reformat")])
-def test_a_job_whose_core_has_not_landed_says_so(job, core):
-    import importlib.util
-
-    if importlib.util.find_spec(core) is not None:
-        pytest.skip(f"{core} is there: {job} runs end to end in tests/server")
-    assert buttons.NOT_READY in buttons.JOBS[job](None)
-
-
 def test_every_button_of_the_templates_has_a_job():
     import re
     from pathlib import Path

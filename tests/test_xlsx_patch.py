@@ -382,6 +382,12 @@ def test_atomic_save_leaves_nothing_on_failure(ledger, tmp_path, monkeypatch):
         return real_writestr(self, info, *args, **kwargs)
     real_writestr = zipfile.ZipFile.writestr
     monkeypatch.setattr(zipfile.ZipFile, "writestr", failing_writestr)
+    def failing_open(self, info, mode="r", *args, **kwargs):   # a rewritten sheet is streamed via open("w")
+        if mode == "w" and getattr(info, "filename", info) == "xl/worksheets/sheet1.xml":
+            raise OSError("disk full")
+        return real_open(self, info, mode, *args, **kwargs)
+    real_open = zipfile.ZipFile.open
+    monkeypatch.setattr(zipfile.ZipFile, "open", failing_open)
     with pytest.raises(OSError):
         p.save(tmp_path / "out.xlsx")
     with pytest.raises(OSError):

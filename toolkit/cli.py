@@ -16,6 +16,7 @@ COMMANDS = [
     "toolkit.commands.stats",
     "toolkit.commands.report",
     "toolkit.commands.check_report",
+    "toolkit.commands.reformat",
     "toolkit.commands.functions",
 ]
 

@@ -19,14 +19,20 @@ class InputError(Exception):
         super().__init__(self.describe())
 
     def describe(self) -> str:
-        where = []
-        if self.file:
-            where.append(f"文件“{self.file}”")
-        if self.sheet:
-            where.append(f"工作表“{self.sheet}”")
-        if self.row:
-            where.append(f"第{self.row}行")
-        if self.column:
-            where.append(f"“{self.column}”列")
-        prefix = "，".join(where)
+        prefix = place_text(self.file, self.sheet, self.row, self.column)
         return f"{prefix}：{self.message}" if prefix else self.message
+
+
+def place_text(file: str | None = None, sheet: str | None = None, row: int | None = None,
+               column: str | None = None) -> str:
+    """文件“台账.xlsx”，工作表“案件台账”，第12行，“案件类型”列 — whichever parts are known."""
+    where = []
+    if file:
+        where.append(f"文件“{file}”")
+    if sheet:
+        where.append(f"工作表“{sheet}”")
+    if row:
+        where.append(f"第{row}行")
+    if column:
+        where.append(f"“{column}”列")
+    return "，".join(where)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from toolkit.errors import place_text
+
 ERROR = "error"
 WARNING = "warning"
 SEVERITY_LABEL = {ERROR: "错误", WARNING: "警告"}
@@ -26,16 +28,7 @@ class Finding:
         return SEVERITY_LABEL[self.severity]
 
     def location(self) -> str:
-        parts = []
-        if self.file:
-            parts.append(self.file)
-        if self.sheet:
-            parts.append(f"“{self.sheet}”")
-        if self.row:
-            parts.append(f"第{self.row}行")
-        if self.column:
-            parts.append(f"“{self.column}”列")
-        return " ".join(parts)
+        return place_text(self.file, self.sheet, self.row, self.column)
 
     def to_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items()}

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from toolkit.io.excel_read import RawSheet
 from toolkit.text import clean_text, header_key
 
 SCAN_ROWS = 30
+
+# header_key is pure and the same header texts recur in every file of a batch: remember recent answers
+_key = lru_cache(maxsize=1 << 16)(header_key)
+_clean = lru_cache(maxsize=1 << 16)(clean_text)
 
 
 @dataclass
@@ -42,7 +47,7 @@ def _filled_row(sheet: RawSheet, r: int, width: int) -> list:
 def _match_row(labels: list[str], aliases: dict[str, str], ignore: frozenset[str] = frozenset()):
     columns, duplicates = {}, []
     for c, text in enumerate(labels):
-        canonical = aliases.get(header_key(text)) if text and text not in ignore else None
+        canonical = aliases.get(_key(text)) if text and text not in ignore else None
         if canonical is None:
             continue
         if canonical in columns:
@@ -50,6 +55,12 @@ def _match_row(labels: list[str], aliases: dict[str, str], ignore: frozenset[str
         else:
             columns[canonical] = c
     return columns, duplicates
+
+
+def _alias_prefixes(aliases: dict[str, str]) -> set[str]:
+    """Every prefix of every known header key ('' included): an upper header cell can only start a known name
+    if its own key is one of these."""
+    return {key[:i] for key in aliases for i in range(len(key) + 1)}
 
 
 def find_header(sheet: RawSheet, aliases: dict[str, str], min_matches: int = 2,
@@ -63,25 +74,26 @@ def find_header(sheet: RawSheet, aliases: dict[str, str], min_matches: int = 2,
         return None
     width = max(len(r) for r in sheet.rows[: n + 1])
     filled = [_filled_row(sheet, r, width) for r in range(min(n + 1, len(sheet.rows)))]
-    singles = [[clean_text(v) for v in filled[r]] for r in range(len(filled))]
-    single_scores = [len(_match_row(labels, aliases, ignore)[0]) for labels in singles]
+    singles = [[_clean(v) if type(v) is str else clean_text(v) for v in filled[r]] for r in range(len(filled))]
+    single_matches = [_match_row(labels, aliases, ignore) for labels in singles]
+    single_scores = [len(m[0]) for m in single_matches]
+    prefixes = _alias_prefixes(aliases)
     best = None
     for r in range(n):
-        candidates = [((r,), singles[r])]
+        candidates = [((r,), singles[r], single_matches[r])]
         if r + 1 < len(filled):
             two = []
-            for top, bottom in zip(filled[r], filled[r + 1]):
-                top, bottom = clean_text(top), clean_text(bottom)
+            for top, bottom in zip(singles[r], singles[r + 1]):
                 # prefer the lower (more specific) name when it is a known one, else the upper
-                if bottom and header_key(bottom) in aliases:
+                if bottom and _key(bottom) in aliases:
                     two.append(bottom)
-                elif top and bottom and header_key(top + bottom) in aliases:
-                    two.append(top + bottom)
+                elif top and bottom and _key(top) in prefixes and _key(top + bottom) in aliases:
+                    two.append(top + bottom)      # (only tried when the upper text starts some known name)
                 else:
                     two.append(top or bottom)
-            candidates.append(((r, r + 1), two))
-        for rows, labels in candidates:
-            columns, duplicates = _match_row(labels, aliases, ignore)
+            candidates.append(((r, r + 1), two, None))
+        for rows, labels, match in candidates:
+            columns, duplicates = match or _match_row(labels, aliases, ignore)
             score = len(columns)
             if len(rows) == 2 and score <= max(single_scores[r], single_scores[r + 1]):
                 continue  # a second row only counts when it adds names

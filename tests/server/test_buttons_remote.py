@@ -113,13 +113,9 @@ def test_a_workbook_without_a_ledger_gets_a_message_and_no_changes(tmp_path):
     assert [a["func"] for a in actions] == ["alert"]
 
 
-def test_the_other_buttons_answer_in_chinese(ledger_file):
-    for job in ("reformat_returns",):
-        message, actions, _ = press(payload_from_file(ledger_file), job)
-        assert actions[-1]["func"] == "alert" and message == actions[-1]["args"][0]
-        assert buttons.JOB_TITLES[job] in message
-    message, _, _ = press(payload_from_file(ledger_file), "no_such_job")
-    assert message.startswith("未知的功能")
+def test_an_unknown_job_answers_in_chinese(ledger_file):
+    message, actions, _ = press(payload_from_file(ledger_file), "no_such_job")
+    assert message.startswith("未知的功能") and [a["func"] for a in actions] == ["alert"]
 
 
 def test_button_writes_what_the_cli_writes(ledger_file, tmp_path):
@@ -278,3 +274,27 @@ def test_the_sample_ledger_gets_what_the_cli_writes(tmp_path):
     differing = [(a, b) for a, b in zip(norm(state["values"]["补贴汇总"]), norm(cli["补贴汇总"])) if a != b]
     assert [a[0][:7] for a, _ in differing] == ["未填写专项经费"]          # only the hint on how to give the fund
     assert "计入 995 件" in message and "错误 5 条、提示 3 条" in message
+
+
+def test_reformat_returns_in_excel_on_the_web_points_to_the_command(ledger_file):
+    message, actions, _ = press(payload_from_file(ledger_file), "reformat_returns")
+    assert "只能在 Windows 或 Mac 的桌面版 Excel 中使用" in message and [a["func"] for a in actions] == ["alert"]
+
+
+def test_returns_plan_lists_every_file(tmp_path):
+    """The desktop path minus Excel: the reformat command on two returns, one row per file in 整理结果."""
+    src = tmp_path / "月报"
+    src.mkdir()
+    header = ["序号", "案号", "受援人", "案件类型", "承办律师", "指派日期", "补贴金额"]
+    write_xlsx(src / "县A_2023年3月.xlsx", {"三月": [["沅江市县A法律援助工作站2023年3月案件统计表"], ["单位：元"], header,
+                                                  [1, "(2023)A1", "甲", "民事", "张", dt.datetime(2023, 3, 2), 1500],
+                                                  [2, "(2023)A2", "乙", "刑事", "李", dt.datetime(2023, 3, 9), 800],
+                                                  ["合计", None, None, None, None, None, 2400]]})
+    (src / "坏文件.xlsx").write_bytes(b"not a workbook")
+    layout, message = buttons.returns_plan(str(src), str(tmp_path / "整理后"))
+    rows = [[c.value if c else None for c in row] for row in layout.rows]
+    assert rows[0] == ["文件", "结果", "行数", "期间", "说明"]
+    by_file = {r[0]: r for r in rows[1:]}
+    assert by_file["县A_2023年3月.xlsx"][2] == 2 and by_file["坏文件.xlsx"][1] == "失败"
+    assert "共 2 个文件" in message and "失败 1 个" in message
+    assert (tmp_path / "整理后").is_dir() and (src / "坏文件.xlsx").read_bytes() == b"not a workbook"

@@ -350,10 +350,14 @@ class _Package:
         if name in self.deleted:
             raise KeyError(name)
         if name in self.changed:
-            return self.changed[name]
+            data = self.changed[name]
+            if isinstance(data, list):   # a big part kept in pieces (see write); joined only if read again
+                data = self.changed[name] = b"".join(data)
+            return data
         return self.zf.read(self.infos[name])
 
-    def write(self, name: str, data: bytes) -> None:
+    def write(self, name: str, data: bytes | list[bytes]) -> None:
+        """Replace a part; a list of byte strings is streamed into the zip piece by piece (no joined copy)."""
         self.deleted.discard(name)
         self.changed[name] = data
         if name not in self.order:
@@ -1632,7 +1636,7 @@ class XlsxPatch:
         if plan.widths:
             head = _apply_widths(head, plan.widths)
         del body
-        self._pkg.write(part, b"".join([head.encode("utf-8"), open_tag, *pieces, b"</sheetData>", tail]))
+        self._pkg.write(part, [head.encode("utf-8"), open_tag, *pieces, b"</sheetData>", tail])
 
     # -- highlights at save time
 
@@ -1869,5 +1873,13 @@ class XlsxPatch:
                 info = zipfile.ZipInfo(name, old.date_time if old else _FIXED_ZIP_TIME)
                 info.compress_type = old.compress_type if old else zipfile.ZIP_DEFLATED
                 info.external_attr = old.external_attr if old else 0o600 << 16
-                data = pkg.read(name)
+                data = pkg.changed.get(name) if name in pkg.changed else pkg.read(name)
+                if isinstance(data, list):   # a rewritten sheet: streamed, never joined in memory
+                    info._compresslevel = 1   # (compress_level from Python 3.13 on)
+                    if hasattr(info, "compress_level"):
+                        info.compress_level = 1
+                    with zout.open(info, "w", force_zip64=True) as stream:
+                        for piece in data:
+                            stream.write(piece)
+                    continue
                 zout.writestr(info, data, compresslevel=6 if len(data) < 4_000_000 else 1)

@@ -1,0 +1,277 @@
+"""Benchmark `legalaid reformat` against a naive serial baseline (openpyxl read + openpyxl write per file).
+
+Generates N returns (default 1,000; ≈40 rows each) in varied layouts — title rows, one- or two-row merged headers,
+columns reordered and named by aliases, 元 or 万元, text amounts and dates, 合计/小计 rows, notes, a CSV (UTF-8 or
+GBK) now and then — then, in the same run:
+  1. the command end to end (parallel processes, python-calamine reader, the toolkit's table writer);
+  2. the baseline: the same layout discovery and normalisation (toolkit.returns), but each file read with
+     openpyxl.load_workbook and each output (per-file workbook and the consolidated workbook) written with openpyxl,
+     one file after another.
+Prints files/s for both, the ratio, and peak RSS (summed over the process tree).
+
+Run: python benchmarks/bench_reformat.py [--files 1000] [--jobs N] [--repeat 3] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import xlsxwriter
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from toolkit.io.excel_read import RawSheet, read_csv  # noqa: E402
+from toolkit.returns import default_template, parse_return, return_aliases, template_rows  # noqa: E402
+
+TYPES = ["民事", "刑事", "行政", "仲裁", "非诉讼", "民事案件", "刑事辩护"]
+ROWS = 40
+
+
+def _record(rng: random.Random, unit: str, i: int) -> dict:
+    subsidy = rng.choice([800, 1500, 1800, 2000, 3200, 5000])
+    recovered = round(rng.uniform(0, 50000), 2)
+    d = dt.date(2023, 3, 1) + dt.timedelta(days=rng.randrange(28))
+    return {"案号": f"(2023)沅法援字第{i:05d}号", "受援人": f"受援人{i}", "案件类型": rng.choice(TYPES),
+            "承办律师": f"律师{rng.randrange(30)}", "律师事务所": f"律所{rng.randrange(12)}", "指派日期": d,
+            "补贴金额": subsidy / 10000 if unit == "万元" else subsidy,
+            "挽回经济损失": recovered / 10000 if unit == "万元" else recovered}
+
+
+def make_return(path: Path, layout: int, rng: random.Random, n: int) -> None:
+    """One return in one of five layouts."""
+    unit = "万元" if layout == 1 else "元"
+    recs = [_record(rng, unit, n * 100 + i) for i in range(ROWS)]
+    if layout in (3, 4):                                    # CSV, UTF-8 with BOM or GBK, a title line
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow([f"某工作站2023年3月法律援助案件统计（{n}）"])
+        w.writerow(["案号", "当事人", "案件类别", "承办人", "律所", "受理日期", "办案补贴", "挽回损失"])
+        for r in recs:
+            w.writerow([r["案号"], r["受援人"], r["案件类型"], r["承办律师"], r["律师事务所"],
+                        r["指派日期"].isoformat(), r["补贴金额"], r["挽回经济损失"]])
+        data = buf.getvalue()
+        path.with_suffix(".csv").write_bytes(("\ufeff" + data).encode("utf-8") if layout == 3 else data.encode("gbk"))
+        return
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})
+    ws = book.add_worksheet("Sheet1")
+    date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
+    if layout == 0:          # title, unit line, one header row, 合计
+        ws.merge_range(0, 0, 0, 8, f"沅江市法律援助中心2023年3月案件统计表（{n}）")
+        ws.write(1, 8, "单位：元")
+        header = ["序号", "案号", "受援人", "案件类型", "承办律师", "律师事务所", "指派日期", "补贴金额", "挽回经济损失"]
+        ws.write_row(2, 0, header)
+        for i, r in enumerate(recs):
+            ws.write_row(3 + i, 0, [i + 1, r["案号"], r["受援人"], r["案件类型"], r["承办律师"], r["律师事务所"]])
+            ws.write_datetime(3 + i, 6, dt.datetime.combine(r["指派日期"], dt.time()), date_fmt)
+            ws.write_number(3 + i, 7, r["补贴金额"])
+            ws.write_number(3 + i, 8, r["挽回经济损失"])
+        ws.write_row(3 + ROWS, 0, ["合计", None, None, None, None, None, None,
+                                   sum(r["补贴金额"] for r in recs), sum(r["挽回经济损失"] for r in recs)])
+        ws.write(5 + ROWS, 0, "注：本表每月5日前报送。")
+    elif layout == 1:        # two-row merged header, 万元, reordered columns
+        ws.merge_range(0, 0, 0, 6, f"某律师事务所2023年3月法律援助案件报表（{n}）")
+        ws.write(1, 5, "金额单位：万元")
+        ws.merge_range(2, 0, 2, 2, "案件信息")
+        ws.merge_range(2, 3, 2, 4, "金额")
+        ws.merge_range(2, 5, 2, 6, "办理情况")
+        ws.write_row(3, 0, ["援助案号", "受援人姓名", "类别", "办案补贴", "挽回损失", "承办律师", "受理日期"])
+        for i, r in enumerate(recs):
+            ws.write_row(4 + i, 0, [r["案号"], r["受援人"], r["案件类型"], r["补贴金额"], r["挽回经济损失"],
+                                    r["承办律师"], r["指派日期"].strftime("%Y.%m.%d")])
+        ws.write_row(4 + ROWS, 0, ["合计", None, None, sum(r["补贴金额"] for r in recs)])
+    else:                    # aliases, amounts and dates as text, 小计 blocks and a 合计
+        ws.write_row(0, 0, ["编号", "当事人", "案件类别", "援助律师", "承办单位", "立案日期", "补贴", "挽回损失（元）"])
+        row = 1
+        for block in (recs[:20], recs[20:]):
+            for r in block:
+                d = r["指派日期"]
+                ws.write_row(row, 0, [r["案号"], r["受援人"], r["案件类型"], r["承办律师"], r["律师事务所"],
+                                      f"{d.year}年{d.month}月{d.day}日", f"{r['补贴金额']:,}元", r["挽回经济损失"]])
+                row += 1
+            ws.write_row(row, 0, ["小计", None, None, None, None, None, sum(r["补贴金额"] for r in block)])
+            row += 1
+        ws.write_row(row, 0, ["合计", None, None, None, None, None, sum(r["补贴金额"] for r in recs)])
+    book.close()
+
+
+def make_corpus(folder: Path, count: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    for n in range(count):
+        layout = n % 10 if n % 10 < 3 else (0, 1, 2, 0, 1, 3, 4)[n % 10 - 3]
+        sub = folder / f"县{n % 25:02d}"
+        sub.mkdir(parents=True, exist_ok=True)
+        make_return(sub / f"月报_{n:04d}_2023年3月.xlsx", layout, rng, n)
+
+
+class PeakRSS:
+    """Samples the RSS of this process and all its descendants; keeps the peak of the sum."""
+
+    def __init__(self, pid: int | None = None):
+        self.proc = psutil.Process(pid or os.getpid())
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.is_set():
+            total = 0
+            try:
+                procs = [self.proc, *self.proc.children(recursive=True)]
+            except psutil.Error:
+                procs = []
+            for p in procs:
+                try:
+                    total += p.memory_info().rss
+                except psutil.Error:
+                    pass
+            self.peak = max(self.peak, total)
+            self._stop.wait(0.02)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_toolkit(in_dir: Path, out_dir: Path, jobs: int | None) -> tuple[float, float, int, int]:
+    """The command in a fresh process, as a user runs it: (seconds, CPU seconds of the process tree, peak RSS
+    bytes, exit code)."""
+    cmd = [sys.executable, "-m", "toolkit", "reformat", str(in_dir), "-o", str(out_dir), "--json"]
+    if jobs:
+        cmd += ["--jobs", str(jobs)]
+    cpu = _children_cpu()
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    with PeakRSS(proc.pid) as rss:
+        _, err = proc.communicate()
+    seconds = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"reformat failed ({proc.returncode}): {err.decode()}")
+    return seconds, _children_cpu() - cpu, rss.peak, proc.returncode
+
+
+def _openpyxl_sheets(path: Path) -> list[RawSheet]:
+    import openpyxl
+    if path.suffix.lower() == ".csv":
+        return [read_csv(path)]
+    book = openpyxl.load_workbook(path, data_only=True)
+    sheets = []
+    for ws in book.worksheets:
+        rows = [list(r) for r in ws.iter_rows(values_only=True)]
+        merged = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges]
+        sheets.append(RawSheet(ws.title, rows, merged))
+    return sheets
+
+
+def run_baseline(in_dir: Path, out_dir: Path) -> tuple[float, float, int, int]:
+    """Naive and serial: openpyxl read, the same normalisation, openpyxl write per file and for the consolidation."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    template = default_template()
+    aliases = return_aliases()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    start, cpu = time.perf_counter(), time.process_time()
+    total_rows = 0
+    with PeakRSS() as rss:
+        consolidated = openpyxl.Workbook()
+        cws = consolidated.active
+        cws.title = "汇总"
+        cws.append(["来源文件", "工作表", "源行号", *[c.header for c in template.columns]])
+        for path in sorted(in_dir.rglob("*")):
+            if not path.is_file():
+                continue
+            rel = path.relative_to(in_dir).as_posix()
+            result = parse_return(_openpyxl_sheets(path), rel, aliases, file_stem=path.stem)
+            book = openpyxl.Workbook()
+            ws = book.active
+            ws.title = template.sheet
+            ws.append([template.render_title(result.period, rel)])
+            ws.append([c.header for c in template.columns])
+            for cell in ws[2]:
+                cell.font = Font(bold=True)
+            for table in result.tables:
+                for record, row in zip(table.rows, template_rows(table, template)):
+                    ws.append(row)
+                    cws.append([rel, table.sheet, record["_row"], *row])
+                    total_rows += 1
+            for c, column in enumerate(template.columns, 1):
+                ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width = column.width
+                for row in ws.iter_rows(min_row=3, min_col=c, max_col=c):
+                    row[0].number_format = column.num_format
+            ws.freeze_panes = "A3"
+            book.save(out_dir / (rel.replace("/", "_").rsplit(".", 1)[0] + ".xlsx"))
+        consolidated.save(out_dir / "汇总.xlsx")
+    return time.perf_counter() - start, time.process_time() - cpu, rss.peak, total_rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--keep", type=Path, default=None, help="keep the corpus and outputs in this folder")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of the toolkit (short, so a burst of other load hits it hard); all are printed")
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="bench_reformat_"))
+    in_dir, ours, base = work / "in", work / "out_toolkit", work / "out_baseline"
+    for d in (ours, base):
+        shutil.rmtree(d, ignore_errors=True)
+    if not in_dir.exists():
+        t = time.perf_counter()
+        make_corpus(in_dir, args.files)
+        print(f"generated {args.files} returns in {time.perf_counter() - t:.1f} s ({in_dir})")
+    files = sum(1 for p in in_dir.rglob("*") if p.is_file())
+    print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}")
+
+    runs = []
+    for _ in range(max(args.repeat, 1)):
+        shutil.rmtree(ours, ignore_errors=True)
+        runs.append(run_toolkit(in_dir, ours, args.jobs))
+    import json
+    log = json.loads((ours / "处理日志.json").read_text(encoding="utf-8"))
+    t_base, cpu_base, rss_base, base_rows = run_baseline(in_dir, base)
+    for i, (t, cpu, rss, code) in enumerate(runs, 1):
+        print(f"toolkit {i}: {files} files, {log['rows']} rows, ok {log['ok']}, warnings {log['warnings']}, "
+              f"failed {log['failed']} in {t:.2f} s = {files / t:.1f} files/s (CPU {cpu:.2f} s, process start and "
+              f"imports included); peak RSS {rss / 2**20:.0f} MB (exit {code})")
+    print(f"baseline : {files} files, {base_rows} rows in {t_base:.2f} s = {files / t_base:.1f} files/s "
+          f"(CPU {cpu_base:.2f} s); peak RSS {rss_base / 2**20:.0f} MB")
+    times = sorted(r[0] for r in runs)
+    cpus = sorted(r[1] for r in runs)
+    median = times[len(times) // 2]
+    print(f"ratio    : {t_base / times[0]:.1f}x faster than the baseline in elapsed time with the best toolkit run, "
+          f"{t_base / median:.1f}x with the median (target >= 10x); {cpu_base / cpus[0]:.1f}x less CPU (best)")
+    print(f"load     : average {os.getloadavg()[0]:.2f} at the end (other processes share the cores)")
+    if base_rows != log["rows"]:
+        print(f"WARNING: row counts differ (toolkit {log['rows']}, baseline {base_rows})")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

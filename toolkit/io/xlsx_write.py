@@ -1,0 +1,409 @@
+"""Writing new table workbooks fast: SpreadsheetML generated directly, shared strings, written atomically.
+
+Why not xlsxwriter here: measured on this machine, xlsxwriter costs ~10 ms for a 40-row workbook and ~10 s for a
+40,000-row sheet (≈12 µs a cell); this writer does the same tables in a fraction of that, which the returns batch
+needs (1,000 files a run). It writes only what a table needs: a title row, a styled header, number/date formats,
+column widths, frozen header, autofilter, print setup. Every string is a shared string: no cell is ever a formula.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import itertools
+import os
+import re
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from toolkit.io.atomic import write_bytes_atomic
+
+_EPOCH = dt.datetime(1899, 12, 30)
+_EPOCH_DATE = _EPOCH.date()
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+_BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "@": 49}
+MAX_STRING = 32767
+_TEMP_COUNTER = itertools.count()
+_STYLES_XML: dict = {}      # the same few style sheets recur in every file of a batch
+
+
+def _col_letter(c: int) -> str:
+    s = ""
+    c += 1
+    while c:
+        c, rem = divmod(c - 1, 26)
+        s = chr(65 + rem) + s
+    return s
+
+
+_LETTERS = [_col_letter(c) for c in range(16384)]
+
+
+def excel_width(characters: float) -> float:
+    """The stored column width for a width in characters as Excel shows it (5 px padding, 7 px digits)."""
+    return int((characters * 7 + 5) / 7 * 256) / 256
+
+
+def shown_width(stored: float) -> float:
+    """Inverse of excel_width: the width Excel shows for a stored width."""
+    return round((stored * 7 - 5) / 7, 1)
+
+
+def _esc(text: str) -> str:
+    if "&" in text or "<" in text or ">" in text or '"' in text:
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    if _ILLEGAL.search(text):
+        text = _ILLEGAL.sub("", text)
+    return text
+
+
+@dataclass
+class TableSheet:
+    """One worksheet: an optional merged title row, a header row, data rows."""
+
+    name: str
+    header: Sequence[str]
+    rows: Iterable[Sequence]
+    widths: Sequence[float | None] = ()
+    formats: Sequence[str | None] = ()       # number format of each column's data cells
+    title: str = ""
+    freeze: bool = True
+    autofilter: bool = False
+    landscape: bool = False
+    fit_to_width: bool = False
+    paper: int = 9
+    print_titles: bool = True
+    borders: bool = True
+    wrap_columns: Sequence[int] = field(default_factory=tuple)
+
+
+class _Styles:
+    """cellXfs: 0 default, 1 title, 2 header, then one per (number format, wrap) used by data cells."""
+
+    def __init__(self, borders: bool = True):
+        self.custom: dict[str, int] = {}
+        self.data_xfs: dict[tuple, int] = {}
+        self.xf_xml: list[str] = []
+
+    def data(self, num_format: str | None, border: bool, wrap: bool = False) -> int:
+        key = (num_format or "General", border, wrap)
+        if key not in self.data_xfs:
+            fmt = key[0]
+            fid = _BUILTIN_FORMATS.get(fmt)
+            if fid is None:
+                fid = self.custom.setdefault(fmt, 164 + len(self.custom))
+            align = '<alignment vertical="center" wrapText="1"/>' if wrap else '<alignment vertical="center"/>'
+            self.xf_xml.append(f'<xf numFmtId="{fid}" fontId="0" fillId="0" borderId="{1 if border else 0}" '
+                               f'xfId="0" applyNumberFormat="1" applyBorder="1" applyAlignment="1">{align}</xf>')
+            self.data_xfs[key] = 3 + len(self.data_xfs)
+        return self.data_xfs[key]
+
+    def xml(self) -> str:
+        key = (tuple(self.custom.items()), tuple(self.xf_xml))
+        cached = _STYLES_XML.get(key)
+        if cached is None:
+            cached = _STYLES_XML[key] = self._xml()
+        return cached
+
+    def _xml(self) -> str:
+        fmts = "".join(f'<numFmt numFmtId="{i}" formatCode="{_esc(f)}"/>' for f, i in self.custom.items())
+        xfs = ['<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>',
+               '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">'
+               '<alignment horizontal="center" vertical="center"/></xf>',
+               '<xf numFmtId="49" fontId="1" fillId="2" borderId="1" xfId="0" applyNumberFormat="1" applyFont="1" '
+               'applyFill="1" applyBorder="1" applyAlignment="1">'
+               '<alignment horizontal="center" vertical="center" wrapText="1"/></xf>', *self.xf_xml]
+        return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                + (f'<numFmts count="{len(self.custom)}">{fmts}</numFmts>' if self.custom else "")
+                + '<fonts count="3"><font><sz val="11"/><name val="宋体"/><family val="3"/><charset val="134"/></font>'
+                '<font><b/><sz val="11"/><name val="宋体"/><family val="3"/><charset val="134"/></font>'
+                '<font><b/><sz val="14"/><name val="宋体"/><family val="3"/><charset val="134"/></font></fonts>'
+                '<fills count="3"><fill><patternFill patternType="none"/></fill>'
+                '<fill><patternFill patternType="gray125"/></fill>'
+                '<fill><patternFill patternType="solid"><fgColor rgb="FFD9E1F2"/><bgColor indexed="64"/>'
+                '</patternFill></fill></fills>'
+                '<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>'
+                '<border><left style="thin"><color auto="1"/></left><right style="thin"><color auto="1"/></right>'
+                '<top style="thin"><color auto="1"/></top><bottom style="thin"><color auto="1"/></bottom>'
+                '<diagonal/></border></borders>'
+                '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+                f'<cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
+                '<cellStyles count="1"><cellStyle name="常规" xfId="0" builtinId="0"/></cellStyles>'
+                '</styleSheet>')
+
+
+class _Strings:
+    def __init__(self):
+        self.index: dict[str, int] = {}
+
+    def get(self, text: str) -> int:
+        i = self.index.get(text)
+        if i is None:
+            i = self.index[text] = len(self.index)
+        return i
+
+    def xml(self) -> str:
+        parts = []
+        for text in self.index:
+            t = _esc(text[:MAX_STRING])
+            space = ' xml:space="preserve"' if t[:1].isspace() or t[-1:].isspace() or "\n" in t else ""
+            parts.append(f"<si><t{space}>{t}</t></si>")
+        n = len(self.index)
+        return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{n}" '
+                f'uniqueCount="{n}">{"".join(parts)}</sst>')
+
+
+def _sheet_xml(sheet: TableSheet, styles: _Styles, strings: _Strings, selected: bool) -> tuple[str, int]:
+    """The worksheet XML and the number of rows above the data (title + header)."""
+    ncols = max(len(sheet.header), 1)
+    wraps = set(sheet.wrap_columns)
+    formats = list(sheet.formats) + [None] * (ncols - len(sheet.formats))
+    col_styles = [styles.data(formats[c], sheet.borders, c in wraps) for c in range(ncols)]
+    letters = _LETTERS
+    out = []
+    r = 0
+    merge = ""
+    if sheet.title:
+        r += 1
+        out.append(f'<row r="{r}" ht="24" customHeight="1"><c r="A{r}" s="1" t="s"><v>{strings.get(sheet.title)}</v>'
+                   "</c></row>")
+        if ncols > 1:
+            merge = f'<mergeCells count="1"><mergeCell ref="A1:{letters[ncols - 1]}1"/></mergeCells>'
+    r += 1
+    header_row = r
+    cells = "".join(f'<c r="{letters[c]}{r}" s="2" t="s"><v>{strings.get(str(h))}</v></c>'
+                    for c, h in enumerate(sheet.header))
+    out.append(f'<row r="{r}">{cells}</row>')
+    sget = strings.get
+    # per-column pieces of the cell XML; empty cells are not written (the column's style shows their border/format)
+    pre = [f'<c r="{letters[c]}' for c in range(max(ncols, 1))]
+    text_end = [f'" s="{col_styles[c]}" t="s"><v>' for c in range(ncols)]
+    num_end = [f'" s="{col_styles[c]}"><v>' for c in range(ncols)]
+    for values in sheet.rows:
+        r += 1
+        rs = str(r)
+        if type(values) is RowXml:        # rendered ahead, in a worker process
+            out.append(f'<row r="{rs}">{values.xml.replace(ROW, rs).replace(NUMBER, str(r - header_row))}</row>')
+            continue
+        cells = []
+        add = cells.append
+        for c, value in enumerate(values):
+            if value is None:
+                continue
+            if c >= ncols:
+                break
+            t = type(value)
+            if t is str:
+                add(f"{pre[c]}{rs}{text_end[c]}{sget(value)}</v></c>")
+            elif t is Decimal:
+                if value.is_finite():
+                    add(f"{pre[c]}{rs}{num_end[c]}{value:f}</v></c>")
+                else:
+                    add(f"{pre[c]}{rs}{text_end[c]}{sget(str(value))}</v></c>")
+            elif t is int:
+                add(f"{pre[c]}{rs}{num_end[c]}{value}</v></c>")
+            elif t is dt.date:
+                add(f"{pre[c]}{rs}{num_end[c]}{(value - _EPOCH_DATE).days}</v></c>")
+            elif t is bool:
+                add(f'{pre[c]}{rs}" s="{col_styles[c]}" t="b"><v>{int(value)}</v></c>')
+            elif t is float:
+                if value == value and value not in (float("inf"), float("-inf")):
+                    add(f"{pre[c]}{rs}{num_end[c]}{value!r}</v></c>")
+                else:
+                    add(f"{pre[c]}{rs}{text_end[c]}{sget(str(value))}</v></c>")
+            elif isinstance(value, dt.datetime):
+                serial = (value.replace(tzinfo=None) - _EPOCH).total_seconds() / 86400
+                add(f"{pre[c]}{rs}{num_end[c]}{serial!r}</v></c>")
+            elif isinstance(value, dt.date):
+                add(f"{pre[c]}{rs}{num_end[c]}{(value - _EPOCH_DATE).days}</v></c>")
+            elif isinstance(value, (int, float, Decimal)):      # subclasses (numpy scalars are not expected)
+                add(f"{pre[c]}{rs}{num_end[c]}{value}</v></c>")
+            else:
+                add(f"{pre[c]}{rs}{text_end[c]}{sget(str(value))}</v></c>")
+        out.append(f'<row r="{rs}">{"".join(cells)}</row>')
+    last = max(r, header_row)
+    widths = list(sheet.widths) + [None] * (ncols - len(sheet.widths))
+    custom = ' customWidth="1"'
+    cols = "".join(f'<col min="{c + 1}" max="{c + 1}" width="{excel_width(w or 9)}" style="{col_styles[c]}"'
+                   f'{custom if w else ""}/>' for c, w in enumerate(widths))
+    pane = ""
+    if sheet.freeze:
+        pane = (f'<pane ySplit="{header_row}" topLeftCell="A{header_row + 1}" activePane="bottomLeft" state="frozen"/>'
+                f'<selection pane="bottomLeft" activeCell="A{header_row + 1}" sqref="A{header_row + 1}"/>')
+    tab = 'tabSelected="1" ' if selected else ""
+    view = f'<sheetViews><sheetView {tab}workbookViewId="0">{pane}</sheetView></sheetViews>'
+
+    sheet_pr = '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if sheet.fit_to_width else ""
+    autofilter = (f'<autoFilter ref="A{header_row}:{letters[ncols - 1]}{last}"/>'
+                  if sheet.autofilter and sheet.header else "")
+    setup = (f'<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+             f'<pageSetup paperSize="{sheet.paper}" orientation="{"landscape" if sheet.landscape else "portrait"}"'
+             + (' fitToWidth="1" fitToHeight="0"' if sheet.fit_to_width else "") + "/>")
+    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+           'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+           f'{sheet_pr}<dimension ref="A1:{letters[ncols - 1]}{last}"/>{view}'
+           '<sheetFormatPr defaultRowHeight="15"/>'
+           + (f"<cols>{cols}</cols>" if cols else "")
+           + f'<sheetData>{"".join(out)}</sheetData>{autofilter}{merge}{setup}</worksheet>')
+    return xml, header_row
+
+
+ROW, NUMBER = "\x00", "\x01"     # placeholders in a RowXml (control characters never survive _esc)
+
+
+class RowXml:
+    """One data row rendered ahead of time: cell XML with ROW where the row number goes and NUMBER for the row's
+    running number (1 for the first data row)."""
+
+    __slots__ = ("xml",)
+
+    def __init__(self, xml: str):
+        self.xml = xml
+
+
+class RowRenderer:
+    """Renders rows for the first sheet of a later write_xlsx call (same column formats, so the same styles), with
+    inline strings, so worker processes can do the work and the writer only fills in row numbers."""
+
+    def __init__(self, formats: Sequence[str | None], borders: bool = True, wrap_columns: Sequence[int] = ()):
+        styles = _Styles()
+        self.styles = [styles.data(f, borders, c in wrap_columns) for c, f in enumerate(formats)]
+
+    def render(self, values: Sequence, number_column: int | None = None) -> RowXml:
+        cells = []
+        add = cells.append
+        for c, value in enumerate(values):
+            if c == number_column:
+                add(f'<c r="{_LETTERS[c]}{ROW}" s="{self.styles[c]}"><v>{NUMBER}</v></c>')
+                continue
+            if value is None or c >= len(self.styles):
+                continue
+            head = f'<c r="{_LETTERS[c]}{ROW}" s="{self.styles[c]}"'
+            t = type(value)
+            if t is str or not isinstance(value, (int, float, Decimal, dt.date)) or (
+                    t is float and (value != value or value in (float("inf"), float("-inf")))) or (
+                    t is Decimal and not value.is_finite()):
+                text = _esc(str(value)[:MAX_STRING])
+                space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() or "\n" in text else ""
+                add(f'{head} t="inlineStr"><is><t{space}>{text}</t></is></c>')
+            elif t is bool:
+                add(f'{head} t="b"><v>{int(value)}</v></c>')
+            elif t is Decimal:
+                add(f"{head}><v>{value:f}</v></c>")
+            elif isinstance(value, dt.datetime):
+                add(f"{head}><v>{(value.replace(tzinfo=None) - _EPOCH).total_seconds() / 86400!r}</v></c>")
+            elif isinstance(value, dt.date):
+                add(f"{head}><v>{(value - _EPOCH_DATE).days}</v></c>")
+            else:
+                add(f"{head}><v>{value!r}</v></c>")
+        return RowXml("".join(cells))
+
+
+def safe_sheet_name(name: str, taken: set[str]) -> str:
+    base = _SHEET_NAME_BAD.sub("_", name).strip("'")[:31] or "Sheet"
+    candidate, n = base, 2
+    while candidate.lower() in taken:
+        suffix = f"_{n}"
+        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def xlsx_bytes_to(target, sheets: list[TableSheet]) -> None:
+    """Write the workbook into a path or binary file object."""
+    styles, strings = _Styles(), _Strings()
+    taken: set[str] = set()
+    names = [safe_sheet_name(s.name, taken) for s in sheets]
+    sheet_xml, defined = [], []
+    for i, sheet in enumerate(sheets):
+        xml, header_row = _sheet_xml(sheet, styles, strings, i == 0)
+        sheet_xml.append(xml)
+        quoted = "'" + names[i].replace("'", "''") + "'"
+        if sheet.print_titles:
+            defined.append(f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
+                           f"{_esc(quoted)}!${header_row}:${header_row}</definedName>")
+        if sheet.autofilter and sheet.header:
+            ncols = max(len(sheet.header), 1)
+            defined.append(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
+                           f"{_esc(quoted)}!$A${header_row}:${_LETTERS[ncols - 1]}${header_row}</definedName>")
+    head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    sheets_el = "".join(f'<sheet name="{_esc(n)}" sheetId="{i + 1}" r:id="rId{i + 1}"/>' for i, n in enumerate(names))
+    workbook = (head + '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+                '<bookViews><workbookView/></bookViews>'
+                f"<sheets>{sheets_el}</sheets>"
+                + (f"<definedNames>{''.join(defined)}</definedNames>" if defined else "") + "</workbook>")
+    n = len(sheets)
+    rels = "".join(f'<Relationship Id="rId{i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                   f'relationships/worksheet" Target="worksheets/sheet{i + 1}.xml"/>' for i in range(n))
+    rels += (f'<Relationship Id="rId{n + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+             f'styles" Target="styles.xml"/><Relationship Id="rId{n + 2}" Type="http://schemas.openxmlformats.org/'
+             'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>')
+    wb_rels = (head + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+               f"{rels}</Relationships>")
+    root_rels = (head + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                 '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                 'officeDocument" Target="xl/workbook.xml"/></Relationships>')
+    overrides = "".join(f'<Override PartName="/xl/worksheets/sheet{i + 1}.xml" ContentType="application/'
+                        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' for i in range(n))
+    content_types = (head + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                     '<Default Extension="rels" '
+                     'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                     '<Default Extension="xml" ContentType="application/xml"/>'
+                     '<Override PartName="/xl/workbook.xml" ContentType="application/'
+                     'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                     f"{overrides}"
+                     '<Override PartName="/xl/styles.xml" ContentType="application/'
+                     'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+                     '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                     'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    parts = [("[Content_Types].xml", content_types), ("_rels/.rels", root_rels), ("xl/workbook.xml", workbook),
+             ("xl/_rels/workbook.xml.rels", wb_rels),
+             *((f"xl/worksheets/sheet{i + 1}.xml", xml) for i, xml in enumerate(sheet_xml)),
+             ("xl/styles.xml", styles.xml()), ("xl/sharedStrings.xml", strings.xml())]
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        for name, xml in parts:
+            data = xml.encode("utf-8")
+            # a fixed timestamp: the same tables give the same bytes, run after run
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            # small parts are stored: deflating a few hundred bytes costs more than it saves
+            info.compress_type = zipfile.ZIP_STORED if len(data) < 2048 else zipfile.ZIP_DEFLATED
+            z.writestr(info, data, compresslevel=1)
+
+
+def xlsx_bytes(sheets: list[TableSheet]) -> bytes:
+    """The workbook as bytes."""
+    buffer = io.BytesIO()
+    xlsx_bytes_to(buffer, sheets)
+    return buffer.getvalue()
+
+
+def write_xlsx(path: str | Path, sheets: list[TableSheet], durable: bool = True) -> None:
+    """Write a workbook of table sheets to `path` atomically (temp file in the same folder, then os.replace).
+
+    The workbook is built in memory first, so an interruption while building leaves nothing on disk.
+    durable=False skips the fsync of each file, for a batch that syncs once at its end (os.sync): the file under
+    the final name is still never half-written.
+    """
+    data = xlsx_bytes(sheets)
+    if durable:
+        write_bytes_atomic(path, data)
+        return
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{next(_TEMP_COUNTER)}.tmp")
+    try:
+        with open(tmp, "xb") as fh:      # created with the usual mode (umask), never an existing file
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
