@@ -31,7 +31,6 @@ SETTINGS_SHEET = "参数"
 SETTINGS = {"补贴水平": "level", "补贴标准": "standard", "专项经费": "fund", "统一标准": "flats",
             "报告年度": "year", "单位名称": "centre", "统计期间": "period"}
 SETTING_NAMES = {"LA_SubsidyLevel": "level", "LA_Standard": "standard", "LA_Fund": "fund", "LA_FlatAmounts": "flats"}
-NOT_READY = "此功能尚未提供"
 HIGHLIGHT = {ERROR: "#FFC7CE", WARNING: "#FFEB9C"}
 
 
@@ -504,10 +503,6 @@ def budget_plan(sheets: list[RawSheet], file: str | None = None, formats: dict |
 
 def validate_budget(book) -> str:
     """校验预算: every identity, share, unit and user rule of the budget tables; the 校验结果 sheet and a message."""
-    try:
-        import toolkit.budget  # noqa: F401
-    except ImportError:
-        return _not_ready("校验预算")(book)
     set_status(book, f"{TITLE}：正在读取工作簿……")
     sheets = read_sheets(book, skip=(RESULT_SHEET,))
     formats = {} if book.app.engine.name == "remote" else formats_if_unchanged(book.fullname, sheets)
@@ -555,10 +550,6 @@ def returns_plan(in_dir: str, out_dir: str) -> tuple[Layout, str]:
 
 def reformat_returns(book) -> str:
     """整理月报: the returns of a folder into the standard template (desktop Excel only: it reads folders)."""
-    try:
-        import toolkit.commands.reformat  # noqa: F401
-    except ImportError:
-        return _not_ready("整理月报")(book)
     if book.app.engine.name == "remote":
         return ("整理月报需要读取本机文件夹，只能在 Windows 或 Mac 的桌面版 Excel 中使用；"
                 "在 Excel 网页版中请改用命令 legalaid reformat 输入文件夹 -o 输出文件夹。")
@@ -578,14 +569,7 @@ def reformat_returns(book) -> str:
     return message
 
 
-# ---------------------------------------------------------------- jobs not yet available
-
-def _not_ready(title: str):
-    def job(book) -> str:
-        return f"“{title}”{NOT_READY}：请先用命令行工具 legalaid 完成这项工作。"
-    job.__name__ = "not_ready"
-    return job
-
+# ---------------------------------------------------------------- dispatch
 
 JOB_TITLES = {
     "compute_subsidy": "计算补贴",
