@@ -1,4 +1,2 @@
-"""Excel shells: worksheet functions (udfs), button scripts (buttons) and entry modules for xlwings Server/Lite.
-
-Importing this package does not import xlwings; `toolkit.excel.plan` is pure and shared with the CLI.
-"""
+"""Excel shells: worksheet functions (udfs), button scripts (buttons, book_io) and entry modules for xlwings
+Server/Lite (server/). The buttons' decisions are pure `*_plan` functions in buttons.py over RawSheets."""
