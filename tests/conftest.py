@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from toolkit.idcard import check_digit
+
+# tests/server/ runs in its own process, started by tests/test_server_mode.py: XLWINGS_ON_SERVER must be set before
+# xlwings is first imported, and this process imports it in classic mode.
+collect_ignore = [] if os.environ.get("XLWINGS_ON_SERVER") == "true" else ["server"]
 
 HEADER = ["案号", "受援人", "身份证号", "案件类型", "诉讼阶段", "承办律师", "律师事务所", "指派日期", "结案日期",
           "特殊群体", "补贴金额"]

@@ -17,6 +17,7 @@ COMMANDS = [
     "toolkit.commands.report",
     "toolkit.commands.check_report",
     "toolkit.commands.reformat",
+    "toolkit.commands.functions",
 ]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2

@@ -55,8 +55,12 @@ def ledger_columns(ledger: Ledger, result: SubsidyResult, findings: list[Finding
 
 
 def summary_layout(ledger: Ledger, result: SubsidyResult, scenario_list: list[Scenario],
-                   fund: Decimal | None, source: str) -> Layout:
-    """The 补贴汇总 sheet: fund comparison, scenarios, totals by type/stage/lawyer/firm/month, and a chart."""
+                   fund: Decimal | None, source: str,
+                   fund_hint: str = "未提供专项经费金额（命令中用 --fund 46万 指定）。") -> Layout:
+    """The 补贴汇总 sheet: fund comparison, scenarios, totals by type/stage/lawyer/firm/month, and a chart.
+
+    `fund_hint` tells how to give the fund when none was given (the Excel buttons read it from a sheet).
+    """
     lay = Layout(SUMMARY_SHEET, widths={1: 26, 2: 12, 3: 18, 4: 18, 5: 18, 6: 14, 7: 12}, landscape=True,
                  fit_width=True)
     lay.add(Cell("法律援助办案补贴测算汇总", "title"))
@@ -81,7 +85,7 @@ def summary_layout(ledger: Ledger, result: SubsidyResult, scenario_list: list[Sc
                 Cell(None if comparison.coverage_percent is None else comparison.coverage_percent / 100, "percent"))
         lay.add(Cell("应付为经费的倍数", "text"), Cell(None), Cell(comparison.multiple, "ratio"))
     else:
-        lay.add(Cell("未提供专项经费金额（命令中用 --fund 46万 指定）。", "note"))
+        lay.add(Cell(fund_hint, "note"))
     lay.blank()
 
     lay.add(Cell("二、不同补贴水平测算对比", "section"))

@@ -92,14 +92,18 @@ def _number(value) -> Decimal | None:
 def read_budget(path: str | Path) -> BudgetBook:
     """Every sheet of a budget workbook that has a label column and a "单位：万元/元" note."""
     path = Path(path)
-    book = BudgetBook(file=path.name)
+    return budget_from_sheets(read_workbook(path), path.name)
+
+
+def budget_from_sheets(sheets: list[RawSheet], file: str | None) -> BudgetBook:
+    """read_budget on sheets already read (a file, or an open workbook through xlwings)."""
+    book = BudgetBook(file=file)
     decimals_seen: list[int] = []
-    sheets = read_workbook(path)
     for sheet in sheets:
         _read_budget_sheet(sheet, book, decimals_seen)
     if not book.rows:
         raise InputError("没有找到预算数据：预算表应有一个“项目”列（或“科目名称”）和金额列，"
-                         "并在表头上方写明“单位：万元”或“单位：元”。", file=path.name)
+                         "并在表头上方写明“单位：万元”或“单位：元”。", file=file)
     book.decimals = max(decimals_seen) if decimals_seen else 2
     book.decimals = min(max(book.decimals, 2), 4)
     return book
@@ -167,13 +171,17 @@ class LedgerFigures:
 
 def read_ledger(path: str | Path) -> LedgerFigures:
     """Case counts, special groups, money recovered and the minimum-standard subsidy total from a case ledger."""
+    path = Path(path)
+    return ledger_figures(read_workbook(path), path.name)
+
+
+def ledger_figures(sheets: list[RawSheet], file: str | None) -> LedgerFigures:
+    """read_ledger on sheets already read (a file, or an open workbook through xlwings)."""
     from toolkit.ledger_book import build_ledger, build_standard
     from toolkit.subsidy import Level, compute_subsidies
     from toolkit.vocab import default_vocabulary
 
-    path = Path(path)
-    sheets = read_workbook(path)
-    ledger = build_ledger(sheets, file=path.name)
+    ledger = build_ledger(sheets, file=file)
     cases = ledger.cases
     vocab_types = list(dict.fromkeys(default_vocabulary().case_types.values()))
     counts = cases["案件类型"].value_counts()
@@ -190,11 +198,11 @@ def read_ledger(path: str | Path) -> LedgerFigures:
             return None
         return sum((v for v in cases[column] if v is not None), Decimal(0))
 
-    required = compute_subsidies(cases, build_standard(sheets, None, path.name), Level("min"),
-                                 sheet=ledger.sheet, file=path.name).total if len(cases) else Decimal(0)
+    required = compute_subsidies(cases, build_standard(sheets, None, file), Level("min"),
+                                 sheet=ledger.sheet, file=file).total if len(cases) else Decimal(0)
     excluded = [int(r) for r in ledger.excluded["excel_row"]] if len(ledger.excluded) else []
     return LedgerFigures(by_type, groups, total("挽回经济损失"), total("讨薪金额"), required,
-                         _consultations(sheets, path.name), path.name, excluded)
+                         _consultations(sheets, file), file, excluded)
 
 
 def _consultations(sheets: list[RawSheet], file: str) -> dict[str, int]:
@@ -223,7 +231,15 @@ def _consultations(sheets: list[RawSheet], file: str) -> dict[str, int]:
 def read_targets(path: str | Path) -> list[Indicator]:
     """Rows of 三级指标 | 年度指标值 | 实际完成值 | 分值 from the first sheet that has them."""
     path = Path(path)
-    for sheet in read_workbook(path):
+    indicators = targets_from_sheets(read_workbook(path), path.name)
+    if indicators is None:
+        raise InputError("没有找到绩效指标表：表头应包含“三级指标”“年度指标值”“实际完成值”“分值”。", file=path.name)
+    return indicators
+
+
+def targets_from_sheets(sheets: list[RawSheet], file: str | None) -> list[Indicator] | None:
+    """read_targets on sheets already read; None when no sheet has the indicator header."""
+    for sheet in sheets:
         for r, row in enumerate(sheet.rows[:15]):
             names = [re.sub(r"\s", "", clean_text(v)) if v is not None else "" for v in row]
             want = {"三级指标": None, "年度指标值": None, "实际完成值": None, "分值": None}
@@ -232,8 +248,8 @@ def read_targets(path: str | Path) -> list[Indicator]:
                     if want[key] is None and n.startswith(key):
                         want[key] = c
             if all(v is not None for v in want.values()):
-                return _read_indicators(sheet, r, want, path.name)
-    raise InputError("没有找到绩效指标表：表头应包含“三级指标”“年度指标值”“实际完成值”“分值”。", file=path.name)
+                return _read_indicators(sheet, r, want, file)
+    return None
 
 
 def _read_indicators(sheet: RawSheet, header: int, cols: dict, file: str) -> list[Indicator]:

@@ -1,0 +1,153 @@
+"""Between an open workbook (xw.Book) and the core: sheets in as RawSheets, decisions out as cell writes.
+
+Only the part of xlwings' object model that also works remotely (xlwings Server/Lite) is used: reading `.value`
+and `used_range`, writing values, colours, number formats, fonts, merges, widths, adding and clearing sheets.
+Never `.api`, never reading colours or formulas. Whole blocks are written at once (one call per block).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from toolkit.io.excel_read import RawSheet
+from toolkit.layout import Cell, Layout
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+# how a layout tag looks in Excel (kept in step with toolkit/io/layout_writer.py STYLES)
+TAG_FORMATS = {
+    "money": "#,##0.00", "total_money": "#,##0.00", "count": "#,##0", "total_count": "#,##0",
+    "percent": "0.00%", "ratio": "0.00",
+}
+TAG_BOLD = {"title", "section", "header", "total_label", "total_money", "total_count"}
+TAG_FILL = {"header": "#D9E1F2", "total_label": "#F2F2F2", "total_money": "#F2F2F2", "total_count": "#F2F2F2",
+            "error": "#FFC7CE", "warning": "#FFEB9C", "todo": "#FFEB9C"}
+TAG_WRAP = {"paragraph", "todo"}
+TAG_FONT_SIZE = {"title": 14, "section": 12}
+
+
+def read_sheets(book, skip: tuple[str, ...] = ()) -> list[RawSheet]:
+    """Every worksheet's values as an A1-anchored RawSheet (merged areas are not read: not available remotely)."""
+    sheets = []
+    for sheet in book.sheets:
+        if sheet.name in skip:
+            continue
+        sheets.append(read_sheet(sheet))
+    return sheets
+
+
+def read_sheet(sheet) -> RawSheet:
+    used = sheet.used_range
+    values = used.options(ndim=2).value or []
+    top, left = used.row - 1, used.column - 1
+    rows = [[None] * (left + len(values[0]) if values else 0) for _ in range(top)]
+    for row in values:
+        rows.append([None] * left + [_cell_in(v) for v in row])
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()
+    return RawSheet(sheet.name, rows)
+
+
+def _cell_in(value):
+    if isinstance(value, str) and value == "":
+        return None
+    return value
+
+
+def cell_out(value):
+    """A Python value as written to a cell: exact numbers, dates, and text that can never become a formula."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() and abs(value) < 10 ** 15 else float(value)
+    if isinstance(value, (int, float, dt.date, dt.datetime)):
+        return value
+    text = str(value)
+    if text == "":
+        return None
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text   # Excel keeps the apostrophe as the "text" prefix, not as content
+    return text
+
+
+def grid(rows: list[list], width: int | None = None) -> list[list]:
+    """Rows padded to one width (a rectangular block to write in one call)."""
+    width = width if width is not None else max((len(r) for r in rows), default=0)
+    return [[cell_out(v) for v in row] + [None] * (width - len(row)) for row in rows]
+
+
+def runs(values: list, wanted) -> list[tuple[int, int, object]]:
+    """Consecutive equal keys: [(start index, end index inclusive, key)] for items where wanted(item) is not None."""
+    out = []
+    for i, item in enumerate(values):
+        key = wanted(item)
+        if key is None:
+            continue
+        if out and out[-1][1] == i - 1 and out[-1][2] == key:
+            out[-1] = (out[-1][0], i, key)
+        else:
+            out.append((i, i, key))
+    return out
+
+
+def sheet_for_output(book, name: str):
+    """The sheet `name`, emptied (contents and formats) if it exists, else added after the last sheet."""
+    names = [s.name for s in book.sheets]
+    if name in names:
+        sheet = book.sheets[name]
+        sheet.clear()
+        return sheet
+    return book.sheets.add(name, after=book.sheets[len(names) - 1])
+
+
+def write_layout(book, layout: Layout):
+    """A tagged Layout as a sheet of the open workbook (replacing the toolkit's earlier one). Charts are left out."""
+    sheet = sheet_for_output(book, layout.name)
+    rows = layout.rows
+    width = max((len(r) for r in rows), default=0)
+    if not rows or not width:
+        return sheet
+    values = [[None if c is None else c.value for c in row] for row in rows]
+    sheet.range((1, 1)).value = grid(values, width)
+    for r, row in enumerate(rows, start=1):
+        padded = list(row) + [None] * (width - len(row))
+        for c0, c1, tag in runs(padded, lambda c: c.tag if isinstance(c, Cell) and c.tag != "text" else None):
+            _style(sheet.range((r, c0 + 1), (r, c1 + 1)), tag)
+    for r0, c0, r1, c1 in layout.merges:
+        sheet.range((r0, c0), (r1, c1)).merge()
+    for col, w in layout.widths.items():
+        sheet.range((1, col)).column_width = w
+    return sheet
+
+
+def _style(rng, tag: str) -> None:
+    if tag in TAG_FORMATS:
+        rng.number_format = TAG_FORMATS[tag]
+    if tag in TAG_BOLD:
+        rng.font.bold = True
+    if tag in TAG_FONT_SIZE:
+        rng.font.size = TAG_FONT_SIZE[tag]
+    if tag in TAG_FILL:
+        rng.color = TAG_FILL[tag]
+    if tag == "note":
+        rng.font.italic = True
+    if tag in TAG_WRAP:
+        rng.wrap_text = True
+
+
+def set_status(book, text: str | None) -> None:
+    """Progress in Excel's status bar (desktop Excel only; Office.js has no status bar)."""
+    try:
+        book.app.status_bar = text if text else False
+    except Exception:  # NotImplementedError remotely; never let progress reporting stop the work
+        pass
+
+
+def alert(book, text: str, title: str = "法援财务工具箱") -> None:
+    try:
+        book.app.alert(text, title=title)
+    except Exception:  # a book without an app (tests without Excel): the message is also returned
+        pass
