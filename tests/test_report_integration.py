@@ -247,3 +247,21 @@ def test_check_report_reads_table_values_through_the_budget_core(tmp_path, run_c
     code, stdout, _ = run_cli("check-report", report, "--budget", budget, "--json")
     found = [(f["kind"], f["stated"], f["expected"]) for f in json.loads(stdout)["findings"]]
     assert code == 1 and found == [("table", "340.80万元", "304.80万元")]
+
+
+def test_goals_sheet_in_the_ledger_workbook_is_used_without_targets(tmp_path, run_cli):
+    """As `legalaid stats` does: a 绩效目标 sheet in the ledger workbook gives the indicators and the budget execution."""
+    from openpyxl import load_workbook as open_book
+    ledger = write_ledger(tmp_path / "台账.xlsx")
+    goals = open_book(write_goals(tmp_path / "g.xlsx"))["绩效目标"]
+    book = open_book(ledger)
+    sheet = book.create_sheet("绩效目标")
+    for row in goals.iter_rows(values_only=True):
+        sheet.append(list(row))
+    book.save(ledger)
+    out = tmp_path / "报告.docx"
+    code, _, _ = run_cli("report", "--budget", write_standard_budget(tmp_path / "决算.xlsx"), "--ledger", ledger,
+                         "-o", out)
+    text = "\n".join(t for _, t in paragraphs(out))
+    assert code == 0 and "办理法律援助案件数6件（年度指标值≥5件），分值20.00分，得20.00分。" in text
+    assert "预算执行率为95.25%" in text

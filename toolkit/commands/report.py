@@ -28,7 +28,7 @@ from toolkit.io.atomic import atomic_write
 from toolkit.io.excel_read import RawSheet, read_workbook
 from toolkit.money import WAN
 from toolkit.report_check import (ACTUAL, AMOUNT, BUDGET, COUNT, PERCENT, TableValue, canonical_label, check_report,
-                                  vocabulary)
+                                  extract_figures, report_year_of, vocabulary)
 from toolkit.report_draft import (CASE_TYPE_WORDS, HEADING1, HEADING2, LEGAL_HELP_TYPES, PERSONS_LABEL, TITLE, TODO,
                                   TODO_MARK, Block, Indicator, ReportFigures, draft_report)
 from toolkit.stats import CONSULTATION_SHEET, Period, build_report, default_catalog, default_period, parse_consultations
@@ -82,11 +82,12 @@ class BudgetBook:
         return [f for f in self.findings if f.severity == ERROR]
 
     def figure(self, label: str, role: str = ACTUAL) -> BudgetFigure | None:
-        """The cell a label is read from: one the budget check did not report, of the whole department, first."""
+        """The cell a label is read from: one with a stated unit, that the budget check did not report, of the whole
+        department, first."""
         found = [f for f in self.figures if f.label == label and f.role == role]
         if not found:
             return None
-        best = min(found, key=lambda f: (f.flagged, not f.whole_scope))
+        best = min(found, key=lambda f: (f.unit is None, f.flagged, not f.whole_scope))
         if best.unit is None:
             raise InputError("预算表没有写明金额单位：请在表头上方写“单位：万元”或“单位：元”。",
                              file=self.file, sheet=best.sheet, row=best.header_row)
@@ -545,9 +546,9 @@ def read_report_text(path: str | Path) -> str:
 # ---------------------------------------------------------------- commands
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--ledger", metavar="台账", help="案件台账工作簿（.xlsx/.xls/.csv），用于案件数、特殊群体、挽回损失和办案补贴测算")
-    parser.add_argument("--budget", metavar="预算表", required=True, help="预算/决算工作簿：一列项目名称加金额列，注明“单位：万元”")
-    parser.add_argument("--targets", metavar="指标表", help="绩效指标表（三级指标、年度指标值、实际完成值、分值）")
+    parser.add_argument("--ledger", metavar="台账", help="案件台账工作簿（.xlsx/.xls/.csv），用于案件数、受援人次、特殊群体、挽回损失、咨询（“咨询登记”表）和办案补贴测算，按报告年度统计")
+    parser.add_argument("--budget", metavar="预算表", required=True, help="预算/决算工作簿（与 legalaid validate 相同的读法，如收入支出决算总表、基本支出决算表、“三公”经费表；注明“单位：万元”或“单位：元”）")
+    parser.add_argument("--targets", metavar="指标表", help="绩效目标工作簿（与 legalaid stats 相同：三级指标、目标值、分值，可选统计键、实际完成值和年初预算数/全年预算数/全年执行数；默认用台账工作簿中的“绩效目标”表）")
     parser.add_argument("--year", type=int, help="报告年度（默认取预算表标题中的年份）")
     parser.add_argument("--centre", metavar="单位名称", help="单位名称（默认取预算表标题中的“……法律援助中心”）")
     parser.add_argument("--template", metavar="模板", help="Word 模板（.docx），使用其中的样式：Title、Heading 1、Heading 2、Normal、待填写")
@@ -616,7 +617,8 @@ class CheckCommand:
     def run(args) -> int:
         text = read_report_text(args.report)
         budget = read_budget(args.budget) if args.budget else None
-        ledger = read_ledger(args.ledger, budget.year if budget else None) if args.ledger else None
+        year = report_year_of(extract_figures(text)) or (budget.year if budget else None)   # the report's own year
+        ledger = read_ledger(args.ledger, year) if args.ledger else None
         result = check_report(text, table_values(budget, ledger) if (budget or ledger) else None)
         if args.json:
             print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
