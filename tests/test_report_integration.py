@@ -122,6 +122,8 @@ def test_sample_round_trip_check_report_finds_nothing(sample_draft, run_cli):
     code, stdout, _ = run_cli("check-report", out, "--budget", SAMPLE_BUDGET, "--ledger", SAMPLE_LEDGER, "--json")
     result = json.loads(stdout)
     assert result["findings"] == [] and code == 0 and result["figures"] > 40
+    code, stdout, _ = run_cli("check-report", out, "--budget", SAMPLE_BUDGET, "--ledger", SAMPLE_LEDGER)
+    assert code == 0 and "发现不一致 0 处" in stdout and "本身校验发现 9 处错误" in stdout
 
 
 # ---------------------------------------------------------------- a correct standard final-accounts workbook

@@ -624,6 +624,9 @@ class CheckCommand:
             print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         else:
             print(f"{Path(args.report).name}：识别数字 {len(result.figures)} 个，发现不一致 {len(result.findings)} 处。")
+            if budget and budget.errors:
+                print(f"注意：预算表“{budget.file}”本身校验发现 {len(budget.errors)} 处错误，与之相符的数字也可能有误"
+                      f"（用 legalaid validate 查看详情）。")
             _print_findings(result.findings)
         return 1 if result.findings else 0
 
