@@ -57,9 +57,10 @@ def write_ledger(path: Path, rows=LEDGER_ROWS) -> Path:
     ws.append(LEDGER_HEADER)
     for row in rows:
         ws.append(row)
-    consult = wb.create_sheet("咨询登记")
-    consult.append(["渠道", "人次"])
-    for row in (("来访", 1200), ("来电（12348）", 10500), ("网络", 300), ("合计", 12000)):
+    consult = wb.create_sheet("咨询登记")           # the statistics core's layout: one row per day and channel
+    consult.append(["日期", "咨询方式", "人次"])
+    for row in (("2023-01-05", "来访", 700), ("2023-06-05", "来访", 500), ("2023-02-01", "来电（12348）", 10500),
+                ("2023-03-01", "网络", 300), ("2022-12-31", "来访", 99), ("合计", None, 12099)):
         consult.append(list(row))
     wb.save(path)
     return path

@@ -178,11 +178,14 @@ def test_docx_figures_come_from_the_workbook_cells(tmp_path, books, run_cli):
     assert paras[0] == ("Title", "沅江市法律援助中心2023年度部门整体支出绩效自评报告")
     assert f"2023年收入合计{cells['一、收入合计'][2]:.2f}万元，其中财政拨款收入{cells['（一）财政拨款收入'][2]:.2f}万元" in text
     assert f"全年预算数{cells['二、支出合计'][1]:.2f}万元，全年执行数{cells['二、支出合计'][2]:.2f}万元，预算执行率为98.69%" in text
-    # ledger: 6 cases (the 认罪认罚 help counted apart), groups counted per person, recovered money summed
+    # ledger (through toolkit.stats, report year 2023): 6 cases (the 认罪认罚 help counted apart), groups counted per
+    # person (人次), recovered money summed; consultations of 2023 by channel (the 2022 row and the 合计 row left out)
     assert "共办理法律援助案件6件，其中刑事案件2件、民事案件3件、行政案件1件。" in text
-    assert "受援人中，农民工2人、老年人2人、未成年人1人" in text
+    assert "值班律师提供认罪认罚法律帮助1件（不计入案件数）。" in text
+    assert "受援人次合计7人次，其中案件受援6人次、法律帮助受援1人次。" in text
+    assert "受援人中，农民工2人次、老年人2人次、未成年人1人次" in text
     assert "为受援人挽回经济损失5.30万元，其中为农民工讨回工资4.50万元。" in text
-    assert "接待法律咨询12,000人次，其中来访1,200人次、来电(12348)10,500人次、网络300人次。" in text
+    assert "接待法律咨询12,000人次，其中来访1,200人次、来电（12348）10,500人次、网络300人次。" in text
     # Hunan minimum: 审判1500 + (审查起诉800 + 审判1500) + 民事1500×3 + 行政1500 = 9800 元
     assert "办案补贴需求为0.98万元" in text
     assert ("Heading 1", "四、绩效情况") in paras
@@ -253,7 +256,8 @@ def test_shipped_template_works(tmp_path, books, run_cli):
 
 def test_budget_reader_units_and_roles(tmp_path):
     book = read_budget(write_budget(tmp_path / "b.xlsx"))
-    assert book.year == 2023 and book.centre == "沅江市法律援助中心" and book.decimals == 2
+    assert book.year == 2023 and book.centre == "沅江市法律援助中心" and book.used_decimals(["支出合计"]) == 2
+    assert book.findings == []                       # the budget core finds this table consistent
     assert book.get("支出合计") == D("3256800") and book.get("支出合计", "adjusted") == D("3300000")
     assert book.get("支出合计", "initial") == D("3000000")
     assert book.get("因公出国（境）费") == 0 and book.get("三公经费合计") == D("12300")
@@ -266,12 +270,12 @@ def test_ledger_reader_counts(books):
     assert figures.cases_by_type == {"刑事": 2, "民事": 3, "行政": 1, "认罪认罚法律帮助": 1}
     assert figures.special_groups == {"农民工": 2, "老年人": 2, "未成年人": 1}
     assert figures.money_recovered == D(53000) and figures.wages_recovered == D(45000)
-    assert figures.consultations == {"来访": 1200, "来电(12348)": 10500, "网络": 300}
+    assert figures.consultations == {"来访": 1200, "来电（12348）": 10500, "网络": 300}   # 2023 only
 
 
 @pytest.mark.parametrize("rows, note, message, where", [
     (BUDGET_ROWS, None, "没有写明金额单位", "第3行"),
-    ([("支出合计", 1, 2, "三百万")], "单位：万元", "“三百万”不是金额", "第4行"),
+    ([("支出合计", 1, 2, "三百万"), ("基本支出", 1, 2, 3)], "单位：万元", "“三百万”不是金额", "第4行"),
 ])
 def test_unusable_budget_workbook(tmp_path, run_cli, rows, note, message, where):
     budget = write_budget(tmp_path / "决算表.xlsx", rows, note)

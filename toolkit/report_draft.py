@@ -7,29 +7,35 @@ from the same two figures the sentence names, rounded half up.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from toolkit import evaluation
+from toolkit.money import round_half_up
 from toolkit.report_check import format_decimal
+from toolkit.stats import default_catalog
 
 TITLE, HEADING1, HEADING2, TEXT, TODO = "title", "heading1", "heading2", "text", "todo"
 CASE_TYPE_WORDS = {"刑事": "刑事案件", "民事": "民事案件", "行政": "行政案件", "仲裁": "仲裁案件",
                    "国家赔偿": "国家赔偿案件", "非诉讼": "非诉讼案件"}
-LEGAL_HELP_TYPES = ("认罪认罚法律帮助", "值班律师")
+LEGAL_HELP_TYPES = default_catalog().spec("help.total").case_types   # counted apart from cases (stats_keys.toml)
+PLEA_HELP = "认罪认罚法律帮助"
+PERSONS_LABEL = "受援人次合计"
 TODO_MARK = "【待填写】"
+NOTICE_MARK = "【注意】"
 
 
 @dataclass(frozen=True)
 class Indicator:
-    """A 三级 performance indicator: target (with ≥/≤/=), actual value, points."""
+    """A 三级 performance indicator: target (with ≥/≤/=), actual value, points and (from the evaluation) its score."""
 
     name: str
-    operator: str          # "≥", "≤" or "="
-    target: Decimal
-    actual: Decimal
+    operator: str | None   # "≥", "≤", "=" or None for a qualitative indicator
+    target: Decimal | None
+    actual: Decimal | None
     unit: str              # 件 / 人次 / % / 天 ...
     points: Decimal
+    score: Decimal | None = None   # None: computed by the evaluation rules (or, without an actual, left to a person)
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,7 @@ class ReportFigures:
     decimals: int = 2                                   # decimals of 万元 in the tables
     income_total: Decimal | None = None                 # 收入合计
     income_parts: dict[str, Decimal] = field(default_factory=dict)   # 财政拨款收入, 其他收入 ...
+    income_parts_complete: bool = True                  # the parts listed add up to 收入合计
     expenditure_total: Decimal | None = None            # 支出合计
     basic_expenditure: Decimal | None = None            # 基本支出
     project_expenditure: Decimal | None = None          # 项目支出
@@ -58,7 +65,10 @@ class ReportFigures:
     special_groups: dict[str, int] = field(default_factory=dict)      # 农民工 → persons
     money_recovered: Decimal | None = None              # 挽回经济损失
     wages_recovered: Decimal | None = None              # 讨薪金额 (农民工)
+    persons: dict[str, int] = field(default_factory=dict)  # "total", "cases", "help" → 受援人次
     indicators: list[Indicator] = field(default_factory=list)
+    budget_errors: int = 0                              # errors the budget check found in the budget workbook
+    budget_error_cells: list[str] = field(default_factory=list)   # where ("收入支出决算总表!F8")
 
 
 @dataclass(frozen=True)
@@ -90,20 +100,21 @@ def execution_rate(figures: ReportFigures) -> Decimal | None:
     return figures.budget_executed / figures.budget_adjusted * 100
 
 
+def budget_points() -> Decimal:
+    return evaluation.default_rules().budget_points
+
+
 def execution_score(rate: Decimal) -> Decimal:
-    """Budget execution score: min(rate, 100%) × 10 points."""
-    return min(rate / 100, Decimal(1)) * 10
+    """Budget execution score by the evaluation rules: min(rate, 100%) × budget points, rounded half up to 2 places."""
+    return round_half_up(min(rate / 100, Decimal(1)) * budget_points(), 2)
 
 
-def indicator_score(ind: Indicator) -> Decimal:
-    """min(actual/target, 1) × points; inverted (target/actual) for ≤ targets; "=" scores full only when met."""
-    if ind.operator == "≤":
-        ratio = Decimal(1) if ind.actual <= ind.target else ind.target / ind.actual
-    elif ind.operator == "=":
-        ratio = Decimal(1) if ind.actual == ind.target else Decimal(0)
-    else:
-        ratio = Decimal(1) if ind.target == 0 else min(ind.actual / ind.target, Decimal(1))
-    return ratio * ind.points
+def indicator_score(ind: Indicator) -> Decimal | None:
+    """The indicator's score: as the evaluation gave it, else by the evaluation's rule (None: not scorable)."""
+    if ind.score is not None:
+        return ind.score
+    rule = evaluation.Indicator("", "", ind.name, ind.operator, ind.target, "", ind.unit, ind.points)
+    return evaluation.score_indicator(rule, ind.actual).score
 
 
 def _listing(parts: list[tuple[str, str]]) -> str:
@@ -114,6 +125,11 @@ def draft_report(f: ReportFigures) -> list[Block]:
     """The report's blocks in the usual six-part structure."""
     y, d = f.year, f.decimals
     out = [Block(TITLE, f"{f.centre}{y}年度部门整体支出绩效自评报告")]
+    if f.budget_errors:
+        cells = "、".join(f.budget_error_cells[:5]) + ("等" if len(f.budget_error_cells) > 5 else "")
+        out.append(Block(TODO, f"{NOTICE_MARK}预算表校验发现{f.budget_errors}处错误（{cells}），表内合计或跨表数字对不上，"
+                               f"下文取自预算表的金额可能有误。请用“legalaid validate”查看并改正预算表后重新生成本草稿，"
+                               f"定稿前删除本段。"))
 
     out.append(Block(HEADING1, "一、部门概况"))
     out.append(Block(HEADING2, "（一）部门基本情况"))
@@ -168,7 +184,14 @@ def _work_paragraphs(f: ReportFigures) -> list[Block]:
         out.append(Block(TODO, f"{TODO_MARK}办理法律援助案件数及分类（未提供案件台账）。"))
     help_items = sum(n for t, n in f.cases_by_type.items() if t in LEGAL_HELP_TYPES)
     if help_items:
-        out.append(Block(TEXT, f"值班律师提供认罪认罚法律帮助{count(help_items)}件（不计入案件数）。"))
+        what = PLEA_HELP if f.cases_by_type.get(PLEA_HELP, 0) == help_items else "法律帮助"
+        out.append(Block(TEXT, f"值班律师提供{what}{count(help_items)}件（不计入案件数）。"))
+    persons = f.persons
+    if persons.get("total"):
+        text = f"{PERSONS_LABEL}{count(persons['total'])}人次"
+        if persons.get("help") and persons.get("cases", 0) + persons["help"] == persons["total"]:
+            text += f"，其中案件受援{count(persons.get('cases', 0))}人次、法律帮助受援{count(persons['help'])}人次"
+        out.append(Block(TEXT, text + "。"))
     channels = [(c, n) for c, n in f.consultations_by_channel.items() if n]
     if channels:
         text = f"接待法律咨询{count(sum(n for _, n in channels))}人次"
@@ -179,7 +202,7 @@ def _work_paragraphs(f: ReportFigures) -> list[Block]:
         out.append(Block(TODO, f"{TODO_MARK}接待法律咨询人次及渠道（来访、来电（12348）、网络等）。"))
     groups = [(g, n) for g, n in f.special_groups.items() if n]
     if groups:
-        out.append(Block(TEXT, "受援人中，" + _listing([(g, f"{count(n)}人") for g, n in groups])
+        out.append(Block(TEXT, "受援人中，" + _listing([(g, f"{count(n)}人次") for g, n in groups])
                          + "（同一受援人可能同时属于多个群体，各项不相加）。"))
     if f.money_recovered is not None:
         text = f"为受援人挽回经济损失{wan(f.money_recovered, d)}"
@@ -196,6 +219,7 @@ def _money_paragraphs(f: ReportFigures) -> list[Block]:
         text = f"{y}年收入合计{wan(f.income_total, d)}"
         if f.income_parts:
             text += "，其中" + _listing([(k, wan(v, d)) for k, v in f.income_parts.items()])
+            text += "" if f.income_parts_complete else "等"
         out.append(Block(TEXT, text + "。"))
     else:
         out.append(Block(TODO, f"{TODO_MARK}收入合计及构成（预算表中未找到“收入合计”）。"))
@@ -246,23 +270,30 @@ def _performance_paragraphs(f: ReportFigures) -> list[Block]:
     out = [Block(HEADING2, "（一）预算执行")]
     rate = execution_rate(f)
     if rate is not None:
-        out.append(Block(TEXT, f"预算执行率为{format_decimal(rate, 2)}%，按“执行率×10，最高10分”计，"
-                               f"该项得{format_decimal(execution_score(rate), 2)}分（满分10分）。"))
+        points = format_decimal(budget_points(), 0)
+        out.append(Block(TEXT, f"预算执行率为{format_decimal(rate, 2)}%，按“执行率×{points}，最高{points}分”计，"
+                               f"该项得{format_decimal(execution_score(rate), 2)}分（满分{points}分）。"))
     else:
         out.append(Block(TODO, f"{TODO_MARK}预算执行率及得分（缺少全年预算数或全年执行数）。"))
 
     out.append(Block(HEADING2, "（二）绩效指标完成情况"))
-    if f.indicators:
-        total_points = sum((i.points for i in f.indicators), Decimal(0))
-        total_score = sum((indicator_score(i) for i in f.indicators), Decimal(0))
-        for ind in f.indicators:
+    scored = [(i, s) for i in f.indicators if (s := indicator_score(i)) is not None]
+    pending = [i for i in f.indicators if indicator_score(i) is None]
+    if scored:
+        total_points = sum((i.points for i, _ in scored), Decimal(0))
+        total_score = sum((s for _, s in scored), Decimal(0))
+        for ind, score in scored:
             unit = "%" if ind.unit in ("%", "％") else ind.unit
             actual = f"{format_decimal(ind.actual, _places(ind.actual))}{unit}"
             target = f"{ind.operator}{format_decimal(ind.target, _places(ind.target))}{unit}"
             out.append(Block(TEXT, f"{ind.name}{actual}（年度指标值{target}），分值{format_decimal(ind.points, 2)}分，"
-                                   f"得{format_decimal(indicator_score(ind), 2)}分。"))
-        out.append(Block(TEXT, f"绩效指标合计分值{format_decimal(total_points, 2)}分，"
+                                   f"得{format_decimal(score, 2)}分。"))
+        out.append(Block(TEXT, f"{'已评分的' if pending else ''}绩效指标合计分值{format_decimal(total_points, 2)}分，"
                                f"得{format_decimal(total_score, 2)}分。"))
+    if pending:
+        out.append(Block(TODO, f"{TODO_MARK}需自评打分的指标（定性指标或缺少实际完成值）："
+                               + "、".join(f"“{i.name}”" for i in pending) + "。"))
+    if f.indicators:
         out.append(Block(TODO, f"{TODO_MARK}未完成指标的偏差原因。"))
     else:
         out.append(Block(TODO, f"{TODO_MARK}产出、效益、满意度指标的年度指标值、实际完成值和得分"
@@ -288,13 +319,3 @@ def _performance_paragraphs(f: ReportFigures) -> list[Block]:
 
 def _places(value: Decimal) -> int:
     return max(0, -value.normalize().as_tuple().exponent)
-
-
-def parse_target(text: str) -> tuple[str, Decimal, str]:
-    """"≥1000件" → ("≥", 1000, "件"); "≤30天"; "95%"; a plain number is a ≥ target."""
-    cleaned = str(text).strip().replace(">=", "≥").replace("<=", "≤").replace("＞", ">").replace("＜", "<")
-    m = re.fullmatch(r"(≥|≤|=|>|<)?\s*([0-9]+(?:\.[0-9]+)?)\s*(\S*)", cleaned.replace(",", ""))
-    if not m:
-        raise ValueError(text)
-    op = {">": "≥", "<": "≤", None: "≥"}.get(m.group(1), m.group(1))
-    return op, Decimal(m.group(2)), m.group(3)

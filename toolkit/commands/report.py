@@ -1,24 +1,37 @@
 """`legalaid report` (draft the 绩效自评报告 as .docx) and `legalaid check-report` (check a written report's figures).
 
-Thin shells: read the workbooks (budget table, case ledger, indicator sheet) and the report file, call the pure cores
-toolkit.report_draft / toolkit.report_check, write the .docx atomically or print the findings.
+Thin shells: the budget workbook is read and checked by the budget core (toolkit.budget), the ledger's figures come
+from the statistics core (toolkit.stats) and the subsidy core, indicators and scores from the evaluation core
+(toolkit.evaluation); the pure cores toolkit.report_draft / toolkit.report_check turn them into a draft or findings.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
+from toolkit.budget import RULES_SHEET, SheetInput, check_workbook, load_rules, read_tables
+from toolkit.budget_checks import _grand_total as grand_total
+from toolkit.budget_checks import _measure as measure_of
+from toolkit.budget_checks import _scope as scope_of
+from toolkit.budget_checks import _title_item as title_item
+from toolkit.budget_table import UNIT_SCALE, a1, normalize
+from toolkit.budget_user_rules import rules_from_sheet
 from toolkit.errors import InputError
+from toolkit.evaluation import TARGETS_SHEET, Targets, evaluate, parse_targets
+from toolkit.findings import ERROR
 from toolkit.io.atomic import atomic_write
 from toolkit.io.excel_read import RawSheet, read_workbook
+from toolkit.money import WAN
 from toolkit.report_check import (ACTUAL, AMOUNT, BUDGET, COUNT, PERCENT, TableValue, canonical_label, check_report,
-                                  vocabulary)
-from toolkit.report_draft import (HEADING1, HEADING2, TITLE, TODO, Block, Indicator, ReportFigures, draft_report,
-                                  parse_target)
+                                  extract_figures, report_year_of, vocabulary)
+from toolkit.report_draft import (CASE_TYPE_WORDS, HEADING1, HEADING2, LEGAL_HELP_TYPES, PERSONS_LABEL, TITLE, TODO,
+                                  TODO_MARK, Block, Indicator, ReportFigures, draft_report)
+from toolkit.stats import CONSULTATION_SHEET, Period, build_report, default_catalog, default_period, parse_consultations
 from toolkit.text import clean_text
 
 NAME = "report"
@@ -26,261 +39,298 @@ HELP = "根据预算表和案件台账起草《部门整体支出绩效自评报
 
 KIND_LABEL = {"breakdown": "分项合计不符", "share": "占比不符", "repeat": "前后不一致", "unit": "单位疑误",
               "year": "年份或变化方向有误", "table": "与表格不符"}
-LABEL_HEADERS = ("项目", "项目名称", "科目名称", "科目", "名称", "指标", "支出项目", "收入项目")
-_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十0-9]+[）)]|[0-9]+[、.．]|其中[：:]?)+")
 
 
-# ---------------------------------------------------------------- budget workbook
+# ---------------------------------------------------------------- budget workbook (through the budget core)
 
-@dataclass
-class BudgetRow:
-    label: str                    # canonical label
-    text: str                     # as written
-    values: dict[str, Decimal]    # column header → amount in 元
-    row: int                      # Excel row
+ROLE_OF_MEASURE = {"initial_budget": "initial", "adjusted_budget": "adjusted", "budget": "adjusted", "actual": ACTUAL}
+NOT_AN_AMOUNT = ("", "-", "—", "－", "——", "/", "／")
+
+
+@dataclass(frozen=True)
+class BudgetFigure:
+    """One amount cell of the budget workbook under a report label (report_vocabulary.toml)."""
+
+    label: str              # report label, e.g. "支出合计"
+    role: str               # ACTUAL, "initial" (年初预算数) or "adjusted" (全年预算数)
+    value: Decimal          # in 元
+    unit: str | None        # the table's unit (None: not stated)
+    decimals: int | None    # decimals shown in the table, in its unit
     sheet: str
+    cell: str               # "D5"
+    header_row: int         # Excel row of the table header (for a missing-unit message)
+    whole_scope: bool       # not a table limited to 财政拨款 / 政府性基金 … funds
+    flagged: bool = False   # the budget check reported this cell
+
+    @property
+    def where(self) -> str:
+        return f"“{self.sheet}”{self.cell}"
 
 
 @dataclass
 class BudgetBook:
-    """A budget / final-accounts workbook read as rows of label + amounts."""
+    """The budget workbook as the report needs it: labelled amounts (元) and the budget check's findings."""
 
-    file: str
-    rows: list[BudgetRow] = field(default_factory=list)
-    decimals: int = 2
+    file: str | None
+    figures: list[BudgetFigure] = field(default_factory=list)
+    findings: list = field(default_factory=list)       # toolkit.budget.BudgetFinding, as `legalaid validate` lists
     year: int | None = None
     centre: str | None = None
 
+    @property
+    def errors(self) -> list:
+        return [f for f in self.findings if f.severity == ERROR]
+
+    def figure(self, label: str, role: str = ACTUAL) -> BudgetFigure | None:
+        """The cell a label is read from: one with a stated unit, that the budget check did not report, of the whole
+        department, first."""
+        found = [f for f in self.figures if f.label == label and f.role == role]
+        if not found:
+            return None
+        best = min(found, key=lambda f: (f.unit is None, f.flagged, not f.whole_scope))
+        if best.unit is None:
+            raise InputError("预算表没有写明金额单位：请在表头上方写“单位：万元”或“单位：元”。",
+                             file=self.file, sheet=best.sheet, row=best.header_row)
+        return best
+
     def get(self, label: str, role: str = ACTUAL) -> Decimal | None:
-        """The amount of a canonical label in the column of a role (年初 / 全年预算 / actual)."""
-        for row in self.rows:
-            if row.label == label:
-                for column, value in row.values.items():
-                    if column_role(column) == role:
-                        return value
-                if role == ACTUAL and len(row.values) == 1:
-                    return next(iter(row.values.values()))
-        return None
+        """The amount (元) of a report label in the column of a role (ACTUAL, "initial", "adjusted")."""
+        found = self.figure(label, role)
+        return found.value if found else None
+
+    def used_decimals(self, labels) -> int:
+        """Decimals of 万元 to write: the most common among the 万元 cells the draft uses (2 to 4)."""
+        shown = [f.decimals or 0 for label in labels for role in (ACTUAL, "initial", "adjusted")
+                 if (f := self.figure(label, role)) is not None and f.unit == "万元"]
+        if not shown:
+            return 2
+        common = max(set(shown), key=lambda d: (shown.count(d), d))
+        return min(max(common, 2), 4)
 
 
-def column_role(header: str) -> str:
-    """年初预算数 → "initial"; 全年预算数/调整后预算 → "adjusted"; 执行数/决算数/实际/金额 → ACTUAL."""
-    if "年初" in header:
-        return "initial"
-    if "预算" in header and not any(w in header for w in ("执行", "决算", "实际")):
-        return "adjusted"
-    return ACTUAL
+@lru_cache(maxsize=1)
+def _report_labels() -> tuple[dict[str, list[str]], tuple[str, ...], frozenset[str]]:
+    """(budget rule item → report labels read from it, labels a table title may name, labels the draft reads)."""
+    vocab = vocabulary()
+    by_item: dict[str, list[str]] = {}
+    for label, item in vocab["budget_items"].items():
+        by_item.setdefault(item, []).append(label)
+    draft = vocab["draft"]
+    used = set(vocab["budget_items"]) | set(draft["income_parts"]) | set(draft["three_public_parts"]) \
+        | set(draft["table_titles"])
+    return by_item, tuple(draft["table_titles"]), frozenset(used)
 
 
-def _unit_factor(text: str) -> Decimal | None:
-    m = re.search(r"单位[：:]\s*(亿元|万元|千元|元)", text) or re.search(r"[（(](亿元|万元|千元|元)[）)]", text)
-    return {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}[m.group(1)] \
-        if m else None
+def line_label(name: str, code: str | None, rules) -> str:
+    """The report label of a budget row label (or column header): by the budget rules' names, else the report's own."""
+    by_item, _, _ = _report_labels()
+    item = rules.item_of(normalize(name), code)
+    if item is None:
+        return canonical_label(name)
+    labels = by_item.get(item)
+    if not labels:
+        return item
+    if len(labels) == 1:
+        return labels[0]
+    own = canonical_label(name)
+    return own if own in labels else item
 
 
-def _number(value) -> Decimal | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, (int, float)):
-        return Decimal(repr(value)).quantize(Decimal("1e-8")).normalize()
-    text = clean_text(value).replace(",", "")
-    if re.fullmatch(r"-?[0-9]+(?:\.[0-9]+)?", text):
-        return Decimal(text)
+def _title_label(block, rules) -> str | None:
+    """A report label the whole table is about (基本支出决算表 → 基本支出; 专项经费使用情况表 → 法律援助专项经费)."""
+    item = title_item(block, rules)
+    if item is not None:
+        by_item, _, _ = _report_labels()
+        labels = by_item.get(item, [])
+        return labels[0] if len(labels) == 1 else item
+    _, titles, _ = _report_labels()
+    text = normalize(block.title + block.sheet)
+    for label in titles:
+        names = [label] + vocabulary()["labels"].get(label, [])
+        if any(len(n) >= 4 and normalize(n) in text for n in names):
+            return label
     return None
+
+
+def sheet_inputs(sheets: list[RawSheet], formats: dict | None = None) -> list[SheetInput]:
+    formats = formats or {}
+    return [SheetInput(s.name, s.rows, s.merged, formats.get(s.name, {})) for s in sheets]
 
 
 def read_budget(path: str | Path) -> BudgetBook:
-    """Every sheet of a budget workbook that has a label column and a "单位：万元/元" note."""
+    """The budget workbook: its tables read and checked by the budget core (toolkit.budget)."""
+    from toolkit.commands.validate import read_formats
     path = Path(path)
-    return budget_from_sheets(read_workbook(path), path.name)
+    sheets = read_workbook(path)
+    return budget_from_sheets(sheets, path.name, read_formats(path, [s.name for s in sheets]))
 
 
-def budget_from_sheets(sheets: list[RawSheet], file: str | None) -> BudgetBook:
+def budget_from_sheets(sheets: list[RawSheet], file: str | None, formats: dict | None = None) -> BudgetBook:
     """read_budget on sheets already read (a file, or an open workbook through xlwings)."""
-    book = BudgetBook(file=file)
-    decimals_seen: list[int] = []
-    for sheet in sheets:
-        _read_budget_sheet(sheet, book, decimals_seen)
-    if not book.rows:
+    inputs = sheet_inputs(sheets, formats)
+    rules = load_rules()
+    blocks = read_tables(inputs)
+    if not blocks:
         raise InputError("没有找到预算数据：预算表应有一个“项目”列（或“科目名称”）和金额列，"
                          "并在表头上方写明“单位：万元”或“单位：元”。", file=file)
-    book.decimals = max(decimals_seen) if decimals_seen else 2
-    book.decimals = min(max(book.decimals, 2), 4)
+    user_rules = [line for s in inputs if normalize(s.name) == RULES_SHEET for line in rules_from_sheet(s.rows, s.name)]
+    findings = check_workbook(inputs, user_rules, rules)
+    book = BudgetBook(file, _budget_figures(blocks, rules, {s.name: s.rows for s in inputs}, file), findings)
+    reported = {(f.sheet, f.cell) for f in findings}
+    book.figures = [replace(f, flagged=(f.sheet, f.cell) in reported) for f in book.figures]
+    for s in inputs:
+        for row in s.rows[:15]:
+            for v in row:
+                t = clean_text(v) if isinstance(v, str) else ""
+                if book.year is None and (m := re.search(r"((?:19|20)\d{2})\s*年", t)):
+                    book.year = int(m.group(1))
+                if book.centre is None and (m := re.search(r"([^\s0-9（(“”\"]*?法律援助中心)", t)):
+                    book.centre = m.group(1)
     return book
 
 
-def _read_budget_sheet(sheet: RawSheet, book: BudgetBook, decimals_seen: list[int]) -> None:
-    factor = None
-    header_row = label_col = None
-    for r, row in enumerate(sheet.rows[:15]):
-        texts = [clean_text(v) for v in row if v is not None and clean_text(v)]
-        for t in texts:
-            factor = factor or _unit_factor(t)
-            if book.year is None and (m := re.search(r"((?:19|20)\d{2})\s*年", t)):
-                book.year = int(m.group(1))
-            if book.centre is None and (m := re.search(r"([^\s0-9（(]*?法律援助中心)", t)):
-                book.centre = m.group(1)
-        for c, v in enumerate(row):
-            if v is not None and re.sub(r"\s", "", clean_text(v)) in LABEL_HEADERS:
-                header_row, label_col = r, c
-                break
-        if header_row is not None:
-            break
-    if header_row is None:
-        return
-    header = sheet.rows[header_row]
-    columns = {c: clean_text(v) for c, v in enumerate(header) if c != label_col and v is not None and clean_text(v)}
-    if factor is None:
-        factor = next((f for f in map(_unit_factor, columns.values()) if f), None)
-    if factor is None:
-        raise InputError("预算表没有写明金额单位：请在表头上方写“单位：万元”或“单位：元”。",
-                         file=book.file, sheet=sheet.name, row=header_row + 1)
-    for r in range(header_row + 1, len(sheet.rows)):
-        text = clean_text(sheet.cell(r, label_col) or "")
-        label = _NUMBERING.sub("", re.sub(r"\s", "", text))
-        if not label:
-            continue
-        values = {}
-        for c, name in columns.items():
-            cell = sheet.cell(r, c)
-            number = _number(cell)
-            if number is None:
-                if cell is not None and clean_text(cell) not in ("", "-", "—", "/"):
-                    raise InputError(f"“{clean_text(cell)}”不是金额。", file=book.file, sheet=sheet.name, row=r + 1,
-                                     column=name)
-                continue
-            values[name] = number * factor
-            decimals_seen.append(max(0, -number.as_tuple().exponent) if factor == 10000 else 2)
-        if values:
-            book.rows.append(BudgetRow(canonical_label(label), text, values, r + 1, sheet.name))
+def _budget_figures(blocks, rules, grids: dict[str, list[list]], file: str | None) -> list[BudgetFigure]:
+    """Every amount cell under a report label: rows by their label, columns named for an item (支出决算表's 基本支出)
+    and tables about one item (基本支出决算表) at the table's 合计 line."""
+    _, _, used = _report_labels()
+    out: list[BudgetFigure] = []
+    for block in blocks:
+        whole = scope_of(block, rules) == "全部"
+        grand = grand_total(block)
+        about = _title_label(block, rules)
+        header_row = block.header_rows[0] + 1
+        for column in [c for c in block.columns if c.kind == "amount"]:
+            measure = measure_of(block, column, rules)
+            role = ROLE_OF_MEASURE[measure[0]] if measure else ACTUAL
+            scale = UNIT_SCALE.get(column.unit) if column.unit else Decimal(1)
+
+            def add(label: str, line) -> None:
+                value = line.values[column.col]
+                out.append(BudgetFigure(label, role, value * scale, column.unit, block.decimals.get((line.row, column.col)),
+                                        block.sheet, a1(line.row, column.col), header_row, whole))
+
+            for line in block.lines:
+                if line.ratio:
+                    continue
+                label = line_label(line.name, line.code, rules)
+                if column.col in line.values:
+                    add(label, line)
+                elif label in used:
+                    _no_text_amount(grids, block, line, column, file)
+            top = grand(column.col) if grand else None
+            if top is not None:
+                top_line = next(ln for ln in block.lines if ln.row == top.row)
+                portion = measure[1] if measure else ""     # a column 基本支出, not a measure such as 决算数
+                if portion and rules.item_of(normalize(portion), None) is not None:
+                    add(line_label(portion, None, rules), top_line)
+                elif about is not None:
+                    add(about, top_line)
+    return out
 
 
-# ---------------------------------------------------------------- ledger workbook
+def _no_text_amount(grids, block, line, column, file) -> None:
+    """A figure the report needs written as text ("三百万") is an input error, not a silent gap."""
+    row = grids[block.sheet][line.row]
+    value = row[column.col] if column.col < len(row) else None
+    if isinstance(value, str) and clean_text(value) not in NOT_AN_AMOUNT:
+        raise InputError(f"“{clean_text(value)}”不是金额，请填写数字。", file=file, sheet=block.sheet, row=line.row + 1,
+                         column=column.title)
+
+
+# ---------------------------------------------------------------- ledger workbook (through the statistics core)
 
 @dataclass
 class LedgerFigures:
-    cases_by_type: dict[str, int]
-    special_groups: dict[str, int]
+    """The statistics the report states (toolkit.stats, the same keys as `legalaid stats`) and the subsidy need."""
+
+    cases_by_type: dict[str, int]          # case type (and 法律帮助 type) → matters
+    special_groups: dict[str, int]         # group → 人次
     money_recovered: Decimal | None
-    wages_recovered: Decimal | None
+    wages_recovered: Decimal | None        # for 农民工
     subsidy_required: Decimal | None
-    consultations: dict[str, int]
-    file: str
+    consultations: dict[str, int]          # channel → 人次 (empty without a 咨询登记 sheet)
+    file: str | None
     excluded_rows: list[int] = field(default_factory=list)   # Excel rows left out because of errors
+    persons: dict[str, int] = field(default_factory=dict)    # "total", "cases", "help" → 人次
+    values: dict = field(default_factory=dict)               # every statistics key of the period
+    period: Period | None = None
 
 
-def read_ledger(path: str | Path) -> LedgerFigures:
-    """Case counts, special groups, money recovered and the minimum-standard subsidy total from a case ledger."""
+def read_ledger(path: str | Path, year: int | None = None) -> LedgerFigures:
+    """Statistics of the report year and the minimum-standard subsidy total from a case ledger workbook."""
     path = Path(path)
-    return ledger_figures(read_workbook(path), path.name)
+    return ledger_figures(read_workbook(path), path.name, year)
 
 
-def ledger_figures(sheets: list[RawSheet], file: str | None) -> LedgerFigures:
-    """read_ledger on sheets already read (a file, or an open workbook through xlwings)."""
+def ledger_figures(sheets: list[RawSheet], file: str | None, year: int | None = None) -> LedgerFigures:
+    """read_ledger on sheets already read (a file, or an open workbook through xlwings). Without a year: the year
+    most 指派日期 fall in, as `legalaid stats` does."""
     from toolkit.ledger_book import build_ledger, build_standard
     from toolkit.subsidy import Level, compute_subsidies
-    from toolkit.vocab import default_vocabulary
 
     ledger = build_ledger(sheets, file=file)
     cases = ledger.cases
-    vocab_types = list(dict.fromkeys(default_vocabulary().case_types.values()))
-    counts = cases["案件类型"].value_counts()
-    by_type = {t: int(counts[t]) for t in vocab_types if t in counts}
-    groups: dict[str, int] = {}
-    for listed in cases["特殊群体"]:
-        for g in listed or []:
-            groups[g] = groups.get(g, 0) + 1
-    order = list(dict.fromkeys(default_vocabulary().special_groups.values()))
-    groups = {g: groups[g] for g in sorted(groups, key=lambda g: order.index(g) if g in order else len(order))}
-
-    def total(column: str) -> Decimal | None:
-        if column not in ledger.header.columns:
-            return None
-        return sum((v for v in cases[column] if v is not None), Decimal(0))
-
+    period = Period("year", year) if year else default_period(cases["指派日期"]) if len(cases) else None
+    if period is None:
+        raise InputError("台账中没有可用的指派日期，无法确定报告年度，请指定报告年度。", file=file, sheet=ledger.sheet)
+    by_name = {s.name: s for s in sheets}
+    consultations = parse_consultations(by_name[CONSULTATION_SHEET], file) \
+        if CONSULTATION_SHEET in by_name else None
+    catalog = default_catalog()
+    values = build_report(cases, consultations.frame if consultations is not None else None, period,
+                          catalog=catalog).values
+    by_type, groups, channels = {}, {}, {}
+    words = vocabulary()["draft"]["channel_words"]
+    for spec in catalog.stats:
+        value = values.get(spec.key)
+        if not value:
+            continue
+        if spec.count == "matters" and spec.case_types and len(spec.case_types) == 1 and not spec.quality:
+            by_type[spec.case_types[0]] = value
+        elif spec.count == "persons" and spec.group and spec.group != "*":
+            groups[spec.name] = value
+        elif spec.count == "consultations" and spec.channel:
+            channels[words.get(spec.channel, spec.channel)] = value
     required = compute_subsidies(cases, build_standard(sheets, None, file), Level("min"),
                                  sheet=ledger.sheet, file=file).total if len(cases) else Decimal(0)
     excluded = [int(r) for r in ledger.excluded["excel_row"]] if len(ledger.excluded) else []
-    return LedgerFigures(by_type, groups, total("挽回经济损失"), total("讨薪金额"), required,
-                         _consultations(sheets, file), file, excluded)
+
+    def money(key: str) -> Decimal | None:
+        return values[key] if catalog.spec(key).column in ledger.header.columns else None
+
+    return LedgerFigures(by_type, groups, money("money.挽回经济损失"), money("money.农民工讨薪"), required, channels, file,
+                         excluded, {k: values[f"persons.{k}"] for k in ("total", "cases", "help")}, values, period)
 
 
-def _consultations(sheets: list[RawSheet], file: str) -> dict[str, int]:
-    """A sheet named like "咨询" with rows of 渠道 | 人次 (optional)."""
-    out: dict[str, int] = {}
-    for sheet in sheets:
-        if "咨询" not in sheet.name:
-            continue
-        for r, row in enumerate(sheet.rows):
-            cells = [v for v in row if v is not None and clean_text(v)]
-            if len(cells) < 2 or not isinstance(cells[0], str):
-                continue
-            number = _number(cells[1])
-            if number is None:
-                continue
-            if number != number.to_integral_value() or number < 0:
-                raise InputError(f"咨询人次“{cells[1]}”不是整数。", file=file, sheet=sheet.name, row=r + 1)
-            channel = clean_text(cells[0])
-            if channel not in ("合计", "总计", "小计"):
-                out[channel] = int(number)
-    return out
+# ---------------------------------------------------------------- targets (绩效目标, through the evaluation core)
 
-
-# ---------------------------------------------------------------- targets (绩效指标)
-
-def read_targets(path: str | Path) -> list[Indicator]:
-    """Rows of 三级指标 | 年度指标值 | 实际完成值 | 分值 from the first sheet that has them."""
+def read_targets(path: str | Path) -> Targets:
+    """The 绩效目标 sheet of a workbook (the sheet of that name, else the first with an indicator header)."""
     path = Path(path)
-    indicators = targets_from_sheets(read_workbook(path), path.name)
-    if indicators is None:
-        raise InputError("没有找到绩效指标表：表头应包含“三级指标”“年度指标值”“实际完成值”“分值”。", file=path.name)
-    return indicators
+    targets = targets_from_sheets(read_workbook(path), path.name)
+    if targets is None:
+        raise InputError("没有找到绩效目标表：表头应包含“三级指标”“年度指标值”“实际完成值”“分值”。", file=path.name)
+    return targets
 
 
-def targets_from_sheets(sheets: list[RawSheet], file: str | None) -> list[Indicator] | None:
+def targets_from_sheets(sheets: list[RawSheet], file: str | None) -> Targets | None:
     """read_targets on sheets already read; None when no sheet has the indicator header."""
-    for sheet in sheets:
-        for r, row in enumerate(sheet.rows[:15]):
-            names = [re.sub(r"\s", "", clean_text(v)) if v is not None else "" for v in row]
-            want = {"三级指标": None, "年度指标值": None, "实际完成值": None, "分值": None}
-            for c, n in enumerate(names):
-                for key in want:
-                    if want[key] is None and n.startswith(key):
-                        want[key] = c
-            if all(v is not None for v in want.values()):
-                return _read_indicators(sheet, r, want, file)
-    return None
-
-
-def _read_indicators(sheet: RawSheet, header: int, cols: dict, file: str) -> list[Indicator]:
-    out = []
-    for r in range(header + 1, len(sheet.rows)):
-        name = clean_text(sheet.cell(r, cols["三级指标"]) or "")
-        if not name:
-            continue
-        target_cell = sheet.cell(r, cols["年度指标值"])
+    ordered = sorted(sheets, key=lambda s: s.name != TARGETS_SHEET)
+    for sheet in ordered:
         try:
-            op, target, unit = parse_target(clean_text(target_cell) if not isinstance(target_cell, (int, float))
-                                            else repr(target_cell))
-        except ValueError:
-            raise InputError(f"年度指标值“{target_cell}”无法识别（应如 ≥1000件、≤30天、95%）。", file=file,
-                             sheet=sheet.name, row=r + 1, column="年度指标值") from None
-        actual = _number(sheet.cell(r, cols["实际完成值"]))
-        if actual is None:
-            m = re.match(r"\s*([0-9]+(?:\.[0-9]+)?)", clean_text(sheet.cell(r, cols["实际完成值"]) or ""))
-            actual = Decimal(m.group(1)) if m else None
-        points = _number(sheet.cell(r, cols["分值"]))
-        if actual is None or points is None:
-            raise InputError("实际完成值或分值不是数字。", file=file, sheet=sheet.name, row=r + 1)
-        out.append(Indicator(name, op, target, actual, unit, points))
-    return out
+            return parse_targets(sheet, file)
+        except InputError:
+            if sheet.name == TARGETS_SHEET:
+                raise
+    return None
 
 
 # ---------------------------------------------------------------- assembling
 
-def report_figures(budget: BudgetBook | None, ledger: LedgerFigures | None, indicators: list[Indicator],
+def report_figures(budget: BudgetBook | None, ledger: LedgerFigures | None, targets: Targets | None,
                    year: int | None, centre: str | None) -> ReportFigures:
-    """The draft's figures from what was read."""
+    """The draft's figures: budget amounts from the budget core, statistics from the statistics core, indicators and
+    scores from the evaluation core."""
     draft_vocab = vocabulary()["draft"]
     year = year or (budget.year if budget else None)
     if year is None:
@@ -288,60 +338,80 @@ def report_figures(budget: BudgetBook | None, ledger: LedgerFigures | None, indi
                          file=budget.file if budget else None)
     centre = centre or (budget.centre if budget else None) or "法律援助中心"
     kw: dict = {}
+    evaluation = evaluate(targets, ledger.values if ledger else {}, targets.sheet) if targets else None
     if budget:
         g = budget.get
-        kw.update(decimals=budget.decimals, income_total=g("收入合计"),
-                  income_parts={k: v for k in draft_vocab["income_parts"] if (v := g(k)) is not None},
-                  expenditure_total=g("支出合计"), basic_expenditure=g("基本支出"), project_expenditure=g("项目支出"),
+        total = g("支出合计")
+        adjusted = g("全年预算数", "adjusted") or g("全年预算数") or g("支出合计", "adjusted")
+        executed = g("全年执行数") or (total if g("支出合计", "adjusted") is not None else None)
+        income = g("收入合计")
+        parts = {k: v for k in draft_vocab["income_parts"] if (v := g(k))}
+        fund = g("法律援助专项经费", "adjusted") or g("法律援助专项经费", "initial") or g("法律援助专项经费")
+        kw.update(income_total=income, income_parts=parts,
+                  income_parts_complete=income is None or sum(parts.values(), Decimal(0)) == income,
+                  expenditure_total=total, basic_expenditure=g("基本支出"), project_expenditure=g("项目支出"),
                   personnel_costs=g("人员经费"), public_costs=g("公用经费"), three_public_total=g("三公经费合计"),
                   three_public_parts={k: v for k in draft_vocab["three_public_parts"] if (v := g(k)) is not None},
-                  budget_initial=g("年初预算数") or g("支出合计", "initial"),
-                  budget_adjusted=g("全年预算数") or g("支出合计", "adjusted"),
-                  budget_executed=g("全年执行数") or (g("支出合计") if g("支出合计", "adjusted") else None),
-                  special_fund=g("法律援助专项经费"))
+                  budget_initial=g("年初预算数", "initial") or g("年初预算数") or g("支出合计", "initial"),
+                  budget_adjusted=adjusted, budget_executed=executed, special_fund=fund,
+                  budget_errors=len(budget.errors), budget_error_cells=[f"{f.sheet}!{f.cell}" for f in budget.errors])
+        kw["decimals"] = budget.used_decimals(draft_vocab["income_parts"] + draft_vocab["three_public_parts"]
+                                              + list(vocabulary()["budget_items"]) + ["法律援助专项经费"])
+    if evaluation is not None:
+        b = evaluation.budget
+        if b.annual and b.executed is not None:   # the evaluation sheet's own figures, as its score uses them
+            scale = WAN if b.unit == "万元" else Decimal(1)
+            kw.update(budget_initial=b.initial * scale if b.initial is not None else None,
+                      budget_adjusted=b.annual * scale, budget_executed=b.executed * scale)
+        kw["indicators"] = [Indicator(s.indicator.level3, s.indicator.nature, s.indicator.target, s.actual,
+                                      s.indicator.unit, s.indicator.points, s.score) for s in evaluation.indicators]
     if ledger:
         kw.update(cases_by_type=ledger.cases_by_type, special_groups=ledger.special_groups,
                   money_recovered=ledger.money_recovered, wages_recovered=ledger.wages_recovered,
-                  subsidy_required=ledger.subsidy_required, consultations_by_channel=ledger.consultations)
-    return ReportFigures(year=year, centre=centre, indicators=indicators, **kw)
+                  subsidy_required=ledger.subsidy_required, consultations_by_channel=ledger.consultations,
+                  persons=ledger.persons)
+    return ReportFigures(year=year, centre=centre, **kw)
 
 
 def table_values(budget: BudgetBook | None, ledger: LedgerFigures | None) -> list[TableValue]:
-    """What check-report compares prose figures with: every budget row and the ledger's counts and sums."""
+    """What check-report compares prose figures with: every amount cell of the budget tables (as the budget core reads
+    them, in 元) and the statistics of the report year."""
     out: list[TableValue] = []
     if budget:
-        for row in budget.rows:
-            for column, value in row.values.items():
-                role = column_role(column)
-                where = f"{budget.file} “{row.sheet}” 第{row.row}行 “{column}”列"
-                out.append(TableValue(row.label, AMOUNT, value, Decimal(0), where,
-                                      ACTUAL if role == ACTUAL else BUDGET))
-                if row.label == "支出合计" and role != ACTUAL:
-                    label = "年初预算数" if role == "initial" else "全年预算数"
-                    out.append(TableValue(label, AMOUNT, value, Decimal(0), where, BUDGET))
-                elif row.label == "支出合计" and budget.get("支出合计", "adjusted") is not None:
-                    out.append(TableValue("全年执行数", AMOUNT, value, Decimal(0), where, ACTUAL))
+        for f in budget.figures:
+            if f.unit is None:
+                continue
+            where = f"{budget.file} {f.where}"
+            phase = ACTUAL if f.role == ACTUAL else BUDGET
+            out.append(TableValue(f.label, AMOUNT, f.value, Decimal(0), where, phase))
+            if f.label == "支出合计" and f.role != ACTUAL:
+                out.append(TableValue("年初预算数" if f.role == "initial" else "全年预算数", AMOUNT, f.value,
+                                      Decimal(0), where, BUDGET))
+            elif f.label == "支出合计" and budget.get("支出合计", "adjusted") is not None:
+                out.append(TableValue("全年执行数", AMOUNT, f.value, Decimal(0), where, ACTUAL))
         executed = budget.get("全年执行数") or (budget.get("支出合计") if budget.get("支出合计", "adjusted") else None)
-        adjusted = budget.get("全年预算数") or budget.get("支出合计", "adjusted")
+        adjusted = budget.get("全年预算数", "adjusted") or budget.get("全年预算数") or budget.get("支出合计", "adjusted")
         if executed is not None and adjusted:
             out.append(TableValue("预算执行率", PERCENT, executed / adjusted * 100, Decimal(0),
                                   f"{budget.file} 全年执行数÷全年预算数"))
     if ledger:
-        where = f"{ledger.file} 案件台账"
-        from toolkit.report_draft import CASE_TYPE_WORDS, LEGAL_HELP_TYPES
+        where = f"{ledger.file} 案件台账（{ledger.period.label if ledger.period else ''}，按指派日期）"
         cases = {t: n for t, n in ledger.cases_by_type.items() if t not in LEGAL_HELP_TYPES}
         out.append(TableValue("办理法律援助案件", COUNT, Decimal(sum(cases.values())), Decimal(0), where))
         for t, n in cases.items():
             out.append(TableValue(canonical_label(CASE_TYPE_WORDS.get(t, t)), COUNT, Decimal(n), Decimal(0), where))
         for g, n in ledger.special_groups.items():
             out.append(TableValue(canonical_label(g), COUNT, Decimal(n), Decimal(0), where))
+        if ledger.persons:
+            out.append(TableValue(canonical_label(PERSONS_LABEL), COUNT, Decimal(ledger.persons["total"]), Decimal(0),
+                                  where))
         for label, value in (("挽回经济损失", ledger.money_recovered), ("讨薪金额", ledger.wages_recovered),
                              ("办案补贴需求", ledger.subsidy_required)):
             if value is not None:
                 out.append(TableValue(label, AMOUNT, value, Decimal(0), where))
         if ledger.consultations:
             out.append(TableValue("法律咨询", COUNT, Decimal(sum(ledger.consultations.values())), Decimal(0),
-                                  f"{ledger.file} 咨询表"))
+                                  f"{ledger.file} 咨询登记"))
     return out
 
 
@@ -476,20 +546,35 @@ def read_report_text(path: str | Path) -> str:
 # ---------------------------------------------------------------- commands
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--ledger", metavar="台账", help="案件台账工作簿（.xlsx/.xls/.csv），用于案件数、特殊群体、挽回损失和办案补贴测算")
-    parser.add_argument("--budget", metavar="预算表", required=True, help="预算/决算工作簿：一列项目名称加金额列，注明“单位：万元”")
-    parser.add_argument("--targets", metavar="指标表", help="绩效指标表（三级指标、年度指标值、实际完成值、分值）")
+    parser.add_argument("--ledger", metavar="台账", help="案件台账工作簿（.xlsx/.xls/.csv），用于案件数、受援人次、特殊群体、挽回损失、咨询（“咨询登记”表）和办案补贴测算，按报告年度统计")
+    parser.add_argument("--budget", metavar="预算表", required=True, help="预算/决算工作簿（与 legalaid validate 相同的读法，如收入支出决算总表、基本支出决算表、“三公”经费表；注明“单位：万元”或“单位：元”）")
+    parser.add_argument("--targets", metavar="指标表", help="绩效目标工作簿（与 legalaid stats 相同：三级指标、目标值、分值，可选统计键、实际完成值和年初预算数/全年预算数/全年执行数；默认用台账工作簿中的“绩效目标”表）")
     parser.add_argument("--year", type=int, help="报告年度（默认取预算表标题中的年份）")
     parser.add_argument("--centre", metavar="单位名称", help="单位名称（默认取预算表标题中的“……法律援助中心”）")
     parser.add_argument("--template", metavar="模板", help="Word 模板（.docx），使用其中的样式：Title、Heading 1、Heading 2、Normal、待填写")
     parser.add_argument("-o", "--output", metavar="输出", help="输出的 .docx 文件（默认：预算表同目录下“绩效自评报告草稿.docx”）")
 
 
+def report_inputs(budget_path, ledger_path=None, targets_path=None, year: int | None = None):
+    """The budget book, the ledger's figures for the report year and the 绩效目标 (the --targets workbook, else a
+    绩效目标 sheet in the ledger workbook), read from files."""
+    budget = read_budget(budget_path)
+    year = year or budget.year
+    ledger = targets = None
+    if ledger_path:
+        ledger_path = Path(ledger_path)
+        sheets = read_workbook(ledger_path)
+        ledger = ledger_figures(sheets, ledger_path.name, year)
+        if not targets_path and any(s.name == TARGETS_SHEET for s in sheets):
+            targets = targets_from_sheets(sheets, ledger_path.name)
+    if targets_path:
+        targets = read_targets(targets_path)
+    return budget, ledger, targets
+
+
 def run(args) -> int:
-    budget = read_budget(args.budget)
-    ledger = read_ledger(args.ledger) if args.ledger else None
-    indicators = read_targets(args.targets) if args.targets else []
-    figures = report_figures(budget, ledger, indicators, args.year, args.centre)
+    budget, ledger, targets = report_inputs(args.budget, args.ledger, args.targets, args.year)
+    figures = report_figures(budget, ledger, targets, args.year, args.centre)
     blocks = draft_report(figures)
     output = Path(args.output) if args.output else Path(args.budget).with_name("绩效自评报告草稿.docx")
     if output.suffix.lower() != ".docx":
@@ -502,7 +587,10 @@ def run(args) -> int:
         rows = "、".join(map(str, ledger.excluded_rows[:10])) + ("等" if len(ledger.excluded_rows) > 10 else "")
         print(f"注意：台账“{ledger.file}”第{rows}行有错误，未计入报告中的案件数和金额"
               f"（用 legalaid subsidy 查看错误说明）。")
-    todo = sum(1 for b in blocks if b.style == TODO)
+    if budget.errors:
+        print(f"注意：预算表“{budget.file}”校验发现 {len(budget.errors)} 处错误，报告中取自预算表的金额可能有误，"
+              f"草稿开头已注明（用 legalaid validate 查看详情）。")
+    todo = sum(1 for b in blocks if b.style == TODO and b.text.startswith(TODO_MARK))
     own = check_report("\n".join(b.text for b in blocks))
     print(f"已生成报告草稿：{output}")
     print(f"共写入数字 {len(own.figures)} 个；需人工填写的位置 {todo} 处（以“【待填写】”标出，黄色底纹）。")
@@ -529,12 +617,16 @@ class CheckCommand:
     def run(args) -> int:
         text = read_report_text(args.report)
         budget = read_budget(args.budget) if args.budget else None
-        ledger = read_ledger(args.ledger) if args.ledger else None
+        year = report_year_of(extract_figures(text)) or (budget.year if budget else None)   # the report's own year
+        ledger = read_ledger(args.ledger, year) if args.ledger else None
         result = check_report(text, table_values(budget, ledger) if (budget or ledger) else None)
         if args.json:
             print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         else:
             print(f"{Path(args.report).name}：识别数字 {len(result.figures)} 个，发现不一致 {len(result.findings)} 处。")
+            if budget and budget.errors:
+                print(f"注意：预算表“{budget.file}”本身校验发现 {len(budget.errors)} 处错误，与之相符的数字也可能有误"
+                      f"（用 legalaid validate 查看详情）。")
             _print_findings(result.findings)
         return 1 if result.findings else 0
 

@@ -223,12 +223,14 @@ def _active_sheet(book) -> str | None:
 REPORT_SHEET = "自评报告草稿"
 
 
-def report_plan(sheets: list[RawSheet], settings: dict | None = None, file: str | None = None) -> tuple[Layout, str]:
-    """The 绩效自评报告 draft from the workbook's budget sheet, ledger and indicator sheet: a sheet layout, a message."""
+def report_plan(sheets: list[RawSheet], settings: dict | None = None, file: str | None = None,
+                formats: dict | None = None) -> tuple[Layout, str]:
+    """The 绩效自评报告 draft from the workbook's budget sheet, ledger and indicator sheet: a sheet layout, a message.
+    The same readers as `legalaid report`: budget core (with its check), statistics core, evaluation core."""
     from toolkit.commands.report import budget_from_sheets, ledger_figures, report_figures, targets_from_sheets
     from toolkit.ledger_book import find_ledger_sheet
     from toolkit.report_check import check_report
-    from toolkit.report_draft import HEADING1, HEADING2, TITLE, TODO, draft_report
+    from toolkit.report_draft import HEADING1, HEADING2, TITLE, TODO, TODO_MARK, draft_report
 
     settings = settings or {}
     year = None
@@ -239,17 +241,17 @@ def report_plan(sheets: list[RawSheet], settings: dict | None = None, file: str 
         except (ValueError, TypeError):
             raise _setting_error(f"报告年度“{value}”应为年份，如 2023。", where) from None
     centre = clean_text(settings["centre"][0]) if "centre" in settings else None
-    budget = budget_from_sheets(sheets, file)
+    budget = budget_from_sheets(sheets, file, formats)
     try:
         find_ledger_sheet(sheets, file=file)
-        ledger = ledger_figures(sheets, file)
+        ledger = ledger_figures(sheets, file, year or budget.year)
     except InputError as exc:
         if "没有找到案件台账工作表" not in exc.message:
             raise
         ledger = None            # a report on the budget alone: the case paragraphs are left to fill in
-    indicators = targets_from_sheets(sheets, file) or []
+    targets = targets_from_sheets(sheets, file)
     try:
-        figures = report_figures(budget, ledger, indicators, year, centre)
+        figures = report_figures(budget, ledger, targets, year, centre)
     except InputError as exc:
         raise InputError(exc.message.replace("请用 --year 指定", f"请在“{SETTINGS_SHEET}”工作表中填写“报告年度”"),
                          file=exc.file) from None
@@ -259,9 +261,12 @@ def report_plan(sheets: list[RawSheet], settings: dict | None = None, file: str 
     for block in blocks:
         layout.add(Cell(block.text, tags.get(block.style, "paragraph")))
     own = check_report("\n".join(b.text for b in blocks))
-    todo = sum(1 for b in blocks if b.style == TODO)
+    todo = sum(1 for b in blocks if b.style == TODO and b.text.startswith(TODO_MARK))
     lines = [f"已生成绩效自评报告草稿，见“{REPORT_SHEET}”工作表：共 {len(blocks)} 段，写入数字 {len(own.figures)} 个；"
              f"需人工填写 {todo} 处（黄色）。"]
+    if budget.errors:
+        lines.append(f"预算表校验发现 {len(budget.errors)} 处错误，报告中取自预算表的金额可能有误（草稿开头已注明；"
+                     f"点“校验预算”可看到错误说明）。")
     if ledger is None:
         lines.append("本工作簿中没有案件台账，案件部分需人工填写。")
     elif ledger.excluded_rows:
@@ -278,8 +283,9 @@ def draft_report_job(book) -> str:
     set_status(book, f"{TITLE}：正在读取工作簿……")
     sheets = read_sheets(book, skip=(REPORT_SHEET, SUMMARY_SHEET))
     settings = read_settings(sheets, named_values(book))
+    formats = {} if book.app.engine.name == "remote" else formats_if_unchanged(book.fullname, sheets)
     set_status(book, f"{TITLE}：正在起草报告……")
-    layout, message = report_plan(sheets, settings, file=book.name)
+    layout, message = report_plan(sheets, settings, file=book.name, formats=formats)
     active = _active_sheet(book)
     write_layout(book, layout)
     if active and active != REPORT_SHEET:
