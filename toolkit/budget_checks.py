@@ -338,7 +338,7 @@ def check_shares(block: Block, ck: Checker):
     """Every stated share against the bases it may refer to: parent, the table total, the row's 合计 column."""
     lines = block.lines
     amount_cols = [c for c in block.columns if c.kind == "amount"]
-    grand = _grand_total(block)
+    grand = grand_total(block)
     for sc in [c for c in block.columns if c.kind == "share"]:
         left = [c for c in amount_cols if c.col < sc.col]
         if not left:
@@ -385,7 +385,7 @@ def check_share_lines(block: Block, ck: Checker):
     for ln in lines:
         if not ln.ratio:
             by_name.setdefault(ln.name, ln)
-    grand = _grand_total(block)
+    grand = grand_total(block)
     for ln in lines:
         parts = share_parts(ln.name) if ln.ratio else None
         if parts is None:
@@ -431,7 +431,7 @@ def _show_ratio(block: Block, ln: Line, col: int, value: Decimal, percent_units:
     return fmt(value)
 
 
-def _grand_total(block: Block):
+def grand_total(block: Block):
     """A function col -> Operand of the table's overall total (its top 合计/总计 line), or None."""
     lines = block.lines
     covered_by = {j for cov in block.totals.values() for j in cov}
@@ -484,7 +484,7 @@ _MEASURE_WORDS = ("合计", "总计", "金额", "数额", "决算数", "预算�
                   "调整后预算数", "调整预算数", "全年执行数", "决算", "预算", "实际数", "支出数")
 
 
-def _measure(block: Block, column, rules: RuleSet) -> tuple[str, str] | None:
+def measure_of(block: Block, column, rules: RuleSet) -> tuple[str, str] | None:
     """(kind of figure, column item) an amount column holds: ("actual", "") for 决算数, ("actual", "基本支出") …"""
     cross = rules.cross
     kind = None
@@ -501,12 +501,12 @@ def _measure(block: Block, column, rules: RuleSet) -> tuple[str, str] | None:
     return kind, ("" if name in _MEASURE_WORDS or any(w in name for w in ("预算", "决算", "执行")) else name)
 
 
-def _scope(block: Block, rules: RuleSet) -> str:
+def scope_of(block: Block, rules: RuleSet) -> str:
     text = normalize(block.title + block.sheet)
     return next((s for s in rules.cross.get("scopes", []) if s in text), "全部")
 
 
-def _title_item(block: Block, rules: RuleSet) -> str | None:
+def table_title_item(block: Block, rules: RuleSet) -> str | None:
     """An item the whole table is about, named in its title (基本支出决算表 → 基本支出)."""
     text = normalize(block.title + " " + block.sheet)
     best = None
@@ -525,12 +525,12 @@ def check_cross_table(blocks: list[Block], rules: RuleSet, ck: Checker):
         counts: dict[str, int] = {}
         for ln in b.lines:
             counts[ln.name] = counts.get(ln.name, 0) + 1
-        scope = _scope(b, rules)
+        scope = scope_of(b, rules)
         amount = [c for c in b.columns if c.kind == "amount"]
-        grand = _grand_total(b)
-        title_item = _title_item(b, rules)
+        grand = grand_total(b)
+        title_item = table_title_item(b, rules)
         for c in amount:
-            measure = _measure(b, c, rules)
+            measure = measure_of(b, c, rules)
             if measure is None:
                 continue
             kind, column_item = measure

@@ -126,3 +126,21 @@ def summary_layout(ledger: Ledger, result: SubsidyResult, scenario_list: list[Sc
         lay.charts.append(Chart("column", "不同补贴水平与专项经费对比（元）", (1, *scenario_rows), series,
                                 anchor=(22, 9)))
     return lay
+
+
+def column_placement(raw, ledger) -> tuple[int, int, bool]:
+    """(header row, first toolkit column, whether the toolkit's columns are already there), 1-based."""
+    header_row = ledger.header.header_rows[-1] + 1
+    header_cells = raw.rows[header_row - 1] if header_row - 1 < len(raw.rows) else []
+    own = [c for c, v in enumerate(header_cells) if isinstance(v, str) and v.strip() in TOOLKIT_LEDGER_COLUMNS]
+    if own:
+        return header_row, min(own) + 1, True
+    return header_row, last_used_column(raw.rows) + 1, False
+
+
+def last_used_column(rows) -> int:
+    """1-based index of the last column holding anything (0 for an empty sheet)."""
+    width = max((len(r) for r in rows), default=0)
+    while width and all(len(r) < width or r[width - 1] is None for r in rows):
+        width -= 1
+    return width

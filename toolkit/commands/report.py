@@ -15,10 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from toolkit.budget import RULES_SHEET, SheetInput, check_workbook, load_rules, read_tables
-from toolkit.budget_checks import _grand_total as grand_total
-from toolkit.budget_checks import _measure as measure_of
-from toolkit.budget_checks import _scope as scope_of
-from toolkit.budget_checks import _title_item as title_item
+from toolkit.budget_checks import grand_total, measure_of, scope_of
+from toolkit.budget_checks import table_title_item as title_item
 from toolkit.budget_table import UNIT_SCALE, a1, normalize
 from toolkit.budget_user_rules import rules_from_sheet
 from toolkit.errors import InputError

@@ -12,11 +12,10 @@ from pathlib import Path
 from toolkit.errors import InputError
 from toolkit.findings import ERROR, WARNING
 from toolkit.io.excel_read import read_workbook
-from toolkit.ledger import TOOLKIT_LEDGER_COLUMNS
 from toolkit.ledger_book import build_ledger, build_standard
 from toolkit.money import format_yuan, parse_amount
 from toolkit.subsidy import Level, compare_fund, compute_subsidies, parse_level, scenarios
-from toolkit.subsidy_sheet import ledger_columns, summary_layout
+from toolkit.subsidy_sheet import column_placement, ledger_columns, summary_layout
 
 NAME = "subsidy"
 HELP = "按补贴标准测算每件案件的办案补贴，汇总并与专项经费对比"
@@ -79,7 +78,7 @@ def run(args) -> int:
     output.parent.mkdir(parents=True, exist_ok=True)
     ledger = build_ledger(sheets, args.sheet, file=path.name)
     standard = build_standard(sheets, args.standard, file=path.name)
-    place = _placement(next(s for s in sheets if s.name == ledger.sheet), ledger)
+    place = column_placement(next(s for s in sheets if s.name == ledger.sheet), ledger)
     with tempfile.TemporaryDirectory(dir=output.parent, prefix=".legalaid-") as tmp:
         if path.suffix.lower() in PATCHABLE:
             source = path
@@ -101,16 +100,6 @@ def run(args) -> int:
     else:
         _print_summary(path, ledger, result, scenario_list, comparison, findings, output)
     return 1 if any(f.severity == ERROR for f in findings) else 0
-
-
-def _placement(raw, ledger) -> tuple[int, int, bool]:
-    """(header row, first toolkit column, whether the toolkit's columns are already there), 1-based."""
-    header_row = ledger.header.header_rows[-1] + 1
-    header_cells = raw.rows[header_row - 1] if header_row - 1 < len(raw.rows) else []
-    own = [c for c, v in enumerate(header_cells) if isinstance(v, str) and v.strip() in TOOLKIT_LEDGER_COLUMNS]
-    if own:
-        return header_row, min(own) + 1, True
-    return header_row, _last_used_column(raw.rows) + 1, False
 
 
 def _write_output(source: Path, ledger, columns, layout, place, output: Path) -> None:
@@ -170,14 +159,6 @@ def _apply(patch, ledger, columns, layout, place, styles, to_spec) -> None:
             cells[(excel_row, first_col + i)] = (value, style)
     patch.set_cells(ledger.sheet, cells)
     patch.add_sheet(to_spec(layout), replace=True)
-
-
-def _last_used_column(rows) -> int:
-    """1-based index of the last column holding anything (0 for an empty sheet)."""
-    width = max((len(r) for r in rows), default=0)
-    while width and all(len(r) < width or r[width - 1] is None for r in rows):
-        width -= 1
-    return width
 
 
 def _money(value: Decimal | None) -> str | None:

@@ -101,7 +101,7 @@ def choose_ledger_sheet(sheets: list[RawSheet], active: str | None) -> str | Non
 def subsidy_plan(sheets: list[RawSheet], settings: dict | None = None, active: str | None = None,
                  file: str | None = None) -> SubsidyPlan:
     """Compute every case's subsidy and decide what the workbook gets: toolkit columns, 补贴汇总, the message."""
-    from toolkit.commands.subsidy import _placement as placement  # the CLI's rule: same columns, same place
+    from toolkit.subsidy_sheet import column_placement as placement  # the CLI's rule: same columns, same place
     from toolkit.commands.subsidy import scenario_levels
 
     settings = settings or {}
