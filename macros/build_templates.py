@@ -121,15 +121,19 @@ def _ledger_sheet(wb: xlsxwriter.Workbook, fmt: dict) -> None:
     column_formats = {"身份证号": "text", "案号": "text", "指派日期": "date", "结案日期": "date", "受援人数": "int",
                       "值班天数": "int", "挽回经济损失": "money", "讨薪金额": "money", "补贴金额": "money"}
     widths = {"案号": 24, "身份证号": 21, "律师事务所": 18, "特殊群体": 16, "挽回经济损失": 14}
+    # Row 1: a title and the buttons; row 2: the header. The buttons stay clear of the header row, where the
+    # toolkit appends its own columns (补贴下限 … 校验提示) right of the last ledger column.
+    ws.write_string(0, 0, "案件台账（请从第3行起填写；按钮在本行右侧）", fmt["key"])
     for col, header in enumerate(LEDGER_HEADERS):
         ws.set_column(col, col, widths.get(header, 12), fmt[column_formats.get(header, "plain")])
-        ws.write_string(0, col, header, fmt["header"])
+        ws.write_string(1, col, header, fmt["header"])
     last = len(LEDGER_HEADERS) - 1
-    ws.set_row(0, 40)
-    ws.freeze_panes(1, 0)
-    ws.repeat_rows(0)
+    ws.set_row(0, 42)
+    ws.set_row(1, 40)
+    ws.freeze_panes(2, 0)
+    ws.repeat_rows(0, 1)
     _page_setup(ws)
-    ws.autofilter(0, 0, 0, last)
+    ws.autofilter(1, 0, 1, last)
     lists = {
         "案件类型": ["刑事", "民事", "行政", "仲裁", "国家赔偿", "非诉讼", "认罪认罚法律帮助"],
         "异地办案": ["是", "否"],
@@ -138,14 +142,12 @@ def _ledger_sheet(wb: xlsxwriter.Workbook, fmt: dict) -> None:
     for header, values in lists.items():
         col = LEDGER_HEADERS.index(header)
         # A warning, not a stop: real ledgers use aliases that the toolkit still understands.
-        ws.data_validation(1, col, 1048575, col, {"validate": "list", "source": values, "error_type": "warning",
+        ws.data_validation(2, col, 1048575, col, {"validate": "list", "source": values, "error_type": "warning",
                                                   "error_title": "请核对", "error_message": "不在常用选项中，确定要保留吗？"})
-    ws.set_column(last + 1, last + 1, 2)
-    ws.set_column(last + 2, last + 4, 16)
     _add_buttons(ws, [
-        Button(xlsxwriter.utility.xl_rowcol_to_cell(0, last + 2), "计算补贴", "LA_ComputeSubsidy"),
-        Button(xlsxwriter.utility.xl_rowcol_to_cell(0, last + 3), "填写统计表", "LA_FillStatistics"),
-        Button(xlsxwriter.utility.xl_rowcol_to_cell(0, last + 4), "生成自评报告", "LA_DraftReport"),
+        Button("E1", "计算补贴", "LA_ComputeSubsidy"),
+        Button("G1", "填写统计表", "LA_FillStatistics"),
+        Button("I1", "生成自评报告", "LA_DraftReport"),
     ])
 
 

@@ -190,12 +190,13 @@ def test_config_sheet_has_the_keys_xlwings_reads(built):
 
 def test_ledger_header_row(built):
     ws = openpyxl.load_workbook(built["台账模板.xlsm"])["案件台账"]
-    assert [c.value for c in ws[1]][:18] == build_templates.LEDGER_HEADERS
-    assert ws.max_row == 1  # no sample data
+    assert [c.value for c in ws[2]][:18] == build_templates.LEDGER_HEADERS
+    assert "按钮" in ws["A1"].value   # row 1 holds a title and the buttons, clear of the header row
+    assert ws.max_row == 2  # no sample data
     assert ws.max_column == 18  # buttons are shapes, not cells: the used range is the ledger only
     assert ws.column_dimensions["C"].number_format == "@"  # 身份证号 typed as text keeps all 18 characters
     assert ws.column_dimensions["I"].number_format == "yyyy-mm-dd"
-    assert ws.freeze_panes == "A2"
+    assert ws.freeze_panes == "A3"
 
 
 def test_monthly_template_folder_cells(built):
@@ -311,3 +312,18 @@ def test_cfb_writer_round_trip_and_tree():
             root = ole.direntries[entry.sid_child] if entry.sid_child != olefile.NOSTREAM else None
             assert root is None or root.color == 1
             _check_red_black(ole, entry.sid_child)
+
+
+def test_ledger_buttons_sit_above_the_header_row(built):
+    """The toolkit appends its columns on the header row (row 2): buttons must not cover them."""
+    _, vml = sheet_parts(built["台账模板.xlsm"])["案件台账"]
+    root = ET.fromstring(vml)
+    anchors = [shape.find("x:ClientData", NS).findtext("x:Anchor", namespaces=NS)
+               for shape in root.iter(f"{{{NS['v']}}}shape")
+               if shape.find("x:ClientData", NS) is not None
+               and shape.find("x:ClientData", NS).get("ObjectType") == "Button"]
+    assert len(anchors) == 3
+    for anchor in anchors:   # left col, dx, top row, dy, right col, dx, bottom row, dy (0-based)
+        numbers = [int(n) for n in anchor.split(",")]
+        assert numbers[2] == 0 and numbers[6] == 0, anchor
+        assert numbers[4] < 18, anchor   # and left of the toolkit's columns S:W
