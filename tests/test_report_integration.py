@@ -67,7 +67,7 @@ def test_sample_budget_with_errors_still_drafts_and_says_so_at_the_top(sample_dr
     assert code == 0 and out.exists()
     assert f"校验发现 {errors} 处错误" in stdout and "已生成报告草稿" in stdout
     paras = paragraphs(out)
-    assert paras[0] == ("Title", "沅江市法律援助中心2023年度部门整体支出绩效自评报告")
+    assert paras[0] == ("Title", "示例县法律援助中心2023年度部门整体支出绩效自评报告")
     style, notice = paras[1]                                      # right under the title, highlighted
     assert style == "待填写" and notice.startswith(f"【注意】预算表校验发现{errors}处错误（收入支出决算总表!F8、")
     assert "可能有误" in notice and "legalaid validate" in notice

@@ -65,7 +65,7 @@ def build(path: str | Path, planted: bool = True) -> Path:
     # 1. 收入支出决算总表: income and expenditure side by side (万元)
     name = "收入支出决算总表"
     ws = book.add_worksheet(name)
-    ws.merge_range("A1:F1", "沅江市法律援助中心2023年度收入支出决算总表", title)
+    ws.merge_range("A1:F1", "示例县法律援助中心2023年度收入支出决算总表", title)
     ws.merge_range("A2:F2", "单位：万元", unit_f)
     ws.merge_range("A3:C3", "收入", head)
     ws.merge_range("D3:F3", "支出", head)
@@ -95,7 +95,7 @@ def build(path: str | Path, planted: bool = True) -> Path:
     # 2. 支出决算表: functional codes, 合计 = 基本支出 + 项目支出 (万元)
     name = "支出决算表"
     ws = book.add_worksheet(name)
-    ws.merge_range("A1:E1", "沅江市法律援助中心2023年度支出决算表", title)
+    ws.merge_range("A1:E1", "示例县法律援助中心2023年度支出决算表", title)
     ws.merge_range("A2:E2", "单位：万元", unit_f)
     ws.merge_range("A3:B3", "项目", head)
     ws.merge_range("C3:E3", "本年支出", head)
@@ -131,7 +131,7 @@ def build(path: str | Path, planted: bool = True) -> Path:
     # 3. 基本支出决算表: 人员经费 / 公用经费 by economic code, shares of 基本支出 (万元)
     name = "基本支出决算表"
     ws = book.add_worksheet(name)
-    ws.merge_range("A1:E1", "沅江市法律援助中心2023年度基本支出决算表", title)
+    ws.merge_range("A1:E1", "示例县法律援助中心2023年度基本支出决算表", title)
     ws.merge_range("A2:E2", "单位：万元", unit_f)
     for col, h in enumerate(["科目编码", "科目名称", "年初预算数", "决算数", "占基本支出比重（%）"]):
         ws.write(2, col, h, head)
@@ -168,7 +168,7 @@ def build(path: str | Path, planted: bool = True) -> Path:
     # 4. 三公经费支出决算表 in 元, with 执行率 (percent format)
     name = "三公经费支出决算表"
     ws = book.add_worksheet(name)
-    ws.merge_range("A1:F1", "沅江市法律援助中心2023年度“三公”经费支出决算表", title)
+    ws.merge_range("A1:F1", "示例县法律援助中心2023年度“三公”经费支出决算表", title)
     ws.merge_range("A2:F2", "单位：元", unit_f)
     ws.merge_range("A3:B3", "项目", head)
     for col, h in enumerate(["年初预算数", "全年预算数", "全年执行数", "执行率"], start=2):
