@@ -23,7 +23,7 @@ from toolkit.errors import InputError
 from toolkit.evaluation import TARGETS_SHEET, Targets, evaluate, parse_targets
 from toolkit.findings import ERROR
 from toolkit.io.atomic import atomic_write
-from toolkit.io.excel_read import RawSheet, read_workbook
+from toolkit.io.excel_read import RawSheet, decode_text, read_workbook
 from toolkit.money import WAN
 from toolkit.report_check import (ACTUAL, AMOUNT, BUDGET, COUNT, PERCENT, TableValue, canonical_label, check_report,
                                   extract_figures, report_year_of, vocabulary)
@@ -524,15 +524,9 @@ def read_report_text(path: str | Path) -> str:
             raise InputError(f"文件已损坏或不是有效的 .docx 文档（{type(exc).__name__}）。", file=path.name) from None
         return "\n".join(p.text for p in doc.paragraphs)
     if suffix in (".txt", ".md"):
-        data = path.read_bytes()
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise InputError("文本编码无法识别，请另存为 UTF-8。", file=path.name)
+        text = decode_text(path.read_bytes())
+        if text is None:
+            raise InputError("文本编码无法识别（支持 UTF-8 和 GBK/GB18030），请另存为 UTF-8。", file=path.name)
         if suffix == ".md":
             text = re.sub(r"(?m)^\s{0,3}(?:#{1,6}|>|[-*+])\s+", "", text).replace("**", "").replace("__", "")
         return text

@@ -108,6 +108,16 @@ def _read_sheet(book, name: str, path: Path) -> RawSheet:
     return RawSheet(name, rows, merged)
 
 
+def decode_text(data: bytes) -> str | None:
+    """Text from a file saved as UTF-8 (with or without BOM) or GBK/GB18030; None if it is neither."""
+    for encoding in CSV_ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
 def read_csv(path: str | Path) -> RawSheet:
     """A CSV file (UTF-8 with or without BOM, or GBK/GB18030) as one grid of text cells."""
     path = Path(path)
@@ -116,13 +126,8 @@ def read_csv(path: str | Path) -> RawSheet:
         raise _unusable(path, "文件是空的（0字节）。")
     if b"\x00" in data[:4096]:
         raise _unusable(path, "文件不是文本格式的CSV（可能是改了扩展名的其他文件）。")
-    for encoding in CSV_ENCODINGS:
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    text = decode_text(data)
+    if text is None:
         raise _unusable(path, "无法识别文件编码（支持 UTF-8 和 GBK/GB18030），请在Excel中另存为“CSV UTF-8”。")
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
