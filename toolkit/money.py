@@ -23,9 +23,13 @@ _CN_BIG_UNITS = {"万": 10000, "萬": 10000, "亿": 100000000, "億": 100000000}
 _CN_CHARS = set(_CN_DIGITS) | set(_CN_SMALL_UNITS) | set(_CN_BIG_UNITS) | {"点", "元", "圆", "整", "角", "分"}
 
 
+_QUANTUM = {places: Decimal(1).scaleb(-places) for places in range(-6, 11)}
+
+
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     """Round like Excel's ROUND: halves go away from zero (0.125 → 0.13), never banker's rounding."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    quantum = _QUANTUM.get(places) or Decimal(1).scaleb(-places)
+    return value.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def yuan(value: Decimal) -> Decimal:
@@ -99,6 +103,8 @@ def parse_amount(value, default_unit: Decimal = Decimal(1)) -> Decimal | None:
     if isinstance(value, int):
         return Decimal(value) * default_unit
     if isinstance(value, float):
+        if value.is_integer() and -1e15 < value < 1e15:   # the usual cell: a whole number of 元
+            return Decimal(int(value)) * default_unit if default_unit != 1 else Decimal(int(value))
         if value != value or value in (float("inf"), float("-inf")):
             raise ValueError("不是有效数字")
         # Excel stores binary doubles: 0.1+0.2 style noise is cut at 10 significant decimals
