@@ -660,15 +660,15 @@ def fill_template(template: Path, output: Path, report: StatsReport, catalog: Ca
     if template.suffix.lower() not in (".xlsx", ".xlsm"):
         raise InputError("统计表模板必须是 .xlsx 或 .xlsm 文件（.xls 请先在Excel中另存为 .xlsx）。", file=template.name)
     sheets = read_workbook(template)
-    patch = XlsxPatch(template)
-    plan = plan_template(sheets, _defined_cells(patch.defined_names()), template_values(report), template.name,
-                         catalog)
-    for sheet, cells in plan.cells.items():
-        patch.set_cells(sheet, {(r0 + 1, c0 + 1): v for (r0, c0), v in cells.items()})
-    report.findings += plan.findings
-    patch.add_sheet(SheetSpec(FINDINGS_SHEET, findings_rows(report), col_widths={1: 6, 2: 16, 3: 16, 4: 6, 5: 14, 6: 80},
-                              freeze=(1, 0)))
-    patch.save(output)
+    with XlsxPatch(template) as patch:
+        plan = plan_template(sheets, _defined_cells(patch.defined_names()), template_values(report), template.name,
+                             catalog)
+        for sheet, cells in plan.cells.items():
+            patch.set_cells(sheet, {(r0 + 1, c0 + 1): v for (r0, c0), v in cells.items()})
+        report.findings += plan.findings
+        patch.add_sheet(SheetSpec(FINDINGS_SHEET, findings_rows(report), col_widths={1: 6, 2: 16, 3: 16, 4: 6, 5: 14, 6: 80},
+                                  freeze=(1, 0)))
+        patch.save(output)
     return plan.unfilled_keys
 
 

@@ -187,26 +187,26 @@ def write_annotated_copy(src: Path, out: Path, findings: list[BudgetFinding], sh
 def _write_with_patcher(src: Path, out: Path, rows, links, notes):
     from toolkit.io.xlsx_patch import CellStyle, SheetSpec, XlsxPatch
 
-    p = XlsxPatch(src)
-    p.clear_highlights()
-    for (sheet, cell), fs in notes.items():
-        worst = ERROR if any(f.severity == ERROR for f in fs) else WARNING
-        comment = "\n".join(f"【{f.severity_label}】{f.message}" for f in fs)
-        p.highlight(sheet, cell, comment=comment, fill=HIGHLIGHT_FILL[worst])
-    head = CellStyle(bold=True, fill="DDEBF7")
-    severity_style = {"错误": CellStyle(bold=True, font_color="C00000"), "警告": CellStyle(font_color="9C5700")}
-    wrap = CellStyle(wrap=True)
-    styled = [[(v, head) for v in rows[0]]]
-    for row in rows[1:]:
-        row = list(row)
-        if row[0] in severity_style:
-            row[0] = (row[0], severity_style[row[0]])
-        row[-1] = (row[-1], wrap)
-        styled.append(row)
-    p.add_sheet(SheetSpec(name=RESULT_SHEET, rows=styled,
-                          col_widths={1: 10, 2: 22, 3: 30, 4: 14, 5: 14, 6: 14, 7: 90},
-                          freeze=(1, 0), hyperlinks=links), replace=True)
-    p.save(out)
+    with XlsxPatch(src) as p:
+        p.clear_highlights()
+        for (sheet, cell), fs in notes.items():
+            worst = ERROR if any(f.severity == ERROR for f in fs) else WARNING
+            comment = "\n".join(f"【{f.severity_label}】{f.message}" for f in fs)
+            p.highlight(sheet, cell, comment=comment, fill=HIGHLIGHT_FILL[worst])
+        head = CellStyle(bold=True, fill="DDEBF7")
+        severity_style = {"错误": CellStyle(bold=True, font_color="C00000"), "警告": CellStyle(font_color="9C5700")}
+        wrap = CellStyle(wrap=True)
+        styled = [[(v, head) for v in rows[0]]]
+        for row in rows[1:]:
+            row = list(row)
+            if row[0] in severity_style:
+                row[0] = (row[0], severity_style[row[0]])
+            row[-1] = (row[-1], wrap)
+            styled.append(row)
+        p.add_sheet(SheetSpec(name=RESULT_SHEET, rows=styled,
+                              col_widths={1: 10, 2: 22, 3: 30, 4: 14, 5: 14, 6: 14, 7: 90},
+                              freeze=(1, 0), hyperlinks=links), replace=True)
+        p.save(out)
 
 
 def print_findings(path: Path, findings, errors, warnings, output):
