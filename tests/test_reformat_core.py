@@ -136,3 +136,14 @@ def test_find_header_joins_split_names_and_skips_title_rows():
     # a one-row header under a title: the title is not the upper half of the header
     header = find_header(RawSheet("s", [["某所2023年3月报表", None], ["案号", "受援人"], ["A1", "甲"]]), aliases)
     assert header.header_rows == (1,)
+
+
+def test_settings_sheets_are_not_consolidated():
+    """A centre's workbook may carry 补贴标准 / 参数 sheets beside the return: they are settings, not rows."""
+    from toolkit.io.excel_read import RawSheet
+    from toolkit.returns import parse_return, return_aliases
+
+    data = RawSheet("三月", [["案号", "案件类型", "承办律师"], ["A1", "民事", "张"]])
+    standard = RawSheet("补贴标准", [["案件类型", "诉讼阶段", "计价单位", "最低标准"], ["认罪认罚法律帮助", None, "件", 300]])
+    result = parse_return([data, standard], "x.xlsx", return_aliases())
+    assert [t.sheet for t in result.tables] == ["三月"] and result.row_count == 1

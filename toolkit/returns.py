@@ -546,8 +546,9 @@ def parse_return(sheets: list[RawSheet], file: str, aliases: dict[str, str], voc
             extra.update(column_aliases_from_sheet(s))
         aliases = extend_aliases(aliases, extra)
         result.notes.append(f"使用了文件中“{ALIAS_SHEET}”工作表的{len(extra)}条列名对照。")
+    settings = set(returns_rules().get("settings_sheets", [ALIAS_SHEET]))
     for sheet in sheets:
-        if sheet.name == ALIAS_SHEET:
+        if sheet.name in settings:
             continue
         table, findings, notes = parse_return_sheet(sheet, file, aliases, vocab, file_stem)
         if table is None:
