@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import re
 import tempfile
@@ -91,24 +92,35 @@ def run(args) -> int:
         scenario_list = scenarios(ledger.cases, standard, scenario_levels(level, flats), fund)
         findings = sorted(ledger.findings + result.findings, key=lambda f: (f.row or 0, f.severity != ERROR))
         layout = summary_layout(ledger, result, scenario_list, fund, f"{path.name}「{ledger.sheet}」")
-        _write_output(source, ledger, ledger_columns(ledger, result, findings), layout, place, output)
+        comparison = compare_fund(result.total, fund) if fund is not None else None
+        if args.json:
+            text = json.dumps(_as_json(ledger, result, scenario_list, comparison, findings, output),
+                              ensure_ascii=False, indent=2)
+        else:
+            text = _summary_text(path, ledger, result, scenario_list, comparison, findings, output)
+        code = 1 if any(f.severity == ERROR for f in findings) else 0
+        patch = _patch_output(source, ledger, ledger_columns(ledger, result, findings), layout, place)
+        # what is printed is ready: let the ledger and results go before the sheet is rewritten (the memory peak)
+        del ledger, result, scenario_list, findings, layout, comparison
+        gc.collect()
+        with patch:
+            patch.save(output)
+    print(text)
+    return code
 
-    comparison = compare_fund(result.total, fund) if fund is not None else None
-    if args.json:
-        print(json.dumps(_as_json(ledger, result, scenario_list, comparison, findings, output), ensure_ascii=False,
-                         indent=2))
-    else:
-        _print_summary(path, ledger, result, scenario_list, comparison, findings, output)
-    return 1 if any(f.severity == ERROR for f in findings) else 0
 
-
-def _write_output(source: Path, ledger, columns, layout, place, output: Path) -> None:
+def _patch_output(source: Path, ledger, columns, layout, place):
+    """The patch that adds the toolkit columns and the 补贴汇总 sheet (saved by the caller)."""
     from toolkit.io.layout_writer import STYLES, layout_to_sheet_spec
     from toolkit.io.xlsx_patch import XlsxPatch
 
-    with XlsxPatch(source) as patch:
+    patch = XlsxPatch(source)
+    try:
         _apply(patch, ledger, columns, layout, place, STYLES, layout_to_sheet_spec)
-        patch.save(output)
+    except BaseException:
+        patch.close()
+        raise
+    return patch
 
 
 def _values_workbook(sheets, target: Path) -> None:
@@ -191,27 +203,29 @@ def _as_json(ledger, result, scenario_list, comparison, findings, output) -> dic
     }
 
 
-def _print_summary(path, ledger, result, scenario_list, comparison, findings, output) -> None:
+def _summary_text(path, ledger, result, scenario_list, comparison, findings, output) -> str:
+    lines = []
     errors = [f for f in findings if f.severity == ERROR]
     warnings = [f for f in findings if f.severity == WARNING]
-    print(f"台账：{path.name}「{ledger.sheet}」，读取 {ledger.rows_read} 行：计入 {len(result.counted)} 件，"
+    lines.append(f"台账：{path.name}「{ledger.sheet}」，读取 {ledger.rows_read} 行：计入 {len(result.counted)} 件，"
           f"因数据错误排除 {len(ledger.excluded)} 行，未定价或缺少数据 {result.not_counted} 行；"
           f"跳过空行 {ledger.skipped_blank} 行、合计/小计行 {ledger.skipped_totals} 行、备注行 {ledger.skipped_notes} 行。")
-    print(f"补贴标准：{'＋'.join([result.standard.name, *result.standard.sources[1:]])}；补贴水平：{result.level.label}")
-    print(f"应付补贴合计：{format_yuan(result.total)} 元")
+    lines.append(f"补贴标准：{'＋'.join([result.standard.name, *result.standard.sources[1:]])}；补贴水平：{result.level.label}")
+    lines.append(f"应付补贴合计：{format_yuan(result.total)} 元")
     for r in result.totals_by("案件类型").itertuples(index=False):
-        print(f"  {r.案件类型}：{int(r.件数)} 件，{format_yuan(r.补贴金额)} 元")
+        lines.append(f"  {r.案件类型}：{int(r.件数)} 件，{format_yuan(r.补贴金额)} 元")
     if comparison:
-        print(f"专项经费：{format_yuan(comparison.fund)} 元；缺口（应付−经费）：{format_yuan(comparison.gap)} 元；"
+        lines.append(f"专项经费：{format_yuan(comparison.fund)} 元；缺口（应付−经费）：{format_yuan(comparison.gap)} 元；"
               f"经费覆盖率：{comparison.coverage_percent}%；应付为经费的 {comparison.multiple} 倍")
-    print("不同补贴水平：")
+    lines.append("不同补贴水平：")
     for s in scenario_list:
         gap = f"，缺口 {format_yuan(s.fund.gap)} 元，覆盖率 {s.fund.coverage_percent}%" if s.fund else ""
-        print(f"  {s.level.label}：{format_yuan(s.total)} 元{gap}")
+        lines.append(f"  {s.level.label}：{format_yuan(s.total)} 元{gap}")
     if findings:
-        print(f"发现问题：错误 {len(errors)} 条，提示 {len(warnings)} 条（每行的问题写在输出文件的“校验提示”列）：")
+        lines.append(f"发现问题：错误 {len(errors)} 条，提示 {len(warnings)} 条（每行的问题写在输出文件的“校验提示”列）：")
         for f in (errors + warnings)[:15]:
-            print(f"  [{f.severity_label}] 第{f.row}行 “{f.column}”列：{f.message}")
+            lines.append(f"  [{f.severity_label}] 第{f.row}行 “{f.column}”列：{f.message}")
         if len(findings) > 15:
-            print(f"  …… 另有 {len(findings) - 15} 条，见输出文件。")
-    print(f"已写入：{output}")
+            lines.append(f"  …… 另有 {len(findings) - 15} 条，见输出文件。")
+    lines.append(f"已写入：{output}")
+    return "\n".join(lines)
