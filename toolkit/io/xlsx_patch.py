@@ -1879,7 +1879,13 @@ class XlsxPatch:
                     if hasattr(info, "compress_level"):
                         info.compress_level = 1
                     with zout.open(info, "w", force_zip64=True) as stream:
-                        for piece in data:
-                            stream.write(piece)
+                        batch, size = [], 0
+                        for piece in data:   # ~1 MB at a time: one write per piece costs more than the piece
+                            batch.append(piece)
+                            size += len(piece)
+                            if size >= 1 << 20:
+                                stream.write(b"".join(batch))
+                                batch, size = [], 0
+                        stream.write(b"".join(batch))
                     continue
                 zout.writestr(info, data, compresslevel=6 if len(data) < 4_000_000 else 1)
