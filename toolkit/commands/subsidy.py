@@ -210,6 +210,8 @@ def _summary_text(path, ledger, result, scenario_list, comparison, findings, out
     lines.append(f"台账：{path.name}「{ledger.sheet}」，读取 {ledger.rows_read} 行：计入 {len(result.counted)} 件，"
           f"因数据错误排除 {len(ledger.excluded)} 行，未定价或缺少数据 {result.not_counted} 行；"
           f"跳过空行 {ledger.skipped_blank} 行、合计/小计行 {ledger.skipped_totals} 行、备注行 {ledger.skipped_notes} 行。")
+    if ledger.rows_read == 0:
+        lines.append(f"提示：表头下面没有案件数据（表头在第{ledger.header.header_rows[-1] + 1}行），请检查是否选对了工作表。")
     lines.append(f"补贴标准：{'＋'.join([result.standard.name, *result.standard.sources[1:]])}；补贴水平：{result.level.label}")
     lines.append(f"应付补贴合计：{format_yuan(result.total)} 元")
     for r in result.totals_by("案件类型").itertuples(index=False):
