@@ -45,3 +45,15 @@ def sha256(path: Path) -> str:
 @pytest.fixture
 def d():
     return dt.date
+
+
+@pytest.fixture
+def run_cli(capsys):
+    """Run `legalaid …` in-process: (exit code, stdout, stderr)."""
+    from toolkit import cli
+
+    def run(*argv):
+        code = cli.main([str(a) for a in argv])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+    return run

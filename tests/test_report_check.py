@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 
-from toolkit import cli
 from toolkit.report_check import (AMOUNT, COUNT, PERCENT, YEAR, TableValue, check_report, chinese_integer,
                                   extract_figures, parse_number)
 
@@ -229,15 +228,6 @@ def test_other_years_are_not_checked_against_tables():
 
 # ---------------------------------------------------------------- CLI
 
-@pytest.fixture
-def run_cli(monkeypatch, capsys):
-    monkeypatch.setattr(cli, "COMMANDS", ["toolkit.commands.report", "toolkit.commands.check_report"])
-
-    def run(*argv):
-        code = cli.main([str(a) for a in argv])
-        out = capsys.readouterr()
-        return code, out.out, out.err
-    return run
 
 
 def test_cli_json_on_markdown(tmp_path, run_cli):

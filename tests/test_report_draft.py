@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from report_fixtures import BUDGET_ROWS, write_budget, write_ledger, write_targets
-from toolkit import cli
 from toolkit.commands.report import new_document, read_budget, read_ledger
 from toolkit.report_check import check_report
 from toolkit.report_draft import (HEADING1, TODO, Indicator, ReportFigures, draft_report, indicator_score, share,
@@ -136,15 +135,6 @@ def test_no_false_alarms_on_any_consistent_draft(figures):
 
 # ---------------------------------------------------------------- workbooks → .docx → check-report
 
-@pytest.fixture
-def run_cli(monkeypatch, capsys):
-    monkeypatch.setattr(cli, "COMMANDS", ["toolkit.commands.report", "toolkit.commands.check_report"])
-
-    def run(*argv):
-        code = cli.main([str(a) for a in argv])
-        out = capsys.readouterr()
-        return code, out.out, out.err
-    return run
 
 
 @pytest.fixture

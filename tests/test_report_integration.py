@@ -25,18 +25,6 @@ WORKBOOKS = Path(__file__).resolve().parents[1] / "workbooks"
 SAMPLE_BUDGET, SAMPLE_LEDGER = WORKBOOKS / "示例决算.xlsx", WORKBOOKS / "示例台账.xlsx"
 
 
-@pytest.fixture
-def run_cli(monkeypatch, capsys):
-    monkeypatch.setattr(cli, "COMMANDS", ["toolkit.commands.report", "toolkit.commands.check_report",
-                                          "toolkit.commands.validate"])
-
-    def run(*argv):
-        code = cli.main([str(a) for a in argv])
-        out = capsys.readouterr()
-        return code, out.out, out.err
-    return run
-
-
 def paragraphs(path: Path) -> list[tuple[str, str]]:
     return [(p.style.name, p.text) for p in Document(str(path)).paragraphs]
 
