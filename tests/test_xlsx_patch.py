@@ -508,3 +508,84 @@ def test_dates_follow_the_workbooks_date_system(tmp_path):
         assert ws["C1"].value == dt.datetime(2024, 5, 6, 12, 30)
         rows = python_calamine.CalamineWorkbook.from_path(str(tmp_path / f"out_{name}")).get_sheet_by_index(0)
         assert rows.to_python()[0][1:] == [dt.date(2024, 5, 6), dt.datetime(2024, 5, 6, 12, 30)]
+
+
+# -- set_columns: a block of whole columns (the subsidy command's five columns on 100k rows)
+
+def spans_ledger(path: Path) -> Path:
+    """Rows as Excel writes them: r attributes and spans hints; row 4 has a styled blank far to the right."""
+    return raw_workbook(path, '<row r="1" spans="1:2"><c r="A1" t="inlineStr"><is><t>案号</t></is></c>'
+                        '<c r="B1"><v>1</v></c></row>'
+                        '<row r="2" spans="1:2" ht="20" customHeight="1"><c r="A2"><v>2</v></c></row>'
+                        '<row r="3" spans="1:2"><c r="A3"><v>3</v></c><c r="B3"><v>4</v></c></row>'
+                        '<row r="4" spans="1:6"><c r="A4"><v>5</v></c><c r="F4" s="0"/></row>'
+                        '<row r="6"><c r="B6"><v>7</v></c></row>')
+
+
+def test_set_columns_appends_a_block_and_replaces_it_on_a_rerun(tmp_path):
+    src = spans_ledger(tmp_path / "in.xlsx")
+    money = CellStyle(num_format="#,##0.00")
+    red = CellStyle(fill="FFC7CE")
+
+    def run(source, target):
+        p = XlsxPatch(source)
+        p.clear_columns("数据", 4, 5, from_row=2)
+        p.set_columns("数据", 4, [2, 3, 4, 5, 6], [
+            [Decimal("1500.50"), None, 3, 4, Decimal("0.5")],
+            ["=SUM(A1:A9)", "甲", None, "@x", "-1"],
+        ], [money, [None, red, None, None, red]])
+        p.save(target)
+
+    run(src, tmp_path / "a.xlsx")
+    run(tmp_path / "a.xlsx", tmp_path / "b.xlsx")   # the block replaces its own earlier cells
+    a, b = members(tmp_path / "a.xlsx"), members(tmp_path / "b.xlsx")
+    assert a["xl/worksheets/sheet1.xml"] == b["xl/worksheets/sheet1.xml"]
+    sheet = b["xl/worksheets/sheet1.xml"]
+    ws = openpyxl.load_workbook(tmp_path / "b.xlsx")["数据"]
+    assert [[c.value for c in row] for row in ws.iter_rows(min_row=1, max_row=6, max_col=6)] == [
+        ["案号", 1, None, None, None, None],
+        [2, None, None, 1500.5, "=SUM(A1:A9)", None],
+        [3, 4, None, None, "甲", None],
+        [5, None, None, 3, None, None],
+        [None, None, None, 4, "@x", None],
+        [None, 7, None, 0.5, "-1", None],
+    ]
+    assert ws["E2"].data_type == "s" and "<f>" not in cell_xml(sheet, "E2")    # text, never a formula
+    assert ws["D2"].number_format == "#,##0.00" and ws["E3"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert ws["E2"].fill.fgColor.rgb in (None, "00000000")
+    assert cell_xml(sheet, "D3") == "" and cell_xml(sheet, "E4") == ""       # None: no cell at all
+    assert ws.row_dimensions[2].height == 20                                 # other row attributes kept
+    assert b"spans" not in re.search(rb'<row r="2"[^>]*>', sheet).group(0)  # a stale hint is dropped
+    assert b'spans="1:2"' in re.search(rb'<row r="1"[^>]*>', sheet).group(0)  # an untouched row keeps it
+    assert re.search(rb'<dimension ref="([^"]+)"', sheet).group(1) == b"A1:F6"
+    # row 4 had a cell (F4) right of the block: rewritten the slow way, cells still in column order
+    assert re.findall(rb'<c r="([A-Z]+)4"', sheet) == [b"A", b"D", b"F"]
+    rows = python_calamine.CalamineWorkbook.from_path(str(tmp_path / "b.xlsx")).get_sheet_by_name("数据").to_python()
+    assert rows[4][:5] == ["", "", "", 4.0, "@x"]
+
+
+def test_set_columns_on_rows_without_r_attributes_and_with_set_cells(tmp_path):
+    src = raw_workbook(tmp_path / "nor.xlsx", "<row><c><v>1</v></c></row><row><c><v>2</v></c><c><v>3</v></c></row>")
+    p = XlsxPatch(src)
+    p.set_cells("数据", {(2, 3): "旧", (2, 4): "留", (1, 1): 9})
+    p.set_columns("数据", 3, [1, 2, 3], [["x", "新", dt.date(2024, 2, 29)]], [None])
+    p.save(tmp_path / "out.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["数据"]
+    assert [[c.value for c in row] for row in ws.iter_rows(min_row=1, max_row=3, max_col=4)] == [
+        [9, None, "x", None],
+        [2, 3, "新", "留"],     # the block wins over set_cells on the same cell; other edits stay
+        [None, None, dt.datetime(2024, 2, 29), None],
+    ]
+    assert ws["C3"].is_date
+
+
+def test_set_columns_refuses_what_it_cannot_do(tmp_path):
+    p = XlsxPatch(spans_ledger(tmp_path / "in.xlsx"))
+    with pytest.raises(ValueError):
+        p.set_columns("数据", 2, [1, 2], [[1]], [None])           # a column shorter than the rows
+    p.set_columns("数据", 4, [1, 2], [[1, 2]], [None])
+    with pytest.raises(ValueError):
+        p.set_columns("数据", 5, [2], [[1]], [None])              # another block on the same row
+    with pytest.raises(ValueError):
+        p.clear_columns("数据", 4, 4)                             # clearing after writing would lose the block
+    p.close()

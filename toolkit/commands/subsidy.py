@@ -153,23 +153,21 @@ def _apply(patch, ledger, columns, layout, place, styles, to_spec) -> None:
     last_col = first_col + len(columns.headers) - 1
     if rerun:  # earlier toolkit columns are replaced, not added again
         patch.clear_columns(ledger.sheet, first_col, last_col, from_row=header_row)
-    cells = {}
-    for i, (title, width) in enumerate(zip(columns.headers, columns.widths)):
-        cells[(header_row, first_col + i)] = (title, styles["header"])
+    patch.set_cells(ledger.sheet, {(header_row, first_col + i): (title, styles["header"])
+                                   for i, title in enumerate(columns.headers)})
+    for i, width in enumerate(columns.widths):
         patch.set_column_width(ledger.sheet, first_col + i, width)
-    plain = [styles[tag] for tag in columns.tags]
-    totals = [styles["total_" + tag] if tag == "money" else styles[tag] for tag in columns.tags]
-    note_col = len(columns.tags) - 1
-    for excel_row, values in [*columns.rows.items(), *columns.total_rows.items()]:
-        row_styles = totals if excel_row in columns.total_rows else plain
-        for i, value in enumerate(values):
-            if value is None or value == "":
-                continue
-            style = row_styles[i]
-            if i == note_col:
-                style = styles["error"] if "【错误】" in value else styles["warning"]
-            cells[(excel_row, first_col + i)] = (value, style)
-    patch.set_cells(ledger.sheet, cells)
+    items = [*columns.rows.items(), *columns.total_rows.items()]
+    is_total = [r in columns.total_rows for r, _ in items]
+    values = [[None if v == "" else v for v in column] if tag == "text" else list(column)
+              for tag, column in zip(columns.tags, zip(*(v for _, v in items)))] if items else [[] for _ in columns.tags]
+    column_styles = []
+    for i, tag in enumerate(columns.tags):
+        plain, total = styles[tag], styles["total_" + tag] if tag == "money" else styles[tag]
+        column_styles.append([total if t else plain for t in is_total] if any(is_total) else plain)
+    error, warning = styles["error"], styles["warning"]
+    column_styles[-1] = [error if v and "【错误】" in v else warning for v in values[-1]]
+    patch.set_columns(ledger.sheet, first_col, [r for r, _ in items], values, column_styles)
     patch.add_sheet(to_spec(layout), replace=True)
 
 

@@ -20,7 +20,7 @@ import zipfile
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, Sequence
 from xml.etree import ElementTree as ET
 
 from toolkit.errors import InputError
@@ -656,15 +656,29 @@ class _SheetPlan:
     clears: list[tuple[int, int, int]] = field(default_factory=list)     # (first_col, last_col, from_row)
     widths: dict[int, float] = field(default_factory=dict)
     ops: dict[int, dict[int, list]] = field(default_factory=dict)        # row -> col -> [callable(cell)->cell]
+    # row -> (first_col, last_col, cell XML): a block written by set_columns; replaces what the row had there
+    tails: dict[int, tuple[int, int, bytes]] = field(default_factory=dict)
 
     def empty(self) -> bool:
-        return not (self.edits or self.clears or self.widths or self.ops)
+        return not (self.edits or self.clears or self.widths or self.ops or self.tails)
 
 
 _R_ATTR_B = re.compile(rb"""\br\s*=\s*["'](\d+)["']""")
 _CELL_R_B = re.compile(rb"""\br\s*=\s*["']\$?([A-Z]+)\$?\d+["']""")
 _FIRST_CELL_B = re.compile(rb"""<c\b[^>]*?\br\s*=\s*["']([A-Z]+)\d+""")
 _ROW_ATTR_DROP = re.compile(r"""\s+(?:spans|r)\s*=\s*(?:"[^"]*"|'[^']*')""")
+_SPANS_DROP_B = re.compile(rb"""\s+spans\s*=\s*(?:"[^"]*"|'[^']*')""")
+_COL_INDEX_B: dict[bytes, int] = {_COL_LETTERS[i].encode(): i for i in range(1, 16385)}
+_DIGITS = frozenset(range(48, 58))
+
+
+def _col_at(body: bytes, p: int) -> int:
+    """Column index of the letters at body[p:] (the reference of a cell, e.g. b'AB12'); 0 if none."""
+    if body[p + 1] in _DIGITS:
+        return _COL_INDEX_B.get(body[p:p + 1], 0)
+    if body[p + 2] in _DIGITS:
+        return _COL_INDEX_B.get(body[p:p + 2], 0)
+    return _COL_INDEX_B.get(body[p:p + 3], 0)
 
 
 class _SheetRewriter:
@@ -713,7 +727,7 @@ class _SheetRewriter:
             cells[col] = [int(sm.group(1)) if sm else None, _RS_ATTR.sub("", a).rstrip(), cm.group(2)]
         return cells
 
-    def _rewrite_row(self, rnum: int, inner: str | None, edits, ops, clears) -> str:
+    def _rewrite_row(self, rnum: int, inner: str | None, edits, ops, clears, tail=None) -> str:
         cells = self._row_cells(inner)
         for c1, c2, _ in clears or ():
             for col in [c for c in cells if c1 <= c <= c2 and not (edits and c in edits)]:
@@ -736,28 +750,50 @@ class _SheetRewriter:
                     cells.pop(col, None)
                 else:
                     cells[col] = cell
+        if tail:   # a set_columns block: replaces every cell the row had in its columns
+            first, last, xml = tail
+            for col in [c for c in cells if first <= c <= last]:
+                self._check_master(rnum, col, cells[col])
+                del cells[col]
+            cells.update(self._row_cells(xml.decode("utf-8")))
         if not cells:
             return ""
         cols = sorted(cells)
         self._bounds(rnum, cols[0], cols[-1])
         return "".join([_cell_xml(rnum, c, cells[c]) for c in cols])
 
-    def _cells_bounds(self, rnum: int, body: bytes, lo: int, hi: int) -> int:
-        """Record the column bounds of the cells in body[lo:hi]; returns the last column (0 if none)."""
-        j = body.rfind(b"<c ", lo, hi)
-        if j < 0:
-            return 0
-        lm = _CELL_R_B.search(body, j, body.find(b">", j, hi))
+    def _span(self, body: bytes, lo: int, hi: int) -> tuple[int, int]:
+        """(first, last) column of the cells in body[lo:hi]; (0, 0) if there are none."""
+        j = body.find(b"<c ", lo, hi)
+        if j >= 0 and body[j + 3:j + 6] == b'r="':   # cells as Excel and most writers put them: <c r="B7" ...>
+            k = body.rfind(b"<c ", j, hi)
+            if body[k + 3:k + 6] == b'r="':
+                first, last = _col_at(body, j + 6), _col_at(body, k + 6)
+                if first and last:
+                    return first, last
+        if j < 0 and body.find(b"<c", lo, hi) < 0:
+            return 0, 0
+        k = body.rfind(b"<c ", lo, hi)
+        lm = _CELL_R_B.search(body, k, body.find(b">", k, hi)) if k >= 0 else None
         fm = _FIRST_CELL_B.search(body, lo, hi)
         if fm and lm:
-            last = _col_index(lm.group(1).decode())
-            self._bounds(rnum, _col_index(fm.group(1).decode()), last)
-            return last
+            return _col_index(fm.group(1).decode()), _col_index(lm.group(1).decode())
         cols = list(self._row_cells(body[lo:hi].decode("utf-8")))   # cells without r attributes
-        if cols:
-            self._bounds(rnum, min(cols), max(cols))
-            return max(cols)
-        return 0
+        return (min(cols), max(cols)) if cols else (0, 0)
+
+    def _cut(self, body: bytes, lo: int, hi: int, rnum: int, first: int, last: int) -> int:
+        """Where the cells of columns first..last start in body[lo:hi], if they are the row's last cells and
+        plain values (no formula); -1 otherwise."""
+        rs = str(rnum).encode()
+        cut = -1
+        for col in range(first, last + 1):
+            p = body.find(b'<c r="' + _COL_LETTERS[col].encode() + rs + b'"', lo, hi)
+            if p >= 0 and (cut < 0 or p < cut):
+                cut = p
+        if cut < 0 or body.find(b"<f", cut, hi) >= 0:
+            return -1
+        before = self._span(body, lo, cut)[1]
+        return cut if before < first else -1
 
     def _append_cells(self, rnum: int, edits) -> str:
         """XML of new cells (no existing cell at those columns), in column order."""
@@ -782,15 +818,18 @@ class _SheetRewriter:
         """The new sheetData content, as a list of byte strings."""
         plan = self.plan
         out: list[bytes] = []
-        pending = sorted(set(plan.edits) | set(plan.ops))
+        append = out.append
+        all_edits, all_ops, all_tails = plan.edits, plan.ops, plan.tails
+        pending = sorted(set(all_edits) | set(all_ops) | set(all_tails))
         npending = len(pending)
         pi = 0
-        pos = 0
+        pos = 0          # body[pos:] is not in `out` yet
         prev = 0
         clears = plan.clears
-        all_edits, all_ops = plan.edits, plan.ops
         find = body.find
+        span = self._span
         r_attr = _R_ATTR_B.search
+        minc, maxc, rmin, rmax = 10 ** 9, 0, 10 ** 9, 0   # bounds of the untouched rows
         i = find(b"<row")
         while i >= 0:
             gt = find(b">", i)
@@ -800,47 +839,103 @@ class _SheetRewriter:
             else:
                 close = find(b"</row>", gt)
                 end = close + 6
-            m = r_attr(body, i, gt)
-            rnum = int(m.group(1)) if m else prev + 1
-            prev = rnum
-            while pi < npending and pending[pi] < rnum:
-                out.append(self._new_row(pending[pi]))
-                pi += 1
-            if pi < npending and pending[pi] == rnum:
-                pi += 1
-            out.append(body[pos:i])
-            pos = end
-            edits = all_edits.get(rnum)
-            ops = all_ops.get(rnum)
-            row_clears = [c for c in clears if rnum >= c[2]] if clears else None
-            if not (edits or ops or row_clears):
-                if not selfclose:
-                    self._cells_bounds(rnum, body, gt + 1, close)
-                out.append(body[i:end] if m else b'<row r="%d" ' % rnum + body[i + 4:end])
+            if body.startswith(b'<row r="', i):
+                q = find(b'"', i + 8)
+                rnum = int(body[i + 8:q])
+                has_r = True
             else:
-                attrs = body[i + 4:gt - 1 if selfclose else gt].decode("utf-8")
-                attrs = f' r="{rnum}"' + _ROW_ATTR_DROP.sub("", attrs).rstrip()
-                if edits and not ops and not row_clears and not selfclose and None not in edits.values():
-                    last = self._cells_bounds(rnum, body, gt + 1, close)
-                    if last and min(edits) > last:   # fast path: new cells right of the row's last cell
-                        self._bounds(rnum, last, max(edits))
-                        out.append(f"<row{attrs}>".encode("utf-8"))
-                        out.append(body[gt + 1:close])
-                        out.append((self._append_cells(rnum, edits) + "</row>").encode("utf-8"))
-                        i = find(b"<row", end)
-                        continue
-                inner = self._rewrite_row(rnum, None if selfclose else body[gt + 1:close].decode("utf-8"),
-                                          edits, ops, row_clears)
-                out.append((f"<row{attrs}>{inner}</row>" if inner else f"<row{attrs}/>").encode("utf-8"))
+                m = r_attr(body, i, gt)
+                rnum = int(m.group(1)) if m else prev + 1
+                has_r = m is not None
+            prev = rnum
+            if pi < npending and pending[pi] <= rnum:
+                append(body[pos:i])
+                pos = i
+                while pi < npending and pending[pi] < rnum:
+                    append(self._new_row(pending[pi]))
+                    pi += 1
+                if pi < npending and pending[pi] == rnum:
+                    pi += 1
+                edits = all_edits.get(rnum)
+                ops = all_ops.get(rnum)
+                tail = all_tails.get(rnum)
+            else:
+                edits = ops = tail = None
+            row_clears = [c for c in clears if rnum >= c[2]] if clears else None
+            if not (edits or ops or row_clears or tail):   # untouched: stays where it is, only measured
+                if not selfclose:
+                    lo, hi = span(body, gt + 1, close)
+                    if hi:
+                        if rnum < rmin:
+                            rmin = rnum
+                        if rnum > rmax:
+                            rmax = rnum
+                        if lo < minc:
+                            minc = lo
+                        if hi > maxc:
+                            maxc = hi
+                if not has_r:
+                    append(body[pos:i])
+                    append(b'<row r="%d" ' % rnum + body[i + 4:end])
+                    pos = end
+                i = find(b"<row", end)
+                continue
+            append(body[pos:i])
+            pos = end
+            if tail and not (edits or ops) and not selfclose and has_r and (
+                    not row_clears or (len(row_clears) == 1 and row_clears[0][0] <= tail[0])):
+                # fast path: the block goes after the row's last cell (earlier toolkit cells there are cut)
+                first_col, last_col, xml = tail
+                lo, hi = span(body, gt + 1, close)
+                stop = close
+                if row_clears and hi >= row_clears[0][0]:
+                    c1, c2, _ = row_clears[0]
+                    stop = self._cut(body, gt + 1, close, rnum, c1, c2) if hi <= c2 else -1
+                    if stop >= 0:
+                        lo, hi = span(body, gt + 1, stop)
+                if stop >= 0 and hi < first_col:
+                    sp = find(b" spans=", i, gt)   # the row's spans hint would be wrong now: dropped
+                    if sp >= 0 and body[sp + 7] == 34:   # spans="..."
+                        append(body[i:sp])
+                        append(body[find(b'"', sp + 8) + 1:stop])
+                    elif b"spans" in body[i:gt]:
+                        append(_SPANS_DROP_B.sub(b"", body[i:gt + 1]))
+                        append(body[gt + 1:stop])
+                    else:
+                        append(body[i:stop])
+                    append(xml)
+                    pos = close   # "</row>" goes out with the next piece
+                    self._bounds(rnum, lo or first_col, last_col)
+                    i = find(b"<row", end)
+                    continue
+            attrs = body[i + 4:gt - 1 if selfclose else gt].decode("utf-8")
+            attrs = f' r="{rnum}"' + _ROW_ATTR_DROP.sub("", attrs).rstrip()
+            if edits and not ops and not row_clears and not tail and not selfclose \
+                    and None not in edits.values():
+                lo, last = span(body, gt + 1, close)
+                if last and min(edits) > last:   # fast path: new cells right of the row's last cell
+                    self._bounds(rnum, lo, max(edits))
+                    append(f"<row{attrs}>".encode("utf-8"))
+                    append(body[gt + 1:close])
+                    append((self._append_cells(rnum, edits) + "</row>").encode("utf-8"))
+                    i = find(b"<row", end)
+                    continue
+            inner = self._rewrite_row(rnum, None if selfclose else body[gt + 1:close].decode("utf-8"),
+                                      edits, ops, row_clears, tail)
+            append((f"<row{attrs}>{inner}</row>" if inner else f"<row{attrs}/>").encode("utf-8"))
             i = find(b"<row", end)
-        out.append(body[pos:])
+        append(body[pos:])
         while pi < npending:
-            out.append(self._new_row(pending[pi]))
+            append(self._new_row(pending[pi]))
             pi += 1
+        if rmax:
+            self._bounds(rmin, minc, maxc)
+            self._bounds(rmax, minc, maxc)
         return out
 
     def _new_row(self, rnum: int) -> bytes:
-        inner = self._rewrite_row(rnum, None, self.plan.edits.get(rnum), self.plan.ops.get(rnum), None)
+        plan = self.plan
+        inner = self._rewrite_row(rnum, None, plan.edits.get(rnum), plan.ops.get(rnum), None, plan.tails.get(rnum))
         return f'<row r="{rnum}">{inner}</row>'.encode("utf-8") if inner else b""
 
     def dimension(self) -> str:
@@ -1295,42 +1390,90 @@ class XlsxPatch:
         with a date format) and a new cell gets none.
         """
         plan = self._plan(sheet)
-        styles = self._styles
-        base = styles.xf_for(style) if style is not None else None
+        base = self._styles.xf_for(style) if style is not None else None
         edits = plan.edits
         xf_by_id: dict[int, int] = {}   # id(CellStyle) -> xf; hashing the dataclass per cell is slow
         for (row, col), value in cells.items():
             if not (0 < row <= 1048576 and 0 < col <= 16384):
                 raise ValueError(f"cell out of range: {(row, col)}")
-            cell_style = style
-            xf = base
             if value.__class__ is tuple:
                 value, cell_style = value
-                if cell_style is None:
-                    xf = None
-                else:
-                    xf = xf_by_id.get(id(cell_style))
-                    if xf is None:
-                        xf = xf_by_id[id(cell_style)] = styles.xf_for(cell_style)
-            if value is None or (value.__class__ is not str and _is_missing(value)):
-                edit = None if xf is None else ("", None, xf)
+                edit = self._edit(value, cell_style, self._xf(cell_style, xf_by_id))
             else:
-                t, inner, date_fmt = _encode(value, self._date1904)
-                if date_fmt is None:
-                    edit = (t, inner, xf)
-                elif cell_style is not None:
-                    edit = (t, inner, xf if cell_style.num_format else
-                            styles.xf_for(replace(cell_style, num_format=date_fmt)))
-                else:   # keep the cell's style if it shows dates, else add a date format to it
-                    edit = (t, inner, date_fmt)
+                edit = self._edit(value, style, base)
             r = edits.get(row)
             if r is None:
                 r = edits[row] = {}
             r[col] = edit
 
+    def _xf(self, style: CellStyle | None, cache: dict[int, int]) -> int | None:
+        if style is None:
+            return None
+        xf = cache.get(id(style))
+        if xf is None:
+            xf = cache[id(style)] = self._styles.xf_for(style)
+        return xf
+
+    def _edit(self, value, style: CellStyle | None, xf: int | None):
+        """A cell edit (t attribute, inner XML, style op) for set_cells; None deletes the cell."""
+        if value is None or (value.__class__ is not str and _is_missing(value)):
+            return None if xf is None else ("", None, xf)
+        t, inner, date_fmt = _encode(value, self._date1904)
+        if date_fmt is None:
+            return t, inner, xf
+        if style is not None:
+            return t, inner, xf if style.num_format else self._styles.xf_for(replace(style, num_format=date_fmt))
+        return t, inner, date_fmt   # keep the cell's style if it shows dates, else add a date format to it
+
+    def set_columns(self, sheet: str, first_col: int, rows: Sequence[int], columns: Sequence[Sequence],
+                    styles: Sequence[CellStyle | Sequence[CellStyle | None] | None]):
+        """Write whole columns at once: columns[i][k] goes to (rows[k], first_col + i); fast for many rows.
+
+        The block replaces whatever those rows had in columns first_col .. first_col + len(columns) - 1:
+        a None (or NaN) value leaves no cell there, whatever its style. Values follow set_cells' rules. styles[i] is one CellStyle for
+        column i, a style per row, or None (no style). Applied after set_cells edits of the same cells.
+        """
+        plan = self._plan(sheet)
+        last_col = first_col + len(columns) - 1
+        if not (0 < first_col and last_col <= 16384) or any(len(col) != len(rows) for col in columns):
+            raise ValueError("set_columns: columns out of range or of another length than rows")
+        if rows and not (0 < min(rows) and max(rows) <= 1048576):
+            raise ValueError("set_columns: row out of range")
+        xf_by_id: dict[int, int] = {}
+        cells_by_column = []
+        for i, values in enumerate(columns):
+            letters = _COL_LETTERS[first_col + i]
+            style = styles[i]
+            if style is None or isinstance(style, CellStyle):
+                keys = list(zip(map(type, values), values))
+                style_of = {k: style for k in keys}
+            else:
+                keys = list(zip(map(type, values), values, map(id, style)))
+                style_of = dict(zip(keys, style))
+            known = {}   # (type, value[, style id]) -> the cell's XML after its r attribute, once per distinct cell
+            for key, cell_style in style_of.items():
+                value = key[1]
+                if value is None or (key[0] is not str and _is_missing(value)):
+                    known[key] = ""
+                    continue
+                edit = self._edit(value, cell_style, self._xf(cell_style, xf_by_id))
+                t, inner, style_op = edit
+                xf = self._styles.with_date_format(None, style_op) if style_op.__class__ is str else style_op
+                sa = "" if xf is None else f' s="{xf}"'
+                known[key] = f'{sa}{t}/>' if inner is None else f'{sa}{t}>{inner}</c>'
+            cells_by_column.append([f'<c r="{letters}{r}"{f}' if f else ""
+                                    for r, f in zip(rows, [known[k] for k in keys])])
+        tails = plan.tails
+        if any(t[:2] != (first_col, last_col) for t in map(tails.get, rows) if t is not None):
+            raise ValueError("set_columns: another block of different columns on the same row")
+        tails.update(zip(rows, [(first_col, last_col, "".join(cells).encode("utf-8"))
+                                for cells in zip(*cells_by_column)]))
+
     def clear_columns(self, sheet: str, first_col: int, last_col: int, from_row: int = 1):
         """Delete every cell in columns first_col..last_col from row from_row down."""
         plan = self._plan(sheet)
+        if any(r >= from_row and first_col <= t[1] and t[0] <= last_col for r, t in plan.tails.items()):
+            raise ValueError("clear_columns after set_columns on the same cells: clear first")
         for row, r in plan.edits.items():
             if row >= from_row:
                 for col in [c for c in r if first_col <= c <= last_col]:
@@ -1578,7 +1721,7 @@ class XlsxPatch:
     def _finish(self) -> None:
         pkg, wb = self._pkg, self._wb
         plans = {p: _SheetPlan(plan.edits, plan.clears, plan.widths,
-                               {r: {c: list(f) for c, f in d.items()} for r, d in plan.ops.items()})
+                               {r: {c: list(f) for c, f in d.items()} for r, d in plan.ops.items()}, plan.tails)
                  for p, plan in self._plans.items()}
         records = self._apply_highlights(plans)
         touched = False
@@ -1625,7 +1768,7 @@ class XlsxPatch:
         del xml
         rw = _SheetRewriter(plan, self._styles, where)
         pieces = [body]
-        if plan.edits or plan.clears or plan.ops:
+        if plan.edits or plan.clears or plan.ops or plan.tails:
             pieces = rw.rewrite(body)
             dim = f'<dimension ref="{rw.dimension()}"/>'
             if re.search(r"<dimension\b[^>]*?/>", head):
@@ -1879,13 +2022,7 @@ class XlsxPatch:
                     if hasattr(info, "compress_level"):
                         info.compress_level = 1
                     with zout.open(info, "w", force_zip64=True) as stream:
-                        batch, size = [], 0
-                        for piece in data:   # ~1 MB at a time: one write per piece costs more than the piece
-                            batch.append(piece)
-                            size += len(piece)
-                            if size >= 1 << 20:
-                                stream.write(b"".join(batch))
-                                batch, size = [], 0
-                        stream.write(b"".join(batch))
+                        for k in range(0, len(data), 4096):   # ~1 MB at a time: one write per piece costs more
+                            stream.write(b"".join(data[k:k + 4096]))
                     continue
                 zout.writestr(info, data, compresslevel=6 if len(data) < 4_000_000 else 1)
