@@ -106,6 +106,18 @@ class SubsidyResult:
         return table.drop(columns="fen")
 
 
+def _per_distinct(values, fn) -> list:
+    """[fn(v) for v in values], computing fn once per distinct value."""
+    known: dict = {}
+    out = []
+    for v in values:
+        r = known.get(v, known)
+        if r is known:
+            r = known[v] = fn(v)
+        out.append(r)
+    return out
+
+
 def _yuan_text(fen) -> str:
     """fen → '1,500' or '1,500.50' (no needless decimals in a basis text)."""
     fen = int(fen)
@@ -246,10 +258,12 @@ def compute_subsidies(cases: pd.DataFrame, standard: Standard, level: Level, *, 
         return SubsidyResult(level, standard, out, findings)
     out["案号"] = base["案号"].to_numpy()
     out["案件类型"] = base["案件类型"].to_numpy()
-    out["类型阶段"] = base["案件类型"].astype(str) + base["诉讼阶段"].map(lambda s: "·" + "+".join(s) if s else "")
+    out["类型阶段"] = _per_distinct(zip(base["案件类型"].tolist(), base["诉讼阶段"].tolist()),
+                                lambda k: str(k[0]) + ("·" + "+".join(k[1]) if k[1] else ""))
     out["承办律师"] = base["承办律师"].fillna(UNFILLED).to_numpy()
     out["律师事务所"] = base["律师事务所"].fillna(UNFILLED).to_numpy()
-    out["结案月份"] = base["结案日期"].map(lambda d: f"{d:%Y-%m}" if d is not None and pd.notna(d) else OPEN_CASE)
+    out["结案月份"] = _per_distinct(base["结案日期"].tolist(),
+                                lambda d: f"{d:%Y-%m}" if d is not None and pd.notna(d) else OPEN_CASE)
     for col, mask in (("lower", priced), ("upper", priced), ("amount", counted)):
         out[col] = _yuan_column(out[f"{col}_fen"], mask)
     if explain:
@@ -261,20 +275,29 @@ def compute_subsidies(cases: pd.DataFrame, standard: Standard, level: Level, *, 
 
 def _case_labels(parts, level, n_cases) -> list[str]:
     """Per matter, the priced parts in words: '刑事·审查起诉 最低标准800元 + 刑事·审判 最低标准1,500元'."""
-    per_day, days, qty, case_ids = parts["per_day"], parts["days"], parts["qty"], parts["case_id"].to_numpy()
-    stage_text = parts["stage"].map(lambda s: f"·{s}" if s else "") + np.where(
-        parts["priced_stage"] != parts["stage"], "(速裁按" + parts["priced_stage"].astype(str) + ")", "")
-    name = parts["案件类型"].astype(str) + stage_text
-    unit_min = (parts["min_fen"] // np.maximum(qty, 1)).map(_yuan_text)
-    unit_max = (parts["max_fen"] // np.maximum(qty, 1)).map(_yuan_text)
-    day_text = pd.Series(np.where(per_day, "元/日×" + days.fillna(0).astype(int).astype(str) + "日", "元"),
-                         index=parts.index)
-    if level.kind in ("min", "max"):
-        label = name + f" {level.label}" + (unit_min if level.kind == "min" else unit_max) + day_text
-    else:
-        label = name + " 标准" + unit_min + "–" + unit_max + day_text
+    qty = np.maximum(parts["qty"].to_numpy(np.int64), 1)
+    columns = (parts["案件类型"].tolist(), parts["stage"].tolist(), parts["priced_stage"].tolist(),
+               parts["per_day"].tolist(), parts["days"].tolist(), (parts["min_fen"].to_numpy() // qty).tolist(),
+               (parts["max_fen"].to_numpy() // qty).tolist())
+    known: dict[tuple, str] = {}   # a ledger has a few dozen distinct priced parts: each is worded once
+
+    def words(key) -> str:
+        case_type, stage, priced_stage, per_day, days, unit_min, unit_max = key
+        name = f"{case_type}·{stage}" if stage else str(case_type)
+        if priced_stage != stage:
+            name += f"(速裁按{priced_stage})"
+        unit = f"元/日×{0 if pd.isna(days) else int(days)}日" if per_day else "元"
+        if level.kind == "min":
+            return f"{name} {level.label}{_yuan_text(unit_min)}{unit}"
+        if level.kind == "max":
+            return f"{name} {level.label}{_yuan_text(unit_max)}{unit}"
+        return f"{name} 标准{_yuan_text(unit_min)}–{_yuan_text(unit_max)}{unit}"
+
     labels = [""] * n_cases
-    for case_id, text in zip(case_ids.tolist(), label.tolist()):
+    for case_id, key in zip(parts["case_id"].tolist(), zip(*columns)):
+        text = known.get(key)
+        if text is None:
+            text = known[key] = words(key)
         labels[case_id] = f"{labels[case_id]} + {text}" if labels[case_id] else text
     return labels
 
@@ -283,6 +306,8 @@ def _explain(out, labels, notes, priced, counted, lower, upper, amount, no_days,
              sheet, file):
     """Basis and note texts per matter; warnings for what could not be priced."""
     basis, check = [], []
+    known: dict[tuple, str] = {}
+    per_day = per_day.tolist()
     rows = out["excel_row"].tolist()
     types = out["案件类型"].tolist()
     lower, upper, amount = lower.tolist(), upper.tolist(), amount.tolist()
@@ -313,15 +338,20 @@ def _explain(out, labels, notes, priced, counted, lower, upper, amount, no_days,
             else:
                 check.append("")
             continue
-        total = f" = {amount[i] / 100:,.2f}元"
-        if level.kind in ("min", "max"):
-            basis.append(f"{labels[i]}{adjust_text}{total}")
-        elif level.kind == "flat" and not per_day[i]:
-            basis.append(f"{level.label}（{labels[i]}）{adjust_text}{total}")
-        elif level.kind == "mid":
-            basis.append(f"{labels[i]} 取中间值{adjust_text}{total}")
-        else:
-            basis.append(f"{labels[i]} 取最低{adjust_text}{total}")
+        key = (labels[i], adjust_text, amount[i], per_day[i])
+        text = known.get(key)
+        if text is None:   # the same wording recurs for most matters: each distinct one is formatted once
+            total = f" = {amount[i] / 100:,.2f}元"
+            if level.kind in ("min", "max"):
+                text = f"{labels[i]}{adjust_text}{total}"
+            elif level.kind == "flat" and not per_day[i]:
+                text = f"{level.label}（{labels[i]}）{adjust_text}{total}"
+            elif level.kind == "mid":
+                text = f"{labels[i]} 取中间值{adjust_text}{total}"
+            else:
+                text = f"{labels[i]} 取最低{adjust_text}{total}"
+            known[key] = text
+        basis.append(text)
         check.append("")
     return basis, check
 
@@ -339,10 +369,11 @@ class Scenario:
     fund: FundComparison | None
 
 
-def scenarios(cases: pd.DataFrame, standard: Standard, levels: list[Level], fund: Decimal | None) -> list[Scenario]:
+def scenarios(cases: pd.DataFrame, standard: Standard, levels: list[Level], fund: Decimal | None,
+              ranges: PriceRanges | None = None) -> list[Scenario]:
     """The same ledger priced at several levels, side by side, each against the fund."""
     result = []
-    ranges = price_ranges(cases, standard)
+    ranges = ranges or price_ranges(cases, standard)
     for level in levels:
         computed = compute_subsidies(cases, standard, level, explain=False, ranges=ranges)
         total = computed.total

@@ -15,7 +15,7 @@ from toolkit.findings import ERROR, WARNING
 from toolkit.io.excel_read import read_workbook
 from toolkit.ledger_book import build_ledger, build_standard
 from toolkit.money import format_yuan, parse_amount
-from toolkit.subsidy import Level, compare_fund, compute_subsidies, parse_level, scenarios
+from toolkit.subsidy import Level, compare_fund, compute_subsidies, parse_level, price_ranges, scenarios
 from toolkit.subsidy_sheet import column_placement, ledger_columns, summary_layout
 
 NAME = "subsidy"
@@ -88,8 +88,10 @@ def run(args) -> int:
             _values_workbook(sheets, source)
         del sheets   # the raw grids are the largest thing in memory; everything below works on the ledger
 
-        result = compute_subsidies(ledger.cases, standard, level, sheet=ledger.sheet, file=path.name)
-        scenario_list = scenarios(ledger.cases, standard, scenario_levels(level, flats), fund)
+        ranges = price_ranges(ledger.cases, standard)
+        result = compute_subsidies(ledger.cases, standard, level, sheet=ledger.sheet, file=path.name, ranges=ranges)
+        scenario_list = scenarios(ledger.cases, standard, scenario_levels(level, flats), fund, ranges)
+        del ranges
         findings = sorted(ledger.findings + result.findings, key=lambda f: (f.row or 0, f.severity != ERROR))
         layout = summary_layout(ledger, result, scenario_list, fund, f"{path.name}「{ledger.sheet}」")
         comparison = compare_fund(result.total, fund) if fund is not None else None

@@ -19,7 +19,7 @@ from toolkit.ledger_book import (ALIAS_SHEET, STANDARD_SHEET, TOOLKIT_SHEETS, bu
                                  vocabulary_for)
 from toolkit.layout import Cell, Layout
 from toolkit.money import format_yuan, parse_amount
-from toolkit.subsidy import compare_fund, compute_subsidies, parse_level, scenarios
+from toolkit.subsidy import compare_fund, compute_subsidies, parse_level, price_ranges, scenarios
 from toolkit.subsidy_sheet import SUMMARY_SHEET, LedgerColumns, ledger_columns, summary_layout
 from toolkit.table import find_header
 from toolkit.text import clean_text, compact
@@ -130,8 +130,9 @@ def subsidy_plan(sheets: list[RawSheet], settings: dict | None = None, active: s
 
     ledger = build_ledger(sheets, choose_ledger_sheet(sheets, active), file=file)
     standard = build_standard(sheets, standard_name, file=file)
-    result = compute_subsidies(ledger.cases, standard, level, sheet=ledger.sheet, file=file)
-    scenario_list = scenarios(ledger.cases, standard, scenario_levels(level, flats), fund)
+    ranges = price_ranges(ledger.cases, standard)
+    result = compute_subsidies(ledger.cases, standard, level, sheet=ledger.sheet, file=file, ranges=ranges)
+    scenario_list = scenarios(ledger.cases, standard, scenario_levels(level, flats), fund, ranges)
     findings = sorted(ledger.findings + result.findings, key=lambda f: (f.row or 0, f.severity != ERROR))
     columns = ledger_columns(ledger, result, findings)
     layout = summary_layout(ledger, result, scenario_list, fund, f"{file or '本工作簿'}「{ledger.sheet}」",
