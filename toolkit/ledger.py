@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from itertools import repeat
+from operator import is_not
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,7 +22,7 @@ from toolkit.idcard import id_problem, mask_id
 from toolkit.io.excel_read import RawSheet
 from toolkit.money import parse_amount, parse_count
 from toolkit.table import HeaderMatch, find_header
-from toolkit.text import clean_text, compact
+from toolkit.text import all_clean, clean_text, compact
 from toolkit.vocab import Vocabulary, default_vocabulary, lookup, suggest
 
 TOTAL_WORDS = ("合计", "小计", "总计", "累计", "本页合计")
@@ -74,6 +76,19 @@ def _is_total(cells) -> bool:
     return False
 
 
+def _total_rows(columns, n: int) -> list[bool]:
+    """Per row: does one of these columns (the first few) say 合计/小计/…? Each distinct text is looked at once."""
+    result = [False] * n
+    for column in columns:
+        texts = [v for v in dict.fromkeys(column) if v.__class__ is str]
+        if not _TOTAL_HINT.search("\n".join(texts)):   # most columns: no text has a 合/小/总/… at all
+            continue
+        hits = {v for v in texts if _TOTAL_HINT.search(v) and _is_total((v,))}
+        if hits:
+            result = [r or v in hits for r, v in zip(result, column)]
+    return result
+
+
 class _Collector:
     def __init__(self, sheet: str, file: str | None, header: HeaderMatch):
         self.sheet, self.file, self.header = sheet, file, header
@@ -90,16 +105,19 @@ class _Collector:
 
 def _map_unique(series: pd.Series, parse):
     """Apply `parse` once per distinct value; returns (values, errors) Series (error text or None)."""
-    cache = {None: (None, None)}
     items = series.tolist()
-    for v in items:
-        if v not in cache:
-            try:
-                cache[v] = (parse(v), None)
-            except ValueError as exc:
-                cache[v] = (None, str(exc))
-    values = pd.Series([cache[v][0] for v in items], index=series.index, dtype=object)
-    errors = pd.Series([cache[v][1] for v in items], index=series.index, dtype=object)
+    cache = dict.fromkeys(items)
+    for v in cache:
+        if v is None:
+            cache[v] = (None, None)
+            continue
+        try:
+            cache[v] = (parse(v), None)
+        except ValueError as exc:
+            cache[v] = (None, str(exc))
+    parsed = list(map(cache.__getitem__, items))
+    values = pd.Series([p[0] for p in parsed], index=series.index, dtype=object)
+    errors = pd.Series([p[1] for p in parsed], index=series.index, dtype=object)
     return values, errors
 
 
@@ -131,11 +149,12 @@ def parse_ledger(sheet: RawSheet, file: str | None = None, vocab: Vocabulary | N
                          dtype=object)
     frame["excel_row"] = range(start + 1, start + 1 + len(data))
 
-    # blank, total and note rows are not matters
-    present = frame[list(cols)].notna()   # the reader gives None for empty and blank-only cells
-    filled_count = present.sum(axis=1)
+    # blank, total and note rows are not matters (the reader gives None for empty and blank-only cells)
+    filled_count = pd.Series(sum((np.fromiter(map(is_not, by_column[c], repeat(None)), bool, len(data))
+                                  for c in cols.values() if c < width), np.zeros(len(data), np.int64)),
+                             index=frame.index)
     blank = filled_count == 0
-    totals = pd.Series([_is_total(row[: min(width, 4)]) for row in data], index=frame.index, dtype=bool) & ~blank
+    totals = pd.Series(_total_rows(by_column[: min(width, 4)], len(data)), index=frame.index, dtype=bool) & ~blank
     sparse = ~blank & ~totals & (filled_count <= 2)   # a note below the table fills one or two cells
     notes = pd.Series(False, index=frame.index)
     for i in frame.index[sparse]:
@@ -159,15 +178,25 @@ def _ensure(frame: pd.DataFrame, column: str, default=None):
         frame[column] = default
 
 
-def _per_unique(series: pd.Series, fn) -> pd.Series:
-    """fn applied once per distinct non-empty value (ledgers repeat the same few texts thousands of times)."""
-    table = {None: None}
+def _per_unique(series: pd.Series, fn, clean_is_same: bool = False, spaces: bool = True,
+                upper: bool = False) -> pd.Series:
+    """fn applied once per distinct non-empty value (ledgers repeat the same few texts thousands of times).
+
+    clean_is_same: fn leaves already-clean text alone, so when every distinct value is clean text (with no space,
+    if not `spaces`; upper case, if `upper`) the column is taken as it is; case numbers and ID numbers are
+    all distinct, and this check is one pass in C instead of a call per row.
+    """
     items = series.tolist()
-    for v in items:
-        if v not in table:
+    table = dict.fromkeys(items)
+    table.pop(None, None)
+    if clean_is_same and all_clean(table, spaces, upper):
+        return pd.Series(items, index=series.index, dtype=object)
+    table[None] = None
+    for v in table:
+        if v is not None:
             table[v] = fn(v)
     # plain lists: pandas' own map is ~10× slower on object columns; empty stays None, never NaN
-    return pd.Series([table[v] for v in items], index=series.index, dtype=object)
+    return pd.Series(list(map(table.__getitem__, items)), index=series.index, dtype=object)
 
 
 def _categories(raw, mapping: dict[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -188,7 +217,7 @@ def _normalise(frame: pd.DataFrame, vocab: Vocabulary, out: _Collector, today) -
     rows = frame["excel_row"]
 
     for column in TEXT_COLUMNS:
-        frame[column] = _per_unique(frame[column], lambda v: clean_text(v) or None)
+        frame[column] = _per_unique(frame[column], lambda v: clean_text(v) or None, clean_is_same=True)
 
     # required fields
     for column in vocab.required_fields:
@@ -290,7 +319,8 @@ def _normalise(frame: pd.DataFrame, vocab: Vocabulary, out: _Collector, today) -
         out.add(ERROR, r, "结案日期", f"结案日期 {b:%Y-%m-%d} 早于指派日期 {a:%Y-%m-%d}。", f"{b:%Y-%m-%d}")
 
     # ID numbers: checked, never shown in full
-    ids = _per_unique(frame["身份证号"], lambda v: compact(v).upper() or None)
+    ids = _per_unique(frame["身份证号"], lambda v: compact(v).upper() or None, clean_is_same=True, spaces=False,
+                      upper=True)
     suspect = ids.notna() & ~valid_ids(ids, today)
     problems = _per_unique(ids[suspect], lambda v: id_problem(v, today))
     for r, v, p in zip(rows[suspect], ids[suspect], problems):
@@ -299,7 +329,7 @@ def _normalise(frame: pd.DataFrame, vocab: Vocabulary, out: _Collector, today) -
     frame["身份证号"] = ids
 
     # duplicate case numbers: the first stays, later ones are excluded
-    keys = _per_unique(frame["案号"], compact)
+    keys = _per_unique(frame["案号"], compact, clean_is_same=True, spaces=False)
     numbered = keys.notna()
     duplicate = numbered & keys.duplicated(keep="first")
     first_row = dict(zip(keys[numbered & ~duplicate], rows[numbered & ~duplicate]))
