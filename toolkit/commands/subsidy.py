@@ -13,6 +13,8 @@ from pathlib import Path
 from toolkit.errors import InputError
 from toolkit.findings import ERROR, WARNING
 from toolkit.io.excel_read import read_workbook
+from toolkit.io.layout_writer import STYLES, layout_to_sheet_spec
+from toolkit.io.xlsx_patch import XlsxPatch
 from toolkit.ledger_book import build_ledger, build_standard
 from toolkit.money import format_yuan, parse_amount
 from toolkit.subsidy import Level, compare_fund, compute_subsidies, parse_level, price_ranges, scenarios
@@ -76,53 +78,45 @@ def run(args) -> int:
         raise InputError(f"输出文件必须是 .xlsx 或 .xlsm，而不是“{output.suffix}”。", file=output.name)
 
     sheets = read_workbook(path)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    ledger = build_ledger(sheets, args.sheet, file=path.name)
-    standard = build_standard(sheets, args.standard, file=path.name)
-    place = column_placement(next(s for s in sheets if s.name == ledger.sheet), ledger)
-    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".legalaid-") as tmp:
-        if path.suffix.lower() in PATCHABLE:
-            source = path
-        else:  # .xls / .csv cannot be edited in place: their data is carried into a new .xlsx first
-            source = Path(tmp) / "copy.xlsx"
-            _values_workbook(sheets, source)
-        del sheets   # the raw grids are the largest thing in memory; everything below works on the ledger
+    patch = None
+    try:
+        ledger = build_ledger(sheets, args.sheet, file=path.name)
+        standard = build_standard(sheets, args.standard, file=path.name)
+        place = column_placement(next(s for s in sheets if s.name == ledger.sheet), ledger)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=output.parent, prefix=".legalaid-") as tmp:
+            if path.suffix.lower() in PATCHABLE:
+                patch = XlsxPatch(path)
+            else:  # .xls / .csv cannot be edited in place: their data is carried into a new .xlsx first
+                source = Path(tmp) / "copy.xlsx"
+                _values_workbook(sheets, source)
+                patch = XlsxPatch(source)
+            del sheets   # the raw grids are the largest thing in memory; everything below works on the ledger
 
-        ranges = price_ranges(ledger.cases, standard)
-        result = compute_subsidies(ledger.cases, standard, level, sheet=ledger.sheet, file=path.name, ranges=ranges)
-        scenario_list = scenarios(ledger.cases, standard, scenario_levels(level, flats), fund, ranges)
-        del ranges
-        findings = sorted(ledger.findings + result.findings, key=lambda f: (f.row or 0, f.severity != ERROR))
-        layout = summary_layout(ledger, result, scenario_list, fund, f"{path.name}「{ledger.sheet}」")
-        comparison = compare_fund(result.total, fund) if fund is not None else None
-        if args.json:
-            text = json.dumps(_as_json(ledger, result, scenario_list, comparison, findings, output),
-                              ensure_ascii=False, indent=2)
-        else:
-            text = _summary_text(path, ledger, result, scenario_list, comparison, findings, output)
-        code = 1 if any(f.severity == ERROR for f in findings) else 0
-        patch = _patch_output(source, ledger, ledger_columns(ledger, result, findings), layout, place)
-        # what is printed is ready: let the ledger and results go before the sheet is rewritten (the memory peak)
-        del ledger, result, scenario_list, findings, layout, comparison
-        gc.collect()
-        with patch:
+            ranges = price_ranges(ledger.cases, standard)
+            result = compute_subsidies(ledger.cases, standard, level, sheet=ledger.sheet, file=path.name,
+                                       ranges=ranges)
+            scenario_list = scenarios(ledger.cases, standard, scenario_levels(level, flats), fund, ranges)
+            del ranges
+            findings = sorted(ledger.findings + result.findings, key=lambda f: (f.row or 0, f.severity != ERROR))
+            layout = summary_layout(ledger, result, scenario_list, fund, f"{path.name}「{ledger.sheet}」")
+            comparison = compare_fund(result.total, fund) if fund is not None else None
+            if args.json:
+                text = json.dumps(_as_json(ledger, result, scenario_list, comparison, findings, output),
+                                  ensure_ascii=False, indent=2)
+            else:
+                text = _summary_text(path, ledger, result, scenario_list, comparison, findings, output)
+            code = 1 if any(f.severity == ERROR for f in findings) else 0
+            _apply(patch, ledger, ledger_columns(ledger, result, findings), layout, place)
+            # what is printed is ready: let the ledger and results go before the sheet is rewritten (the memory peak)
+            del ledger, result, scenario_list, findings, layout, comparison
+            gc.collect()
             patch.save(output)
+    finally:
+        if patch is not None:
+            patch.close()
     print(text)
     return code
-
-
-def _patch_output(source: Path, ledger, columns, layout, place):
-    """The patch that adds the toolkit columns and the 补贴汇总 sheet (saved by the caller)."""
-    from toolkit.io.layout_writer import STYLES, layout_to_sheet_spec
-    from toolkit.io.xlsx_patch import XlsxPatch
-
-    patch = XlsxPatch(source)
-    try:
-        _apply(patch, ledger, columns, layout, place, STYLES, layout_to_sheet_spec)
-    except BaseException:
-        patch.close()
-        raise
-    return patch
 
 
 def _values_workbook(sheets, target: Path) -> None:
@@ -149,13 +143,13 @@ def _values_workbook(sheets, target: Path) -> None:
     book.close()
 
 
-def _apply(patch, ledger, columns, layout, place, styles, to_spec) -> None:
+def _apply(patch, ledger, columns, layout, place) -> None:
     """Write the toolkit columns next to the ledger (replacing earlier ones) and the summary sheet."""
     header_row, first_col, rerun = place
     last_col = first_col + len(columns.headers) - 1
     if rerun:  # earlier toolkit columns are replaced, not added again
         patch.clear_columns(ledger.sheet, first_col, last_col, from_row=header_row)
-    patch.set_cells(ledger.sheet, {(header_row, first_col + i): (title, styles["header"])
+    patch.set_cells(ledger.sheet, {(header_row, first_col + i): (title, STYLES["header"])
                                    for i, title in enumerate(columns.headers)})
     for i, width in enumerate(columns.widths):
         patch.set_column_width(ledger.sheet, first_col + i, width)
@@ -165,12 +159,12 @@ def _apply(patch, ledger, columns, layout, place, styles, to_spec) -> None:
               for tag, column in zip(columns.tags, zip(*(v for _, v in items)))] if items else [[] for _ in columns.tags]
     column_styles = []
     for i, tag in enumerate(columns.tags):
-        plain, total = styles[tag], styles["total_" + tag] if tag == "money" else styles[tag]
+        plain, total = STYLES[tag], STYLES["total_" + tag] if tag == "money" else STYLES[tag]
         column_styles.append([total if t else plain for t in is_total] if any(is_total) else plain)
-    error, warning = styles["error"], styles["warning"]
+    error, warning = STYLES["error"], STYLES["warning"]
     column_styles[-1] = [error if v and "【错误】" in v else warning for v in values[-1]]
     patch.set_columns(ledger.sheet, first_col, [r for r, _ in items], values, column_styles)
-    patch.add_sheet(to_spec(layout), replace=True)
+    patch.add_sheet(layout_to_sheet_spec(layout), replace=True)
 
 
 def _money(value: Decimal | None) -> str | None:

@@ -9,6 +9,7 @@ rows without edits are copied as text.
 from __future__ import annotations
 
 import copy
+from array import array
 import datetime as _dt
 import html
 import io
@@ -681,6 +682,20 @@ def _col_at(body: bytes, p: int) -> int:
     return _COL_INDEX_B.get(body[p:p + 3], 0)
 
 
+@dataclass
+class _RowIndex:
+    """Offsets of a sheetData body's rows: <row at starts, its '>' at gts, '</row>' at closes (-1: <row/>)."""
+
+    body: bytes
+    starts: array = field(default_factory=lambda: array("q"))
+    gts: array = field(default_factory=lambda: array("q"))
+    closes: array = field(default_factory=lambda: array("q"))
+    rnums: array = field(default_factory=lambda: array("q"))
+    has_r: bytearray = field(default_factory=bytearray)
+    los: array = field(default_factory=lambda: array("q"))    # first and last column of the row's cells (0: none)
+    his: array = field(default_factory=lambda: array("q"))
+
+
 class _SheetRewriter:
     """Streams a worksheet's sheetData (UTF-8 bytes), applying a plan; untouched rows are copied as bytes."""
 
@@ -762,7 +777,8 @@ class _SheetRewriter:
         self._bounds(rnum, cols[0], cols[-1])
         return "".join([_cell_xml(rnum, c, cells[c]) for c in cols])
 
-    def _span(self, body: bytes, lo: int, hi: int) -> tuple[int, int]:
+    @staticmethod
+    def _span(body: bytes, lo: int, hi: int) -> tuple[int, int]:
         """(first, last) column of the cells in body[lo:hi]; (0, 0) if there are none."""
         j = body.find(b"<c ", lo, hi)
         if j >= 0 and body[j + 3:j + 6] == b'r="':   # cells as Excel and most writers put them: <c r="B7" ...>
@@ -778,7 +794,7 @@ class _SheetRewriter:
         fm = _FIRST_CELL_B.search(body, lo, hi)
         if fm and lm:
             return _col_index(fm.group(1).decode()), _col_index(lm.group(1).decode())
-        cols = list(self._row_cells(body[lo:hi].decode("utf-8")))   # cells without r attributes
+        cols = list(_SheetRewriter._row_cells(body[lo:hi].decode("utf-8")))   # cells without r attributes
         return (min(cols), max(cols)) if cols else (0, 0)
 
     def _cut(self, body: bytes, lo: int, hi: int, rnum: int, first: int, last: int) -> int:
@@ -814,79 +830,101 @@ class _SheetRewriter:
                 out.append(f'<c r="{letters[c]}{rs}"{s}{edit[0]}>{edit[1]}</c>')
         return "".join(out)
 
-    def rewrite(self, body: bytes) -> list[bytes]:
-        """The new sheetData content, as a list of byte strings."""
+    @staticmethod
+    def index(body: bytes) -> "_RowIndex":
+        """Where every <row> of a sheetData body is, its number and the columns its cells span (one pass)."""
+        idx = _RowIndex(body)
+        starts, gts, closes, rnums, has_r, los, his = (idx.starts, idx.gts, idx.closes, idx.rnums, idx.has_r,
+                                                       idx.los, idx.his)
+        find = body.find
+        span = _SheetRewriter._span
+        r_attr = _R_ATTR_B.search
+        prev = 0
+        i = find(b"<row")
+        while i >= 0:
+            gt = find(b">", i)
+            if body[gt - 1] == 47:   # "/": an empty row
+                close = -1
+                end = gt + 1
+                lo = hi = 0
+            else:
+                close = find(b"</row>", gt)
+                end = close + 6
+                lo, hi = span(body, gt + 1, close)
+            if body.startswith(b'<row r="', i):
+                rnum = int(body[i + 8:find(b'"', i + 8)])
+                has_r.append(1)
+            else:
+                m = r_attr(body, i, gt)
+                rnum = int(m.group(1)) if m else prev + 1
+                has_r.append(m is not None)
+            prev = rnum
+            starts.append(i)
+            gts.append(gt)
+            closes.append(close)
+            rnums.append(rnum)
+            los.append(lo)
+            his.append(hi)
+            i = find(b"<row", end)
+        return idx
+
+    def rewrite(self, body: bytes) -> list:
+        """The new sheetData content, as a list of bytes and memoryview slices of `body` (nothing copied)."""
+        index = self.index(body)
         plan = self.plan
-        out: list[bytes] = []
+        view = memoryview(body)
+        out: list = []
         append = out.append
         all_edits, all_ops, all_tails = plan.edits, plan.ops, plan.tails
         pending = sorted(set(all_edits) | set(all_ops) | set(all_tails))
         npending = len(pending)
+        next_pending = pending[0] if pending else 1 << 30
         pi = 0
         pos = 0          # body[pos:] is not in `out` yet
-        prev = 0
         clears = plan.clears
         find = body.find
         span = self._span
-        r_attr = _R_ATTR_B.search
-        minc, maxc, rmin, rmax = 10 ** 9, 0, 10 ** 9, 0   # bounds of the untouched rows
-        i = find(b"<row")
-        while i >= 0:
-            gt = find(b">", i)
-            selfclose = body[gt - 1] == 47   # "/"
-            if selfclose:
-                close = end = gt + 1
-            else:
-                close = find(b"</row>", gt)
-                end = close + 6
-            if body.startswith(b'<row r="', i):
-                q = find(b'"', i + 8)
-                rnum = int(body[i + 8:q])
-                has_r = True
-            else:
-                m = r_attr(body, i, gt)
-                rnum = int(m.group(1)) if m else prev + 1
-                has_r = m is not None
-            prev = rnum
-            if pi < npending and pending[pi] <= rnum:
-                append(body[pos:i])
+        minc, maxc, rmin, rmax = 1 << 30, 0, 1 << 30, 0   # bounds of the untouched rows
+        for i, gt, close, rnum, has_r, lo, hi in zip(index.starts, index.gts, index.closes, index.rnums,
+                                                     index.has_r, index.los, index.his):
+            if next_pending <= rnum:
+                append(view[pos:i])
                 pos = i
                 while pi < npending and pending[pi] < rnum:
                     append(self._new_row(pending[pi]))
                     pi += 1
                 if pi < npending and pending[pi] == rnum:
                     pi += 1
+                next_pending = pending[pi] if pi < npending else 1 << 30
                 edits = all_edits.get(rnum)
                 ops = all_ops.get(rnum)
                 tail = all_tails.get(rnum)
             else:
                 edits = ops = tail = None
             row_clears = [c for c in clears if rnum >= c[2]] if clears else None
+            selfclose = close < 0
+            end = gt + 1 if selfclose else close + 6
             if not (edits or ops or row_clears or tail):   # untouched: stays where it is, only measured
-                if not selfclose:
-                    lo, hi = span(body, gt + 1, close)
-                    if hi:
-                        if rnum < rmin:
-                            rmin = rnum
-                        if rnum > rmax:
-                            rmax = rnum
-                        if lo < minc:
-                            minc = lo
-                        if hi > maxc:
-                            maxc = hi
+                if hi:
+                    if rnum < rmin:
+                        rmin = rnum
+                    if rnum > rmax:
+                        rmax = rnum
+                    if lo < minc:
+                        minc = lo
+                    if hi > maxc:
+                        maxc = hi
                 if not has_r:
-                    append(body[pos:i])
+                    append(view[pos:i])
                     append(b'<row r="%d" ' % rnum + body[i + 4:end])
                     pos = end
-                i = find(b"<row", end)
                 continue
-            append(body[pos:i])
+            append(view[pos:i])
             pos = end
             if tail and not (edits or ops) and not selfclose and has_r and (
                     not row_clears or (len(row_clears) == 1 and row_clears[0][0] <= tail[0])):
                 # fast path: the block goes after the row's last cell (earlier toolkit cells there are cut)
                 first_col, last_col, xml = tail
-                lo, hi = span(body, gt + 1, close)
                 stop = close
                 if row_clears and hi >= row_clears[0][0]:
                     c1, c2, _ = row_clears[0]
@@ -896,35 +934,31 @@ class _SheetRewriter:
                 if stop >= 0 and hi < first_col:
                     sp = find(b" spans=", i, gt)   # the row's spans hint would be wrong now: dropped
                     if sp >= 0 and body[sp + 7] == 34:   # spans="..."
-                        append(body[i:sp])
-                        append(body[find(b'"', sp + 8) + 1:stop])
+                        append(view[i:sp])
+                        append(view[find(b'"', sp + 8) + 1:stop])
                     elif b"spans" in body[i:gt]:
                         append(_SPANS_DROP_B.sub(b"", body[i:gt + 1]))
-                        append(body[gt + 1:stop])
+                        append(view[gt + 1:stop])
                     else:
-                        append(body[i:stop])
+                        append(view[i:stop])
                     append(xml)
                     pos = close   # "</row>" goes out with the next piece
                     self._bounds(rnum, lo or first_col, last_col)
-                    i = find(b"<row", end)
                     continue
             attrs = body[i + 4:gt - 1 if selfclose else gt].decode("utf-8")
             attrs = f' r="{rnum}"' + _ROW_ATTR_DROP.sub("", attrs).rstrip()
             if edits and not ops and not row_clears and not tail and not selfclose \
                     and None not in edits.values():
-                lo, last = span(body, gt + 1, close)
-                if last and min(edits) > last:   # fast path: new cells right of the row's last cell
+                if hi and min(edits) > hi:   # fast path: new cells right of the row's last cell
                     self._bounds(rnum, lo, max(edits))
                     append(f"<row{attrs}>".encode("utf-8"))
-                    append(body[gt + 1:close])
+                    append(view[gt + 1:close])
                     append((self._append_cells(rnum, edits) + "</row>").encode("utf-8"))
-                    i = find(b"<row", end)
                     continue
             inner = self._rewrite_row(rnum, None if selfclose else body[gt + 1:close].decode("utf-8"),
                                       edits, ops, row_clears, tail)
             append((f"<row{attrs}>{inner}</row>" if inner else f"<row{attrs}/>").encode("utf-8"))
-            i = find(b"<row", end)
-        append(body[pos:])
+        append(view[pos:])
         while pi < npending:
             append(self._new_row(pending[pi]))
             pi += 1
@@ -1749,7 +1783,8 @@ class XlsxPatch:
         if self._ct.changed():
             pkg.write("[Content_Types].xml", self._ct.to_bytes())
 
-    def _rewrite_sheet(self, part: str, plan: _SheetPlan, name: str) -> None:
+    def _split_sheet(self, part: str, name: str):
+        """(head text, sheetData open tag, body, tail) of a worksheet part."""
         where = {"file": self._file, "sheet": name}
         xml = self._pkg.read(part)
         if not re.search(rb"<worksheet[\s>]", xml[:4000]):
@@ -1766,6 +1801,11 @@ class XlsxPatch:
             body, tail = xml[m.end():end], xml[end + len(b"</sheetData>"):]
             open_tag = m.group(0)
         del xml
+        return head, open_tag, body, tail
+
+    def _rewrite_sheet(self, part: str, plan: _SheetPlan, name: str) -> None:
+        where = {"file": self._file, "sheet": name}
+        head, open_tag, body, tail = self._split_sheet(part, name)
         rw = _SheetRewriter(plan, self._styles, where)
         pieces = [body]
         if plan.edits or plan.clears or plan.ops or plan.tails:
