@@ -14,11 +14,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import python_calamine
 import xlsxwriter
 
 from toolkit.errors import InputError
 from toolkit.io.xlsx_patch import CellStyle, ChartSpec, Formula, SheetSpec, XlsxPatch
+from toolkit.io.zip_write import ZipWriter
 
 VBA_SOURCE = Path("/work/main/.venv/lib/python3.11/site-packages/xlwings/quickstart_standalone.xlsm")
 
@@ -376,18 +379,15 @@ def test_atomic_save_leaves_nothing_on_failure(ledger, tmp_path, monkeypatch):
     original = ledger.read_bytes()
     p = XlsxPatch(ledger)
     p.set_cells("台账", {(1, 5): "新列"})
-    def failing_writestr(self, info, *args, **kwargs):   # fails midway, after some members were written
-        if getattr(info, "filename", info) == "xl/worksheets/sheet1.xml":
-            raise OSError("disk full")
-        return real_writestr(self, info, *args, **kwargs)
-    real_writestr = zipfile.ZipFile.writestr
-    monkeypatch.setattr(zipfile.ZipFile, "writestr", failing_writestr)
-    def failing_open(self, info, mode="r", *args, **kwargs):   # a rewritten sheet is streamed via open("w")
-        if mode == "w" and getattr(info, "filename", info) == "xl/worksheets/sheet1.xml":
-            raise OSError("disk full")
-        return real_open(self, info, mode, *args, **kwargs)
-    real_open = zipfile.ZipFile.open
-    monkeypatch.setattr(zipfile.ZipFile, "open", failing_open)
+    def failing(real):   # fails midway, after some members were written
+        def write(self, name, *args, **kwargs):
+            if name == "xl/worksheets/sheet1.xml":
+                self.fh.write(b"half a sheet")
+                raise OSError("disk full")
+            return real(self, name, *args, **kwargs)
+        return write
+    monkeypatch.setattr(ZipWriter, "write", failing(ZipWriter.write))
+    monkeypatch.setattr(ZipWriter, "write_pieces", failing(ZipWriter.write_pieces))
     with pytest.raises(OSError):
         p.save(tmp_path / "out.xlsx")
     with pytest.raises(OSError):
@@ -589,3 +589,50 @@ def test_set_columns_refuses_what_it_cannot_do(tmp_path):
     with pytest.raises(ValueError):
         p.clear_columns("数据", 4, 4)                             # clearing after writing would lose the block
     p.close()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_append_only_path_writes_what_the_general_rewrite_writes(data):
+    """The shortcut for appending blocks gives the same sheet XML and dimension as the row-by-row rewrite."""
+    from toolkit.io.xlsx_patch import _SheetPlan, _SheetRewriter, _Styles
+
+    nrows = data.draw(st.integers(1, 12))
+    row_numbers = sorted(data.draw(st.sets(st.integers(1, 30), min_size=nrows, max_size=nrows)))
+    body = []
+    for r in row_numbers:
+        cols = sorted(data.draw(st.sets(st.integers(1, 6), max_size=4)))
+        spans = data.draw(st.sampled_from(["", ' spans="1:6"']))
+        cells = "".join(f'<c r="{"ABCDEF"[c - 1]}{r}"><v>{c}</v></c>' for c in cols)
+        body.append(f'<row r="{r}"{spans}/>' if not cells and data.draw(st.booleans()) else
+                    f'<row r="{r}"{spans}>{cells}</row>')
+    body = "".join(body).encode()
+    first_col = data.draw(st.integers(7, 9))
+    tail_rows = data.draw(st.sets(st.sampled_from(row_numbers)))
+    edit_rows = data.draw(st.sets(st.sampled_from(row_numbers), max_size=2))
+    missing_row = data.draw(st.sampled_from([None, 31]))   # a row not in the sheet: only the general path
+
+    def plan():
+        p = _SheetPlan()
+        for r in tail_rows:
+            xml = "".join(f'<c r="{"GHIJK"[c - 7]}{r}"><v>{r}</v></c>' for c in (first_col, first_col + 1)
+                          if (r + c) % 3)
+            p.tails[r] = (first_col, first_col + 1, xml.encode())
+            p.tail_columns.update(c for c in (first_col, first_col + 1) if (r + c) % 3)
+        for r in edit_rows | ({missing_row} if missing_row else set()):
+            p.edits[r] = {2: ("", "<v>99</v>", None)}
+        return p
+
+    styles = _Styles('<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="1">'
+                     '<font/></fonts><fills count="1"><fill/></fills><borders count="1"><border/></borders>'
+                     '<cellXfs count="1"><xf/></cellXfs></styleSheet>')
+    fast = _SheetRewriter(plan(), styles, {})
+    pieces = fast.append_only(body)
+    slow = _SheetRewriter(plan(), styles, {})
+    expected = re.sub(rb' spans="[^"]*"', b"", b"".join(slow.rewrite(body)))
+    if pieces is None:   # not a case for the shortcut: a row to add or an empty <row/> to fill, or nothing at all
+        empty_rows = set(map(int, re.findall(rb'<row r="(\d+)"[^>]*/>', body)))
+        assert missing_row or empty_rows & (tail_rows | edit_rows) or not any(t[2] for t in plan().tails.values())
+        return
+    assert re.sub(rb' spans="[^"]*"', b"", b"".join(list(pieces))) == expected
+    assert fast.dimension() == slow.dimension()

@@ -26,6 +26,7 @@ from xml.etree import ElementTree as ET
 
 from toolkit.errors import InputError
 from toolkit.io.atomic import atomic_write
+from toolkit.io.zip_write import ZipWriter
 
 __all__ = ["XlsxPatch", "CellStyle", "SheetSpec", "ChartSpec", "Formula"]
 
@@ -321,6 +322,15 @@ class _ContentTypes:
         return "".join(out).encode("utf-8")
 
 
+def _flatten(pieces):
+    """The byte strings of a list whose items are bytes-like or iterators of bytes-like."""
+    for piece in pieces:
+        if isinstance(piece, (bytes, bytearray, memoryview)):
+            yield piece
+        else:
+            yield from piece
+
+
 class _Package:
     """The zip members: original ones read lazily, changed/new/deleted ones tracked."""
 
@@ -353,12 +363,13 @@ class _Package:
         if name in self.changed:
             data = self.changed[name]
             if isinstance(data, list):   # a big part kept in pieces (see write); joined only if read again
-                data = self.changed[name] = b"".join(data)
+                data = self.changed[name] = b"".join(_flatten(data))
             return data
         return self.zf.read(self.infos[name])
 
-    def write(self, name: str, data: bytes | list[bytes]) -> None:
-        """Replace a part; a list of byte strings is streamed into the zip piece by piece (no joined copy)."""
+    def write(self, name: str, data: bytes | list) -> None:
+        """Replace a part; a list of byte strings (or iterators of them) is streamed into the zip piece by
+        piece, never joined in memory."""
         self.deleted.discard(name)
         self.changed[name] = data
         if name not in self.order:
@@ -659,6 +670,7 @@ class _SheetPlan:
     ops: dict[int, dict[int, list]] = field(default_factory=dict)        # row -> col -> [callable(cell)->cell]
     # row -> (first_col, last_col, cell XML): a block written by set_columns; replaces what the row had there
     tails: dict[int, tuple[int, int, bytes]] = field(default_factory=dict)
+    tail_columns: set[int] = field(default_factory=set)   # columns where some block has a cell
 
     def empty(self) -> bool:
         return not (self.edits or self.clears or self.widths or self.ops or self.tails)
@@ -669,6 +681,24 @@ _CELL_R_B = re.compile(rb"""\br\s*=\s*["']\$?([A-Z]+)\$?\d+["']""")
 _FIRST_CELL_B = re.compile(rb"""<c\b[^>]*?\br\s*=\s*["']([A-Z]+)\d+""")
 _ROW_ATTR_DROP = re.compile(r"""\s+(?:spans|r)\s*=\s*(?:"[^"]*"|'[^']*')""")
 _SPANS_DROP_B = re.compile(rb"""\s+spans\s*=\s*(?:"[^"]*"|'[^']*')""")
+_OTHER_ROW_B = re.compile(rb'<row(?! r=")')
+_ROW_WITH_END_B = re.compile(rb'<row r="(\d+)"[^>]*(?<!/)>')
+_ROW_END_B = re.compile(rb"</row>")
+_OTHER_CELL_B = re.compile(rb'<c (?!r=")')
+
+
+def _cells_from_column(col: int) -> re.Pattern:
+    """A pattern for <c r="…"> of any cell in column `col` or right of it."""
+    letters = _COL_LETTERS[col]
+    alternatives = [rb"[A-Z]" * n for n in range(len(letters) + 1, 4)]   # longer names are further right
+    for i, ch in enumerate(letters):   # same length: equal up to i, then a later letter (or the same, last)
+        later = chr(ord(ch) + (0 if i == len(letters) - 1 else 1))
+        if later <= "Z":
+            alternatives.append(re.escape(letters[:i].encode()) + f"[{later}-Z]".encode()
+                                + rb"[A-Z]" * (len(letters) - i - 1))
+    return re.compile(rb'<c r="(?:' + b"|".join(alternatives) + rb")\d")
+
+
 _COL_INDEX_B: dict[bytes, int] = {_COL_LETTERS[i].encode(): i for i in range(1, 16385)}
 _DIGITS = frozenset(range(48, 58))
 
@@ -885,6 +915,8 @@ class _SheetRewriter:
         find = body.find
         span = self._span
         minc, maxc, rmin, rmax = 1 << 30, 0, 1 << 30, 0   # bounds of the untouched rows
+        used = plan.tail_columns or {c for t in all_tails.values() for c in t[:2]}
+        tmin, tmax = min(used, default=0), max(used, default=0)   # columns the blocks write cells in
         for i, gt, close, rnum, has_r, lo, hi in zip(index.starts, index.gts, index.closes, index.rnums,
                                                      index.has_r, index.los, index.his):
             if next_pending <= rnum:
@@ -943,7 +975,10 @@ class _SheetRewriter:
                         append(view[i:stop])
                     append(xml)
                     pos = close   # "</row>" goes out with the next piece
-                    self._bounds(rnum, lo or first_col, last_col)
+                    if xml:
+                        self._bounds(rnum, min(lo, tmin) if lo else tmin, tmax)
+                    elif hi:
+                        self._bounds(rnum, lo, hi)
                     continue
             attrs = body[i + 4:gt - 1 if selfclose else gt].decode("utf-8")
             attrs = f' r="{rnum}"' + _ROW_ATTR_DROP.sub("", attrs).rstrip()
@@ -966,6 +1001,63 @@ class _SheetRewriter:
             self._bounds(rmin, minc, maxc)
             self._bounds(rmax, minc, maxc)
         return out
+
+    def append_only(self, body: bytes):
+        """rewrite() for the common big case, without parsing rows: the plan only appends set_columns blocks
+        (and sets a few cells) right of every cell the sheet has, on rows the sheet has, and rows and cells are
+        written <row r="…"> / <c r="…"> as Excel writes them. The bounds are known before any row is written, so
+        the pieces come lazily (an iterator: the caller can compress while they are produced). None when the
+        sheet is not like that (rewrite() then does the work)."""
+        plan = self.plan
+        tails, edits = plan.tails, plan.edits
+        if plan.ops or plan.clears or not tails or any(None in e.values() for e in edits.values()):
+            return None
+        first_col = min(t[0] for t in tails.values())
+        filled = [r for r, t in tails.items() if t[2]]
+        if not filled or _OTHER_ROW_B.search(body) or b"<c>" in body or _OTHER_CELL_B.search(body) \
+                or _cells_from_column(first_col).search(body):
+            return None
+        if b" spans=" in body:   # row hints would be wrong for the rows that grow; they are optional
+            body = _SPANS_DROP_B.sub(b"", body)
+        rnums = list(map(int, _ROW_WITH_END_B.findall(body)))   # rows that have a </row>, in order
+        closes = [m.start() for m in _ROW_END_B.finditer(body)]
+        if len(rnums) != len(closes) or not set(tails).union(edits) <= set(rnums):
+            return None   # a row to write is not in the sheet yet (or is an empty <row/>): the general way
+        # bounds: the sheet's own cells (all left of first_col), the blocks, the edited cells
+        first, last = body.find(b'<c r="'), body.rfind(b'<c r="')
+        if first >= 0:
+            left = next((col for col in range(1, first_col)
+                         if re.search(b'<c r="' + _COL_LETTERS[col].encode() + rb"\d", body)), 1)
+            for at in (first, last):
+                row_at = body.rfind(b'<row r="', 0, at)
+                self._bounds(int(body[row_at + 8:body.find(b'"', row_at + 8)]), left, left)
+        used = plan.tail_columns
+        self._bounds(min(filled), min(used), max(used))
+        self._bounds(max(filled), min(used), max(used))
+        for r, row_edits in edits.items():
+            self._bounds(r, min(row_edits), max(row_edits))
+        return self._append_pieces(body, rnums, closes)
+
+    def _append_pieces(self, body: bytes, rnums: list[int], closes: list[int]):
+        view = memoryview(body)
+        tails, edits = self.plan.tails, self.plan.edits
+        pos = 0
+        for rnum, close in zip(rnums, closes):
+            tail = tails.get(rnum)
+            if rnum in edits:
+                start = body.rfind(b"<row", pos, close)
+                gt = body.find(b">", start)
+                yield view[pos:start]
+                attrs = f' r="{rnum}"' + _ROW_ATTR_DROP.sub("", body[start + 4:gt].decode("utf-8")).rstrip()
+                inner = self._rewrite_row(rnum, body[gt + 1:close].decode("utf-8"), edits[rnum], None, None, tail)
+                yield f"<row{attrs}>{inner}".encode("utf-8")
+            elif tail is not None:
+                yield view[pos:close]
+                yield tail[2]
+            else:
+                continue
+            pos = close   # "</row>" goes out with the next piece
+        yield view[pos:]
 
     def _new_row(self, rnum: int) -> bytes:
         plan = self.plan
@@ -1497,6 +1589,8 @@ class XlsxPatch:
                 known[key] = f'{sa}{t}/>' if inner is None else f'{sa}{t}>{inner}</c>'
             cells_by_column.append([f'<c r="{letters}{r}"{f}' if f else ""
                                     for r, f in zip(rows, [known[k] for k in keys])])
+            if any(known.values()):
+                plan.tail_columns.add(first_col + i)
         tails = plan.tails
         if any(t[:2] != (first_col, last_col) for t in map(tails.get, rows) if t is not None):
             raise ValueError("set_columns: another block of different columns on the same row")
@@ -1755,7 +1849,8 @@ class XlsxPatch:
     def _finish(self) -> None:
         pkg, wb = self._pkg, self._wb
         plans = {p: _SheetPlan(plan.edits, plan.clears, plan.widths,
-                               {r: {c: list(f) for c, f in d.items()} for r, d in plan.ops.items()}, plan.tails)
+                               {r: {c: list(f) for c, f in d.items()} for r, d in plan.ops.items()}, plan.tails,
+                               plan.tail_columns)
                  for p, plan in self._plans.items()}
         records = self._apply_highlights(plans)
         touched = False
@@ -1809,7 +1904,12 @@ class XlsxPatch:
         rw = _SheetRewriter(plan, self._styles, where)
         pieces = [body]
         if plan.edits or plan.clears or plan.ops or plan.tails:
-            pieces = rw.rewrite(body)
+            pieces = rw.append_only(body)
+            if pieces is None:
+                rw = _SheetRewriter(plan, self._styles, where)
+                pieces = rw.rewrite(body)
+            else:
+                pieces = [pieces]   # an iterator, written while it is produced
             dim = f'<dimension ref="{rw.dimension()}"/>'
             if re.search(r"<dimension\b[^>]*?/>", head):
                 head = re.sub(r"<dimension\b[^>]*?/>", dim, head, count=1)
@@ -2050,19 +2150,19 @@ class XlsxPatch:
         if "[Content_Types].xml" in names:
             names.remove("[Content_Types].xml")
             names.insert(0, "[Content_Types].xml")
-        with atomic_write(target) as f, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as zout:
+        with atomic_write(target) as f:
+            zout = ZipWriter(f)
             for name in names:
                 old = pkg.infos.get(name)
-                info = zipfile.ZipInfo(name, old.date_time if old else _FIXED_ZIP_TIME)
-                info.compress_type = old.compress_type if old else zipfile.ZIP_DEFLATED
-                info.external_attr = old.external_attr if old else 0o600 << 16
-                data = pkg.changed.get(name) if name in pkg.changed else pkg.read(name)
-                if isinstance(data, list):   # a rewritten sheet: streamed, never joined in memory
-                    info._compresslevel = 1   # (compress_level from Python 3.13 on)
-                    if hasattr(info, "compress_level"):
-                        info.compress_level = 1
-                    with zout.open(info, "w", force_zip64=True) as stream:
-                        for k in range(0, len(data), 4096):   # ~1 MB at a time: one write per piece costs more
-                            stream.write(b"".join(data[k:k + 4096]))
+                date_time = old.date_time if old else _FIXED_ZIP_TIME
+                attr = old.external_attr if old else 0o600 << 16
+                if name not in pkg.changed:   # unchanged: copied as stored, never inflated and deflated again
+                    zout.copy(pkg.zf, old)
                     continue
-                zout.writestr(info, data, compresslevel=6 if len(data) < 4_000_000 else 1)
+                data = pkg.changed[name]
+                method = old.compress_type if old and old.compress_type == zipfile.ZIP_STORED else zipfile.ZIP_DEFLATED
+                if isinstance(data, list):   # a rewritten sheet: streamed, never joined in memory
+                    zout.write_pieces(name, _flatten(data), date_time, attr, level=1, method=method)
+                else:
+                    zout.write(name, data, date_time, attr, level=6 if len(data) < 4_000_000 else 1, method=method)
+            zout.close()

@@ -1,0 +1,149 @@
+"""Writing a zip package (.xlsx/.xlsm) member by member: unchanged members are copied as they were stored,
+big members are deflated on two threads.
+
+Python's zipfile recompresses everything it writes, one thread at a time; for a 100,000-row sheet that is the
+slowest part of saving. A deflate stream may be cut into pieces compressed independently, each ended on a byte
+boundary (a sync flush) and the last closed by an empty final block: any inflater reads the joined pieces as
+one stream (pigz works this way). Sizes above 4 GB (zip64) are refused: Excel cannot open such a workbook.
+"""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+import zlib
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+
+_LOCAL = struct.Struct("<4s5H3L2H")
+_CENTRAL = struct.Struct("<4s6H3L5H2L")
+_END = struct.Struct("<4s4H2LH")
+_LIMIT = 0xFFFFFFFF
+_UTF8 = 0x800
+CHUNK = 4 << 20   # bytes of uncompressed data per independently deflated piece
+
+
+def _dos_time(date_time) -> tuple[int, int]:
+    y, mo, d, h, mi, s = date_time
+    return (h << 11) | (mi << 5) | (s // 2), ((max(y, 1980) - 1980) << 9) | (mo << 5) | d
+
+
+def _deflate_piece(data: bytes, level: int) -> bytes:
+    c = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return c.compress(data) + c.flush(zlib.Z_SYNC_FLUSH)
+
+
+class ZipWriter:
+    """Members written one after the other into a seekable binary file; close() writes the directory."""
+
+    def __init__(self, fh):
+        self.fh = fh
+        self.entries: list[tuple] = []
+        self._pool: ThreadPoolExecutor | None = None
+
+    def _header(self, name: bytes, flags: int, method: int, date_time, crc: int, csize: int, size: int) -> None:
+        offset = self.fh.tell()
+        if max(offset, csize, size) >= _LIMIT:
+            raise OverflowError("workbook part larger than 4 GB")
+        t, d = _dos_time(date_time)
+        self.fh.write(_LOCAL.pack(b"PK\x03\x04", 20, flags, method, t, d, crc, csize, size, len(name), 0) + name)
+        return offset
+
+    def copy(self, source: zipfile.ZipFile, info: zipfile.ZipInfo, external_attr: int | None = None) -> None:
+        """A member of another zip, copied as stored (no inflate, no deflate)."""
+        fp = source.fp
+        fp.seek(info.header_offset)
+        head = fp.read(_LOCAL.size)
+        if head[:4] != b"PK\x03\x04":
+            raise zipfile.BadZipFile(f"bad local header for {info.filename}")
+        name_len, extra_len = struct.unpack("<2H", head[26:30])
+        fp.seek(info.header_offset + _LOCAL.size + name_len + extra_len)
+        data = fp.read(info.compress_size)
+        name = info.filename.encode("utf-8")
+        flags = info.flag_bits & ~0x08 & ~_UTF8 | (0 if name.isascii() else _UTF8)   # sizes are in the header
+        offset = self._header(name, flags, info.compress_type, info.date_time, info.CRC, len(data), info.file_size)
+        self.fh.write(data)
+        self.entries.append((name, flags, info.compress_type, info.date_time, info.CRC, len(data), info.file_size,
+                             offset, info.external_attr if external_attr is None else external_attr))
+
+    def write(self, name: str, data: bytes, date_time, external_attr: int, level: int = 6,
+              method: int = zipfile.ZIP_DEFLATED) -> None:
+        """A member from bytes, deflated at `level` (or stored)."""
+        if len(data) >= CHUNK:
+            self.write_pieces(name, [data], date_time, external_attr, level, method)
+            return
+        encoded = name.encode("utf-8")
+        flags = 0 if encoded.isascii() else _UTF8
+        stored = data
+        if method == zipfile.ZIP_DEFLATED:
+            c = zlib.compressobj(level, zlib.DEFLATED, -15)
+            stored = c.compress(data) + c.flush()
+        crc = zlib.crc32(data)
+        offset = self._header(encoded, flags, method, date_time, crc, len(stored), len(data))
+        self.fh.write(stored)
+        self.entries.append((encoded, flags, method, date_time, crc, len(stored), len(data), offset, external_attr))
+
+    def write_pieces(self, name: str, pieces, date_time, external_attr: int, level: int = 1,
+                     method: int = zipfile.ZIP_DEFLATED) -> None:
+        """A member from an iterable of bytes-like pieces, never joined whole: ~4 MB at a time is deflated on a
+        worker thread while the next is gathered (zlib lets go of the GIL)."""
+        encoded = name.encode("utf-8")
+        flags = 0 if encoded.isascii() else _UTF8
+        offset = self._header(encoded, flags, method, date_time, 0, 0, 0)
+        crc = size = csize = 0
+        pending: deque = deque()
+        if method == zipfile.ZIP_DEFLATED and self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="deflate")
+
+        def put(data: bytes) -> None:
+            nonlocal crc, size, csize
+            crc = zlib.crc32(data, crc)
+            size += len(data)
+            if method != zipfile.ZIP_DEFLATED:
+                self.fh.write(data)
+                csize += len(data)
+                return
+            pending.append(self._pool.submit(_deflate_piece, data, level))
+            while pending and (pending[0].done() or len(pending) > 3):
+                out = pending.popleft().result()
+                self.fh.write(out)
+                csize += len(out)
+
+        batch, batch_size = [], 0
+        for piece in pieces:
+            batch.append(piece)
+            batch_size += len(piece)
+            if batch_size >= CHUNK:
+                put(b"".join(batch))
+                batch, batch_size = [], 0
+        if batch:
+            put(b"".join(batch))
+        if method == zipfile.ZIP_DEFLATED:
+            while pending:
+                out = pending.popleft().result()
+                self.fh.write(out)
+                csize += len(out)
+            final = zlib.compressobj(level, zlib.DEFLATED, -15).flush()   # an empty last block ends the stream
+            self.fh.write(final)
+            csize += len(final)
+        end = self.fh.tell()
+        if max(size, csize) >= _LIMIT:
+            raise OverflowError("workbook part larger than 4 GB")
+        self.fh.seek(offset + 14)
+        self.fh.write(struct.pack("<3L", crc, csize, size))
+        self.fh.seek(end)
+        self.entries.append((encoded, flags, method, date_time, crc, csize, size, offset, external_attr))
+
+    def close(self) -> None:
+        """Write the central directory and the end record."""
+        if self._pool is not None:
+            self._pool.shutdown()
+        start = self.fh.tell()
+        for name, flags, method, date_time, crc, csize, size, offset, attr in self.entries:
+            t, d = _dos_time(date_time)
+            self.fh.write(_CENTRAL.pack(b"PK\x01\x02", (3 << 8) | 20, 20, flags, method, t, d, crc, csize, size,
+                                        len(name), 0, 0, 0, 0, attr & 0xFFFFFFFF, offset) + name)
+        length = self.fh.tell() - start
+        if start >= _LIMIT or len(self.entries) >= 0xFFFF:
+            raise OverflowError("workbook too large for a zip without zip64")
+        self.fh.write(_END.pack(b"PK\x05\x06", 0, 0, len(self.entries), len(self.entries), length, start, 0))
