@@ -199,6 +199,13 @@ def _per_unique(series: pd.Series, fn, clean_is_same: bool = False, spaces: bool
     return pd.Series(list(map(table.__getitem__, items)), index=series.index, dtype=object)
 
 
+def _mask(series: pd.Series, predicate) -> pd.Series:
+    """predicate(value) as a bool Series, evaluated once per distinct value."""
+    items = series.tolist()
+    table = {v: bool(predicate(v)) for v in dict.fromkeys(items)}
+    return pd.Series(list(map(table.__getitem__, items)), index=series.index, dtype=bool)
+
+
 def _categories(raw, mapping: dict[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """A multi-valued cell ('审查起诉、审判') → (known canonical values in order, unknown parts)."""
     known, unknown = [], []
@@ -293,17 +300,17 @@ def _normalise(frame: pd.DataFrame, vocab: Vocabulary, out: _Collector, today) -
         values, errors = _map_unique(frame[column], parse_count)
         for r, v, e in zip(rows[errors.notna()], frame[column][errors.notna()], errors[errors.notna()]):
             out.add(ERROR, r, column, f"{column}{e}。", clean_text(v))
-        bad_negative = values.map(lambda n: n is not None and n < 0)
+        bad_negative = _mask(values, lambda n: n is not None and n < 0)
         for r, v in zip(rows[bad_negative], frame[column][bad_negative]):
             out.add(ERROR, r, column, f"{column}不能为负数。", clean_text(v))
-        frame[column] = values.map(lambda n: default if n is None else n)
+        frame[column] = pd.Series([default if n is None else n for n in values.tolist()], index=values.index)
 
     # money (元) and dates
     for column in vocab.money_columns:
         values, errors = _map_unique(frame[column], parse_amount)
         for r, v, e in zip(rows[errors.notna()], frame[column][errors.notna()], errors[errors.notna()]):
             out.add(ERROR, r, column, f"金额无法识别：{e}。", clean_text(v))
-        negative = values.map(lambda a: a is not None and a < 0)
+        negative = _mask(values, lambda a: a is not None and a < 0)
         for r, a in zip(rows[negative], values[negative]):
             out.add(ERROR, r, column, f"金额为负数（{a:,.2f}元），请核实。", f"{a:.2f}")
         frame[column] = values

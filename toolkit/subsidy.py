@@ -276,8 +276,9 @@ def compute_subsidies(cases: pd.DataFrame, standard: Standard, level: Level, *, 
 def _case_labels(parts, level, n_cases) -> list[str]:
     """Per matter, the priced parts in words: '刑事·审查起诉 最低标准800元 + 刑事·审判 最低标准1,500元'."""
     qty = np.maximum(parts["qty"].to_numpy(np.int64), 1)
+    days = parts["days"].fillna(0).astype(np.int64)   # (NaN would make every key distinct)
     columns = (parts["案件类型"].tolist(), parts["stage"].tolist(), parts["priced_stage"].tolist(),
-               parts["per_day"].tolist(), parts["days"].tolist(), (parts["min_fen"].to_numpy() // qty).tolist(),
+               parts["per_day"].tolist(), days.tolist(), (parts["min_fen"].to_numpy() // qty).tolist(),
                (parts["max_fen"].to_numpy() // qty).tolist())
     known: dict[tuple, str] = {}   # a ledger has a few dozen distinct priced parts: each is worded once
 
@@ -286,7 +287,7 @@ def _case_labels(parts, level, n_cases) -> list[str]:
         name = f"{case_type}·{stage}" if stage else str(case_type)
         if priced_stage != stage:
             name += f"(速裁按{priced_stage})"
-        unit = f"元/日×{0 if pd.isna(days) else int(days)}日" if per_day else "元"
+        unit = f"元/日×{days}日" if per_day else "元"
         if level.kind == "min":
             return f"{name} {level.label}{_yuan_text(unit_min)}{unit}"
         if level.kind == "max":
