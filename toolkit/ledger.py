@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from itertools import repeat
-from operator import is_not
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -144,17 +142,17 @@ def parse_ledger(sheet: RawSheet, file: str | None = None, vocab: Vocabulary | N
     width = max((len(r) for r in data), default=0)
     if any(len(r) != width for r in data):   # CSV rows can be ragged
         data = [list(r) + [None] * (width - len(r)) for r in data]
-    by_column = list(zip(*data)) if data else []
-    frame = pd.DataFrame({name: (by_column[c] if c < width else [None] * len(data)) for name, c in cols.items()},
-                         dtype=object)
+    grid = pd.DataFrame(data, dtype=object) if data else pd.DataFrame(index=range(0))   # rows → columns, in C
+    used = [c for c in cols.values() if c < width]
+    frame = pd.DataFrame({name: (grid[c].to_numpy() if c < width else None) for name, c in cols.items()},
+                         index=grid.index, dtype=object)
     frame["excel_row"] = range(start + 1, start + 1 + len(data))
 
     # blank, total and note rows are not matters (the reader gives None for empty and blank-only cells)
-    filled_count = pd.Series(sum((np.fromiter(map(is_not, by_column[c], repeat(None)), bool, len(data))
-                                  for c in cols.values() if c < width), np.zeros(len(data), np.int64)),
-                             index=frame.index)
+    filled_count = pd.Series(grid[used].notna().to_numpy().sum(axis=1) if used else 0, index=frame.index)
     blank = filled_count == 0
-    totals = pd.Series(_total_rows(by_column[: min(width, 4)], len(data)), index=frame.index, dtype=bool) & ~blank
+    totals = pd.Series(_total_rows([grid[c].tolist() for c in range(min(width, 4))], len(data)),
+                       index=frame.index, dtype=bool) & ~blank
     sparse = ~blank & ~totals & (filled_count <= 2)   # a note below the table fills one or two cells
     notes = pd.Series(False, index=frame.index)
     for i in frame.index[sparse]:
