@@ -102,20 +102,18 @@ class _Collector:
 
 
 def _map_unique(series: pd.Series, parse):
-    """Apply `parse` once per distinct value; returns (values, errors) Series (error text or None)."""
+    """Apply `parse` once per distinct value: (values Series, [(position, error text)] of the values it refused)."""
     items = series.tolist()
-    cache = dict.fromkeys(items)
-    for v in cache:
-        if v is None:
-            cache[v] = (None, None)
-            continue
-        try:
-            cache[v] = (parse(v), None)
-        except ValueError as exc:
-            cache[v] = (None, str(exc))
-    parsed = list(map(cache.__getitem__, items))
-    values = pd.Series([p[0] for p in parsed], index=series.index, dtype=object)
-    errors = pd.Series([p[1] for p in parsed], index=series.index, dtype=object)
+    value_of = dict.fromkeys(items)
+    refused = {}
+    for v in value_of:
+        if v is not None:
+            try:
+                value_of[v] = parse(v)
+            except ValueError as exc:
+                refused[v] = str(exc)
+    values = pd.Series(list(map(value_of.__getitem__, items)), index=series.index, dtype=object)
+    errors = [(i, refused[v]) for i, v in enumerate(items) if v in refused] if refused else []
     return values, errors
 
 
@@ -195,6 +193,9 @@ def _per_unique(series: pd.Series, fn, clean_is_same: bool = False, spaces: bool
             table[v] = fn(v)
     # plain lists: pandas' own map is ~10× slower on object columns; empty stays None, never NaN
     return pd.Series(list(map(table.__getitem__, items)), index=series.index, dtype=object)
+
+
+_ID_SHAPE = re.compile(r"\d{17}[\dX]")
 
 
 def _mask(series: pd.Series, predicate) -> pd.Series:
@@ -296,8 +297,8 @@ def _normalise(frame: pd.DataFrame, vocab: Vocabulary, out: _Collector, today) -
     # counts
     for column, default in (("受援人数", 1), ("值班天数", None)):
         values, errors = _map_unique(frame[column], parse_count)
-        for r, v, e in zip(rows[errors.notna()], frame[column][errors.notna()], errors[errors.notna()]):
-            out.add(ERROR, r, column, f"{column}{e}。", clean_text(v))
+        for i, e in errors:
+            out.add(ERROR, rows.iat[i], column, f"{column}{e}。", clean_text(frame[column].iat[i]))
         bad_negative = _mask(values, lambda n: n is not None and n < 0)
         for r, v in zip(rows[bad_negative], frame[column][bad_negative]):
             out.add(ERROR, r, column, f"{column}不能为负数。", clean_text(v))
@@ -306,16 +307,16 @@ def _normalise(frame: pd.DataFrame, vocab: Vocabulary, out: _Collector, today) -
     # money (元) and dates
     for column in vocab.money_columns:
         values, errors = _map_unique(frame[column], parse_amount)
-        for r, v, e in zip(rows[errors.notna()], frame[column][errors.notna()], errors[errors.notna()]):
-            out.add(ERROR, r, column, f"金额无法识别：{e}。", clean_text(v))
+        for i, e in errors:
+            out.add(ERROR, rows.iat[i], column, f"金额无法识别：{e}。", clean_text(frame[column].iat[i]))
         negative = _mask(values, lambda a: a is not None and a < 0)
         for r, a in zip(rows[negative], values[negative]):
             out.add(ERROR, r, column, f"金额为负数（{a:,.2f}元），请核实。", f"{a:.2f}")
         frame[column] = values
     for column in vocab.date_columns:
         values, errors = _map_unique(frame[column], parse_date)
-        for r, v, e in zip(rows[errors.notna()], frame[column][errors.notna()], errors[errors.notna()]):
-            out.add(ERROR, r, column, f"日期无法识别：{e}。", clean_text(v))
+        for i, e in errors:
+            out.add(ERROR, rows.iat[i], column, f"日期无法识别：{e}。", clean_text(frame[column].iat[i]))
         frame[column] = values
     assigned = pd.to_datetime(frame["指派日期"], errors="coerce")
     closed = pd.to_datetime(frame["结案日期"], errors="coerce")
@@ -344,11 +345,23 @@ def _normalise(frame: pd.DataFrame, vocab: Vocabulary, out: _Collector, today) -
 
 def valid_ids(ids: pd.Series, today=None) -> pd.Series:
     """True for well-formed 18-digit ID numbers (check digit and birth date), vectorised; others need id_problem."""
-    text = ids.fillna("").astype(str)
-    shaped = text.str.fullmatch(r"\d{17}[\dX]")
+    texts = ids.tolist()
+    shaped = [t.__class__ is str and _ID_SHAPE.fullmatch(t) is not None for t in texts]
     result = pd.Series(False, index=ids.index)
-    if not shaped.any():
+    if not any(shaped):
         return result
+    chosen = [t for t, ok in zip(texts, shaped) if ok]
+    grid = np.frombuffer("".join(chosen).encode("ascii"), dtype=np.uint8).reshape(-1, 18)
+    weights = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
+    expected = np.frombuffer(b"10X98765432", dtype=np.uint8)[(grid[:, :17] - 48).astype(np.int64) @ weights % 11]
+    digits = (grid[:, 6:14] - 48).astype(np.int64)
+    day = pd.to_datetime(pd.DataFrame({"year": digits[:, :4] @ [1000, 100, 10, 1], "month": digits[:, 4:6] @ [10, 1],
+                                       "day": digits[:, 6:8] @ [10, 1]}), errors="coerce")   # impossible → NaT
+    limit = pd.Timestamp(today or dt.date.today())
+    ok = (expected == grid[:, 17]) & day.notna().to_numpy() & (day >= pd.Timestamp(1900, 1, 1)).to_numpy() \
+        & (day <= limit).to_numpy()
+    result[np.array(shaped)] = ok
+    return result
     chosen = text[shaped]
     grid = np.frombuffer("".join(chosen).encode("ascii"), dtype=np.uint8).reshape(-1, 18)
     weights = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
