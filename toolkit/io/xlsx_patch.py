@@ -681,22 +681,24 @@ _CELL_R_B = re.compile(rb"""\br\s*=\s*["']\$?([A-Z]+)\$?\d+["']""")
 _FIRST_CELL_B = re.compile(rb"""<c\b[^>]*?\br\s*=\s*["']([A-Z]+)\d+""")
 _ROW_ATTR_DROP = re.compile(r"""\s+(?:spans|r)\s*=\s*(?:"[^"]*"|'[^']*')""")
 _SPANS_DROP_B = re.compile(rb"""\s+spans\s*=\s*(?:"[^"]*"|'[^']*')""")
-_OTHER_ROW_B = re.compile(rb'<row(?! r=")')
 _ROW_WITH_END_B = re.compile(rb'<row r="(\d+)"[^>]*(?<!/)>')
 _ROW_END_B = re.compile(rb"</row>")
-_OTHER_CELL_B = re.compile(rb'<c (?!r=")')
 
 
-def _cells_from_column(col: int) -> re.Pattern:
-    """A pattern for <c r="…"> of any cell in column `col` or right of it."""
+def _column_letters_before(col: int) -> bytes:
+    """A regex for the letters of every column left of `col`."""
     letters = _COL_LETTERS[col]
-    alternatives = [rb"[A-Z]" * n for n in range(len(letters) + 1, 4)]   # longer names are further right
-    for i, ch in enumerate(letters):   # same length: equal up to i, then a later letter (or the same, last)
-        later = chr(ord(ch) + (0 if i == len(letters) - 1 else 1))
-        if later <= "Z":
-            alternatives.append(re.escape(letters[:i].encode()) + f"[{later}-Z]".encode()
+    alternatives = [rb"[A-Z]" * n for n in range(1, len(letters))]   # shorter names are further left
+    for i, ch in enumerate(letters):   # same length: equal up to i, then an earlier letter
+        if ch > "A":
+            alternatives.append(re.escape(letters[:i].encode()) + f"[A-{chr(ord(ch) - 1)}]".encode()
                                 + rb"[A-Z]" * (len(letters) - i - 1))
-    return re.compile(rb'<c r="(?:' + b"|".join(alternatives) + rb")\d")
+    return b"|".join(alternatives) or b"(?!)"
+
+
+def _cell_not_left_of(col: int) -> re.Pattern:
+    """A pattern finding any cell that is not written <c r="X…"> with X left of column `col` (one pass)."""
+    return re.compile(rb'<c(?:>| (?!r="(?:' + _column_letters_before(col) + rb')\d))')
 
 
 _COL_INDEX_B: dict[bytes, int] = {_COL_LETTERS[i].encode(): i for i in range(1, 16385)}
@@ -1014,8 +1016,7 @@ class _SheetRewriter:
             return None
         first_col = min(t[0] for t in tails.values())
         filled = [r for r, t in tails.items() if t[2]]
-        if not filled or _OTHER_ROW_B.search(body) or b"<c>" in body or _OTHER_CELL_B.search(body) \
-                or _cells_from_column(first_col).search(body):
+        if not filled or _cell_not_left_of(first_col).search(body):
             return None
         if b" spans=" in body:   # row hints would be wrong for the rows that grow; they are optional
             body = _SPANS_DROP_B.sub(b"", body)
