@@ -3,8 +3,12 @@
 import datetime as dt
 import io
 import json
+import os
+import subprocess
+import sys
 import zipfile
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -170,3 +174,38 @@ def test_gbk_csv_input(tmp_path):
     assert grid[1][7] == 1500 and grid[2][7] == 1500 and grid[3][7] == 3000
     assert grid[1][3] == "430902198503120012"      # ID numbers stay text, digits intact
     assert grid[3][4] == 3000                      # plain numbers from the CSV become numbers
+
+
+def test_the_program_parses_the_ledger_while_it_starts(tmp_path):
+    """`python -m toolkit subsidy` (console(): the workbook is parsed in the background while the program
+    imports and prepares the copy) writes what main() writes, and a bad file still gets its Chinese message."""
+    src = ledger_with_chart(tmp_path / "台账.xlsx")
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    run = subprocess.run([sys.executable, "-m", "toolkit", "subsidy", str(src), "-o", str(tmp_path / "a.xlsx")],
+                         capture_output=True, text=True, encoding="utf-8", env=env)
+    assert run.returncode == 1, run.stderr   # the sample rows hold a typo'd case type on purpose
+    assert main(["subsidy", str(src), "-o", str(tmp_path / "b.xlsx")]) == 1
+    assert cells(tmp_path / "a.xlsx", "案件台账") == cells(tmp_path / "b.xlsx", "案件台账")
+    assert cells(tmp_path / "a.xlsx", "补贴汇总") == cells(tmp_path / "b.xlsx", "补贴汇总")
+    bad = tmp_path / "坏文件.xlsx"
+    bad.write_bytes(b"PK\x03\x04 broken zip")
+    run = subprocess.run([sys.executable, "-m", "toolkit", "subsidy", str(bad)], capture_output=True, text=True,
+                         encoding="utf-8", env=env)
+    assert run.returncode == 2 and "损坏" in run.stderr and "坏文件.xlsx" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_prefetched_workbook_reads_the_same_and_a_changed_file_is_read_again(tmp_path):
+    from toolkit.io.excel_read import _prefetched, prefetch, read_workbook
+
+    src = ledger_with_chart(tmp_path / "台账.xlsx")
+    plain = read_workbook(src)
+    prefetch(src)
+    assert [(s.name, s.rows, s.merged) for s in read_workbook(src)] == [(s.name, s.rows, s.merged) for s in plain]
+    assert not _prefetched   # used once, then gone
+    prefetch(src)
+    book = openpyxl.load_workbook(src)
+    book["案件台账"]["B3"] = "改过"
+    book.save(src)   # changed after the prefetch: the new content is read, not the parsed old one
+    assert read_workbook(src)[0].rows[2][1] == "改过"
+    _prefetched.clear()

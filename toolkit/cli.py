@@ -98,8 +98,16 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_UNUSABLE
 
 
+# commands whose first argument is a workbook they read whole: it is parsed while the program starts
+PREFETCH_COMMANDS = ("subsidy", "stats")
+
+
 def console() -> int:
     """The `legalaid` program: main() tuned for one batch job per process."""
+    args = sys.argv[1:3]
+    if len(args) == 2 and args[0] in PREFETCH_COMMANDS and not args[1].startswith("-"):
+        from toolkit.io.excel_read import prefetch
+        prefetch(args[1])
     import toolkit.commands  # noqa: F401  (imports first, so freeze() covers them)
 
     build_parser()

@@ -15,7 +15,7 @@ from toolkit.findings import ERROR, WARNING
 from toolkit.io.excel_read import read_workbook
 from toolkit.io.layout_writer import STYLES, layout_to_sheet_spec
 from toolkit.io.xlsx_patch import XlsxPatch
-from toolkit.ledger_book import build_ledger, build_standard
+from toolkit.ledger_book import LEDGER_SHEET_NAMES, build_ledger, build_standard
 from toolkit.money import format_yuan, parse_amount
 from toolkit.subsidy import Level, compare_fund, compute_subsidies, parse_level, price_ranges, scenarios
 from toolkit.subsidy_sheet import column_placement, ledger_columns, summary_layout
@@ -77,16 +77,16 @@ def run(args) -> int:
     if output.suffix.lower() not in PATCHABLE:
         raise InputError(f"输出文件必须是 .xlsx 或 .xlsm，而不是“{output.suffix}”。", file=output.name)
 
-    sheets = read_workbook(path)
-    patch = None
+    patch = _prepared_patch(path, args.sheet) if path.suffix.lower() in PATCHABLE else None
     try:
+        sheets = read_workbook(path)
         ledger = build_ledger(sheets, args.sheet, file=path.name)
         standard = build_standard(sheets, args.standard, file=path.name)
         place = column_placement(next(s for s in sheets if s.name == ledger.sheet), ledger)
         output.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=output.parent, prefix=".legalaid-") as tmp:
             if path.suffix.lower() in PATCHABLE:
-                patch = XlsxPatch(path)
+                patch = patch or XlsxPatch(path)
             else:  # .xls / .csv cannot be edited in place: their data is carried into a new .xlsx first
                 source = Path(tmp) / "copy.xlsx"
                 _values_workbook(sheets, source)
@@ -117,6 +117,23 @@ def run(args) -> int:
             patch.close()
     print(text)
     return code
+
+
+def _prepared_patch(path: Path, sheet: str | None):
+    """The workbook opened for patching, its ledger sheet (by name, else the largest) already split, while
+    calamine may still be parsing it in the background (see cli.console). None if it cannot be opened: reading it
+    then says why."""
+    try:
+        patch = XlsxPatch(path)
+    except Exception:
+        return None
+    try:
+        names = patch.sheet_names()
+        patch.prepare(sheet if sheet in names else next((n for n in LEDGER_SHEET_NAMES if n in names), None))
+    except Exception:
+        patch.close()
+        return None
+    return patch
 
 
 def _values_workbook(sheets, target: Path) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,6 +61,47 @@ def sheet_names(path: str | Path) -> list[str]:
     return [s.name for s in read_workbook(path, names_only=True)]
 
 
+class _Prefetch(threading.Thread):
+    """Parses a workbook's worksheets in the background: calamine works without the GIL, so the program can import
+    its modules and prepare its output meanwhile. Failures are kept quiet: read_workbook then reads again and says
+    what is wrong in the user's terms."""
+
+    def __init__(self, path: Path):
+        super().__init__(daemon=True, name="prefetch")
+        self.path = path
+        self.book = None
+        self.parsed: dict = {}
+        self.start()
+
+    def run(self) -> None:
+        try:
+            book = calamine.CalamineWorkbook.from_path(str(self.path))
+            for meta in book.sheets_metadata:
+                if meta.typ == calamine.SheetTypeEnum.WorkSheet:
+                    self.parsed[meta.name] = book.get_sheet_by_name(meta.name)
+            self.book = book
+        except Exception:
+            self.book = None
+
+
+_prefetched: dict[tuple, _Prefetch] = {}
+
+
+def _file_key(path: Path) -> tuple:
+    st = path.stat()
+    return str(path.resolve()), st.st_size, st.st_mtime_ns
+
+
+def prefetch(path: str | Path) -> None:
+    """Start parsing an Excel workbook in a background thread; read_workbook of the same, unchanged file uses it."""
+    path = Path(path)
+    try:
+        if path.suffix.lower() in EXCEL_SUFFIXES and path.is_file():
+            _prefetched[_file_key(path)] = _Prefetch(path)
+    except OSError:
+        pass
+
+
 def read_workbook(path: str | Path, sheets: list[str] | None = None, *, names_only: bool = False) -> list[RawSheet]:
     """All (or the named) worksheets of a workbook as A1-anchored grids."""
     path = Path(path)
@@ -71,8 +113,12 @@ def read_workbook(path: str | Path, sheets: list[str] | None = None, *, names_on
         raise _unusable(path, f"不支持的文件类型“{path.suffix or '无扩展名'}”，请使用 .xlsx、.xlsm、.xls 或 .csv 文件。")
     if head.startswith(_CFB_MAGIC) and _ENCRYPTED_MARK in head and suffix != ".xls":
         raise _unusable(path, "文件设有打开密码，无法读取。请在Excel中取消密码（文件→信息→保护工作簿）后另存再处理。")
+    ahead = _prefetched.pop(_file_key(path), None)
+    if ahead is not None:
+        ahead.join()
+    parsed = ahead.parsed if ahead is not None and ahead.book is not None else {}
     try:
-        book = calamine.CalamineWorkbook.from_path(str(path))
+        book = ahead.book if parsed else calamine.CalamineWorkbook.from_path(str(path))
     except calamine.PasswordError:
         raise _unusable(path, "文件设有打开密码，无法读取。请在Excel中取消密码后另存再处理。") from None
     except Exception as exc:  # ZipError, XmlError, CalamineError, ... all mean the same to the user
@@ -87,15 +133,15 @@ def read_workbook(path: str | Path, sheets: list[str] | None = None, *, names_on
         for name in wanted:
             if name not in visible_sheets:
                 raise InputError(f"找不到工作表“{name}”。现有工作表：{'、'.join(visible_sheets)}。", file=path.name)
-            result.append(_read_sheet(book, name, path))
+            result.append(_read_sheet(book, name, path, parsed.get(name)))
         return result
     finally:
         book.close()
 
 
-def _read_sheet(book, name: str, path: Path) -> RawSheet:
+def _read_sheet(book, name: str, path: Path, parsed=None) -> RawSheet:
     try:
-        sheet = book.get_sheet_by_name(name)
+        sheet = parsed or book.get_sheet_by_name(name)
         values = sheet.to_python(skip_empty_area=False)
         merged_ranges = sheet.merged_cell_ranges or []
     except calamine.PasswordError:

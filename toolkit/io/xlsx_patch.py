@@ -1004,7 +1004,15 @@ class _SheetRewriter:
             self._bounds(rmax, minc, maxc)
         return out
 
-    def append_only(self, body: bytes):
+    @staticmethod
+    def row_ends(body: bytes) -> tuple[bytes, tuple[list[int], list[int]]]:
+        """The body without row spans hints (optional, and wrong once rows grow), and the numbers of its rows
+        that have a </row> with where that </row> is, in order."""
+        if b" spans=" in body:
+            body = _SPANS_DROP_B.sub(b"", body)
+        return body, (list(map(int, _ROW_WITH_END_B.findall(body))), [m.start() for m in _ROW_END_B.finditer(body)])
+
+    def append_only(self, body: bytes, rows=None):
         """rewrite() for the common big case, without parsing rows: the plan only appends set_columns blocks
         (and sets a few cells) right of every cell the sheet has, on rows the sheet has, and rows and cells are
         written <row r="…"> / <c r="…"> as Excel writes them. The bounds are known before any row is written, so
@@ -1018,10 +1026,9 @@ class _SheetRewriter:
         filled = [r for r, t in tails.items() if t[2]]
         if not filled or _cell_not_left_of(first_col).search(body):
             return None
-        if b" spans=" in body:   # row hints would be wrong for the rows that grow; they are optional
-            body = _SPANS_DROP_B.sub(b"", body)
-        rnums = list(map(int, _ROW_WITH_END_B.findall(body)))   # rows that have a </row>, in order
-        closes = [m.start() for m in _ROW_END_B.finditer(body)]
+        if rows is None:
+            body, rows = self.row_ends(body)
+        rnums, closes = rows
         if len(rnums) != len(closes) or not set(tails).union(edits) <= set(rnums):
             return None   # a row to write is not in the sheet yet (or is an empty <row/>): the general way
         # bounds: the sheet's own cells (all left of first_col), the blocks, the edited cells
@@ -1423,6 +1430,7 @@ class XlsxPatch:
         except (KeyError, ValueError, ET.ParseError, zipfile.BadZipFile, UnicodeDecodeError) as e:
             raise InputError(f"工作簿结构无法识别，可能已损坏（{type(e).__name__}）", file=self._file) from None
         self._plans: dict[str, _SheetPlan] = {}
+        self._prepared: dict[str, tuple] = {}   # sheet part -> its split XML and row ends (see prepare)
         self._hl_new: dict[tuple[str, int, int], tuple[str, str]] = {}
         self._hl_cleared = False
 
@@ -1646,6 +1654,7 @@ class XlsxPatch:
             part = existing["part"]
             self._drop_subtree(part, keep_part=True)
             self._plans.pop(part, None)
+            self._prepared.pop(part, None)
             self._hl_new = {k: v for k, v in self._hl_new.items() if k[0] != existing["name"]}
             sheet_index = wb.sheets.index(existing)
         else:
@@ -1680,6 +1689,7 @@ class XlsxPatch:
         if entry["part"]:
             self._drop_subtree(entry["part"], keep_part=False)
             self._plans.pop(entry["part"], None)
+            self._prepared.pop(entry["part"], None)
         self._pkg.rels(wb.part).remove(entry["rid"])
         wb.sheets.remove(entry)
         wb.shift_sheet_indexes(idx, -1)
@@ -1879,6 +1889,21 @@ class XlsxPatch:
         if self._ct.changed():
             pkg.write("[Content_Types].xml", self._ct.to_bytes())
 
+    def prepare(self, sheet: str | None = None) -> None:
+        """Read and split a sheet (default: the largest) now rather than when saving, e.g. while another thread
+        parses the workbook; save uses it as long as that sheet's part has not been replaced."""
+        sizes = {s["name"]: self._pkg.infos[s["part"]].file_size for s in self._wb.sheets
+                 if s.get("kind") == "worksheet" and s["part"] in self._pkg.infos}
+        if sheet not in sizes:
+            sheet = max(sizes, key=sizes.get, default=None)
+        if sheet is None:
+            return
+        part = self._sheet(sheet)["part"]
+        if part not in self._prepared and part not in self._pkg.changed:
+            head, open_tag, body, tail = self._split_sheet(part, sheet)
+            body, rows = _SheetRewriter.row_ends(body)
+            self._prepared[part] = (head, open_tag, body, tail, rows)
+
     def _split_sheet(self, part: str, name: str):
         """(head text, sheetData open tag, body, tail) of a worksheet part."""
         where = {"file": self._file, "sheet": name}
@@ -1901,11 +1926,12 @@ class XlsxPatch:
 
     def _rewrite_sheet(self, part: str, plan: _SheetPlan, name: str) -> None:
         where = {"file": self._file, "sheet": name}
-        head, open_tag, body, tail = self._split_sheet(part, name)
+        prepared = self._prepared.get(part) if part not in self._pkg.changed else None
+        head, open_tag, body, tail, rows = prepared or (*self._split_sheet(part, name), None)
         rw = _SheetRewriter(plan, self._styles, where)
         pieces = [body]
         if plan.edits or plan.clears or plan.ops or plan.tails:
-            pieces = rw.append_only(body)
+            pieces = rw.append_only(body, rows)
             if pieces is None:
                 rw = _SheetRewriter(plan, self._styles, where)
                 pieces = rw.rewrite(body)
