@@ -1575,9 +1575,8 @@ class XlsxPatch:
         if rows and not (0 < min(rows) and max(rows) <= 1048576):
             raise ValueError("set_columns: row out of range")
         xf_by_id: dict[int, int] = {}
-        cells_by_column = []
+        fragments = []   # per column, per row: the cell's XML after its r attribute ("" for no cell)
         for i, values in enumerate(columns):
-            letters = _COL_LETTERS[first_col + i]
             style = styles[i]
             if style is None or isinstance(style, CellStyle):
                 keys = list(zip(map(type, values), values))
@@ -1596,15 +1595,18 @@ class XlsxPatch:
                 xf = self._styles.with_date_format(None, style_op) if style_op.__class__ is str else style_op
                 sa = "" if xf is None else f' s="{xf}"'
                 known[key] = f'{sa}{t}/>' if inner is None else f'{sa}{t}>{inner}</c>'
-            cells_by_column.append([f'<c r="{letters}{r}"{f}' if f else ""
-                                    for r, f in zip(rows, [known[k] for k in keys])])
+            fragments.append([known[k] for k in keys])
             if any(known.values()):
                 plan.tail_columns.add(first_col + i)
         tails = plan.tails
         if any(t[:2] != (first_col, last_col) for t in map(tails.get, rows) if t is not None):
             raise ValueError("set_columns: another block of different columns on the same row")
-        tails.update(zip(rows, [(first_col, last_col, "".join(cells).encode("utf-8"))
-                                for cells in zip(*cells_by_column)]))
+        starts = [f'<c r="{_COL_LETTERS[first_col + i]}' for i in range(len(columns))]
+
+        def row_xml(r: int, row) -> bytes:   # built row by row: no 100k-string list per column is ever held
+            end = f'{r}"'
+            return "".join([start + end + f for start, f in zip(starts, row) if f]).encode("utf-8")
+        tails.update((r, (first_col, last_col, row_xml(r, row))) for r, row in zip(rows, zip(*fragments)))
 
     def clear_columns(self, sheet: str, first_col: int, last_col: int, from_row: int = 1):
         """Delete every cell in columns first_col..last_col from row from_row down."""
