@@ -1430,7 +1430,7 @@ class XlsxPatch:
         except (KeyError, ValueError, ET.ParseError, zipfile.BadZipFile, UnicodeDecodeError) as e:
             raise InputError(f"工作簿结构无法识别，可能已损坏（{type(e).__name__}）", file=self._file) from None
         self._plans: dict[str, _SheetPlan] = {}
-        self._prepared: dict[str, tuple] = {}   # sheet part -> where its rows end (see prepare)
+        self._prepared: dict[str, tuple] = {}   # sheet part -> its split XML and where its rows end (see prepare)
         self._hl_new: dict[tuple[str, int, int], tuple[str, str]] = {}
         self._hl_cleared = False
 
@@ -1892,8 +1892,8 @@ class XlsxPatch:
             pkg.write("[Content_Types].xml", self._ct.to_bytes())
 
     def prepare(self, sheet: str | None = None) -> None:
-        """Find where a sheet's rows end (default: the largest sheet) now rather than when saving, e.g. while
-        another thread parses the workbook; save uses it as long as that sheet's part has not been replaced."""
+        """Read a sheet (default: the largest) and find where its rows end now rather than when saving, e.g.
+        while another thread parses the workbook; save uses it as long as that sheet's part has not been replaced."""
         sizes = {s["name"]: self._pkg.infos[s["part"]].file_size for s in self._wb.sheets
                  if s.get("kind") == "worksheet" and s["part"] in self._pkg.infos}
         if sheet not in sizes:
@@ -1902,8 +1902,9 @@ class XlsxPatch:
             return
         part = self._sheet(sheet)["part"]
         if part not in self._prepared and part not in self._pkg.changed:
-            # only where the rows end is kept: the XML itself (tens of MB) is read again when saving
-            self._prepared[part] = _SheetRewriter.row_ends(self._split_sheet(part, sheet)[2])[1]
+            head, open_tag, body, tail = self._split_sheet(part, sheet)
+            body, rows = _SheetRewriter.row_ends(body)
+            self._prepared[part] = (head, open_tag, body, tail, rows)
 
     def _split_sheet(self, part: str, name: str):
         """(head text, sheetData open tag, body, tail) of a worksheet part."""
@@ -1927,10 +1928,8 @@ class XlsxPatch:
 
     def _rewrite_sheet(self, part: str, plan: _SheetPlan, name: str) -> None:
         where = {"file": self._file, "sheet": name}
-        head, open_tag, body, tail = self._split_sheet(part, name)
-        rows = self._prepared.get(part) if part not in self._pkg.changed else None
-        if rows is not None and b" spans=" in body:
-            body = _SPANS_DROP_B.sub(b"", body)   # as row_ends did when the rows were found
+        prepared = self._prepared.get(part) if part not in self._pkg.changed else None
+        head, open_tag, body, tail, rows = prepared or (*self._split_sheet(part, name), None)
         rw = _SheetRewriter(plan, self._styles, where)
         pieces = [body]
         if plan.edits or plan.clears or plan.ops or plan.tails:
