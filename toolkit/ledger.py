@@ -137,8 +137,8 @@ def parse_ledger(sheet: RawSheet, file: str | None = None, vocab: Vocabulary | N
     start = header.first_data_row
     data = sheet.rows[start:]
     cols = header.columns
-    width = max((len(r) for r in data), default=0)
-    if any(len(r) != width for r in data):   # CSV rows can be ragged
+    width = max(map(len, data), default=0)
+    if min(map(len, data), default=0) != width:   # CSV rows can be ragged
         data = [list(r) + [None] * (width - len(r)) for r in data]
     grid = pd.DataFrame(data, dtype=object) if data else pd.DataFrame(index=range(0))   # rows → columns, in C
     used = [c for c in cols.values() if c < width]

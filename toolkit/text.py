@@ -41,7 +41,7 @@ def all_clean(values, spaces: bool = True, upper: bool = False) -> bool:
     """True when every value is a non-empty str that clean_text leaves unchanged (and, unless `spaces`, holds
     no space; if `upper`, has no lower-case letter). One pass in C over the values joined by "|", a character
     that neither combines with its neighbours nor is blank."""
-    if not values or any(v.__class__ is not str or not v for v in values):
+    if not values or "" in values or set(map(type, values)) != {str}:
         return False
     joined = "|".join(values)
     if not (joined.isprintable() and _is_normalized("NFKC", joined)) or (upper and joined != joined.upper()):
