@@ -636,3 +636,31 @@ def test_append_only_path_writes_what_the_general_rewrite_writes(data):
         return
     assert re.sub(rb' spans="[^"]*"', b"", b"".join(list(pieces))) == expected
     assert fast.dimension() == slow.dimension()
+
+
+@pytest.mark.parametrize("dimension", ['<dimension ref="A1:B3"/>', '<dimension ref="A1:D3"/>', ""])
+def test_prepare_then_save_writes_what_save_alone_writes(tmp_path, dimension):
+    """prepare() (done while the workbook is being read) trusts a sheet's dimension only after checking it: here
+    the first one is wrong, a cell stands in D2."""
+    data = ('<row r="1" spans="1:2"><c r="A1"><v>1</v></c><c r="B1"><v>2</v></c></row>'
+            '<row r="2"><c r="A2"><v>3</v></c><c r="D2"><v>9</v></c></row><row r="3"><c r="B3"><v>4</v></c></row>')
+    src = raw_workbook(tmp_path / "in.xlsx", data)
+    with zipfile.ZipFile(src) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(b"<sheetData>",
+                                                                                  dimension.encode() + b"<sheetData>")
+    with zipfile.ZipFile(src, "w") as z:
+        for n, d in parts.items():
+            z.writestr(n, d)
+    outputs = []
+    for prepared in (False, True):
+        p = XlsxPatch(src)
+        if prepared:
+            p.prepare()
+        p.set_columns("数据", 3, [1, 2, 3], [["x", "y", "z"], [5, None, 6]], [None, None])
+        p.save(tmp_path / f"out{prepared}.xlsx")
+        outputs.append(members(tmp_path / f"out{prepared}.xlsx")["xl/worksheets/sheet1.xml"])
+    assert outputs[0] == outputs[1]
+    rows = python_calamine.CalamineWorkbook.from_path(str(tmp_path / "outTrue.xlsx")).get_sheet_by_name("数据") \
+        .to_python()
+    assert rows == [[1.0, 2.0, "x", 5.0], [3.0, "", "y", ""], ["", 4.0, "z", 6.0]]

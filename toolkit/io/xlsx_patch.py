@@ -702,6 +702,7 @@ def _cell_not_left_of(col: int) -> re.Pattern:
 
 
 _COL_INDEX_B: dict[bytes, int] = {_COL_LETTERS[i].encode(): i for i in range(1, 16385)}
+_COL_INDEX_B_STR = frozenset(_COL_LETTERS[1:])
 _DIGITS = frozenset(range(48, 58))
 
 
@@ -1024,11 +1025,12 @@ class _SheetRewriter:
             return None
         first_col = min(t[0] for t in tails.values())
         filled = [r for r, t in tails.items() if t[2]]
-        if not filled or _cell_not_left_of(first_col).search(body):
-            return None
         if rows is None:
             body, rows = self.row_ends(body)
-        rnums, closes = rows
+            rows = (*rows, None)
+        rnums, closes, right = rows   # right: no cell of the sheet is right of that column (None: unknown)
+        if not filled or ((right is None or right >= first_col) and _cell_not_left_of(first_col).search(body)):
+            return None
         if len(rnums) != len(closes) or not set(tails).union(edits) <= set(rnums):
             return None   # a row to write is not in the sheet yet (or is an empty <row/>): the general way
         # bounds: the sheet's own cells (all left of first_col), the blocks, the edited cells
@@ -1904,7 +1906,12 @@ class XlsxPatch:
         if part not in self._prepared and part not in self._pkg.changed:
             head, open_tag, body, tail = self._split_sheet(part, sheet)
             body, rows = _SheetRewriter.row_ends(body)
-            self._prepared[part] = (head, open_tag, body, tail, rows)
+            # the rightmost column the dimension claims, checked: then saving need not scan the cells again
+            m = re.search(r'<dimension\b[^>]*?\bref="[A-Z]*\d*:?\$?([A-Z]+)\$?\d+"', head)
+            right = _col_index(m.group(1)) if m and m.group(1) in _COL_INDEX_B_STR else None
+            if right is not None and (right >= 16384 or _cell_not_left_of(right + 1).search(body)):
+                right = None
+            self._prepared[part] = (head, open_tag, body, tail, (*rows, right))
 
     def _split_sheet(self, part: str, name: str):
         """(head text, sheetData open tag, body, tail) of a worksheet part."""
