@@ -215,7 +215,7 @@ def compute_subsidies(cases: pd.DataFrame, standard: Standard, level: Level, *, 
         amount = base["补贴金额"].map(lambda a: _to_fen(a) if a is not None else -1).to_numpy(np.int64)
 
     adjust = standard.adjustments
-    notes = [[] for _ in range(len(base))]
+    notes = [[] for _ in range(len(base))] if explain else None   # adjustments in words, per matter
     if level.kind != "ledger":
         quality = base["案件质量"].to_numpy(object)
         if adjust.excellent_percent:
@@ -242,7 +242,7 @@ def compute_subsidies(cases: pd.DataFrame, standard: Standard, level: Level, *, 
             mask = extra > 0
             for arr in (lower, upper, amount):
                 arr[mask] += extra[mask] * _to_fen(adjust.extra_person)
-            for i in np.flatnonzero(mask):
+            for i in np.flatnonzero(mask) if explain else ():
                 notes[i].append(f"增加受援人{extra[i]}名加付{extra[i] * adjust.extra_person:,.0f}元")
 
     priced = per_case["priced"].to_numpy(bool) & ~per_case["no_days"].to_numpy(bool)
@@ -358,6 +358,8 @@ def _explain(out, labels, notes, priced, counted, lower, upper, amount, no_days,
 
 
 def _note(notes, mask, text):
+    if notes is None:
+        return
     for i in np.flatnonzero(mask):
         notes[i].append(text)
 

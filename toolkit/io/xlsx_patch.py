@@ -1604,11 +1604,12 @@ class XlsxPatch:
         if any(t[:2] != (first_col, last_col) for t in map(tails.get, rows) if t is not None):
             raise ValueError("set_columns: another block of different columns on the same row")
         starts = [f'<c r="{_COL_LETTERS[first_col + i]}' for i in range(len(columns))]
-
-        def row_xml(r: int, row) -> bytes:   # built row by row: no 100k-string list per column is ever held
-            end = f'{r}"'
-            return "".join([start + end + f for start, f in zip(starts, row) if f]).encode("utf-8")
-        tails.update((r, (first_col, last_col, row_xml(r, row))) for r, row in zip(rows, zip(*fragments)))
+        for lo in range(0, len(rows), 8192):   # column by column, a few thousand rows at a time (bounded memory)
+            hi = lo + 8192
+            chunk = rows[lo:hi]
+            cells = [[f'{start}{r}"{f}' if f else "" for r, f in zip(chunk, frags[lo:hi])]
+                     for start, frags in zip(starts, fragments)]
+            tails.update(zip(chunk, [(first_col, last_col, "".join(row).encode("utf-8")) for row in zip(*cells)]))
 
     def clear_columns(self, sheet: str, first_col: int, last_col: int, from_row: int = 1):
         """Delete every cell in columns first_col..last_col from row from_row down."""
