@@ -108,14 +108,11 @@ class SubsidyResult:
 
 def _per_distinct(values, fn) -> list:
     """[fn(v) for v in values], computing fn once per distinct value."""
-    known: dict = {}
-    out = []
-    for v in values:
-        r = known.get(v, known)
-        if r is known:
-            r = known[v] = fn(v)
-        out.append(r)
-    return out
+    values = list(values)
+    table = dict.fromkeys(values)
+    for v in table:
+        table[v] = fn(v)
+    return list(map(table.__getitem__, values))
 
 
 def _yuan_text(fen) -> str:
@@ -305,55 +302,51 @@ def _case_labels(parts, level, n_cases) -> list[str]:
 
 def _explain(out, labels, notes, priced, counted, lower, upper, amount, no_days, per_day, level, findings,
              sheet, file):
-    """Basis and note texts per matter; warnings for what could not be priced."""
-    basis, check = [], []
-    known: dict[tuple, str] = {}
+    """Basis and note texts per matter; warnings for what could not be priced (added to findings in row order)."""
+    n = len(labels)
+    found: list[Finding] = []
     per_day = per_day.tolist()
     rows = out["excel_row"].tolist()
     types = out["案件类型"].tolist()
     lower, upper, amount = lower.tolist(), upper.tolist(), amount.tolist()
-    for i, row in enumerate(rows):
-        if not priced[i]:
-            if no_days[i]:
-                message = f"“{types[i]}”按日计价，但未填写值班天数，未计入合计。"
-            else:
-                message = f"补贴标准中没有“{labels[i]}”的标准，未计入合计（可在“补贴标准”工作表中设定）。"
-            findings.append(Finding(WARNING, message, sheet, row, "案件类型", types[i], file))
-            basis.append("")
-            check.append(message)
-            continue
-        adjust_text = "；" + "；".join(notes[i]) if notes[i] else ""
-        if level.kind == "ledger":
+    adjust = ["；" + "；".join(items) if items else "" for items in notes]
+    check = [""] * n
+    if level.kind == "ledger":
+        basis = [""] * n
+        for i in np.flatnonzero(priced).tolist():
             if amount[i] < 0:
-                message = "台账未填写补贴金额，未计入合计。"
-                findings.append(Finding(WARNING, message, sheet, row, "补贴金额", None, file))
-                basis.append("")
-                check.append(message)
+                check[i] = "台账未填写补贴金额，未计入合计。"
+                found.append(Finding(WARNING, check[i], sheet, rows[i], "补贴金额", None, file))
                 continue
-            basis.append(f"台账金额 {amount[i] / 100:,.2f}元（{labels[i]}）")
+            basis[i] = f"台账金额 {amount[i] / 100:,.2f}元（{labels[i]}）"
             if not lower[i] <= amount[i] <= upper[i]:
-                message = (f"台账补贴金额 {amount[i] / 100:,.2f}元 不在标准范围 "
-                           f"{lower[i] / 100:,.2f}–{upper[i] / 100:,.2f}元 内。")
-                findings.append(Finding(WARNING, message, sheet, row, "补贴金额", f"{amount[i] / 100:.2f}", file))
-                check.append(message)
-            else:
-                check.append("")
-            continue
-        key = (labels[i], adjust_text, amount[i], per_day[i])
-        text = known.get(key)
-        if text is None:   # the same wording recurs for most matters: each distinct one is formatted once
-            total = f" = {amount[i] / 100:,.2f}元"
+                check[i] = (f"台账补贴金额 {amount[i] / 100:,.2f}元 不在标准范围 "
+                            f"{lower[i] / 100:,.2f}–{upper[i] / 100:,.2f}元 内。")
+                found.append(Finding(WARNING, check[i], sheet, rows[i], "补贴金额", f"{amount[i] / 100:.2f}", file))
+    else:   # the same wording recurs for most matters: each distinct one is formatted once
+        keys = list(zip(labels, adjust, amount, per_day))
+        wording = dict.fromkeys(keys)
+        for key in wording:
+            label, adjust_text, fen, daily = key
+            total = f" = {fen / 100:,.2f}元"
             if level.kind in ("min", "max"):
-                text = f"{labels[i]}{adjust_text}{total}"
-            elif level.kind == "flat" and not per_day[i]:
-                text = f"{level.label}（{labels[i]}）{adjust_text}{total}"
+                wording[key] = f"{label}{adjust_text}{total}"
+            elif level.kind == "flat" and not daily:
+                wording[key] = f"{level.label}（{label}）{adjust_text}{total}"
             elif level.kind == "mid":
-                text = f"{labels[i]} 取中间值{adjust_text}{total}"
+                wording[key] = f"{label} 取中间值{adjust_text}{total}"
             else:
-                text = f"{labels[i]} 取最低{adjust_text}{total}"
-            known[key] = text
-        basis.append(text)
-        check.append("")
+                wording[key] = f"{label} 取最低{adjust_text}{total}"
+        basis = list(map(wording.__getitem__, keys))
+    for i in np.flatnonzero(~np.asarray(priced, dtype=bool)).tolist():
+        if no_days[i]:
+            message = f"“{types[i]}”按日计价，但未填写值班天数，未计入合计。"
+        else:
+            message = f"补贴标准中没有“{labels[i]}”的标准，未计入合计（可在“补贴标准”工作表中设定）。"
+        found.append(Finding(WARNING, message, sheet, rows[i], "案件类型", types[i], file))
+        basis[i] = ""
+        check[i] = message
+    findings.extend(sorted(found, key=lambda f: f.row))
     return basis, check
 
 
