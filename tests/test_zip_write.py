@@ -7,6 +7,8 @@ import random
 import zipfile
 import zlib
 
+import pytest
+
 from toolkit.io.zip_write import CHUNK, ZipWriter
 
 WHEN = (2024, 2, 29, 13, 45, 58)
@@ -54,3 +56,34 @@ def test_written_and_copied_members_read_back_exactly(tmp_path):
         info = z.getinfo("xl/worksheets/sheet1.xml")
     start = info.header_offset + 30 + len(info.filename.encode())
     assert zlib.decompress(raw[start:start + info.compress_size], -15) == big
+
+
+def test_a_package_past_4_gb_is_refused_in_chinese_and_nothing_is_left(tmp_path, monkeypatch):
+    import toolkit.io.zip_write as zw
+    from toolkit.errors import InputError
+    from toolkit.io.xlsx_patch import XlsxPatch
+
+    src = tmp_path / "in.xlsx"
+    with zipfile.ZipFile(src, "w") as z:   # a minimal workbook: one sheet
+        z.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                   '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                   '<Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
+                   'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                   '</Types>')
+        rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+        z.writestr("_rels/.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                   f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        z.writestr("xl/workbook.xml", '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                   f'xmlns:r="{rel}"><sheets><sheet name="表" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                   f'relationships"><Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+                   "</Relationships>")
+        z.writestr("xl/worksheets/sheet1.xml", '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+                   'main"><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>')
+    monkeypatch.setattr(zw, "_LIMIT", 600)   # as if 600 bytes were 4 GB
+    patch = XlsxPatch(src)
+    patch.set_cells("表", {(1, 2): "x" * 2000})
+    with patch, pytest.raises(InputError) as caught:
+        patch.save(tmp_path / "out.xlsx")
+    assert "4 GB" in str(caught.value) and "out.xlsx" in caught.value.describe()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.xlsx"]

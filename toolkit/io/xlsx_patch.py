@@ -2187,19 +2187,33 @@ class XlsxPatch:
         if "[Content_Types].xml" in names:
             names.remove("[Content_Types].xml")
             names.insert(0, "[Content_Types].xml")
+        try:
+            self._write_members(target, pkg, names)
+        except OverflowError:   # a part or the whole package past 4 GB: Excel could not open it either
+            raise InputError("输出工作簿超过 4 GB，Excel 无法打开这样大的文件，请把台账按年度或月份拆分后再处理",
+                             file=target.name) from None
+
+    def _write_members(self, target: Path, pkg, names: list[str]) -> None:
         with atomic_write(target) as f:
             zout = ZipWriter(f)
-            for name in names:
-                old = pkg.infos.get(name)
-                date_time = old.date_time if old else _FIXED_ZIP_TIME
-                attr = old.external_attr if old else 0o600 << 16
-                if name not in pkg.changed:   # unchanged: copied as stored, never inflated and deflated again
-                    zout.copy(pkg.zf, old)
-                    continue
-                data = pkg.changed[name]
-                method = old.compress_type if old and old.compress_type == zipfile.ZIP_STORED else zipfile.ZIP_DEFLATED
-                if isinstance(data, list):   # a rewritten sheet: streamed, never joined in memory
-                    zout.write_pieces(name, _flatten(data), date_time, attr, level=1, method=method)
-                else:
-                    zout.write(name, data, date_time, attr, level=6 if len(data) < 4_000_000 else 1, method=method)
-            zout.close()
+            try:
+                self._write_each(zout, pkg, names)
+                zout.close()
+            finally:
+                zout.shutdown()
+
+    @staticmethod
+    def _write_each(zout: ZipWriter, pkg, names: list[str]) -> None:
+        for name in names:
+            old = pkg.infos.get(name)
+            date_time = old.date_time if old else _FIXED_ZIP_TIME
+            attr = old.external_attr if old else 0o600 << 16
+            if name not in pkg.changed:   # unchanged: copied as stored, never inflated and deflated again
+                zout.copy(pkg.zf, old)
+                continue
+            data = pkg.changed[name]
+            method = old.compress_type if old and old.compress_type == zipfile.ZIP_STORED else zipfile.ZIP_DEFLATED
+            if isinstance(data, list):   # a rewritten sheet: streamed, never joined in memory
+                zout.write_pieces(name, _flatten(data), date_time, attr, level=1, method=method)
+            else:
+                zout.write(name, data, date_time, attr, level=6 if len(data) < 4_000_000 else 1, method=method)

@@ -134,10 +134,15 @@ class ZipWriter:
         self.fh.seek(end)
         self.entries.append((encoded, flags, method, date_time, crc, csize, size, offset, external_attr))
 
+    def shutdown(self) -> None:
+        """Stop the deflate threads (close() does it; call it too when a write failed half way)."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
     def close(self) -> None:
         """Write the central directory and the end record."""
-        if self._pool is not None:
-            self._pool.shutdown()
+        self.shutdown()
         start = self.fh.tell()
         for name, flags, method, date_time, crc, csize, size, offset, attr in self.entries:
             t, d = _dos_time(date_time)
