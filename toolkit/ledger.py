@@ -362,16 +362,6 @@ def valid_ids(ids: pd.Series, today=None) -> pd.Series:
         & (day <= limit).to_numpy()
     result[np.array(shaped)] = ok
     return result
-    chosen = text[shaped]
-    grid = np.frombuffer("".join(chosen).encode("ascii"), dtype=np.uint8).reshape(-1, 18)
-    weights = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
-    expected = np.frombuffer(b"10X98765432", dtype=np.uint8)[(grid[:, :17] - 48).astype(np.int64) @ weights % 11]
-    born = pd.to_datetime(chosen.str[6:14], format="%Y%m%d", errors="coerce")
-    limit = pd.Timestamp(today or dt.date.today())
-    ok = (expected == grid[:, 17]) & born.notna().to_numpy() & (born >= pd.Timestamp(1900, 1, 1)).to_numpy() \
-        & (born <= limit).to_numpy()
-    result[shaped] = ok
-    return result
 
 
 def _yes_no(value, vocab: Vocabulary) -> str:
