@@ -183,16 +183,22 @@ def _per_unique(series: pd.Series, fn, clean_is_same: bool = False, spaces: bool
     all distinct, and this check is one pass in C instead of a call per row.
     """
     items = series.tolist()
-    table = dict.fromkeys(items)
-    table.pop(None, None)
-    if clean_is_same and all_clean(table, spaces, upper):
-        return pd.Series(items, index=series.index, dtype=object)
-    table[None] = None
-    for v in table:
-        if v is not None:
-            table[v] = fn(v)
+    if clean_is_same:
+        texts = dict.fromkeys(items)
+        texts.pop(None, None)
+        if all_clean(texts, spaces, upper):
+            return pd.Series(items, index=series.index, dtype=object)
     # plain lists: pandas' own map is ~10× slower on object columns; empty stays None, never NaN
-    return pd.Series(list(map(table.__getitem__, items)), index=series.index, dtype=object)
+    return pd.Series(per_distinct(items, lambda v: None if v is None else fn(v)), index=series.index, dtype=object)
+
+
+def per_distinct(values, fn) -> list:
+    """[fn(v) for v in values], with fn computed once per distinct value."""
+    values = list(values)
+    table = dict.fromkeys(values)
+    for v in table:
+        table[v] = fn(v)
+    return list(map(table.__getitem__, values))
 
 
 _ID_SHAPE = re.compile(r"\d{17}[\dX]")
@@ -200,9 +206,7 @@ _ID_SHAPE = re.compile(r"\d{17}[\dX]")
 
 def _mask(series: pd.Series, predicate) -> pd.Series:
     """predicate(value) as a bool Series, evaluated once per distinct value."""
-    items = series.tolist()
-    table = {v: bool(predicate(v)) for v in dict.fromkeys(items)}
-    return pd.Series(list(map(table.__getitem__, items)), index=series.index, dtype=bool)
+    return pd.Series(per_distinct(series.tolist(), lambda v: bool(predicate(v))), index=series.index, dtype=bool)
 
 
 def _categories(raw, mapping: dict[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:

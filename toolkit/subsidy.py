@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.findings import WARNING, Finding
+from toolkit.ledger import per_distinct
 from toolkit.money import parse_amount, round_half_up
 from toolkit.standards import PER_DAY, Standard
 from toolkit.vocab import default_vocabulary
@@ -104,15 +105,6 @@ class SubsidyResult:
                                       kind="stable").reset_index(drop=True)
         table["补贴金额"] = table["fen"].map(_fen_to_yuan)
         return table.drop(columns="fen")
-
-
-def _per_distinct(values, fn) -> list:
-    """[fn(v) for v in values], computing fn once per distinct value."""
-    values = list(values)
-    table = dict.fromkeys(values)
-    for v in table:
-        table[v] = fn(v)
-    return list(map(table.__getitem__, values))
 
 
 def _yuan_text(fen) -> str:
@@ -255,11 +247,11 @@ def compute_subsidies(cases: pd.DataFrame, standard: Standard, level: Level, *, 
         return SubsidyResult(level, standard, out, findings)
     out["案号"] = base["案号"].to_numpy()
     out["案件类型"] = base["案件类型"].to_numpy()
-    out["类型阶段"] = _per_distinct(zip(base["案件类型"].tolist(), base["诉讼阶段"].tolist()),
+    out["类型阶段"] = per_distinct(zip(base["案件类型"].tolist(), base["诉讼阶段"].tolist()),
                                 lambda k: str(k[0]) + ("·" + "+".join(k[1]) if k[1] else ""))
     out["承办律师"] = base["承办律师"].fillna(UNFILLED).to_numpy()
     out["律师事务所"] = base["律师事务所"].fillna(UNFILLED).to_numpy()
-    out["结案月份"] = _per_distinct(base["结案日期"].tolist(),
+    out["结案月份"] = per_distinct(base["结案日期"].tolist(),
                                 lambda d: f"{d:%Y-%m}" if d is not None and pd.notna(d) else OPEN_CASE)
     for col, mask in (("lower", priced), ("upper", priced), ("amount", counted)):
         out[col] = _yuan_column(out[f"{col}_fen"], mask)
