@@ -208,3 +208,16 @@ def test_prefetched_workbook_reads_the_same_and_a_changed_file_is_read_again(tmp
     book.save(src)   # changed after the prefetch: the new content is read, not the parsed old one
     assert read_workbook(src)[0].rows[2][1] == "改过"
     _prefetched.clear()
+
+
+def test_a_run_imports_only_its_own_command():
+    code = ("import sys; from toolkit import cli; cli.build_parser(cli.command_of(['validate', 'x.xlsx'])); "
+            "print(sorted(m for m in sys.modules if m.startswith('toolkit.commands.')))")
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert run.stdout.strip() == "['toolkit.commands.validate']", run.stderr
+    from toolkit import cli
+    every = cli.build_parser()._subparsers._group_actions[0].choices
+    assert list(every) == ["subsidy", "validate", "stats", "report", "check-report", "reformat", "functions"]
+    assert cli.command_of(["check-report", "a.docx"]) == "toolkit.commands.check_report"
+    assert cli.command_of(["-h"]) is None and cli.command_of([]) is None and cli.command_of(["nosuch"]) is None

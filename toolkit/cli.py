@@ -51,13 +51,24 @@ class _ChineseParser(argparse.ArgumentParser):
         self.exit(EXIT_UNUSABLE, f"错误：命令参数有误（{message}）。用 -h 查看用法。\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_of(argv: list[str]) -> str | None:
+    """The module of the subcommand named first in argv (without importing it), or None."""
+    if argv:
+        module = "toolkit.commands." + argv[0].replace("-", "_")
+        if module in COMMANDS:
+            return module
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or with `only` (a module of COMMANDS) just that subcommand: a run imports only its own
+    command (the others bring pandas' friends, python-docx, …); help without a command lists them all."""
     parser = _ChineseParser(prog="legalaid", description="法援财务工具箱：办案补贴测算、预算决算校验、统计表填报、月报整理。",
                             add_help=False)
     parser.add_argument("-h", "--help", action="help", help="显示帮助并退出")
     parser._optionals.title = "选项"
     sub = parser.add_subparsers(dest="command", title="子命令", metavar="命令", parser_class=_ChineseParser)
-    for module_name in COMMANDS:
+    for module_name in [only] if only else COMMANDS:
         module = importlib.import_module(module_name)
         p = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP, add_help=False)
         p.add_argument("-h", "--help", action="help", help="显示帮助并退出")
@@ -73,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(encoding="utf-8")
         except (AttributeError, ValueError):
             pass
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(command_of(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):
         parser.print_help()
@@ -108,9 +120,7 @@ def console() -> int:
     if len(args) == 2 and args[0] in PREFETCH_COMMANDS and not args[1].startswith("-"):
         from toolkit.io.excel_read import prefetch
         prefetch(args[1])
-    import toolkit.commands  # noqa: F401  (imports first, so freeze() covers them)
-
-    build_parser()
+    build_parser(command_of(sys.argv[1:]))   # imports first, so freeze() covers them
     # A batch job builds millions of small objects (cells, rows) and few reference cycles: collect rarely and never
     # re-scan what the imports created. At 100k ledger rows, the default thresholds cost about a quarter of the run
     # time; 50,000 still made 28 collections (0.22 s, each re-walking the young rows); 1,000,000 makes none
