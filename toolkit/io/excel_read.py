@@ -11,8 +11,6 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import python_calamine as calamine
-
 from toolkit.errors import InputError
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -74,6 +72,8 @@ class _Prefetch(threading.Thread):
         self.start()
 
     def run(self) -> None:
+        import python_calamine as calamine  # lazy: xlwings Lite imports this module without python-calamine
+
         try:
             book = calamine.CalamineWorkbook.from_path(str(self.path))
             for meta in book.sheets_metadata:
@@ -113,6 +113,8 @@ def read_workbook(path: str | Path, sheets: list[str] | None = None, *, names_on
         raise _unusable(path, f"不支持的文件类型“{path.suffix or '无扩展名'}”，请使用 .xlsx、.xlsm、.xls 或 .csv 文件。")
     if head.startswith(_CFB_MAGIC) and _ENCRYPTED_MARK in head and suffix != ".xls":
         raise _unusable(path, "文件设有打开密码，无法读取。请在Excel中取消密码（文件→信息→保护工作簿）后另存再处理。")
+    import python_calamine as calamine  # lazy: xlwings Lite imports this module without python-calamine
+
     ahead = _prefetched.pop(_file_key(path), None)
     if ahead is not None:
         ahead.join()
@@ -140,6 +142,8 @@ def read_workbook(path: str | Path, sheets: list[str] | None = None, *, names_on
 
 
 def _read_sheet(book, name: str, path: Path, parsed=None) -> RawSheet:
+    import python_calamine as calamine  # lazy: xlwings Lite imports this module without python-calamine
+
     try:
         sheet = parsed or book.get_sheet_by_name(name)
         values = sheet.to_python(skip_empty_area=False)
