@@ -1,4 +1,6 @@
 """Runs tests/server/ in its own pytest process with the xlwings PRO key and XLWINGS_ON_SERVER set there only.
+It covers the entry modules, every button through xw.Book(json=...), the xlwings Server app started over HTTPS and
+the entry modules without python-calamine (xlwings Lite).
 
 xlwings reads XLWINGS_ON_SERVER when it is first imported, and this process has already imported it in classic mode
 (where @xw.func leaves functions plain): so the server-mode tests need a fresh interpreter.
@@ -21,4 +23,4 @@ def test_server_mode_suite():
     report = proc.stdout[-6000:] + proc.stderr[-2000:]
     assert proc.returncode == 0, report
     passed = re.search(r"(\d+) passed", proc.stdout)
-    assert passed and int(passed.group(1)) >= 10 and "skipped" not in proc.stdout, report
+    assert passed and int(passed.group(1)) >= 30 and "skipped" not in proc.stdout, report
