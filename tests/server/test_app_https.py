@@ -306,3 +306,13 @@ def test_the_function_names_follow_the_configured_namespace(namespace, environme
         assert element is None
     pane = render("taskpane.html", functions_namespace=namespace, environment=environment)
     assert f'={typed}("刑事","审判")' in pane
+
+
+def test_static_files_can_be_fetched_by_xlwings_lite(app):
+    """README (xlwings Lite): a wheel copied into toolkit/excel/server/static/ is served under /static/ with the
+    cross-origin header Pyodide's download needs (shown here on a file xlwings-server itself serves there)."""
+    client, port, _ = app
+    response = client.get("/static/images/icons/xlwings-16.png", headers={"Origin": "https://addin.xlwings.org"})
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert response.headers.get("cross-origin-resource-policy", "cross-origin") == "cross-origin"
