@@ -316,3 +316,21 @@ def test_static_files_can_be_fetched_by_xlwings_lite(app):
     assert response.status_code == 200
     assert response.headers["access-control-allow-origin"] == "*"
     assert response.headers.get("cross-origin-resource-policy", "cross-origin") == "cross-origin"
+
+
+def test_the_readme_commands_are_the_ones_tested():
+    """The start command in README parses with the launcher's options; the Lite wheel command is the tested one."""
+    import importlib
+    import re
+    import shlex
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    launcher = importlib.import_module("toolkit.excel.server.__main__")
+    commands = re.findall(r"`([^`]*-m toolkit\.excel\.server[^`]*)`", readme)
+    assert commands, "README has no start command"
+    for command in commands:
+        words = shlex.split(command)
+        args = launcher._parser().parse_args(words[words.index("toolkit.excel.server") + 1:])
+        assert args.certfile and args.keyfile and args.host == "0.0.0.0"
+    assert "`python -m pip wheel --no-deps . -w dist`" in readme
+    assert "XLWINGS_FUNCTIONS_NAMESPACE" in readme and "=XLWINGS.LA_SUBSIDY" in readme
