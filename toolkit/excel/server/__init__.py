@@ -1,1 +1,2 @@
-"""Entry modules for xlwings Server (custom_functions, custom_scripts) and xlwings Lite (main.py)."""
+"""Entry modules for xlwings Server (custom_functions, custom_scripts, templates/, pyproject.toml settings; started by
+`python -m toolkit.excel.server`) and xlwings Lite (main.py)."""
