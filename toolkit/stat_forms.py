@@ -366,12 +366,25 @@ def _lookup(vocab: StatVocabulary, label, parent_key: str | None) -> str | None:
     return (top or list(keys))[0]
 
 
-def _label_scale(vocab: StatVocabulary, label: str) -> Decimal:
+_UNIT_SCALES = (("万元", Decimal(10000)), ("千元", Decimal(1000)), ("元", Decimal(1)))
+
+
+def _label_scale(vocab: StatVocabulary, label: str) -> Decimal | None:
+    """The money unit a label declares ("挽回经济损失（万元）" → 10000), or None."""
     inner = "".join(_BRACKETS.findall(clean_text(label).translate(vocab.traditional)))
-    if "万元" in inner:
-        return Decimal(10000)
-    if "千元" in inner:
-        return Decimal(1000)
+    return next((scale for word, scale in _UNIT_SCALES if word in inner), None)
+
+
+def _sheet_money_scale(vocab: StatVocabulary, sheet: RawSheet, header_row: int) -> Decimal:
+    """The money unit declared above the form ("单位：件、人次、万元"), else 元."""
+    for r in range(min(header_row, len(sheet.rows))):
+        for v in sheet.rows[r]:
+            t = _text(v)
+            if t and "单位" in t.translate(vocab.traditional):
+                t = t.translate(vocab.traditional)
+                found = next((scale for word, scale in _UNIT_SCALES if word in t), None)
+                if found is not None:
+                    return found
     return Decimal(1)
 
 
@@ -415,15 +428,22 @@ def read_stat_form(sheet: RawSheet, file: str, vocab: StatVocabulary | None = No
     for block, keys, by_role in pending:
         for role, c in by_role.items():
             columns.setdefault(role, "·".join(c.header))
-        lines_out += _check_block(vocab, sheet, file, block, keys, by_role, findings, notes, written)
+        lines_out += _check_block(vocab, sheet, file, block, keys, by_role, findings, notes, written,
+                                  _sheet_money_scale(vocab, sheet, lay.header_row))
     _check_duplicates(lines_out, sheet, file, findings)
     station, station_source = find_station(vocab, sheet, lay.header_row, file_stem)
     return StatForm(file, sheet.name, station, station_source, None, lines_out, columns,
                     (lay.header_row + 1, lay.last_header + 1), findings, notes)
 
 
-def _check_block(vocab, sheet, file, block, keys, by_role, findings, notes, written) -> list[StatLine]:
+def _check_block(vocab, sheet, file, block, keys, by_role, findings, notes, written, money_scale) -> list[StatLine]:
     lines = block.lines
+    # money unit of each line: its own label's, else its nearest ancestor's, else the form's
+    scales = []
+    for i, ln in enumerate(lines):
+        own = _label_scale(vocab, ln.raw)
+        inherited = next((scales[p] for p in _ancestors(lines, i)), None)
+        scales.append(own if own is not None else inherited if inherited is not None else money_scale)
 
     def shown(ln) -> str:
         return written.get(ln.row) or _shown(ln.raw)
@@ -477,7 +497,7 @@ def _check_block(vocab, sheet, file, block, keys, by_role, findings, notes, writ
                  f"请在“项目对照”中补充（两列：表中项目、标准项目）。", label)
         else:
             name = vocab.by_key[key].name
-        scale = _label_scale(vocab, ln.raw) if (not key.startswith(CUSTOM) and vocab.by_key[key].unit == "元") else 1
+        scale = scales[i] if (not key.startswith(CUSTOM) and vocab.by_key[key].unit == "元") else 1
         line = StatLine(key, name, label, ln.row + 1, parent,
                         {r: v * scale for r, v in values.items()},
                         {role: a1(ln.row, c.col) for role, c in by_role.items() if c.col in ln.values})
@@ -717,7 +737,7 @@ def summary_table(ps: PeriodSummary) -> tuple[list[str], list[list]]:
                 if it.reporters else note
         name = it.name if not custom else f"（非标准）{it.name}"
         figures = [_number(it.sums[r]) if it.reporters else None for r in SUMMED]
-        rows.append([name, it.unit, *figures, f"{len(it.reporters)}/{n}", note])
+        rows.append([name, it.unit, *figures, f"{len(it.reporters)}/{n}", note or None])
     return ["项目", "单位", *SUMMED, "填报单位数", "说明"], rows
 
 
