@@ -214,3 +214,19 @@ def test_a_case_list_is_never_read_as_a_form_and_a_form_never_as_a_case_list():
             [None, "民事", 2, 2], ["受援人", "合计", 4, 4], [None, "农民工", 4, 4], [None, "老年人", 1, 1]]
     result = parse_return([RawSheet("s", form)], "b.xlsx", return_aliases(), file_stem="b_2023年1月")
     assert result.kind == "统计报表" and not result.findings, result.messages()
+
+
+def test_the_button_reports_statistics_forms_too(tmp_path):
+    from toolkit.excel import buttons
+
+    corpus = StatCorpus(tmp_path / "月报")
+    corpus.plain_xlsx()
+    corpus.gbk_csv()
+    layout, message = buttons.returns_plan(str(corpus.folder), str(tmp_path / "整理后"))
+    assert f"统计报表 {len(corpus.files)} 份" in message and STATS in message
+    rows = [[c.value if c else None for c in row] for row in layout.rows][1:]
+    assert {r[0] for r in rows} == set(corpus.files)
+    assert all("按统计报表读取" in r[4] for r in rows)
+    planted = next(r for r in rows if r[0] == "泗湖山镇_2023年3月.csv")
+    assert planted[1] == "有警告" and "单元格B10" in planted[4]
+    assert (tmp_path / "整理后" / STATS).exists()
