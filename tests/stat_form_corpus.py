@@ -288,6 +288,11 @@ class StatCorpus:
                 mo, cu = values["法律咨询"]
                 values["法律咨询"] = (mo, cu + 10)
                 self.plants.append(Plant(rel, f"D{rows['法律咨询']}", "上月累计"))
+                # a 本月 typed one too high: its running total and its parent's sum both break; the cell is found
+                slip = next(k for k in CASES if k in keys and values[k][1] > values[k][0])
+                mo, cu = values[slip]
+                values[slip] = (mo + 1, cu)
+                self.plants.append(Plant(rel, f"C{rows[slip]}", "很可能有误"))
             for k, rr in rows.items():
                 ws.cell(rr, 3, float(values[k][0]))
                 ws.cell(rr, 4, float(values[k][1]))

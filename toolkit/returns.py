@@ -306,13 +306,17 @@ class ReturnResult:
         """Everything the log says about the file, in Chinese."""
         out = [self.failure] if self.failure else []
         out += self.notes
-        for f in self.findings:
-            cell = bool(f.column and _CELL_REF.match(f.column))
-            where = "".join(p for p in (f"工作表“{f.sheet}”" if f.sheet else "",
-                                        f"单元格{f.column}" if cell else f"第{f.row}行" if f.row else "",
-                                        f"“{f.column}”列" if f.column and not cell else "") if p)
-            out.append(f"{f.severity_label}：{where + '，' if where else ''}{f.message}")
+        out += [finding_message(f) for f in self.findings]
         return out
+
+
+def finding_message(f: Finding) -> str:
+    """One finding as a log line: 警告：工作表“X”第5行“补贴金额”列，… (or 单元格B5 for a cell reference)."""
+    cell = bool(f.column and _CELL_REF.match(f.column))
+    where = "".join(p for p in (f"工作表“{f.sheet}”" if f.sheet else "",
+                                f"单元格{f.column}" if cell else f"第{f.row}行" if f.row else "",
+                                f"“{f.column}”列" if f.column and not cell else "") if p)
+    return f"{f.severity_label}：{where + '，' if where else ''}{f.message}"
 
 
 @lru_cache(maxsize=1)

@@ -614,15 +614,20 @@ def previous_period(period: str) -> str | None:
     return None if month == 1 else f"{year:04d}-{month - 1:02d}"
 
 
-def running_total_findings(forms: list[StatForm], vocab: StatVocabulary | None = None) -> list[tuple[int, Finding]]:
-    """(index of the form, warning) for every 本年累计 that is not 上月累计 + 本月 (last month's return of the same
-    station in the batch; in January 本年累计 = 本月), and for a station's month reported twice."""
+def running_total_findings(forms: list[StatForm], vocab: StatVocabulary | None = None
+                           ) -> tuple[list[tuple[int, Finding]], list[tuple[int, Finding]]]:
+    """Checks across returns: every 本年累计 must be 上月累计 + 本月 (last month's return of the same station in the
+    batch; in January 本年累计 = 本月), and a station's month must not come twice.
+
+    Returns (findings to add, findings of the forms they replace), each as (index of the form, finding): when a
+    本月 figure is off by what both its running total and its parent's sum are off, that one cell is reported
+    instead of the two sums (as `validate` locates a cell that breaks its row and its column)."""
     vocab = vocab or stat_vocabulary()
     by_station: dict[tuple[str, str], list[int]] = {}
     for i, f in enumerate(forms):
         if f.period:
             by_station.setdefault((station_key(vocab, f.station), f.period), []).append(i)
-    out = []
+    out, replaced = [], []
     for (skey, period), idxs in sorted(by_station.items()):
         for i in idxs[1:]:
             first = forms[idxs[0]]
@@ -640,25 +645,53 @@ def running_total_findings(forms: list[StatForm], vocab: StatVocabulary | None =
                 if MONTH not in ln.values or CUMULATIVE not in ln.values:
                     continue
                 cell = ln.cells[CUMULATIVE]
+                actual = ln.values[CUMULATIVE]
                 if last is None:
                     expected = ln.values[MONTH]
-                    if ln.values[CUMULATIVE] != expected:
+                    if actual != expected:
                         out.append((i, Finding(WARNING, f"“{ln.label}”是1月的报表，本年累计应等于本月 {_fmt(expected)}"
-                                               f"（{ln.cells[MONTH]}），实为 {_fmt(ln.values[CUMULATIVE])}。",
-                                               form.sheet, ln.row, cell, _fmt(ln.values[CUMULATIVE]), form.file)))
+                                               f"（{ln.cells[MONTH]}），实为 {_fmt(actual)}。",
+                                               form.sheet, ln.row, cell, _fmt(actual), form.file)))
                     continue
                 before_line = last.line(ln.key)
                 if before_line is None or CUMULATIVE not in before_line.values:
                     continue
                 expected = before_line.values[CUMULATIVE] + ln.values[MONTH]
-                if ln.values[CUMULATIVE] != expected:
+                if actual == expected:
+                    continue
+                source = (f"上月累计 {_fmt(before_line.values[CUMULATIVE])}（文件“{last.file}”工作表“{last.sheet}”"
+                          f"{before_line.cells[CUMULATIVE]}）")
+                culprit = _month_culprit(vocab, form, ln, expected - actual)
+                if culprit is not None:
+                    parent, broken = culprit
+                    should = actual - before_line.values[CUMULATIVE]
+                    replaced.append((i, broken))
                     out.append((i, Finding(
-                        WARNING, f"“{ln.label}”本年累计应为上月累计 {_fmt(before_line.values[CUMULATIVE])}（文件"
-                        f"“{last.file}”工作表“{last.sheet}”{before_line.cells[CUMULATIVE]}）+ 本月 "
-                        f"{_fmt(ln.values[MONTH])}（{ln.cells[MONTH]}）= {_fmt(expected)}，实为 "
-                        f"{_fmt(ln.values[CUMULATIVE])}，相差 {_fmt(ln.values[CUMULATIVE] - expected)}。",
-                        form.sheet, ln.row, cell, _fmt(ln.values[CUMULATIVE]), form.file)))
-    return out
+                        WARNING, f"“{ln.label}”本月 {_fmt(ln.values[MONTH])} 很可能有误，应为 {_fmt(should)}："
+                        f"按本年累计 {_fmt(actual)}（{cell}）− {source} 应为 {_fmt(should)}，而“{parent.label}”本月"
+                        f"（{parent.cells[MONTH]}）与其明细之和也正好相差 {_fmt(abs(expected - actual))}。",
+                        form.sheet, ln.row, ln.cells[MONTH], _fmt(ln.values[MONTH]), form.file)))
+                    continue
+                out.append((i, Finding(
+                    WARNING, f"“{ln.label}”本年累计应为{source}+ 本月 {_fmt(ln.values[MONTH])}（{ln.cells[MONTH]}）"
+                    f"= {_fmt(expected)}，实为 {_fmt(actual)}，相差 {_fmt(actual - expected)}。",
+                    form.sheet, ln.row, cell, _fmt(actual), form.file)))
+    return out, replaced
+
+
+def _month_culprit(vocab: StatVocabulary, form: StatForm, ln: StatLine, excess: Decimal):
+    """(parent line, its sum finding) when ln's 本月 is `excess` too large for its running total and its parent's
+    本月 is off from the sum of its parts by the same amount (and that sum was reported), else None."""
+    if not ln.standard or ln.parent is None or vocab.by_key[ln.parent].parts != "partition":
+        return None
+    parent = form.line(ln.parent)
+    if parent is None or MONTH not in parent.values:
+        return None
+    parts = [x for x in form.lines if x.parent == ln.parent and MONTH in x.values]
+    if parent.values[MONTH] - sum((x.values[MONTH] for x in parts), Decimal(0)) != -excess:
+        return None
+    broken = next((f for f in form.findings if f.column == parent.cells[MONTH]), None)
+    return (parent, broken) if broken is not None else None
 
 
 def _period_text(period: str | None) -> str:

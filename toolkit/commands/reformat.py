@@ -19,8 +19,8 @@ from toolkit.io.excel_read import RawSheet, read_workbook
 from toolkit.io.atomic import write_bytes_atomic
 from toolkit.io.xlsx_write import RowRenderer, TableSheet, shown_width, write_xlsx
 from toolkit.returns import (FAILED, OK, STATUS_LABEL, WARNED, ReturnTemplate, default_template,
-                             extend_aliases, failed_result, parse_return, period_label, return_aliases,
-                             template_column, template_rows)
+                             extend_aliases, failed_result, finding_message, parse_return, period_label,
+                             return_aliases, template_column, template_rows)
 from toolkit.table import find_header
 
 NAME = "reformat"
@@ -422,10 +422,14 @@ def _consolidate_stat_forms(records: list[dict], out_dir: Path) -> int:
         target.unlink(missing_ok=True)        # a previous run's consolidation of forms no longer in the folder
         return 0
     vocab = stat_vocabulary()
-    for k, finding in running_total_findings(forms, vocab):
+    added, replaced = running_total_findings(forms, vocab)
+    for k, finding in replaced:
+        forms[k].findings.remove(finding)
+        records[owner[k]]["messages"].remove(finding_message(finding))
+    for k, finding in added:
         forms[k].findings.append(finding)
         rec = records[owner[k]]
-        rec["messages"].append(_finding_text(finding))
+        rec["messages"].append(finding_message(finding))
         if rec["status"] == OK:
             rec["status"] = WARNED
     summaries = consolidate(forms, vocab)
@@ -456,12 +460,6 @@ def _consolidate_stat_forms(records: list[dict], out_dir: Path) -> int:
                              [30, 10, 18, 12, 8, 90], ["@"] * 6, wrap_columns=(5,)))
     write_xlsx(target, sheets)
     return len(forms)
-
-
-def _finding_text(f) -> str:
-    where = "".join(p for p in (f"工作表“{f.sheet}”" if f.sheet else "", f"单元格{f.column}" if f.column else "")
-                    if p)
-    return f"{f.severity_label}：{where + '，' if where else ''}{f.message}"
 
 
 def _remove_stale(out_dir: Path, produced: set[str]) -> None:
