@@ -85,7 +85,7 @@ def test_consolidated_form_sums_every_item_exactly(planted):
         stations = {s: v for (s, p), v in corpus.expected.items() if p == period}
         header, rows = _sheet_rows(book[f"汇总表2023年{int(period[-2:])}月"])
         assert header == ("项目", "单位", "本月", "本年累计", "填报单位数", "说明")
-        by_name = {r[0]: r for r in rows}
+        by_name = {r[0].strip("　"): r for r in rows}
         for item in vocab.items:
             row = by_name[item.name]
             have = [s for s, v in stations.items() if item.key in v]
@@ -103,6 +103,8 @@ def test_consolidated_form_sums_every_item_exactly(planted):
                 assert row[5] is None
     # the non-standard item is summed on its own line, not dropped
     custom = [r for r in _sheet_rows(book["汇总表2023年3月"])[1] if r[0].startswith("（非标准）")]
+    assert [r[0] for r in _sheet_rows(book["汇总表2023年3月"])[1][:3]] == ["一、法律援助案件总数", "　　1.刑事案件",
+                                                                     "　　2.民事案件"]
     assert [(r[0], r[2], r[3]) for r in custom] == [("（非标准）法治宣传（场次）", 3, 7)]
     assert "仅阳罗洲司法所填报" in custom[0][5]
 
@@ -145,7 +147,7 @@ def test_per_file_output_is_the_standard_form(planted):
     truth = corpus.expected[("草尾司法所", "2023-03")]
     for i, item in enumerate(vocab.items):
         row = [c.value for c in ws[3 + i]]
-        assert row[0] == item.name
+        assert row[0] == "　" * (2 * item.level) + item.name
         assert Decimal(str(row[2])) == truth[item.key][0] and Decimal(str(row[3])) == truth[item.key][1]
     # money written in 万元 in the return is in 元 here
     assert truth["挽回经济损失"][0] == Decimal(str(ws[3 + [i.key for i in vocab.items].index("挽回经济损失")][2].value))

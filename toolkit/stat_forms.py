@@ -765,13 +765,19 @@ def summary_table(ps: PeriodSummary) -> tuple[list[str], list[list]]:
             note = f"{len(it.missing)}个单位未填报：{'、'.join(it.missing)}"
         else:
             note = ""
-        if custom:
-            note = ("非标准项目，仅" + "、".join(it.reporters) + "填报" + ("；" + note if note and it.missing else "")) \
-                if it.reporters else note
-        name = it.name if not custom else f"（非标准）{it.name}"
+        if custom and it.reporters:
+            note = "非标准项目，仅" + "、".join(it.reporters) + "填报"
+        level = vocab_level(it.key)
+        name = "　" * (2 * level) + it.name if not custom else f"（非标准）{it.name}"
         figures = [_number(it.sums[r]) if it.reporters else None for r in SUMMED]
         rows.append([name, it.unit, *figures, f"{len(it.reporters)}/{n}", note or None])
     return ["项目", "单位", *SUMMED, "填报单位数", "说明"], rows
+
+
+def vocab_level(key: str) -> int:
+    """How deep a standard item sits in the standard list (0 for 一、…), for indenting printed forms."""
+    item = stat_vocabulary().by_key.get(key)
+    return item.level if item is not None else 0
 
 
 def matrix_table(summaries: list[PeriodSummary], role: str) -> tuple[list[str], list[list]]:
@@ -806,7 +812,8 @@ def form_table(form: StatForm, vocab: StatVocabulary | None = None) -> tuple[lis
     rows = []
     for it in vocab.items:
         ln = form.line(it.key)
-        rows.append([it.name, it.unit, *[_number(ln.values[r]) if ln is not None and r in ln.values else None
+        rows.append(["　" * (2 * it.level) + it.name, it.unit,
+                     *[_number(ln.values[r]) if ln is not None and r in ln.values else None
                                         for r in SUMMED],
                      ln.label if ln is not None else "（未填报）"])
     for ln in form.lines:
