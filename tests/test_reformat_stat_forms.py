@@ -232,3 +232,19 @@ def test_the_button_reports_statistics_forms_too(tmp_path):
     planted = next(r for r in rows if r[0] == "泗湖山镇_2023年3月.csv")
     assert planted[1] == "有警告" and "单元格B10" in planted[4]
     assert (tmp_path / "整理后" / STATS).exists()
+
+
+def test_numbering_in_a_separate_column_gives_the_structure():
+    form = [["某司法所2023年3月法律援助统计月报表"], ["序号", "项目", "计量单位", "本月", "本年累计"],
+            ["一", "法律援助案件总数", "件", 6, 20], [1, "刑事案件", "件", 2, 8], [2, "民事案件", "件", 3, 9],
+            [3, "行政案件", "件", 1, 3], ["二", "法律咨询", "人次", 30, 90], ["其中", "来访咨询", "人次", 12, 40],
+            [None, "来电咨询", "人次", 10, 30], ["三", "受援人数", "人次", 9, 25], ["其中", "妇女", "人次", 5, 9],
+            [None, "老年人", "人次", 6, 12]]
+    result = parse_return([RawSheet("s", form)], "c.xlsx", return_aliases(), file_stem="c")
+    assert result.kind == "统计报表" and not result.findings, result.messages()
+    lines = {ln.key: ln for ln in result.stat_forms[0].lines}
+    assert lines["刑事案件"].parent == "案件总数" and lines["来电咨询"].parent == "法律咨询"
+    assert lines["老年人"].parent == "受援人数"
+    form[3][3] = 3                                               # 刑事 one too many: the total no longer adds up
+    result = parse_return([RawSheet("s", form)], "c.xlsx", return_aliases(), file_stem="c")
+    assert [(f.column, "下级明细" in f.message) for f in result.findings] == [("D3", True)]

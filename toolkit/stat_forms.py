@@ -31,6 +31,8 @@ _BRACKETS = re.compile(r"[（(\[【〔][^）)\]】〕]*[）)\]】〕]")
 _SKIP_HEADERS = {"序号", "行次", "栏次", "编号", "单位", "计量单位", "计量", "备注", "说明", "代码"}
 _TOTAL_WORDS = {"合计", "小计", "总计", "计", "总数", "合计数", "小计数", "共计"}
 _OF_WHICH = ("其中", "其中：", "其中:")
+_NUMBERING_HEADERS = {"序号", "编号"}
+_CN_NUMERAL = re.compile(r"^[一二三四五六七八九十]+$")
 
 
 # ---------------------------------------------------------------- vocabulary (data)
@@ -217,6 +219,7 @@ class _Layout:
     last_header: int                # 0-based last header row
     span: list[int]                 # item label columns, left to right
     roles: dict[int, str]           # column -> role
+    numbering: int | None = None    # a 序号 column left of the items holding 一 / 1 / （一） / 其中
 
 
 def _find_layout(vocab: StatVocabulary, sheet: RawSheet) -> _Layout | None:
@@ -247,15 +250,18 @@ def _find_layout(vocab: StatVocabulary, sheet: RawSheet) -> _Layout | None:
             continue
         data = range(last + 1, len(rows))
         span = []
+        numbering = None
         for c in range(first):
             head = compact(clean_text(_spread(sheet, r, c) or ""))
+            if head in _NUMBERING_HEADERS and numbering is None:
+                numbering = c
             if head in _SKIP_HEADERS:
                 continue
             if any(isinstance(rows[d][c] if c < len(rows[d]) else None, str) and _text(rows[d][c]) is not None
                    and not _is_number(rows[d][c]) for d in data):
                 span.append(c)
         if span:
-            return _Layout(r, last, span, roles)
+            return _Layout(r, last, span, roles, numbering if numbering is not None and numbering < span[0] else None)
     return None
 
 
@@ -268,6 +274,23 @@ def _spread(sheet: RawSheet, r: int, c: int):
         if r0 <= r <= r1 and c0 <= c <= c1:
             return sheet.cell(r0, c0)
     return None
+
+
+def _marker(value) -> str:
+    """A 序号 cell as the numbering it stands for: 一 → "一、", 1 → "1.", （一） as is, 其中 → "其中："."""
+    t = _text(value)
+    if not t:
+        return ""
+    t = t.rstrip("、.．")
+    if _CN_NUMERAL.match(t):
+        return t + "、"
+    if t.isdigit() and len(t) <= 2:
+        return t + "."
+    if re.fullmatch(r"[（(][一二三四五六七八九十\d]+[）)]", t):
+        return t
+    if compact(t).rstrip("：:") == "其中":
+        return "其中："
+    return ""
 
 
 def _covered_from_above(sheet: RawSheet, r: int, c: int) -> bool:
@@ -306,6 +329,12 @@ def _one_label_column(vocab: StatVocabulary, sheet: RawSheet, lay: _Layout) -> t
             texts.append(t)
         for c in lay.span:
             rows[r][c] = None
+        marker = _marker(sheet.cell(r, lay.numbering)) if lay.numbering is not None else ""
+        if marker and len(lay.span) == 1 and isinstance(sheet.cell(r, c0), str):
+            label = sheet.cell(r, c0)
+            rows[r][c0] = label if parse_label(label).marker or parse_label(label).of_which else marker + label.strip()
+            written[r] = str(label).strip()
+            continue
         filled = [(i, t) for i, t in enumerate(texts) if t is not None and not _is_number(sheet.cell(r, lay.span[i]))]
         if not filled:
             continue
