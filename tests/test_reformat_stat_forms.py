@@ -216,6 +216,16 @@ def test_a_case_list_is_never_read_as_a_form_and_a_form_never_as_a_case_list():
             [None, "民事", 2, 2], ["受援人", "合计", 4, 4], [None, "农民工", 4, 4], [None, "老年人", 1, 1]]
     result = parse_return([RawSheet("s", form)], "b.xlsx", return_aliases(), file_stem="b_2023年1月")
     assert result.kind == "统计报表" and not result.findings, result.messages()
+    assert {ln.key: ln.parent for ln in result.stat_forms[0].lines} == {
+        "案件总数": None, "刑事案件": "案件总数", "民事案件": "案件总数", "受援人数": None, "农民工": "受援人数",
+        "老年人": "受援人数"}
+    # the 类别 repeated on every row instead of merged reads the same; a slip in the parts is found once
+    repeated = [list(r) for r in form]
+    for r in range(2, len(repeated)):
+        repeated[r][0] = repeated[r][0] or repeated[r - 1][0]
+    repeated[3][3] = 3                                           # 民事 本年累计 one too many
+    result = parse_return([RawSheet("s", repeated)], "b.xlsx", return_aliases(), file_stem="b_2023年1月")
+    assert [(f.column, "下级明细" in f.message) for f in result.findings] == [("D2", True)], result.messages()
 
 
 def test_the_button_reports_statistics_forms_too(tmp_path):

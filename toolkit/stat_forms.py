@@ -320,6 +320,7 @@ def _one_label_column(vocab: StatVocabulary, sheet: RawSheet, lay: _Layout) -> t
     head_key = None
     parts_seen: set = set()
     group_hint = None
+    group = None                        # the current 类别 text
     for r in range(lay.last_header + 1, len(rows)):
         texts = []
         for i, c in enumerate(lay.span):
@@ -342,8 +343,12 @@ def _one_label_column(vocab: StatVocabulary, sheet: RawSheet, lay: _Layout) -> t
         if len(lay.span) == 1:
             rows[r][c0] = sheet.cell(r, c0)
             continue
+        if filled[0][0] == 0 and len(filled) > 1 and group is not None and compact(filled[0][1]) == group:
+            filled = filled[1:]         # the 类别 written again on every row of its group, not merged
         i0, t0 = filled[0]
         rest = [t for i, t in filled[1:]]
+        if i0 == 0:
+            group = compact(t0)
         if i0 == 0 and (not rest or compact(rest[-1]) in _TOTAL_WORDS):
             label, level = t0, 0
             head_key = _lookup(vocab, t0, None)
