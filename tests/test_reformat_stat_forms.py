@@ -153,8 +153,9 @@ def test_per_file_output_is_the_standard_form(planted):
     assert truth["挽回经济损失"][0] == Decimal(str(ws[3 + [i.key for i in vocab.items].index("挽回经济损失")][2].value))
 
 
-def test_consistent_returns_give_no_warning(tmp_path):
-    corpus = StatCorpus(tmp_path / "in", plant=False).build()
+@pytest.mark.parametrize("seed", [0, 7])
+def test_consistent_returns_give_no_warning(tmp_path, seed):
+    corpus = StatCorpus(tmp_path / "in", plant=False, seed=seed).build()
     out = tmp_path / "out"
     assert _run(corpus.folder, "-o", out, "--json", "--jobs", "1") == 0
     log = _log(out)
