@@ -16,7 +16,6 @@ from pathlib import Path
 
 import openpyxl
 import xlwt
-from openpyxl.utils import get_column_letter
 
 CASES = ["刑事案件", "民事案件", "行政案件", "国家赔偿案件", "仲裁案件", "非诉讼事项"]
 CHANNELS = ["来访咨询", "来电咨询", "网络咨询", "信函咨询"]
@@ -309,7 +308,3 @@ class StatCorpus:
         self.gbk_csv()
         self.merged_items()
         return self
-
-
-def col(c: int) -> str:
-    return get_column_letter(c)

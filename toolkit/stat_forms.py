@@ -30,7 +30,6 @@ CUSTOM = "~"     # key prefix of an item that is not in the standard list
 _BRACKETS = re.compile(r"[（(\[【〔][^）)\]】〕]*[）)\]】〕]")
 _SKIP_HEADERS = {"序号", "行次", "栏次", "编号", "单位", "计量单位", "计量", "备注", "说明", "代码"}
 _TOTAL_WORDS = {"合计", "小计", "总计", "计", "总数", "合计数", "小计数", "共计"}
-_OF_WHICH = ("其中", "其中：", "其中:")
 _NUMBERING_HEADERS = {"序号", "编号"}
 _CN_NUMERAL = re.compile(r"^[一二三四五六七八九十]+$")
 

@@ -439,8 +439,9 @@ def _consolidate_stat_forms(records: list[dict], out_dir: Path) -> int:
         label = period_label(ps.period) if ps.period else "期间未知"
         title = vocab.consolidated_title.replace("{期间}", label).replace("{单位数}", str(len(ps.forms)))
         name = "汇总表" if len(summaries) == 1 else f"汇总表{label}"
-        sheets.append(TableSheet(name, header, rows, [34, 6, 12, 12, 10, 70], ["@", "@", "General", "General", "@", "@"],
-                                 title=title, fit_to_width=True, landscape=True, wrap_columns=(5,)))
+        sheets.append(TableSheet(name, header, rows, [34, 6, 12, 12, 10, 70],
+                                 ["@", "@", "General", "General", "@", "@"], title=title, fit_to_width=True,
+                                 landscape=True, wrap_columns=(5,)))
     for role, name in (("本月", "分单位本月"), ("本年累计", "分单位本年累计")):
         header, rows = matrix_table(summaries, role)
         sheets.append(TableSheet(name, header, rows, [12, 18, 28, 12, *[10] * (len(header) - 4)],
