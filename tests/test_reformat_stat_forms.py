@@ -259,3 +259,31 @@ def test_numbering_in_a_separate_column_gives_the_structure():
     form[3][3] = 3                                               # 刑事 one too many: the total no longer adds up
     result = parse_return([RawSheet("s", form)], "c.xlsx", return_aliases(), file_stem="c")
     assert [(f.column, "下级明细" in f.message) for f in result.findings] == [("D3", True)]
+
+
+def test_one_workbook_with_both_kinds_and_a_station_reporting_twice(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    wb = openpyxl.Workbook()
+    cases = wb.active
+    cases.title = "案件"
+    cases.append(["站乙2023年1月案件表"])
+    cases.append(["案号", "受援人", "案件类型", "补贴金额"])
+    cases.append(["(2023)乙1号", "甲", "民事", 1500])
+    form = wb.create_sheet("统计")
+    for row in (["站乙2023年1月法律援助统计月报表"], ["项目", "本月", "本年累计"], ["一、法律援助案件总数", 1, 1],
+                ["1.民事案件", 1, 1], ["二、法律咨询", 4, 5]):      # January: 本年累计 must equal 本月 (C5)
+        form.append(row)
+    wb.save(folder / "站乙.xlsx")
+    (folder / "站乙更正.csv").write_text("站乙2023年1月法律援助统计月报表\n项目,本月,本年累计\n"
+                                       "一、法律援助案件总数,1,1\n1.民事案件,1,1\n二、法律咨询,4,4\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert _run(folder, "-o", out, "--json") == 1
+    detail = {d["file"]: d for d in _log(out)["files_detail"]}
+    assert detail["站乙.xlsx"]["kind"] == "案件清单+统计报表" and detail["站乙.xlsx"]["rows"] == 1
+    assert [w for w in _warnings(detail["站乙.xlsx"]) if "单元格C5" in w and "1月" in w]
+    assert len(_warnings(detail["站乙.xlsx"])) == 1
+    assert len(_warnings(detail["站乙更正.csv"])) == 1 and "两份" in _warnings(detail["站乙更正.csv"])[0]
+    assert openpyxl.load_workbook(out / "整理后月报" / "站乙.xlsx").sheetnames == ["月报", "统计月报"]
+    rows = _sheet_rows(openpyxl.load_workbook(out / STATS)["汇总表"])[1]
+    assert next(r for r in rows if r[0] == "三、法律咨询")[2:5] == (8, 9, "2/2")
