@@ -83,8 +83,10 @@ def test_json_report_counts_statuses_and_exit_code(batch, report, capsys, tmp_pa
     code2, stdout, _ = _run(capsys, corpus.folder, "-o", tmp_path / "again", "--json", "--jobs", "1")
     printed = json.loads(stdout)
     assert code2 == 1
-    assert set(printed) == {"files", "ok", "warnings", "failed", "rows", "files_detail"}
-    assert set(printed["files_detail"][0]) == {"file", "status", "rows", "period", "messages"}
+    assert set(printed) == {"files", "ok", "warnings", "failed", "rows", "stat_forms", "files_detail"}
+    assert set(printed["files_detail"][0]) == {"file", "status", "kind", "rows", "period", "messages"}
+    assert printed["stat_forms"] == 0
+    assert {d["kind"] for d in printed["files_detail"] if d["status"] != "failed"} == {"案件清单"}
     assert printed["rows"] == report["rows"]
 
 

@@ -25,6 +25,8 @@ from toolkit.text import clean_text, compact, header_key
 from toolkit.vocab import Vocabulary, default_vocabulary, lookup, suggest
 
 ALIAS_SHEET = "列名对照"
+KIND_CASES, KIND_STATS = "案件清单", "统计报表"
+_CELL_REF = re.compile(r"^[A-Z]{1,3}[1-9]\d*$")
 OK, WARNED, FAILED = "ok", "warning", "failed"
 STATUS_LABEL = {OK: "正常", WARNED: "有警告", FAILED: "失败"}
 _CN_MONTHS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
@@ -274,6 +276,7 @@ class ReturnResult:
     notes: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     failure: str | None = None            # the reason the file could not be used at all
+    stat_forms: list = field(default_factory=list)   # statistics-form sheets (toolkit.stat_forms.StatForm)
 
     @property
     def status(self) -> str:
@@ -287,7 +290,12 @@ class ReturnResult:
 
     @property
     def periods(self) -> list[str]:
-        return sorted({t.period for t in self.tables if t.period})
+        return sorted({t.period for t in [*self.tables, *self.stat_forms] if t.period})
+
+    @property
+    def kind(self) -> str:
+        """Which kind of return was read: 案件清单, 统计报表, both, or '' (nothing read)."""
+        return "+".join(k for k, present in ((KIND_CASES, self.tables), (KIND_STATS, self.stat_forms)) if present)
 
     @property
     def period(self) -> str | None:
@@ -298,11 +306,17 @@ class ReturnResult:
         """Everything the log says about the file, in Chinese."""
         out = [self.failure] if self.failure else []
         out += self.notes
-        for f in self.findings:
-            where = "".join(p for p in (f"工作表“{f.sheet}”" if f.sheet else "", f"第{f.row}行" if f.row else "",
-                                        f"“{f.column}”列" if f.column else "") if p)
-            out.append(f"{f.severity_label}：{where + '，' if where else ''}{f.message}")
+        out += [finding_message(f) for f in self.findings]
         return out
+
+
+def finding_message(f: Finding) -> str:
+    """One finding as a log line: 警告：工作表“X”第5行“补贴金额”列，… (or 单元格B5 for a cell reference)."""
+    cell = bool(f.column and _CELL_REF.match(f.column))
+    where = "".join(p for p in (f"工作表“{f.sheet}”" if f.sheet else "",
+                                f"单元格{f.column}" if cell else f"第{f.row}行" if f.row else "",
+                                f"“{f.column}”列" if f.column and not cell else "") if p)
+    return f"{f.severity_label}：{where + '，' if where else ''}{f.message}"
 
 
 @lru_cache(maxsize=1)
@@ -384,10 +398,11 @@ def _convert(kind: str, value, unit: Decimal, vocab: Vocabulary):
 
 
 def parse_return_sheet(sheet: RawSheet, file: str, aliases: dict[str, str], vocab: Vocabulary | None = None,
-                       file_stem: str = "") -> tuple[ReturnTable | None, list[Finding], list[str]]:
+                       file_stem: str = "", header: HeaderMatch | None = None
+                       ) -> tuple[ReturnTable | None, list[Finding], list[str]]:
     """Find and normalise the table of one sheet. (None, [], []) when the sheet has no recognisable header."""
     vocab = vocab or default_vocabulary()
-    header = find_header(sheet, aliases)
+    header = header or find_header(sheet, aliases)
     if header is None:
         return None, [], []
     out = _Out(file, sheet.name, header)
@@ -475,31 +490,40 @@ def parse_return_sheet(sheet: RawSheet, file: str, aliases: dict[str, str], voca
             record[name] = normal
         rows_out.append(record)
 
-    # period: title above the table, a labelled cell anywhere, the sheet name, the file name
-    sources = _period_sources_in_rows(sheet, range(first_header), title=True)
-    sources = [s for s in sources if s[0] == "标题"] + [s for s in sources if s[0] == "单元格"]
-    sources += _period_sources_in_rows(sheet, [r - 1 for r in note_rows], title=False)
-    if sheet.name != file_stem:     # a CSV's one sheet is named after the file
-        sources += [("工作表名", f"工作表名“{sheet.name}”", sheet.name)]
-    if file_stem:
-        sources += [("文件名", "文件名", file_stem)]
-    decision = decide_period(sources)
-    problem = decision.disagreement()
-    if problem:
+    decision = sheet_period(sheet, first_header, [r - 1 for r in note_rows], file_stem)
+    for problem in period_problems(decision):
         out.warn(None, None, problem)
-    if decision.period is None:
-        out.warn(None, None, "未能从标题、单元格、工作表名或文件名中确定所属期间（年月），请在标题中注明，"
-                 "如“2023年3月”。")
     if not rows_out:
         out.warn(None, None, "表头下没有数据行。")
     if total_rows:
         notes.append(f"“{sheet.name}”第{'、'.join(map(str, total_rows))}行是合计/小计行，未计入数据。")
     header_span = "–".join(str(r + 1) for r in header.header_rows)
-    notes.insert(0, f"“{sheet.name}”表头在第{header_span}行，读取数据{len(rows_out)}行"
+    notes.insert(0, f"“{sheet.name}”按{KIND_CASES}读取：表头在第{header_span}行，读取数据{len(rows_out)}行"
                  + (f"，所属期间{period_label(decision.period)}（取自{decision.source}）" if decision.period else "")
                  + "。")
     table = ReturnTable(sheet.name, header, decision.period, rows_out, unit_words, total_rows, note_rows)
     return table, out.findings, notes
+
+
+def sheet_period(sheet: RawSheet, first_header: int, note_rows, file_stem: str = "") -> PeriodDecision:
+    """The period of a table: title above it, a labelled cell above or below it, the sheet name, the file name."""
+    sources = _period_sources_in_rows(sheet, range(first_header), title=True)
+    sources = [s for s in sources if s[0] == "标题"] + [s for s in sources if s[0] == "单元格"]
+    sources += _period_sources_in_rows(sheet, note_rows, title=False)
+    if sheet.name != file_stem:     # a CSV's one sheet is named after the file
+        sources += [("工作表名", f"工作表名“{sheet.name}”", sheet.name)]
+    if file_stem:
+        sources += [("文件名", "文件名", file_stem)]
+    return decide_period(sources)
+
+
+def period_problems(decision: PeriodDecision) -> list[str]:
+    """Warnings about a period decision: sources that disagree, or no period at all."""
+    problem = decision.disagreement()
+    out = [problem] if problem else []
+    if decision.period is None:
+        out.append("未能从标题、单元格、工作表名或文件名中确定所属期间（年月），请在标题中注明，如“2023年3月”。")
+    return out
 
 
 def _check_total(out: _Out, excel_row: int, word: str, raw: list, cols: dict[str, int], summed: list[str],
@@ -534,7 +558,7 @@ def _check_total(out: _Out, excel_row: int, word: str, raw: list, cols: dict[str
 
 
 def parse_return(sheets: list[RawSheet], file: str, aliases: dict[str, str], vocab: Vocabulary | None = None,
-                 file_stem: str = "") -> ReturnResult:
+                 file_stem: str = "", items: dict[str, str] | None = None) -> ReturnResult:
     """Every table of a return workbook (all sheets with a recognisable header), normalised."""
     vocab = vocab or default_vocabulary()
     result = ReturnResult(file)
@@ -547,24 +571,93 @@ def parse_return(sheets: list[RawSheet], file: str, aliases: dict[str, str], voc
         aliases = extend_aliases(aliases, extra)
         result.notes.append(f"使用了文件中“{ALIAS_SHEET}”工作表的{len(extra)}条列名对照。")
     settings = set(returns_rules().get("settings_sheets", [ALIAS_SHEET]))
+    settings.add(returns_rules()["stat_form"]["item_sheet"])
+    stat_vocab = None
     for sheet in sheets:
         if sheet.name in settings:
             continue
-        table, findings, notes = parse_return_sheet(sheet, file, aliases, vocab, file_stem)
-        if table is None:
+        header = find_header(sheet, aliases)
+        if header is None or len(header.columns) < STAT_FORM_MAX_CASE_COLUMNS:
+            # not clearly a case list: it may be a statistics form (items down the side, 本月 / 本年累计 across)
+            if stat_vocab is None:
+                stat_vocab = _stat_vocabulary(sheets, items, result)
+            form = read_stat_sheet(sheet, file, stat_vocab, file_stem)
+            if form is not None:
+                result.stat_forms.append(form)
+                result.findings.extend(form.findings)
+                result.notes.extend(form.notes)
+                continue
+        if header is None:
             continue
+        table, findings, notes = parse_return_sheet(sheet, file, aliases, vocab, file_stem, header)
         result.tables.append(table)
         result.findings.extend(findings)
         result.notes.extend(notes)
-    if not result.tables:
+    if not result.tables and not result.stat_forms:
         if not any(any(v is not None for v in row) for s in sheets for row in s.rows):
             result.failure = "文件中没有任何内容（空表格）。"
         else:
-            result.failure = ("找不到可识别的表头：表头行应包含“案号”“受援人”“案件类型”“承办律师”等列名中的至少两个"
-                              f"（可用列名对照补充本单位的列名）。共检查了{len(sheets)}个工作表。")
-    elif result.row_count == 0:
+            result.failure = ("找不到可识别的表头：案件清单的表头行应包含“案号”“受援人”“案件类型”“承办律师”等列名中的"
+                              "至少两个（可用列名对照补充本单位的列名）；统计报表应有“本月”“本年累计”等列和"
+                              "“法律援助案件总数”“法律咨询”等项目（可用项目对照补充）。"
+                              f"共检查了{len(sheets)}个工作表。")
+    elif result.tables and result.row_count == 0 and not result.stat_forms:
         result.failure = "表格中没有数据行（只有表头、合计或说明）。"
     return result
+
+
+STAT_FORM_MAX_CASE_COLUMNS = 3     # a sheet whose header names this many case-list columns is a case list
+
+
+def _stat_vocabulary(sheets: list[RawSheet], items: dict[str, str] | None, result: ReturnResult):
+    """The statistics-form vocabulary with the user's 项目对照 (from --items and the return's own sheet)."""
+    from toolkit.stat_forms import stat_vocabulary
+
+    vocab = stat_vocabulary()
+    user = dict(items or {})
+    own = [s for s in sheets if s.name == vocab.item_sheet]
+    extra = {}
+    for s in own:
+        extra.update(item_aliases_from_sheet(s))
+    user.update(extra)
+    if own:
+        result.notes.append(f"使用了文件中“{vocab.item_sheet}”工作表的{len(extra)}条项目对照。")
+    vocab, unknown = vocab.with_user_items(user)
+    if unknown:
+        result.findings.append(Finding(WARNING, f"项目对照中的{'、'.join(unknown)}：右边不是标准统计项目的名称，"
+                                       "未使用。", None, None, None, None, result.file))
+    return vocab
+
+
+def item_aliases_from_sheet(sheet: RawSheet) -> dict[str, str]:
+    """A 项目对照 sheet (表中项目 | 标准项目) as a dict."""
+    result = {}
+    for row in sheet.rows:
+        cells = [clean_text(v) for v in row[:2]] + ["", ""]
+        if cells[0] and cells[1] and cells[0] not in ("表中项目", "项目") and cells[1] not in ("标准项目",):
+            result[cells[0]] = cells[1]
+    return result
+
+
+def read_stat_sheet(sheet: RawSheet, file: str, vocab, file_stem: str = ""):
+    """A statistics form on one sheet with its period decided as for case lists, or None."""
+    from toolkit.stat_forms import read_stat_form
+
+    form = read_stat_form(sheet, file, vocab, file_stem)
+    if form is None:
+        return None
+    first_header = form.header_rows[0] - 1
+    last_row = max((ln.row for ln in form.lines), default=form.header_rows[1])
+    decision = sheet_period(sheet, first_header, range(last_row, len(sheet.rows)), file_stem)
+    form.period = decision.period
+    for problem in period_problems(decision):
+        form.findings.append(Finding(WARNING, problem, sheet.name, None, None, None, file))
+    form.notes.insert(0, f"“{sheet.name}”按{KIND_STATS}读取：单位“{form.station}”（取自{form.station_source}），"
+                      f"表头在第{form.header_rows[0]}–{form.header_rows[1]}行，统计项目{len(form.lines)}项"
+                      f"（{'、'.join(form.columns)}）"
+                      + (f"，所属期间{period_label(form.period)}（取自{decision.source}）" if form.period else "")
+                      + "。")
+    return form
 
 
 # ---------------------------------------------------------------- into the template

@@ -19,8 +19,8 @@ from toolkit.io.excel_read import RawSheet, read_workbook
 from toolkit.io.atomic import write_bytes_atomic
 from toolkit.io.xlsx_write import RowRenderer, TableSheet, shown_width, write_xlsx
 from toolkit.returns import (FAILED, OK, STATUS_LABEL, WARNED, ReturnTemplate, default_template,
-                             extend_aliases, failed_result, parse_return, period_label, return_aliases,
-                             template_column, template_rows)
+                             extend_aliases, failed_result, finding_message, parse_return, period_label,
+                             return_aliases, template_column, template_rows)
 from toolkit.table import find_header
 
 NAME = "reformat"
@@ -30,6 +30,7 @@ RETURN_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
 IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 OUTPUT_FOLDER = "整理后月报"
 SUMMARY_FILE = "汇总.xlsx"
+STATS_FILE = "统计月报汇总.xlsx"
 LOG_FILE = "处理日志.json"
 META_HEADERS = ["来源文件", "工作表", "源行号", "所属期间"]
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
@@ -43,6 +44,8 @@ def add_arguments(p) -> None:
     p.add_argument("--template", metavar="模板.xlsx", help="标准模板工作簿（默认使用工具箱自带的月报标准模板）")
     p.add_argument("--aliases", metavar="列名对照.xlsx",
                    help="本单位的列名对照（两列：表中列名、标准列名；可以是工作簿或CSV）")
+    p.add_argument("--items", metavar="项目对照.xlsx",
+                   help="统计报表的项目对照（两列：表中项目、标准项目；可以是工作簿或CSV）")
     p.add_argument("--jobs", type=int, default=None, metavar="N", help="并行进程数（默认=CPU核数）")
     p.add_argument("--json", action="store_true", help="以JSON输出处理结果")
     p.add_argument("--show-id", action="store_true", help="在汇总.xlsx中显示完整身份证号（默认打码）")
@@ -103,6 +106,24 @@ def _load_aliases(path: Path) -> dict[str, str]:
     return result
 
 
+def _load_items(path: Path) -> dict[str, str]:
+    from toolkit.returns import item_aliases_from_sheet
+    from toolkit.stat_forms import stat_vocabulary
+
+    sheets = read_workbook(path)
+    wanted = [s for s in sheets if s.name == stat_vocabulary().item_sheet] or sheets[:1]
+    result = {}
+    for s in wanted:
+        result.update(item_aliases_from_sheet(s))
+    if not result:
+        raise InputError("项目对照文件中没有内容：应有两列“表中项目”“标准项目”。", file=path.name)
+    vocab, unknown = stat_vocabulary().with_user_items(result)
+    if unknown:
+        raise InputError(f"项目对照中的{'、'.join(unknown)}：右边应为标准统计项目的名称（如“刑事案件”“法律咨询”）。",
+                         file=path.name)
+    return result
+
+
 def load_template(path: Path, aliases: dict[str, str]) -> ReturnTemplate:
     """A user's template workbook: its first sheet's header row, widths and number formats, title, print setup."""
     import openpyxl
@@ -155,6 +176,7 @@ class RunContext:
     aliases: dict
     out_folder: str
     show_id: bool
+    items: dict | None = None        # the user's 项目对照 for statistics forms
 
 
 _CTX: RunContext | None = None
@@ -186,7 +208,7 @@ def _process(path: Path, rel: str, out_name: str | None, ctx: RunContext) -> dic
         sheets = _read(path)
     except InputError as exc:
         return _record(failed_result(rel, exc.message + "已跳过。"), None, [])
-    result = parse_return(sheets, rel, ctx.aliases, file_stem=path.stem)
+    result = parse_return(sheets, rel, ctx.aliases, file_stem=path.stem, items=ctx.items)
     if result.status == FAILED:
         return _record(result, None, [])
     template = ctx.template
@@ -213,8 +235,26 @@ def _process(path: Path, rel: str, out_name: str | None, ctx: RunContext) -> dic
                 v = values[i]
                 if isinstance(v, (int, Decimal)) and not isinstance(v, bool):
                     sums[k] += v
+    out_sheets += _stat_sheets(result, several or len(result.stat_forms) > 1)
     write_xlsx(Path(ctx.out_folder) / out_name, out_sheets, durable=False)   # synced once after the batch
     return _record(result, out_name, summary, period_sums)
+
+
+def _stat_sheets(result, several: bool) -> list[TableSheet]:
+    """Each statistics form of a return in the standard item list."""
+    from toolkit.returns import period_label
+    from toolkit.stat_forms import form_table, stat_vocabulary
+
+    vocab = stat_vocabulary()
+    sheets = []
+    for form in result.stat_forms:
+        header, rows = form_table(form, vocab)
+        title = vocab.title.replace("{单位}", form.station).replace(
+            "{期间}", period_label(form.period) if form.period else "期间未知") + f"　来源：{result.file}"
+        sheets.append(TableSheet(f"{vocab.sheet}-{form.sheet}" if several else vocab.sheet, header, rows,
+                                 [30, 6, 12, 12, 30], ["@", "@", "General", "General", "@"], title=title,
+                                 fit_to_width=True))
+    return sheets
 
 
 @dataclass(frozen=True)
@@ -259,8 +299,8 @@ def _renderer(template: ReturnTemplate) -> RowRenderer:
 
 def _record(result, out_name, summary_rows, period_sums=None) -> dict:
     return {"file": result.file, "status": result.status, "rows": result.row_count, "period": result.period,
-            "messages": result.messages(), "output": out_name, "summary_rows": summary_rows,
-            "period_sums": period_sums or {}}
+            "kind": result.kind, "messages": result.messages(), "output": out_name, "summary_rows": summary_rows,
+            "period_sums": period_sums or {}, "stat_forms": result.stat_forms}
 
 
 # ---------------------------------------------------------------- the batch
@@ -367,6 +407,62 @@ def _summary_workbook(records: list[dict], template: ReturnTemplate) -> list[Tab
     return [detail, source, month, log]
 
 
+def _consolidate_stat_forms(records: list[dict], out_dir: Path) -> int:
+    """Statistics forms across the batch: 本年累计 against last month's return (warnings added to the records),
+    then 统计月报汇总.xlsx (consolidated form per month, stations × items, checks, log). The number of forms."""
+    from toolkit.stat_forms import consolidate, matrix_table, running_total_findings, stat_vocabulary, summary_table
+
+    forms, owner = [], []
+    for i, rec in enumerate(records):
+        for form in rec.get("stat_forms") or []:
+            forms.append(form)
+            owner.append(i)
+    target = out_dir / STATS_FILE
+    if not forms:
+        target.unlink(missing_ok=True)        # a previous run's consolidation of forms no longer in the folder
+        return 0
+    vocab = stat_vocabulary()
+    added, replaced = running_total_findings(forms, vocab)
+    for k, finding in replaced:
+        forms[k].findings.remove(finding)
+        records[owner[k]]["messages"].remove(finding_message(finding))
+    for k, finding in added:
+        forms[k].findings.append(finding)
+        rec = records[owner[k]]
+        rec["messages"].append(finding_message(finding))
+        if rec["status"] == OK:
+            rec["status"] = WARNED
+    summaries = consolidate(forms, vocab)
+    sheets = []
+    for ps in summaries:
+        header, rows = summary_table(ps)
+        label = period_label(ps.period) if ps.period else "期间未知"
+        title = vocab.consolidated_title.replace("{期间}", label).replace("{单位数}", str(len(ps.forms)))
+        name = "汇总表" if len(summaries) == 1 else f"汇总表{label}"
+        sheets.append(TableSheet(name, header, rows, [34, 6, 12, 12, 10, 70],
+                                 ["@", "@", "General", "General", "@", "@"], title=title, fit_to_width=True,
+                                 landscape=True, wrap_columns=(5,)))
+    for role, name in (("本月", "分单位本月"), ("本年累计", "分单位本年累计")):
+        header, rows = matrix_table(summaries, role)
+        sheets.append(TableSheet(name, header, rows, [12, 18, 28, 12, *[10] * (len(header) - 4)],
+                                 ["@", "@", "@", "@", *["General"] * (len(header) - 4)], landscape=True,
+                                 fit_to_width=True))
+    checks = [[f.file, f.sheet, f.column if f.column else (f"第{f.row}行" if f.row else ""), form.station,
+               period_label(form.period) if form.period else "", f.message]
+              for form in forms for f in form.findings]
+    sheets.append(TableSheet("检查结果", ["来源文件", "工作表", "单元格", "单位", "所属期间", "说明"], checks,
+                             [30, 12, 8, 18, 12, 90], ["@"] * 6, wrap_columns=(5,), autofilter=True))
+    with_forms = sorted({i for i in owner})
+    sheets.append(TableSheet("处理日志", ["来源文件", "类型", "单位", "所属期间", "状态", "说明"],
+                             [[records[i]["file"], records[i]["kind"],
+                               "、".join(dict.fromkeys(f.station for f in records[i]["stat_forms"])),
+                               records[i]["period"] or "", STATUS_LABEL[records[i]["status"]],
+                               "\n".join(records[i]["messages"])] for i in with_forms],
+                             [30, 10, 18, 12, 8, 90], ["@"] * 6, wrap_columns=(5,)))
+    write_xlsx(target, sheets)
+    return len(forms)
+
+
 def _remove_stale(out_dir: Path, produced: set[str]) -> None:
     """Delete per-file outputs a previous run listed in its log that this run did not produce again."""
     previous = out_dir / LOG_FILE
@@ -393,6 +489,7 @@ def run(args) -> int:
     aliases = return_aliases()
     if args.aliases:
         aliases = extend_aliases(aliases, _load_aliases(Path(args.aliases)))
+    items = _load_items(Path(args.items)) if getattr(args, "items", None) else {}
     template = load_template(Path(args.template), aliases) if args.template else default_template()
     files = list_returns(in_dir)
     if not files:
@@ -401,7 +498,7 @@ def run(args) -> int:
     names = output_names(rels)
     folder = out_dir / OUTPUT_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    ctx = RunContext(template, aliases, str(folder), bool(args.show_id))
+    ctx = RunContext(template, aliases, str(folder), bool(args.show_id), items)
     jobs = args.jobs or os.cpu_count() or 1
     show_progress = not args.json and sys.stderr.isatty()
     records = run_batch([(str(p), rel, name) for p, rel, name in zip(files, rels, names)], ctx, jobs,
@@ -410,13 +507,16 @@ def run(args) -> int:
     if hasattr(os, "sync"):
         os.sync()                # the per-file outputs reach the disk before the log that lists them
     _remove_stale(out_dir, {r["output"] for r in records if r["output"]})
+    stat_count = _consolidate_stat_forms(records, out_dir)
     write_xlsx(out_dir / SUMMARY_FILE, _summary_workbook(records, template))
     counts = {s: sum(1 for r in records if r["status"] == s) for s in (OK, WARNED, FAILED)}
     report = {"files": len(records), "ok": counts[OK], "warnings": counts[WARNED], "failed": counts[FAILED],
-              "rows": sum(r["rows"] for r in records),
-              "files_detail": [{k: r[k] for k in ("file", "status", "rows", "period", "messages")} for r in records]}
+              "rows": sum(r["rows"] for r in records), "stat_forms": stat_count,
+              "files_detail": [{k: r[k] for k in ("file", "status", "kind", "rows", "period", "messages")}
+                               for r in records]}
     log = {**report, "output_folder": OUTPUT_FOLDER, "summary": SUMMARY_FILE,
-           "files_detail": [{k: r[k] for k in ("file", "status", "rows", "period", "messages", "output")}
+           "stat_summary": STATS_FILE if stat_count else None,
+           "files_detail": [{k: r[k] for k in ("file", "status", "kind", "rows", "period", "messages", "output")}
                             for r in records]}
     text = json.dumps(log, ensure_ascii=False, indent=2)
     write_bytes_atomic(out_dir / LOG_FILE, text.encode("utf-8"))
@@ -430,8 +530,10 @@ def run(args) -> int:
                 for m in r["messages"]:
                     if m.startswith(("警告", "错误")) or r["status"] == FAILED:
                         print(f"    {m}")
+        stats = f"统计报表{stat_count}份（汇总在{STATS_FILE}）；" if stat_count else ""
         print(f"共{len(records)}个文件：正常{counts[OK]}个，有警告{counts[WARNED]}个，失败{counts[FAILED]}个；"
-              f"汇总数据{report['rows']}行。结果在“{out_dir}”：{OUTPUT_FOLDER}/、{SUMMARY_FILE}、{LOG_FILE}。")
+              f"{stats}案件清单汇总数据{report['rows']}行。结果在“{out_dir}”：{OUTPUT_FOLDER}/、{SUMMARY_FILE}、"
+              f"{STATS_FILE + '、' if stat_count else ''}{LOG_FILE}。")
     if counts[OK] + counts[WARNED] == 0:
         return 2
     return 0 if counts[OK] == len(records) else 1

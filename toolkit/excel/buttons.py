@@ -538,7 +538,8 @@ def returns_plan(in_dir: str, out_dir: str) -> tuple[Layout, str]:
     from toolkit.commands import reformat
     from toolkit.returns import FAILED, STATUS_LABEL, WARNED
 
-    args = Namespace(in_dir=in_dir, out_dir=out_dir, template=None, aliases=None, jobs=1, json=True, show_id=False)
+    args = Namespace(in_dir=in_dir, out_dir=out_dir, template=None, aliases=None, items=None, jobs=1, json=True,
+                     show_id=False)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         reformat.run(args)
@@ -549,8 +550,10 @@ def returns_plan(in_dir: str, out_dir: str) -> tuple[Layout, str]:
         tag = {FAILED: "error", WARNED: "warning"}.get(r["status"], "text")
         layout.add(Cell(r["file"]), Cell(STATUS_LABEL.get(r["status"], r["status"]), tag), Cell(r["rows"], "count"),
                    Cell(r.get("period")), Cell(" ".join(r["messages"])))
+    stats = (f"统计报表 {report['stat_forms']} 份，已逐项汇总到 {reformat.STATS_FILE}；"
+             if report.get("stat_forms") else "")
     message = (f"月报整理完成：共 {report['files']} 个文件，正常 {report['ok']} 个，有警告 {report['warnings']} 个，"
-               f"失败 {report['failed']} 个；汇总数据 {report['rows']} 行。结果在“{out_dir}”，"
+               f"失败 {report['failed']} 个；{stats}案件清单汇总数据 {report['rows']} 行。结果在“{out_dir}”，"
                f"逐个文件的情况见“{RETURNS_LOG_SHEET}”工作表。原文件未作任何改动。")
     return layout, message
 
