@@ -236,7 +236,8 @@ def combination_lines(ledger: Ledger) -> list[str]:
         multi = len({p.file for p in pieces}) > 1
         names = "、".join(_where(p.file, p.sheet) if multi else p.sheet for p in pieces)
         lines.append(f"合并了 {len(pieces)} 个工作表：{names}（各表行数："
-                     + "、".join(f"{p.sheet} {p.rows_read}" for p in pieces) + "）。")
+                     + "、".join(f"{_where(p.file, p.sheet) if multi else p.sheet} {p.rows_read}" for p in pieces)
+                     + "）。")
     for file, sheet, reason in ledger.left_out:
         lines.append(f"未合并{_where(file, sheet) if sheet else file}：{reason.rstrip('。')}。")
     multi = len({p.file for p in pieces}) > 1
@@ -245,8 +246,16 @@ def combination_lines(ledger: Ledger) -> list[str]:
         for n in p.notes:
             same.setdefault(n, []).append(_where(p.file if multi else None, p.sheet))
     for n, where in same.items():
-        lines.append(("".join(where) if len(where) <= 3 else f"{where[0]}…{where[-1]}等 {len(where)} 个表") + "：" + n)
+        lines.append(("、".join(where) if len(where) <= 3 else f"{where[0]}…{where[-1]}等 {len(where)} 个表") + "：" + n)
     return lines
+
+
+def left_out_findings(ledger: Ledger) -> list[Finding]:
+    """A warning for every ledger-looking sheet or file that was not combined, with the reason."""
+    from toolkit.findings import WARNING
+
+    return [Finding(WARNING, f"未合并到台账：{reason.rstrip('。')}。", sheet or None, None, None, None, file)
+            for file, sheet, reason in ledger.left_out]
 
 
 def build_standard(sheets: list[RawSheet], name_or_file: str | None = None, file: str | None = None) -> Standard:
