@@ -265,7 +265,7 @@ def parse_targets(sheet: RawSheet, file: str | None = None, rules: Rules | None 
     indicators = _grouped(indicators)
     if not has_points and indicators:
         indicators = _assign_points(indicators, rules, notes, findings, sheet.name, file)
-    if "统计键" not in header.columns or any(i.key is None for i in indicators):
+    if "统计键" not in header.columns:         # the sheet says where each value comes from, or the names do
         indicators = _match_keys(indicators, catalog, notes, findings, sheet.name, file)
     return Targets(indicators, budget, findings, sheet.name, notes)
 

@@ -224,7 +224,7 @@ def combined_label(ledger: Ledger) -> str:
         return _where(pieces[0].file, pieces[0].sheet)
     names = [p.sheet for p in pieces] if len(files) == 1 else [_where(p.file, p.sheet) for p in pieces]
     span = f"{names[0]} … {names[-1]}" if len(names) > 3 else "、".join(names)
-    return (f"{files[0]} 的 {len(pieces)} 个工作表（{span}）" if len(files) == 1
+    return (f"{files[0] or '本工作簿'} 的 {len(pieces)} 个工作表（{span}）" if len(files) == 1
             else f"{len(files)} 个文件的 {len(pieces)} 个工作表（{span}）")
 
 
