@@ -90,6 +90,7 @@ def choose_sheets(books: list[tuple[str | None, list[RawSheet]]], name: str | No
             (odd if word else plain).append((file, sheet, vocab, header, word))
     if name:
         return chosen, left_out
+    plain = _same_year(plain, left_out)
     if plain:
         for file, sheet, _, _, word in odd:
             left_out.append((file, sheet.name, f"工作表名含“{word}”，可能是其他表的汇总、上年数据或副本，未合并"
@@ -111,6 +112,25 @@ def choose_sheets(books: list[tuple[str | None, list[RawSheet]]], name: str | No
                 continue
             chosen.append((file, sheet, vocab))
     return chosen, left_out
+
+
+_SHEET_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def _same_year(found: list, left_out: list) -> list:
+    """Sheets named after different years ("2022年", "2023年") are not one ledger: the latest year's are kept."""
+    years = {i: int(m.group(1)) for i, item in enumerate(found) if (m := _SHEET_YEAR.search(item[1].name))}
+    if len(set(years.values())) <= 1:
+        return found
+    latest = max(years.values())
+    kept = []
+    for i, item in enumerate(found):
+        if years.get(i, latest) != latest:
+            left_out.append((item[0], item[1].name, f"工作表名中的年份（{years[i]}）与其他表（{latest}）不同，"
+                                                    "可能是往年的台账，未合并（如需使用请用 --sheet 指定）"))
+        else:
+            kept.append(item)
+    return kept
 
 
 def find_ledger_sheet(sheets: list[RawSheet], name: str | None = None, file: str | None = None,
