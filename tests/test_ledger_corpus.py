@@ -139,3 +139,21 @@ def test_sheet_option_still_picks_one(corpus, capsys, tmp_path):
     assert [s["sheet"] for s in doc["sheets"]] == ["3月"] and doc["not_combined"] == []
     code, doc = _subsidy(capsys, corpus["十二个月"].path, tmp_path / "all.xlsx", "--sheet", "全年汇总")
     assert doc["cases"] == 120 and Decimal(doc["total_yuan"]) == corpus["十二个月"].total
+
+
+def test_a_folder_gives_a_new_workbook_with_a_sheet_per_file(corpus, capsys, tmp_path):
+    out = tmp_path / "站.xlsx"
+    code, doc = _subsidy(capsys, corpus["工作站文件夹"].path, out)
+    book = openpyxl.load_workbook(out)
+    assert sorted(book.sheetnames) == sorted(["城关工作站", "草尾工作站", "南大工作站", "补贴汇总"])
+    expected = {m.number: m.minimum for m in matters(120, 19)}
+    got = {}
+    for name in ("城关工作站", "草尾工作站", "南大工作站"):
+        ws = book[name]
+        header_row = next(r for r in range(1, 5) if ws.cell(r, 2).value == "案号")
+        header = [c.value for c in ws[header_row]]
+        for row in ws.iter_rows(min_row=header_row + 1, values_only=True):
+            if row[1] in expected:
+                got[row[1]] = row[header.index("补贴金额(计算)")]
+    assert got == expected
+    assert [f for f in corpus["工作站文件夹"].path.iterdir() if "补贴" in f.name] == []   # the inputs are untouched

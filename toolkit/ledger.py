@@ -170,7 +170,14 @@ def parse_ledger(sheet: RawSheet, file: str | None = None, vocab: Vocabulary | N
                        index=frame.index, dtype=bool) & ~blank
     sparse = ~blank & ~totals & (filled_count <= 2)   # a note below the table fills one or two cells
     notes = pd.Series(False, index=frame.index)
-    for i in frame.index[~blank & ~totals & (filled_count <= 4)]:   # signatures under the table fill a few cells
+    # a note or the signature line under the table fills a few cells, the first of them starting 注/制表/审核 …
+    noted = pd.Series(False, index=frame.index)
+    for c in range(width):
+        column = grid[c].tolist()
+        hits = {v for v in dict.fromkeys(column) if v.__class__ is str and clean_text(v).startswith(NOTE_PREFIXES)}
+        if hits:
+            noted |= pd.Series([v in hits for v in column], index=frame.index)
+    for i in frame.index[noted & ~blank & ~totals & (filled_count <= 4)]:
         first = next((clean_text(v) for v in grid.loc[i].tolist() if v is not None and clean_text(v)), "")
         notes.at[i] = first.startswith(NOTE_PREFIXES)
     total_rows = frame.loc[totals, "excel_row"].tolist()
@@ -379,15 +386,16 @@ def _normalise(frame: pd.DataFrame, vocab: Vocabulary, out: _Collector, today, y
     for pos in np.flatnonzero(instance.to_numpy()):
         v, t = clean_text(frame["诉讼阶段"].iat[pos]), frame["案件类型"].iat[pos]
         reading[pos] = f"阶段“{v}”是{t}案件的审级，不是刑事诉讼阶段，按{t}计"
+    def everyday(raw):
+        words = [f"“{p}”读作{lookup(vocab.stages, p)}" for p in split_list(raw)
+                 if lookup(vocab.stages, p) and compact(p) not in (lookup(vocab.stages, p),
+                                                                   lookup(vocab.stages, p) + "阶段")]
+        return "阶段" + "、".join(words) if words else None
+
+    said = per_distinct(frame["诉讼阶段"].tolist(), lambda v: None if v is None else everyday(v))
     for pos in np.flatnonzero((criminal & has_stage).to_numpy()):
-        raw = frame["诉讼阶段"].iat[pos]
-        if raw is None:
-            continue
-        everyday = [f"“{p}”读作{lookup(vocab.stages, p)}" for p in split_list(raw)
-                    if lookup(vocab.stages, p) and compact(p) not in (lookup(vocab.stages, p),
-                                                                      lookup(vocab.stages, p) + "阶段")]
-        if everyday:
-            reading[pos] = "阶段" + "、".join(everyday)
+        if said[pos]:
+            reading[pos] = said[pos]
     frame["诉讼阶段"] = stages.where(~stray, other=pd.Series([()] * len(frame), index=frame.index, dtype=object))
 
     # optional categories

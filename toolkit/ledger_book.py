@@ -287,25 +287,28 @@ def build_standard(sheets: list[RawSheet], name_or_file: str | None = None, file
     return standard
 
 
-def compute_by_sheet(ledger: Ledger, standard: Standard, level):
+def compute_by_sheet(ledger: Ledger, standard: Standard, level, ranges=None):
     """Subsidies of a (possibly combined) ledger, priced sheet by sheet so that every finding names its own sheet
     and row: (the whole SubsidyResult, {(file, sheet): (that sheet's Ledger view, its SubsidyResult)}).
 
-    How a combined or everyday wording was read ("民事一审", "起诉") is added to the row's 计算依据."""
+    How a combined or everyday wording was read ("民事一审", "起诉") is added to the row's 计算依据. `ranges`
+    (price_ranges of the whole ledger) is reused when the ledger is one sheet."""
     from toolkit.subsidy import SubsidyResult, compute_subsidies
 
     by_sheet, frames, findings = {}, [], []
     for part in ledger.pieces:
         view = part_view(ledger, part)
-        result = compute_subsidies(view.cases, standard, level, sheet=part.sheet, file=part.file)
-        if "basis" in result.per_case and "读法" in view.cases and len(view.cases):
+        result = compute_subsidies(view.cases, standard, level, sheet=part.sheet, file=part.file,
+                                   ranges=ranges if not ledger.parts else None)
+        if "basis" in result.per_case and "读法" in view.cases and view.cases["读法"].notna().any():
             readings = view.cases["读法"].tolist()
             result.per_case["basis"] = [f"{b}（{r}）" if r and b else b
                                         for b, r in zip(result.per_case["basis"].tolist(), readings)]
         by_sheet[(part.file, part.sheet)] = (view, result)
-        frames.append(result.per_case.assign(sheet=part.sheet, file=part.file))
+        if ledger.parts:
+            frames.append(result.per_case.assign(sheet=part.sheet, file=part.file))
         findings += result.findings
-    if len(frames) == 1:
+    if not ledger.parts:
         return next(iter(by_sheet.values()))[1], by_sheet
     whole = SubsidyResult(level, standard, pd.concat(frames, ignore_index=True), findings)
     return whole, by_sheet

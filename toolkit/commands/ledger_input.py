@@ -16,8 +16,8 @@ LEDGER_SUFFIXES = EXCEL_SUFFIXES | CSV_SUFFIXES
 
 def read_with_hidden(path: Path) -> list[RawSheet]:
     """All sheets of a workbook, each knowing which of its rows Excel hides (when the file says so)."""
+    hidden = hidden_rows(path)     # first: its buffers are gone before the grids are built
     sheets = read_workbook(path)
-    hidden = hidden_rows(path)
     return [replace(s, hidden=hidden[s.name]) if hidden.get(s.name) else s for s in sheets]
 
 

@@ -102,7 +102,7 @@ def run(args) -> int:
             del sheets, raw   # the raw grids are the largest thing in memory; below works on the ledger
 
             ranges = price_ranges(ledger.cases, standard)
-            result, by_sheet = compute_by_sheet(ledger, standard, level)
+            result, by_sheet = compute_by_sheet(ledger, standard, level, ranges)
             scenario_list = scenarios(ledger.cases, standard, scenario_levels(level, flats), fund, ranges)
             del ranges
             findings = list(ledger.findings) + result.findings

@@ -135,7 +135,7 @@ def subsidy_plan(sheets: list[RawSheet], settings: dict | None = None, active: s
     ledger = build_ledger(sheets, choose_ledger_sheet(sheets, active), file=file)
     standard = build_standard(sheets, standard_name, file=file)
     ranges = price_ranges(ledger.cases, standard)
-    result, by_sheet = compute_by_sheet(ledger, standard, level)    # a year in 12 sheets: each sheet its columns
+    result, by_sheet = compute_by_sheet(ledger, standard, level, ranges)    # a year in 12 sheets: each sheet its columns
     scenario_list = scenarios(ledger.cases, standard, scenario_levels(level, flats), fund, ranges)
     order = {p.sheet: i for i, p in enumerate(ledger.pieces)}
     findings = sorted(ledger.findings + result.findings,

@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 MAX_SHEET_BYTES = 256 * 1024 * 1024
-_CHUNK = 1 << 20
+_CHUNK = 1 << 16      # small reads: no large buffers to fragment the heap the grids are built in
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
 _HIDDEN = re.compile(rb"""\shidden=["'](?:1|true)["']""")
 _ROW_NUMBER = re.compile(rb"""\sr=["'](\d+)["']""")
@@ -67,7 +67,7 @@ def _scan(zf: zipfile.ZipFile, part: str) -> frozenset[int] | None:
             data = tail + chunk
             cut = data.rfind(b"<") if chunk else len(data)   # a tag split between chunks is kept for the next one
             cut = len(data) if cut < 0 else cut
-            if b"hidden" in data[:cut]:
+            if data.find(b"hidden", 0, cut) >= 0:
                 for tag in _ROW_TAG.findall(data, 0, cut):
                     if _HIDDEN.search(tag):
                         m = _ROW_NUMBER.search(tag)
@@ -76,6 +76,6 @@ def _scan(zf: zipfile.ZipFile, part: str) -> frozenset[int] | None:
             tail = data[cut:]
             if not chunk:
                 break
-            if b"</sheetData>" in data[:cut]:
+            if data.find(b"</sheetData>", 0, cut) >= 0:
                 break
     return frozenset(hidden)
