@@ -228,9 +228,9 @@ def _fill_merged(sheet: RawSheet, data: list, start: int, cols: dict[str, int], 
     filled: dict[str, int] = {}
     for r0, c0, r1, c1 in sheet.merged:
         name = by_column.get(c0)
-        if r1 <= r0 or r1 < start or name is None:
+        if r1 <= r0 or r0 < start or name is None:    # (a merge starting in the header is the header's)
             continue
-        top = max(r0, start)
+        top = r0
         value = sheet.cell(r0, c0)
         if name in vocab.money_columns:
             if value is not None:

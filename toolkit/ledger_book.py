@@ -27,7 +27,7 @@ STANDARD_SHEET = "补贴标准"
 LEDGER_SHEET_NAMES = ("案件台账", "台账", "法律援助案件台账")
 TOOLKIT_SHEETS = ("补贴汇总", "校验结果", "统计表", "绩效自评表", "处理日志")
 # sheets of a ledger workbook that are something else (咨询登记, 绩效目标, the buttons' 上年台账 and 设置)
-OTHER_SHEETS = ("咨询登记", "绩效目标", "上年台账", "设置", "月度统计", "律师统计", "律所统计")
+OTHER_SHEETS = ("咨询登记", "绩效目标", "上年台账", "参数", "设置", "月度统计", "律师统计", "律所统计")
 
 
 def vocabulary_for(sheets: list[RawSheet]) -> Vocabulary:
