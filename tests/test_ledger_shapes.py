@@ -144,3 +144,14 @@ def test_the_button_writes_every_month_sheet(tmp_path):
     assert [r[2] for r in buttons.ledger_block(plan)[1:3]] == [Decimal(1500), Decimal(1500)]
     assert buttons.ledger_block(plan.others[0])[1][2] == Decimal(1500)
     assert "应付补贴合计 4,500.00 元" in plan.message and "合并了 2 个工作表" in plan.message
+
+
+def test_a_month_with_one_column_more_is_combined_and_said(tmp_path):
+    march = [["2023年3月案件登记表"], HEADER + ["结案日期"], [1, "M3", "民事", None, "张明", "甲所", "2023-03-02", None,
+                                                         "2023-04-01"]]
+    path = write_book(tmp_path / "台账.xlsx", {"1月": _month(1, ["M1"]), "2月": _month(2, ["M2"]), "3月": march})
+    ledger = build_ledger(read_workbook(path), file=path.name)
+    assert [p.sheet for p in ledger.pieces] == ["1月", "2月", "3月"] and len(ledger.cases) == 3
+    assert ledger.cases.set_index("案号").loc["M3", "结案日期"] == dt.date(2023, 4, 1)
+    assert any("「3月」的表头与台账.xlsx「1月」略有不同（多出“结案日期”列），已合并" in line
+               for line in combination_lines(ledger))

@@ -168,7 +168,6 @@ def parse_ledger(sheet: RawSheet, file: str | None = None, vocab: Vocabulary | N
     blank = filled_count == 0
     totals = pd.Series(_total_rows([grid[c].tolist() for c in range(min(width, 4))], len(data)),
                        index=frame.index, dtype=bool) & ~blank
-    sparse = ~blank & ~totals & (filled_count <= 2)   # a note below the table fills one or two cells
     notes = pd.Series(False, index=frame.index)
     # a note or the signature line under the table fills a few cells, the first of them starting 注/制表/审核 …
     noted = pd.Series(False, index=frame.index)

@@ -18,7 +18,7 @@ from toolkit.findings import ERROR, Finding
 from toolkit.io.excel_read import RawSheet
 from toolkit.ledger import Ledger, column_aliases_from_sheet, parse_ledger
 from toolkit.standards import Standard, apply_sheet, load_standard
-from toolkit.table import HeaderMatch, find_header
+from toolkit.table import find_header
 from toolkit.text import compact
 from toolkit.vocab import Vocabulary, default_vocabulary
 
@@ -53,15 +53,20 @@ def _candidates(sheets: list[RawSheet], vocab: Vocabulary):
             yield sheet, header
 
 
-def choose_sheets(books: list[tuple[str | None, list[RawSheet]]], name: str | None = None
-                  ) -> tuple[list[tuple[str | None, RawSheet, Vocabulary]], list[tuple[str | None, str, str]]]:
-    """Which sheets of these workbooks make up the ledger: ([(file, sheet, vocabulary)], [(file, sheet, reason)]).
+# a sheet is combined when its columns and the first sheet's mostly agree (shared / all ≥ this share): a month
+# with one optional column more or less is still that ledger; a 律师名册 with three of its ten columns is not
+SAME_LEDGER_SHARE = 0.7
+
+
+def choose_sheets(books: list[tuple[str | None, list[RawSheet]]], name: str | None = None):
+    """Which sheets of these workbooks make up the ledger: ([(file, sheet, vocabulary)], [(file, sheet, reason)] of
+    the ledger-looking sheets left out, [remarks on combined sheets whose columns differ]).
 
     `name` picks that sheet (in each workbook that has it). Otherwise a sheet named 案件台账/台账 is the ledger of
     its workbook; else every sheet that looks like a ledger and has the same columns as the first one is combined.
     Sheets whose name says they are something else (汇总, 上年, 备份 …) are only used when nothing else is there.
     """
-    chosen, left_out, plain, odd = [], [], [], []
+    chosen, left_out, plain, odd, remarks = [], [], [], [], []
     for file, sheets in books:
         vocab = vocabulary_for(sheets)
         by_name = {s.name: s for s in sheets}
@@ -89,7 +94,7 @@ def choose_sheets(books: list[tuple[str | None, list[RawSheet]]], name: str | No
             word = next((w for w in vocab.not_combined_words if w in sheet.name), None)
             (odd if word else plain).append((file, sheet, vocab, header, word))
     if name:
-        return chosen, left_out
+        return chosen, left_out, remarks
     plain = _same_year(plain, left_out)
     if plain:
         for file, sheet, _, _, word in odd:
@@ -105,13 +110,17 @@ def choose_sheets(books: list[tuple[str | None, list[RawSheet]]], name: str | No
             columns = set(header.columns)
             if columns != reference:
                 missing, extra = reference - columns, columns - reference
-                reason = "表头与" + first + "不同（" + "；".join(
-                    ([f"缺少“{'、'.join(sorted(missing))}”列"] if missing else [])
-                    + ([f"多出“{'、'.join(sorted(extra))}”列"] if extra else [])) + "），未合并（可用 --sheet 单独处理）"
-                left_out.append((file, sheet.name, reason))
-                continue
+                difference = "；".join(([f"缺少“{'、'.join(sorted(missing))}”列"] if missing else [])
+                                      + ([f"多出“{'、'.join(sorted(extra))}”列"] if extra else []))
+                required = all(c in columns for c in vocab.required_fields)
+                if not required or len(columns & reference) / len(columns | reference) < SAME_LEDGER_SHARE:
+                    left_out.append((file, sheet.name, f"表头与{first}不同（{difference}），未合并"
+                                                       "（可用 --sheet 单独处理）"))
+                    continue
+                remarks.append(f"{_where(file, sheet.name)}的表头与{first}略有不同（{difference}），已合并；"
+                               "该表缺少的列按空白处理。")
             chosen.append((file, sheet, vocab))
-    return chosen, left_out
+    return chosen, left_out, remarks
 
 
 _SHEET_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -136,7 +145,7 @@ def _same_year(found: list, left_out: list) -> list:
 def find_ledger_sheet(sheets: list[RawSheet], name: str | None = None, file: str | None = None,
                       vocab: Vocabulary | None = None) -> RawSheet:
     """The (first) ledger sheet of a workbook, by the rules of choose_sheets."""
-    chosen, _ = choose_sheets([(file, sheets)], name)
+    chosen = choose_sheets([(file, sheets)], name)[0]
     if not chosen:
         raise _no_ledger(sheets, file)
     return chosen[0][1]
@@ -157,7 +166,7 @@ def build_ledger_from_books(books: list[tuple[str | None, list[RawSheet]]], shee
     """The ledger kept in one or several workbooks ([(file name, sheets)]), combined into one.
 
     `left_out` adds files that could not be read at all ((file, "", reason)) to the summary."""
-    chosen, skipped = choose_sheets(books, sheet_name)
+    chosen, skipped, remarks = choose_sheets(books, sheet_name)
     skipped = list(left_out or []) + skipped
     if not chosen:
         if len(books) == 1 and not left_out:
@@ -174,7 +183,9 @@ def build_ledger_from_books(books: list[tuple[str | None, list[RawSheet]]], shee
             skipped.append((file, sheet.name, exc.message))
     if not parts:
         raise InputError("没有可用的台账工作表：" + "；".join(f"{_where(f, s)}：{r}" for f, s, r in skipped) + "。")
-    return combine(parts, skipped)
+    ledger = combine(parts, skipped)
+    ledger.notes[:0] = remarks
+    return ledger
 
 
 def combine(parts: list[Ledger], left_out: list[tuple[str | None, str, str]] | None = None) -> Ledger:
@@ -260,6 +271,8 @@ def combination_lines(ledger: Ledger) -> list[str]:
                      + "）。")
     for file, sheet, reason in ledger.left_out:
         lines.append(f"未合并{_where(file, sheet) if sheet else file}：{reason.rstrip('。')}。")
+    if ledger.parts:   # remarks on the combination itself (a sheet whose columns differ a little)
+        lines.extend(n for n in ledger.notes if not any(n in p.notes for p in pieces))
     multi = len({p.file for p in pieces}) > 1
     same: dict[str, list[str]] = {}     # the same note on every month sheet is said once
     for p in pieces:
