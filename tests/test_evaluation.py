@@ -116,3 +116,75 @@ def test_targets_sheet_problems_are_reported():
     assert any("全年预算数" in f.message for f in evaluation.findings)
     with pytest.raises(Exception, match="找不到绩效目标表头"):
         parse_targets(RawSheet("绩效目标", [["甲", "乙"], [1, 2]]))
+
+
+def published_targets(path):
+    """A 部门整体支出绩效目标表 as disclosed with the budget: one-cell targets, no 分值, merged 一级/二级 cells."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "绩效目标表"
+    rows = [["测试县法律援助中心2023年部门整体支出绩效目标表"], ["单位：万元"],
+            ["一级指标", "二级指标", "三级指标", "指标值"],
+            ["产出指标", "数量指标", "办理法律援助案件数", "≥10件"],
+            [None, None, "法律咨询人次", "不少于8人次"],
+            [None, "质量指标", "案件质量评查合格率", "≥95%"],
+            [None, "时效指标", "案件按时办结率", "100%"],
+            [None, "成本指标", "办案补贴超标准发放比例", "≤5%"],
+            ["效益指标", "社会效益指标", "为受援人挽回经济损失", "≥3万元"],
+            [None, None, "群众法治意识", "有效提升"],
+            [None, "可持续影响指标", "法律援助制度", "持续完善"],
+            ["满意度指标", "服务对象满意度指标", "受援人满意度", "≥95%"],
+            [], ["年初预算数", 120, "全年预算数", 130, "全年执行数", 125]]
+    for row in rows:
+        ws.append(row)
+    for rng in ("A4:A8", "B4:B5", "A9:A11", "B9:B10"):
+        ws.merge_cells(rng)
+    book.save(path)
+    return path
+
+
+def test_published_targets_table_is_scored(tmp_path):
+    from toolkit.commands.report import read_targets
+
+    targets = read_targets(published_targets(tmp_path / "目标.xlsx"))
+    by_name = {i.level3: i for i in targets.indicators}
+    assert [(i.level1, i.points) for i in targets.indicators] == \
+        [("产出指标", 10)] * 5 + [("效益指标", 10)] * 3 + [("满意度指标", 10)]
+    cases = by_name["办理法律援助案件数"]
+    assert (cases.nature, cases.target, cases.unit, cases.key) == ("≥", 10, "件", "cases.total")
+    assert (by_name["法律咨询人次"].nature, by_name["法律咨询人次"].key) == ("≥", "consultations.total")
+    assert (by_name["办案补贴超标准发放比例"].nature, by_name["办案补贴超标准发放比例"].target) == ("≤", 5)
+    assert by_name["办案补贴超标准发放比例"].key is None                 # a percentage is never a count
+    assert (by_name["为受援人挽回经济损失"].unit, by_name["为受援人挽回经济损失"].key) == ("万元", "money.挽回经济损失")
+    assert by_name["群众法治意识"].nature is None and by_name["案件按时办结率"].target == 100
+    assert targets.budget.annual == 130 and targets.budget.executed == 125
+    assert "产出指标 50 分 ÷ 5 项 = 每项 10 分" in targets.notes[0]
+    assert "需本人填写实际完成值或自评打分的指标 6 项" in targets.notes[-1]
+
+
+def test_published_targets_points_add_up_exactly_when_they_do_not_divide():
+    rows = [["一级指标", "二级指标", "三级指标", "指标值"]] + \
+        [["产出指标", "数量指标", f"指标{i}", "≥1件"] for i in range(6)] + [["效益指标", "社会效益", "群众满意", "有效"]]
+    targets = parse_targets(RawSheet("目标", rows))
+    points = [i.points for i in targets.indicators]
+    assert points[:5] == [D("8.33")] * 5 and points[5] == D("8.35") and sum(points[:6]) == 50
+    assert points[6] == 30
+    assert any("末项 8.35 分" in f.message and f.severity == "warning" for f in targets.findings)
+
+
+def test_published_targets_give_a_scored_self_evaluation_sheet(ledger_values, tmp_path):
+    out = tmp_path / "统计.xlsx"
+    path = published_targets(tmp_path / "目标.xlsx")
+    assert main(["stats", str(ledger_values), "--period", "2023", "--targets", str(path), "-o", str(out)]) == 1
+    shown = next(s for s in read_workbook(out) if s.name == "绩效自评表").rows
+    assert shown[3][2:5] == [120, 130, 125] and shown[3][6:9] == [10, 96.15, 9.62]
+    rows = {r[2]: r for r in shown[6:15]}
+    assert rows["办理法律援助案件数"][3:10] == ["≥", 10, "件", 8, 10, 8, "cases.total"]
+    assert rows["法律咨询人次"][6:9] == [10, 10, 10]
+    assert rows["为受援人挽回经济损失"][4:9] == [3, "万元", 3.15, 10, 10]
+    for clerk in ("案件质量评查合格率", "案件按时办结率", "办案补贴超标准发放比例", "受援人满意度"):
+        assert rows[clerk][6] is None and rows[clerk][8] is None and "请填写实际完成值" in rows[clerk][11]
+    for qualitative in ("群众法治意识", "法律援助制度"):
+        assert rows[qualitative][3] == "定性" and "自评" in rows[qualitative][11]
+    total = next(r for r in shown if r[0] == "总分")
+    assert total[7:9] == [100, 37.62]               # 9.62 + 8 + 10 + 10; the clerk's indicators still to score

@@ -4,13 +4,17 @@ statistics, execution rate and scores. Pure core, no I/O.
 Scoring: budget execution rate = 全年执行数 / 全年预算数, score = min(rate, 1) × 10; a numeric indicator scores
 min(actual / target, 1) × points for ≥, min(target / actual, 1) × points for ≤, min(a/t, t/a) × points for =;
 qualitative indicators are left for the user. Scores are rounded half up to 2 places.
+
+The published 绩效目标表 (一级 | 二级 | 三级指标 | 指标值, the target in one cell: "≥800件", "≤5%", "有效提升", often
+without 分值) is read too: points are then assigned by toolkit/data/indicators.toml (产出50 / 效益30 / 满意度10 split
+evenly over each level's indicators) and indicators are matched to statistics keys by their names; both are said.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from importlib import resources
@@ -86,6 +90,26 @@ class Targets:
     budget: Budget
     findings: list[Finding]
     sheet: str
+    notes: list[str] = field(default_factory=list)   # how points and statistics keys were assigned, in words
+
+
+@dataclass(frozen=True)
+class IndicatorRules:
+    """How a published 绩效目标表 is completed (toolkit/data/indicators.toml)."""
+
+    level_points: dict[str, Decimal]     # 一级 name word -> points
+    names: list[tuple[str, str]]         # (compact indicator word, statistics key), longest word first
+    count_units: frozenset
+    money_units: frozenset
+
+
+@lru_cache(maxsize=1)
+def indicator_rules() -> IndicatorRules:
+    data = tomllib.loads(resources.files("toolkit.data").joinpath("indicators.toml").read_text(encoding="utf-8"))
+    names = [(compact(w), key) for key, words in data["names"].items() for w in words]
+    names.sort(key=lambda item: -len(item[0]))
+    return IndicatorRules({k: Decimal(v) for k, v in data["points"].items()}, names,
+                          frozenset(data["units"]["count"]), frozenset(data["units"]["money"]))
 
 
 @dataclass(frozen=True)
@@ -153,10 +177,33 @@ def _number(value) -> tuple[Decimal | None, str]:
 
 
 def _nature_from_text(text: str, rules: Rules) -> str | None:
-    for symbol in (">=", "<=", "≥", "≤", "=", ">", "<"):
-        if text.startswith(symbol):
-            return rules.natures.get(compact(symbol))
+    """The comparison a one-cell target states: '≥800件', '不少于800件', '5%以内', '800件以上'."""
+    text = compact(text)
+    for symbol in sorted(rules.natures, key=len, reverse=True):
+        if symbol and text.startswith(symbol) and rules.natures[symbol] != QUALITATIVE:
+            return rules.natures[symbol]
+    if text.endswith(("以上", "及以上")):
+        return "≥"
+    if text.endswith(("以下", "以内", "及以下")):
+        return "≤"
     return None
+
+
+def _target_number(value, rules: Rules) -> tuple[Decimal | None, str]:
+    """A one-cell target's number and unit, its comparison words taken off: '不少于800件' → (800, '件')."""
+    if not isinstance(value, str):
+        return _number(value)
+    text = compact(value)
+    for symbol in sorted(rules.natures, key=len, reverse=True):
+        if symbol and text.startswith(symbol) and rules.natures[symbol] != QUALITATIVE:
+            text = text[len(symbol):]
+            break
+    for suffix in ("及以上", "及以下", "以上", "以下", "以内"):
+        if text.endswith(suffix):
+            text = text[:-len(suffix)]
+            break
+    number, unit = _number(text)
+    return (number, unit) if number is not None else (None, clean_text(value))
 
 
 def parse_targets(sheet: RawSheet, file: str | None = None, rules: Rules | None = None,
@@ -164,10 +211,11 @@ def parse_targets(sheet: RawSheet, file: str | None = None, rules: Rules | None 
     """Read a 绩效目标 sheet: the indicator table and the budget figures (年初预算数, 全年预算数, 全年执行数)."""
     rules = rules or default_rules()
     catalog = catalog or default_catalog()
-    header = find_header(sheet, rules.columns, min_matches=3)
-    if header is None or not {"三级指标", "分值"} <= set(header.columns):
-        raise InputError("找不到绩效目标表头：应包含“一级指标”“二级指标”“三级指标”“指标性质”“目标值”“单位”“分值”"
-                         "等列（“统计键”列可选）。", file=file, sheet=sheet.name)
+    header = find_header(sheet, rules.columns, min_matches=2)
+    if header is None or not {"三级指标", "目标值"} <= set(header.columns):
+        raise InputError("找不到绩效目标表头：应包含“一级指标”“二级指标”“三级指标”和“指标值”（或“目标值”）等列"
+                         "（“指标性质”“单位”“分值”“统计键”列可选）。", file=file, sheet=sheet.name)
+    has_points = "分值" in header.columns
     cols = header.columns
     findings: list[Finding] = []
     indicators: list[Indicator] = []
@@ -182,19 +230,19 @@ def parse_targets(sheet: RawSheet, file: str | None = None, rules: Rules | None 
         level3 = clean_text(cell("三级指标"))
         level1 = clean_text(cell("一级指标")) or level1     # merged cells repeat the row above
         level2 = clean_text(cell("二级指标")) or level2
+        if any(isinstance(v, str) and header_key(v) in rules.budget_labels for v in row):
+            break                                              # the budget block below the table
         if not level3:
-            if any(header_key(v) in rules.budget_labels for v in row if v is not None):
-                break                                          # the budget block below the table
             continue
         if level3.startswith(("合计", "小计", "总分")):
             continue
-        points, _ = _number(cell("分值"))
+        points, _ = _number(cell("分值")) if has_points else (Decimal(0), "")
         if points is None or points < 0:
             findings.append(Finding(ERROR, f"指标“{level3}”的分值“{clean_text(cell('分值'))}”不是有效数字，未计入评分。",
                                     sheet.name, r, header.label("分值"), clean_text(cell("分值")), file))
             continue
         target_cell = cell("目标值")
-        target, target_unit = _number(target_cell)
+        target, target_unit = _target_number(target_cell, rules)
         nature_text = compact(cell("指标性质"))
         nature = rules.natures.get(nature_text) if nature_text else _nature_from_text(clean_text(target_cell), rules)
         if nature_text and nature is None:
@@ -213,7 +261,88 @@ def parse_targets(sheet: RawSheet, file: str | None = None, rules: Rules | None 
                                     clean_text(target_cell), clean_text(cell("单位")) or (target_unit if target is not None else ""),
                                     points, key, given, r))
     budget = _budget(sheet, rules)
-    return Targets(_grouped(indicators), budget, findings, sheet.name)
+    notes: list[str] = []
+    indicators = _grouped(indicators)
+    if not has_points and indicators:
+        indicators = _assign_points(indicators, rules, notes, findings, sheet.name, file)
+    if "统计键" not in header.columns:         # the sheet says where each value comes from, or the names do
+        indicators = _match_keys(indicators, catalog, notes, findings, sheet.name, file)
+    return Targets(indicators, budget, findings, sheet.name, notes)
+
+
+def _assign_points(indicators: list[Indicator], rules: Rules, notes: list[str], findings: list[Finding],
+                   sheet: str, file: str | None) -> list[Indicator]:
+    """No 分值 column: each 一级指标's points (indicators.toml) split evenly over its indicators, to the cent; the
+    last indicator of a level takes the rounding remainder so that the level adds up exactly."""
+    level_points = indicator_rules().level_points
+    by_level: dict[str, list[int]] = {}
+    for i, ind in enumerate(indicators):
+        by_level.setdefault(ind.level1, []).append(i)
+    out = list(indicators)
+    said = []
+    for level1, positions in by_level.items():
+        word = next((w for w in level_points if w in level1), None)
+        if word is None:
+            findings.append(Finding(WARNING, f"一级指标“{level1}”没有默认分值（只有 {'、'.join(level_points)} 有），"
+                                    "其下指标按 0 分计；请在表中加“分值”列。", sheet, out[positions[0]].excel_row,
+                                    None, level1, file))
+            continue
+        total = level_points[word]
+        each = round_half_up(total / len(positions), 2)
+        for k, pos in enumerate(positions):
+            points = each if k < len(positions) - 1 else total - each * (len(positions) - 1)
+            out[pos] = replace(out[pos], points=points)
+        exact = each * len(positions) == total
+        said.append(f"{level1} {total.normalize():f} 分 ÷ {len(positions)} 项 = 每项 {each.normalize():f} 分"
+                    + ("" if exact else f"（末项 {out[positions[-1]].points.normalize():f} 分，使合计为"
+                                        f" {total.normalize():f} 分）"))
+    if said:
+        text = ("绩效目标表没有“分值”列，分值按常用的自评权重分配（预算执行率 "
+                f"{rules.budget_points.normalize():f} 分）：" + "；".join(said) + "。")
+        notes.append(text)
+        findings.append(Finding(WARNING, text, sheet, None, None, None, file))
+    return out
+
+
+def _unit_kind(unit: str, rules: IndicatorRules) -> str | None:
+    unit = compact(unit)
+    if unit in rules.count_units:
+        return "count"
+    if unit in rules.money_units:
+        return "money"
+    if not unit:
+        return "none"
+    return None
+
+
+def _match_keys(indicators: list[Indicator], catalog: Catalog, notes: list[str], findings: list[Finding],
+                sheet: str, file: str | None) -> list[Indicator]:
+    """Indicators without a statistics key get one by their name (indicators.toml) when the units agree."""
+    rules = indicator_rules()
+    out, matched, clerk = [], [], []
+    for ind in indicators:
+        key = ind.key
+        if key is None and ind.nature is not None and ind.given_actual is None:
+            name = compact(ind.level3)
+            kind = _unit_kind(ind.unit, rules)
+            for word, candidate in rules.names:
+                spec = catalog.spec(candidate)
+                if word in name and spec is not None and kind is not None and                         (kind == "none" or (kind == "money") == spec.is_money):
+                    key = candidate
+                    break
+            if key is not None:
+                matched.append(f"“{ind.level3}”→{catalog.spec(key).name}（{key}）")
+                ind = replace(ind, key=key)
+        if ind.key is None and ind.given_actual is None:
+            clerk.append(ind.level3)
+        out.append(ind)
+    if matched:
+        text = "按指标名称从统计中取实际完成值：" + "；".join(matched) + "。"
+        notes.append(text)
+        findings.append(Finding(WARNING, text + "如对应有误，请在表中加“统计键”列指定。", sheet, None, None, None, file))
+    if clerk:
+        notes.append(f"需本人填写实际完成值或自评打分的指标 {len(clerk)} 项：" + "、".join(clerk) + "。")
+    return out
 
 
 def _grouped(indicators: list[Indicator]) -> list[Indicator]:

@@ -21,10 +21,10 @@ from toolkit.io.excel_read import RawSheet
 from toolkit.money import parse_amount, parse_count
 from toolkit.table import HeaderMatch, find_header
 from toolkit.text import all_clean, clean_text, compact
-from toolkit.vocab import Vocabulary, default_vocabulary, lookup, suggest
+from toolkit.vocab import Vocabulary, default_vocabulary, lookup, suggest, type_and_stage
 
 TOTAL_WORDS = ("合计", "小计", "总计", "累计", "本页合计")
-NOTE_PREFIXES = ("注", "备注", "说明", "制表", "填表", "审核", "负责人", "填报")
+NOTE_PREFIXES = ("注", "备注", "说明", "制表", "填表", "审核", "负责人", "填报", "经办", "联系", "复核", "统计人", "主管")
 _LIST_SPLIT = re.compile(r"[、,，/;；+＋\s]+|及|和|与")
 TEXT_COLUMNS = ("案号", "受援人", "承办律师", "律师事务所")
 # columns the toolkit itself adds to a ledger sheet; never read back as the user's data
@@ -45,10 +45,19 @@ class Ledger:
     skipped_totals: int = 0
     skipped_notes: int = 0
     total_rows: list[int] = field(default_factory=list)   # Excel rows of 合计/小计 lines
+    hidden_rows: list[int] = field(default_factory=list)  # Excel rows read although hidden or filtered out in Excel
+    notes: list[str] = field(default_factory=list)        # how the sheet was read, in words, for the summary
+    parts: list["Ledger"] = field(default_factory=list)   # the per-sheet ledgers, when several were combined
+    left_out: list[tuple[str | None, str, str]] = field(default_factory=list)   # (file, sheet, reason) not combined
 
     @property
     def rows_read(self) -> int:
         return len(self.cases) + len(self.excluded)
+
+    @property
+    def pieces(self) -> list["Ledger"]:
+        """The per-sheet ledgers (itself, when it was read from one sheet)."""
+        return self.parts or [self]
 
     def label(self, canonical: str) -> str:
         """The user's own header text for a canonical column."""
@@ -64,12 +73,17 @@ def split_list(value) -> list[str]:
 _TOTAL_HINT = re.compile("[" + "".join(dict.fromkeys(w[0] for w in TOTAL_WORDS)) + "]")
 
 
+_PERIOD_TOTAL = re.compile(r"^(?:\d{4}年)?(?:[0-9一二三四五六七八九十]{1,3}(?:[-~至到][0-9一二三四五六七八九十]{1,3})?月份?"
+                           r"|[一二三四1-4]季度|第[一二三四1-4]季度|[上下]半年|本月|本季|本年|本页|当月|全年)"
+                           r"(?:" + "|".join(TOTAL_WORDS) + r")[:：]?$")
+
+
 def _is_total(cells) -> bool:
     for v in cells:
         if v.__class__ is not str or not _TOTAL_HINT.search(v):
             continue
         t = compact(v)
-        if t and (t in TOTAL_WORDS or any(t.startswith(w) for w in TOTAL_WORDS)):
+        if t and (t in TOTAL_WORDS or any(t.startswith(w) for w in TOTAL_WORDS) or _PERIOD_TOTAL.match(t)):
             return True
     return False
 
@@ -140,6 +154,9 @@ def parse_ledger(sheet: RawSheet, file: str | None = None, vocab: Vocabulary | N
     width = max(map(len, data), default=0)
     if min(map(len, data), default=0) != width:   # CSV rows can be ragged
         data = [list(r) + [None] * (width - len(r)) for r in data]
+    readings: list[str] = []
+    if sheet.merged:
+        data = _fill_merged(sheet, data, start, cols, vocab, out, readings)
     grid = pd.DataFrame(data, dtype=object) if data else pd.DataFrame(index=range(0))   # rows → columns, in C
     used = [c for c in cols.values() if c < width]
     frame = pd.DataFrame({name: (grid[c].to_numpy() if c < width else None) for name, c in cols.items()},
@@ -151,22 +168,92 @@ def parse_ledger(sheet: RawSheet, file: str | None = None, vocab: Vocabulary | N
     blank = filled_count == 0
     totals = pd.Series(_total_rows([grid[c].tolist() for c in range(min(width, 4))], len(data)),
                        index=frame.index, dtype=bool) & ~blank
-    sparse = ~blank & ~totals & (filled_count <= 2)   # a note below the table fills one or two cells
     notes = pd.Series(False, index=frame.index)
-    for i in frame.index[sparse]:
-        first = next((clean_text(v) for v in frame.loc[i, list(cols)] if v is not None and clean_text(v)), "")
+    # a note or the signature line under the table fills a few cells, the first of them starting 注/制表/审核 …
+    noted = pd.Series(False, index=frame.index)
+    for c in range(width):
+        column = grid[c].tolist()
+        hits = {v for v in dict.fromkeys(column) if v.__class__ is str and clean_text(v).startswith(NOTE_PREFIXES)}
+        if hits:
+            noted |= pd.Series([v in hits for v in column], index=frame.index)
+    for i in frame.index[noted & ~blank & ~totals & (filled_count <= 4)]:
+        first = next((clean_text(v) for v in grid.loc[i].tolist() if v is not None and clean_text(v)), "")
         notes.at[i] = first.startswith(NOTE_PREFIXES)
     total_rows = frame.loc[totals, "excel_row"].tolist()
+    note_rows = frame.loc[notes, "excel_row"].tolist()
     frame = frame[~(blank | totals | notes)].copy()
 
-    _normalise(frame, vocab, out, today)
+    _normalise(frame, vocab, out, today, _year_hint(sheet, start, file), readings)
     frame = frame.reset_index(drop=True)
+    frame["sheet"] = sheet.name
+    frame["file"] = file
+    hidden = sorted(r for r in frame["excel_row"].tolist() if r - 1 in sheet.hidden) if sheet.hidden else []
+    if hidden:
+        readings.append(f"第{_row_list(hidden)}行在 Excel 中是隐藏或被筛选掉的行，也已读取（共 {len(hidden)} 行）。")
+    if note_rows:
+        readings.append(f"第{_row_list(note_rows)}行是表下的说明文字，不是案件。")
     bad = frame["excel_row"].isin(out.bad_rows)
     out.findings.sort(key=lambda f: (f.row or 0, 0 if f.severity == ERROR else 1))
     return Ledger(cases=frame[~bad].reset_index(drop=True), excluded=frame[bad].reset_index(drop=True),
                   findings=out.findings, header=header, sheet=sheet.name, file=file,
                   skipped_blank=int(blank.sum()), skipped_totals=int(totals.sum()), skipped_notes=int(notes.sum()),
-                  total_rows=total_rows)
+                  total_rows=total_rows, hidden_rows=hidden, notes=readings)
+
+
+def _row_list(rows: list[int], limit: int = 10) -> str:
+    """[3, 4, 9] → '3、4、9'; long lists end with '等'."""
+    return "、".join(map(str, rows[:limit])) + ("等" if len(rows) > limit else "")
+
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def _year_hint(sheet: RawSheet, start: int, file: str | None) -> int | None:
+    """The year a ledger's title (rows above the header), sheet name or file name states, for dates like '3月5日'."""
+    texts = [clean_text(v) for row in sheet.rows[:max(start - 1, 0)] for v in row if isinstance(v, str)]
+    for text in [*texts, sheet.name, file or ""]:
+        m = _YEAR.search(text) or re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", text)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def _fill_merged(sheet: RawSheet, data: list, start: int, cols: dict[str, int], vocab: Vocabulary,
+                 out, readings: list[str]) -> list:
+    """Label cells merged over several data rows are given to every row they cover (a copy of the rows is
+    changed, never the sheet); amounts merged over rows are reported, not copied."""
+    by_column = {c: name for name, c in cols.items()}
+    changed: dict[int, list] = {}
+    filled: dict[str, int] = {}
+    for r0, c0, r1, c1 in sheet.merged:
+        name = by_column.get(c0)
+        if r1 <= r0 or r0 < start or name is None:    # (a merge starting in the header is the header's)
+            continue
+        top = r0
+        value = sheet.cell(r0, c0)
+        if name in vocab.money_columns:
+            if value is not None:
+                out.add(WARNING, top + 1, name, f"金额“{clean_text(value)}”是第{top + 1}–{r1 + 1}行合并的单元格，"
+                        f"无法确定属于哪一件案件，只按第{top + 1}行读取；请拆分合并单元格后逐行填写。", clean_text(value))
+            continue
+        if name not in vocab.fill_down or value is None:
+            continue
+        for r in range(top + 1, min(r1, start + len(data) - 1) + 1):
+            i = r - start
+            row = changed.get(i)
+            if row is None:
+                row = changed[i] = list(data[i])
+            if c0 < len(row) and row[c0] is None:
+                row[c0] = value
+                filled[name] = filled.get(name, 0) + 1
+    if not changed:
+        return data
+    data = list(data)
+    for i, row in changed.items():
+        data[i] = row
+    readings.append("合并单元格的值已用于其覆盖的每一行：" + "、".join(f"“{out.header.label(n)}”{k} 个单元格"
+                                                         for n, k in filled.items()) + "。")
+    return data
 
 
 def _ensure(frame: pd.DataFrame, column: str, default=None):
@@ -202,6 +289,7 @@ def per_distinct(values, fn) -> list:
 
 
 _ID_SHAPE = re.compile(r"\d{17}[\dX]")
+_MONTH_DAY = re.compile(r"^(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?$")
 
 
 def _mask(series: pd.Series, predicate) -> pd.Series:
@@ -221,10 +309,13 @@ def _categories(raw, mapping: dict[str, str]) -> tuple[tuple[str, ...], tuple[st
     return tuple(known), tuple(unknown)
 
 
-def _normalise(frame: pd.DataFrame, vocab: Vocabulary, out: _Collector, today) -> None:
+def _normalise(frame: pd.DataFrame, vocab: Vocabulary, out: _Collector, today, year: int | None = None,
+               readings: list[str] | None = None) -> None:
     for column in vocab.canonical_columns:
         _ensure(frame, column)
     rows = frame["excel_row"]
+    readings = [] if readings is None else readings
+    reading = [None] * len(frame)    # per row: how a combined or everyday wording was read (for 计算依据)
 
     for column in TEXT_COLUMNS:
         frame[column] = _per_unique(frame[column], lambda v: clean_text(v) or None, clean_is_same=True)
@@ -239,6 +330,19 @@ def _normalise(frame: pd.DataFrame, vocab: Vocabulary, out: _Collector, today) -
     raw_type = frame["案件类型"]
     frame["附带民事"] = _per_unique(raw_type, lambda v: "附带民事" in compact(v)).fillna(False).astype(bool)
     frame["案件类型"] = _per_unique(raw_type, lambda v: lookup(vocab.case_types, v))
+    unknown_type = raw_type.notna() & frame["案件类型"].isna()
+    # type and stage in one cell: "刑事审判阶段", "刑事（审查起诉）", "民事一审"
+    combined = _per_unique(raw_type[unknown_type], lambda v: type_and_stage(vocab, v))
+    stage_from_type = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    for i, v, parsed in zip(combined.index, raw_type[unknown_type], combined.tolist()):
+        if parsed is None:
+            continue
+        case_type, stage, words = parsed
+        frame.at[i, "案件类型"] = case_type
+        stage_from_type.at[i] = stage
+        pos = frame.index.get_loc(i)
+        reading[pos] = (f"“{clean_text(v)}”读作{case_type}·{stage}" if stage else
+                        f"“{clean_text(v)}”读作{case_type}：“{words}”是审级，不是刑事诉讼阶段")
     unknown_type = raw_type.notna() & frame["案件类型"].isna()
     for r, v in zip(rows[unknown_type], raw_type[unknown_type]):
         if not compact(v):
@@ -255,7 +359,8 @@ def _normalise(frame: pd.DataFrame, vocab: Vocabulary, out: _Collector, today) -
         known, unknown = _categories(v, vocab.stages)
         return tuple(sorted(known, key=order.get)), unknown
 
-    parsed = _per_unique(frame["诉讼阶段"], stage_cell).tolist()
+    stage_raw = frame["诉讼阶段"].where(frame["诉讼阶段"].notna(), stage_from_type)
+    parsed = _per_unique(stage_raw, stage_cell).tolist()
     stages = pd.Series([p[0] if p else () for p in parsed], index=frame.index, dtype=object)
     unknown_stage = pd.Series([p[1] if p else () for p in parsed], index=frame.index, dtype=object)
     criminal = frame["案件类型"] == vocab.criminal_type
@@ -272,9 +377,24 @@ def _normalise(frame: pd.DataFrame, vocab: Vocabulary, out: _Collector, today) -
         missing = criminal & ~has_stage & ~has_unknown
         for r in rows[missing]:
             out.add(ERROR, r, "诉讼阶段", "刑事案件未填写诉讼阶段，无法确定补贴标准。")
-    stray = ~criminal & known_type & has_stage
-    for r, v in zip(rows[stray], frame["诉讼阶段"][stray]):
+    stray = ~criminal & known_type & (has_stage | has_unknown)
+    instance = stray & _mask(frame["诉讼阶段"], lambda v: v is not None and bool(split_list(v))
+                             and all(compact(p) in vocab.instances for p in split_list(v)))
+    for r, v in zip(rows[stray & ~instance & has_stage], frame["诉讼阶段"][stray & ~instance & has_stage]):
         out.add(WARNING, r, "诉讼阶段", f"非刑事案件填写了诉讼阶段“{clean_text(v)}”，计算时不考虑阶段。", clean_text(v))
+    for pos in np.flatnonzero(instance.to_numpy()):
+        v, t = clean_text(frame["诉讼阶段"].iat[pos]), frame["案件类型"].iat[pos]
+        reading[pos] = f"阶段“{v}”是{t}案件的审级，不是刑事诉讼阶段，按{t}计"
+    def everyday(raw):
+        words = [f"“{p}”读作{lookup(vocab.stages, p)}" for p in split_list(raw)
+                 if lookup(vocab.stages, p) and compact(p) not in (lookup(vocab.stages, p),
+                                                                   lookup(vocab.stages, p) + "阶段")]
+        return "阶段" + "、".join(words) if words else None
+
+    said = per_distinct(frame["诉讼阶段"].tolist(), lambda v: None if v is None else everyday(v))
+    for pos in np.flatnonzero((criminal & has_stage).to_numpy()):
+        if said[pos]:
+            reading[pos] = said[pos]
     frame["诉讼阶段"] = stages.where(~stray, other=pd.Series([()] * len(frame), index=frame.index, dtype=object))
 
     # optional categories
@@ -317,11 +437,24 @@ def _normalise(frame: pd.DataFrame, vocab: Vocabulary, out: _Collector, today) -
         for r, a in zip(rows[negative], values[negative]):
             out.add(ERROR, r, column, f"金额为负数（{a:,.2f}元），请核实。", f"{a:.2f}")
         frame[column] = values
+    yearless = 0
     for column in vocab.date_columns:
         values, errors = _map_unique(frame[column], parse_date)
         for i, e in errors:
-            out.add(ERROR, rows.iat[i], column, f"日期无法识别：{e}。", clean_text(frame[column].iat[i]))
+            raw = clean_text(frame[column].iat[i])
+            m = _MONTH_DAY.match(raw)
+            if m and year:
+                try:
+                    values.iat[i] = dt.date(year, int(m.group(1)), int(m.group(2)))
+                    yearless += 1
+                    continue
+                except ValueError:
+                    pass
+            out.add(ERROR, rows.iat[i], column, f"日期无法识别：{e}" + ("（表头上方的标题中也没有年份）" if m else "")
+                    + "。", raw)
         frame[column] = values
+    if yearless:
+        readings.append(f"{yearless} 个日期没有写年份（如“3月5日”），按标题中的 {year} 年读取。")
     assigned = pd.to_datetime(frame["指派日期"], errors="coerce")
     closed = pd.to_datetime(frame["结案日期"], errors="coerce")
     reversed_dates = (closed < assigned).fillna(False).astype(bool)
@@ -345,6 +478,11 @@ def _normalise(frame: pd.DataFrame, vocab: Vocabulary, out: _Collector, today) -
     first_row = dict(zip(keys[numbered & ~duplicate], rows[numbered & ~duplicate]))
     for r, key, number in zip(rows[duplicate], keys[duplicate], frame["案号"][duplicate]):
         out.add(ERROR, r, "案号", f"案号“{number}”与第{first_row[key]}行重复，本行未计入。", number)
+    frame["读法"] = pd.Series(reading, index=frame.index, dtype=object)
+    read_as = sum(1 for r in reading if r)
+    if read_as:
+        readings.append(f"{read_as} 行的案件类型与阶段写在一格（如“刑事审判阶段”“民事一审”）或用了日常说法（如“起诉”），"
+                        "已按词表读取，读法写在该行的“计算依据”中。")
 
 
 def valid_ids(ids: pd.Series, today=None) -> pd.Series:

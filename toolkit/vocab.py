@@ -38,6 +38,10 @@ class Vocabulary:
     required_fields: tuple[str, ...]
     money_columns: tuple[str, ...]
     date_columns: tuple[str, ...]
+    instances: frozenset = frozenset()          # 一审/二审/再审…: an instance word, not a criminal stage
+    joiners: tuple[str, ...] = ()               # ignored between type and stage in one cell ("刑事（审判）")
+    fill_down: tuple[str, ...] = ()             # label columns whose merged cells belong to every row covered
+    not_combined_words: tuple[str, ...] = ()    # sheet names with these words are not combined into the ledger
 
     def with_aliases(self, extra: dict[str, str]) -> "Vocabulary":
         """A copy that also knows the user's own column names ({their header: canonical column})."""
@@ -50,6 +54,28 @@ class Vocabulary:
     @property
     def canonical_columns(self) -> list[str]:
         return list(dict.fromkeys(self.column_aliases.values()))
+
+
+def type_and_stage(vocab: Vocabulary, raw) -> tuple[str, str | None, str] | None:
+    """A case-type cell that also names the stage or instance ('刑事审判阶段', '刑事（审查起诉）', '民事一审') →
+    (case type, canonical stage or None, the stage/instance words as written); None if it is not of that shape."""
+    text = compact(raw)
+    for joiner in vocab.joiners:
+        text = text.replace(joiner, " ")
+    text = text.replace(" ", "")
+    best = None
+    for key, case_type in vocab.case_types.items():
+        if key and text.startswith(key) and len(text) > len(key) and (best is None or len(key) > len(best[0])):
+            best = (key, case_type)
+    if best is None:
+        return None
+    rest = text[len(best[0]):]
+    if best[1] == vocab.criminal_type:
+        stage = vocab.stages.get(rest)
+        return (best[1], stage, rest) if stage else None
+    if rest in vocab.instances:
+        return best[1], None, rest
+    return None
 
 
 def lookup(mapping: dict[str, str], raw) -> str | None:
@@ -86,4 +112,8 @@ def default_vocabulary() -> Vocabulary:
         required_fields=tuple(data["required"]["fields"]),
         money_columns=tuple(data["money_columns"]["names"]),
         date_columns=tuple(data["date_columns"]["names"]),
+        instances=frozenset(compact(v) for v in data["instances"]["words"]),
+        joiners=tuple(data["combined"]["joiners"]),
+        fill_down=tuple(data["merged"]["fill_down"]),
+        not_combined_words=tuple(data["sheets"]["not_combined_words"]),
     )

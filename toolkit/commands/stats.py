@@ -22,7 +22,8 @@ from toolkit.evaluation import TARGETS_SHEET, Evaluation, evaluate, parse_target
 from toolkit.findings import ERROR, Finding
 from toolkit.io.atomic import write_bytes_atomic
 from toolkit.io.excel_read import read_workbook
-from toolkit.ledger_book import build_ledger
+from toolkit.commands.ledger_input import read_ledger_input
+from toolkit.ledger_book import combination_lines, left_out_findings, part_view
 from toolkit.stats import (CONSULTATION_SHEET, Catalog, StatsReport, build_report, change, default_catalog,
                            default_period, json_value, parse_consultations, parse_period, plan_template,
                            template_values, undated_findings, WAN_SUFFIX)
@@ -42,8 +43,10 @@ BELOW_FILL, PENDING_FILL, HEADER_FILL = "#F8CBAD", "#FFF2CC", "#DDEBF7"
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("ledger", nargs="?", metavar="台账文件", help="案件台账工作簿（.xlsx/.xls/.csv 等）")
-    parser.add_argument("--sheet", metavar="工作表", help="台账所在工作表（默认：案件台账，或自动识别）")
+    parser.add_argument("ledger", nargs="?", metavar="台账文件",
+                        help="案件台账工作簿（.xlsx/.xls/.csv 等），或放有多个台账文件（如每月一个）的文件夹")
+    parser.add_argument("--sheet", metavar="工作表",
+                        help="台账所在工作表（默认：案件台账；没有时，表头相同的各表（如 1月…12月）合并读取）")
     parser.add_argument("--consultations", metavar="工作表", help=f"咨询登记工作表（默认：有“{CONSULTATION_SHEET}”表则使用）")
     parser.add_argument("--previous", metavar="上年台账", help="上年台账文件，用于上年同期对比")
     parser.add_argument("--period", metavar="期间", help="统计期间：2023（年）、2023Q1（季度）、2023-03（月）；默认为台账中案件最多的年份")
@@ -66,10 +69,10 @@ def run(args) -> int:
     if not args.ledger:
         raise InputError("请指定台账文件，例如：legalaid stats 台账.xlsx")
     ledger_path = Path(args.ledger)
-    sheets = read_workbook(ledger_path)
-    ledger = build_ledger(sheets, args.sheet, file=ledger_path.name)
-    findings: list[Finding] = list(ledger.findings)
-    findings += undated_findings(ledger.cases, ledger.sheet, ledger_path.name, ledger.label("指派日期"))
+    sheets, ledger, _ = read_ledger_input(ledger_path, args.sheet)
+    findings: list[Finding] = list(ledger.findings) + left_out_findings(ledger)
+    for part in ledger.pieces:   # each sheet's own rows, so that every warning names its sheet
+        findings += undated_findings(part_view(ledger, part).cases, part.sheet, part.file, part.label("指派日期"))
 
     consultations = _consultations(sheets, args.consultations, ledger_path.name, required=bool(args.consultations))
     if consultations is not None:
@@ -78,8 +81,7 @@ def run(args) -> int:
     previous_cases = previous_consultations = None
     if args.previous:
         prev_path = Path(args.previous)
-        prev_sheets = read_workbook(prev_path)
-        prev_ledger = build_ledger(prev_sheets, None, file=prev_path.name)
+        prev_sheets, prev_ledger, _ = read_ledger_input(prev_path)
         previous_cases = prev_ledger.cases
         findings += prev_ledger.findings
         prev_c = _consultations(prev_sheets, args.consultations, prev_path.name, required=False)
@@ -101,11 +103,13 @@ def run(args) -> int:
     report = build_report(ledger.cases, consultations.frame if consultations is not None else None, period,
                           previous_cases, previous_consultations, findings, catalog)
 
-    evaluation = None
+    evaluation, target_notes = None, []
     targets_sheet = _targets_sheet(sheets, args.targets, ledger_path)
     if targets_sheet is not None:
         sheet, file = targets_sheet
-        evaluation = evaluate(parse_targets(sheet, file), report.values, file)
+        targets = parse_targets(sheet, file)
+        evaluation = evaluate(targets, report.values, file)
+        target_notes = targets.notes
         report.findings += evaluation.findings
 
     output = _output_path(args, ledger_path)
@@ -120,6 +124,10 @@ def run(args) -> int:
     if args.json:
         print(json.dumps(stats_json(report, unfilled), ensure_ascii=False, indent=2))
     else:
+        for line in combination_lines(ledger):
+            print(f"台账：{line}")
+        for line in target_notes:
+            print(f"绩效目标：{line}")
         _print_summary(report, evaluation, output, unfilled, catalog, bool(args.template))
     return 1 if report.findings else 0
 
@@ -158,6 +166,8 @@ def _targets_sheet(sheets, targets: str | None, ledger_path: Path):
 
 
 def _output_path(args, ledger_path: Path) -> Path:
+    if ledger_path.is_dir() and not args.output:
+        ledger_path = ledger_path.parent / f"{ledger_path.name}.xlsx"   # a folder: its output sits beside it
     suffix = Path(args.template).suffix.lower() if args.template else ".xlsx"   # a .xlsm template keeps its macros
     if suffix not in (".xlsx", ".xlsm"):
         raise InputError("统计表模板必须是 .xlsx 或 .xlsm 文件（.xls 请先在Excel中另存为 .xlsx）。",

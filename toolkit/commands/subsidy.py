@@ -7,17 +7,19 @@ import gc
 import json
 import re
 import tempfile
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 from toolkit.errors import InputError
 from toolkit.findings import ERROR, WARNING
-from toolkit.io.excel_read import read_workbook
 from toolkit.io.layout_writer import STYLES, layout_to_sheet_spec
 from toolkit.io.xlsx_patch import XlsxPatch
-from toolkit.ledger_book import LEDGER_SHEET_NAMES, build_ledger, build_standard
+from toolkit.commands.ledger_input import read_ledger_input
+from toolkit.ledger_book import (LEDGER_SHEET_NAMES, build_standard, combination_lines, combined_label,
+                                  compute_by_sheet, output_sheet_names, part_view)
 from toolkit.money import format_yuan, parse_amount
-from toolkit.subsidy import Level, compare_fund, compute_subsidies, parse_level, price_ranges, scenarios
+from toolkit.subsidy import Level, compare_fund, parse_level, price_ranges, scenarios
 from toolkit.subsidy_sheet import column_placement, ledger_columns, summary_layout
 
 NAME = "subsidy"
@@ -27,8 +29,10 @@ _PLAIN_NUMBER = re.compile(r"^-?(?:0|[1-9]\d{0,14})(?:\.\d+)?$")
 
 
 def add_arguments(p) -> None:
-    p.add_argument("ledger", metavar="台账文件", help="案件台账（.xlsx / .xlsm / .xls / .csv）")
-    p.add_argument("--sheet", metavar="工作表", help="台账所在工作表（默认：名为“案件台账”的表，或第一个像台账的表）")
+    p.add_argument("ledger", metavar="台账文件",
+                   help="案件台账（.xlsx / .xlsm / .xls / .csv），或放有多个台账文件（如每月一个）的文件夹")
+    p.add_argument("--sheet", metavar="工作表",
+                   help="台账所在工作表（默认：名为“案件台账”的表；没有时，表头相同的各表（如 1月…12月）合并读取）")
     p.add_argument("--standard", metavar="标准", default=None,
                    help="补贴标准：内置名称（默认“湖南”）或 .toml 标准文件；工作簿中的“补贴标准”表会补充/覆盖它")
     p.add_argument("--level", metavar="水平", default="最低",
@@ -59,6 +63,8 @@ def scenario_levels(chosen: Level, flats: list[Decimal]) -> list[Level]:
 
 
 def default_output(path: Path) -> Path:
+    if path.is_dir():
+        return path.parent / f"{path.name}_补贴.xlsx"
     suffix = path.suffix.lower() if path.suffix.lower() in PATCHABLE else ".xlsx"
     return path.with_name(f"{path.stem}_补贴{suffix}")
 
@@ -77,29 +83,32 @@ def run(args) -> int:
     if output.suffix.lower() not in PATCHABLE:
         raise InputError(f"输出文件必须是 .xlsx 或 .xlsm，而不是“{output.suffix}”。", file=output.name)
 
-    patch = _prepared_patch(path, args.sheet) if path.suffix.lower() in PATCHABLE else None
+    patchable = path.suffix.lower() in PATCHABLE and not path.is_dir()
+    patch = _prepared_patch(path, args.sheet) if patchable else None
     try:
-        sheets = read_workbook(path)
-        ledger = build_ledger(sheets, args.sheet, file=path.name)
+        sheets, ledger, raw = read_ledger_input(path, args.sheet)
         standard = build_standard(sheets, args.standard, file=path.name)
-        place = column_placement(next(s for s in sheets if s.name == ledger.sheet), ledger)
+        parts = {(p.file, p.sheet): p for p in ledger.pieces}
+        names = output_sheet_names(ledger) if path.is_dir() else {k: k[1] for k in raw}
+        places = {k: column_placement(raw[k], part_view(ledger, parts[k])) for k in raw}
         output.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=output.parent, prefix=".legalaid-") as tmp:
-            if path.suffix.lower() in PATCHABLE:
+            if patchable:
                 patch = patch or XlsxPatch(path)
-            else:  # .xls / .csv cannot be edited in place: their data is carried into a new .xlsx first
+            else:  # .xls / .csv / a folder cannot be edited in place: the data is carried into a new .xlsx first
                 source = Path(tmp) / "copy.xlsx"
-                _values_workbook(sheets, source)
+                _values_workbook([replace(raw[k], name=names[k]) for k in raw] if path.is_dir() else sheets, source)
                 patch = XlsxPatch(source)
-            del sheets   # the raw grids are the largest thing in memory; everything below works on the ledger
+            del sheets, raw   # the raw grids are the largest thing in memory; below works on the ledger
 
             ranges = price_ranges(ledger.cases, standard)
-            result = compute_subsidies(ledger.cases, standard, level, sheet=ledger.sheet, file=path.name,
-                                       ranges=ranges)
+            result, by_sheet = compute_by_sheet(ledger, standard, level, ranges)
             scenario_list = scenarios(ledger.cases, standard, scenario_levels(level, flats), fund, ranges)
             del ranges
-            findings = sorted(ledger.findings + result.findings, key=lambda f: (f.row or 0, f.severity != ERROR))
-            layout = summary_layout(ledger, result, scenario_list, fund, f"{path.name}「{ledger.sheet}」")
+            findings = list(ledger.findings) + result.findings
+            order = {(p.file, p.sheet): i for i, p in enumerate(ledger.pieces)}
+            findings.sort(key=lambda f: (order.get((f.file, f.sheet), -1), f.row or 0, f.severity != ERROR))
+            layout = summary_layout(ledger, result, scenario_list, fund, combined_label(ledger))
             comparison = compare_fund(result.total, fund) if fund is not None else None
             if args.json:
                 text = json.dumps(_as_json(ledger, result, scenario_list, comparison, findings, output),
@@ -107,7 +116,11 @@ def run(args) -> int:
             else:
                 text = _summary_text(path, ledger, result, scenario_list, comparison, findings, output)
             code = 1 if any(f.severity == ERROR for f in findings) else 0
-            _apply(patch, ledger, ledger_columns(ledger, result, findings), layout, place)
+            for k, (view, part_result) in by_sheet.items():
+                part_findings = [f for f in findings if f.sheet == k[1] and f.file == k[0]]
+                _apply(patch, names[k], ledger_columns(view, part_result, part_findings), None, places[k])
+            patch.add_sheet(layout_to_sheet_spec(layout), replace=True)
+            del by_sheet
             # what is printed is ready: let the ledger and results go before the sheet is rewritten (the memory peak)
             del ledger, result, scenario_list, findings, layout, comparison
             gc.collect()
@@ -160,16 +173,16 @@ def _values_workbook(sheets, target: Path) -> None:
     book.close()
 
 
-def _apply(patch, ledger, columns, layout, place) -> None:
-    """Write the toolkit columns next to the ledger (replacing earlier ones) and the summary sheet."""
+def _apply(patch, sheet_name, columns, layout, place) -> None:
+    """Write the toolkit columns next to the ledger sheet (replacing earlier ones), and the summary sheet if given."""
     header_row, first_col, rerun = place
     last_col = first_col + len(columns.headers) - 1
     if rerun:  # earlier toolkit columns are replaced, not added again
-        patch.clear_columns(ledger.sheet, first_col, last_col, from_row=header_row)
-    patch.set_cells(ledger.sheet, {(header_row, first_col + i): (title, STYLES["header"])
+        patch.clear_columns(sheet_name, first_col, last_col, from_row=header_row)
+    patch.set_cells(sheet_name, {(header_row, first_col + i): (title, STYLES["header"])
                                    for i, title in enumerate(columns.headers)})
     for i, width in enumerate(columns.widths):
-        patch.set_column_width(ledger.sheet, first_col + i, width)
+        patch.set_column_width(sheet_name, first_col + i, width)
     items = [*columns.rows.items(), *columns.total_rows.items()]
     is_total = [r in columns.total_rows for r, _ in items]
     values = [[None if v == "" else v for v in column] if tag == "text" else list(column)
@@ -180,8 +193,9 @@ def _apply(patch, ledger, columns, layout, place) -> None:
         column_styles.append([total if t else plain for t in is_total] if any(is_total) else plain)
     error, warning = STYLES["error"], STYLES["warning"]
     column_styles[-1] = [error if v and "【错误】" in v else warning for v in values[-1]]
-    patch.set_columns(ledger.sheet, first_col, [r for r, _ in items], values, column_styles)
-    patch.add_sheet(layout_to_sheet_spec(layout), replace=True)
+    patch.set_columns(sheet_name, first_col, [r for r, _ in items], values, column_styles)
+    if layout is not None:
+        patch.add_sheet(layout_to_sheet_spec(layout), replace=True)
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -208,6 +222,9 @@ def _as_json(ledger, result, scenario_list, comparison, findings, output) -> dic
                                                    if s.fund and s.fund.coverage_percent is not None else None)}
                       for s in scenario_list},
         "skipped": {"blank": ledger.skipped_blank, "totals": ledger.skipped_totals, "notes": ledger.skipped_notes},
+        "sheets": [{"file": p.file, "sheet": p.sheet, "rows": p.rows_read} for p in ledger.pieces],
+        "not_combined": [{"file": f, "sheet": s, "reason": r} for f, s, r in ledger.left_out],
+        "notes": combination_lines(ledger),
         "findings": [{"severity": f.severity, "sheet": f.sheet, "row": f.row, "column": f.column,
                       "value": f.value, "message": f.message} for f in findings],
         "output": str(output),
@@ -218,9 +235,10 @@ def _summary_text(path, ledger, result, scenario_list, comparison, findings, out
     lines = []
     errors = [f for f in findings if f.severity == ERROR]
     warnings = [f for f in findings if f.severity == WARNING]
-    lines.append(f"台账：{path.name}「{ledger.sheet}」，读取 {ledger.rows_read} 行：计入 {len(result.counted)} 件，"
+    lines.append(f"台账：{combined_label(ledger)}，读取 {ledger.rows_read} 行：计入 {len(result.counted)} 件，"
           f"因数据错误排除 {len(ledger.excluded)} 行，未定价或缺少数据 {result.not_counted} 行；"
           f"跳过空行 {ledger.skipped_blank} 行、合计/小计行 {ledger.skipped_totals} 行、备注行 {ledger.skipped_notes} 行。")
+    lines.extend(combination_lines(ledger))
     if ledger.rows_read == 0:
         lines.append(f"提示：表头下面没有案件数据（表头在第{ledger.header.header_rows[-1] + 1}行），请检查是否选对了工作表。")
     lines.append(f"补贴标准：{'＋'.join([result.standard.name, *result.standard.sources[1:]])}；补贴水平：{result.level.label}")
@@ -237,7 +255,8 @@ def _summary_text(path, ledger, result, scenario_list, comparison, findings, out
     if findings:
         lines.append(f"发现问题：错误 {len(errors)} 条，提示 {len(warnings)} 条（每行的问题写在输出文件的“校验提示”列）：")
         for f in (errors + warnings)[:15]:
-            lines.append(f"  [{f.severity_label}] 第{f.row}行 “{f.column}”列：{f.message}")
+            where = f"「{f.sheet}」" if len(ledger.pieces) > 1 else ""
+            lines.append(f"  [{f.severity_label}] {where}第{f.row}行 “{f.column}”列：{f.message}")
         if len(findings) > 15:
             lines.append(f"  …… 另有 {len(findings) - 15} 条，见输出文件。")
     lines.append(f"已写入：{output}")

@@ -16,10 +16,11 @@ from toolkit.findings import ERROR, WARNING, Finding
 from toolkit.io.excel_read import RawSheet
 from toolkit.ledger import Ledger
 from toolkit.ledger_book import (ALIAS_SHEET, STANDARD_SHEET, TOOLKIT_SHEETS, build_ledger, build_standard,
+                                 choose_sheets, combination_lines, combined_label, compute_by_sheet, part_view,
                                  vocabulary_for)
 from toolkit.layout import Cell, Layout
 from toolkit.money import format_yuan, parse_amount
-from toolkit.subsidy import compare_fund, compute_subsidies, parse_level, price_ranges, scenarios
+from toolkit.subsidy import compare_fund, parse_level, price_ranges, scenarios
 from toolkit.subsidy_sheet import SUMMARY_SHEET, LedgerColumns, ledger_columns, summary_layout
 from toolkit.table import find_header
 from toolkit.text import clean_text, compact
@@ -87,6 +88,7 @@ class SubsidyPlan:
     layout: Layout
     message: str
     findings: list[Finding] = field(default_factory=list)
+    others: list["SubsidyPlan"] = field(default_factory=list)   # the other sheets of a combined ledger (columns only)
 
 
 def choose_ledger_sheet(sheets: list[RawSheet], active: str | None) -> str | None:
@@ -94,6 +96,8 @@ def choose_ledger_sheet(sheets: list[RawSheet], active: str | None) -> str | Non
     by_name = {s.name: s for s in sheets}
     if not active or active not in by_name or active in (*TOOLKIT_SHEETS, ALIAS_SHEET, STANDARD_SHEET, SETTINGS_SHEET):
         return None
+    if active in [s.name for _, s, _ in choose_sheets([(None, sheets)])[0]]:
+        return None      # the active sheet is (part of) the workbook's ledger: read it with the sheets it goes with
     header = find_header(by_name[active], vocabulary_for(sheets).column_aliases, min_matches=3)
     return active if header and "案件类型" in header.columns else None
 
@@ -131,17 +135,24 @@ def subsidy_plan(sheets: list[RawSheet], settings: dict | None = None, active: s
     ledger = build_ledger(sheets, choose_ledger_sheet(sheets, active), file=file)
     standard = build_standard(sheets, standard_name, file=file)
     ranges = price_ranges(ledger.cases, standard)
-    result = compute_subsidies(ledger.cases, standard, level, sheet=ledger.sheet, file=file, ranges=ranges)
+    result, by_sheet = compute_by_sheet(ledger, standard, level, ranges)    # a year in 12 sheets: each sheet its columns
     scenario_list = scenarios(ledger.cases, standard, scenario_levels(level, flats), fund, ranges)
-    findings = sorted(ledger.findings + result.findings, key=lambda f: (f.row or 0, f.severity != ERROR))
-    columns = ledger_columns(ledger, result, findings)
-    layout = summary_layout(ledger, result, scenario_list, fund, f"{file or '本工作簿'}「{ledger.sheet}」",
+    order = {p.sheet: i for i, p in enumerate(ledger.pieces)}
+    findings = sorted(ledger.findings + result.findings,
+                      key=lambda f: (order.get(f.sheet, -1), f.row or 0, f.severity != ERROR))
+    layout = summary_layout(ledger, result, scenario_list, fund, combined_label(ledger) if file or ledger.parts else
+                            f"本工作簿「{ledger.sheet}」",
                             fund_hint="未填写专项经费：在“参数”工作表A列写“专项经费”、B列写金额（如 46万）即可对比。")
-    raw = next(s for s in sheets if s.name == ledger.sheet)
-    header_row, first_col, _ = placement(raw, ledger)
-    last_row = max([len(raw.rows), header_row + 1, *columns.rows, *columns.total_rows])
     message = _subsidy_message(ledger, result, fund, findings)
-    return SubsidyPlan(ledger.sheet, header_row, first_col, last_row, columns, layout, message, findings)
+    plans = []
+    for (_, name), (view, part_result) in by_sheet.items():
+        columns = ledger_columns(view, part_result, [f for f in findings if f.sheet == name])
+        raw = next(s for s in sheets if s.name == name)
+        header_row, first_col, _ = placement(raw, view)
+        last_row = max([len(raw.rows), header_row + 1, *columns.rows, *columns.total_rows])
+        plans.append(SubsidyPlan(name, header_row, first_col, last_row, columns, layout, message, findings))
+    plans[0].others = plans[1:]
+    return plans[0]
 
 
 def _subsidy_message(ledger: Ledger, result, fund, findings) -> str:
@@ -153,8 +164,9 @@ def _subsidy_message(ledger: Ledger, result, fund, findings) -> str:
         c = compare_fund(result.total, fund)
         coverage = f"，经费覆盖率 {c.coverage_percent}%" if c.coverage_percent is not None else ""
         lines.append(f"专项经费 {format_yuan(fund)} 元，缺口 {format_yuan(c.gap)} 元{coverage}。")
+    lines.extend(combination_lines(ledger)[:6])
     if findings:
-        lines.append(f"发现错误 {errors} 条、提示 {warnings} 条，已写在“{ledger.sheet}”表的“校验提示”列"
+        lines.append(f"发现错误 {errors} 条、提示 {warnings} 条，已写在“{'、'.join(p.sheet for p in ledger.pieces)}”表的“校验提示”列"
                      "（红色为错误，该行未计入；黄色为提示）。")
     lines.append(f"分类汇总和测算对比见“{SUMMARY_SHEET}”工作表。")
     return "\n".join(lines)
@@ -177,7 +189,13 @@ def note_severity(note) -> str | None:
 
 
 def write_subsidy_plan(book, plan: SubsidyPlan) -> None:
-    """Write the plan into the open workbook: only the toolkit's columns of the ledger sheet and 补贴汇总."""
+    """Write the plan into the open workbook: only the toolkit's columns of the ledger sheet(s) and 补贴汇总."""
+    for part in [plan, *plan.others]:
+        _write_ledger_columns(book, part)
+    write_layout(book, plan.layout)
+
+
+def _write_ledger_columns(book, plan: SubsidyPlan) -> None:
     sheet = book.sheets[plan.sheet]
     n = len(plan.columns.headers)
     top, left, last = plan.header_row, plan.first_col, plan.last_row
@@ -194,7 +212,6 @@ def write_subsidy_plan(book, plan: SubsidyPlan) -> None:
         sheet.range((top + 1 + i0, note_col), (top + 1 + i1, note_col)).color = HIGHLIGHT[severity]
     for i, width in enumerate(plan.columns.widths):
         sheet.range((1, left + i)).column_width = width
-    write_layout(book, plan.layout)
 
 
 def compute_subsidy(book) -> str:
@@ -328,7 +345,9 @@ def statistics_plan(sheets: list[RawSheet], settings: dict | None = None, define
     settings = settings or {}
     catalog = default_catalog()
     ledger = build(sheets, choose_ledger_sheet(sheets, active) if active != PREVIOUS_LEDGER_SHEET else None, file=file)
-    findings = list(ledger.findings) + undated_findings(ledger.cases, ledger.sheet, file, ledger.label("指派日期"))
+    findings = list(ledger.findings)
+    for part in ledger.pieces:
+        findings += undated_findings(part_view(ledger, part).cases, part.sheet, file, part.label("指派日期"))
     by_name = {s.name: s for s in sheets}
     consultations = parse_consultations(by_name[CONSULTATION_SHEET], file) if CONSULTATION_SHEET in by_name else None
     if consultations is not None:

@@ -28,6 +28,7 @@ class RawSheet:
     name: str
     rows: list[list]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based (r0, c0, r1, c1) inclusive
+    hidden: frozenset = frozenset()   # 0-based rows hidden or filtered out in Excel (when the reader knows them)
 
     def cell(self, r: int, c: int):
         if r < len(self.rows) and c < len(self.rows[r]):
