@@ -23,7 +23,8 @@ from toolkit.subsidy import compare_fund, compute_subsidies, parse_level, price_
 from toolkit.subsidy_sheet import SUMMARY_SHEET, LedgerColumns, ledger_columns, summary_layout
 from toolkit.table import find_header
 from toolkit.text import clean_text, compact
-from toolkit.excel.book_io import alert, cell_out, grid, read_sheets, runs, set_status, write_layout
+from toolkit.excel.book_io import (alert, cell_out, excel_value, grid, period_value, read_sheets, runs, set_status,
+                                  write_layout, year_value)
 
 TITLE = "法援财务工具箱"
 SETTINGS_SHEET = "参数"
@@ -37,16 +38,19 @@ HIGHLIGHT = {ERROR: "#FFC7CE", WARNING: "#FFEB9C"}
 # ---------------------------------------------------------------- settings
 
 def read_settings(sheets: list[RawSheet], named: dict[str, object] | None = None) -> dict[str, object]:
-    """The buttons' settings from the 参数 sheet and from defined names (a name wins over the sheet)."""
+    """The buttons' settings from the 参数 sheet and from defined names (a name wins over the sheet), each as
+    (value, where): values as the user typed them (see book_io.excel_value: 2023.0 from Windows Excel is 2023)."""
     settings: dict[str, object] = {}
     for sheet in sheets:
         if sheet.name != SETTINGS_SHEET:
             continue
         for r, row in enumerate(sheet.rows, start=1):
             key = SETTINGS.get(compact(row[0]) if row else "")
-            if key and len(row) > 1 and row[1] is not None and clean_text(row[1]):
-                settings[key] = (row[1], f"“{SETTINGS_SHEET}”工作表第{r}行")
+            value = excel_value(row[1]) if key and len(row) > 1 else None
+            if value is not None and clean_text(value):
+                settings[key] = (value, f"“{SETTINGS_SHEET}”工作表第{r}行")
     for name, value in (named or {}).items():
+        value = excel_value(value)
         if name in SETTING_NAMES and value is not None and clean_text(value):
             settings[SETTING_NAMES[name]] = (value, f"名称“{name}”")
     return settings
@@ -238,9 +242,9 @@ def report_plan(sheets: list[RawSheet], settings: dict | None = None, file: str 
     if "year" in settings:
         value, where = settings["year"]
         try:
-            year = int(parse_amount(value))
-        except (ValueError, TypeError):
-            raise _setting_error(f"报告年度“{value}”应为年份，如 2023。", where) from None
+            year = year_value(value)
+        except ValueError:
+            raise _setting_error(f"报告年度“{clean_text(value)}”应为年份，如 2023。", where) from None
     centre = clean_text(settings["centre"][0]) if "centre" in settings else None
     budget = budget_from_sheets(sheets, file, formats)
     try:
@@ -323,7 +327,7 @@ def statistics_plan(sheets: list[RawSheet], settings: dict | None = None, define
     """Statistics of the ledger for a period: the 统计表 layout, the named cells to fill, the message."""
     from toolkit.ledger_book import build_ledger as build
     from toolkit.stats import (CONSULTATION_SHEET, build_report, default_catalog, default_period,
-                               parse_consultations, parse_period, plan_template, template_values, undated_findings)
+                               parse_consultations, plan_template, template_values, undated_findings)
 
     settings = settings or {}
     catalog = default_catalog()
@@ -341,7 +345,7 @@ def statistics_plan(sheets: list[RawSheet], settings: dict | None = None, define
     if "period" in settings:
         value, where = settings["period"]
         try:
-            period = parse_period(clean_text(value))
+            period = period_value(value)
         except ValueError as exc:
             raise _setting_error(f"{exc}。", where) from None
     else:
