@@ -22,13 +22,18 @@ ABSOLUTE = re.compile(
 ALLOWED = {("benchmarks/README.md", "~tmp~bench".replace("~", "/"))}
 
 
+def _ours(parts: tuple[str, ...]) -> bool:
+    """A file of the project, not of a tool run in it (venv, caches of pytest and hypothesis, egg-info, outputs)."""
+    return not any((p.startswith(".") and p != ".ci") or p in ("__pycache__", "out") or p.endswith(".egg-info")
+                   for p in parts)
+
+
 def tracked_files() -> list[Path]:
     try:
         out = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
         names = [n for n in out.decode("utf-8").split("\0") if n]
-    except (OSError, subprocess.CalledProcessError):   # a copy without git: every file but the venv and caches
-        names = [str(p.relative_to(ROOT)) for p in ROOT.rglob("*")
-                 if p.is_file() and not {".venv", ".git", "__pycache__", "out"} & set(p.relative_to(ROOT).parts)]
+    except (OSError, subprocess.CalledProcessError):   # a copy without git (.ci/run, a downloaded zip)
+        names = [str(p.relative_to(ROOT)) for p in ROOT.rglob("*") if p.is_file() and _ours(p.relative_to(ROOT).parts)]
     return [ROOT / n for n in names if (ROOT / n).suffix.lower() in TEXT_SUFFIXES and (ROOT / n).is_file()]
 
 
