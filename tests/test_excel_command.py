@@ -182,3 +182,26 @@ def test_the_cli_imports_only_the_excel_command_for_it():
                             "print(sorted(m for m in sys.modules if m.startswith('toolkit.commands.')))"],
                            capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert probe.stdout.strip() == "['toolkit.commands.excel']", probe.stderr
+
+
+def test_what_the_builder_imports_is_installed_with_the_toolkit():
+    """`legalaid excel` runs macros/ on a machine that installed only `pip install -e .` (no test extra)."""
+    import ast
+
+    cfg = configparser.ConfigParser()
+    cfg.read(ROOT / "setup.cfg", encoding="utf-8")
+    required = {re.split(r"[<>=!~ \[]", line.strip())[0].lower().replace("-", "_")
+                for line in cfg["options"]["install_requires"].splitlines() if line.strip() and not line.strip().startswith("#")}
+    files = [*sorted((ROOT / "macros").glob("*.py")), ROOT / "toolkit" / "commands" / "excel.py"]
+    imported = set()
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                imported.add(node.module.split(".")[0])
+    third_party = {m for m in imported if m not in sys.stdlib_module_names and m not in ("macros", "toolkit")}
+    assert third_party == {"olefile", "xlsxwriter", "xlwings"}
+    assert third_party <= required, third_party - required
+    packages = cfg["options.packages.find"]["include"].split()
+    assert "macros" in packages and "addin/*.xml" in cfg["options.package_data"]["macros"]
