@@ -66,10 +66,29 @@ def excel_value(value):
     if cls is str:
         return value if value else None
     if cls is list or cls is tuple:
-        return [excel_value(v) for v in value]
+        return _cells(value)
     if cls is dt.datetime:
         return value.date() if value.time() == dt.time() and value.tzinfo is None else value
     return value
+
+
+def _cells(values) -> list:
+    """excel_value of each item of a range (a row or rows), with text and numbers, most of any range, inline."""
+    out = []
+    append = out.append
+    for v in values:
+        cls = v.__class__
+        if cls is str:
+            append(v if v else None)
+        elif cls is float:
+            append(int(v) if v.is_integer() and -_WHOLE_LIMIT < v < _WHOLE_LIMIT else v)
+        elif v is None or cls is int:
+            append(v)
+        elif cls is list:
+            append(_cells(v))
+        else:
+            append(excel_value(v))
+    return out
 
 
 def period_value(value):
