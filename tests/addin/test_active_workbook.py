@@ -164,3 +164,20 @@ def test_help_changes_nothing(own_book):
     message, actions, _ = press(payload_from_file(own_book, active=1), "show_help")
     assert message == buttons.HELP_TEXT
     assert [a["func"] for a in actions] == ["alert"]
+
+
+def test_monthly_return_folders_from_the_settings_sheet_or_the_template_names(own_book, tmp_path):
+    from toolkit.errors import InputError
+
+    payload = payload_from_file(own_book, active=1)
+    with pytest.raises(InputError, match="“输入文件夹”单元格（名称 LA_InputFolder）或“参数”工作表"):
+        buttons.returns_folders(xw.Book(json=copy.deepcopy(payload)))
+    inbox, outbox = str(tmp_path / "收到的月报"), str(tmp_path / "整理结果")
+    payload["sheets"].append({"name": "参数", "values": [["输入文件夹", inbox], ["输出文件夹", outbox]],
+                              "pictures": [], "tables": []})
+    assert buttons.returns_folders(xw.Book(json=copy.deepcopy(payload))) == {"LA_InputFolder": inbox,
+                                                                          "LA_OutputFolder": outbox}
+    # the template's named cells win over the sheet
+    payload["sheets"][0]["values"][0][1] = "D:/模板里的文件夹"
+    payload["names"] = [{"name": "LA_InputFolder", "sheet_index": 0, "address": "B1", "book_scope": True}]
+    assert buttons.returns_folders(xw.Book(json=copy.deepcopy(payload)))["LA_InputFolder"] == "D:/模板里的文件夹"

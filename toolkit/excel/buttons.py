@@ -98,6 +98,21 @@ def settings_sheet_values(book) -> dict[str, object]:
         return {}
 
 
+def returns_folders(book) -> dict[str, str]:
+    """整理月报's two folders: the template's named cells LA_InputFolder / LA_OutputFolder, else (a workbook of one's
+    own, through the add-in) the 输入文件夹 / 输出文件夹 rows of the 参数 sheet. InputError when one is missing."""
+    values = named_values(book, FOLDER_NAMES)
+    settings = settings_sheet_values(book)
+    folders = {}
+    for name, label in FOLDER_NAMES.items():
+        text = clean_text(values.get(name)) or clean_text(settings.get(FOLDER_SETTINGS[name], (None,))[0])
+        if not text:
+            raise InputError(f"请先在“{label}”单元格（名称 {name}）或“{SETTINGS_SHEET}”工作表的“{label}”行中"
+                             "填写文件夹的完整路径（点“设置”可打开该工作表）。")
+        folders[name] = text
+    return folders
+
+
 def _setting_error(message: str, where: str | None) -> InputError:
     return InputError(f"{where}：{message}" if where else message)
 
@@ -590,15 +605,7 @@ def reformat_returns(book) -> str:
     if book.app.engine.name == "remote":
         return ("整理月报需要读取本机文件夹，只能在 Windows 或 Mac 的桌面版 Excel 中使用；"
                 "在 Excel 网页版中请改用命令 legalaid reformat 输入文件夹 -o 输出文件夹。")
-    values = named_values(book, FOLDER_NAMES)
-    settings = settings_sheet_values(book)   # a workbook without the template's cells: the 参数 sheet (设置 button)
-    folders = {}
-    for name, label in FOLDER_NAMES.items():
-        text = clean_text(values.get(name)) or clean_text(settings.get(FOLDER_SETTINGS[name], (None,))[0])
-        if not text:
-            raise InputError(f"请先在“{label}”单元格（名称 {name}）或“{SETTINGS_SHEET}”工作表的“{label}”行中"
-                             "填写文件夹的完整路径。")
-        folders[name] = text
+    folders = returns_folders(book)
     set_status(book, f"{TITLE}：正在整理月报……")
     layout, message = returns_plan(folders["LA_InputFolder"], folders["LA_OutputFolder"])
     active = _active_sheet(book)
