@@ -205,3 +205,11 @@ def test_what_the_builder_imports_is_installed_with_the_toolkit():
     assert third_party <= required, third_party - required
     packages = cfg["options.packages.find"]["include"].split()
     assert "macros" in packages and "addin/*.xml" in cfg["options.package_data"]["macros"]
+
+
+def test_a_python_path_with_chinese_characters_is_written_and_warned_about(tmp_path, monkeypatch):
+    python = str(tmp_path / "法援" / ".venv" / "bin" / "python")
+    monkeypatch.setattr(sys, "executable", python)
+    code, stdout, _ = run_cli(["excel", "addin", "-o", str(tmp_path)])
+    assert code == 0 and "含有中文" in stdout and python in stdout
+    assert config(tmp_path / build_templates.ADDIN_FILE, build_templates.ADDIN_CONFIG_SHEET)["Interpreter_Win"] == python

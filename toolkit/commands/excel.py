@@ -77,6 +77,14 @@ def _xlwings_version() -> str:
     return xlwings.__version__
 
 
+def _path_warning() -> list[str]:
+    """xlwings starts Python through a command line that older Windows code pages mangle for non-ASCII paths."""
+    if interpreter().isascii():
+        return []
+    return [f"注意：Python 的路径“{interpreter()}”中含有中文等非英文字符。如果按钮提示找不到 Python 或无法启动，"
+            "请把工具箱文件夹移到只含英文字母和数字的路径（如 C:\\legalaid），重新建立 .venv 后再运行本命令。"]
+
+
 def _refuse_overwrite(folder: Path, names: list[str], force: bool) -> None:
     existing = [n for n in names if (folder / n).exists()]
     if existing and not force:
@@ -132,7 +140,7 @@ def run_templates(args) -> int:
         "“信任对 VBA 工程对象模型的访问”；然后按 Alt+F8，选 ImportPythonUDFs，点“执行”。",
         "在自己的工作簿（包括 .xlsx）里使用这些按钮，请安装加载项：legalaid excel install",
     ]
-    lines += _mac_runpython()
+    lines += _path_warning() + _mac_runpython()
     print("\n".join(lines))
     return 0
 
@@ -155,7 +163,7 @@ def run_addin(args) -> int:
              "4. 点“浏览”，选中 法援工具箱.xlam，点“确定”；确认列表中“法援工具箱”已勾选，再点“确定”。",
              "5. 功能区出现“法援工具箱”选项卡。",
              "也可以直接运行 legalaid excel install，自动放入 Excel 的启动文件夹。"]
-    lines += _mac_runpython()
+    lines += _path_warning() + _mac_runpython()
     print("\n".join(lines))
     return 0
 
@@ -198,7 +206,7 @@ def run_install(args) -> int:
              "卸载：legalaid excel uninstall"]
     if updating:
         lines.append("（加载项已重新生成：如曾导入 LA_ 函数，请再点一次“导入函数”。）")
-    lines += _mac_runpython()
+    lines += _path_warning() + _mac_runpython()
     print("\n".join(lines))
     return 0
 
