@@ -88,14 +88,9 @@ def named_values(book, wanted=None) -> dict[str, object]:
 
 def settings_sheet_values(book) -> dict[str, object]:
     """read_settings of the 参数 sheet alone (without reading the other, maybe large, sheets)."""
-    try:
-        if SETTINGS_SHEET not in [s.name for s in book.sheets]:
-            return {}
-        return read_settings([read_sheet(book.sheets[SETTINGS_SHEET])])
-    except InputError:
-        raise
-    except Exception:   # an unreadable sheet is reported by the job that needs the value
+    if SETTINGS_SHEET not in [s.name for s in book.sheets]:
         return {}
+    return read_settings([read_sheet(book.sheets[SETTINGS_SHEET])])
 
 
 def returns_folders(book) -> dict[str, str]:
