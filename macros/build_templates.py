@@ -1,11 +1,13 @@
-"""Build the Excel templates with buttons (workbooks/*.xlsm), reproducibly, without Excel.
+"""Build the Excel templates with buttons (workbooks/*.xlsm) and the 法援工具箱 add-in (.xlam), without Excel.
 
-Run:  python macros/build_templates.py [--out DIR]
+Run:  python macros/build_templates.py [--out DIR] [--addin]
 
 Each template gets a vbaProject.bin holding ThisWorkbook and one document module per sheet, the xlwings
 VBA module (RunPython) and its Dictionary class from the installed xlwings, and every macros/*.bas module.
-Buttons are form controls bound to the LA_* Subs of macros/LegalAid.bas. The same xlwings version gives
-the same bytes on every run.
+Buttons are form controls bound to the LA_* Subs of macros/LegalAid.bas. The add-in holds xlwings' custom-add-in
+module (RunPython on the active workbook), macros/addin/*.bas and the ribbon macros/addin/customUI14.xml. The same
+xlwings version gives the same bytes on every run. `legalaid excel templates|addin|install` call this module on the
+user's machine, with the running interpreter written into the config sheet.
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
-import os
+import re
 import sys
-import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +27,9 @@ if __package__ in (None, ""):  # run as a script: make `macros` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     __package__ = "macros"
 
-from macros.vbaproject import build_vba_project, module_from_bas, read_quickstart  # noqa: E402
+from macros.vbaproject import (build_vba_project, custom_addin_source, module_from_bas,  # noqa: E402
+                               read_quickstart)
+from toolkit.io.atomic import write_bytes_atomic  # noqa: E402
 
 MACRO_DIR = Path(__file__).resolve().parent
 DEFAULT_OUT = MACRO_DIR.parent / "workbooks"
@@ -199,13 +203,22 @@ def _returns_sheet(wb: xlsxwriter.Workbook, fmt: dict) -> None:
     _add_buttons(ws, [Button("C3", "整理月报", "LA_ReformatReturns")])
 
 
-def _config_sheet(wb: xlsxwriter.Workbook, fmt: dict) -> None:
-    ws = wb.add_worksheet(CONFIG_SHEET)
+def config_rows(interpreter: str | None = None) -> list[tuple[str, object, str]]:
+    """CONFIG_ROWS with `interpreter` (a python executable) as Interpreter_Win and Interpreter_Mac, when given."""
+    if not interpreter:
+        return list(CONFIG_ROWS)
+    return [(key, interpreter if key in ("Interpreter_Win", "Interpreter_Mac") else value, note)
+            for key, value, note in CONFIG_ROWS]
+
+
+def _config_sheet(wb: xlsxwriter.Workbook, fmt: dict, interpreter: str | None = None,
+                  name: str = CONFIG_SHEET) -> None:
+    ws = wb.add_worksheet(name)
     _page_setup(ws)
     ws.set_column(0, 0, 18)
     ws.set_column(1, 1, 44)
     ws.set_column(2, 2, 90)
-    for row, (key, value, note) in enumerate(CONFIG_ROWS):
+    for row, (key, value, note) in enumerate(config_rows(interpreter)):
         ws.write_string(row, 0, key, fmt["key"])
         if isinstance(value, bool):
             ws.write_boolean(row, 1, value, fmt["bool_input"])
@@ -230,54 +243,116 @@ def macro_modules() -> list:
     return [module_from_bas(p) for p in sorted(MACRO_DIR.glob("*.bas"))]
 
 
-def build_template(template: Template, out_dir: Path, quickstart=None) -> Path:
-    """Write one template into out_dir atomically and return its path."""
-    buffer = io.BytesIO()
+def _workbook(buffer: io.BytesIO, title: str) -> tuple[xlsxwriter.Workbook, dict]:
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    wb.set_properties({"title": Path(template.file_name).stem, "author": "法援财务工具箱",
-                       "created": _FIXED_TIME})
+    wb.set_properties({"title": title, "author": "法援财务工具箱", "created": _FIXED_TIME})
     wb.set_vba_name("ThisWorkbook")
-    fmt = _formats(wb)
-    template.build_sheet(wb, fmt)
-    _config_sheet(wb, fmt)
+    return wb, _formats(wb)
+
+
+def _code_names(wb: xlsxwriter.Workbook) -> list[str]:
     code_names = []
     for i, ws in enumerate(wb.worksheets(), start=1):
         ws.set_vba_name(f"Sheet{i}")
         code_names.append(f"Sheet{i}")
+    return code_names
+
+
+def _write(out_dir: Path, name: str, data: bytes) -> Path:
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / name
+    write_bytes_atomic(target, data)
+    return target
+
+
+def build_template(template: Template, out_dir: Path, quickstart=None, interpreter: str | None = None) -> Path:
+    """Write one template into out_dir atomically and return its path; `interpreter` goes into xlwings.conf."""
+    buffer = io.BytesIO()
+    wb, fmt = _workbook(buffer, Path(template.file_name).stem)
+    template.build_sheet(wb, fmt)
+    _config_sheet(wb, fmt, interpreter)
+    code_names = _code_names(wb)
     wb.worksheets()[0].activate()
     vba = build_vba_project(code_names, macro_modules(), quickstart)
     wb.add_vba_project(io.BytesIO(vba), is_stream=True)
     wb.close()
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / template.file_name
-    fd, tmp = tempfile.mkstemp(dir=out_dir, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(buffer.getvalue())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual file mode
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-    return target
+    return _write(out_dir, template.file_name, buffer.getvalue())
 
 
-def build_all(out_dir: Path = DEFAULT_OUT) -> list[Path]:
+def build_all(out_dir: Path = DEFAULT_OUT, interpreter: str | None = None) -> list[Path]:
     """Build every template into out_dir; returns the written paths."""
     quickstart = read_quickstart()
-    return [build_template(t, Path(out_dir), quickstart) for t in TEMPLATES]
+    return [build_template(t, Path(out_dir), quickstart, interpreter) for t in TEMPLATES]
+
+
+# ---------------------------------------------------------------- the add-in
+
+ADDIN_DIR = MACRO_DIR / "addin"
+ADDIN_FILE = "法援工具箱.xlam"
+ADDIN_PROJECT = "legalaid"          # xlwings' PROJECT_NAME: the add-in reads its settings from "legalaid.conf"
+ADDIN_CONFIG_SHEET = ADDIN_PROJECT + ".conf"
+RIBBON_PART = "customUI/customUI14.xml"
+RIBBON_REL_TYPE = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
+MACRO_WORKBOOK_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+ADDIN_WORKBOOK_TYPE = "application/vnd.ms-excel.addin.macroEnabled.main+xml"
+
+
+def addin_modules() -> list:
+    """Every macros/addin/*.bas module (the ribbon callbacks), in file-name order."""
+    return [module_from_bas(p) for p in sorted(ADDIN_DIR.glob("*.bas"))]
+
+
+def ribbon_xml() -> bytes:
+    return (ADDIN_DIR / "customUI14.xml").read_bytes()
+
+
+def _as_addin(xlsm: bytes, ribbon: bytes) -> bytes:
+    """An .xlsm package turned into an add-in: the add-in workbook content type and the ribbon part with its
+    relationship from the package root ([MS-CUSTOMUI] 2.1)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsm)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                if MACRO_WORKBOOK_TYPE.encode() not in data:
+                    raise ValueError("unexpected workbook content type in the built .xlsm")
+                data = data.replace(MACRO_WORKBOOK_TYPE.encode(), ADDIN_WORKBOOK_TYPE.encode())
+            elif info.filename == "_rels/.rels":
+                rel = (f'<Relationship Id="rIdLegalAidRibbon" Type="{RIBBON_REL_TYPE}" '
+                       f'Target="{RIBBON_PART}"/></Relationships>').encode()
+                data = re.sub(rb"</Relationships>\s*$", rel, data)
+            dst.writestr(info, data)
+        info = zipfile.ZipInfo(RIBBON_PART, date_time=src.infolist()[0].date_time)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        dst.writestr(info, ribbon)
+    return out.getvalue()
+
+
+def build_addin(out_dir: Path, interpreter: str | None = None, quickstart=None, file_name: str = ADDIN_FILE) -> Path:
+    """Write 法援工具箱.xlam into out_dir atomically: its config sheet, xlwings' add-in VBA, the ribbon callbacks and
+    the ribbon. `interpreter` goes into the config sheet (Interpreter_Win / Interpreter_Mac)."""
+    buffer = io.BytesIO()
+    wb, fmt = _workbook(buffer, "法援工具箱")
+    _config_sheet(wb, fmt, interpreter, ADDIN_CONFIG_SHEET)
+    code_names = _code_names(wb)
+    vba = build_vba_project(code_names, addin_modules(), quickstart or read_quickstart(),
+                            xlwings_source=custom_addin_source(ADDIN_PROJECT), project_name="LegalAidAddin")
+    wb.add_vba_project(io.BytesIO(vba), is_stream=True)
+    wb.close()
+    return _write(out_dir, file_name, _as_addin(buffer.getvalue(), ribbon_xml()))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="生成带按钮的 Excel 模板（.xlsm）")
+    parser = argparse.ArgumentParser(description="生成带按钮的 Excel 模板（.xlsm）和法援工具箱加载项（.xlam）")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="输出文件夹（默认 workbooks/）")
+    parser.add_argument("--addin", action="store_true", help="同时生成加载项 法援工具箱.xlam")
+    parser.add_argument("--interpreter", help="写入配置的 Python 路径（默认 python，即 PATH 中的 Python）")
     args = parser.parse_args(argv)
-    for path in build_all(args.out):
+    for path in build_all(args.out, args.interpreter):
         print(path)
+    if args.addin:
+        print(build_addin(args.out, args.interpreter))
     return 0
 
 

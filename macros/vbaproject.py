@@ -43,6 +43,7 @@ _MODULETYPEOTHER = 0x0022
 _MODULETERMINATOR = 0x002B
 _DIRTERMINATOR = 0x0010
 _PROJECTCODEPAGE = 0x0003
+_PROJECTNAME = 0x0004
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,7 @@ def read_quickstart() -> _Template:
     return _Template(project_lines, host_extenders, head, codepage, vba_project, modules)
 
 
-def _project_stream(template: _Template, modules: list[VbaModule]) -> bytes:
+def _project_stream(template: _Template, modules: list[VbaModule], project_name: str | None) -> bytes:
     lines = [template.project_lines[0]]  # ID="{...}"
     for m in modules:
         if m.kind == DOCUMENT:
@@ -170,7 +171,8 @@ def _project_stream(template: _Template, modules: list[VbaModule]) -> bytes:
             lines.append(f"Class={m.name}")
         else:
             lines.append(f"Module={m.name}")
-    lines += template.project_lines[1:]
+    lines += [f'Name="{project_name}"' if project_name and line.startswith("Name=") else line
+              for line in template.project_lines[1:]]
     lines += ["", "[Host Extender Info]", *template.host_extenders, "", "[Workspace]"]
     lines += [f"{m.name}=0, 0, 0, 0, C" for m in modules]
     return ("\r\n".join(lines) + "\r\n").encode(template.codepage)
@@ -183,10 +185,12 @@ def _project_wm_stream(modules: list[VbaModule]) -> bytes:
     return bytes(out + b"\x00\x00")
 
 
-def _dir_stream(template: _Template, modules: list[VbaModule]) -> bytes:
+def _dir_stream(template: _Template, modules: list[VbaModule], project_name: str | None) -> bytes:
     cp = template.codepage
     out = bytearray()
     for rec_id, payload in template.head_records:
+        if rec_id == _PROJECTNAME and project_name:
+            payload = project_name.encode(cp)
         out += _record(rec_id, payload)
     out += _record(_PROJECTMODULES, len(modules).to_bytes(2, "little"))
     out += _record(_PROJECTCOOKIE, b"\xff\xff")
@@ -206,11 +210,27 @@ def _dir_stream(template: _Template, modules: list[VbaModule]) -> bytes:
     return bytes(out)
 
 
+def custom_addin_source(project_name: str) -> str:
+    """xlwings' VBA module for a custom add-in (xlwings_custom_addin.bas: RunPython on the active workbook), with its
+    PROJECT_NAME, which names the add-in's config sheet `<name>.conf` and config file, set to `project_name`."""
+    text = (xlwings_package_dir() / "xlwings_custom_addin.bas").read_text(encoding="ascii")
+    line = 'Public Const PROJECT_NAME As String = "myaddin"'
+    if line not in text:
+        raise ValueError("xlwings_custom_addin.bas of the installed xlwings has no PROJECT_NAME constant")
+    return text.replace(line, f'Public Const PROJECT_NAME As String = "{project_name}"')
+
+
 def build_vba_project(sheet_code_names: list[str], extra_modules: list[VbaModule],
-                      template: _Template | None = None) -> bytes:
-    """vbaProject.bin with ThisWorkbook, one module per sheet code name, xlwings, Dictionary and extras."""
+                      template: _Template | None = None, xlwings_source: str | None = None,
+                      project_name: str | None = None) -> bytes:
+    """vbaProject.bin with ThisWorkbook, one module per sheet code name, xlwings, Dictionary and extras.
+
+    `xlwings_source` replaces the installed xlwings.bas (an add-in uses custom_addin_source); `project_name`
+    replaces the quickstart's VBA project name."""
     template = template or read_quickstart()
-    xlwings_source = normalise_source((xlwings_package_dir() / "xlwings.bas").read_text(encoding="ascii"))
+    if xlwings_source is None:
+        xlwings_source = (xlwings_package_dir() / "xlwings.bas").read_text(encoding="ascii")
+    xlwings_source = normalise_source(xlwings_source)
     modules = [document_module("ThisWorkbook", True)]
     modules += [document_module(name, False) for name in sheet_code_names]
     modules.append(VbaModule("xlwings", PROCEDURAL, xlwings_source))
@@ -221,10 +241,10 @@ def build_vba_project(sheet_code_names: list[str], extra_modules: list[VbaModule
         raise ValueError(f"duplicate VBA module names: {[m.name for m in modules]}")
 
     streams = {
-        "PROJECT": _project_stream(template, modules),
+        "PROJECT": _project_stream(template, modules, project_name),
         "PROJECTwm": _project_wm_stream(modules),
         "VBA/_VBA_PROJECT": template.vba_project_stream,
-        "VBA/dir": compress(_dir_stream(template, modules)),
+        "VBA/dir": compress(_dir_stream(template, modules, project_name)),
     }
     for m in modules:
         streams["VBA/" + m.name] = compress(m.source.encode(template.codepage))

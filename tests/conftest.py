@@ -14,7 +14,7 @@ from toolkit.idcard import check_digit
 
 # tests/server/ runs in its own process, started by tests/test_server_mode.py: XLWINGS_ON_SERVER must be set before
 # xlwings is first imported, and this process imports it in classic mode.
-collect_ignore = [] if os.environ.get("XLWINGS_ON_SERVER") == "true" else ["server"]
+collect_ignore = [] if os.environ.get("XLWINGS_ON_SERVER") == "true" else ["server", "addin"]
 
 HEADER = ["案号", "受援人", "身份证号", "案件类型", "诉讼阶段", "承办律师", "律师事务所", "指派日期", "结案日期",
           "特殊群体", "补贴金额"]

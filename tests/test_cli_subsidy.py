@@ -218,6 +218,6 @@ def test_a_run_imports_only_its_own_command():
     assert run.stdout.strip() == "['toolkit.commands.validate']", run.stderr
     from toolkit import cli
     every = cli.build_parser()._subparsers._group_actions[0].choices
-    assert list(every) == ["subsidy", "validate", "stats", "report", "check-report", "reformat", "functions"]
+    assert list(every) == ["subsidy", "validate", "stats", "report", "check-report", "reformat", "functions", "excel"]
     assert cli.command_of(["check-report", "a.docx"]) == "toolkit.commands.check_report"
     assert cli.command_of(["-h"]) is None and cli.command_of([]) is None and cli.command_of(["nosuch"]) is None

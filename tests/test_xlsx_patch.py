@@ -18,12 +18,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 import python_calamine
 import xlsxwriter
+import xlwings
 
 from toolkit.errors import InputError
 from toolkit.io.xlsx_patch import CellStyle, ChartSpec, Formula, SheetSpec, XlsxPatch
 from toolkit.io.zip_write import ZipWriter
 
-VBA_SOURCE = Path("/work/main/.venv/lib/python3.11/site-packages/xlwings/quickstart_standalone.xlsm")
+# a real vbaProject.bin: the one in the quickstart workbook that the installed xlwings ships
+VBA_SOURCE = Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
 
 
 def tiny_png() -> bytes:

@@ -19,6 +19,7 @@ COMMANDS = [
     "toolkit.commands.check_report",
     "toolkit.commands.reformat",
     "toolkit.commands.functions",
+    "toolkit.commands.excel",
 ]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2

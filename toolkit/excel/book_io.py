@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from toolkit.io.excel_read import RawSheet
 from toolkit.layout import Cell, Layout
+from toolkit.text import clean_text
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 
@@ -47,6 +48,83 @@ def read_sheet(sheet) -> RawSheet:
     while rows and all(v is None for v in rows[-1]):
         rows.pop()
     return RawSheet(sheet.name, rows)
+
+
+# ---------------------------------------------------------------- values as Windows Excel hands them over
+
+_WHOLE_LIMIT = 1e15          # Excel keeps 15 significant digits: larger floats (an ID typed as a number) stay floats
+_SERIALS = (20000, 80000)    # Excel date serials of 1954–2119 (as toolkit.dates reads them)
+
+
+def excel_value(value):
+    """A cell value as the user typed it, whatever way Excel passed it: classic xlwings on Windows sends every number
+    as a float (2023 → 2023.0) and every date as a datetime at midnight, Server/Lite send ints and ISO dates. Whole
+    floats become ints, midnight datetimes dates, "" None; ranges (lists of rows) element by element."""
+    cls = value.__class__
+    if cls is float:
+        return int(value) if value.is_integer() and -_WHOLE_LIMIT < value < _WHOLE_LIMIT else value
+    if cls is str:
+        return value if value else None
+    if cls is list or cls is tuple:
+        return _cells(value)
+    if cls is dt.datetime:
+        return value.date() if value.time() == dt.time() and value.tzinfo is None else value
+    return value
+
+
+def _cells(values) -> list:
+    """excel_value of each item of a range (a row or rows), with text and numbers, most of any range, inline."""
+    out = []
+    append = out.append
+    for v in values:
+        cls = v.__class__
+        if cls is str:
+            append(v if v else None)
+        elif cls is float:
+            append(int(v) if v.is_integer() and -_WHOLE_LIMIT < v < _WHOLE_LIMIT else v)
+        elif v is None or cls is int:
+            append(v)
+        elif cls is list:
+            append(_cells(v))
+        else:
+            append(excel_value(v))
+    return out
+
+
+def period_value(value):
+    """A statistics period from a cell or argument: 2023 / 2023.0 (a year), "2023年", "2023Q1", "2023-03", or a date
+    (Excel turns a typed 2023-03 or 2023年3月 into the date 2023-03-01): the month holding that date. None when
+    blank; ValueError in Chinese otherwise."""
+    from toolkit.dates import parse_date
+    from toolkit.stats import Period, parse_period
+
+    value = excel_value(value)
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and _SERIALS[0] <= value <= _SERIALS[1]:
+        value = parse_date(value)
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return Period("month", value.year, value.month)
+    if isinstance(value, float):   # a number 2023.5 or 2023.1: May? January or October? Say so rather than guess
+        raise ValueError(f"统计期间“{value}”无法识别：应写作 2023（年）、2023Q1（季度）或 2023-03（月）；"
+                         "如要写成 2023.5 的样子，请先把单元格设为文本")
+    text = clean_text(value)
+    return parse_period(text) if text else None
+
+
+def year_value(value) -> int | None:
+    """A year from a cell: 2023, 2023.0, "2023", "2023年", or a date in that year. None when blank; ValueError."""
+    value = excel_value(value)
+    if value is None:
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.year
+    period = period_value(value)
+    if period is None or period.kind != "year":
+        raise ValueError(f"“{clean_text(value)}”不是年份，应写作 2023")
+    return period.year
 
 
 def _cell_in(value):

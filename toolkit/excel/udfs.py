@@ -16,6 +16,7 @@ from functools import lru_cache
 import xlwings as xw
 
 from toolkit.errors import InputError
+from toolkit.excel.book_io import excel_value, period_value
 from toolkit.idcard import id_problem
 from toolkit.io.excel_read import RawSheet
 from toolkit.ledger import TOTAL_WORDS, parse_ledger, split_list
@@ -74,8 +75,10 @@ def udf(f=None, *, two_d: tuple[str, ...] = ()):
             return f"{ERROR_PREFIX}计算时发生意外问题（{type(exc).__name__}）"
 
     def guarded(*args, **kwargs):
+        # Classic xlwings on Windows passes 2023 as 2023.0 and dates as datetimes: made what the user typed, here, once
+        args = tuple([excel_value(a) for a in args])
         if kwargs:
-            return compute(args, kwargs)
+            return compute(args, {k: excel_value(v) for k, v in kwargs.items()})
         key = tuple([(a.__class__, a) for a in args])
         try:
             result = results.get(key, _MISS)
@@ -440,7 +443,7 @@ def LA_ID_CHECK(id_number):
     value = _scalar(id_number)
     if _blank(value):
         return ""
-    if isinstance(value, float) and not math.isnan(value) and value >= 1e14:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and not math.isnan(value) and value >= 1e14:
         return "身份证号被存成了数字，末几位已丢失：请把单元格设为文本后重新输入"
     problem = id_problem(value)
     return "正确" if problem is None else problem
@@ -451,9 +454,9 @@ def LA_STATS(ledger, period=None):
     """台账统计表（与“填写统计表”按钮口径相同，按指派日期归入期间）：选中含表头的整个台账区域，返回各统计项目、单位和数值（溢出为三列）。
 
     ledger: 台账区域，含表头，如 A1:R1000
-    period: 统计期间：2023（年）、2023Q1（季度）、2023-03（月）；默认为案件最多的年份
+    period: 统计期间：2023（年）、2023Q1（季度）、2023-03（月），或该月中的一个日期；默认为案件最多的年份
     """
-    from toolkit.stats import build_report, default_catalog, default_period, parse_period
+    from toolkit.stats import build_report, default_catalog, default_period
 
     rows = [list(r) if isinstance(r, (list, tuple)) else [r] for r in (ledger if isinstance(ledger, (list, tuple))
                                                                       else [[ledger]])]
@@ -461,8 +464,9 @@ def LA_STATS(ledger, period=None):
         parsed = parse_ledger(RawSheet("台账", rows))
     except InputError as exc:  # the sheet name would be made up: say only what is wrong
         raise UdfError(exc.message) from None
-    text = _text_arg(period)
-    chosen = parse_period(text) if text else default_period(parsed.cases["指派日期"]) if len(parsed.cases) else None
+    chosen = period_value(_scalar(period) if period is not None else None)
+    if chosen is None and len(parsed.cases):
+        chosen = default_period(parsed.cases["指派日期"])
     if chosen is None:
         raise UdfError("台账中没有指派日期，无法确定统计期间：请给出第二个参数，如 2023")
     catalog = default_catalog()
