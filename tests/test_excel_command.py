@@ -59,7 +59,8 @@ def config(path: Path, sheet: str = "xlwings.conf") -> dict[str, object]:
 def pinned_xlwings() -> str:
     cfg = configparser.ConfigParser()
     cfg.read(ROOT / "setup.cfg", encoding="utf-8")
-    pins = [line.strip() for line in cfg["options"]["install_requires"].splitlines() if line.strip().startswith("xlwings")]
+    pins = [line.split(";")[0].strip() for line in cfg["options"]["install_requires"].splitlines()
+            if line.strip().startswith("xlwings")]
     assert len(pins) == 1 and pins[0].startswith("xlwings=="), pins
     return pins[0].removeprefix("xlwings==")
 
