@@ -144,7 +144,8 @@ def operand(block: Block, line: Line, col: int, label: str | None = None) -> Ope
     if col not in line.values:
         return None
     column = block.column(col)
-    return Operand(block.sheet, line.row, col, line.values[col], half_unit(block.decimals.get((line.row, col))),
+    at = line.cell_col(col)
+    return Operand(block.sheet, line.row, at, line.values[col], half_unit(block.decimals.get((line.row, at))),
                    column.unit, label if label is not None else line.name)
 
 
@@ -176,6 +177,8 @@ class Checker:
         self._operands: dict[int, tuple[str, list[tuple[str, str, int]]]] = {}   # id(finding) -> (kind, operands)
         self._values: dict[tuple[str, str], Operand] = {}
         self._tol: dict[int, Decimal] = {}
+        self._ok: set[tuple[str, str]] = set()      # cells of sums that add up
+        self._refit: dict[int, object] = {}         # id(ratio finding) -> fits(corrected values) -> bool
 
     def _same_error(self, g: BudgetFinding, sign: int, f: BudgetFinding) -> bool:
         """g is off by what f's cell is off (through sign), within both rounding tolerances."""
@@ -184,9 +187,19 @@ class Checker:
         return abs(g.difference + sign * f.difference) <= self._tol.get(id(g), ZERO) + self._tol.get(id(f), ZERO)
 
     def add(self, f: BudgetFinding, operands: list[Operand] | None = None, signs: list[int] | None = None,
-            kind: str = "linear", tol: Decimal = ZERO):
+            kind: str = "linear", tol: Decimal = ZERO, refit=None):
+        """Record a finding. `refit` (ratios): a function of {(sheet, cell): corrected value} telling whether the
+        ratio fits once reported operands take their expected values (then it is only a consequence)."""
+        if refit is not None:
+            self._refit[id(f)] = refit
         key = (f.sheet, f.cell, f.expected, f.actual)
         if key in self._seen:
+            if f.severity == ERROR:     # a certain check confirms what a guessed structure only suspected
+                for i, g in enumerate(self.findings):
+                    if (g.sheet, g.cell, g.expected, g.actual) == key and g.severity == WARNING:
+                        self.findings[i] = f
+                        self._operands[id(f)] = self._operands.pop(id(g), ("other", []))
+                        self._tol[id(f)] = self._tol.pop(id(g), tol)
             return
         self._seen.add(key)
         self.findings.append(f)
@@ -219,7 +232,12 @@ class Checker:
                 for f in at.get((sheet, cell), []):
                     if f is g or f.difference is None:
                         continue
-                    if kind == "ratio" or self._same_error(g, sign, f):
+                    if kind == "ratio" and id(g) in self._refit:
+                        corrected = {(x.sheet, x.cell): x.expected for x in self.findings
+                                     if x.expected is not None and x is not g and x.rule != "占比"}
+                        if self._refit[id(g)](corrected):
+                            explained.setdefault(id(g), set()).add(id(f))
+                    elif kind == "ratio" or self._same_error(g, sign, f):
                         explained.setdefault(id(g), set()).add(id(f))
         drop = {gid for gid, fs in explained.items() if any(gid not in explained.get(fid, set()) for fid in fs)}
         return [f for f in self.findings if id(f) not in drop]
@@ -242,7 +260,8 @@ class Checker:
                 if (sheet, cell) not in reported and sheet == g.sheet:
                     votes.setdefault((sheet, cell), []).append((-sign * g.difference, g))
         consumed: set[int] = set()
-        for key, cast in votes.items():
+        # a cell that is part of a sum that adds up is unlikely to be the wrong one: try the others first
+        for key, cast in sorted(votes.items(), key=lambda kv: kv[0] in self._ok):
             for excess, g0 in cast:
                 gs = [g for e, g in cast if abs(e - excess) <= self._tol.get(id(g), ZERO) + self._tol.get(id(g0), ZERO)]
                 if len(gs) < 2 or any(id(g) in consumed for g in gs):
@@ -274,6 +293,8 @@ class Checker:
             tol = tol_override
         diff = result.value - expected
         if abs(diff) <= tol:
+            self._ok.add((result.sheet, result.cell))
+            self._ok.update((op.sheet, op.cell) for op in plus + minus)
             return True
         if self._unit_slip(result, plus, minus, expected, tol, rule, what):
             return False

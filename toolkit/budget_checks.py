@@ -73,8 +73,10 @@ def check_structure(block: Block, ck: Checker, cont: Block | None = None):
                         ERROR, block.sheet, parent.cell, "其中项不超过总数",
                         f"“其中”各项 {names} 之和 {fmt(total)} 大于 {parent.ref()} 的 {fmt(parent.value)}，"
                         f"超出 {fmt(total - parent.value)}。", total, parent.value, parent.value - total))
+    identity_results = {i["result"] for i in ck.rules.identities if i.get("kind") != "ratio"}
     for t, covered in block.totals.items():
         tl = lines[t]
+        flat = _flat_guess(block, t, covered)
         for col in amount_cols:
             res = operand(block, tl, col)
             ops = [operand(block, lines[j], col) for j in covered if col in lines[j].values]
@@ -83,8 +85,31 @@ def check_structure(block: Block, ck: Checker, cont: Block | None = None):
             extra = _continuation_ops(block, cont, col)
             if extra and not _adds_up(res, ops) and _adds_up(res, ops + extra):
                 continue
+            if flat and not _adds_up(res, ops):
+                # unnumbered rows under a total: which of them are its parts is a guess. The vocabulary decides
+                # where it can (支出合计 = 基本支出 + 项目支出; 人员经费 … 三公 are memo rows), else a leading run
+                # of rows that adds up (the rest being memo rows); failing both, a warning naming the assumption.
+                if ck.rules.item_of(tl.name, None) in identity_results and any(
+                        ck.rules.item_of(lines[j].name, None) for j in covered):
+                    continue
+                if any(_adds_up(res, ops[:k]) for k in range(1, len(ops))):
+                    continue
+                ck.check_linear(res, ops, [], "合计行（结构不明确）",
+                                f"“{tl.name}”{block.column(col).title}与所含各项之和", WARNING,
+                                note=f"这些行没有编号或科目编码，假定第{lines[covered[0]].row + 1}–"
+                                     f"{lines[covered[-1]].row + 1}行都是“{tl.name}”的组成部分；如其中有"
+                                     "“其中”项或备注行，请加编号或“其中：”。")
+                continue
             ck.check_linear(res, ops, [], "合计行", f"“{tl.name}”{block.column(col).title}与所含各项之和")
     _check_total_columns(block, ck)
+
+
+def _flat_guess(block: Block, t: int, covered: list[int]) -> bool:
+    """A total over unnumbered, uncoded rows all at one indentation: its parts are only guessed."""
+    lines = block.lines
+    body = [lines[j] for j in covered if not lines[j].total]
+    return (not block.coded and len(body) >= 3 and all(ln.marker is None and not ln.code for ln in body)
+            and len({ln.indent for ln in body}) == 1)
 
 
 def _fits(block: Block, amount_cols, value_line: Line, members: list[Line]) -> bool:
@@ -97,8 +122,8 @@ def _fits(block: Block, amount_cols, value_line: Line, members: list[Line]) -> b
         if not vals:
             continue
         ok_any = True
-        tol = half_unit(block.decimals.get((value_line.row, col))) + sum(
-            (half_unit(block.decimals.get((m.row, col))) for m in members if col in m.values), ZERO)
+        tol = half_unit(block.decimals.get((value_line.row, value_line.cell_col(col)))) + sum(
+            (half_unit(block.decimals.get((m.row, m.cell_col(col)))) for m in members if col in m.values), ZERO)
         if abs(value_line.values[col] - sum(vals, ZERO)) > tol:
             return False
     return ok_any
@@ -167,19 +192,42 @@ def _resolve_uncertain(block: Block, amount_cols):
                             covered.sort()
 
 
+def _is_total_column(c) -> bool:
+    return c.name in ("合计", "总计", "小计") or c.name.endswith(("合计", "总计")) and len(c.name) <= 8
+
+
+def total_column_parts(cols, c):
+    """The columns a 合计/小计 column adds up: those under the same upper header; a group of columns with its own
+    upper header (基本支出: 小计 | 人员经费 | 公用经费) counts once, by its 小计 (or by its members if it has none)."""
+    depth = len(c.header) - 1
+    prefix = c.header[:-1]
+    under = [d for d in cols if d is not c and len(d.header) > depth and d.header[:depth] == prefix
+             and not d.name.startswith("其中")]
+    groups: dict[str, list] = {}
+    for d in under:
+        groups.setdefault(d.header[depth], []).append(d)
+    parts = []
+    for key, ds in groups.items():
+        if len(ds) == 1 and len(ds[0].header) == depth + 1:
+            if not _is_total_column(ds[0]):
+                parts.append(ds[0])
+            continue
+        sub = [d for d in ds if len(d.header) == depth + 2 and _is_total_column(d)]
+        if sub:
+            parts.append(sub[0])
+        else:
+            parts.extend(d for d in ds if len(d.header) == depth + 2)
+    after = [d for d in parts if d.col > c.col]
+    return after or [d for d in parts if d.col < c.col]
+
+
 def _check_total_columns(block: Block, ck: Checker):
     """A column headed 合计/总计 equals the amount columns beside it under the same upper header."""
     cols = [c for c in block.columns if c.kind == "amount"]
-    def is_total(c):
-        return c.name in ("合计", "总计", "小计") or c.name.endswith(("合计", "总计")) and len(c.name) <= 8
-
-    for idx, c in enumerate(cols):
-        if not is_total(c):
+    for c in cols:
+        if not _is_total_column(c):
             continue
-        group = [d for d in cols if d is not c and d.header[:-1] == c.header[:-1]
-                 and not is_total(d) and not d.name.startswith("其中")]
-        after = [d for d in group if d.col > c.col]
-        parts = after or [d for d in group if d.col < c.col]
+        parts = total_column_parts(cols, c)
         if len(parts) < 2:
             continue
         for ln in block.lines:
@@ -194,6 +242,9 @@ def _check_total_columns(block: Block, ck: Checker):
 # ---------------------------------------------------------------- identities (default rule set)
 
 
+_SIDE_WORDS = ("收入", "支出")
+
+
 def _row_contexts(blocks: list[Block], rules: RuleSet):
     """(sheet, measure) -> item -> operands: items as row labels, one context per amount column title."""
     ctx: dict[tuple, dict[str, list[tuple[Block, Line, int]]]] = {}
@@ -201,7 +252,8 @@ def _row_contexts(blocks: list[Block], rules: RuleSet):
         for c in b.columns:
             if c.kind != "amount":
                 continue
-            key = (b.sheet, c.title)
+            # income and expenditure sides of one sheet (收入 | 支出 over 决算数) share one context
+            key = (b.sheet, "·".join(h for h in c.header if h not in _SIDE_WORDS) or c.title)
             for ln in b.lines:
                 if c.col not in ln.values:
                     continue
@@ -467,14 +519,30 @@ def _share_finding(block: Block, ln: Line, col: int, got, part: Operand, bases, 
         where = {"上级": "上级项目", "本行合计": "本行", "指定": ""}.get(kind, "表内合计")
         tried.append(f"{where}{base.ref()}"
                      f"（{fmt(base.value)}，应为 {_show_ratio(block, ln, col, q, percent_units)}）")
+    reported = {(f.sheet, f.cell): f.expected for f in ck.findings if f.expected is not None and f.rule != "占比"}
+    for kind, base in bases:       # a base that is itself reported: try its corrected value too
+        fixed = reported.get((base.sheet, base.cell))
+        bv = None if fixed is None else base.scaled_to(part.unit)[0] * fixed / base.value if base.value else fixed
+        if bv:
+            q = round_half_up(part.value / bv * scale, places)
+            tried.append(f"更正后的{base.ref()}（{fmt(fixed)}，应为 {_show_ratio(block, ln, col, q, percent_units)}）")
     actual = ln.values[col]
     cell = a1(ln.row, col)
+
+    def refit(corrected: dict) -> bool:
+        p = corrected.get((part.sheet, part.cell), part.value)
+        new_part = Operand(part.sheet, part.row, part.col, p, part.tol, part.unit, part.label)
+        for _, base in bases:
+            b = corrected.get((base.sheet, base.cell), base.value)
+            if _share_fits(got, new_part, Operand(base.sheet, base.row, base.col, b, base.tol, base.unit, base.label)):
+                return True
+        return False
     ck.add(BudgetFinding(ERROR, block.sheet, cell, "占比",
                          f"占比不符：{cell} 填 {_show_ratio(block, ln, col, actual, percent_units)}"
                          f"（{part.ref()} = {fmt(part.value)}），"
                          f"与任何可能的基数都对不上。已尝试的基数：{'；'.join(tried)}。",
                          expected, actual, None if expected is None else actual - expected),
-           [part] + [base for _, base in bases], kind="ratio")
+           [part] + [base for _, base in bases], kind="ratio", refit=refit)
 
 
 # ---------------------------------------------------------------- cross-table agreement
@@ -548,8 +616,10 @@ def check_cross_table(blocks: list[Block], rules: RuleSet, ck: Checker):
                     seen.setdefault((key, kind, portion, scope), []).append(operand(b, ln, c.col))
             if grand is None or grand(c.col) is None or not portion:
                 continue
-            # the table's overall total is the whole of that portion
-            seen.setdefault((("name", portion), kind, "", scope), []).append(grand(c.col))
+            # the table's overall total is the whole of that portion (or of the item it names: 人员经费合计)
+            g = grand(c.col)
+            named = rules.item_of(normalize(g.label), None)
+            seen.setdefault((("name", named or portion), kind, "", scope), []).append(g)
     involved = ck.involved()
     for entries in seen.values():
         by_sheet: dict[str, Operand] = {}

@@ -175,7 +175,7 @@ LABEL_HEADERS = {"项目", "项目名称", "科目名称", "科目", "名称", "
 CODE_HEADERS = ("编码", "代码")
 SKIP_HEADERS = {"行次", "栏次", "序号", "编号", "备注", "说明"}
 SHARE_WORDS = ("占比", "比重", "比例", "构成", "占")
-RATE_WORDS = ("执行率", "完成率", "增长率", "增幅", "增减率")
+RATE_WORDS = ("执行率", "完成率", "增长率", "增幅", "增减率", "幅度", "变动率", "增长百分比")
 _UNIT_RE = re.compile(r"单位[:：\s]*(万元|千元|元)|[（(](万元|千元|元)[）)]")
 UNIT_SCALE = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000)}
 
@@ -222,6 +222,11 @@ class Line:
     partial: bool = False          # a 其中 part: parts may sum to less than the parent
     ratio: bool = False            # a share or rate written as a line ("基本支出占比", "预算执行率"): not summed
     maybe_part_of: int | None = None   # unnumbered line right after a 其中 part: maybe one more part of this line
+    at: dict[int, int] = field(default_factory=dict)   # block column -> sheet column, for continued column triples
+
+    def cell_col(self, col: int) -> int:
+        """The sheet column holding this line's figure of block column `col`."""
+        return self.at.get(col, col)
 
 
 @dataclass
@@ -266,12 +271,24 @@ def _merged_value_grid(rows, merged, r0, r1, width):
     return grid
 
 
+_QUALIFIER = re.compile(r"（[^（）]*）$")
+
+
 def _is_label_header(text: str | None) -> bool:
+    """项目, 科目名称 … also with a qualifier: "项目（按功能分类）", "项目（按支出性质和经济分类）"."""
     if not text:
         return False
     t = normalize(text)
+    t = _QUALIFIER.sub("", t) or t
     return t in LABEL_HEADERS or (t.endswith(("科目名称", "项目名称", "科目", "项目", "名称", "指标"))
                                   and len(t) <= 10 and not any(w in t for w in CODE_HEADERS))
+
+
+def _is_group_row(row) -> bool:
+    """A row of two or more upper headers over the column header (not a title, 表号 or unit line)."""
+    texts = [t for t in (_text(v) for v in row) if t]
+    return len(texts) >= 2 and not any(_UNIT_RE.search(_SPACES.sub("", t)) or t.startswith(("编制单位", "填报单位"))
+                                       or re.search(r"\d", t) for t in texts)
 
 
 def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = None) -> list[Block]:
@@ -307,13 +324,16 @@ def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = N
     title = next((t for t in above if t and not _UNIT_RE.search(t)), name)
     sheet_unit = find_unit(above) or find_unit(_text(v) for r in range(header_row, h1 + 1) for v in rows[r]
                                                if _text(v) and "单位" in _text(v))
-    grid = _merged_value_grid(rows, list(merged), header_row, h1, width)
+    h0 = header_row     # a group row above (收入 | 支出, 人员经费 | 公用经费, 预算数 | 决算数)
+    while h0 > 0 and header_row - h0 < 2 and _is_group_row(rows[h0 - 1]):
+        h0 -= 1
+    grid = _merged_value_grid(rows, list(merged), h0, h1, width)
     headers = []
     for c in range(width):
         parts = []
         for r in range(len(grid)):
             t = grid[r][c]
-            if t and normalize(t) not in ("栏次", "行次") and (not parts or parts[-1] != normalize(t)):
+            if t and normalize(t) != "栏次" and (not parts or parts[-1] != normalize(t)):
                 if not re.fullmatch(r"\d+", t):
                     parts.append(normalize(t))
         headers.append(tuple(parts))
@@ -364,9 +384,50 @@ def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = N
         block.code_cols = own_codes
         _read_lines(block, rows, data_rows, formats)
         if block.lines:
-            _infer_structure(block)
             blocks.append(block)
+    blocks = _merge_continuations(blocks, rows, formats)
+    for block in blocks:
+        _infer_structure(block)
     return blocks
+
+
+def _merge_continuations(blocks: list[Block], rows, formats) -> list[Block]:
+    """Column triples that continue the list on their left (科目编码 | 科目名称 | 决算数 twice under one 公用经费
+    header, 公开06) become one block; a bottom total written across the merged cells takes its figure from the
+    continuation's amount column."""
+    out: list[Block] = []
+    for b in blocks:
+        prev = out[-1] if out else None
+        titles = [c.title for c in b.columns]
+        if (prev is None or titles != [c.title for c in prev.columns] or len(set(titles)) != len(titles)
+                or any(ln.total and ln.values for ln in b.lines) or not any(ln.total for ln in prev.lines)):
+            out.append(b)
+            continue
+        colmap = {c.col: p.col for c, p in zip(b.columns, prev.columns)}
+        own_rows = {ln.row for ln in b.lines}
+        for ln in b.lines:
+            ln.values = {colmap[c]: v for c, v in ln.values.items()}
+            ln.at = {colmap[c]: c for c in colmap if colmap[c] in ln.values}
+        for ln in prev.lines:       # "公用经费合计" across the merged cells, figure in the last triple
+            if ln.row in own_rows:
+                continue
+            row = rows[ln.row]
+            for c, pc in colmap.items():
+                if pc in ln.values or c >= len(row):
+                    continue
+                d, _ = to_decimal(row[c])
+                if d is not None:
+                    ln.values[pc] = d
+                    ln.at[pc] = c
+                    if (ln.row, c) not in b.decimals:
+                        fmt = formats.get((ln.row, c), CellFormat())
+                        b.decimals[(ln.row, c)] = fmt.decimals if fmt.decimals is not None else (
+                            decimals_of(d) or None)
+        k = next((i for i, ln in enumerate(prev.lines) if ln.total), len(prev.lines))
+        prev.lines[k:k] = b.lines
+        prev.decimals.update(b.decimals)
+        prev.percent_cells |= b.percent_cells
+    return out
 
 
 def _read_lines(block: Block, rows, data_rows, formats):
@@ -445,15 +506,37 @@ def _infer_structure(block: Block):
     _resolve_totals(block)
 
 
+_STRUCTURE: dict | None = None
+
+
+def structure_vocab() -> dict:
+    """The [structure] section of toolkit/data/budget_rules.toml (breakdown lines under 结转和结余 …)."""
+    global _STRUCTURE
+    if _STRUCTURE is None:
+        import tomllib
+        from importlib import resources
+        text = resources.files("toolkit").joinpath("data/budget_rules.toml").read_text(encoding="utf-8")
+        data = tomllib.loads(text).get("structure", {})
+        _STRUCTURE = {"parents": tuple(normalize(n) for n in data.get("breakdown_parents", [])),
+                      "names": {normalize(n) for n in data.get("breakdown_names", [])}}
+    return _STRUCTURE
+
+
 def _infer_by_numbering(lines: list[Line]):
     stack: list[int] = []     # indexes of open ancestors
     last = None               # last non-total line
+    vocab = structure_vocab()
+    owner = None              # a 结转和结余 line whose breakdown rows may follow
     for i, ln in enumerate(lines):
         if ln.total:
-            stack, last = [], i        # a "其中" right below a total is a part of that total
+            stack, last, owner = [], i, None        # a "其中" right below a total is a part of that total
             continue
         if ln.ratio:
             continue
+        if owner is not None and ln.marker is None and not ln.code and ln.name in vocab["names"]:
+            ln.parent, ln.partial = owner, True     # 一般公共预算财政拨款 under 年初财政拨款结转和结余
+            continue
+        owner = i if any(p in ln.name for p in vocab["parents"]) and not ln.of_which else None
         prev = lines[i - 1] if i else None
         if prev is not None and ln.marker is None and not ln.of_which and ln.indent == prev.indent:
             if prev.partial and prev.marker is None:
