@@ -305,14 +305,17 @@ class Checker:
         return False
 
     def _unit_slip(self, result, plus, minus, expected, tol, rule, what) -> bool:
+        """A mismatch explained by one figure typed in the other unit (×10000 or ÷10000). Candidates are the result
+        and each operand; the declared unit decides between them: in a 元 table the odd figure is the one written
+        in 万元 (too small), in a 万元 table the one written in 元 (too large)."""
         k = self.rules.unit_factor
         rel = self.rules.unit_slip_relative
+        cands = []      # (operand, what it should be in its own unit, text, whole or None)
         if abs(expected) > tol * 2 and (expected > 0) == (result.value > 0):
             for factor, text in ((k, "写成了元（应为万元）"), (1 / k, "写成了万元（应为元）")):
                 target = expected * factor
                 if abs(result.value - target) <= tol * factor + abs(target) * rel:
-                    self._slip_finding(result, expected, rule, what, text, operands=plus + minus)
-                    return True
+                    cands.append((result, expected, text, None, plus + minus))
         for sign, ops in ((1, plus), (-1, minus)):
             for op in ops:
                 v, _ = op.scaled_to(result.unit)
@@ -325,14 +328,26 @@ class Checker:
                     if abs(v - should * factor) <= tol * factor + abs(v) * rel:
                         own = should if op.unit == result.unit or not op.unit or not result.unit else \
                             should * UNIT_SCALE[result.unit] / UNIT_SCALE[op.unit]
-                        self._slip_finding(op, own, rule, what, text, whole=result)
-                        return True
-        return False
+                        cands.append((op, own, text, result, []))
+        if not cands:
+            return False
+
+        def plausible(c):
+            op, _, text, _, _ = c
+            if op.unit == "元":
+                return "应为元" in text
+            if op.unit == "万元":
+                return "应为万元" in text
+            return True
+        op, own, text, whole, operands = next((c for c in cands if plausible(c)), cands[0])
+        self._slip_finding(op, own, rule, what, text, whole=whole, operands=operands)
+        return True
 
     def _slip_finding(self, op: Operand, expected: Decimal, rule, what, text, whole: Operand | None = None,
                       operands=None):
         around = f"，使 {whole.ref()} 不平" if whole else ""
-        msg = (f"疑似单位错误：元/万元。{op.ref()}为 {fmt(op.value)}，约为{what}所需数值 {fmt(expected)} 的"
+        declared = f"本表金额单位为{op.unit}，" if op.unit else ""
+        msg = (f"疑似单位错误：元/万元。{declared}{op.ref()}为 {fmt(op.value)}，约为{what}所需数值 {fmt(expected)} 的"
                f" {'10000' if '应为万元' in text else '1/10000'} 倍，可能{text}{around}。")
         self.add(BudgetFinding(ERROR, op.sheet, op.cell, f"单位检查（{rule}）", msg, expected, op.value,
                                op.value - expected), operands or [], kind="other")

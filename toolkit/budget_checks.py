@@ -566,6 +566,8 @@ def measure_of(block: Block, column, rules: RuleSet) -> tuple[str, str] | None:
     if kind is None:
         return None
     name = column.name
+    if name in ("小计", "合计") and len(column.header) > 1:     # 本年支出 · 小计
+        name = column.header[-2]
     return kind, ("" if name in _MEASURE_WORDS or any(w in name for w in ("预算", "决算", "执行")) else name)
 
 
@@ -621,6 +623,7 @@ def check_cross_table(blocks: list[Block], rules: RuleSet, ck: Checker):
             named = rules.item_of(normalize(g.label), None)
             seen.setdefault((("name", named or portion), kind, "", scope), []).append(g)
     involved = ck.involved()
+    _check_scopes(seen, rules, ck, involved | {(f.sheet, f.cell) for f in ck.findings})
     for entries in seen.values():
         by_sheet: dict[str, Operand] = {}
         for op in entries:
@@ -634,3 +637,46 @@ def check_cross_table(blocks: list[Block], rules: RuleSet, ck: Checker):
             if (b.sheet, b.cell) in involved and (a.sheet, a.cell) not in involved:
                 a, b = b, a
             ck.check_linear(a, [b], [], "跨表一致", f"同一项目在“{b.sheet}”与“{a.sheet}”两表中的数值")
+
+
+def _check_scopes(seen: dict, rules: RuleSet, ck: Checker, involved: set):
+    """A figure of a narrower scope (财政拨款) larger than the all-funds figure of the same item is certainly wrong.
+    Reported at the most detailed line that exceeds (its coded parents and the table total exceed only through it),
+    once per line."""
+    within = rules.cross.get("scope_within", {})
+    groups: dict[tuple, dict[str, list[Operand]]] = {}
+    for (key, kind, portion, scope), ops in seen.items():
+        groups.setdefault((key, kind, portion), {}).setdefault(scope, []).extend(ops)
+    hits = []
+    with_code = {(op.sheet, op.cell) for (key, *_), ops in seen.items() if key[0] == "code" for op in ops}
+    for (key, kind, portion), by_scope in groups.items():
+        for narrow, ops in by_scope.items():
+            for wide in within.get(narrow, []):
+                if wide not in by_scope:
+                    continue
+                w = by_scope[wide][0]
+                if (w.sheet, w.cell) in involved:
+                    break       # the all-funds figure breaks a sum of its own: no certain comparison
+                for op in ops:
+                    if key[0] == "name" and (op.sheet, op.cell) in with_code:
+                        continue        # compared by its code (a name may mean another classification)
+                    v, t = op.scaled_to(w.unit)
+                    if v - w.value > t + w.tol:
+                        hits.append((key, op, w, narrow, wide))
+                break
+    coded = {(op.sheet, key[1]) for key, op, *_ in hits if key[0] == "code"}
+    rows_done: set = set()
+    for key, op, w, narrow, wide in sorted(hits, key=lambda h: ("合计" in h[1].label or "小计" in h[1].label,
+                                                                h[1].col)):
+        if key[0] == "code" and any(s == op.sheet and c != key[1] and c.startswith(key[1]) for s, c in coded):
+            continue
+        if key[0] == "name" and any(s == op.sheet for s, _ in coded):
+            continue
+        if (op.sheet, op.row) in rows_done:
+            continue
+        rows_done.add((op.sheet, op.row))
+        v, _ = op.scaled_to(w.unit)
+        ck.add(BudgetFinding(ERROR, op.sheet, op.cell, "口径包含关系",
+                             f"{narrow}数大于全部资金数：{op.ref()}为 {fmt(op.value)}，而同一项目在“{w.sheet}”"
+                             f"（{wide}口径）{w.ref()}只有 {fmt(w.value)}；{narrow}是其中一部分，不能更大。",
+                             w.value, v, v - w.value), [], kind="other")
