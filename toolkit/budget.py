@@ -81,6 +81,7 @@ class RuleSet:
     cross: dict
     unit_factor: Decimal
     unit_slip_relative: Decimal
+    change_rate: dict = field(default_factory=dict)
     name_index: dict[str, str] = field(default_factory=dict)
     code_index: dict[str, str] = field(default_factory=dict)
 
@@ -97,7 +98,8 @@ def load_rules(text: str | None = None) -> RuleSet:
     data = tomllib.loads(text)
     rules = RuleSet(data.get("items", {}), data.get("identity", []), data.get("balance", {}),
                     data.get("cross_table", {}), Decimal(str(data.get("tolerance", {}).get("unit_factor", 10000))),
-                    Decimal(str(data.get("tolerance", {}).get("unit_slip_relative", "0.002"))))
+                    Decimal(str(data.get("tolerance", {}).get("unit_slip_relative", "0.002"))),
+                    data.get("change_rate", {}))
     for item, spec in rules.items.items():
         for name in spec.get("names", []):
             rules.name_index[normalize(name)] = item
@@ -388,8 +390,8 @@ def check_workbook(sheets: list[SheetInput], user_rules=None, rules: RuleSet | N
     """All findings for a workbook: structure, default identities, shares, cross-table, user rules.
 
     `not_loaded`: names of the workbook's sheets left out on purpose (user rules about them are skipped)."""
-    from toolkit.budget_checks import (check_balance, check_cross_table, check_identities, check_share_lines,
-                                       check_shares, check_structure)
+    from toolkit.budget_checks import (check_balance, check_change_rates, check_cross_table, check_identities,
+                                       check_share_lines, check_shares, check_structure)
     from toolkit.budget_user_rules import check_user_rules
 
     rules = rules or load_rules()
@@ -404,6 +406,7 @@ def check_workbook(sheets: list[SheetInput], user_rules=None, rules: RuleSet | N
     for b in blocks:
         check_shares(b, ck)
         check_share_lines(b, ck)
+        check_change_rates(b, rules, ck)
     check_cross_table(blocks, rules, ck)
     if user_rules:
         check_user_rules(user_rules, sheets, blocks, rules, ck, frozenset(not_loaded))

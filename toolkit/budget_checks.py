@@ -680,3 +680,59 @@ def _check_scopes(seen: dict, rules: RuleSet, ck: Checker, involved: set):
                              f"{narrow}数大于全部资金数：{op.ref()}为 {fmt(op.value)}，而同一项目在“{w.sheet}”"
                              f"（{wide}口径）{w.ref()}只有 {fmt(w.value)}；{narrow}是其中一部分，不能更大。",
                              w.value, v, v - w.value), [], kind="other")
+
+
+# ---------------------------------------------------------------- year-on-year changes
+
+
+def check_change_rates(block: Block, rules: RuleSet, ck: Checker):
+    """上年 | 本年 | 增减金额 | 增减幅度: the change is 本年 − 上年 and the rate is the change ÷ 上年 (rates are never
+    summed into a 合计 row; they are checked line by line)."""
+    words = rules.change_rate
+    if not words:
+        return
+    amounts = [c for c in block.columns if c.kind == "amount"]
+
+    def pick(cols, key):
+        return next((c for c in cols if any(w in c.name for w in words.get(key, []))), None)
+    last = pick(amounts, "last_year")
+    change = pick([c for c in amounts if c is not last], "change")
+    this = pick([c for c in amounts if c not in (last, change)], "this_year")
+    if this is None and last is not None:
+        this = next((c for c in amounts if c.col > last.col and c is not change), None)
+    rate = pick([c for c in block.columns if c.kind == "rate"], "rate")
+    if last is None or this is None:
+        return
+    for ln in block.lines:
+        lo, to = operand(block, ln, last.col), operand(block, ln, this.col)
+        if lo is None or to is None:
+            continue
+        co = operand(block, ln, change.col) if change is not None else None
+        if co is not None:
+            ck.check_linear(co, [to], [lo], "增减金额 = 本年 − 上年", f"“{ln.name}”的{change.name}")
+        got = fraction(block, ln, rate.col) if rate is not None else None
+        if got is None or lo.value == 0:
+            continue
+        value, tol, percent_units = got
+
+        def fits(corrected: dict, lo=lo, to=to, value=value, tol=tol) -> bool:
+            lv = corrected.get((lo.sheet, lo.cell), lo.value)
+            tv = corrected.get((to.sheet, to.cell), to.value)
+            if lv == 0:
+                return True
+            q = (tv - lv) / lv
+            return abs(value - q) <= tol + (lo.tol + to.tol) / abs(lv) + abs(q) * lo.tol / abs(lv)
+        if fits({}):
+            continue
+        scale = Decimal(100) if percent_units else Decimal(1)
+        dec = block.decimals.get((ln.row, rate.col))
+        places = dec if dec is not None else (2 if percent_units else 4)
+        expected = round_half_up((to.value - lo.value) / lo.value * scale, places)
+        cell = a1(ln.row, rate.col)
+        actual = ln.values[rate.col]
+        ck.add(BudgetFinding(ERROR, block.sheet, cell, "增减幅度 = 增减金额 ÷ 上年数",
+                             f"增减幅度不符：{cell} 填 {_show_ratio(block, ln, rate.col, actual, percent_units)}，按"
+                             f"（{to.ref()} − {lo.ref()}）÷ {lo.ref()} = （{fmt(to.value)} − {fmt(lo.value)}）÷ "
+                             f"{fmt(lo.value)} 应为 {_show_ratio(block, ln, rate.col, expected, percent_units)}"
+                             f"（按“{rate.name}”列表头认定为增减率）。", expected, actual, actual - expected),
+               [lo, to], kind="ratio", refit=fits)

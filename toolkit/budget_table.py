@@ -302,7 +302,7 @@ def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = N
             header_row = r
             break
     if header_row is None:
-        return []
+        return _read_horizontal(name, rows, list(merged), formats, width)
     # header region: down to the last row before data starts (a row with a number under a non-label column)
     label_cols = [c for c, v in enumerate(rows[header_row]) if _is_label_header(_text(v))]
     h1 = header_row
@@ -388,6 +388,82 @@ def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = N
     blocks = _merge_continuations(blocks, rows, formats)
     for block in blocks:
         _infer_structure(block)
+    return blocks
+
+
+def _is_column_numbers(row) -> bool:
+    """A 栏次 row: 1, 2, 3 … in consecutive cells."""
+    nums = [v for v in row if v is not None and _text(v)]
+    return len(nums) >= 2 and all(_text(v) == str(i + 1) for i, v in enumerate(nums))
+
+
+def _read_horizontal(name: str, rows, merged, formats, width) -> list[Block]:
+    """A table without a label column: headers across (预算数 | 决算数 over 合计, 因公出国（境）费, 公务用车购置及运行费
+    (小计, 购置费, 运行费), 公务接待费) and one or a few rows of figures (the 2023 公开07 三公 table). One block per
+    upper group; each row of figures is a line named by its group."""
+    def numeric(row):
+        vals = [to_decimal(v)[0] for v in row]
+        texts = [v for v, d in zip(row, vals) if d is None and _text(v)]
+        return sum(d is not None for d in vals) >= 3 and not texts and not _is_column_numbers(row)
+    first = next((r for r in range(min(len(rows), 30)) if numeric(rows[r])), None)
+    if first is None:
+        return []
+    h1 = first - 1
+    while h1 >= 0 and _is_column_numbers(rows[h1]):
+        h1 -= 1
+    h0 = h1
+    while h0 - 1 >= 0 and h1 - h0 < 3 and _is_group_row(rows[h0 - 1]):
+        h0 -= 1
+    if h1 < 0 or not _is_group_row(rows[h1]) and h0 == h1:
+        return []
+    grid = _merged_value_grid(rows, merged, h0, h1, width)
+    headers = []
+    for c in range(width):
+        parts = []
+        for r in range(len(grid)):
+            t = grid[r][c]
+            if t and (not parts or parts[-1] != normalize(t)):
+                parts.append(normalize(t))
+        headers.append(tuple(parts))
+    if not any(h and h[-1] in ("合计", "小计", "总计") for h in headers):
+        return []
+    above = [_text(v) for r in range(h0) for v in rows[r]]
+    title = next((t for t in above if t and not _UNIT_RE.search(t)), name)
+    unit = find_unit(above)
+    data = []
+    for r in range(first, len(rows)):
+        if numeric(rows[r]):
+            data.append(r)
+        elif any(_text(v) for v in rows[r]):
+            break
+    groups: dict[str, list[int]] = {}
+    for c in range(width):
+        if headers[c] and any(c < len(rows[r]) and to_decimal(rows[r][c])[0] is not None for r in data):
+            groups.setdefault(headers[c][0] if len(headers[c]) > 1 else "", []).append(c)
+    blocks = []
+    for group, cols in groups.items():
+        columns = [Column(c, headers[c], "rate" if any(w in headers[c][-1] for w in RATE_WORDS) else "amount",
+                          unit) for c in cols]
+        block = Block(name, cols[0], None, columns, [], unit, title, (h0, h1))
+        for r in data:
+            ln = Line(r, group or title, group or title, None, None, 0, False, False)
+            for c in cols:
+                d, pct = to_decimal(rows[r][c] if c < len(rows[r]) else None)
+                if d is None:
+                    continue
+                ln.values[c] = d
+                fmt = formats.get((r, c), CellFormat())
+                block.decimals[(r, c)] = fmt.decimals if fmt.decimals is not None else None
+            block.lines.append(ln)
+        for column in columns:     # General format: the column's own decimals
+            general = [(ln.row, column.col) for ln in block.lines
+                       if column.col in ln.values and block.decimals.get((ln.row, column.col)) is None]
+            if general:
+                most = max(decimals_of(block.lines[[x.row for x in block.lines].index(r)].values[c])
+                           for r, c in general)
+                for k in general:
+                    block.decimals[k] = most if most > 0 else None
+        blocks.append(block)
     return blocks
 
 
