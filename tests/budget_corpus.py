@@ -642,7 +642,7 @@ def planted_cases() -> list[Case]:
     for col in (3, 4):
         a = s.find("合计", col, label_col=1)
         s.set(a, _bump(s.get(a), 150000, wan))
-    c.planted.append((s.name, s.find("行政运行", 3)))
+    c.planted.append((s.name, f'{s.find("行政运行", 3)}|{s.find("行政运行", 4)}'))
     out.append(c)
     # unit slip: a 元 table with one figure typed in 万元
     c = Case("元表_万元误填", gongkai_set(Style("元"), horizontal=False))

@@ -92,6 +92,9 @@ def check_structure(block: Block, ck: Checker, cont: Block | None = None):
                 if ck.rules.item_of(tl.name, None) in identity_results and any(
                         ck.rules.item_of(lines[j].name, None) for j in covered):
                     continue
+                if covered[0] < t:      # a 合计 row closing the list below it: the usual layout, not a guess
+                    ck.check_linear(res, ops, [], "合计行", f"“{tl.name}”{block.column(col).title}与所含各项之和")
+                    continue
                 if any(_adds_up(res, ops[:k]) for k in range(1, len(ops))):
                     continue
                 ck.check_linear(res, ops, [], "合计行（结构不明确）",
@@ -108,8 +111,10 @@ def _flat_guess(block: Block, t: int, covered: list[int]) -> bool:
     """A total over unnumbered, uncoded rows all at one indentation: its parts are only guessed."""
     lines = block.lines
     body = [lines[j] for j in covered if not lines[j].total]
-    return (not block.coded and len(body) >= 3 and all(ln.marker is None and not ln.code for ln in body)
-            and len({ln.indent for ln in body}) == 1)
+    every = [ln for ln in lines if not ln.total and not ln.ratio]
+    return (not block.coded and len(body) >= 3 and all(ln.marker is None and not ln.code and not ln.of_which
+                                                       for ln in every)
+            and len({ln.indent for ln in every}) == 1)
 
 
 def _fits(block: Block, amount_cols, value_line: Line, members: list[Line]) -> bool:
@@ -548,8 +553,11 @@ def _share_finding(block: Block, ln: Line, col: int, got, part: Operand, bases, 
 # ---------------------------------------------------------------- cross-table agreement
 
 
-_MEASURE_WORDS = ("合计", "总计", "金额", "数额", "决算数", "预算数", "执行数", "本年数", "年初预算数", "全年预算数",
+_MEASURE_WORDS = ("合计", "总计", "小计", "金额", "数额", "决算数", "预算数", "执行数", "本年数", "年初预算数", "全年预算数",
                   "调整后预算数", "调整预算数", "全年执行数", "决算", "预算", "实际数", "支出数")
+
+
+_WHOLE_ITEMS = ("本年支出合计", "本年收入合计")
 
 
 def measure_of(block: Block, column, rules: RuleSet) -> tuple[str, str] | None:
@@ -566,8 +574,10 @@ def measure_of(block: Block, column, rules: RuleSet) -> tuple[str, str] | None:
     if kind is None:
         return None
     name = column.name
-    if name in ("小计", "合计") and len(column.header) > 1:     # 本年支出 · 小计
-        name = column.header[-2]
+    if name in ("小计", "合计") and len(column.header) > 1:
+        upper = column.header[-2]     # 基本支出 · 小计 is the 基本支出 portion; 本年支出 · 小计 the whole
+        if rules.item_of(upper, None) not in _WHOLE_ITEMS:
+            name = upper
     return kind, ("" if name in _MEASURE_WORDS or any(w in name for w in ("预算", "决算", "执行")) else name)
 
 
