@@ -374,6 +374,7 @@ class SheetInput:
     rows: list[list]
     merged: list = field(default_factory=list)
     formats: dict[tuple[int, int], CellFormat] = field(default_factory=dict)
+    unit: str | None = None       # amount unit declared outside the grid (the template's LA_AmountUnit)
 
 
 def read_tables(sheets: list[SheetInput]) -> list[Block]:
@@ -381,8 +382,31 @@ def read_tables(sheets: list[SheetInput]) -> list[Block]:
     for s in sheets:
         if normalize(s.name) in (RULES_SHEET, RESULT_SHEET):
             continue
-        blocks.extend(read_blocks(s.name, s.rows, s.merged, s.formats))
+        blocks.extend(read_blocks(s.name, s.rows, s.merged, s.formats, s.unit))
     return blocks
+
+
+def unchecked_sheets(sheets: list[SheetInput], blocks: list[Block] | None = None) -> list[dict]:
+    """Sheets in which no table could be checked, each with the reason: [{"sheet", "reason"}]."""
+    from toolkit.budget_table import _is_label_header, _text
+
+    blocks = read_tables(sheets) if blocks is None else blocks
+    with_tables = {b.sheet for b in blocks}
+    out = []
+    for s in sheets:
+        if s.name in with_tables or normalize(s.name) in (RULES_SHEET, RESULT_SHEET):
+            continue
+        texts = [t for row in s.rows for t in (_text(v) for v in row) if t]
+        if not texts:
+            reason = "工作表是空的"
+        elif any(_is_label_header(t) for row in s.rows[:20] for t in (_text(v) for v in row) if t):
+            reason = "找到了表头，但表中没有金额数字（空表）"
+            if any("空表" in t for t in texts):
+                reason += "，表注也说明本表为空表"
+        else:
+            reason = "未找到表头：需要“项目”“科目名称”等列，或带“合计/小计”的横向表头"
+        out.append({"sheet": s.name, "reason": reason})
+    return out
 
 
 def check_workbook(sheets: list[SheetInput], user_rules=None, rules: RuleSet | None = None,

@@ -291,8 +291,21 @@ def _is_group_row(row) -> bool:
                                        or re.search(r"\d", t) for t in texts)
 
 
-def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = None) -> list[Block]:
-    """All budget-table blocks of one sheet grid (`formats`: (row, col) -> CellFormat from the shell)."""
+def unit_selector(rows, upto: int) -> str | None:
+    """A unit chosen in a label / value pair above the table: "金额单位" | "万元" (the 决算校验模板's selector)."""
+    for r in range(min(upto, len(rows))):
+        row = rows[r]
+        for c in range(len(row) - 1):
+            label, value = _text(row[c]), _text(row[c + 1])
+            if label and value and normalize(label) in ("金额单位", "单位", "计量单位") and value in UNIT_SCALE:
+                return value
+    return None
+
+
+def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = None,
+                unit: str | None = None) -> list[Block]:
+    """All budget-table blocks of one sheet grid (`formats`: (row, col) -> CellFormat from the shell; `unit`: the
+    amount unit declared outside the grid, e.g. the template's 金额单位 selector, used when the sheet names none)."""
     formats = formats or {}
     width = max((len(r) for r in rows), default=0)
     header_row = None
@@ -302,7 +315,7 @@ def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = N
             header_row = r
             break
     if header_row is None:
-        return _read_horizontal(name, rows, list(merged), formats, width)
+        return _read_horizontal(name, rows, list(merged), formats, width, unit)
     # header region: down to the last row before data starts (a row with a number under a non-label column)
     label_cols = [c for c, v in enumerate(rows[header_row]) if _is_label_header(_text(v))]
     h1 = header_row
@@ -323,7 +336,8 @@ def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = N
     above = [_text(v) for r in range(header_row) for v in rows[r]]
     title = next((t for t in above if t and not _UNIT_RE.search(t)), name)
     sheet_unit = find_unit(above) or find_unit(_text(v) for r in range(header_row, h1 + 1) for v in rows[r]
-                                               if _text(v) and "单位" in _text(v))
+                                               if _text(v) and "单位" in _text(v)) \
+        or unit_selector(rows, header_row) or unit
     h0 = header_row     # a group row above (收入 | 支出, 人员经费 | 公用经费, 预算数 | 决算数)
     while h0 > 0 and header_row - h0 < 2 and _is_group_row(rows[h0 - 1]):
         h0 -= 1
@@ -397,7 +411,7 @@ def _is_column_numbers(row) -> bool:
     return len(nums) >= 2 and all(_text(v) == str(i + 1) for i, v in enumerate(nums))
 
 
-def _read_horizontal(name: str, rows, merged, formats, width) -> list[Block]:
+def _read_horizontal(name: str, rows, merged, formats, width, default_unit=None) -> list[Block]:
     """A table without a label column: headers across (预算数 | 决算数 over 合计, 因公出国（境）费, 公务用车购置及运行费
     (小计, 购置费, 运行费), 公务接待费) and one or a few rows of figures (the 2023 公开07 三公 table). One block per
     upper group; each row of figures is a line named by its group."""
@@ -429,7 +443,7 @@ def _read_horizontal(name: str, rows, merged, formats, width) -> list[Block]:
         return []
     above = [_text(v) for r in range(h0) for v in rows[r]]
     title = next((t for t in above if t and not _UNIT_RE.search(t)), name)
-    unit = find_unit(above)
+    unit = find_unit(above) or unit_selector(rows, h0) or default_unit
     data = []
     for r in range(first, len(rows)):
         if numeric(rows[r]):
