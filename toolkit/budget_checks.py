@@ -69,10 +69,13 @@ def check_structure(block: Block, ck: Checker, cont: Block | None = None):
                 tol = parent.tol + sum((op.scaled_to(parent.unit)[1] for op in ops), ZERO)
                 if total - parent.value > tol:
                     names = "、".join(op.ref() for op in ops)
+                    how = (f"（按资金来源列在“{ln.name}”下的明细行，视为其中项）"
+                           if any(lines[j].breakdown for j in part) else "")
                     ck.add(BudgetFinding(
                         ERROR, block.sheet, parent.cell, "其中项不超过总数",
                         f"“其中”各项 {names} 之和 {fmt(total)} 大于 {parent.ref()} 的 {fmt(parent.value)}，"
-                        f"超出 {fmt(total - parent.value)}。", total, parent.value, parent.value - total))
+                        f"超出 {fmt(total - parent.value)}{how}。", total, parent.value, parent.value - total),
+                        ops + [parent], [1] * len(ops) + [-1])
     identity_results = {i["result"] for i in ck.rules.identities if i.get("kind") != "ratio"}
     for t, covered in block.totals.items():
         tl = lines[t]
@@ -241,7 +244,8 @@ def _check_total_columns(block: Block, ck: Checker):
             if res is None or not ops:
                 continue
             res = Operand(res.sheet, res.row, res.col, res.value, res.tol, res.unit, f"{ln.name}·{c.name}")
-            ck.check_linear(res, ops, [], "合计列", f"“{ln.name}”行的{c.title}与各分列之和")
+            note = "本表没有项目列，按表头分组识别各分列。" if block.horizontal else ""
+            ck.check_linear(res, ops, [], "合计列", f"“{ln.name}”行的{c.title}与各分列之和", note=note)
 
 
 # ---------------------------------------------------------------- identities (default rule set)

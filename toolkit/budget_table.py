@@ -223,6 +223,7 @@ class Line:
     ratio: bool = False            # a share or rate written as a line ("基本支出占比", "预算执行率"): not summed
     maybe_part_of: int | None = None   # unnumbered line right after a 其中 part: maybe one more part of this line
     at: dict[int, int] = field(default_factory=dict)   # block column -> sheet column, for continued column triples
+    breakdown: bool = False        # a by-source line under 结转和结余, attached by the [structure] vocabulary
 
     def cell_col(self, col: int) -> int:
         """The sheet column holding this line's figure of block column `col`."""
@@ -244,6 +245,7 @@ class Block:
     coded: bool = False
     code_cols: list[int] = field(default_factory=list)
     totals: dict[int, list[int]] = field(default_factory=dict)   # total line index -> covered line indexes
+    horizontal: bool = False      # no label column: figures in one row under grouped headers (横向三公表)
 
     def column(self, col: int) -> Column:
         return next(c for c in self.columns if c.col == col)
@@ -458,7 +460,7 @@ def _read_horizontal(name: str, rows, merged, formats, width, default_unit=None)
     for group, cols in groups.items():
         columns = [Column(c, headers[c], "rate" if any(w in headers[c][-1] for w in RATE_WORDS) else "amount",
                           unit) for c in cols]
-        block = Block(name, cols[0], None, columns, [], unit, title, (h0, h1))
+        block = Block(name, cols[0], None, columns, [], unit, title, (h0, h1), horizontal=True)
         for r in data:
             ln = Line(r, group or title, group or title, None, None, 0, False, False)
             for c in cols:
@@ -624,7 +626,7 @@ def _infer_by_numbering(lines: list[Line]):
         if ln.ratio:
             continue
         if owner is not None and ln.marker is None and not ln.code and ln.name in vocab["names"]:
-            ln.parent, ln.partial = owner, True     # 一般公共预算财政拨款 under 年初财政拨款结转和结余
+            ln.parent, ln.partial, ln.breakdown = owner, True, True   # 一般公共预算财政拨款 under 年初…结转和结余
             continue
         owner = i if any(p in ln.name for p in vocab["parents"]) and not ln.of_which else None
         prev = lines[i - 1] if i else None
