@@ -179,7 +179,7 @@ class Checker:
         self._operands: dict[int, tuple[str, list[tuple[str, str, int]]]] = {}   # id(finding) -> (kind, operands)
         self._values: dict[tuple[str, str], Operand] = {}
         self._tol: dict[int, Decimal] = {}
-        self._ok: set[tuple[str, str]] = set()      # cells of sums that add up
+        self._ok: set[tuple[str, int, int]] = set()     # (sheet, row, col) of cells of sums that add up
         self._refit: dict[int, object] = {}         # id(ratio finding) -> fits(corrected values) -> bool
 
     def _same_error(self, g: BudgetFinding, sign: int, f: BudgetFinding) -> bool:
@@ -263,7 +263,10 @@ class Checker:
                     votes.setdefault((sheet, cell), []).append((-sign * g.difference, g))
         consumed: set[int] = set()
         # a cell that is part of a sum that adds up is unlikely to be the wrong one: try the others first
-        for key, cast in sorted(votes.items(), key=lambda kv: kv[0] in self._ok):
+        def in_ok_sum(key):
+            op = self._values[key]
+            return (op.sheet, op.row, op.col) in self._ok
+        for key, cast in sorted(votes.items(), key=lambda kv: in_ok_sum(kv[0])):
             for excess, g0 in cast:
                 gs = [g for e, g in cast if abs(e - excess) <= self._tol.get(id(g), ZERO) + self._tol.get(id(g0), ZERO)]
                 if len(gs) < 2 or any(id(g) in consumed for g in gs):
@@ -295,8 +298,8 @@ class Checker:
             tol = tol_override
         diff = result.value - expected
         if abs(diff) <= tol:
-            self._ok.add((result.sheet, result.cell))
-            self._ok.update((op.sheet, op.cell) for op in plus + minus)
+            self._ok.add((result.sheet, result.row, result.col))
+            self._ok.update((op.sheet, op.row, op.col) for op in plus + minus)
             return True
         if self._unit_slip(result, plus, minus, expected, tol, rule, what):
             return False

@@ -658,9 +658,14 @@ def _check_scopes(seen: dict, rules: RuleSet, ck: Checker, involved: set):
     Reported at the most detailed line that exceeds (its coded parents and the table total exceed only through it),
     once per line."""
     within = rules.cross.get("scope_within", {})
+    if len({k[3] for k in seen}) < 2:
+        return
     groups: dict[tuple, dict[str, list[Operand]]] = {}
     for (key, kind, portion, scope), ops in seen.items():
         groups.setdefault((key, kind, portion), {}).setdefault(scope, []).extend(ops)
+    groups = {k: v for k, v in groups.items() if len(v) > 1}
+    if not groups:
+        return
     hits = []
     with_code = {(op.sheet, op.cell) for (key, *_), ops in seen.items() if key[0] == "code" for op in ops}
     for (key, kind, portion), by_scope in groups.items():

@@ -248,7 +248,10 @@ class Block:
     horizontal: bool = False      # no label column: figures in one row under grouped headers (横向三公表)
 
     def column(self, col: int) -> Column:
-        return next(c for c in self.columns if c.col == col)
+        index = self.__dict__.get("_column_index")
+        if index is None or len(index) != len(self.columns):
+            index = self.__dict__["_column_index"] = {c.col: c for c in self.columns}
+        return index[col]
 
 
 def _text(v) -> str | None:
