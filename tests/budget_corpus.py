@@ -510,6 +510,69 @@ def table_cj01(st: Style, name="财决01表") -> Sheet:
     return s
 
 
+# ---------------------------------------------------------------- more variants
+
+
+PROJECTS = [("法律援助办案补贴", 20000, 380000, 388000), ("法治宣传", 6000, 40000, 44000),
+            ("值班律师工作站运行", 4000, 38000, 28000)]     # (name, 年初结转和结余, 本年收入, 本年支出) in 元
+
+
+def table_projects(st: Style, name="项目支出决算表") -> Sheet:
+    """Per project: 年初结转和结余 + 本年收入 − 本年支出 = 年末结转和结余, numbered with a 合计 row at the bottom."""
+    s = Sheet(name)
+    _head(s, "项目支出决算表", "附表10", 6, st)
+    s.add("序号", "项目名称", "年初结转和结余", "本年收入", "本年支出", "年末结转和结余")
+    tot = [0, 0, 0, 0]
+    for i, (pname, a, b, c) in enumerate(PROJECTS, 1):
+        row = [a, b, c, a + b - c]
+        tot = [x + y for x, y in zip(tot, row)]
+        s.add(i, pname, *[st(v) for v in row])
+    s.add(None, "合计", *[st(v) for v in tot])
+    return s
+
+
+def table05_budget(st: Style, name="公开05表") -> Sheet:
+    """一般公共预算财政拨款支出决算表 with 年初预算数 | 调整预算数 | 决算数, each 合计 | 基本支出 | 项目支出 (some years)."""
+    s = Sheet(name)
+    groups = ["年初预算数"] * 3 + ["调整预算数"] * 3 + ["决算数"] * 3
+    heads = ["小计", "基本支出", "项目支出"] * 3
+    _head(s, "一般公共预算财政拨款支出决算表", "公开05表", 2 + 9, st)
+    _subject_header(s, False, heads, groups)
+
+    def values(code):
+        p, g, j = (subtree(FISCAL, code, i) for i in range(3))
+        basic, proj = p + g, j
+        b0 = [(basic * 9 // 10) // 100 * 100 if code else 0, (proj * 8 // 10) // 100 * 100 if code else 0]
+        return [None] * 9 if not code else [b0[0] + b0[1], b0[0], b0[1], basic + proj, basic, proj,
+                                             basic + proj, basic, proj]
+    # the 合计 row and parents are sums of the leaves
+    leaves = [c for c in FISCAL]
+
+    def summed(code):
+        rows = [values(c) for c in leaves if c.startswith(code)]
+        return [sum(r[i] for r in rows) for i in range(9)]
+    _subject_rows(s, False, summed, st)
+    return s
+
+
+def table07_vertical_of_which(st: Style, name="三公经费支出决算表") -> Sheet:
+    """三公 by rows with 其中 lines and 预算数 | 决算数 | 执行率 (%)."""
+    s = Sheet(name)
+    _head(s, "一般公共预算财政拨款“三公”经费支出决算表", "公开07表", 4, st)
+    s.add("项目", "预算数", "决算数", "执行率（%）")
+    out, buy, run, recv = SANGONG_ACTUAL
+    bo, bb, br, bc = SANGONG_BUDGET
+
+    def rate(a, b):
+        return float((Decimal(a) / Decimal(b) * 100).quantize(Decimal("0.01"))) if b else None
+    for label, b, a in [("“三公”经费合计", bo + bb + br + bc, out + buy + run + recv), ("因公出国（境）费", bo, out),
+                        ("公务用车购置及运行费", bb + br, buy + run), ("其中：公务用车购置费", bb, buy),
+                        ("公务用车运行费", br, run), ("公务接待费", bc, recv)]:
+        r = s.add(label, st(b) or 0, st(a) or 0, rate(a, b))
+        s.formats[(r, 4)] = "0.00"
+    return s
+
+
 # ---------------------------------------------------------------- flat seed-style summary
 
 
@@ -562,6 +625,8 @@ def consistent_cases() -> list[Case]:
                       table07_vertical(wan, rates=True, name="财决07表")]),
         Case("三公_增减", [table07_vertical(Style("元"), rates=True, name="三公经费")]),
         Case("收支情况_平表", [flat_summary(True)]),
+        Case("项目支出与预算列", [table_projects(Style("元")), table05_budget(Style("万元", blank_zero=False)),
+                             table07_vertical_of_which(Style("万元"))]),
     ]
 
 
@@ -669,6 +734,21 @@ def planted_cases() -> list[Case]:
     s = c.sheets[0]
     cell = s.find("人员经费", 15)
     out.append(_plant(c, s.name, cell, _bump(s.get(cell), 1000, wan), expect=[f"{cell}|{s.find('一、基本支出', 15)}"]))
+    # a project's 年末结转和结余 wrong: the per-project identity (columns) and the 合计 row's column both break
+    c = Case("项目支出_年末错", [table_projects(Style("元"))])
+    s = c.sheets[0]
+    cell = s.find("法治宣传", 6)
+    out.append(_plant(c, s.name, cell, s.get(cell) + 1000))
+    # 调整预算数 · 项目支出 of a leaf wrong in the budget-column variant of 公开05 (breaks its column and its row)
+    c = Case("公开05预算列_调整预算错", [table05_budget(Style("万元", blank_zero=False))])
+    s = c.sheets[0]
+    cell = s.find("行政运行", 8)
+    out.append(_plant(c, s.name, cell, _bump(s.get(cell), 20000, wan)))
+    # an execution rate wrong in the vertical 三公 table
+    c = Case("三公_执行率错", [table07_vertical_of_which(Style("万元"))])
+    s = c.sheets[0]
+    cell = s.find("公务接待费", 4)
+    out.append(_plant(c, s.name, cell, 57.0))
     # the flat seed-style table
     c = Case("收支情况_平表错", [flat_summary(False)])
     c.planted += [("收支情况", "B3"), ("收支情况", "B4"), ("收支情况", "C4"), ("收支情况", "C5")]
