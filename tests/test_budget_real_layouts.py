@@ -154,3 +154,32 @@ def test_unchecked_sheets_give_their_reason():
               SheetInput("公开08表", [["项目", "合计"], ["合计", None], ["注：本单位无政府性基金收支，故本表为空表。"]])]
     reasons = {u["sheet"]: u["reason"] for u in unchecked_sheets(sheets)}
     assert reasons["空"] == "工作表是空的" and "未找到表头" in reasons["说明"] and "空表" in reasons["公开08表"]
+
+
+def test_the_budget_button_uses_the_amount_unit_selector_and_lists_unchecked_sheets():
+    import pytest
+
+    from toolkit.errors import InputError
+    from toolkit.excel import buttons
+    from toolkit.io.excel_read import RawSheet
+
+    pasted = [["项目", "决算数"], ["合计", 115200], ["一、人员经费", 52000], ["二、公用经费", 6.32]]
+    empty = [["项目", "合计"], ["注：本单位无此项支出，故本表为空表。"]]
+    layout, message = buttons.budget_plan([RawSheet("决算表", pasted), RawSheet("公开08表", empty)], "模板.xlsm",
+                                          unit="元")
+    rows = [[c.value for c in row] for row in layout.rows[1:]]
+    assert rows[0][1] == "决算表!B4" and "本表金额单位为元" in rows[0][6] and "写成了万元（应为元）" in rows[0][6]
+    assert rows[-1][:2] == ["未校验", "公开08表"] and "空表" in rows[-1][6]
+    assert "未校验的工作表：“公开08表”" in message
+    with pytest.raises(InputError, match="只能填“元”或“万元”"):
+        buttons.budget_plan([RawSheet("决算表", pasted)], "模板.xlsm", unit="美元")
+
+
+def test_a_flat_total_whose_identity_cannot_apply_is_still_checked():
+    """支出合计 over 人员经费 / 公用经费 / 三公经费 only: 支出合计 = 基本支出 + 项目支出 cannot be checked here,
+    so the rows are tried as parts; nothing adds up, so a warning names the assumption (not silence)."""
+    rows = [["项目", "金额"], ["支出合计", 100], ["人员经费", 60], ["公用经费", 30], ["三公经费", 2]]
+    [f] = check(("表", rows, []))
+    assert f.severity == "warning" and f.cell == "B2" and "假定" in f.message
+    rows[1][1] = 90
+    assert check(("表", rows, [])) == []

@@ -76,7 +76,6 @@ def check_structure(block: Block, ck: Checker, cont: Block | None = None):
                         f"“其中”各项 {names} 之和 {fmt(total)} 大于 {parent.ref()} 的 {fmt(parent.value)}，"
                         f"超出 {fmt(total - parent.value)}{how}。", total, parent.value, parent.value - total),
                         ops + [parent], [1] * len(ops) + [-1])
-    identity_results = {i["result"] for i in ck.rules.identities if i.get("kind") != "ratio"}
     for t, covered in block.totals.items():
         tl = lines[t]
         flat = _flat_guess(block, t, covered)
@@ -92,8 +91,7 @@ def check_structure(block: Block, ck: Checker, cont: Block | None = None):
                 # unnumbered rows under a total: which of them are its parts is a guess. The vocabulary decides
                 # where it can (支出合计 = 基本支出 + 项目支出; 人员经费 … 三公 are memo rows), else a leading run
                 # of rows that adds up (the rest being memo rows); failing both, a warning naming the assumption.
-                if ck.rules.item_of(tl.name, None) in identity_results and any(
-                        ck.rules.item_of(lines[j].name, None) for j in covered):
+                if _identity_applies(ck.rules, tl, [lines[j] for j in covered]):
                     continue
                 if covered[0] < t:      # a 合计 row closing the list below it: the usual layout, not a guess
                     ck.check_linear(res, ops, [], "合计行", f"“{tl.name}”{block.column(col).title}与所含各项之和")
@@ -108,6 +106,14 @@ def check_structure(block: Block, ck: Checker, cont: Block | None = None):
                 continue
             ck.check_linear(res, ops, [], "合计行", f"“{tl.name}”{block.column(col).title}与所含各项之和")
     _check_total_columns(block, ck)
+
+
+def _identity_applies(rules: RuleSet, total: Line, rows: list[Line]) -> bool:
+    """A default identity has the total's item as result and finds all its required items among the rows."""
+    item = rules.item_of(total.name, None)
+    present = {rules.item_of(ln.name, ln.code) for ln in rows}
+    return any(i.get("kind") != "ratio" and i["result"] == item
+               and all(x in present for x in i.get("plus", []) + i.get("minus", [])) for i in rules.identities)
 
 
 def _flat_guess(block: Block, t: int, covered: list[int]) -> bool:
