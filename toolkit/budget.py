@@ -146,7 +146,7 @@ def operand(block: Block, line: Line, col: int, label: str | None = None) -> Ope
     if col not in line.values:
         return None
     column = block.column(col)
-    at = line.cell_col(col)
+    at = line.at.get(col, col) if line.at else col
     return Operand(block.sheet, line.row, at, line.values[col], half_unit(block.decimals.get((line.row, at))),
                    column.unit, label if label is not None else line.name)
 
