@@ -79,6 +79,8 @@ def check_structure(block: Block, ck: Checker, cont: Block | None = None):
     for t, covered in block.totals.items():
         tl = lines[t]
         flat = _flat_guess(block, t, covered)
+        basis = ("按科目编码识别所含各项" if block.coded else
+                 "按编号识别所含各项" if any(lines[j].marker for j in covered) else "按位置识别所含各项")
         for col in amount_cols:
             res = operand(block, tl, col)
             ops = [operand(block, lines[j], col) for j in covered if col in lines[j].values]
@@ -94,7 +96,8 @@ def check_structure(block: Block, ck: Checker, cont: Block | None = None):
                 if _identity_applies(ck.rules, tl, [lines[j] for j in covered]):
                     continue
                 if covered[0] < t:      # a 合计 row closing the list below it: the usual layout, not a guess
-                    ck.check_linear(res, ops, [], "合计行", f"“{tl.name}”{block.column(col).title}与所含各项之和")
+                    ck.check_linear(res, ops, [], "合计行", f"“{tl.name}”{block.column(col).title}与所含各项之和",
+                                    note=f"（{basis}）")
                     continue
                 if any(_adds_up(res, ops[:k]) for k in range(1, len(ops))):
                     continue
@@ -104,7 +107,8 @@ def check_structure(block: Block, ck: Checker, cont: Block | None = None):
                                      f"{lines[covered[-1]].row + 1}行都是“{tl.name}”的组成部分；如其中有"
                                      "“其中”项或备注行，请加编号或“其中：”。")
                 continue
-            ck.check_linear(res, ops, [], "合计行", f"“{tl.name}”{block.column(col).title}与所含各项之和")
+            ck.check_linear(res, ops, [], "合计行", f"“{tl.name}”{block.column(col).title}与所含各项之和",
+                            note=f"（{basis}）")
     _check_total_columns(block, ck)
 
 
