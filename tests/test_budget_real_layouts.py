@@ -183,3 +183,10 @@ def test_a_flat_total_whose_identity_cannot_apply_is_still_checked():
     assert f.severity == "warning" and f.cell == "B2" and "假定" in f.message
     rows[1][1] = 90
     assert check(("表", rows, [])) == []
+
+
+def test_a_differently_headed_side_without_totals_is_not_taken_for_a_continuation():
+    rows = [["项目（按功能分类）", "决算数", "项目（按支出性质和经济分类）", "决算数"],
+            ["一、公共安全支出", 10, "一、基本支出", 7], [None, None, "二、项目支出", 3], ["本年支出合计", 10, None, None]]
+    blocks = read_blocks("表", rows)
+    assert [b.label_col for b in blocks] == [0, 2] and [len(b.lines) for b in blocks] == [2, 2]

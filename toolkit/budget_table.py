@@ -246,6 +246,7 @@ class Block:
     code_cols: list[int] = field(default_factory=list)
     totals: dict[int, list[int]] = field(default_factory=dict)   # total line index -> covered line indexes
     horizontal: bool = False      # no label column: figures in one row under grouped headers (横向三公表)
+    label_header: tuple = ()      # the label column's header (项目（按功能分类） …)
 
     def column(self, col: int) -> Column:
         index = self.__dict__.get("_column_index")
@@ -401,6 +402,7 @@ def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = N
             continue
         block = Block(name, lc, code_col, columns, [], sheet_unit, title, (header_row, h1))
         block.code_cols = own_codes
+        block.label_header = headers[lc]
         _read_lines(block, rows, data_rows, formats)
         if block.lines:
             blocks.append(block)
@@ -495,6 +497,7 @@ def _merge_continuations(blocks: list[Block], rows, formats) -> list[Block]:
         prev = out[-1] if out else None
         titles = [c.title for c in b.columns]
         if (prev is None or titles != [c.title for c in prev.columns] or len(set(titles)) != len(titles)
+                or b.label_header[-1:] != prev.label_header[-1:]
                 or any(ln.total and ln.values for ln in b.lines) or not any(ln.total for ln in prev.lines)):
             out.append(b)
             continue
