@@ -129,7 +129,10 @@ def test_one_perturbed_cell_is_found_with_its_difference(spec, data):
     rows[r][c] = float(Decimal(repr(rows[r][c])) + delta)
     findings = check_workbook([SheetInput("表", rows, [], formats)])
     assert findings, "perturbation not found"
-    errors = [f for f in findings if f.severity == "error" and f.rule != "占比"]
+    # a 合计 on top of unnumbered rows of one level: which rows are its parts is a guess, so a warning
+    flat_top = spec["total_on_top"] and spec["style"] == "indented" and all(not kids for kids in spec["tree"]) \
+        and len(spec["tree"]) >= 3
+    errors = [f for f in findings if f.rule != "占比" and (f.severity == "error" or flat_top and "结构不明确" in f.rule)]
     assert errors and all(abs(f.difference) == delta for f in errors), [f.message for f in findings]
     # a share computed from the changed figure may be off as well: it is reported at that row's share cell
     assert all(f.cell[0] == "ABCDEFG"[len(rows[1]) - 1] for f in findings if f.rule == "占比")

@@ -81,6 +81,7 @@ class RuleSet:
     cross: dict
     unit_factor: Decimal
     unit_slip_relative: Decimal
+    change_rate: dict = field(default_factory=dict)
     name_index: dict[str, str] = field(default_factory=dict)
     code_index: dict[str, str] = field(default_factory=dict)
 
@@ -97,7 +98,8 @@ def load_rules(text: str | None = None) -> RuleSet:
     data = tomllib.loads(text)
     rules = RuleSet(data.get("items", {}), data.get("identity", []), data.get("balance", {}),
                     data.get("cross_table", {}), Decimal(str(data.get("tolerance", {}).get("unit_factor", 10000))),
-                    Decimal(str(data.get("tolerance", {}).get("unit_slip_relative", "0.002"))))
+                    Decimal(str(data.get("tolerance", {}).get("unit_slip_relative", "0.002"))),
+                    data.get("change_rate", {}))
     for item, spec in rules.items.items():
         for name in spec.get("names", []):
             rules.name_index[normalize(name)] = item
@@ -144,7 +146,8 @@ def operand(block: Block, line: Line, col: int, label: str | None = None) -> Ope
     if col not in line.values:
         return None
     column = block.column(col)
-    return Operand(block.sheet, line.row, col, line.values[col], half_unit(block.decimals.get((line.row, col))),
+    at = line.at.get(col, col) if line.at else col
+    return Operand(block.sheet, line.row, at, line.values[col], half_unit(block.decimals.get((line.row, at))),
                    column.unit, label if label is not None else line.name)
 
 
@@ -176,6 +179,8 @@ class Checker:
         self._operands: dict[int, tuple[str, list[tuple[str, str, int]]]] = {}   # id(finding) -> (kind, operands)
         self._values: dict[tuple[str, str], Operand] = {}
         self._tol: dict[int, Decimal] = {}
+        self._ok: set[tuple[str, int, int]] = set()     # (sheet, row, col) of cells of sums that add up
+        self._refit: dict[int, object] = {}         # id(ratio finding) -> fits(corrected values) -> bool
 
     def _same_error(self, g: BudgetFinding, sign: int, f: BudgetFinding) -> bool:
         """g is off by what f's cell is off (through sign), within both rounding tolerances."""
@@ -184,9 +189,19 @@ class Checker:
         return abs(g.difference + sign * f.difference) <= self._tol.get(id(g), ZERO) + self._tol.get(id(f), ZERO)
 
     def add(self, f: BudgetFinding, operands: list[Operand] | None = None, signs: list[int] | None = None,
-            kind: str = "linear", tol: Decimal = ZERO):
+            kind: str = "linear", tol: Decimal = ZERO, refit=None):
+        """Record a finding. `refit` (ratios): a function of {(sheet, cell): corrected value} telling whether the
+        ratio fits once reported operands take their expected values (then it is only a consequence)."""
+        if refit is not None:
+            self._refit[id(f)] = refit
         key = (f.sheet, f.cell, f.expected, f.actual)
         if key in self._seen:
+            if f.severity == ERROR:     # a certain check confirms what a guessed structure only suspected
+                for i, g in enumerate(self.findings):
+                    if (g.sheet, g.cell, g.expected, g.actual) == key and g.severity == WARNING:
+                        self.findings[i] = f
+                        self._operands[id(f)] = self._operands.pop(id(g), ("other", []))
+                        self._tol[id(f)] = self._tol.pop(id(g), tol)
             return
         self._seen.add(key)
         self.findings.append(f)
@@ -219,7 +234,12 @@ class Checker:
                 for f in at.get((sheet, cell), []):
                     if f is g or f.difference is None:
                         continue
-                    if kind == "ratio" or self._same_error(g, sign, f):
+                    if kind == "ratio" and id(g) in self._refit:
+                        corrected = {(x.sheet, x.cell): x.expected for x in self.findings
+                                     if x.expected is not None and x is not g and x.rule != "占比"}
+                        if self._refit[id(g)](corrected):
+                            explained.setdefault(id(g), set()).add(id(f))
+                    elif kind == "ratio" or self._same_error(g, sign, f):
                         explained.setdefault(id(g), set()).add(id(f))
         drop = {gid for gid, fs in explained.items() if any(gid not in explained.get(fid, set()) for fid in fs)}
         return [f for f in self.findings if id(f) not in drop]
@@ -242,7 +262,11 @@ class Checker:
                 if (sheet, cell) not in reported and sheet == g.sheet:
                     votes.setdefault((sheet, cell), []).append((-sign * g.difference, g))
         consumed: set[int] = set()
-        for key, cast in votes.items():
+        # a cell that is part of a sum that adds up is unlikely to be the wrong one: try the others first
+        def in_ok_sum(key):
+            op = self._values[key]
+            return (op.sheet, op.row, op.col) in self._ok
+        for key, cast in sorted(votes.items(), key=lambda kv: in_ok_sum(kv[0])):
             for excess, g0 in cast:
                 gs = [g for e, g in cast if abs(e - excess) <= self._tol.get(id(g), ZERO) + self._tol.get(id(g0), ZERO)]
                 if len(gs) < 2 or any(id(g) in consumed for g in gs):
@@ -274,6 +298,8 @@ class Checker:
             tol = tol_override
         diff = result.value - expected
         if abs(diff) <= tol:
+            self._ok.add((result.sheet, result.row, result.col))
+            self._ok.update((op.sheet, op.row, op.col) for op in plus + minus)
             return True
         if self._unit_slip(result, plus, minus, expected, tol, rule, what):
             return False
@@ -284,14 +310,17 @@ class Checker:
         return False
 
     def _unit_slip(self, result, plus, minus, expected, tol, rule, what) -> bool:
+        """A mismatch explained by one figure typed in the other unit (×10000 or ÷10000). Candidates are the result
+        and each operand; the declared unit decides between them: in a 元 table the odd figure is the one written
+        in 万元 (too small), in a 万元 table the one written in 元 (too large)."""
         k = self.rules.unit_factor
         rel = self.rules.unit_slip_relative
+        cands = []      # (operand, what it should be in its own unit, text, whole or None)
         if abs(expected) > tol * 2 and (expected > 0) == (result.value > 0):
             for factor, text in ((k, "写成了元（应为万元）"), (1 / k, "写成了万元（应为元）")):
                 target = expected * factor
                 if abs(result.value - target) <= tol * factor + abs(target) * rel:
-                    self._slip_finding(result, expected, rule, what, text, operands=plus + minus)
-                    return True
+                    cands.append((result, expected, text, None, plus + minus))
         for sign, ops in ((1, plus), (-1, minus)):
             for op in ops:
                 v, _ = op.scaled_to(result.unit)
@@ -304,14 +333,26 @@ class Checker:
                     if abs(v - should * factor) <= tol * factor + abs(v) * rel:
                         own = should if op.unit == result.unit or not op.unit or not result.unit else \
                             should * UNIT_SCALE[result.unit] / UNIT_SCALE[op.unit]
-                        self._slip_finding(op, own, rule, what, text, whole=result)
-                        return True
-        return False
+                        cands.append((op, own, text, result, []))
+        if not cands:
+            return False
+
+        def plausible(c):
+            op, _, text, _, _ = c
+            if op.unit == "元":
+                return "应为元" in text
+            if op.unit == "万元":
+                return "应为万元" in text
+            return True
+        op, own, text, whole, operands = next((c for c in cands if plausible(c)), cands[0])
+        self._slip_finding(op, own, rule, what, text, whole=whole, operands=operands)
+        return True
 
     def _slip_finding(self, op: Operand, expected: Decimal, rule, what, text, whole: Operand | None = None,
                       operands=None):
         around = f"，使 {whole.ref()} 不平" if whole else ""
-        msg = (f"疑似单位错误：元/万元。{op.ref()}为 {fmt(op.value)}，约为{what}所需数值 {fmt(expected)} 的"
+        declared = f"本表金额单位为{op.unit}，" if op.unit else ""
+        msg = (f"疑似单位错误：元/万元。{declared}{op.ref()}为 {fmt(op.value)}，约为{what}所需数值 {fmt(expected)} 的"
                f" {'10000' if '应为万元' in text else '1/10000'} 倍，可能{text}{around}。")
         self.add(BudgetFinding(ERROR, op.sheet, op.cell, f"单位检查（{rule}）", msg, expected, op.value,
                                op.value - expected), operands or [], kind="other")
@@ -336,6 +377,7 @@ class SheetInput:
     rows: list[list]
     merged: list = field(default_factory=list)
     formats: dict[tuple[int, int], CellFormat] = field(default_factory=dict)
+    unit: str | None = None       # amount unit declared outside the grid (the template's LA_AmountUnit)
 
 
 def read_tables(sheets: list[SheetInput]) -> list[Block]:
@@ -343,8 +385,31 @@ def read_tables(sheets: list[SheetInput]) -> list[Block]:
     for s in sheets:
         if normalize(s.name) in (RULES_SHEET, RESULT_SHEET):
             continue
-        blocks.extend(read_blocks(s.name, s.rows, s.merged, s.formats))
+        blocks.extend(read_blocks(s.name, s.rows, s.merged, s.formats, s.unit))
     return blocks
+
+
+def unchecked_sheets(sheets: list[SheetInput], blocks: list[Block] | None = None) -> list[dict]:
+    """Sheets in which no table could be checked, each with the reason: [{"sheet", "reason"}]."""
+    from toolkit.budget_table import _is_label_header, _text
+
+    blocks = read_tables(sheets) if blocks is None else blocks
+    with_tables = {b.sheet for b in blocks}
+    out = []
+    for s in sheets:
+        if s.name in with_tables or normalize(s.name) in (RULES_SHEET, RESULT_SHEET):
+            continue
+        texts = [t for row in s.rows for t in (_text(v) for v in row) if t]
+        if not texts:
+            reason = "工作表是空的"
+        elif any(_is_label_header(t) for row in s.rows[:20] for t in (_text(v) for v in row) if t):
+            reason = "找到了表头，但表中没有金额数字（空表）"
+            if any("空表" in t for t in texts):
+                reason += "，表注也说明本表为空表"
+        else:
+            reason = "未找到表头：需要“项目”“科目名称”等列，或带“合计/小计”的横向表头"
+        out.append({"sheet": s.name, "reason": reason})
+    return out
 
 
 def check_workbook(sheets: list[SheetInput], user_rules=None, rules: RuleSet | None = None,
@@ -352,8 +417,8 @@ def check_workbook(sheets: list[SheetInput], user_rules=None, rules: RuleSet | N
     """All findings for a workbook: structure, default identities, shares, cross-table, user rules.
 
     `not_loaded`: names of the workbook's sheets left out on purpose (user rules about them are skipped)."""
-    from toolkit.budget_checks import (check_balance, check_cross_table, check_identities, check_share_lines,
-                                       check_shares, check_structure)
+    from toolkit.budget_checks import (check_balance, check_change_rates, check_cross_table, check_identities,
+                                       check_share_lines, check_shares, check_structure)
     from toolkit.budget_user_rules import check_user_rules
 
     rules = rules or load_rules()
@@ -368,6 +433,7 @@ def check_workbook(sheets: list[SheetInput], user_rules=None, rules: RuleSet | N
     for b in blocks:
         check_shares(b, ck)
         check_share_lines(b, ck)
+        check_change_rates(b, rules, ck)
     check_cross_table(blocks, rules, ck)
     if user_rules:
         check_user_rules(user_rules, sheets, blocks, rules, ck, frozenset(not_loaded))

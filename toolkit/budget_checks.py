@@ -69,12 +69,18 @@ def check_structure(block: Block, ck: Checker, cont: Block | None = None):
                 tol = parent.tol + sum((op.scaled_to(parent.unit)[1] for op in ops), ZERO)
                 if total - parent.value > tol:
                     names = "、".join(op.ref() for op in ops)
+                    how = (f"（按资金来源列在“{ln.name}”下的明细行，视为其中项）"
+                           if any(lines[j].breakdown for j in part) else "")
                     ck.add(BudgetFinding(
                         ERROR, block.sheet, parent.cell, "其中项不超过总数",
                         f"“其中”各项 {names} 之和 {fmt(total)} 大于 {parent.ref()} 的 {fmt(parent.value)}，"
-                        f"超出 {fmt(total - parent.value)}。", total, parent.value, parent.value - total))
+                        f"超出 {fmt(total - parent.value)}{how}。", total, parent.value, parent.value - total),
+                        ops + [parent], [1] * len(ops) + [-1])
     for t, covered in block.totals.items():
         tl = lines[t]
+        flat = _flat_guess(block, t, covered)
+        basis = ("按科目编码识别所含各项" if block.coded else
+                 "按编号识别所含各项" if any(lines[j].marker for j in covered) else "按位置识别所含各项")
         for col in amount_cols:
             res = operand(block, tl, col)
             ops = [operand(block, lines[j], col) for j in covered if col in lines[j].values]
@@ -83,8 +89,45 @@ def check_structure(block: Block, ck: Checker, cont: Block | None = None):
             extra = _continuation_ops(block, cont, col)
             if extra and not _adds_up(res, ops) and _adds_up(res, ops + extra):
                 continue
-            ck.check_linear(res, ops, [], "合计行", f"“{tl.name}”{block.column(col).title}与所含各项之和")
+            if flat and not _adds_up(res, ops):
+                # unnumbered rows under a total: which of them are its parts is a guess. The vocabulary decides
+                # where it can (支出合计 = 基本支出 + 项目支出; 人员经费 … 三公 are memo rows), else a leading run
+                # of rows that adds up (the rest being memo rows); failing both, a warning naming the assumption.
+                if _identity_applies(ck.rules, tl, [lines[j] for j in covered]):
+                    continue
+                if covered[0] < t:      # a 合计 row closing the list below it: the usual layout, not a guess
+                    ck.check_linear(res, ops, [], "合计行", f"“{tl.name}”{block.column(col).title}与所含各项之和",
+                                    note=f"（{basis}）")
+                    continue
+                if any(_adds_up(res, ops[:k]) for k in range(1, len(ops))):
+                    continue
+                ck.check_linear(res, ops, [], "合计行（结构不明确）",
+                                f"“{tl.name}”{block.column(col).title}与所含各项之和", WARNING,
+                                note=f"这些行没有编号或科目编码，假定第{lines[covered[0]].row + 1}–"
+                                     f"{lines[covered[-1]].row + 1}行都是“{tl.name}”的组成部分；如其中有"
+                                     "“其中”项或备注行，请加编号或“其中：”。")
+                continue
+            ck.check_linear(res, ops, [], "合计行", f"“{tl.name}”{block.column(col).title}与所含各项之和",
+                            note=f"（{basis}）")
     _check_total_columns(block, ck)
+
+
+def _identity_applies(rules: RuleSet, total: Line, rows: list[Line]) -> bool:
+    """A default identity has the total's item as result and finds all its required items among the rows."""
+    item = rules.item_of(total.name, None)
+    present = {rules.item_of(ln.name, ln.code) for ln in rows}
+    return any(i.get("kind") != "ratio" and i["result"] == item
+               and all(x in present for x in i.get("plus", []) + i.get("minus", [])) for i in rules.identities)
+
+
+def _flat_guess(block: Block, t: int, covered: list[int]) -> bool:
+    """A total over unnumbered, uncoded rows all at one indentation: its parts are only guessed."""
+    lines = block.lines
+    body = [lines[j] for j in covered if not lines[j].total]
+    every = [ln for ln in lines if not ln.total and not ln.ratio]
+    return (not block.coded and len(body) >= 3 and all(ln.marker is None and not ln.code and not ln.of_which
+                                                       for ln in every)
+            and len({ln.indent for ln in every}) == 1)
 
 
 def _fits(block: Block, amount_cols, value_line: Line, members: list[Line]) -> bool:
@@ -97,8 +140,8 @@ def _fits(block: Block, amount_cols, value_line: Line, members: list[Line]) -> b
         if not vals:
             continue
         ok_any = True
-        tol = half_unit(block.decimals.get((value_line.row, col))) + sum(
-            (half_unit(block.decimals.get((m.row, col))) for m in members if col in m.values), ZERO)
+        tol = half_unit(block.decimals.get((value_line.row, value_line.cell_col(col)))) + sum(
+            (half_unit(block.decimals.get((m.row, m.cell_col(col)))) for m in members if col in m.values), ZERO)
         if abs(value_line.values[col] - sum(vals, ZERO)) > tol:
             return False
     return ok_any
@@ -167,19 +210,42 @@ def _resolve_uncertain(block: Block, amount_cols):
                             covered.sort()
 
 
+def _is_total_column(c) -> bool:
+    return c.name in ("合计", "总计", "小计") or c.name.endswith(("合计", "总计")) and len(c.name) <= 8
+
+
+def total_column_parts(cols, c):
+    """The columns a 合计/小计 column adds up: those under the same upper header; a group of columns with its own
+    upper header (基本支出: 小计 | 人员经费 | 公用经费) counts once, by its 小计 (or by its members if it has none)."""
+    depth = len(c.header) - 1
+    prefix = c.header[:-1]
+    under = [d for d in cols if d is not c and len(d.header) > depth and d.header[:depth] == prefix
+             and not d.name.startswith("其中")]
+    groups: dict[str, list] = {}
+    for d in under:
+        groups.setdefault(d.header[depth], []).append(d)
+    parts = []
+    for key, ds in groups.items():
+        if len(ds) == 1 and len(ds[0].header) == depth + 1:
+            if not _is_total_column(ds[0]):
+                parts.append(ds[0])
+            continue
+        sub = [d for d in ds if len(d.header) == depth + 2 and _is_total_column(d)]
+        if sub:
+            parts.append(sub[0])
+        else:
+            parts.extend(d for d in ds if len(d.header) == depth + 2)
+    after = [d for d in parts if d.col > c.col]
+    return after or [d for d in parts if d.col < c.col]
+
+
 def _check_total_columns(block: Block, ck: Checker):
     """A column headed 合计/总计 equals the amount columns beside it under the same upper header."""
     cols = [c for c in block.columns if c.kind == "amount"]
-    def is_total(c):
-        return c.name in ("合计", "总计", "小计") or c.name.endswith(("合计", "总计")) and len(c.name) <= 8
-
-    for idx, c in enumerate(cols):
-        if not is_total(c):
+    for c in cols:
+        if not _is_total_column(c):
             continue
-        group = [d for d in cols if d is not c and d.header[:-1] == c.header[:-1]
-                 and not is_total(d) and not d.name.startswith("其中")]
-        after = [d for d in group if d.col > c.col]
-        parts = after or [d for d in group if d.col < c.col]
+        parts = total_column_parts(cols, c)
         if len(parts) < 2:
             continue
         for ln in block.lines:
@@ -188,10 +254,14 @@ def _check_total_columns(block: Block, ck: Checker):
             if res is None or not ops:
                 continue
             res = Operand(res.sheet, res.row, res.col, res.value, res.tol, res.unit, f"{ln.name}·{c.name}")
-            ck.check_linear(res, ops, [], "合计列", f"“{ln.name}”行的{c.title}与各分列之和")
+            note = "本表没有项目列，按表头分组识别各分列。" if block.horizontal else ""
+            ck.check_linear(res, ops, [], "合计列", f"“{ln.name}”行的{c.title}与各分列之和", note=note)
 
 
 # ---------------------------------------------------------------- identities (default rule set)
+
+
+_SIDE_WORDS = ("收入", "支出")
 
 
 def _row_contexts(blocks: list[Block], rules: RuleSet):
@@ -201,7 +271,8 @@ def _row_contexts(blocks: list[Block], rules: RuleSet):
         for c in b.columns:
             if c.kind != "amount":
                 continue
-            key = (b.sheet, c.title)
+            # income and expenditure sides of one sheet (收入 | 支出 over 决算数) share one context
+            key = (b.sheet, "·".join(h for h in c.header if h not in _SIDE_WORDS) or c.title)
             for ln in b.lines:
                 if c.col not in ln.values:
                     continue
@@ -467,21 +538,40 @@ def _share_finding(block: Block, ln: Line, col: int, got, part: Operand, bases, 
         where = {"上级": "上级项目", "本行合计": "本行", "指定": ""}.get(kind, "表内合计")
         tried.append(f"{where}{base.ref()}"
                      f"（{fmt(base.value)}，应为 {_show_ratio(block, ln, col, q, percent_units)}）")
+    reported = {(f.sheet, f.cell): f.expected for f in ck.findings if f.expected is not None and f.rule != "占比"}
+    for kind, base in bases:       # a base that is itself reported: try its corrected value too
+        fixed = reported.get((base.sheet, base.cell))
+        bv = None if fixed is None else base.scaled_to(part.unit)[0] * fixed / base.value if base.value else fixed
+        if bv:
+            q = round_half_up(part.value / bv * scale, places)
+            tried.append(f"更正后的{base.ref()}（{fmt(fixed)}，应为 {_show_ratio(block, ln, col, q, percent_units)}）")
     actual = ln.values[col]
     cell = a1(ln.row, col)
+
+    def refit(corrected: dict) -> bool:
+        p = corrected.get((part.sheet, part.cell), part.value)
+        new_part = Operand(part.sheet, part.row, part.col, p, part.tol, part.unit, part.label)
+        for _, base in bases:
+            b = corrected.get((base.sheet, base.cell), base.value)
+            if _share_fits(got, new_part, Operand(base.sheet, base.row, base.col, b, base.tol, base.unit, base.label)):
+                return True
+        return False
     ck.add(BudgetFinding(ERROR, block.sheet, cell, "占比",
                          f"占比不符：{cell} 填 {_show_ratio(block, ln, col, actual, percent_units)}"
                          f"（{part.ref()} = {fmt(part.value)}），"
                          f"与任何可能的基数都对不上。已尝试的基数：{'；'.join(tried)}。",
                          expected, actual, None if expected is None else actual - expected),
-           [part] + [base for _, base in bases], kind="ratio")
+           [part] + [base for _, base in bases], kind="ratio", refit=refit)
 
 
 # ---------------------------------------------------------------- cross-table agreement
 
 
-_MEASURE_WORDS = ("合计", "总计", "金额", "数额", "决算数", "预算数", "执行数", "本年数", "年初预算数", "全年预算数",
+_MEASURE_WORDS = ("合计", "总计", "小计", "金额", "数额", "决算数", "预算数", "执行数", "本年数", "年初预算数", "全年预算数",
                   "调整后预算数", "调整预算数", "全年执行数", "决算", "预算", "实际数", "支出数")
+
+
+_WHOLE_ITEMS = ("本年支出合计", "本年收入合计")
 
 
 def measure_of(block: Block, column, rules: RuleSet) -> tuple[str, str] | None:
@@ -498,6 +588,10 @@ def measure_of(block: Block, column, rules: RuleSet) -> tuple[str, str] | None:
     if kind is None:
         return None
     name = column.name
+    if name in ("小计", "合计") and len(column.header) > 1:
+        upper = column.header[-2]     # 基本支出 · 小计 is the 基本支出 portion; 本年支出 · 小计 the whole
+        if rules.item_of(upper, None) not in _WHOLE_ITEMS:
+            name = upper
     return kind, ("" if name in _MEASURE_WORDS or any(w in name for w in ("预算", "决算", "执行")) else name)
 
 
@@ -548,9 +642,12 @@ def check_cross_table(blocks: list[Block], rules: RuleSet, ck: Checker):
                     seen.setdefault((key, kind, portion, scope), []).append(operand(b, ln, c.col))
             if grand is None or grand(c.col) is None or not portion:
                 continue
-            # the table's overall total is the whole of that portion
-            seen.setdefault((("name", portion), kind, "", scope), []).append(grand(c.col))
+            # the table's overall total is the whole of that portion (or of the item it names: 人员经费合计)
+            g = grand(c.col)
+            named = rules.item_of(normalize(g.label), None)
+            seen.setdefault((("name", named or portion), kind, "", scope), []).append(g)
     involved = ck.involved()
+    _check_scopes(seen, rules, ck, involved | {(f.sheet, f.cell) for f in ck.findings})
     for entries in seen.values():
         by_sheet: dict[str, Operand] = {}
         for op in entries:
@@ -564,3 +661,107 @@ def check_cross_table(blocks: list[Block], rules: RuleSet, ck: Checker):
             if (b.sheet, b.cell) in involved and (a.sheet, a.cell) not in involved:
                 a, b = b, a
             ck.check_linear(a, [b], [], "跨表一致", f"同一项目在“{b.sheet}”与“{a.sheet}”两表中的数值")
+
+
+def _check_scopes(seen: dict, rules: RuleSet, ck: Checker, involved: set):
+    """A figure of a narrower scope (财政拨款) larger than the all-funds figure of the same item is certainly wrong.
+    Reported at the most detailed line that exceeds (its coded parents and the table total exceed only through it),
+    once per line."""
+    within = rules.cross.get("scope_within", {})
+    if len({k[3] for k in seen}) < 2:
+        return
+    groups: dict[tuple, dict[str, list[Operand]]] = {}
+    for (key, kind, portion, scope), ops in seen.items():
+        groups.setdefault((key, kind, portion), {}).setdefault(scope, []).extend(ops)
+    groups = {k: v for k, v in groups.items() if len(v) > 1}
+    if not groups:
+        return
+    hits = []
+    with_code = {(op.sheet, op.cell) for (key, *_), ops in seen.items() if key[0] == "code" for op in ops}
+    for (key, kind, portion), by_scope in groups.items():
+        for narrow, ops in by_scope.items():
+            for wide in within.get(narrow, []):
+                if wide not in by_scope:
+                    continue
+                w = by_scope[wide][0]
+                if (w.sheet, w.cell) in involved:
+                    break       # the all-funds figure breaks a sum of its own: no certain comparison
+                for op in ops:
+                    if key[0] == "name" and (op.sheet, op.cell) in with_code:
+                        continue        # compared by its code (a name may mean another classification)
+                    v, t = op.scaled_to(w.unit)
+                    if v - w.value > t + w.tol:
+                        hits.append((key, op, w, narrow, wide))
+                break
+    coded = {(op.sheet, key[1]) for key, op, *_ in hits if key[0] == "code"}
+    rows_done: set = set()
+    for key, op, w, narrow, wide in sorted(hits, key=lambda h: ("合计" in h[1].label or "小计" in h[1].label,
+                                                                h[1].col)):
+        if key[0] == "code" and any(s == op.sheet and c != key[1] and c.startswith(key[1]) for s, c in coded):
+            continue
+        if key[0] == "name" and any(s == op.sheet for s, _ in coded):
+            continue
+        if (op.sheet, op.row) in rows_done:
+            continue
+        rows_done.add((op.sheet, op.row))
+        v, _ = op.scaled_to(w.unit)
+        ck.add(BudgetFinding(ERROR, op.sheet, op.cell, "口径包含关系",
+                             f"{narrow}数大于全部资金数：{op.ref()}为 {fmt(op.value)}，而同一项目在“{w.sheet}”"
+                             f"（{wide}口径）{w.ref()}只有 {fmt(w.value)}；{narrow}是其中一部分，不能更大。",
+                             w.value, v, v - w.value), [], kind="other")
+
+
+# ---------------------------------------------------------------- year-on-year changes
+
+
+def check_change_rates(block: Block, rules: RuleSet, ck: Checker):
+    """上年 | 本年 | 增减金额 | 增减幅度: the change is 本年 − 上年 and the rate is the change ÷ 上年 (rates are never
+    summed into a 合计 row; they are checked line by line)."""
+    words = rules.change_rate
+    if not words:
+        return
+    amounts = [c for c in block.columns if c.kind == "amount"]
+
+    def pick(cols, key):
+        return next((c for c in cols if any(w in c.name for w in words.get(key, []))), None)
+    last = pick(amounts, "last_year")
+    change = pick([c for c in amounts if c is not last], "change")
+    this = pick([c for c in amounts if c not in (last, change)], "this_year")
+    if this is None and last is not None:
+        this = next((c for c in amounts if c.col > last.col and c is not change), None)
+    rate = pick([c for c in block.columns if c.kind == "rate"], "rate")
+    if last is None or this is None:
+        return
+    for ln in block.lines:
+        lo, to = operand(block, ln, last.col), operand(block, ln, this.col)
+        if lo is None or to is None:
+            continue
+        co = operand(block, ln, change.col) if change is not None else None
+        if co is not None:
+            ck.check_linear(co, [to], [lo], "增减金额 = 本年 − 上年", f"“{ln.name}”的{change.name}")
+        got = fraction(block, ln, rate.col) if rate is not None else None
+        if got is None or lo.value == 0:
+            continue
+        value, tol, percent_units = got
+
+        def fits(corrected: dict, lo=lo, to=to, value=value, tol=tol) -> bool:
+            lv = corrected.get((lo.sheet, lo.cell), lo.value)
+            tv = corrected.get((to.sheet, to.cell), to.value)
+            if lv == 0:
+                return True
+            q = (tv - lv) / lv
+            return abs(value - q) <= tol + (lo.tol + to.tol) / abs(lv) + abs(q) * lo.tol / abs(lv)
+        if fits({}):
+            continue
+        scale = Decimal(100) if percent_units else Decimal(1)
+        dec = block.decimals.get((ln.row, rate.col))
+        places = dec if dec is not None else (2 if percent_units else 4)
+        expected = round_half_up((to.value - lo.value) / lo.value * scale, places)
+        cell = a1(ln.row, rate.col)
+        actual = ln.values[rate.col]
+        ck.add(BudgetFinding(ERROR, block.sheet, cell, "增减幅度 = 增减金额 ÷ 上年数",
+                             f"增减幅度不符：{cell} 填 {_show_ratio(block, ln, rate.col, actual, percent_units)}，按"
+                             f"（{to.ref()} − {lo.ref()}）÷ {lo.ref()} = （{fmt(to.value)} − {fmt(lo.value)}）÷ "
+                             f"{fmt(lo.value)} 应为 {_show_ratio(block, ln, rate.col, expected, percent_units)}"
+                             f"（按“{rate.name}”列表头认定为增减率）。", expected, actual, actual - expected),
+               [lo, to], kind="ratio", refit=fits)

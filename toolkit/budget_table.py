@@ -175,7 +175,7 @@ LABEL_HEADERS = {"项目", "项目名称", "科目名称", "科目", "名称", "
 CODE_HEADERS = ("编码", "代码")
 SKIP_HEADERS = {"行次", "栏次", "序号", "编号", "备注", "说明"}
 SHARE_WORDS = ("占比", "比重", "比例", "构成", "占")
-RATE_WORDS = ("执行率", "完成率", "增长率", "增幅", "增减率")
+RATE_WORDS = ("执行率", "完成率", "增长率", "增幅", "增减率", "幅度", "变动率", "增长百分比")
 _UNIT_RE = re.compile(r"单位[:：\s]*(万元|千元|元)|[（(](万元|千元|元)[）)]")
 UNIT_SCALE = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000)}
 
@@ -222,6 +222,12 @@ class Line:
     partial: bool = False          # a 其中 part: parts may sum to less than the parent
     ratio: bool = False            # a share or rate written as a line ("基本支出占比", "预算执行率"): not summed
     maybe_part_of: int | None = None   # unnumbered line right after a 其中 part: maybe one more part of this line
+    at: dict[int, int] = field(default_factory=dict)   # block column -> sheet column, for continued column triples
+    breakdown: bool = False        # a by-source line under 结转和结余, attached by the [structure] vocabulary
+
+    def cell_col(self, col: int) -> int:
+        """The sheet column holding this line's figure of block column `col`."""
+        return self.at.get(col, col)
 
 
 @dataclass
@@ -239,9 +245,14 @@ class Block:
     coded: bool = False
     code_cols: list[int] = field(default_factory=list)
     totals: dict[int, list[int]] = field(default_factory=dict)   # total line index -> covered line indexes
+    horizontal: bool = False      # no label column: figures in one row under grouped headers (横向三公表)
+    label_header: tuple = ()      # the label column's header (项目（按功能分类） …)
 
     def column(self, col: int) -> Column:
-        return next(c for c in self.columns if c.col == col)
+        index = self.__dict__.get("_column_index")
+        if index is None or len(index) != len(self.columns):
+            index = self.__dict__["_column_index"] = {c.col: c for c in self.columns}
+        return index[col]
 
 
 def _text(v) -> str | None:
@@ -266,16 +277,41 @@ def _merged_value_grid(rows, merged, r0, r1, width):
     return grid
 
 
+_QUALIFIER = re.compile(r"（[^（）]*）$")
+
+
 def _is_label_header(text: str | None) -> bool:
+    """项目, 科目名称 … also with a qualifier: "项目（按功能分类）", "项目（按支出性质和经济分类）"."""
     if not text:
         return False
     t = normalize(text)
+    t = _QUALIFIER.sub("", t) or t
     return t in LABEL_HEADERS or (t.endswith(("科目名称", "项目名称", "科目", "项目", "名称", "指标"))
                                   and len(t) <= 10 and not any(w in t for w in CODE_HEADERS))
 
 
-def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = None) -> list[Block]:
-    """All budget-table blocks of one sheet grid (`formats`: (row, col) -> CellFormat from the shell)."""
+def _is_group_row(row) -> bool:
+    """A row of two or more upper headers over the column header (not a title, 表号 or unit line)."""
+    texts = [t for t in (_text(v) for v in row) if t]
+    return len(texts) >= 2 and not any(_UNIT_RE.search(_SPACES.sub("", t)) or t.startswith(("编制单位", "填报单位"))
+                                       or re.search(r"\d", t) for t in texts)
+
+
+def unit_selector(rows, upto: int) -> str | None:
+    """A unit chosen in a label / value pair above the table: "金额单位" | "万元" (the 决算校验模板's selector)."""
+    for r in range(min(upto, len(rows))):
+        row = rows[r]
+        for c in range(len(row) - 1):
+            label, value = _text(row[c]), _text(row[c + 1])
+            if label and value and normalize(label) in ("金额单位", "单位", "计量单位") and value in UNIT_SCALE:
+                return value
+    return None
+
+
+def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = None,
+                unit: str | None = None) -> list[Block]:
+    """All budget-table blocks of one sheet grid (`formats`: (row, col) -> CellFormat from the shell; `unit`: the
+    amount unit declared outside the grid, e.g. the template's 金额单位 selector, used when the sheet names none)."""
     formats = formats or {}
     width = max((len(r) for r in rows), default=0)
     header_row = None
@@ -285,7 +321,7 @@ def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = N
             header_row = r
             break
     if header_row is None:
-        return []
+        return _read_horizontal(name, rows, list(merged), formats, width, unit)
     # header region: down to the last row before data starts (a row with a number under a non-label column)
     label_cols = [c for c, v in enumerate(rows[header_row]) if _is_label_header(_text(v))]
     h1 = header_row
@@ -306,14 +342,18 @@ def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = N
     above = [_text(v) for r in range(header_row) for v in rows[r]]
     title = next((t for t in above if t and not _UNIT_RE.search(t)), name)
     sheet_unit = find_unit(above) or find_unit(_text(v) for r in range(header_row, h1 + 1) for v in rows[r]
-                                               if _text(v) and "单位" in _text(v))
-    grid = _merged_value_grid(rows, list(merged), header_row, h1, width)
+                                               if _text(v) and "单位" in _text(v)) \
+        or unit_selector(rows, header_row) or unit
+    h0 = header_row     # a group row above (收入 | 支出, 人员经费 | 公用经费, 预算数 | 决算数)
+    while h0 > 0 and header_row - h0 < 2 and _is_group_row(rows[h0 - 1]):
+        h0 -= 1
+    grid = _merged_value_grid(rows, list(merged), h0, h1, width)
     headers = []
     for c in range(width):
         parts = []
         for r in range(len(grid)):
             t = grid[r][c]
-            if t and normalize(t) not in ("栏次", "行次") and (not parts or parts[-1] != normalize(t)):
+            if t and normalize(t) != "栏次" and (not parts or parts[-1] != normalize(t)):
                 if not re.fullmatch(r"\d+", t):
                     parts.append(normalize(t))
         headers.append(tuple(parts))
@@ -362,11 +402,130 @@ def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = N
             continue
         block = Block(name, lc, code_col, columns, [], sheet_unit, title, (header_row, h1))
         block.code_cols = own_codes
+        block.label_header = headers[lc]
         _read_lines(block, rows, data_rows, formats)
         if block.lines:
-            _infer_structure(block)
             blocks.append(block)
+    blocks = _merge_continuations(blocks, rows, formats)
+    for block in blocks:
+        _infer_structure(block)
     return blocks
+
+
+def _is_column_numbers(row) -> bool:
+    """A 栏次 row: 1, 2, 3 … in consecutive cells."""
+    nums = [v for v in row if v is not None and _text(v)]
+    return len(nums) >= 2 and all(_text(v) == str(i + 1) for i, v in enumerate(nums))
+
+
+def _read_horizontal(name: str, rows, merged, formats, width, default_unit=None) -> list[Block]:
+    """A table without a label column: headers across (预算数 | 决算数 over 合计, 因公出国（境）费, 公务用车购置及运行费
+    (小计, 购置费, 运行费), 公务接待费) and one or a few rows of figures (the 2023 公开07 三公 table). One block per
+    upper group; each row of figures is a line named by its group."""
+    def numeric(row):
+        vals = [to_decimal(v)[0] for v in row]
+        texts = [v for v, d in zip(row, vals) if d is None and _text(v)]
+        return sum(d is not None for d in vals) >= 3 and not texts and not _is_column_numbers(row)
+    first = next((r for r in range(min(len(rows), 30)) if numeric(rows[r])), None)
+    if first is None:
+        return []
+    h1 = first - 1
+    while h1 >= 0 and _is_column_numbers(rows[h1]):
+        h1 -= 1
+    h0 = h1
+    while h0 - 1 >= 0 and h1 - h0 < 3 and _is_group_row(rows[h0 - 1]):
+        h0 -= 1
+    if h1 < 0 or not _is_group_row(rows[h1]) and h0 == h1:
+        return []
+    grid = _merged_value_grid(rows, merged, h0, h1, width)
+    headers = []
+    for c in range(width):
+        parts = []
+        for r in range(len(grid)):
+            t = grid[r][c]
+            if t and (not parts or parts[-1] != normalize(t)):
+                parts.append(normalize(t))
+        headers.append(tuple(parts))
+    if not any(h and h[-1] in ("合计", "小计", "总计") for h in headers):
+        return []
+    above = [_text(v) for r in range(h0) for v in rows[r]]
+    title = next((t for t in above if t and not _UNIT_RE.search(t)), name)
+    unit = find_unit(above) or unit_selector(rows, h0) or default_unit
+    data = []
+    for r in range(first, len(rows)):
+        if numeric(rows[r]):
+            data.append(r)
+        elif any(_text(v) for v in rows[r]):
+            break
+    groups: dict[str, list[int]] = {}
+    for c in range(width):
+        if headers[c] and any(c < len(rows[r]) and to_decimal(rows[r][c])[0] is not None for r in data):
+            groups.setdefault(headers[c][0] if len(headers[c]) > 1 else "", []).append(c)
+    blocks = []
+    for group, cols in groups.items():
+        columns = [Column(c, headers[c], "rate" if any(w in headers[c][-1] for w in RATE_WORDS) else "amount",
+                          unit) for c in cols]
+        block = Block(name, cols[0], None, columns, [], unit, title, (h0, h1), horizontal=True)
+        for r in data:
+            ln = Line(r, group or title, group or title, None, None, 0, False, False)
+            for c in cols:
+                d, pct = to_decimal(rows[r][c] if c < len(rows[r]) else None)
+                if d is None:
+                    continue
+                ln.values[c] = d
+                fmt = formats.get((r, c), CellFormat())
+                block.decimals[(r, c)] = fmt.decimals if fmt.decimals is not None else None
+            block.lines.append(ln)
+        for column in columns:     # General format: the column's own decimals
+            general = [(ln.row, column.col) for ln in block.lines
+                       if column.col in ln.values and block.decimals.get((ln.row, column.col)) is None]
+            if general:
+                most = max(decimals_of(block.lines[[x.row for x in block.lines].index(r)].values[c])
+                           for r, c in general)
+                for k in general:
+                    block.decimals[k] = most if most > 0 else None
+        blocks.append(block)
+    return blocks
+
+
+def _merge_continuations(blocks: list[Block], rows, formats) -> list[Block]:
+    """Column triples that continue the list on their left (科目编码 | 科目名称 | 决算数 twice under one 公用经费
+    header, 公开06) become one block; a bottom total written across the merged cells takes its figure from the
+    continuation's amount column."""
+    out: list[Block] = []
+    for b in blocks:
+        prev = out[-1] if out else None
+        titles = [c.title for c in b.columns]
+        if (prev is None or titles != [c.title for c in prev.columns] or len(set(titles)) != len(titles)
+                or b.label_header[-1:] != prev.label_header[-1:]
+                or any(ln.total and ln.values for ln in b.lines) or not any(ln.total for ln in prev.lines)):
+            out.append(b)
+            continue
+        colmap = {c.col: p.col for c, p in zip(b.columns, prev.columns)}
+        own_rows = {ln.row for ln in b.lines}
+        for ln in b.lines:
+            ln.values = {colmap[c]: v for c, v in ln.values.items()}
+            ln.at = {colmap[c]: c for c in colmap if colmap[c] in ln.values}
+        for ln in prev.lines:       # "公用经费合计" across the merged cells, figure in the last triple
+            if ln.row in own_rows:
+                continue
+            row = rows[ln.row]
+            for c, pc in colmap.items():
+                if pc in ln.values or c >= len(row):
+                    continue
+                d, _ = to_decimal(row[c])
+                if d is not None:
+                    ln.values[pc] = d
+                    ln.at[pc] = c
+                    if (ln.row, c) not in b.decimals:
+                        fmt = formats.get((ln.row, c), CellFormat())
+                        b.decimals[(ln.row, c)] = fmt.decimals if fmt.decimals is not None else (
+                            decimals_of(d) or None)
+        k = next((i for i, ln in enumerate(prev.lines) if ln.total), len(prev.lines))
+        prev.lines[k:k] = b.lines
+        prev.decimals.update(b.decimals)
+        prev.percent_cells |= b.percent_cells
+    return out
 
 
 def _read_lines(block: Block, rows, data_rows, formats):
@@ -445,15 +604,37 @@ def _infer_structure(block: Block):
     _resolve_totals(block)
 
 
+_STRUCTURE: dict | None = None
+
+
+def structure_vocab() -> dict:
+    """The [structure] section of toolkit/data/budget_rules.toml (breakdown lines under 结转和结余 …)."""
+    global _STRUCTURE
+    if _STRUCTURE is None:
+        import tomllib
+        from importlib import resources
+        text = resources.files("toolkit").joinpath("data/budget_rules.toml").read_text(encoding="utf-8")
+        data = tomllib.loads(text).get("structure", {})
+        _STRUCTURE = {"parents": tuple(normalize(n) for n in data.get("breakdown_parents", [])),
+                      "names": {normalize(n) for n in data.get("breakdown_names", [])}}
+    return _STRUCTURE
+
+
 def _infer_by_numbering(lines: list[Line]):
     stack: list[int] = []     # indexes of open ancestors
     last = None               # last non-total line
+    vocab = structure_vocab()
+    owner = None              # a 结转和结余 line whose breakdown rows may follow
     for i, ln in enumerate(lines):
         if ln.total:
-            stack, last = [], i        # a "其中" right below a total is a part of that total
+            stack, last, owner = [], i, None        # a "其中" right below a total is a part of that total
             continue
         if ln.ratio:
             continue
+        if owner is not None and ln.marker is None and not ln.code and ln.name in vocab["names"]:
+            ln.parent, ln.partial, ln.breakdown = owner, True, True   # 一般公共预算财政拨款 under 年初…结转和结余
+            continue
+        owner = i if any(p in ln.name for p in vocab["parents"]) and not ln.of_which else None
         prev = lines[i - 1] if i else None
         if prev is not None and ln.marker is None and not ln.of_which and ln.indent == prev.indent:
             if prev.partial and prev.marker is None:

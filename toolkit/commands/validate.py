@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from toolkit.budget import (ERROR, RESULT_SHEET, RULES_SHEET, WARNING, BudgetFinding, SheetInput,
-                            check_workbook, fmt, read_tables)
+                            check_workbook, fmt, read_tables, unchecked_sheets)
 from toolkit.budget_table import CellFormat, normalize
 from toolkit.budget_user_rules import RuleLine, rules_from_sheet, rules_from_text
 from toolkit.errors import InputError
@@ -36,19 +36,19 @@ def run(args) -> int:
     if not tables:
         raise InputError("没有找到可校验的预算/决算表：表头中需要有“项目”“科目名称”或“名称”列，右侧为金额列。",
                          file=path.name)
-    with_tables = {b.sheet for b in tables}
-    idle = [s.name for s in sheets if s.name not in with_tables and normalize(s.name) not in (RULES_SHEET, RESULT_SHEET)]
-    if idle:
-        print(f"提示：以下工作表未识别出预算表，未校验：{'、'.join(idle)}。", file=sys.stderr)
+    idle = unchecked_sheets(sheets, tables)
+    if idle and not args.json:
+        print("提示：以下工作表未校验：" + "；".join(f"“{u['sheet']}”（{u['reason']}）" for u in idle) + "。",
+              file=sys.stderr)
     loaded = {s.name for s in sheets}
     findings = check_workbook(sheets, rule_lines, not_loaded=frozenset(n for n in sheet_names(path) if n not in loaded))
     if args.output:
-        write_annotated_copy(path, Path(args.output), findings, [s.name for s in sheets])
+        write_annotated_copy(path, Path(args.output), findings, [s.name for s in sheets], idle)
     errors = sum(f.severity == ERROR for f in findings)
     warnings = len(findings) - errors
     if args.json:
-        print(json.dumps({"errors": errors, "warnings": warnings, "findings": [f.to_json() for f in findings]},
-                         ensure_ascii=False, indent=2))
+        print(json.dumps({"errors": errors, "warnings": warnings, "findings": [f.to_json() for f in findings],
+                          "unchecked_sheets": idle}, ensure_ascii=False, indent=2))
     else:
         print_findings(path, findings, errors, warnings, args.output)
     return 1 if errors else 0
@@ -150,8 +150,11 @@ def load_rule_lines(path: Path, sheets: list[SheetInput], rules_file: str | None
 # ---------------------------------------------------------------- output
 
 
-def result_rows(findings: list[BudgetFinding], sheet_names_: list[str]):
-    """Rows of the 校验结果 sheet and the hyperlinks of its 位置 column."""
+UNCHECKED_LABEL = "未校验"
+
+
+def result_rows(findings: list[BudgetFinding], sheet_names_: list[str], unchecked: list[dict] | None = None):
+    """Rows of the 校验结果 sheet and the hyperlinks of its 位置 column; sheets left unchecked are listed last."""
     rows = [HEADER]
     links = {}
     for i, f in enumerate(findings, start=2):
@@ -160,7 +163,9 @@ def result_rows(findings: list[BudgetFinding], sheet_names_: list[str]):
         if f.sheet in sheet_names_:
             links[f"B{i}"] = f"'{f.sheet}'!{f.cell}"
     if not findings:
-        rows.append(["", "", "未发现问题", "", "", "", "全部校验通过。"])
+        rows.append(["", "", "未发现问题", "", "", "", "全部校验通过。" if not unchecked else "已校验的表全部通过。"])
+    for u in unchecked or []:
+        rows.append([UNCHECKED_LABEL, u["sheet"], "未校验的工作表", "", "", "", f"本表未校验：{u['reason']}。"])
     return rows, links
 
 
@@ -170,13 +175,14 @@ def _num(d):
     return float(d) if abs(d) < 10**15 else fmt(d)
 
 
-def write_annotated_copy(src: Path, out: Path, findings: list[BudgetFinding], sheet_names_: list[str]):
+def write_annotated_copy(src: Path, out: Path, findings: list[BudgetFinding], sheet_names_: list[str],
+                         unchecked: list[dict] | None = None):
     """OUT = a copy of BOOK with a 校验结果 sheet and the offending cells highlighted with a comment."""
     if out.resolve() == src.resolve():
         raise InputError("输出文件不能与输入文件相同（原文件不会被修改），请换一个文件名。", file=out.name)
     if src.suffix.lower() not in (".xlsx", ".xlsm") or out.suffix.lower() not in (".xlsx", ".xlsm"):
         raise InputError("只能为 .xlsx/.xlsm 工作簿生成带标注的副本（可先在Excel中另存为 .xlsx）。", file=src.name)
-    rows, links = result_rows(findings, sheet_names_)
+    rows, links = result_rows(findings, sheet_names_, unchecked)
     notes: dict[tuple[str, str], list[BudgetFinding]] = {}
     for f in findings:
         if f.sheet in sheet_names_:

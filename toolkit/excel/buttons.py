@@ -525,18 +525,23 @@ def formats_if_unchanged(path, sheets: list[RawSheet]) -> dict:
     return read_formats(path, same) if same else {}
 
 
-def budget_plan(sheets: list[RawSheet], file: str | None = None, formats: dict | None = None) -> tuple[Layout, str]:
+def budget_plan(sheets: list[RawSheet], file: str | None = None, formats: dict | None = None,
+                unit=None) -> tuple[Layout, str]:
     """Check the budget / final-accounts tables of the workbook: the 校验结果 sheet and the message.
 
-    `formats` ({sheet: {(row0, col0): CellFormat}}) gives shown decimals and indentation where they are known."""
+    `formats` ({sheet: {(row0, col0): CellFormat}}) gives shown decimals and indentation where they are known;
+    `unit` is the template's 金额单位 selector (LA_AmountUnit), used for sheets that declare no unit themselves."""
     from toolkit.budget import ERROR as BUDGET_ERROR
-    from toolkit.budget import RULES_SHEET, SheetInput, check_workbook, read_tables
-    from toolkit.budget_table import normalize
+    from toolkit.budget import RULES_SHEET, SheetInput, check_workbook, read_tables, unchecked_sheets
+    from toolkit.budget_table import UNIT_SCALE, normalize
     from toolkit.budget_user_rules import rules_from_sheet
     from toolkit.commands.validate import result_rows
 
     formats = formats or {}
-    inputs = [SheetInput(s.name, s.rows, s.merged, formats.get(s.name, {})) for s in sheets
+    unit = clean_text(unit) if unit is not None else None
+    if unit and unit not in UNIT_SCALE:
+        raise InputError(f"“金额单位”单元格（名称 LA_AmountUnit）只能填“元”或“万元”，现为“{unit}”。", file=file)
+    inputs = [SheetInput(s.name, s.rows, s.merged, formats.get(s.name, {}), unit or None) for s in sheets
               if normalize(s.name) != RESULT_SHEET]
     rule_lines = []
     for s in inputs:
@@ -545,7 +550,8 @@ def budget_plan(sheets: list[RawSheet], file: str | None = None, formats: dict |
     if not read_tables(inputs):
         raise InputError("没有找到可校验的预算/决算表：表头中需要有“项目”“科目名称”或“名称”列，右侧为金额列。", file=file)
     findings = check_workbook(inputs, rule_lines)
-    rows, _ = result_rows(findings, [s.name for s in sheets])
+    idle = unchecked_sheets(inputs)
+    rows, _ = result_rows(findings, [s.name for s in sheets], idle)
     layout = Layout(RESULT_SHEET, widths=dict(RESULT_WIDTHS), freeze_rows=1)
     layout.add(*(Cell(h, "header") for h in rows[0]))
     for f, row in zip(findings, rows[1:]):
@@ -553,12 +559,16 @@ def budget_plan(sheets: list[RawSheet], file: str | None = None, formats: dict |
         layout.add(Cell(row[0], tag), *(Cell(v) for v in row[1:]))
     if not findings:
         layout.add(*(Cell(v) for v in rows[1]))
+    for row in rows[1 + max(len(findings), 1):]:        # sheets left unchecked, with the reason
+        layout.add(Cell(row[0], "warning"), *(Cell(v) for v in row[1:]))
     errors = sum(f.severity == BUDGET_ERROR for f in findings)
     if findings:
         message = (f"预算校验完成：发现 {errors} 个错误、{len(findings) - errors} 个警告，逐条列在“{RESULT_SHEET}”工作表"
                    "（位置列为 工作表!单元格）。原表未作任何改动。")
     else:
         message = "预算校验完成：全部校验通过，未发现错误或警告。"
+    if idle:
+        message += "\n未校验的工作表：" + "、".join(f"“{u['sheet']}”" for u in idle) + f"（原因见“{RESULT_SHEET}”工作表）。"
     unformatted = [s.name for s in inputs if not s.formats and s.name in {b.sheet for b in read_tables(inputs)}]
     if unformatted:
         message += ("\n注意：未能读取" + "、".join(f"“{n}”" for n in unformatted) + "的数字格式和缩进"
@@ -571,8 +581,9 @@ def validate_budget(book) -> str:
     set_status(book, f"{TITLE}：正在读取工作簿……")
     sheets = read_sheets(book, skip=(RESULT_SHEET,))
     formats = {} if book.app.engine.name == "remote" else formats_if_unchanged(book.fullname, sheets)
+    unit = named_values(book, {"LA_AmountUnit": "unit"}).get("LA_AmountUnit")
     set_status(book, f"{TITLE}：正在校验……")
-    layout, message = budget_plan(sheets, file=book.name, formats=formats)
+    layout, message = budget_plan(sheets, file=book.name, formats=formats, unit=unit)
     active = _active_sheet(book)
     write_layout(book, layout)
     if active and active != RESULT_SHEET:
