@@ -6,6 +6,7 @@ import argparse
 import gc
 import importlib
 import os
+import re
 import sys
 
 from toolkit.errors import InputError
@@ -34,9 +35,32 @@ _ARGPARSE_WORDS = (
 )
 
 
+_NO_LINE_START = set("，。、；：）》”’！？%")
+
+
 class _ChineseFormatter(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
+
+    def _split_lines(self, text, width):
+        """Wrap by display width (a Chinese character is two columns); never split a Latin word or "Heading 2",
+        never start a line with closing punctuation such as a lone "）"."""
+        tokens = re.findall(r"[\x21-\x7e]+(?: \d\b)?|\s+|.", " ".join(text.split()))
+        lines, line, used = [], "", 0
+        for token in tokens:
+            size = sum(2 if ord(ch) > 0x2E7F else 1 for ch in token)
+            if token.isspace():
+                token, size = " ", 1
+            if line and used + size > width and token not in _NO_LINE_START and not token.isspace():
+                lines.append(line.rstrip())
+                line, used = "", 0
+            if not line and token.isspace():
+                continue
+            line += token
+            used += size
+        if line.strip():
+            lines.append(line.rstrip())
+        return lines
 
 
 class _ChineseParser(argparse.ArgumentParser):
