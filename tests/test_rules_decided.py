@@ -140,3 +140,33 @@ def test_report_subsidy_paragraph_uses_the_given_fund_and_the_subsidy_scenarios(
 def test_report_warns_when_targets_is_the_template(run_cli, tmp_path):
     _, stdout, _ = _draft(run_cli, tmp_path, "--targets", SAMPLES / "绩效自评表模板.xlsx")
     assert "是模板" in stdout and "示例绩效目标.xlsx" in stdout
+
+
+def test_report_fund_falls_back_to_the_project_line_and_says_so(run_cli, tmp_path):
+    import json
+
+    from docx import Document
+    from report_fixtures import BUDGET_ROWS, write_budget, write_ledger
+    rows = [r for r in BUDGET_ROWS if "专项经费" not in r[0]]
+    budget, ledger = write_budget(tmp_path / "决算表.xlsx", rows), write_ledger(tmp_path / "台账.xlsx")
+    out = tmp_path / "报告.docx"
+    code, _, _ = run_cli("report", "--budget", budget, "--ledger", ledger, "-o", out)
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert "2023年测算用经费额度118.00万元（取自预算表“项目支出”的预算数（未找到“法律援助专项经费”一行））" in text
+    _, stdout, _ = run_cli("check-report", out, "--budget", budget, "--ledger", ledger, "--json")
+    assert json.loads(stdout)["findings"] == []
+
+
+def test_shipped_template_without_previous_has_no_empty_series(run_cli, tmp_path):
+    import re
+    import zipfile
+    out = tmp_path / "统计.xlsx"
+    run_cli("stats", SAMPLES / "示例台账.xlsx", "--template", SAMPLES / "统计表模板.xlsx", "-o", out)
+
+    def series(path):
+        with zipfile.ZipFile(path) as z:
+            return {n: re.findall(r"<c:tx><c:v>(.*?)</c:v>", z.read(n).decode("utf-8"))
+                    for n in z.namelist() if n.startswith("xl/charts/chart")}
+    before, after = series(SAMPLES / "统计表模板.xlsx"), series(out)
+    assert sorted(sum(before.values(), [])) == sorted(sum(after.values(), []) + ["上年同期"])
+    assert all(after.values())

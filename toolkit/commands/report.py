@@ -357,8 +357,10 @@ def report_figures(budget: BudgetBook | None, ledger: LedgerFigures | None, targ
         else:
             fund = g("法律援助专项经费", "adjusted") or g("法律援助专项经费", "initial") or g("法律援助专项经费")
             fund_source = "预算表“法律援助专项经费”" if fund is not None else ""
-            if fund is None and g("项目支出") is not None:
-                fund, fund_source = g("项目支出"), "预算表中的“项目支出”（未找到“法律援助专项经费”一行，以项目支出计）"
+            project = g("项目支出", "adjusted") or g("项目支出", "initial")
+            if fund is None and project is not None:
+                fund, fund_source = project, "预算表“项目支出”的预算数（未找到“法律援助专项经费”一行）"
+                kw["special_fund_label"] = "测算用经费额度"
         kw["special_fund_source"] = fund_source
         kw.update(income_total=income, income_parts=parts,
                   income_parts_complete=income is None or sum(parts.values(), Decimal(0)) == income,

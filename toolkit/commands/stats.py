@@ -35,7 +35,8 @@ STATS_SHEET, MONTHS_SHEET, LAWYERS_SHEET, FIRMS_SHEET = "统计表", "月度统�
 EVALUATION_SHEET, FINDINGS_SHEET = "绩效自评表", "校验结果"
 BASIS_NOTE = ("口径：案件和法律帮助按“指派日期”归入统计期间，咨询按咨询日期；值班律师法律帮助单独统计，不计入案件数；"
               "因台账错误被排除的行未计入（见“校验结果”）。特殊群体可重叠：同一受援人属于多个群体时在每个群体中各计一次，"
-              "故各群体人次之和可大于特殊群体受援人次（不重复计）。本表只含件数、人次和金额，不含受援人姓名和身份证号。")
+              "故各群体人次之和可大于特殊群体受援人次（不重复计）；特殊群体按人次计，一行有多名受援人时按“受援人数”计"
+              "（视为该行的受援人都属于所填群体）。本表只含件数、人次和金额，不含受援人姓名和身份证号。")
 MONTH_KEYS = ["cases.total", "cases.刑事", "cases.民事", "cases.行政", "cases.国家赔偿", "cases.仲裁", "cases.非诉讼",
               "help.total", "persons.total", "consultations.total", "money.挽回经济损失", "money.农民工讨薪"]
 CASE_MIX_KEYS = ["cases.刑事", "cases.民事", "cases.行政", "cases.国家赔偿", "cases.仲裁", "cases.非诉讼"]
@@ -732,6 +733,10 @@ def fill_template(template: Path, output: Path, report: StatsReport, catalog: Ca
                              catalog, previous_given=report.previous is not None)
         for sheet, cells in plan.cells.items():
             patch.set_cells(sheet, {(r0 + 1, c0 + 1): v for (r0, c0), v in cells.items()})
+        if report.previous is None:     # the emptied 上年同期 cells: no empty series left in the template's charts
+            emptied = {(sheet, r0 + 1, c0 + 1) for sheet, cells in plan.cells.items()
+                       for (r0, c0), v in cells.items() if v == ""}
+            patch.drop_chart_series(lambda sheet, refs: all((sheet, r, c) in emptied for r, c in refs))
         report.findings += plan.findings
         patch.add_sheet(findings_sheet_spec(report))
         patch.save(output)

@@ -1216,6 +1216,22 @@ def _vml_add_notes(vml: str, cells: list[tuple[int, int]], block: int) -> str:
     return vml[:k] + shapes + vml[k:]
 
 
+def _series_cells(ser: str):
+    """(sheet, [(row, col), …]) of a chart series' values range, or None."""
+    m = re.search(r"<c:val>.*?<c:f>(.*?)</c:f>", ser, re.S)
+    if not m:
+        return None
+    ref = html.unescape(m.group(1))
+    sheet, _, cells = ref.rpartition("!")
+    sheet = sheet.strip("'").replace("''", "'")
+    first, _, last = cells.replace("$", "").partition(":")
+    try:
+        (r0, c0), (r1, c1) = _parse_ref(first), _parse_ref(last or first)
+    except ValueError:
+        return None
+    return sheet, [(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)]
+
+
 def _merged_widths(spec: SheetSpec) -> dict[tuple[int, int], float]:
     """(row, column) of each merged range's first cell → the range's total width in characters."""
     out = {}
@@ -1498,6 +1514,25 @@ class XlsxPatch:
                                      "comment": el.text if el.get("userComment") == "1" else None})
                     return recs, name
         return [], None
+
+    # -- charts already in the workbook
+
+    def drop_chart_series(self, is_empty) -> int:
+        """Remove from the workbook's charts every series whose values range `is_empty(sheet, [(row, col), …])`
+        says holds nothing (a chart keeps at least one series). Returns how many were removed."""
+        removed = 0
+        for name in self._pkg.names():
+            if not (name.startswith("xl/charts/chart") and name.endswith(".xml")):
+                continue
+            xml = self._pkg.read(name).decode("utf-8")
+            series = re.findall(r"<c:ser>.*?</c:ser>", xml, re.S)
+            drop = [ser for ser in series if _series_cells(ser) and is_empty(*_series_cells(ser))]
+            if drop and len(drop) < len(series):
+                for ser in drop:
+                    xml = xml.replace(ser, "", 1)
+                self._pkg.write(name, xml.encode("utf-8"))
+                removed += len(drop)
+        return removed
 
     # -- queries
 
