@@ -250,3 +250,17 @@ def _header_row(ws) -> list[str]:
             # the start of each label: a narrow column wraps the rest onto lines of their own
             return [re.split(r"[\n（(]", t)[0][:4] for t in texts]
     return []
+
+
+def test_report_draft_reads_as_an_official_document(outputs):
+    """党政机关公文格式: 一级标题 stronger than 二级; no italics; 万元 as a finance officer writes them."""
+    from docx import Document
+    work, _, _ = outputs
+    doc = Document(str(work / "out" / "报告.docx"))
+    styles = {p.style.name: p.style for p in doc.paragraphs}
+    assert styles["Heading 1"].font.bold and not styles["Heading 2"].font.bold
+    assert not any(s.font.italic for s in styles.values())
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert not re.search(r"\d\.\d{3,}万元", text), "万元 写了三位以上小数"
+    assert not re.search(r"(?<![\d.])0(\.0+)?万元", text), "为 0 的金额应写“未发生”"
+    assert "{{" not in text and not _latin_words(text.replace("legalaid validate", "").replace("legalaid subsidy", ""))
