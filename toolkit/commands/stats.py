@@ -443,7 +443,7 @@ def write_months_sheet(book, fmt: _Formats, report: StatsReport, catalog: Catalo
     for k in ("cases.total", "help.total", "consultations.total"):
         if k in keys:
             c = 1 + keys.index(k)
-            line.add_series({"name": [MONTHS_SHEET, 1, c], "categories": cats, "values": series_range(c),
+            line.add_series({"name": catalog.spec(k).name, "categories": cats, "values": series_range(c),
                              "marker": {"type": "circle"}})
     line.set_title({"name": f"{year}年月度趋势（件、人次）"})
     line.set_y_axis({"num_format": "#,##0"})

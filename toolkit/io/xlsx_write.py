@@ -232,9 +232,11 @@ def _sheet_xml(sheet: TableSheet, styles: _Styles, strings: _Strings, selected: 
                 add(f"{pre[c]}{rs}{num_end[c]}{value}</v></c>")
             else:
                 add(f"{pre[c]}{rs}{text_end[c]}{sget(str(value))}</v></c>")
-        lines = max((wrapped_lines(values[c], col_chars[c]) for c in wrap_list
-                     if c < len(values) and type(values[c]) is str), default=1)
-        ht = f' ht="{row_height(lines)}" customHeight="1"' if lines > 1 else ""
+        ht = ""
+        if wrap_list:     # only sheets with wrapped columns pay for measuring their texts
+            lines = max((wrapped_lines(values[c], col_chars[c]) for c in wrap_list
+                         if c < len(values) and type(values[c]) is str), default=1)
+            ht = f' ht="{row_height(lines)}" customHeight="1"' if lines > 1 else ""
         out.append(f'<row r="{rs}"{ht}>{"".join(cells)}</row>')
     last = max(r, header_row)
     widths = list(sheet.widths) + [None] * (ncols - len(sheet.widths))
