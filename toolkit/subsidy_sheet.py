@@ -62,7 +62,8 @@ def _fitted_widths(rows: dict[int, list]) -> tuple[float, ...]:
     next column nor runs past its own when printed; never narrower than the defaults."""
     widths = list(LEDGER_COLUMN_WIDTHS)
     for c, cap in ((3, 90), (4, 120)):
-        longest = max((text_units(v[c]) for v in rows.values() if isinstance(v[c], str)), default=0)
+        distinct = {v[c] for v in rows.values() if isinstance(v[c], str)}    # a few dozen texts recur per ledger
+        longest = max(map(text_units, distinct), default=0)
         widths[c] = max(widths[c], min(longest + 2, cap))
     return tuple(widths)
 
