@@ -81,7 +81,7 @@ def test_evaluation_sheet_cells(ledger_values):
     assert shown[3][7:9] == [90, 9]
     assert ws["I4"].value.startswith("=IF(")
     rows = {shown[r][2]: shown[r] for r in range(6, 14)}
-    assert rows["办理法律援助案件数"][3:10] == ["≥", 10, "件", 8, 20, 16, "cases.total"]
+    assert rows["办理法律援助案件数"][3:10] == ["≥", 10, "件", 8, 20, 16, "统计：法律援助案件合计"]   # no English key shown
     assert rows["为农民工讨回工资"][6:9] == [3.5, 10, 10]
     assert rows["受援群众合法权益得到维护"][3] == "定性" and rows["受援群众合法权益得到维护"][8] is None
     assert "请自评" in rows["受援群众合法权益得到维护"][11]

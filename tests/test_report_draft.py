@@ -45,7 +45,10 @@ FIGURES = ReportFigures(
 
 def test_amounts_in_wan_round_half_up_and_shares_use_the_named_base():
     assert wan(D("2105050"), 2) == "210.51万元"          # 210.505 → 210.51 (half up, not to even)
-    assert wan(D("2105050"), 4) == "210.5050万元"
+    # prose writes 万元 as a finance officer does: two decimals even when a table keeps four; nothing spent → 未发生
+    assert wan(D("2105050"), 4) == "210.51万元"
+    assert wan(D("2105000"), 0) == "211万元"
+    assert wan(D(0), 2) == "未发生"
     assert share(D("2105050"), D("3256800")) == "64.64%"  # 64.6355…
     text = text_of(draft_report(FIGURES))
     assert "2023年支出合计325.68万元，其中基本支出210.51万元，占支出合计的64.64%；项目支出115.18万元，占支出合计的35.36%。" in text
@@ -91,9 +94,11 @@ def test_indicator_scores():
 
 
 def test_check_report_finds_nothing_in_the_draft():
-    result = check_report(text_of(draft_report(FIGURES)))
+    text = text_of(draft_report(FIGURES))
+    result = check_report(text)
     assert result.findings == []
-    assert len(result.figures) > 50
+    assert len(result.figures) > 45
+    assert "其中因公出国（境）费未发生、公务用车购置及运行费0.80万元" in text     # nothing spent: 未发生, not 0.00万元
 
 
 money = st.decimals(min_value=0, max_value=5_000_000, places=2)
@@ -218,7 +223,7 @@ def test_inconsistent_budget_table_is_reported_by_the_draft_self_check(tmp_path,
     rows = [r if r[0] != "1.人员经费" else ("1.人员经费", 170, 181, 190.01) for r in BUDGET_ROWS]
     budget = write_budget(tmp_path / "决算表.xlsx", rows)
     code, stdout, _ = run_cli("report", "--budget", budget, "-o", tmp_path / "报告.docx")
-    assert code == 0
+    assert code == 1     # README: 1 = finished, but the inputs have data errors
     assert "草稿自检发现 1 处数字不一致" in stdout and "人员经费190.01万元" in stdout
 
 
@@ -289,6 +294,6 @@ def test_ledger_rows_with_errors_are_named_and_left_out(tmp_path, run_cli):
     budget = write_budget(tmp_path / "决算表.xlsx")
     out = tmp_path / "报告.docx"
     code, stdout, _ = run_cli("report", "--budget", budget, "--ledger", ledger, "-o", out)
-    assert code == 0 and "第8行有错误，未计入" in stdout
+    assert code == 1 and "第8行有错误，未计入" in stdout
     text = "\n".join(t for _, t in paragraphs(out))
     assert "共办理法律援助案件5件，其中刑事案件2件、民事案件3件。" in text

@@ -30,6 +30,8 @@ def paragraphs(path: Path) -> list[tuple[str, str]]:
 
 
 def wan(yuan) -> str:
+    if D(str(yuan)) == 0:
+        return "未发生"      # an amount not spent is written as a finance officer writes it
     return f"{(D(str(yuan)) / 10000).quantize(D('0.01'), rounding=ROUND_HALF_UP):,.2f}万元"
 
 
@@ -52,7 +54,7 @@ def test_sample_budget_with_errors_still_drafts_and_says_so_at_the_top(sample_dr
     _, validate_json, _ = run_cli("validate", SAMPLE_BUDGET, "--json")
     errors = json.loads(validate_json)["errors"]
     assert errors == 9                                             # the nine planted errors, as legalaid validate
-    assert code == 0 and out.exists()
+    assert code == 1 and out.exists()       # README: 1 = finished, but the inputs have data errors
     assert f"校验发现 {errors} 处错误" in stdout and "已生成报告草稿" in stdout
     paras = paragraphs(out)
     assert paras[0] == ("Title", "示例县法律援助中心2023年度部门整体支出绩效自评报告")
@@ -78,7 +80,7 @@ def test_sample_budget_figures_avoid_the_reported_cells(sample_draft):
     # the 三公 table is in 元: converted to 万元
     assert (f"“三公”经费支出合计{wan(three['E4'].value)}，其中因公出国（境）费{wan(three['E5'].value)}、"
             f"公务用车购置及运行费{wan(three['E6'].value)}、公务接待费{wan(three['E9'].value)}。") in text
-    assert f"2023年法律援助专项经费{fund['B4'].value:.2f}万元。" in text
+    assert f"2023年法律援助专项经费{fund['B4'].value:.2f}万元（取自预算表“法律援助专项经费”）。" in text
     # no department-wide 年初/全年预算数 in these tables: left for a person, not made up
     assert "【待填写】年初预算数、全年预算数、全年执行数（预算表中未找到）。" in text
 
@@ -206,7 +208,7 @@ def test_correct_standard_workbook_every_figure_in_the_prose(tmp_path, run_cli):
         "2023年收入合计302.80万元，其中财政拨款收入300.50万元、其他收入2.30万元。",
         "2023年支出合计304.80万元，其中基本支出214.80万元，占支出合计的70.47%；项目支出90.00万元，占支出合计的29.53%。",
         "基本支出214.80万元，其中人员经费190.30万元，占基本支出的88.59%；公用经费24.50万元，占基本支出的11.41%。",
-        "2023年“三公”经费支出合计2.76万元，其中因公出国（境）费0.00万元、公务用车购置及运行费1.98万元、公务接待费0.78万元。",
+        "2023年“三公”经费支出合计2.76万元，其中因公出国（境）费未发生、公务用车购置及运行费1.98万元、公务接待费0.78万元。",
         # budget execution and its score from the 绩效目标 sheet, as the evaluation scores it
         "2023年年初预算数300.00万元，全年预算数320.00万元，全年执行数304.80万元，预算执行率为95.25%。",
         "预算执行率为95.25%，按“执行率×10，最高10分”计，该项得9.53分（满分10分）。",
@@ -220,7 +222,7 @@ def test_correct_standard_workbook_every_figure_in_the_prose(tmp_path, run_cli):
         "共办理法律援助案件6件，其中刑事案件2件、民事案件3件、行政案件1件。",
         "受援人中，农民工2人次、老年人2人次、未成年人1人次",
         "为受援人挽回经济损失5.30万元，其中为农民工讨回工资4.50万元。",
-        "2023年法律援助专项经费0.80万元。按最低补贴标准测算，办案补贴需求为0.98万元，专项经费占办案补贴需求的81.63%，"
+        "2023年法律援助专项经费0.80万元（取自预算表“法律援助专项经费”）。按最低补贴标准测算，办案补贴需求为0.98万元，专项经费占办案补贴需求的81.63%，"
         "办案补贴需求是专项经费的1.23倍，缺口0.18万元。",
     ]:
         assert sentence in text, sentence

@@ -229,17 +229,18 @@ def test_documented_text_cells(book):
 
 def test_standard_sheet_layout(book):
     ws = book["补贴标准"]
-    rows = [tuple(c.value for c in row[:6]) for row in ws.iter_rows(min_row=1, max_row=10)]
+    rows = [tuple(c.value for c in row[:6]) for row in ws.iter_rows(min_row=1, max_row=11)]
     assert rows[0] == ("案件类型", "诉讼阶段", "计价单位", "最低标准", "最高标准", "说明")
     assert rows[1:5] == [("认罪认罚法律帮助", None, "件", 300, 300, "本中心标准"),
                          ("值班律师", None, "日", 200, 200, "按值班天数"),
                          ("非诉讼", None, "件", 500, 1000, None),
                          ("国家赔偿", None, "件", 1500, 5000, None)]
     assert rows[5] == (None,) * 6
-    assert [r[:3] for r in rows[6:10]] == [("调整项", "数值", "说明"), ("优秀上浮比例", 0.2, "评查优秀的案件上浮"),
-                                          ("异地办案加付", 300, "在县外办理"), ("每增加一名受援人加付", 200, None)]
+    assert [r[:3] for r in rows[6:11]] == [("调整项", "数值", "说明"), ("优秀上浮比例", 0.2, "评查优秀的案件上浮"),
+                                          ("异地办案加付", 300, "在县外办理"), ("每增加一名受援人加付", 200, None),
+                                          ("速裁计价阶段", "审查起诉", "速裁案件按审查起诉阶段计付一次")]
     assert ws["B8"].number_format == "0%"
-    assert ws.max_row == 10
+    assert ws.max_row == 11
 
 
 def test_consultation_sheet(book):

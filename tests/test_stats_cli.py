@@ -174,13 +174,18 @@ def test_user_template_filled_and_everything_else_kept(books, tmp_path, capsys):
     assert book.sheetnames == ["本单位统计", "校验结果"]
 
 
-def test_template_without_previous_reports_prev_keys(books, tmp_path, capsys):
+def test_template_without_previous_empties_prev_cells_and_reports_only_unknown_keys(books, tmp_path, capsys):
     ledger, _ = books
     template = user_template(tmp_path / "我的模板.xlsx")
-    main(["stats", str(ledger), "--template", str(template), "-o", str(tmp_path / "o.xlsx"), "--json"])
+    out = tmp_path / "o.xlsx"
+    main(["stats", str(ledger), "--template", str(template), "-o", str(out), "--json"])
     doc = json.loads(capsys.readouterr().out)
     assert doc["previous"] is None
-    assert doc["unfilled_keys"] == ["prev.cases.刑事", "prev.cases.民事", "cases.不存在"]
+    # no previous-year ledger: nothing to compare with (said once), not a problem per prev.… cell
+    assert doc["unfilled_keys"] == ["cases.不存在"]
+    assert not any("prev." in (f["message"] or "") for f in doc["findings"])
+    cells = [v for row in openpyxl.load_workbook(out)["本单位统计"].iter_rows(values_only=True) for v in row]
+    assert not any(isinstance(v, str) and "{{prev." in v for v in cells)
 
 
 def test_no_personal_data_in_any_output(books, tmp_path):

@@ -6,6 +6,7 @@ import argparse
 import gc
 import importlib
 import os
+import re
 import sys
 
 from toolkit.errors import InputError
@@ -35,9 +36,69 @@ _ARGPARSE_WORDS = (
 )
 
 
+_NO_LINE_START = set("，。、；：）》”’！？%")
+
+
+def _columns(text: str) -> int:
+    """Display width: a Chinese character takes two columns of a console."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
 class _ChineseFormatter(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
+
+    def add_argument(self, action):
+        """As argparse, but option names are measured in display columns (a Chinese metavar is two wide)."""
+        super().add_argument(action)
+        if action.help is not argparse.SUPPRESS:
+            invocations = [self._format_action_invocation(a) for a in [action, *self._iter_indented_subactions(action)]]
+            self._action_max_length = max(self._action_max_length,
+                                          max(map(_columns, invocations)) + self._current_indent)
+
+    def _format_action(self, action):
+        """argparse's layout with the help column aligned by display width."""
+        help_position = min(self._action_max_length + 2, self._max_help_position)
+        help_width = max(self._width - help_position, 11)
+        action_width = help_position - self._current_indent - 2
+        header = self._format_action_invocation(action)
+        indent_first = help_position
+        if not action.help:
+            parts = [" " * self._current_indent + header + "\n"]
+        elif _columns(header) <= action_width:
+            parts = [" " * self._current_indent + header + " " * (action_width - _columns(header) + 2)]
+            indent_first = 0
+        else:
+            parts = [" " * self._current_indent + header + "\n"]
+        if action.help and action.help.strip():
+            lines = self._split_lines(self._expand_help(action), help_width)
+            parts.append(" " * indent_first + lines[0] + "\n")
+            parts += [" " * help_position + line + "\n" for line in lines[1:]]
+        elif not parts[0].endswith("\n"):
+            parts.append("\n")
+        for sub in self._iter_indented_subactions(action):
+            parts.append(self._format_action(sub))
+        return self._join_parts(parts)
+
+    def _split_lines(self, text, width):
+        """Wrap by display width (a Chinese character is two columns); never split a Latin word or "Heading 2",
+        never start a line with closing punctuation such as a lone "）"."""
+        tokens = re.findall(r"[\x21-\x7e]+(?: \d\b)?|\s+|.", " ".join(text.split()))
+        lines, line, used = [], "", 0
+        for token in tokens:
+            size = _columns(token)
+            if token.isspace():
+                token, size = " ", 1
+            if line and used + size > width and token not in _NO_LINE_START and not token.isspace():
+                lines.append(line.rstrip())
+                line, used = "", 0
+            if not line and token.isspace():
+                continue
+            line += token
+            used += size
+        if line.strip():
+            lines.append(line.rstrip())
+        return lines
 
 
 class _ChineseParser(argparse.ArgumentParser):

@@ -54,3 +54,21 @@ def col_letter(col: int) -> str:
         col, rem = divmod(col - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+def text_units(text: str) -> int:
+    """Width of a text in Excel's width units (digits): a CJK or full-width character counts two."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def wrapped_lines(text, width: float) -> int:
+    """Lines a wrapped cell of `width` characters needs for `text` (its own line breaks kept)."""
+    if text is None or text == "":
+        return 1
+    room = max(int(width) - 1, 1)     # the cell's padding takes about one character
+    return sum(max(1, -(-text_units(part) // room)) for part in str(text).split("\n"))
+
+
+def row_height(lines: int, font_size: float = 11) -> float:
+    """Row height in points for `lines` lines of text (Excel, WPS and LibreOffice all fit in this)."""
+    return round(max(lines, 1) * font_size * 1.35 + 3, 1)

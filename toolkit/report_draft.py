@@ -59,7 +59,10 @@ class ReportFigures:
     budget_adjusted: Decimal | None = None              # 全年预算数
     budget_executed: Decimal | None = None              # 全年执行数
     special_fund: Decimal | None = None                 # 法律援助专项经费
+    special_fund_source: str = ""                       # where the fund figure came from, in words
+    special_fund_label: str = "法律援助专项经费"          # "测算用经费额度" for an amount given on the command line
     subsidy_required: Decimal | None = None             # 办案补贴需求 at the minimum standard
+    subsidy_scenarios: tuple = ()                       # (level label, total 元): 最低/最高/统一 as `subsidy` computes
     cases_by_type: dict[str, int] = field(default_factory=dict)       # canonical ledger type → count
     consultations_by_channel: dict[str, int] = field(default_factory=dict)  # 来访, 来电（12348）...
     special_groups: dict[str, int] = field(default_factory=dict)      # 农民工 → persons
@@ -79,9 +82,14 @@ class Block:
     text: str
 
 
-def wan(amount: Decimal, decimals: int) -> str:
-    """元 → "325.68万元" with the given decimals, rounded half up."""
-    return f"{format_decimal(amount / 10000, decimals)}万元"
+AMOUNT_DECIMALS = 2    # 万元 as a finance officer writes them in prose
+
+
+def wan(amount: Decimal, decimals: int = AMOUNT_DECIMALS) -> str:
+    """元 → "325.68万元", two decimals (fewer if the tables use fewer), rounded half up; 0 → "未发生"."""
+    if amount == 0:
+        return "未发生"
+    return f"{format_decimal(amount / 10000, min(decimals, AMOUNT_DECIMALS))}万元"
 
 
 def share(part: Decimal, whole: Decimal) -> str:
@@ -151,7 +159,7 @@ def draft_report(f: ReportFigures) -> list[Block]:
     gap = _gap(f)
     if gap is not None and gap > 0:
         out.append(Block(TEXT, f"（一）法律援助专项经费不足。按最低补贴标准测算，办案补贴需求为{wan(f.subsidy_required, d)}，"
-                               f"法律援助专项经费为{wan(f.special_fund, d)}，专项经费仅够支付测算需求的一部分。"))
+                               f"{f.special_fund_label}为{wan(f.special_fund, d)}，仅够支付测算需求的一部分。"))
     out.append(Block(TODO, f"{TODO_MARK}其他存在的问题（如绩效目标设置、资金使用效率、案件质量等）。"))
 
     out.append(Block(HEADING1, "六、改进措施"))
@@ -232,13 +240,13 @@ def _money_paragraphs(f: ReportFigures) -> list[Block]:
                  if v is not None]
         if parts:
             text += "，其中" + "；".join(
-                f"{k}{wan(v, d)}" + (f"，占支出合计的{share(v, total)}" if total else "") for k, v in parts)
+                f"{k}{wan(v, d)}" + (f"，占支出合计的{share(v, total)}" if total and v else "") for k, v in parts)
         out.append(Block(TEXT, text + "。"))
         basic = f.basic_expenditure
         pieces = [(k, v) for k, v in (("人员经费", f.personnel_costs), ("公用经费", f.public_costs)) if v is not None]
         if basic is not None and pieces:
             out.append(Block(TEXT, f"基本支出{wan(basic, d)}，其中" + "；".join(
-                f"{k}{wan(v, d)}" + (f"，占基本支出的{share(v, basic)}" if basic else "") for k, v in pieces) + "。"))
+                f"{k}{wan(v, d)}" + (f"，占基本支出的{share(v, basic)}" if basic and v else "") for k, v in pieces) + "。"))
     else:
         out.append(Block(TODO, f"{TODO_MARK}支出合计及基本支出、项目支出构成（预算表中未找到“支出合计”）。"))
 
@@ -293,23 +301,37 @@ def _performance_paragraphs(f: ReportFigures) -> list[Block]:
     if pending:
         out.append(Block(TODO, f"{TODO_MARK}需自评打分的指标（定性指标或缺少实际完成值）："
                                + "、".join(f"“{i.name}”" for i in pending) + "。"))
-    if f.indicators:
-        out.append(Block(TODO, f"{TODO_MARK}未完成指标的偏差原因。"))
-    else:
+    below = [i for i, s in scored if s < i.points]
+    if below:
+        out.append(Block(TODO, f"{TODO_MARK}未完成指标（" + "、".join(f"“{i.name}”" for i in below)
+                               + "）的偏差原因。"))
+    elif pending:
+        out.append(Block(TODO, f"{TODO_MARK}自评后如有未完成的指标，说明偏差原因。"))
+    if not f.indicators:
         out.append(Block(TODO, f"{TODO_MARK}产出、效益、满意度指标的年度指标值、实际完成值和得分"
                                f"（可用 --targets 指定绩效指标表自动填入）。"))
 
     out.append(Block(HEADING2, "（三）办案补贴与专项经费"))
     gap = _gap(f)
     if gap is not None:
-        text = (f"{f.year}年法律援助专项经费{wan(f.special_fund, d)}。按最低补贴标准测算，"
+        source = f"（取自{f.special_fund_source}）" if f.special_fund_source else ""
+        text = (f"{f.year}年{f.special_fund_label}{wan(f.special_fund, d)}{source}。按最低补贴标准测算，"
                 f"办案补贴需求为{wan(f.subsidy_required, d)}")
         if f.subsidy_required and f.special_fund:
-            text += (f"，专项经费占办案补贴需求的{share(f.special_fund, f.subsidy_required)}，"
-                     f"办案补贴需求是专项经费的{format_decimal(f.subsidy_required / f.special_fund, 2)}倍")
+            short = "专项经费" if f.special_fund_label == "法律援助专项经费" else "该额度"
+            text += (f"，{short}占办案补贴需求的{share(f.special_fund, f.subsidy_required)}，"
+                     f"办案补贴需求是{short}的{format_decimal(f.subsidy_required / f.special_fund, 2)}倍")
         if gap > 0:
             text += f"，缺口{wan(gap, d)}"
         out.append(Block(TEXT, text + "。"))
+        others = [(label, total) for label, total in f.subsidy_scenarios if label != "最低标准"]
+        if others:
+            # each figure in words of its own, so no two read as the same quantity stated twice
+            verbs = iter(("统一计付需", "则需", "需", "共需", "合计需"))
+            parts = [f"按{label.removeprefix('统一')}{next(verbs, '需')}{wan(total, d)}" if label.startswith("统一")
+                     else f"{label}需{wan(total, d)}" for label, total in others]
+            out.append(Block(TEXT, "按其他补贴水平测算（与“legalaid subsidy”相同口径）：" + "；".join(parts)
+                             + "（认罪认罚法律帮助等法律帮助事项在各水平下均按其本身标准计）。"))
     else:
         out.append(Block(TODO, f"{TODO_MARK}法律援助专项经费与按最低补贴标准测算的办案补贴需求对比"
                                f"（需要预算表中的专项经费和案件台账）。"))

@@ -66,6 +66,8 @@ class Standard:
     multi_stage: str = "sum"
     adjustments: Adjustments = field(default_factory=Adjustments)
     sources: tuple[str, ...] = ()
+    # matters a flat local amount per case (--level 1800) does not re-price: they keep their own standard
+    own_standard_types: tuple[str, ...] = ()
 
     def rate(self, case_type: str, stage: str = "") -> Rate | None:
         return self.rates.get((case_type, stage or ""))
@@ -86,6 +88,12 @@ def available_standards() -> dict[str, Path]:
     return result
 
 
+def _display_name(path: Path) -> str:
+    """The name a clerk types for a shipped standard: its first Chinese alias ('湖南'), not the file name."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return next((n for n in data.get("names", []) if not n.isascii()), data.get("name", path.stem))
+
+
 def load_standard(name_or_file: str | None = None, vocab: Vocabulary | None = None) -> Standard:
     """A shipped standard by name ('湖南') or a TOML file of the same form."""
     name_or_file = name_or_file or DEFAULT_STANDARD
@@ -94,7 +102,7 @@ def load_standard(name_or_file: str | None = None, vocab: Vocabulary | None = No
         shipped = available_standards()
         path = shipped.get(compact(name_or_file))
         if path is None:
-            names = sorted({p.stem for p in shipped.values()})
+            names = sorted({_display_name(p) for p in shipped.values()})
             raise InputError(f"没有名为“{name_or_file}”的补贴标准。可用：{'、'.join(names)}，或给出 .toml 标准文件的路径。")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -115,7 +123,13 @@ def standard_from_data(data: dict, source: str, vocab: Vocabulary | None = None)
     multi = data.get("multi_stage", "sum")
     if multi not in MULTI_STAGE:
         raise InputError(f"multi_stage 应为 sum 或 max，此处为“{multi}”。", file=source)
-    return Standard(data.get("name", source), rates, multi, adjustments, (source,))
+    own = []
+    for name in data.get("flat_level_keeps_own_standard", []):
+        canonical = lookup(vocab.case_types, name)
+        if canonical is None:
+            raise InputError(f"flat_level_keeps_own_standard 中无法识别的案件类型“{name}”。", file=source)
+        own.append(canonical)
+    return Standard(data.get("name", source), rates, multi, adjustments, (source,), tuple(own))
 
 
 def _rate(case_type, stage, per, low, high, vocab, where, source) -> Rate:

@@ -456,7 +456,8 @@ def fill_cell(text: str, values: dict):
     whole = PLACEHOLDER.fullmatch(text.strip())
     if whole and whole.group(1) in values:
         return values[whole.group(1)]
-    return PLACEHOLDER.sub(lambda m: format_value(values[m.group(1)]) if m.group(1) in values else m.group(0), text)
+    return PLACEHOLDER.sub(lambda m: (format_value(values[m.group(1)]) or "—") if m.group(1) in values
+                           else m.group(0), text)
 
 
 @dataclass
@@ -469,12 +470,23 @@ class TemplateFill:
 
 
 def plan_template(sheets: list[RawSheet], defined_names: dict[str, tuple[str, int, int]], values: dict,
-                  file: str | None = None, catalog: Catalog | None = None) -> TemplateFill:
+                  file: str | None = None, catalog: Catalog | None = None,
+                  previous_given: bool = True) -> TemplateFill:
     """Cells of a template to fill: every cell holding {{key}} and every defined name equal to a key.
 
     `defined_names` maps a name to (sheet, row0, col0) of the cell it refers to. Unknown keys are reported, not guessed.
+    Without a previous-year ledger (previous_given=False) the template's prev.… cells are emptied, not reported one
+    by one: there is nothing to compare with, which the command says once.
     """
     catalog = catalog or default_catalog()
+    if not previous_given:
+        values = dict(values)
+        for sheet in sheets:
+            for row in sheet.rows:
+                for v in row:
+                    for key in placeholder_keys(v):
+                        if key.startswith(PREVIOUS_PREFIX) and catalog.spec(key) is not None:
+                            values.setdefault(key, "")
     cells: dict[str, dict] = {}
     unfilled: list[str] = []
     findings: list[Finding] = []

@@ -20,6 +20,7 @@ from toolkit.standards import PER_DAY, Standard
 from toolkit.vocab import default_vocabulary
 
 UNFILLED = "（未填写）"
+DEFAULT_FLATS = (Decimal(1800), Decimal(2000))   # local flat amounts compared by default (subsidy --flat, report)
 OPEN_CASE = "（未结案）"
 
 
@@ -153,8 +154,16 @@ def price_ranges(cases: pd.DataFrame, standard: Standard) -> PriceRanges:
     summary_stage = standard.adjustments.summary_procedure_stage
     parts["priced_stage"] = parts["stage"]
     if summary_stage:
-        fast = (parts["适用程序"] == "速裁") & (parts["stage"] == "审判")
-        parts.loc[fast, "priced_stage"] = summary_stage
+        fast_case = parts["适用程序"] == "速裁"
+        parts.loc[fast_case & (parts["stage"] == "审判"), "priced_stage"] = summary_stage
+        # a 速裁 case is one stage's work: "审查起诉、审判" is paid at 审查起诉 once, not twice
+        twice = fast_case & parts.duplicated(["case_id", "priced_stage"], keep="first")
+        if twice.any():
+            merged = set(parts.loc[twice, "case_id"])
+            parts = parts[~twice].copy()
+            joined = base.loc[list(merged), "诉讼阶段"].map(lambda st: "、".join(st))
+            keep = parts["case_id"].isin(merged) & (parts["priced_stage"] == summary_stage)
+            parts.loc[keep, "stage"] = parts.loc[keep, "case_id"].map(joined)
     rate_table = pd.DataFrame(
         [(r.case_type, r.stage, r.per, _to_fen(r.min), _to_fen(r.max)) for r in standard.rates.values()],
         columns=["案件类型", "priced_stage", "per", "min_fen", "max_fen"])
@@ -189,6 +198,7 @@ def compute_subsidies(cases: pd.DataFrame, standard: Standard, level: Level, *, 
     ranges = ranges or price_ranges(cases, standard)
     base, parts, per_case = ranges.base, ranges.parts, ranges.per_case
     labels = _case_labels(parts, level, len(base)) if explain else None
+    own_standard = base["案件类型"].isin(standard.own_standard_types).to_numpy(bool)
     lower = per_case["lower_fen"].to_numpy(np.int64, copy=True)
     upper = per_case["upper_fen"].to_numpy(np.int64, copy=True)
 
@@ -199,40 +209,43 @@ def compute_subsidies(cases: pd.DataFrame, standard: Standard, level: Level, *, 
     elif level.kind == "mid":
         amount = (lower + upper + 1) // 2
     elif level.kind == "flat":
-        amount = np.where(per_case["per_day"].to_numpy(bool), lower, _to_fen(level.amount))
+        # a flat local amount is per case: per-day items and legal-help matters keep their own standard
+        own = per_case["per_day"].to_numpy(bool) | base["案件类型"].isin(standard.own_standard_types).to_numpy(bool)
+        amount = np.where(own, lower, _to_fen(level.amount))
     else:  # ledger
         amount = base["补贴金额"].map(lambda a: _to_fen(a) if a is not None else -1).to_numpy(np.int64)
 
     adjust = standard.adjustments
     notes = [[] for _ in range(len(base))] if explain else None   # adjustments in words, per matter
-    if level.kind != "ledger":
-        quality = base["案件质量"].to_numpy(object)
-        if adjust.excellent_percent:
-            num = int(round_half_up(100 + adjust.excellent_percent, 2) * 100)
-            excellent = quality == "优秀"
-            for arr in (lower, upper, amount):
-                arr[excellent] = _scale_half_up(arr[excellent], num, 10000)
-            _note(notes, excellent, f"优秀上浮{adjust.excellent_percent.normalize():f}%")
-        if adjust.poor_amount is not None:
-            poor = quality == "不合格"
-            for arr in (lower, upper, amount):
-                arr[poor] = _to_fen(adjust.poor_amount)
-            _note(notes, poor, f"不合格只付直接费用{adjust.poor_amount:,.0f}元")
-        surcharges = (("out_of_area", base["异地办案"].to_numpy(bool), 1, "异地办案加付"),
-                      ("incidental_civil", base["附带民事"].to_numpy(bool), 1, "附带民事加付"))
-        for key, mask, times, text in surcharges:
-            value = getattr(adjust, key)
-            if value:
-                for arr in (lower, upper, amount):
-                    arr[mask] += _to_fen(value) * times
-                _note(notes, mask, f"{text}{value:,.0f}元")
-        if adjust.extra_person:
-            extra = (pd.to_numeric(base["受援人数"], errors="coerce").fillna(1).to_numpy(np.int64) - 1).clip(0)
-            mask = extra > 0
-            for arr in (lower, upper, amount):
-                arr[mask] += extra[mask] * _to_fen(adjust.extra_person)
-            for i in np.flatnonzero(mask) if explain else ():
-                notes[i].append(f"增加受援人{extra[i]}名加付{extra[i] * adjust.extra_person:,.0f}元")
+    # with the ledger's own amounts the adjustments move the bounds it is checked against, not the amount
+    targets = (lower, upper) if level.kind == "ledger" else (lower, upper, amount)
+    quality = base["案件质量"].to_numpy(object)
+    if adjust.excellent_percent:
+        num = int(round_half_up(100 + adjust.excellent_percent, 2) * 100)
+        excellent = quality == "优秀"
+        for arr in targets:
+            arr[excellent] = _scale_half_up(arr[excellent], num, 10000)
+        _note(notes, excellent, f"优秀上浮{adjust.excellent_percent.normalize():f}%")
+    if adjust.poor_amount is not None:
+        poor = quality == "不合格"
+        for arr in targets:
+            arr[poor] = _to_fen(adjust.poor_amount)
+        _note(notes, poor, f"不合格只付直接费用{adjust.poor_amount:,.0f}元")
+    surcharges = (("out_of_area", base["异地办案"].to_numpy(bool), 1, "异地办案加付"),
+                  ("incidental_civil", base["附带民事"].to_numpy(bool), 1, "附带民事加付"))
+    for key, mask, times, text in surcharges:
+        value = getattr(adjust, key)
+        if value:
+            for arr in targets:
+                arr[mask] += _to_fen(value) * times
+            _note(notes, mask, f"{text}{value:,.0f}元")
+    if adjust.extra_person:
+        extra = (pd.to_numeric(base["受援人数"], errors="coerce").fillna(1).to_numpy(np.int64) - 1).clip(0)
+        mask = extra > 0
+        for arr in targets:
+            arr[mask] += extra[mask] * _to_fen(adjust.extra_person)
+        for i in np.flatnonzero(mask) if explain else ():
+            notes[i].append(f"增加受援人{extra[i]}名加付{extra[i] * adjust.extra_person:,.0f}元")
 
     priced = per_case["priced"].to_numpy(bool) & ~per_case["no_days"].to_numpy(bool)
     counted = priced & (amount >= 0)
@@ -257,7 +270,8 @@ def compute_subsidies(cases: pd.DataFrame, standard: Standard, level: Level, *, 
         out[col] = _yuan_column(out[f"{col}_fen"], mask)
     if explain:
         out["basis"], out["note"] = _explain(out, labels, notes, priced, counted, lower, upper, amount,
-                                             per_case["no_days"].to_numpy(bool), per_case["per_day"].to_numpy(bool),
+                                             per_case["no_days"].to_numpy(bool),
+                                             per_case["per_day"].to_numpy(bool) | own_standard,
                                              level, findings, sheet, file)
     return SubsidyResult(level, standard, out, findings)
 
@@ -305,16 +319,21 @@ def _explain(out, labels, notes, priced, counted, lower, upper, amount, no_days,
     check = [""] * n
     if level.kind == "ledger":
         basis = [""] * n
+        unfilled: list[int] = []
         for i in np.flatnonzero(priced).tolist():
             if amount[i] < 0:
                 check[i] = "台账未填写补贴金额，未计入合计。"
-                found.append(Finding(WARNING, check[i], sheet, rows[i], "补贴金额", None, file))
+                unfilled.append(i)
                 continue
             basis[i] = f"台账金额 {amount[i] / 100:,.2f}元（{labels[i]}）"
             if not lower[i] <= amount[i] <= upper[i]:
                 check[i] = (f"台账补贴金额 {amount[i] / 100:,.2f}元 不在标准范围 "
                             f"{lower[i] / 100:,.2f}–{upper[i] / 100:,.2f}元 内。")
                 found.append(Finding(WARNING, check[i], sheet, rows[i], "补贴金额", f"{amount[i] / 100:.2f}", file))
+        if unfilled:    # said once, as a count: most are cases still open, not slips
+            open_cases = sum(1 for i in unfilled if out["结案月份"].iat[i] == OPEN_CASE)
+            found.append(Finding(WARNING, f"共 {len(unfilled)} 件未填写补贴金额（其中未结案 {open_cases} 件），未计入合计；"
+                                          "各行在“校验提示”列注明。", sheet, rows[unfilled[0]], "补贴金额", None, file))
     else:   # the same wording recurs for most matters: each distinct one is formatted once
         keys = list(zip(labels, adjust, amount, per_day))
         wording = dict.fromkeys(keys)
@@ -325,6 +344,8 @@ def _explain(out, labels, notes, priced, counted, lower, upper, amount, no_days,
                 wording[key] = f"{label}{adjust_text}{total}"
             elif level.kind == "flat" and not daily:
                 wording[key] = f"{level.label}（{label}）{adjust_text}{total}"
+            elif level.kind == "flat":
+                wording[key] = f"{label} 按本项标准（统一金额只适用于案件）{adjust_text}{total}"
             elif level.kind == "mid":
                 wording[key] = f"{label} 取中间值{adjust_text}{total}"
             else:

@@ -6,8 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from toolkit.findings import ERROR, Finding
-from toolkit.layout import Cell, Chart, Layout
+from toolkit.findings import SEVERITY_LABEL, WARNING, Finding
+from toolkit.layout import Cell, Chart, Layout, text_units
 from toolkit.ledger import TOOLKIT_LEDGER_COLUMNS, Ledger
 from toolkit.subsidy import Scenario, SubsidyResult, compare_fund
 
@@ -35,14 +35,17 @@ def ledger_columns(ledger: Ledger, result: SubsidyResult, findings: list[Finding
     notes = defaultdict(list)
     for f in findings:
         if f.row and f.sheet == ledger.sheet:
-            prefix = "【错误】" if f.severity == ERROR else "【提示】"
+            prefix = f"【{f.severity_label}】"
             notes[f.row].append(prefix + (f"{f.column}：" if f.column else "") + f.message)
     per_case = result.per_case
     rows = {}
-    for row, lower, upper, amount, basis in zip(per_case["excel_row"].tolist(), per_case["lower"].tolist(),
-                                                per_case["upper"].tolist(), per_case["amount"].tolist(),
-                                                per_case["basis"].tolist()):
+    checks = per_case["note"].tolist() if "note" in per_case else [""] * len(per_case)
+    for row, lower, upper, amount, basis, check in zip(per_case["excel_row"].tolist(), per_case["lower"].tolist(),
+                                                       per_case["upper"].tolist(), per_case["amount"].tolist(),
+                                                       per_case["basis"].tolist(), checks):
         note = notes.get(row)
+        if check and not any(check in n for n in note or ()):   # a row's part of a finding said once for all rows
+            note = [*(note or []), f"【{SEVERITY_LABEL[WARNING]}】{check}"]
         rows[row] = [lower, upper, amount, basis, "；".join(dict.fromkeys(note)) if note else ""]
     for r in ledger.excluded["excel_row"]:
         rows[int(r)] = [None, None, None, "未计算（本行有数据错误）", "；".join(dict.fromkeys(notes.get(int(r), [])))]
@@ -50,8 +53,19 @@ def ledger_columns(ledger: Ledger, result: SubsidyResult, findings: list[Finding
     sums = [sum((v for v in result.per_case["lower"] if v is not None), Decimal(0)),
             sum((v for v in result.per_case["upper"] if v is not None), Decimal(0)),
             result.total, f"计入{len(counted)}件", ""]
-    return LedgerColumns(LEDGER_COLUMNS, LEDGER_COLUMN_TAGS, LEDGER_COLUMN_WIDTHS, rows,
+    return LedgerColumns(LEDGER_COLUMNS, LEDGER_COLUMN_TAGS, _fitted_widths(rows), rows,
                          {int(r): sums for r in ledger.total_rows})
+
+
+def _fitted_widths(rows: dict[int, list]) -> tuple[float, ...]:
+    """Column widths wide enough for the longest 计算依据 and 校验提示 (capped), so a text neither spills into the
+    next column nor runs past its own when printed; never narrower than the defaults."""
+    widths = list(LEDGER_COLUMN_WIDTHS)
+    for c, cap in ((3, 90), (4, 120)):
+        distinct = {v[c] for v in rows.values() if isinstance(v[c], str)}    # a few dozen texts recur per ledger
+        longest = max(map(text_units, distinct), default=0)
+        widths[c] = max(widths[c], min(longest + 2, cap))
+    return tuple(widths)
 
 
 def summary_layout(ledger: Ledger, result: SubsidyResult, scenario_list: list[Scenario],
@@ -85,7 +99,8 @@ def summary_layout(ledger: Ledger, result: SubsidyResult, scenario_list: list[Sc
                 Cell(None if comparison.coverage_percent is None else comparison.coverage_percent / 100, "percent"))
         lay.add(Cell("应付为经费的倍数", "text"), Cell(None), Cell(comparison.multiple, "ratio"))
     else:
-        lay.add(Cell(fund_hint, "note"))
+        row = lay.add(Cell(fund_hint, "note"))
+        lay.merges.append((row, 1, row, 6))
     lay.blank()
 
     lay.add(Cell("二、不同补贴水平测算对比", "section"))
@@ -96,6 +111,11 @@ def summary_layout(ledger: Ledger, result: SubsidyResult, scenario_list: list[Sc
                 Cell(s.fund.coverage_percent / 100 if s.fund and s.fund.coverage_percent is not None else None,
                      "percent"))
     scenario_rows = (header_row + 1, header_row + len(scenario_list))
+    own = result.standard.own_standard_types
+    if own and any(s.level.kind == "flat" for s in [*scenario_list, result]):
+        row = lay.add(Cell(f"统一金额按每件案件计；{'、'.join(own)}不是案件，在各水平下均按其本身标准计"
+                           "（与按日计价的事项相同）。", "note"))
+        lay.merges.append((row, 1, row, 6))
     lay.blank()
 
     type_rows = None

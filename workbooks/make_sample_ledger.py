@@ -51,6 +51,7 @@ ADJUSTMENT_ROWS = [
     ["优秀上浮比例", Decimal("0.2"), "评查优秀的案件上浮"],
     ["异地办案加付", 300, "在县外办理"],
     ["每增加一名受援人加付", 200, None],
+    ["速裁计价阶段", "审查起诉", "速裁案件按审查起诉阶段计付一次"],
 ]
 
 # --- synthetic people and firms -------------------------------------------------------------------------
@@ -485,6 +486,8 @@ def write_workbook(doc: LedgerDocument, path: Path) -> None:
         standard.write_string(r, 0, name)
         if isinstance(value, Decimal):
             standard.write_number(r, 1, float(value), percent_fmt)
+        elif isinstance(value, str):
+            standard.write_string(r, 1, value)
         else:
             standard.write_number(r, 1, value, money_fmt)
         if remark:
@@ -562,7 +565,8 @@ def write_notes(doc: LedgerDocument, path: Path) -> None:
     lines += [f"| {k} | {v} |" for k, v in sorted(by_type.items(), key=lambda kv: -kv[1])]
     lines += [
         "",
-        "补贴金额是本中心实际支付的金额：刑事按所办各阶段的本地金额相加（速裁按审查起诉计），其他案件按件；"
+        "补贴金额是本中心实际支付的金额：刑事按所办各阶段的本地金额相加（速裁案件只计一个审查起诉阶段，"
+        "补贴标准表中“速裁计价阶段”为审查起诉），其他案件按件；"
         "金额在湖南标准区间内，再按补贴标准表加付（优秀上浮20%、异地办案加付300元、每增加一名受援人加付200元），"
         "评查不合格的按最低标准支付。",
         "",

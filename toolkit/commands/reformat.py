@@ -135,7 +135,7 @@ def load_template(path: Path, aliases: dict[str, str]) -> ReturnTemplate:
     try:
         book = openpyxl.load_workbook(path)
     except Exception as exc:
-        raise InputError(f"模板无法打开（{type(exc).__name__}）。", file=path.name) from None
+        raise InputError("模板无法打开。", file=path.name) from None
     ws = book.worksheets[0]
     grid = [list(row) for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 40), values_only=True)]
     merged = [(r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1) for r in ws.merged_cells.ranges]
@@ -229,7 +229,7 @@ def _process(path: Path, rel: str, out_name: str | None, ctx: RunContext) -> dic
         sums = period_sums.setdefault(period, [0] + [Decimal(0)] * len(layout.summed))
         for record, row in zip(table.rows, masked):
             values = row[layout.skip:]
-            summary.append(renderer.render([None, rel, table.sheet, record["_row"], period, *values], 0))
+            summary.append(renderer.render([None, rel, table.sheet, record["_row"], _period_text(period), *values], 0))
             sums[0] += 1
             for k, i in enumerate(layout.summed, 1):
                 v = values[i]
@@ -374,7 +374,7 @@ def _check_folders(in_dir: Path, out_dir: Path) -> None:
 def _summary_workbook(records: list[dict], template: ReturnTemplate) -> list[TableSheet]:
     layout = summary_layout(template)
     detail = TableSheet("汇总", layout.headers, (row for rec in records for row in rec["summary_rows"]),
-                        layout.widths, layout.formats, autofilter=True, landscape=True)
+                        layout.widths, layout.formats, autofilter=True, landscape=True, fit_to_width=True)
     sum_headers = [layout.columns[i].header for i in layout.summed]
     sum_formats = ["0" if layout.columns[i].kind == "count" else "#,##0.00" for i in layout.summed]
     zero = [0] + [Decimal(0)] * len(layout.summed)
@@ -391,19 +391,23 @@ def _summary_workbook(records: list[dict], template: ReturnTemplate) -> list[Tab
             by_month[key] = add(by_month.get(key, zero), sums)
             month_files.setdefault(key, set()).add(rec["file"])
         grand = add(grand, file_sums)
-        by_source.append([rec["file"], STATUS_LABEL[rec["status"]], rec["period"] or "", rec["rows"], *file_sums[1:]])
+        by_source.append([rec["file"], STATUS_LABEL[rec["status"]], _period_text(rec["period"]), rec["rows"],
+                          *file_sums[1:]])
     by_source.append(["合计", "", "", grand[0], *grand[1:]])
     month_rows = [[period_label(m) if m != "未知" else "未知", len(month_files[m]), sums[0], *sums[1:]]
                   for m, sums in sorted(by_month.items())]
     month_rows.append(["合计", len({f for files in month_files.values() for f in files}), grand[0], *grand[1:]])
     source = TableSheet("按来源汇总", ["来源文件", "状态", "所属期间", "行数", *sum_headers], by_source,
-                        [36, 8, 16, 8, *[14] * len(sum_headers)], ["@", "@", "@", "0", *sum_formats])
+                        [30, 8, 12, 8, *[14] * len(sum_headers)], ["@", "@", "@", "#,##0", *sum_formats],
+                        wrap_columns=(0,), landscape=True, fit_to_width=True)
     month = TableSheet("按月份汇总", ["所属期间", "文件数", "行数", *sum_headers], month_rows,
-                       [14, 8, 8, *[14] * len(sum_headers)], ["@", "0", "0", *sum_formats])
+                       [12, 8, 8, *[14] * len(sum_headers)], ["@", "#,##0", "#,##0", *sum_formats],
+                       fit_to_width=True)
     log = TableSheet("处理日志", ["来源文件", "状态", "行数", "所属期间", "输出文件", "说明"],
-                     [[r["file"], STATUS_LABEL[r["status"]], r["rows"], r["period"] or "", r["output"] or "",
+                     [[r["file"], STATUS_LABEL[r["status"]], r["rows"], _period_text(r["period"]), r["output"] or "",
                        "\n".join(r["messages"])] for r in records],
-                     [36, 8, 8, 16, 36, 90], ["@", "@", "0", "@", "@", "@"], wrap_columns=(5,))
+                     [24, 8, 7, 11, 24, 64], ["@", "@", "#,##0", "@", "@", "@"], wrap_columns=(0, 4, 5),
+                     landscape=True, fit_to_width=True)
     return [detail, source, month, log]
 
 
@@ -461,6 +465,13 @@ def _consolidate_stat_forms(records: list[dict], out_dir: Path) -> int:
                              [30, 10, 18, 12, 8, 90], ["@"] * 6, wrap_columns=(5,)))
     write_xlsx(target, sheets)
     return len(forms)
+
+
+def _period_text(period: str | None) -> str:
+    """'2023-03' → '2023年3月', the one way every sheet of 汇总.xlsx writes a period."""
+    if not period:
+        return ""
+    return period_label(period) if re.fullmatch(r"\d{4}-\d{1,2}", period) else period
 
 
 def _remove_stale(out_dir: Path, produced: set[str]) -> None:

@@ -24,7 +24,7 @@ from toolkit.evaluation import TARGETS_SHEET, Targets, evaluate, parse_targets
 from toolkit.findings import ERROR
 from toolkit.io.atomic import atomic_write
 from toolkit.io.excel_read import RawSheet, decode_text, read_workbook
-from toolkit.money import WAN
+from toolkit.money import WAN, parse_amount
 from toolkit.report_check import (ACTUAL, AMOUNT, BUDGET, COUNT, PERCENT, TableValue, canonical_label, check_report,
                                   extract_figures, report_year_of, vocabulary)
 from toolkit.report_draft import (CASE_TYPE_WORDS, HEADING1, HEADING2, LEGAL_HELP_TYPES, PERSONS_LABEL, TITLE, TODO,
@@ -252,6 +252,7 @@ class LedgerFigures:
     persons: dict[str, int] = field(default_factory=dict)    # "total", "cases", "help" → 人次
     values: dict = field(default_factory=dict)               # every statistics key of the period
     period: Period | None = None
+    subsidy_scenarios: list = field(default_factory=list)    # (label, total 元) as `legalaid subsidy` compares them
 
 
 def read_ledger(path: str | Path, year: int | None = None) -> LedgerFigures:
@@ -264,7 +265,7 @@ def ledger_figures(sheets: list[RawSheet], file: str | None, year: int | None = 
     """read_ledger on sheets already read (a file, or an open workbook through xlwings). Without a year: the year
     most 指派日期 fall in, as `legalaid stats` does."""
     from toolkit.ledger_book import build_ledger, build_standard
-    from toolkit.subsidy import Level, compute_subsidies
+    from toolkit.subsidy import DEFAULT_FLATS, Level, compute_subsidies, price_ranges, scenarios
 
     ledger = build_ledger(sheets, file=file)
     cases = ledger.cases
@@ -289,15 +290,20 @@ def ledger_figures(sheets: list[RawSheet], file: str | None, year: int | None = 
             groups[spec.name] = value
         elif spec.count == "consultations" and spec.channel:
             channels[words.get(spec.channel, spec.channel)] = value
-    required = compute_subsidies(cases, build_standard(sheets, None, file), Level("min"),
+    standard = build_standard(sheets, None, file)
+    required = compute_subsidies(cases, standard, Level("min"),
                                  sheet=ledger.sheet, file=file).total if len(cases) else Decimal(0)
+    levels = [Level("min"), Level("max"), *(Level("flat", a) for a in DEFAULT_FLATS)]
+    priced = [(s.level.label, s.total) for s in scenarios(cases, standard, levels, None, price_ranges(cases, standard))] \
+        if len(cases) else []
     excluded = [int(r) for r in ledger.excluded["excel_row"]] if len(ledger.excluded) else []
 
     def money(key: str) -> Decimal | None:
         return values[key] if catalog.spec(key).column in ledger.header.columns else None
 
     return LedgerFigures(by_type, groups, money("money.挽回经济损失"), money("money.农民工讨薪"), required, channels, file,
-                         excluded, {k: values[f"persons.{k}"] for k in ("total", "cases", "help")}, values, period)
+                         excluded, {k: values[f"persons.{k}"] for k in ("total", "cases", "help")}, values, period,
+                         priced)
 
 
 # ---------------------------------------------------------------- targets (绩效目标, through the evaluation core)
@@ -326,7 +332,7 @@ def targets_from_sheets(sheets: list[RawSheet], file: str | None) -> Targets | N
 # ---------------------------------------------------------------- assembling
 
 def report_figures(budget: BudgetBook | None, ledger: LedgerFigures | None, targets: Targets | None,
-                   year: int | None, centre: str | None) -> ReportFigures:
+                   year: int | None, centre: str | None, fund: Decimal | None = None) -> ReportFigures:
     """The draft's figures: budget amounts from the budget core, statistics from the statistics core, indicators and
     scores from the evaluation core."""
     draft_vocab = vocabulary()["draft"]
@@ -344,7 +350,18 @@ def report_figures(budget: BudgetBook | None, ledger: LedgerFigures | None, targ
         executed = g("全年执行数") or (total if g("支出合计", "adjusted") is not None else None)
         income = g("收入合计")
         parts = {k: v for k in draft_vocab["income_parts"] if (v := g(k))}
-        fund = g("法律援助专项经费", "adjusted") or g("法律援助专项经费", "initial") or g("法律援助专项经费")
+        # the special fund: --fund, else the budget's 法律援助专项经费 line, else its 项目支出 (said in the draft)
+        if fund is not None:     # not the budget's line: named apart, so check-report does not hold it to the table
+            fund_source = "命令中给出的金额"
+            kw["special_fund_label"] = "测算用经费额度"
+        else:
+            fund = g("法律援助专项经费", "adjusted") or g("法律援助专项经费", "initial") or g("法律援助专项经费")
+            fund_source = "预算表“法律援助专项经费”" if fund is not None else ""
+            project = g("项目支出", "adjusted") or g("项目支出", "initial")
+            if fund is None and project is not None:
+                fund, fund_source = project, "预算表“项目支出”的预算数（未找到“法律援助专项经费”一行）"
+                kw["special_fund_label"] = "测算用经费额度"
+        kw["special_fund_source"] = fund_source
         kw.update(income_total=income, income_parts=parts,
                   income_parts_complete=income is None or sum(parts.values(), Decimal(0)) == income,
                   expenditure_total=total, basic_expenditure=g("基本支出"), project_expenditure=g("项目支出"),
@@ -367,7 +384,7 @@ def report_figures(budget: BudgetBook | None, ledger: LedgerFigures | None, targ
         kw.update(cases_by_type=ledger.cases_by_type, special_groups=ledger.special_groups,
                   money_recovered=ledger.money_recovered, wages_recovered=ledger.wages_recovered,
                   subsidy_required=ledger.subsidy_required, consultations_by_channel=ledger.consultations,
-                  persons=ledger.persons)
+                  persons=ledger.persons, subsidy_scenarios=tuple(ledger.subsidy_scenarios))
     return ReportFigures(year=year, centre=centre, **kw)
 
 
@@ -449,7 +466,7 @@ def new_document(template: str | Path | None = None):
         try:
             doc = Document(str(template))
         except Exception as exc:
-            raise InputError(f"模板无法打开，应为 .docx 文件（{type(exc).__name__}）。", file=Path(template).name) from None
+            raise InputError("模板无法打开，应为 .docx 文件。", file=Path(template).name) from None
         body = doc.element.body
         for child in list(body):
             if not child.tag.endswith("}sectPr"):
@@ -470,16 +487,19 @@ def new_document(template: str | Path | None = None):
     border = styles["Title"].element.pPr.find(qn("w:pBdr"))  # the default Title has a blue rule below
     if border is not None:
         styles["Title"].element.pPr.remove(border)
-    _set_font(styles["Heading 1"], "Times New Roman", "黑体", 16, False)
-    _set_font(styles["Heading 2"], "Times New Roman", "楷体", 16, True)
+    # 党政机关公文格式: 一级标题 黑体三号, 二级标题 楷体三号, 正文 仿宋三号; the first level is the stronger one
+    _set_font(styles["Heading 1"], "Times New Roman", "黑体", 16, True)
+    _set_font(styles["Heading 2"], "Times New Roman", "楷体", 16, False)
+    for name in ("Heading 1", "Heading 2"):
+        styles[name].font.italic = False
     for name in ("Heading 1", "Heading 2"):
         styles[name].paragraph_format.first_line_indent = Pt(32)
         styles[name].paragraph_format.space_before = Pt(6)
         styles[name].paragraph_format.space_after = Pt(6)
     todo = styles.add_style(STYLE_NAMES[TODO], WD_STYLE_TYPE.PARAGRAPH)
     todo.base_style = styles["Normal"]
-    todo.font.highlight_color = WD_COLOR_INDEX.YELLOW
-    todo.font.italic = True
+    todo.font.highlight_color = WD_COLOR_INDEX.YELLOW     # marked by the yellow, not italics (Latin would slant)
+    todo.font.italic = False
     return doc
 
 
@@ -521,7 +541,7 @@ def read_report_text(path: str | Path) -> str:
         try:
             doc = Document(str(path))
         except Exception as exc:
-            raise InputError(f"文件已损坏或不是有效的 .docx 文档（{type(exc).__name__}）。", file=path.name) from None
+            raise InputError("文件已损坏或不是有效的 .docx 文档。", file=path.name) from None
         return "\n".join(p.text for p in doc.paragraphs)
     if suffix in (".txt", ".md"):
         text = decode_text(path.read_bytes())
@@ -541,7 +561,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--ledger", metavar="台账", help="案件台账工作簿（.xlsx/.xls/.csv），用于案件数、受援人次、特殊群体、挽回损失、咨询（“咨询登记”表）和办案补贴测算，按报告年度统计")
     parser.add_argument("--budget", metavar="预算表", required=True, help="预算/决算工作簿（与 legalaid validate 相同的读法，如收入支出决算总表、基本支出决算表、“三公”经费表；注明“单位：万元”或“单位：元”）")
     parser.add_argument("--targets", metavar="指标表", help="绩效目标工作簿（与 legalaid stats 相同：三级指标、目标值、分值，可选统计键、实际完成值和年初预算数/全年预算数/全年执行数；默认用台账工作簿中的“绩效目标”表）")
-    parser.add_argument("--year", type=int, help="报告年度（默认取预算表标题中的年份）")
+    parser.add_argument("--year", type=int, metavar="年度", help="报告年度，如 2023（默认取预算表标题中的年份）")
+    parser.add_argument("--fund", metavar="金额", help="法律援助专项经费，如 46万（默认取预算表中的“法律援助专项经费”，"
+                        "没有时取“项目支出”，草稿中注明取自哪一行）")
     parser.add_argument("--centre", metavar="单位名称", help="单位名称（默认取预算表标题中的“……法律援助中心”）")
     parser.add_argument("--template", metavar="模板", help="Word 模板（.docx），使用其中的样式：Title、Heading 1、Heading 2、Normal、待填写")
     parser.add_argument("-o", "--output", metavar="输出", help="输出的 .docx 文件（默认：预算表同目录下“绩效自评报告草稿.docx”）")
@@ -561,12 +583,26 @@ def report_inputs(budget_path, ledger_path=None, targets_path=None, year: int | 
             targets = targets_from_sheets(sheets, ledger_path.name)
     if targets_path:
         targets = read_targets(targets_path)
+        if _is_template(targets_path):
+            print(f"注意：指标表“{Path(targets_path).name}”是模板（含 {{{{…}}}} 占位），其中的目标值和年初预算数、全年预算数、"
+                  "全年执行数是示例数字，请换成本单位的绩效目标（如 workbooks/示例绩效目标.xlsx 的格式）。")
     return budget, ledger, targets
+
+
+def _is_template(path) -> bool:
+    """A workbook still holding {{key}} placeholders: the shipped 绩效自评表模板, not a centre's targets."""
+    return any(isinstance(v, str) and "{{" in v for s in read_workbook(Path(path)) for row in s.rows for v in row)
 
 
 def run(args) -> int:
     budget, ledger, targets = report_inputs(args.budget, args.ledger, args.targets, args.year)
-    figures = report_figures(budget, ledger, targets, args.year, args.centre)
+    fund = None
+    if getattr(args, "fund", None):
+        try:
+            fund = parse_amount(args.fund)
+        except ValueError as exc:
+            raise InputError(f"--fund：{exc}。") from None
+    figures = report_figures(budget, ledger, targets, args.year, args.centre, fund)
     blocks = draft_report(figures)
     output = Path(args.output) if args.output else Path(args.budget).with_name("绩效自评报告草稿.docx")
     if output.suffix.lower() != ".docx":
@@ -589,7 +625,8 @@ def run(args) -> int:
     if own.findings:  # the inputs themselves disagree (e.g. parts that do not add up in the budget table)
         print(f"注意：草稿自检发现 {len(own.findings)} 处数字不一致，源自输入表格本身：")
         _print_findings(own.findings)
-    return 0
+    # README: 1 = finished, but the inputs have data errors
+    return 1 if budget.errors or (ledger and ledger.excluded_rows) or own.findings else 0
 
 
 class CheckCommand:

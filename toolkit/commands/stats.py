@@ -19,11 +19,12 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from toolkit.errors import InputError
 from toolkit.evaluation import TARGETS_SHEET, Evaluation, evaluate, parse_targets
-from toolkit.findings import ERROR, Finding
+from toolkit.findings import ERROR, WARNING, Finding
 from toolkit.io.atomic import write_bytes_atomic
 from toolkit.io.excel_read import read_workbook
 from toolkit.commands.ledger_input import read_ledger_input
 from toolkit.ledger_book import combination_lines, left_out_findings, part_view
+from toolkit.layout import row_height, wrapped_lines
 from toolkit.stats import (CONSULTATION_SHEET, Catalog, StatsReport, build_report, change, default_catalog,
                            default_period, json_value, parse_consultations, parse_period, plan_template,
                            template_values, undated_findings, WAN_SUFFIX)
@@ -35,7 +36,8 @@ STATS_SHEET, MONTHS_SHEET, LAWYERS_SHEET, FIRMS_SHEET = "统计表", "月度统�
 EVALUATION_SHEET, FINDINGS_SHEET = "绩效自评表", "校验结果"
 BASIS_NOTE = ("口径：案件和法律帮助按“指派日期”归入统计期间，咨询按咨询日期；值班律师法律帮助单独统计，不计入案件数；"
               "因台账错误被排除的行未计入（见“校验结果”）。特殊群体可重叠：同一受援人属于多个群体时在每个群体中各计一次，"
-              "故各群体人次之和可大于特殊群体受援人次（不重复计）。本表只含件数、人次和金额，不含受援人姓名和身份证号。")
+              "故各群体人次之和可大于特殊群体受援人次（不重复计）；特殊群体按人次计，一行有多名受援人时按“受援人数”计"
+              "（视为该行的受援人都属于所填群体）。本表只含件数、人次和金额，不含受援人姓名和身份证号。")
 MONTH_KEYS = ["cases.total", "cases.刑事", "cases.民事", "cases.行政", "cases.国家赔偿", "cases.仲裁", "cases.非诉讼",
               "help.total", "persons.total", "consultations.total", "money.挽回经济损失", "money.农民工讨薪"]
 CASE_MIX_KEYS = ["cases.刑事", "cases.民事", "cases.行政", "cases.国家赔偿", "cases.仲裁", "cases.非诉讼"]
@@ -43,6 +45,7 @@ BELOW_FILL, PENDING_FILL, HEADER_FILL = "#F8CBAD", "#FFF2CC", "#DDEBF7"
 
 
 def add_arguments(parser) -> None:
+    parser._positionals.title = "参数（--list-keys 时不需要台账文件）"
     parser.add_argument("ledger", nargs="?", metavar="台账文件",
                         help="案件台账工作簿（.xlsx/.xls/.csv 等），或放有多个台账文件（如每月一个）的文件夹")
     parser.add_argument("--sheet", metavar="工作表",
@@ -102,6 +105,9 @@ def run(args) -> int:
 
     report = build_report(ledger.cases, consultations.frame if consultations is not None else None, period,
                           previous_cases, previous_consultations, findings, catalog)
+    empty = _empty_period_finding(report, ledger, ledger_path.name)
+    if empty is not None:
+        report.findings.append(empty)
 
     evaluation, target_notes = None, []
     targets_sheet = _targets_sheet(sheets, args.targets, ledger_path)
@@ -130,6 +136,16 @@ def run(args) -> int:
             print(f"绩效目标：{line}")
         _print_summary(report, evaluation, output, unfilled, catalog, bool(args.template))
     return 1 if report.findings else 0
+
+
+def _empty_period_finding(report: StatsReport, ledger, file: str) -> Finding | None:
+    """A period without a single matter gives a table of zeros: say so, with the dates the ledger does cover."""
+    if report.values.get("cases.total", 0) or report.values.get("help.total", 0):
+        return None
+    dates = [d for d in ledger.cases["指派日期"].tolist() if d is not None and d == d] if len(ledger.cases) else []
+    span = f"台账中的指派日期在 {min(dates):%Y-%m-%d} 至 {max(dates):%Y-%m-%d} 之间" if dates else "台账中没有可用的指派日期"
+    return Finding(WARNING, f"统计期间{report.period.label}内没有案件或法律帮助事项（{span}），统计表各项为 0。"
+                            "请检查 --period 是否写对。", ledger.sheet, None, "指派日期", None, file)
 
 
 def stats_json(report: StatsReport, unfilled: list[str]) -> dict:
@@ -196,6 +212,9 @@ def _print_summary(report: StatsReport, evaluation, output: Path, unfilled, cata
             print(f"  {spec.name}：{_show(v[key])} {spec.unit}")
     if report.previous is None:
         print("  未提供上年台账（--previous），未做同比。")
+    for f in report.findings:
+        if f.message.startswith(f"统计期间{report.period.label}内没有案件"):
+            print(f"注意：{f.message}")
     if evaluation is not None and templated:
         print("使用 --template 时不另写绩效自评表；可把 workbooks/绩效自评表模板.xlsx 作为模板，或不带 --template 运行。")
     if evaluation is not None:
@@ -244,6 +263,15 @@ def _num(value):
     return float(value) if isinstance(value, Decimal) else value
 
 
+def _fit(ws, r: int, items, minimum: float = 0) -> None:
+    """Row r high enough for each (text, width in characters) it shows wrapped (LibreOffice and WPS do not grow
+    rows by themselves)."""
+    lines = max((wrapped_lines(text, width) for text, width in items if text), default=1)
+    height = max(row_height(lines, 10), minimum)
+    if lines > 1 or minimum:
+        ws.set_row(r, height)
+
+
 def _atomic_xlsx(path: Path, build) -> None:
     """Build a workbook with xlsxwriter in memory, then write it atomically (temp file beside `path`, os.replace)."""
     buffer = io.BytesIO()
@@ -289,11 +317,11 @@ def stats_rows(catalog: Catalog) -> list[tuple[str, int, int]]:
 def write_stats_sheet(book, fmt: _Formats, report: StatsReport | None, catalog: Catalog, placeholders=False):
     """统计表: one row per key (类别, 项目, 统计键, 单位, 本期, 上年同期, 增减, 增减率%) and two native charts."""
     ws = book.add_worksheet(STATS_SHEET)
-    ws.set_column(0, 0, 16)
-    ws.set_column(1, 1, 30)
-    ws.set_column(2, 2, 20)
+    ws.set_column(0, 0, 14)
+    ws.set_column(1, 1, 32)
+    ws.set_column(2, 2, 20, None, {"hidden": True})    # 统计键: for people who name cells after keys, not printed
     ws.set_column(3, 3, 6)
-    ws.set_column(4, 7, 13)
+    ws.set_column(4, 7, 11)
     period = report.period if report else None
     ws.merge_range(0, 0, 0, 7, f"法律援助工作统计表（{period.label}）" if period else "法律援助工作统计表", fmt.title)
     if period:
@@ -305,7 +333,7 @@ def write_stats_sheet(book, fmt: _Formats, report: StatsReport | None, catalog: 
     else:
         ws.merge_range(1, 0, 1, 7, "统计期间：{{period}}（案件按指派日期归属）", fmt.note)
     ws.merge_range(2, 0, 2, 7, BASIS_NOTE, fmt.note)
-    ws.set_row(2, 54)
+    _fit(ws, 2, [(BASIS_NOTE, 14 + 32 + 6 + 11 * 4)])
     ws.write_row(3, 0, ["类别", "项目", "统计键", "单位", "本期", "上年同期", "增减", "增减率(%)"], fmt.header)
     ws.freeze_panes(4, 0)
     rows = stats_rows(catalog)
@@ -323,6 +351,7 @@ def write_stats_sheet(book, fmt: _Formats, report: StatsReport | None, catalog: 
         spec = catalog.spec(key)
         num = fmt.money if spec.is_money else fmt.count
         ws.write_string(r, 1, spec.name, fmt.text)
+        _fit(ws, r, [(spec.name, 32)])
         ws.write_string(r, 2, key, fmt.key)
         ws.write_string(r, 3, spec.unit, fmt.center)
         cur, prev = values.get(key), (previous or {}).get(key)
@@ -350,20 +379,23 @@ def write_stats_sheet(book, fmt: _Formats, report: StatsReport | None, catalog: 
     pie = book.add_chart({"type": "pie"})
     pie.add_series({"name": "本期案件构成", "categories": cats,
                     "values": f"='{STATS_SHEET}'!$E${mix[0] + 1}:$E${mix[-1] + 1}",
-                    "data_labels": {"value": True, "percentage": True, "leader_lines": True}})
+                    "data_labels": {"percentage": True, "leader_lines": True, "num_format": "0.0%"}})
     pie.set_title({"name": "案件构成（本期）"})
     below = 4 + len(rows) + 1
     ws.insert_chart(below, 0, pie, {"x_offset": 10, "x_scale": 0.95})
     if placeholders or previous is not None:
-        col = book.add_chart({"type": "column"})
+        # horizontal bars: the long case-type names read across instead of squashing the plot
+        col = book.add_chart({"type": "bar"})
         for c, name in ((4, "本期"), (5, "上年同期")):
             letter = "E" if c == 4 else "F"
             col.add_series({"name": name, "categories": cats,
                             "values": f"='{STATS_SHEET}'!${letter}${mix[0] + 1}:${letter}${mix[-1] + 1}",
-                            "data_labels": {"value": True}})
-        col.set_title({"name": "本期与上年同期案件对比"})
-        col.set_y_axis({"name": "件"})
-        ws.insert_chart(below, 3, col, {"x_offset": 20, "x_scale": 1.05})
+                            "data_labels": {"value": True, "num_format": "#,##0"}})
+        col.set_title({"name": "本期与上年同期案件对比（件）"})
+        col.set_x_axis({"num_format": "#,##0"})
+        col.set_y_axis({"reverse": True})
+        col.set_legend({"position": "bottom"})
+        ws.insert_chart(below, 3, col, {"x_offset": 20, "x_scale": 1.05, "y_scale": 1.2})
     ws.fit_to_pages(1, 0)
     return ws
 
@@ -377,12 +409,12 @@ def write_months_sheet(book, fmt: _Formats, report: StatsReport, catalog: Catalo
     year = report.period.year
     width = 1 + len(keys) + len(prev_keys)
     ws.merge_range(0, 0, 0, width - 1, f"{year}年法律援助工作月度统计（按指派日期归属月份）", fmt.title)
-    headers = ["月份"] + [catalog.spec(k).name.replace("（含劳动争议仲裁）", "") for k in keys] \
-        + [f"上年同月·{catalog.spec(k).name}" for k in prev_keys]
+    headers = ["月份"] + [_column_header(catalog.spec(k).name.replace("（含劳动争议仲裁）", "")) for k in keys] \
+        + [_column_header(f"上年同月·{catalog.spec(k).name}") for k in prev_keys]
     ws.write_row(1, 0, headers, fmt.header)
-    ws.set_row(1, 42)
+    _fit(ws, 1, [(h, 12) for h in headers])
     ws.set_column(0, 0, 12)
-    ws.set_column(1, width - 1, 11)
+    ws.set_column(1, width - 1, 12)
     ws.freeze_panes(2, 1)
     first = 2
     for i, (month, values) in enumerate(report.months):
@@ -421,23 +453,35 @@ def write_months_sheet(book, fmt: _Formats, report: StatsReport, catalog: Catalo
     for k in ("cases.total", "help.total", "consultations.total"):
         if k in keys:
             c = 1 + keys.index(k)
-            line.add_series({"name": [MONTHS_SHEET, 1, c], "categories": cats, "values": series_range(c),
+            line.add_series({"name": catalog.spec(k).name, "categories": cats, "values": series_range(c),
                              "marker": {"type": "circle"}})
-    line.set_title({"name": f"{year}年月度趋势"})
-    line.set_y_axis({"name": "件 / 人次"})
+    line.set_title({"name": f"{year}年月度趋势（件、人次）"})
+    line.set_y_axis({"num_format": "#,##0"})
     line.set_legend({"position": "bottom"})
     ws.insert_chart(last + 8, 0, line, {"x_scale": 1.3})
     if prev_keys:
         col = book.add_chart({"type": "column"})
         col.add_series({"name": f"{year}年", "categories": cats, "values": series_range(1 + keys.index("cases.total"))})
         col.add_series({"name": f"{year - 1}年", "categories": cats, "values": series_range(1 + len(keys))})
-        col.set_title({"name": "各月案件数：本年与上年"})
-        col.set_y_axis({"name": "件"})
+        col.set_title({"name": "各月案件数：本年与上年（件）"})
+        col.set_y_axis({"num_format": "#,##0"})
         col.set_legend({"position": "bottom"})
         ws.insert_chart(last + 8, 8, col, {"x_scale": 1.3})
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
     return ws
+
+
+def _column_header(name: str) -> str:
+    """A header for a narrow column: the parenthesis on lines of its own, split in two when long, so no line is a
+    lone "）"."""
+    base, paren, rest = name.partition("（")
+    if not paren:
+        return name
+    inner = paren + rest
+    if len(inner) > 6:
+        inner = inner[:len(inner) // 2] + "\n" + inner[len(inner) // 2:]
+    return f"{base}\n{inner}"
 
 
 def write_family_sheet(book, fmt: _Formats, report: StatsReport, catalog: Catalog, sheet: str, prefix: str,
@@ -449,6 +493,7 @@ def write_family_sheet(book, fmt: _Formats, report: StatsReport, catalog: Catalo
     headers = [label] + extra + [m.name for m in metrics]
     ws.merge_range(0, 0, 0, len(headers) - 1, f"{report.period.label}{label}办案统计（按指派日期）", fmt.title)
     ws.write_row(1, 0, headers, fmt.header)
+    _fit(ws, 1, [(h, 12) for h in headers])
     ws.set_column(0, len(extra), 24 if prefix == "firms" else 12)
     if extra:
         ws.set_column(1, 1, 24)
@@ -494,29 +539,31 @@ def write_evaluation_sheet(book, fmt: _Formats, evaluation: Evaluation, year: in
         ws.set_column(c, c, w)
     ws.merge_range(0, 0, 0, 11, f"部门整体支出绩效自评表（{year}年度）" if year else "部门整体支出绩效自评表", fmt.title)
     b = evaluation.budget
-    ws.merge_range(1, 0, 1, 11, f"预算金额单位：{b.unit}。得分规则：预算执行率得分 = min(执行数/预算数,1)×分值；"
-                   "定量指标得分 = min(实际/目标,1)×分值（≤ 类指标取 目标/实际）；黄色为待自评的定性指标，红色为未达到"
-                   "年度指标值（请填写偏差原因及改进措施）。", fmt.note)
-    ws.set_row(1, 40)
+    note = (f"预算金额单位：{b.unit}。得分规则：预算执行率得分 = min(执行数/预算数,1)×分值；"
+            "定量指标得分 = min(实际/目标,1)×分值（≤ 类指标取 目标/实际）；黄色为待自评的定性指标，红色为未达到"
+            "年度指标值（请填写偏差原因及改进措施）。")
+    ws.merge_range(1, 0, 1, 11, note, fmt.note)
+    _fit(ws, 1, [(note, sum(widths))])
     ws.write_row(2, 0, ["项目", "", "年初预算数", "全年预算数（A）", "全年执行数（B）", "", "分值", "执行率(%)",
                         "得分"], fmt.header)
     ws.merge_range(2, 0, 2, 1, "项目", fmt.header)
+    ws.merge_range(2, 4, 2, 5, "全年执行数（B）", fmt.header)   # one figure over two columns: no blank column
     ws.set_row(2, 30)
     ws.merge_range(3, 0, 3, 1, "年度预算资金", fmt.text)
     for c, v in ((2, b.initial), (3, b.annual), (4, b.executed)):
+        if c == 4:
+            ws.merge_range(3, 4, 3, 5, None, fmt.money)
         if v is None:
-            ws.write_blank(3, c, None, fmt.number)
+            ws.write_blank(3, c, None, fmt.money)
         else:
-            ws.write_number(3, c, _num(v), fmt.number)
-    ws.write_blank(2, 5, None, fmt.header)
-    ws.write_blank(3, 5, None, fmt.text)
+            ws.write_number(3, c, _num(v), fmt.money)
     ws.write_number(3, 6, _num(evaluation.budget_points), fmt.score)
     ws.write_formula(3, 7, '=IF(N(D4)=0,"",ROUND(E4/D4*100,2))', fmt.percent,
                      "" if evaluation.execution_rate is None else _num(evaluation.execution_rate))
     ws.write_formula(3, 8, '=IF(N(D4)=0,"",ROUND(MIN(E4/D4,1)*G4,2))', fmt.score,
                      "" if evaluation.budget_score is None else _num(evaluation.budget_score))
     headers = ["一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "单位", "实际完成值", "分值", "得分",
-               "数据来源（统计键）", "偏差原因及改进措施", "说明"]
+               "数据来源", "偏差原因及改进措施", "说明"]
     ws.write_row(5, 0, headers, fmt.header)
     layout = evaluation_layout(evaluation)
     first = layout["first_indicator"]
@@ -558,7 +605,9 @@ def write_evaluation_sheet(book, fmt: _Formats, evaluation: Evaluation, year: in
             ws.write_formula(r, 8, formula, fmt.below_score if below else
                              (fmt.pending if s.score is None and not (placeholders and ind.key) else fmt.score),
                              "" if s.score is None else _num(s.score))
-        ws.write_string(r, 9, ind.key or "", fmt.key)
+        source = default_catalog().spec(ind.key) if ind.key else None
+        source_text = f"统计：{source.name}" if source is not None else (ind.key or "")
+        ws.write_string(r, 9, source_text, fmt.text)
         if below:
             ws.write_blank(r, 10, None, fmt.pending_text)
         else:
@@ -567,6 +616,7 @@ def write_evaluation_sheet(book, fmt: _Formats, evaluation: Evaluation, year: in
             ws.write_string(r, 11, "实际完成值由统计自动填入，得分随之计算", fmt.text)
         else:
             ws.write_string(r, 11, s.note, fmt.pending_text if s.score is None else fmt.text)
+        _fit(ws, r, [(ind.level3, 26), (source_text, 18), (s.note, 34), (ind.level2, 16)])
     for level1, rows in spans1.items():
         _merge_or_write(ws, rows[0], rows[-1], 0, level1, fmt.center)
     for (_, level2), rows in spans2.items():
@@ -584,7 +634,10 @@ def write_evaluation_sheet(book, fmt: _Formats, evaluation: Evaluation, year: in
         ws.merge_range(r, 1, r, 6, "小计" if level2 is None else level2, label_fmt)
         a, z = rows[0] + 1, rows[-1] + 1
         ws.write_formula(r, 7, f"=SUM(H{a}:H{z})", fmt.score, _num(points))
-        ws.write_formula(r, 8, f"=SUM(I{a}:I{z})", fmt.score, "" if placeholders else _num(score))
+        # a subtotal none of whose indicators is scored yet stays blank, not 0.00
+        unscored = placeholders or all(evaluation.indicators[i - first].score is None for i in rows)
+        ws.write_formula(r, 8, f'=IF(COUNT(I{a}:I{z})=0,"",SUM(I{a}:I{z}))', fmt.score,
+                         "" if unscored else _num(score))
         r += 1
     ws.write_string(r, 0, "总分", fmt.bold_text)
     ws.merge_range(r, 1, r, 6, "预算执行率 + 全部指标（待自评指标打分后自动计入）", fmt.bold_text)
@@ -613,6 +666,19 @@ def findings_rows(report: StatsReport) -> list[list]:
     return rows
 
 
+def findings_sheet_spec(report: StatsReport):
+    """The 校验结果 sheet added to a filled template: the same table as the standard workbook's, formatted."""
+    from toolkit.io.xlsx_patch import CellStyle, SheetSpec
+
+    head = CellStyle(bold=True, fill=HEADER_FILL.lstrip("#"), border=True, h_align="center")
+    text, number = CellStyle(border=True, wrap=True), CellStyle(border=True, num_format="0")
+    rows = findings_rows(report)
+    styled = [[(v, head) for v in rows[0]]]
+    styled += [[(v, number if c == 3 else text) for c, v in enumerate(row)] for row in rows[1:]]
+    return SheetSpec(FINDINGS_SHEET, styled, col_widths={1: 6, 2: 16, 3: 16, 4: 6, 5: 14, 6: 70}, freeze=(1, 0),
+                     landscape=True, fit_width=True)
+
+
 def write_findings_sheet(book, fmt: _Formats, report: StatsReport, excluded_rows: int, counted_rows: int | None):
     """校验结果: where the inputs have problems (no cell values, so no personal data)."""
     ws = book.add_worksheet(FINDINGS_SHEET)
@@ -624,6 +690,7 @@ def write_findings_sheet(book, fmt: _Formats, report: StatsReport, excluded_rows
     summary = (f"计入统计的台账行：{counted_rows}；因错误未计入：{excluded_rows}。" if counted_rows is not None else "") \
         + f"问题共 {len(report.findings)} 个。"
     ws.merge_range(0, 0, 0, 5, summary, fmt.note)
+    _fit(ws, 0, [(summary, 138)])
     ws.write_row(1, 0, ["级别", "文件", "工作表", "行", "列", "说明"], fmt.header)
     for r, f in enumerate(report.findings, start=2):
         ws.write_string(r, 0, f.severity_label, fmt.center)
@@ -635,6 +702,7 @@ def write_findings_sheet(book, fmt: _Formats, report: StatsReport, excluded_rows
             ws.write_blank(r, 3, None, fmt.text)
         ws.write_string(r, 4, f.column or "", fmt.text)
         ws.write_string(r, 5, f.message, fmt.text)
+        _fit(ws, r, [(f.message, 80), (f.file or "", 16), (f.sheet or "", 16), (f.column or "", 14)])
     ws.freeze_panes(2, 0)
     ws.autofilter(1, 0, max(1, len(report.findings) + 1), 5)
     ws.set_landscape()
@@ -665,19 +733,22 @@ def _defined_cells(names: dict[str, str]) -> dict[str, tuple[str, int, int]]:
 
 def fill_template(template: Path, output: Path, report: StatsReport, catalog: Catalog) -> list[str]:
     """Copy of the user's template with every {{key}} cell and key-named cell filled; returns the unfilled keys."""
-    from toolkit.io.xlsx_patch import SheetSpec, XlsxPatch
+    from toolkit.io.xlsx_patch import XlsxPatch
 
     if template.suffix.lower() not in (".xlsx", ".xlsm"):
         raise InputError("统计表模板必须是 .xlsx 或 .xlsm 文件（.xls 请先在Excel中另存为 .xlsx）。", file=template.name)
     sheets = read_workbook(template)
     with XlsxPatch(template) as patch:
         plan = plan_template(sheets, _defined_cells(patch.defined_names()), template_values(report), template.name,
-                             catalog)
+                             catalog, previous_given=report.previous is not None)
         for sheet, cells in plan.cells.items():
             patch.set_cells(sheet, {(r0 + 1, c0 + 1): v for (r0, c0), v in cells.items()})
+        if report.previous is None:     # the emptied 上年同期 cells: no empty series left in the template's charts
+            emptied = {(sheet, r0 + 1, c0 + 1) for sheet, cells in plan.cells.items()
+                       for (r0, c0), v in cells.items() if v == ""}
+            patch.drop_chart_series(lambda sheet, refs: all((sheet, r, c) in emptied for r, c in refs))
         report.findings += plan.findings
-        patch.add_sheet(SheetSpec(FINDINGS_SHEET, findings_rows(report), col_widths={1: 6, 2: 16, 3: 16, 4: 6, 5: 14, 6: 80},
-                                  freeze=(1, 0)))
+        patch.add_sheet(findings_sheet_spec(report))
         patch.save(output)
     return plan.unfilled_keys
 

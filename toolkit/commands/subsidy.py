@@ -240,7 +240,7 @@ def _summary_text(path, ledger, result, scenario_list, comparison, findings, out
           f"跳过空行 {ledger.skipped_blank} 行、合计/小计行 {ledger.skipped_totals} 行、备注行 {ledger.skipped_notes} 行。")
     lines.extend(combination_lines(ledger))
     if ledger.rows_read == 0:
-        lines.append(f"提示：表头下面没有案件数据（表头在第{ledger.header.header_rows[-1] + 1}行），请检查是否选对了工作表。")
+        lines.append(f"注意：表头下面没有案件数据（表头在第{ledger.header.header_rows[-1] + 1}行），请检查是否选对了工作表。")
     lines.append(f"补贴标准：{'＋'.join([result.standard.name, *result.standard.sources[1:]])}；补贴水平：{result.level.label}")
     lines.append(f"应付补贴合计：{format_yuan(result.total)} 元")
     for r in result.totals_by("案件类型").itertuples(index=False):
@@ -253,7 +253,7 @@ def _summary_text(path, ledger, result, scenario_list, comparison, findings, out
         gap = f"，缺口 {format_yuan(s.fund.gap)} 元，覆盖率 {s.fund.coverage_percent}%" if s.fund else ""
         lines.append(f"  {s.level.label}：{format_yuan(s.total)} 元{gap}")
     if findings:
-        lines.append(f"发现问题：错误 {len(errors)} 条，提示 {len(warnings)} 条（每行的问题写在输出文件的“校验提示”列）：")
+        lines.append(f"发现问题：错误 {len(errors)} 条，警告 {len(warnings)} 条（每行的问题写在输出文件的“校验提示”列）：")
         for f in (errors + warnings)[:15]:
             where = f"「{f.sheet}」" if len(ledger.pieces) > 1 else ""
             lines.append(f"  [{f.severity_label}] {where}第{f.row}行 “{f.column}”列：{f.message}")

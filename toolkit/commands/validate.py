@@ -38,7 +38,7 @@ def run(args) -> int:
                          file=path.name)
     idle = unchecked_sheets(sheets, tables)
     if idle and not args.json:
-        print("提示：以下工作表未校验：" + "；".join(f"“{u['sheet']}”（{u['reason']}）" for u in idle) + "。",
+        print("注意：以下工作表未校验：" + "；".join(f"“{u['sheet']}”（{u['reason']}）" for u in idle) + "。",
               file=sys.stderr)
     loaded = {s.name for s in sheets}
     findings = check_workbook(sheets, rule_lines, not_loaded=frozenset(n for n in sheet_names(path) if n not in loaded))
@@ -191,7 +191,7 @@ def write_annotated_copy(src: Path, out: Path, findings: list[BudgetFinding], sh
 
 
 def _write_with_patcher(src: Path, out: Path, rows, links, notes):
-    from toolkit.io.xlsx_patch import CellStyle, SheetSpec, XlsxPatch
+    from toolkit.io.xlsx_patch import XlsxPatch
 
     with XlsxPatch(src) as p:
         p.clear_highlights()
@@ -199,20 +199,34 @@ def _write_with_patcher(src: Path, out: Path, rows, links, notes):
             worst = ERROR if any(f.severity == ERROR for f in fs) else WARNING
             comment = "\n".join(f"【{f.severity_label}】{f.message}" for f in fs)
             p.highlight(sheet, cell, comment=comment, fill=HIGHLIGHT_FILL[worst])
-        head = CellStyle(bold=True, fill="DDEBF7")
-        severity_style = {"错误": CellStyle(bold=True, font_color="C00000"), "警告": CellStyle(font_color="9C5700")}
-        wrap = CellStyle(wrap=True)
-        styled = [[(v, head) for v in rows[0]]]
-        for row in rows[1:]:
-            row = list(row)
-            if row[0] in severity_style:
-                row[0] = (row[0], severity_style[row[0]])
-            row[-1] = (row[-1], wrap)
-            styled.append(row)
-        p.add_sheet(SheetSpec(name=RESULT_SHEET, rows=styled,
-                              col_widths={1: 10, 2: 22, 3: 30, 4: 14, 5: 14, 6: 14, 7: 90},
-                              freeze=(1, 0), hyperlinks=links), replace=True)
+        p.add_sheet(result_sheet_spec(rows, links), replace=True)
         p.save(out)
+
+
+def _is_ratio(row) -> bool:
+    """A 占比/执行率 finding whose figures are fractions (0.96), shown as 96.00%."""
+    numbers = [v for v in row[3:6] if isinstance(v, float)]
+    return str(row[2]).startswith(("占比", "执行率")) and bool(numbers) and all(abs(v) <= 10 for v in numbers)
+
+
+def result_sheet_spec(rows, links):
+    """The 校验结果 sheet: one finding a row, figures formatted, texts wrapped, printed landscape one page wide."""
+    from toolkit.io.xlsx_patch import CellStyle, SheetSpec
+
+    head = CellStyle(bold=True, fill="DDEBF7", border=True, h_align="center", wrap=True)
+    severity_style = {"错误": CellStyle(bold=True, font_color="C00000", border=True),
+                      "警告": CellStyle(font_color="9C5700", border=True)}
+    wrap = CellStyle(wrap=True, border=True)
+    link = CellStyle(wrap=True, border=True, font_color="0563C1")
+    amount = CellStyle(num_format="#,##0.00##", border=True)
+    percent = CellStyle(num_format="0.00%", border=True)
+    styled = [[(v, head) for v in rows[0]]]
+    for row in rows[1:]:
+        number = percent if _is_ratio(row) else amount
+        styled.append([(row[0], severity_style.get(row[0], wrap)), (row[1], link), (row[2], wrap),
+                       *((v if v != "" else None, number) for v in row[3:6]), (row[6], wrap)])
+    return SheetSpec(name=RESULT_SHEET, rows=styled, col_widths={1: 9, 2: 20, 3: 24, 4: 12, 5: 12, 6: 12, 7: 60},
+                     freeze=(1, 0), hyperlinks=links, landscape=True, fit_width=True)
 
 
 def print_findings(path: Path, findings, errors, warnings, output):

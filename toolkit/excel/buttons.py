@@ -205,8 +205,8 @@ def _subsidy_message(ledger: Ledger, result, fund, findings) -> str:
         lines.append(f"专项经费 {format_yuan(fund)} 元，缺口 {format_yuan(c.gap)} 元{coverage}。")
     lines.extend(combination_lines(ledger)[:6])
     if findings:
-        lines.append(f"发现错误 {errors} 条、提示 {warnings} 条，已写在“{'、'.join(p.sheet for p in ledger.pieces)}”表的“校验提示”列"
-                     "（红色为错误，该行未计入；黄色为提示）。")
+        lines.append(f"发现错误 {errors} 条、警告 {warnings} 条，已写在“{'、'.join(p.sheet for p in ledger.pieces)}”表的“校验提示”列"
+                     "（红色为错误，该行未计入；黄色为警告）。")
     lines.append(f"分类汇总和测算对比见“{SUMMARY_SHEET}”工作表。")
     return "\n".join(lines)
 

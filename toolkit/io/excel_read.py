@@ -125,7 +125,7 @@ def read_workbook(path: str | Path, sheets: list[str] | None = None, *, names_on
     except calamine.PasswordError:
         raise _unusable(path, "文件设有打开密码，无法读取。请在Excel中取消密码后另存再处理。") from None
     except Exception as exc:  # ZipError, XmlError, CalamineError, ... all mean the same to the user
-        raise _unusable(path, f"文件已损坏或不是有效的Excel工作簿，无法打开（{type(exc).__name__}）。") from None
+        raise _unusable(path, "文件已损坏或不是有效的Excel工作簿，无法打开。") from None
     try:
         visible_sheets = [m.name for m in book.sheets_metadata
                           if m.typ == calamine.SheetTypeEnum.WorkSheet]
@@ -152,7 +152,7 @@ def _read_sheet(book, name: str, path: Path, parsed=None) -> RawSheet:
     except calamine.PasswordError:
         raise InputError("工作表有密码保护，无法读取。", file=path.name, sheet=name) from None
     except Exception as exc:
-        raise InputError(f"工作表内容已损坏，无法读取（{type(exc).__name__}）。", file=path.name, sheet=name) from None
+        raise InputError("工作表内容已损坏，无法读取。", file=path.name, sheet=name) from None
     # empty and blank-only cells are None (a cell holding only spaces is empty to a reader)
     rows = [[None if v == "" or (v.__class__ is str and v.isspace()) else v for v in row] for row in values]
     merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in merged_ranges]

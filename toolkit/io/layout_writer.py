@@ -7,7 +7,7 @@ from toolkit.layout import Layout, col_letter
 
 STYLES = {
     "title": CellStyle(bold=True, font_size=14),
-    "note": CellStyle(italic=True, font_color="595959"),
+    "note": CellStyle(font_color="595959", wrap=True),     # grey, wrapped (row heights follow); no italic Latin
     "section": CellStyle(bold=True, font_size=12, font_color="1F4E78"),
     "header": CellStyle(bold=True, fill="D9E1F2", border=True, h_align="center"),
     "text": CellStyle(border=True),

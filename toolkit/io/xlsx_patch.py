@@ -27,6 +27,7 @@ from xml.etree import ElementTree as ET
 from toolkit.errors import InputError
 from toolkit.io.atomic import atomic_write
 from toolkit.io.zip_write import ZipWriter
+from toolkit.layout import row_height, wrapped_lines
 
 __all__ = ["XlsxPatch", "CellStyle", "SheetSpec", "ChartSpec", "Formula"]
 
@@ -110,6 +111,7 @@ class SheetSpec:
     autofilter: str | None = None
     landscape: bool = False
     fit_width: bool = False
+    row_heights: dict[int, float] = field(default_factory=dict)   # points; wrapped cells get one if not given
 
 
 # ---------------------------------------------------------------- small XML / A1 helpers
@@ -1214,6 +1216,32 @@ def _vml_add_notes(vml: str, cells: list[tuple[int, int]], block: int) -> str:
     return vml[:k] + shapes + vml[k:]
 
 
+def _series_cells(ser: str):
+    """(sheet, [(row, col), …]) of a chart series' values range, or None."""
+    m = re.search(r"<c:val>.*?<c:f>(.*?)</c:f>", ser, re.S)
+    if not m:
+        return None
+    ref = html.unescape(m.group(1))
+    sheet, _, cells = ref.rpartition("!")
+    sheet = sheet.strip("'").replace("''", "'")
+    first, _, last = cells.replace("$", "").partition(":")
+    try:
+        (r0, c0), (r1, c1) = _parse_ref(first), _parse_ref(last or first)
+    except ValueError:
+        return None
+    return sheet, [(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)]
+
+
+def _merged_widths(spec: SheetSpec) -> dict[tuple[int, int], float]:
+    """(row, column) of each merged range's first cell → the range's total width in characters."""
+    out = {}
+    for m in spec.merges:
+        first, _, last = m.partition(":")
+        (r0, c0), (r1, c1) = _parse_ref(first), _parse_ref(last or first)
+        out[(r0, c0)] = sum(spec.col_widths.get(c, 8.43) for c in range(c0, c1 + 1))
+    return out
+
+
 # ---------------------------------------------------------------- charts
 
 _CHART_NS = ('xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
@@ -1269,7 +1297,7 @@ def _chart_xml(spec: ChartSpec, sheet: str) -> str:
                 '<c:auto val="1"/><c:lblAlgn val="ctr"/><c:lblOffset val="100"/></c:catAx>'
                 '<c:valAx><c:axId val="50010002"/><c:scaling><c:orientation val="minMax"/></c:scaling>'
                 f'<c:delete val="0"/><c:axPos val="{val_pos}"/><c:majorGridlines/>{ytitle}'
-                '<c:numFmt formatCode="General" sourceLinked="1"/><c:tickLblPos val="nextTo"/>'
+                '<c:numFmt formatCode="#,##0" sourceLinked="0"/><c:tickLblPos val="nextTo"/>'
                 '<c:crossAx val="50010001"/><c:crosses val="autoZero"/><c:crossBetween val="between"/>'
                 '</c:valAx>')
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -1486,6 +1514,25 @@ class XlsxPatch:
                                      "comment": el.text if el.get("userComment") == "1" else None})
                     return recs, name
         return [], None
+
+    # -- charts already in the workbook
+
+    def drop_chart_series(self, is_empty) -> int:
+        """Remove from the workbook's charts every series whose values range `is_empty(sheet, [(row, col), …])`
+        says holds nothing (a chart keeps at least one series). Returns how many were removed."""
+        removed = 0
+        for name in self._pkg.names():
+            if not (name.startswith("xl/charts/chart") and name.endswith(".xml")):
+                continue
+            xml = self._pkg.read(name).decode("utf-8")
+            series = re.findall(r"<c:ser>.*?</c:ser>", xml, re.S)
+            drop = [ser for ser in series if _series_cells(ser) and is_empty(*_series_cells(ser))]
+            if drop and len(drop) < len(series):
+                for ser in drop:
+                    xml = xml.replace(ser, "", 1)
+                self._pkg.write(name, xml.encode("utf-8"))
+                removed += len(drop)
+        return removed
 
     # -- queries
 
@@ -1751,13 +1798,18 @@ class XlsxPatch:
         styles = self._styles
         rows_xml = []
         maxc = 0
+        spans = _merged_widths(spec)
         for r, row in enumerate(spec.rows, start=1):
             cells = []
+            lines = 0
             for c, value in enumerate(row, start=1):
                 st = None
                 if type(value) is tuple:
                     value, st = value
                 xf = styles.xf_for(st) if st is not None else None
+                if st is not None and st.wrap and not _is_missing(value):
+                    width = spans.get((r, c), spec.col_widths.get(c, 8.43))
+                    lines = max(lines, wrapped_lines(value, width))
                 if _is_missing(value):
                     if xf is None:
                         continue
@@ -1768,8 +1820,10 @@ class XlsxPatch:
                         xf = styles.xf_for(replace(st or CellStyle(), num_format=date_fmt))
                     cells.append(_cell_xml(r, c, [xf, t, inner]))
                 maxc = max(maxc, c)
-            if cells:
-                rows_xml.append(f'<row r="{r}">{"".join(cells)}</row>')
+            height = spec.row_heights.get(r) or (row_height(lines) if lines > 1 else None)
+            ht = f' ht="{height:g}" customHeight="1"' if height else ""
+            if cells or ht:
+                rows_xml.append(f'<row r="{r}"{ht}>{"".join(cells)}</row>')
         dim = f"A1:{_ref(max(len(spec.rows), 1), max(maxc, 1))}" if rows_xml else "A1"
         pr = '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if spec.fit_width else ""
         view = '<sheetView workbookViewId="0"'

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from toolkit.io.atomic import write_bytes_atomic
+from toolkit.layout import row_height, wrapped_lines
 
 _EPOCH = dt.datetime(1899, 12, 30)
 _EPOCH_DATE = _EPOCH.date()
@@ -180,12 +181,16 @@ def _sheet_xml(sheet: TableSheet, styles: _Styles, strings: _Strings, selected: 
     header_row = r
     cells = "".join(f'<c r="{letters[c]}{r}" s="2" t="s"><v>{strings.get(str(h))}</v></c>'
                     for c, h in enumerate(sheet.header))
-    out.append(f'<row r="{r}">{cells}</row>')
+    header_lines = max((wrapped_lines(str(h), w or 9) for h, w in zip(sheet.header, sheet.widths)), default=1)
+    header_ht = f' ht="{row_height(header_lines)}" customHeight="1"' if header_lines > 1 else ""
+    out.append(f'<row r="{r}"{header_ht}>{cells}</row>')
     sget = strings.get
     # per-column pieces of the cell XML; empty cells are not written (the column's style shows their border/format)
     pre = [f'<c r="{letters[c]}' for c in range(max(ncols, 1))]
     text_end = [f'" s="{col_styles[c]}" t="s"><v>' for c in range(ncols)]
     num_end = [f'" s="{col_styles[c]}"><v>' for c in range(ncols)]
+    col_chars = [w or 9 for w in list(sheet.widths) + [None] * (ncols - len(sheet.widths))]
+    wrap_list = sorted(c for c in wraps if c < ncols)
     for values in sheet.rows:
         r += 1
         rs = str(r)
@@ -227,7 +232,12 @@ def _sheet_xml(sheet: TableSheet, styles: _Styles, strings: _Strings, selected: 
                 add(f"{pre[c]}{rs}{num_end[c]}{value}</v></c>")
             else:
                 add(f"{pre[c]}{rs}{text_end[c]}{sget(str(value))}</v></c>")
-        out.append(f'<row r="{rs}">{"".join(cells)}</row>')
+        ht = ""
+        if wrap_list:     # only sheets with wrapped columns pay for measuring their texts
+            lines = max((wrapped_lines(values[c], col_chars[c]) for c in wrap_list
+                         if c < len(values) and type(values[c]) is str), default=1)
+            ht = f' ht="{row_height(lines)}" customHeight="1"' if lines > 1 else ""
+        out.append(f'<row r="{rs}"{ht}>{"".join(cells)}</row>')
     last = max(r, header_row)
     widths = list(sheet.widths) + [None] * (ncols - len(sheet.widths))
     custom = ' customWidth="1"'
