@@ -179,7 +179,7 @@ def test_published_targets_give_a_scored_self_evaluation_sheet(ledger_values, tm
     shown = next(s for s in read_workbook(out) if s.name == "绩效自评表").rows
     assert shown[3][2:5] == [120, 130, 125] and shown[3][6:9] == [10, 96.15, 9.62]
     rows = {r[2]: r for r in shown[6:15]}
-    assert rows["办理法律援助案件数"][3:10] == ["≥", 10, "件", 8, 10, 8, "cases.total"]
+    assert rows["办理法律援助案件数"][3:10] == ["≥", 10, "件", 8, 10, 8, "统计：法律援助案件合计"]
     assert rows["法律咨询人次"][6:9] == [10, 10, 10]
     assert rows["为受援人挽回经济损失"][4:9] == [3, "万元", 3.15, 10, 10]
     for clerk in ("案件质量评查合格率", "案件按时办结率", "办案补贴超标准发放比例", "受援人满意度"):

@@ -83,7 +83,7 @@ def test_compute_subsidy_end_to_end(ledger_file):
     assert rows["'+王五"][1:3] == [1, 1500]                    # a name like a formula stays text
     assert rows["统一2,000元/件"][2] == 4000
     assert message == state["alerts"][0]
-    assert "计入 2 件，应付补贴合计 3,800.00 元" in message and "错误 1 条、提示 1 条" in message
+    assert "计入 2 件，应付补贴合计 3,800.00 元" in message and "错误 1 条、警告 1 条" in message
 
 
 def test_pressing_twice_gives_the_same_workbook(ledger_file):
@@ -273,7 +273,7 @@ def test_the_sample_ledger_gets_what_the_cli_writes(tmp_path):
     assert len(ours) > 1000 and ours == norm([r[width:] for r in cli["案件台账"]])
     differing = [(a, b) for a, b in zip(norm(state["values"]["补贴汇总"]), norm(cli["补贴汇总"])) if a != b]
     assert [a[0][:7] for a, _ in differing] == ["未填写专项经费"]          # only the hint on how to give the fund
-    assert "计入 995 件" in message and "错误 5 条、提示 3 条" in message
+    assert "计入 995 件" in message and "错误 5 条、警告 3 条" in message
 
 
 def test_reformat_returns_in_excel_on_the_web_points_to_the_command(ledger_file):
