@@ -1,0 +1,132 @@
+"""Tables inside a report's text: lines pasted from a spreadsheet ("1、工资福利支出  74.69") or a .docx table (turned
+into tab-separated lines by the shell) are read and checked by the budget core, as `legalaid validate` reads a sheet
+(toolkit.budget_table.read_blocks, toolkit.budget_checks.check_structure), and their figures are handed to the prose
+checks as table values.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from toolkit.budget import Checker, load_rules
+from toolkit.budget_checks import check_structure
+from toolkit.budget_table import UNIT_SCALE, col_index, find_unit, read_blocks
+
+_CELL_NUMBER = re.compile(r"^-?(?:[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?|\.[0-9]+)$")
+_EMPTY = {"-", "—", "－", "——", "/", "／", ""}
+_SPLIT = re.compile(r"\t|\s*[|｜]\s*|\s{2,}|(?<=[\u4e00-\u9fff）)])\s+(?=-?[0-9])")
+
+
+@dataclass(frozen=True)
+class TextTable:
+    """A run of table lines in the text: their rows (cells), and where each row starts in the text."""
+
+    name: str
+    rows: list[list]
+    offsets: list[int]
+    lines: list[str]
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in _SPLIT.split(line.strip().strip("|｜")) if c is not None]
+
+
+def _is_data(cells: list[str]) -> bool:
+    return (len(cells) >= 2 and bool(re.search(r"[\u4e00-\u9fff]", cells[0]))
+            and all(_CELL_NUMBER.match(c) or c in _EMPTY for c in cells[1:])
+            and any(_CELL_NUMBER.match(c) for c in cells[1:]))
+
+
+def _is_header(cells: list[str]) -> bool:
+    return len(cells) >= 2 and any(w in cells[0] for w in ("项目", "科目", "名称", "指标")) \
+        and not any(_CELL_NUMBER.match(c) for c in cells)
+
+
+def find_tables(text: str) -> list[TextTable]:
+    """Runs of at least three lines of a label followed by numbers (a header line and a title / 单位 line above them
+    are taken with them)."""
+    lines, offsets, pos = [], [], 0
+    for line in text.split("\n"):
+        lines.append(line)
+        offsets.append(pos)
+        pos += len(line) + 1
+    tables, i = [], 0
+    while i < len(lines):
+        if not _is_data(_cells(lines[i])):
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and (_is_data(_cells(lines[j])) or not lines[j].strip()):
+            j += 1
+        data = [k for k in range(i, j) if lines[k].strip()]
+        if len(data) >= 3:
+            first = i
+            head = []
+            for k in (i - 1, i - 2, i - 3):
+                if k < 0 or not lines[k].strip() or len(lines[k].strip()) > 60:
+                    break
+                cells = _cells(lines[k])
+                if _is_header(cells) or re.search(r"单位[:：]|表$|表[（(]|决算|预算", lines[k]):
+                    head.insert(0, k)
+                    first = k
+                else:
+                    break
+            rows = [_cells(lines[k]) if _is_header(_cells(lines[k])) else [lines[k].strip()] for k in head]
+            if not any(_is_header(r) for r in rows):
+                width = max(len(_cells(lines[k])) for k in data)
+                rows.append(["项目"] + ["金额"] * (width - 1))
+            keep = head + data
+            rows += [_cells(lines[k]) for k in data]
+            title = next((lines[k].strip() for k in head if not _is_header(_cells(lines[k]))), "")
+            tables.append(TextTable(title or f"正文表格（第{len(lines[:first]) + 1}行起）",
+                                    rows, [offsets[k] for k in keep], [lines[k] for k in keep]))
+        i = j
+    return tables
+
+
+def check_text_tables(text: str):
+    """(findings, table values) for every table in the text: parents and 合计 lines against their parts, by the
+    budget core; every amount line as a value the prose must agree with."""
+    from toolkit.report_check import ACTUAL, AMOUNT, BUDGET, ReportFinding, TableValue, canonical_label
+    findings, values = [], []
+    rules = load_rules()
+    for n, table in enumerate(find_tables(text), 1):
+        name = f"表{n}"
+        rows = [list(r) for r in table.rows]
+        for block in read_blocks(name, rows):
+            ck = Checker(rules)
+            check_structure(block, ck)
+            for bf in ck.result():
+                row = int(re.sub(r"[A-Z]", "", bf.cell)) - 1
+                col = col_index(re.sub(r"[0-9]", "", bf.cell))
+                line = table.lines[row] if row < len(table.lines) else table.lines[-1]
+                stated = rows[row][col] if row < len(rows) and col < len(rows[row]) else ""
+                expected = f"{_plain(bf.expected)}" if bf.expected is not None else ""
+                message = re.sub(r"（[A-Z]+[0-9]+）", "", bf.message)
+                findings.append(ReportFinding("structure", line.strip(), stated, expected,
+                                              f"文中表格“{table.name}”：{message}",
+                                              table.offsets[min(row, len(table.offsets) - 1)],
+                                              ()))
+            unit_default = find_unit([" ".join(map(str, r)) for r in rows[:3]])
+            for column in [c for c in block.columns if c.kind == "amount"]:
+                unit = column.unit or unit_default
+                if unit not in UNIT_SCALE:
+                    continue
+                phase = BUDGET if "预算" in column.title and "决算" not in column.title else ACTUAL
+                for ln in block.lines:
+                    if column.col not in ln.values or ln.ratio:
+                        continue
+                    decimals = block.decimals.get((ln.row, column.col))
+                    scale = UNIT_SCALE[unit]
+                    half = Decimal(5).scaleb(-(decimals or 0) - 1) * scale
+                    values.append(TableValue(canonical_label(ln.name), AMOUNT, ln.values[column.col] * scale, half,
+                                             f"文中表格“{table.name}”“{ln.name}”行", phase, decimals,
+                                             "万元" if scale == 10000 else "元" if scale == 1 else None))
+    return findings, values
+
+
+def _plain(d: Decimal) -> str:
+    text = f"{d:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
