@@ -403,6 +403,7 @@ class ReportFinding:
     message: str     # Simplified Chinese
     at: int = field(default=0, compare=False)        # offset in the text (findings are listed in text order)
     fixes: tuple = field(default=(), compare=False)  # ((figure key, value it should have), ...)
+    cause: int | None = field(default=None, compare=False)  # offset of the finding this one follows from
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "sentence": self.sentence, "stated": self.stated, "expected": self.expected,
@@ -426,6 +427,7 @@ class TableValue:
     decimals: int | None = None   # decimals the table shows (in `unit`): an expected value is written so
     unit: str | None = None       # the table's unit (元 / 万元)
     basis: str = ""               # a counting basis (口径), e.g. "案件（按指派日期）": any basis may match
+    flagged: int | None = None    # a pasted table's cell in a sum that does not add up: offset of that finding
 
 
 @dataclass
@@ -537,6 +539,9 @@ def find_lists(figures: list[Figure], sentences: list[str]) -> list[ListOf]:
             if depth > 0:  # a bracketed list ends at its closing bracket
                 close = min([i for i in (sentence.find("）", pos), sentence.find(")", pos)) if i >= 0] or [stop])
                 stop = min(stop, close)
+            outside = re.search(r"[；;，,](?:另外|另|此外|同时|除此之外)", sentence[pos:stop])
+            if outside:
+                stop = pos + outside.start()
             parts = [f for f in figs if pos < f.start < stop and f.depth == depth and _same_family(f, total)
                      and f.qualifier not in ("delta", "range") and not _in_spans(f, subs)]
             if next_list and parts:  # the figure just before the next 其中 is that list's total
@@ -945,7 +950,7 @@ def _orders(a: Decimal, b: Decimal) -> Decimal:
 
 # ---------------------------------------------------------------- changes against last year
 
-def check_changes(figures: list[Figure]) -> list[ReportFinding]:
+def check_changes(figures: list[Figure]) -> list[ReportFinding]:  # noqa: C901
     """"X，较上年增加D，增长R%": R = D ÷ (X − D) (not D ÷ X, the classic slip), and D = X − the previous year's
     figure when the text states it ("上年为P")."""
     items = vocabulary()["items"]
@@ -960,18 +965,23 @@ def check_changes(figures: list[Figure]) -> list[ReportFinding]:
             clause = d.sentence[_clause_start(d.sentence, d.start):d.start]
             verb = [w for w in items["change_up"] + items["change_down"] if clause.endswith(w) or
                     re.search(re.escape(w) + r"了?$", clause)]
-            if not verb or not any(w in clause for w in vocabulary()["words"]["compare_with"] + ["同比"]):
-                continue
-            sign = -1 if verb[0] in items["change_down"] else 1
-            levels = [f for f in figs[:i] if f.plain and _same_family(f, d) and not any(
-                w in d.sentence[_clause_start(d.sentence, f.start):f.start] for w in items["previous_year"])]
-            if not levels:
-                continue
-            current = levels[-1]
-            previous = [f for f in figs if _same_family(f, d) and f is not d and f is not current and any(
+            previous = [f for f in figs if _same_family(f, d) and f is not d and any(
                 w in f.sentence[_clause_start(f.sentence, f.start):f.start] for w in items["previous_year"])
                 and not any(w in f.sentence[_clause_start(f.sentence, f.start):f.start]
                             for w in items["change_up"] + items["change_down"])]
+            if not verb or not (previous or any(w in clause for w in vocabulary()["words"]["compare_with"] + ["同比"])):
+                continue
+            sign = -1 if verb[0] in items["change_down"] else 1
+            levels = [f for f in figs[:i] if f.plain and _same_family(f, d) and f not in previous]
+            if not levels:   # "支出合计较上年的…增加…": the level is the one stated elsewhere under that label
+                head = d.sentence[:d.start]
+                cut = min([head.find(w) for w in vocabulary()["words"]["compare_with"] if w in head] or [-1])
+                name = canonical_label(normalize_label(head[_clause_start(head, cut):cut])) if cut > 0 else ""
+                levels = sorted([f for f in _find_by_label(figures, name, d.kind, d) if _same_family(f, d)
+                                 and f.sentence_index != d.sentence_index], key=lambda f: f.tolerance)[:1] if name else []
+            if not levels:
+                continue
+            current = levels[-1]
             if previous:
                 p = previous[0]
                 diff = current.value - p.value
@@ -1040,7 +1050,15 @@ def check_years(figures: list[Figure], sentences: list[str]) -> list[ReportFindi
         for y in years:
             context = [f for f in years if f.end <= y.start]
             lead = sentence[max(0, y.start - 2):y.start]
-            if context and any(lead.endswith(w) for w in words["compare_with"]) and context[-1].value == y.value:
+            if not context:   # "本年支出…，较2023年增加…" in the 2023 report: the figure before it is of that year
+                level = [f for f in figs if f.kind in (AMOUNT, COUNT) and f.end <= y.start and f.plain]
+                if level and level[-1].year is not None and any(lead.endswith(w) for w in words["compare_with"]) \
+                        and level[-1].year == y.value:
+                    findings.append(_finding(
+                        "year", y, "上一年或其他比较年份",
+                        f"句中{level[-1].text}是{y.text}的数，又与{y.text}相比较，比较的是同一年，年份应有误。"))
+                continue
+            if any(lead.endswith(w) for w in words["compare_with"]) and context[-1].value == y.value:
                 findings.append(_finding(
                     "year", y, "上一年或其他比较年份",
                     f"句中{context[-1].text}的数据与{y.text}相比较，比较的是同一年，年份应有误。"))
@@ -1082,11 +1100,18 @@ def check_against_tables(figures: list[Figure], tables: list[TableValue]) -> lis
         if not f.plain:
             low, high = f.bounds()
             wording = f"（按“{f.text}”的措辞允许{f.shown(low)}～{f.shown(high)}）"
+        if t.flagged is not None:   # the table itself does not add up here: that finding says it
+            findings.append(replace(_finding("table", f, shown, f"{f.canonical}文中为{f.text}，与文中表格（{t.where}）"
+                                             f"的{shown}不一致，而该表此处本身合计不符。"), cause=t.flagged))
+            continue
         if any(r.basis for r in rows):
             bases = "；".join(f"{r.basis}{_table_shown(f, r)}" for r in rows)
             message = f"{f.canonical}文中为{f.text}{wording}，与台账按各口径统计的数均不相符（{bases}）。"
         else:
             message = f"{f.canonical}文中为{f.text}{wording}，表中（{t.where}）为{shown}，两者不一致。"
+        if any(r.basis for r in rows):
+            t = min(rows, key=lambda r: abs(r.value - f.value))
+            shown = _table_shown(f, t)
         findings.append(_finding("table", f, shown, message, ((f.key, t.value),)))
     return findings
 
@@ -1122,7 +1147,9 @@ def check_report(text: str, tables: list[TableValue] | None = None) -> ReportChe
     findings = _run_checks(corrected, sentences, tables + pasted)
     findings = _fold(unit_findings + table_findings + findings, corrected, sentences, tables + pasted)
     originals = {s: text[o:o + len(s)] for o, s in spans}
-    findings = [replace(f, sentence=originals.get(f.sentence, f.sentence)) for f in findings]
+    findings = [replace(f, sentence=originals.get(f.sentence, f.sentence),
+                        stated=text[f.at:f.at + len(f.stated)] if folded[f.at:f.at + len(f.stated)] == f.stated
+                        else f.stated) for f in findings]
     return ReportCheck(figures, sorted(findings, key=lambda f: f.at))
 
 
@@ -1136,6 +1163,11 @@ def _fold(findings: list[ReportFinding], figures: list[Figure], sentences: list[
     order = sorted(findings, key=lambda f: (PRIORITY.index(f.kind) if f.kind in PRIORITY else 99, f.at))
     consequences: dict[tuple, list[ReportFinding]] = {}
     claimed: set = set()
+    for f in findings:
+        if f.cause is not None:
+            consequences.setdefault(next((key(c) for c in findings if c.at == f.cause and c.kind == "structure"),
+                                         None), []).append(f)
+            claimed.add(key(f))
     for cause in order:
         if key(cause) in claimed or not cause.fixes:
             continue

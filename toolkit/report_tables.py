@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from toolkit.budget import Checker, load_rules
 from toolkit.budget_checks import check_structure
-from toolkit.budget_table import UNIT_SCALE, col_index, find_unit, read_blocks
+from toolkit.budget_table import UNIT_SCALE, a1, col_index, find_unit, read_blocks
 
 _CELL_NUMBER = re.compile(r"^-?(?:[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?|\.[0-9]+)$")
 _EMPTY = {"-", "—", "－", "——", "/", "／", ""}
@@ -98,7 +98,11 @@ def check_text_tables(text: str):
         for block in read_blocks(name, rows):
             ck = Checker(rules)
             check_structure(block, ck)
+            flagged = {}
             for bf in ck.result():
+                for _, cell in ck.involved():
+                    flagged.setdefault(cell, table.offsets[min(int(re.sub(r"[A-Z]", "", bf.cell)) - 1,
+                                                               len(table.offsets) - 1)])
                 row = int(re.sub(r"[A-Z]", "", bf.cell)) - 1
                 col = col_index(re.sub(r"[0-9]", "", bf.cell))
                 line = table.lines[row] if row < len(table.lines) else table.lines[-1]
@@ -123,7 +127,8 @@ def check_text_tables(text: str):
                     half = Decimal(5).scaleb(-(decimals or 0) - 1) * scale
                     values.append(TableValue(canonical_label(ln.name), AMOUNT, ln.values[column.col] * scale, half,
                                              f"文中表格“{table.name}”“{ln.name}”行", phase, decimals,
-                                             "万元" if scale == 10000 else "元" if scale == 1 else None))
+                                             "万元" if scale == 10000 else "元" if scale == 1 else None,
+                                             flagged=flagged.get(a1(ln.row, column.col))))
     return findings, values
 
 
