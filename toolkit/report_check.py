@@ -364,6 +364,9 @@ def _resolve_scopes(figures: list[Figure]) -> list[Figure]:
     """A figure followed in its clause run by "占基本支出的…" is a figure within that whole."""
     out = []
     for i, f in enumerate(figures):
+        m = re.match(r"[（(]((?:不|未)?(?:含|包括|计入)[^）)]{1,12})[）)]", f.sentence[f.end:])
+        if m and f.kind in (AMOUNT, COUNT):
+            f = replace(f, scope=m.group(1))
         nxt = figures[i + 1] if i + 1 < len(figures) else None
         if f.kind in (AMOUNT, COUNT) and nxt is not None and nxt.kind == PERCENT \
                 and nxt.sentence_index == f.sentence_index:
@@ -828,9 +831,18 @@ def _derived_shares(pairs: list[tuple[Figure, Figure]]) -> list[ReportFinding]:
 
 # ---------------------------------------------------------------- the same figure twice
 
-def check_repeats(figures: list[Figure]) -> list[ReportFinding]:
+def check_repeats(figures: list[Figure], tables: list[TableValue] = ()) -> list[ReportFinding]:
     """The same quantity (label, year, budget/actual, scope) stated twice must agree (approximations within their
-    wording's tolerance)."""
+    wording's tolerance); two counts that each match a counting basis (口径) of the ledger are two bases."""
+    bases: dict[str, list[TableValue]] = {}
+    for t in tables:
+        if t.basis:
+            bases.setdefault(t.label, []).append(t)
+
+    def two_bases(a: Figure, b: Figure) -> bool:
+        rows = bases.get(a.canonical, [])
+        return any(a.allows(t.value) for t in rows) and any(b.allows(t.value) for t in rows)
+
     groups: dict[tuple, list[Figure]] = {}
     for f in figures:
         if f.kind in (YEAR, POINTS) or f.qualifier not in ("", "approx") or len(f.canonical) < 2 or "占" in f.label:
@@ -843,7 +855,8 @@ def check_repeats(figures: list[Figure]) -> list[ReportFinding]:
             continue
         first = plain[0]
         for other in figs:
-            if other is first or (other.scope and first.scope and other.scope != first.scope):
+            if other is first or (other.scope and first.scope and other.scope != first.scope) \
+                    or two_bases(first, other):
                 continue
             if _figures_agree(first, other):
                 continue
@@ -1125,7 +1138,7 @@ def _run_checks(figures: list[Figure], sentences: list[str], tables: list[TableV
     lists = find_lists(figures, sentences)
     findings = check_breakdowns(lists, figures)
     findings += check_shares(figures, lists)
-    findings += check_repeats(figures)
+    findings += check_repeats(figures, tables)
     findings += check_changes(figures)
     findings += check_years(figures, sentences)
     if tables:
