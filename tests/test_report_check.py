@@ -309,3 +309,143 @@ def test_published_style_report_with_six_slips():
     assert found == [("share", "97.26%", "98.26%"), ("share", "66.62%", "64.62%"), ("breakdown", "1.23万元", "1.33万元"),
                      ("year", "2023年", "上一年或其他比较年份"), ("share", "96.69%", "98.69%"),
                      ("breakdown", "1020件", "1030件")]   # in the order they appear in the text
+
+
+# ---------------------------------------------------------------- issue 12: each kind, in our own wording
+
+def test_unit_slip_of_a_total_is_corrected_before_the_other_checks():
+    text = "2023年部门支出总额203.55元，其中：基本支出120.418万元，占70.12%；项目支出56万元，占29.88%。"
+    found = findings(text)
+    assert [(f.kind, f.stated, f.expected) for f in found] == [
+        ("unit", "203.55元", "203.55万元"),        # (a) the unit
+        ("breakdown", "203.55元", "176.418万元"),  # (b) the parts, against the corrected total
+        ("share", "70.12%", "59.16%"),             # (c) shares that fit no base
+        ("share", "29.88%", "27.51%")]
+    assert "按更正后的单位计" in found[1].message and "相差27.132万元" in found[1].message
+    assert "120.418万元÷支出合计203.55万元" in found[2].message and "所列分项之和176.42万元＝68.26%" in found[2].message
+    assert all("%" not in f.expected or float(f.expected.rstrip("%")) <= 100 for f in found)
+
+
+@pytest.mark.parametrize("text", [
+    "补贴标准：侦查阶段每件600-1200元；审查起诉阶段每件600-1600元；审判阶段每件1200-3000元。",
+    "民事案件每件900～1600元，刑事案件每件900～2000元。",
+    "仲裁案件每件1000元至1800元，行政案件每件1000元至2200元。",
+    "本地统一按1600元-1900元/件发放，非诉讼事项按500元-800元/件发放。",
+])
+def test_ranges_are_one_figure_with_two_ends(text):
+    assert findings(text) == []
+
+
+@pytest.mark.parametrize("text, clean", [
+    ("全年支出合计96.31万元。全年支出近97万元。", True),
+    ("全年支出合计96.31万元。全年支出近90万元。", False),         # 近 = a little below: 90 is far off
+    ("接待来访咨询1,642人次。全年接待来访咨询1600余人次。", True),
+    ("接待来访咨询1,642人次。全年接待来访咨询1900余人次。", False),
+    ("挽回经济损失218.4万元，约合挽回经济损失约220万元。", True),
+])
+def test_approximations_are_compared_with_a_tolerance_that_fits_the_wording(text, clean):
+    found = findings(text)
+    assert (found == []) is clean
+    if not clean:
+        (f,) = found
+        assert f.kind == "approx" and "措辞允许的范围" in f.message
+
+
+def test_displayed_precision_of_the_table():
+    tables = [TableValue("支出合计", AMOUNT, Decimal("2307000"), Decimal(50), "决算表", decimals=2, unit="万元")]
+    assert findings("2023年支出合计231万元。", tables) == []              # 230.70 shown as 231
+    (f,) = findings("2023年支出合计233万元。", tables)
+    assert (f.kind, f.expected) == ("table", "230.70万元")                # the table's own precision, not 231万元
+
+
+def test_breakdown_expected_sum_keeps_the_parts_precision():
+    (f,) = findings("2023年支出合计205万元，其中基本支出150.25万元、项目支出53.45万元。")
+    assert (f.kind, f.expected) == ("breakdown", "203.70万元")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2023年支出合计214.30万元，较上年增加30.67万元，增长14.31%。", "16.70%"),     # the rate on the current year
+    ("2023年支出合计214.30万元，较上年增加30.67万元，增长19.20%。", "16.70%"),
+])
+def test_change_rate_against_the_previous_year(text, expected):
+    (f,) = findings(text)
+    assert (f.kind, f.expected) == ("change", expected)
+
+
+def test_change_rate_on_the_current_year_is_named():
+    (f,) = findings("2023年支出合计214.30万元，较上年增加30.67万元，增长14.31%。")
+    assert "除以本年数" in f.message and "183.63万元" in f.message
+
+
+def test_change_amount_against_the_stated_previous_year():
+    assert findings("2023年支出合计214.30万元，上年支出合计183.63万元，增加30.67万元，增长16.70%。") == []
+    (f,) = findings("2023年支出合计214.30万元，上年支出合计183.63万元，增加32.67万元，增长17.79%。")
+    assert (f.kind, f.stated, f.expected) == ("change", "32.67万元", "30.67万元")
+
+
+def test_decrease_rate():
+    assert findings("2023年“三公”经费支出1.23万元，较上年减少0.20万元，下降13.99%。") == []
+
+
+def test_traditional_and_full_width_forms():
+    assert findings("2023年支出合計１２５.６０萬元，其中基本支出80.60萬元，佔64.17％；項目支出45.00萬元，佔35.83％。") == []
+    (f,) = findings("2023年支出合計125.60萬元，其中基本支出80.60萬元，佔66.17％；項目支出45.00萬元，佔35.83％。")
+    assert (f.kind, f.stated, f.expected) == ("share", "66.17％", "64.17%")
+
+
+def test_list_split_across_sentences():
+    text = ("2023年支出合计325.68万元，其中：基本支出210.46万元，主要包括工资福利支出150.20万元、商品和服务支出40.00万元。"
+            "主要用于保障机构正常运转。项目支出115.22万元，主要用于办案补贴。")
+    assert findings(text) == []
+    (f,) = findings(text.replace("项目支出115.22万元", "项目支出125.22万元"))
+    assert (f.kind, f.stated, f.expected) == ("breakdown", "325.68万元", "335.68万元")
+
+
+def test_share_base_derived_from_another_share():
+    text = "按经济分类，基本支出91.27万元，占84.06%；项目支出17.31万元，占15.94%。"
+    assert findings(text) == []
+    (f,) = findings(text.replace("占15.94%", "占17.94%"))
+    assert (f.kind, f.stated, f.expected) == ("share", "17.94%", "15.94%")
+    assert "未写明整体" in f.message
+
+
+def test_year_inside_an_item_name():
+    text = ("2023年收入合计500.00万元，其中本年财政拨款60.80万元、2016年结转439.20万元。"
+            "2016年结转439.20万元主要用于办案补贴。")
+    assert findings(text) == []
+
+
+def test_one_label_in_two_scopes():
+    text = ("商品和服务支出预算30.00万元，占基本支出的12.50%。商品和服务支出预算6.00万元，占项目支出的5.00%。"
+            "2023年基本支出240.00万元，项目支出120.00万元。")
+    assert findings(text) == []
+
+
+def test_a_pasted_table_is_checked_like_a_sheet():
+    table = ("2023年收入支出决算表\n单位：万元\n项目\t金额\n一、支出合计\t161.79\n1、工资福利支出\t74.69\n"
+             "2、商品和服务支出\t21.10\n3、项目支出\t66.00\n")
+    assert findings(table + "支出合计161.79万元。") == []
+    found = findings(table.replace("21.10", "20.10") + "支出合计161.79万元。")
+    assert [(f.kind, f.stated, f.expected) for f in found] == [("structure", "161.79", "160.79")]
+    assert found[0].sentence == "一、支出合计\t161.79"
+    (f,) = findings(table + "支出合计171.79万元。")               # prose against the pasted table
+    assert (f.kind, f.stated, f.expected) == ("table", "171.79万元", "161.79万元")
+
+
+def test_findings_are_in_text_order_and_never_twice():
+    text = ("2023年支出合计325.68万元，其中基本支出210.46万元、项目支出125.22万元。"
+            "刑事案件300件，占案件总数的39.41%。2023年办理法律援助案件1,020件。")
+    found = findings(text)
+    assert [f.kind for f in found] == ["breakdown", "share"]
+    assert len({(f.kind, f.stated) for f in found}) == len(found)
+
+
+def test_one_chinese_numeral_parser():
+    from toolkit.money import chinese_integer as money_integer
+    from toolkit.money import parse_amount
+    assert chinese_integer("二〇二三") == money_integer("二〇二三") == 2023 == parse_amount("二〇二三")
+    assert money_integer("二〇二三", "digits") == 2023
+    with pytest.raises(ValueError):
+        money_integer("二〇二三", "positional")
+    (year,) = [f for f in extract_figures("二〇二三年办理案件十二件。") if f.kind == YEAR]
+    assert year.value == 2023
