@@ -116,3 +116,22 @@ def test_case_count_by_closing_date_is_a_basis(tmp_path, run_cli):
     code, out, _ = run_cli("check-report", report, "--ledger", ledger, "--json")
     (f,) = json.loads(out)["findings"]
     assert "案件（按结案日期）6件" in f["message"] and "案件（按指派日期）5件" in f["message"]
+
+
+# ---------------------------------------------------------------- short excerpts of real published texts
+
+from real_report_excerpts import EXCERPTS, PLANTED  # noqa: E402
+
+
+@pytest.mark.parametrize("name", EXCERPTS)
+def test_real_published_excerpt_without_slips_gives_nothing(name):
+    result = check_report("".join(EXCERPTS[name]))
+    assert result.findings == [] and len(result.figures) >= 5
+
+
+@pytest.mark.parametrize("name, right, wrong, expected", PLANTED)
+def test_slip_planted_in_a_real_excerpt_is_found_once(name, right, wrong, expected):
+    text = "".join(EXCERPTS[name])
+    assert text.count(right) == 1
+    found = check_report(text.replace(right, wrong)).findings
+    assert [(f.kind, f.stated, f.expected) for f in found] == [expected]

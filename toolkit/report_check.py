@@ -279,7 +279,10 @@ def check_shares(figures: list[Figure], lists: list[ListOf]) -> list[ReportFindi
         base_name = normalize_label(re.sub(r"(比例|比重|比)$", "", normalize_label(clause[at + 1:])))
         same_sentence = [f for f in figures if f.sentence_index == pct.sentence_index and f.start < pct.start
                          and f.kind in (AMOUNT, COUNT) and f.plain]
-        if part_name:
+        inside = [f for f in same_sentence if f.start >= clause_start]
+        if inside:      # "良好39件占比10.18%": the part is the figure in the clause itself
+            part = inside[-1]
+        elif part_name:
             canonical = canonical_label(part_name)
             candidates = [f for k in (AMOUNT, COUNT) for f in _find_by_label(figures, canonical, k, pct)]
             part = candidates[0] if candidates else None
