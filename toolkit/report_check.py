@@ -424,7 +424,8 @@ def _sibling_slips(figures: list[Figure]) -> list[tuple[Figure, str, list[Figure
     return out
 
 
-def correct_units(figures: list[Figure], tables: list[TableValue]) -> tuple[list[ReportFinding], list[Figure]]:
+def correct_units(figures: list[Figure], tables: list[TableValue], sentences: list[str] = ()
+                  ) -> tuple[list[ReportFinding], list[Figure]]:
     """Unit slips (元 ↔ 万元) found among siblings, against the same figure stated elsewhere or in a table; every other
     check then uses the corrected value (and says so)."""
     findings, fixed = [], {}
@@ -434,6 +435,22 @@ def correct_units(figures: list[Figure], tables: list[TableValue]) -> tuple[list
         findings.append(_finding(
             "unit", f, right.text, f"{f.label or '该金额'}写作{f.text}，与同句其他金额（{'、'.join(g.text for g in others)}）"
             f"数量级相差约一万倍，疑应为“{right.text}”；以下各项核对均按{right.text}计。"))
+    for lst in find_lists(figures, sentences):   # a total in 元 over parts in 万元 (or the reverse)
+        total, units = lst.total, {p.unit for p in lst.parts}
+        if total.kind != AMOUNT or total.key in fixed or len(units) != 1 or total.unit in units \
+                or any(p.key in fixed for p in lst.parts):
+            continue
+        right = _in_unit(total, units.pop())
+        listed = sum((p.value for p in lst.parts), Decimal(0))
+        tol = sum((p.tolerance for p in lst.parts), Decimal(0))
+        fits = (lambda t: all(p.value <= t.value + t.tolerance + p.tolerance for p in lst.parts)) if lst.overlapping \
+            else (lambda t: _agree(listed, tol, t.value, t.tolerance))
+        if fits(right) and not fits(total) and _orders(total.value, right.value) >= 3:
+            fixed[total.key] = right
+            findings.append(_finding(
+                "unit", total, right.text, f"{total.label or '合计'}写作{total.text}，而其中所列"
+                f"{'、'.join(f'{p.label}{p.text}' for p in lst.parts)}以“{right.unit}”计，疑应为“{right.text}”；"
+                f"以下各项核对均按{right.text}计。"))
     groups: dict[tuple, list[Figure]] = {}
     for f in figures:
         if f.kind == AMOUNT and f.plain and len(f.canonical) >= 2 and f.key not in fixed and "占" not in f.label:
@@ -551,7 +568,7 @@ def check_report(text: str, tables: list[TableValue] | None = None) -> ReportChe
     sentences = [s for _, s in spans]
     figures = extract_figures(text)
     table_findings, pasted = check_text_tables(folded)
-    unit_findings, corrected = correct_units(figures, tables + pasted)
+    unit_findings, corrected = correct_units(figures, tables + pasted, sentences)
     findings = _run_checks(corrected, sentences, tables + pasted)
     findings = _fold(unit_findings + table_findings + findings, corrected, sentences, tables + pasted)
     originals = {s: text[o:o + len(s)] for o, s in spans}

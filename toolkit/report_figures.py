@@ -210,7 +210,7 @@ def _raw_figures(sentence: str, index: int) -> list[Figure]:
             value, decimals = parse_number(num)
         except (ArithmeticError, KeyError, ValueError):
             continue
-        half = Decimal(5).scaleb(-decimals - 1)
+        half = Decimal(5).scaleb(-decimals - 1) if value or decimals else Decimal(0)   # "0万元": nothing at all
         approx = bool(m.group("a1") or m.group("a2"))
         if m.group("pct1") or m.group("pct"):
             figures.append(Figure(PERCENT, value, half, m.group(0), "%", sentence, index, start, end,

@@ -76,7 +76,8 @@ def check_changes(figures: list[Figure]) -> list[ReportFinding]:  # noqa: C901
                 w in f.sentence[_clause_start(f.sentence, f.start):f.start] for w in items["previous_year"])
                 and not any(w in f.sentence[_clause_start(f.sentence, f.start):f.start]
                             for w in items["change_up"] + items["change_down"])]
-            if not verb or not (previous or any(w in clause for w in vocabulary()["words"]["compare_with"] + ["同比"])):
+            head = d.sentence[:d.start]
+            if not verb or not (previous or any(w in head for w in vocabulary()["words"]["compare_with"] + ["同比"])):
                 continue
             sign = -1 if verb[0] in items["change_down"] else 1
             levels = [f for f in figs[:i] if f.plain and _same_family(f, d) and f not in previous]
@@ -86,6 +87,9 @@ def check_changes(figures: list[Figure]) -> list[ReportFinding]:  # noqa: C901
                 name = canonical_label(normalize_label(head[_clause_start(head, cut):cut])) if cut > 0 else ""
                 levels = sorted([f for f in _find_by_label(figures, name, d.kind, d) if _same_family(f, d)
                                  and f.sentence_index != d.sentence_index], key=lambda f: f.tolerance)[:1] if name else []
+            if not levels:   # "与上年相比，收、支总计各增加…": the 总计/合计 of the sentence before
+                levels = [f for f in figures if f.sentence_index == d.sentence_index - 1 and f.plain
+                          and _same_family(f, d) and f.label[-2:] in ("总计", "合计") and f.label[-2:] in clause]
             if not levels:
                 continue
             current = levels[-1]
