@@ -488,3 +488,11 @@ def test_final_accounts_explanation_each_slip_once(right, wrong, expected):
     assert ACCOUNTS.count(right) == 1
     found = check_report(ACCOUNTS.replace(right, wrong)).findings
     assert [(f.kind, f.stated, f.expected) for f in found] == [expected]
+
+
+def test_approximate_figure_against_a_table_value():
+    tables = [TableValue("法律咨询", COUNT, Decimal(1790), Decimal(0), "咨询登记")]
+    assert findings("2023年接待法律咨询1766余人次。", tables) == []
+    (f,) = findings("2023年接待法律咨询1500余人次。", tables)
+    assert (f.kind, f.stated, f.expected) == ("table", "1500余人次", "1790人次")
+    assert "措辞允许1500人次～1650人次" in f.message
