@@ -496,3 +496,52 @@ def test_approximate_figure_against_a_table_value():
     (f,) = findings("2023年接待法律咨询1500余人次。", tables)
     assert (f.kind, f.stated, f.expected) == ("table", "1500余人次", "1790人次")
     assert "措辞允许1500人次～1650人次" in f.message
+
+
+# ---------------------------------------------------------------- a 绩效自评报告 with a pasted table of two years
+
+SELF_EVALUATION = """某县法律援助中心2023年度部门整体支出绩效自评报告
+一、部门基本情况
+本中心核定编制6名，实有在编人员5人，其中在编在岗4人、借调1人。
+二、部门整体支出情况
+“三公”经费支出情况如下（单位：万元）：
+项目	2022年	2023年	增减幅度
+“三公”经费合计	2.31	2.01	-12.99%
+1.因公出国（境）费	0	0	0
+2.公务用车运行维护费	1.50	1.30	-13.33%
+3.公务接待费	0.81	0.71	-12.35%
+2023年“三公”经费支出2.01万元，比2022年减少0.30万元，下降12.99%。
+三、绩效目标完成情况
+（一）产出指标。办理法律援助案件数年度指标值≥900件，实际完成1,062件，完成率118%，得20分；案件结案率≥95%，实际96.5%，得10分；法律咨询解答率100%。
+（二）效益指标。为受援人挽回经济损失1,235.6万元，其中为农民工讨回工资356.2万元。
+（三）满意度指标。受援人满意度≥90%，实际达到97.6%，得10分。
+四、预算执行情况
+年初预算数245.00万元，全年预算数262.30万元，全年执行数258.12万元，预算执行率为98.41%，得9.84分。
+五、自评得分
+综上，本年度自评得分96.84分，等级为“优”。
+"""
+
+
+def test_self_evaluation_with_a_two_year_table_without_errors():
+    assert check_report(SELF_EVALUATION).findings == []
+
+
+@pytest.mark.parametrize("right, wrong, expected", [
+    ("下降12.99%", "下降14.93%", ("change", "14.93%", "12.99%")),            # 0.30 ÷ 2.01: the current year as base
+    ("\t0.71\t", "\t0.81\t", ("structure", "2.01", "2.11")),                # a table cell: the table's sum breaks
+    ("支出2.01万元", "支出2.11万元", ("table", "2.11万元", "2.01万元")),      # against the 2023 column, not 2022
+    ("减少0.30万元", "减少0.40万元", ("change", "0.40万元", "0.30万元")),      # 2022 from the table's 2022 column
+    ("预算执行率为98.41%", "预算执行率为99.41%", ("share", "99.41%", "98.41%")),
+    ("其中在编在岗4人", "其中在编在岗5人", ("breakdown", "5人", "6人")),
+])
+def test_self_evaluation_each_slip_once(right, wrong, expected):
+    assert SELF_EVALUATION.count(right) == 1
+    found = check_report(SELF_EVALUATION.replace(right, wrong)).findings
+    assert [(f.kind, f.stated, f.expected) for f in found] == [expected]
+
+
+def test_percent_column_of_a_pasted_table_is_not_summed():
+    from toolkit.report_tables import check_text_tables
+    findings_, values = check_text_tables(SELF_EVALUATION)
+    assert findings_ == [] and {v.year for v in values} == {2022, 2023}
+    assert all(v.value >= 0 for v in values)            # the 增减幅度 column (-12.99% …) is not read as amounts

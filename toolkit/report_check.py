@@ -357,9 +357,11 @@ def check_repeats(figures: list[Figure], tables: list[TableValue] = ()) -> list[
         rows = bases.get(a.canonical, [])
         return any(a.allows(t.value) for t in rows) and any(b.allows(t.value) for t in rows)
 
+    generic = set(vocabulary()["words"]["generic_labels"])
     groups: dict[tuple, list[Figure]] = {}
     for f in figures:
-        if f.kind in (YEAR, POINTS) or f.qualifier not in ("", "approx") or len(f.canonical) < 2 or "占" in f.label:
+        if f.kind in (YEAR, POINTS) or f.qualifier not in ("", "approx") or len(f.canonical) < 2 or "占" in f.label \
+                or f.canonical in generic:
             continue
         groups.setdefault((f.kind, f.canonical, f.year, f.phase, f.unit if f.kind == COUNT else ""), []).append(f)
     findings = []
@@ -515,7 +517,8 @@ def check_against_tables(figures: list[Figure], tables: list[TableValue]) -> lis
             continue
         if report_year is not None and f.year not in (None, report_year):
             continue
-        rows = [t for t in by_label[f.canonical] if t.kind == f.kind]
+        rows = [t for t in by_label[f.canonical] if t.kind == f.kind
+                and (t.year is None or t.year == (f.year or report_year))]
         if not rows or any(f.allows(t.value, t.tolerance) for t in rows):
             continue
         preferred = [t for t in rows if t.phase == f.phase] or rows
@@ -551,7 +554,7 @@ def _run_checks(figures: list[Figure], sentences: list[str], tables: list[TableV
     findings = check_breakdowns(lists, figures)
     findings += check_shares(figures, lists)
     findings += check_repeats(figures, tables)
-    findings += check_changes(figures)
+    findings += check_changes(figures, tables)
     findings += check_years(figures, sentences)
     if tables:
         findings += check_against_tables(figures, tables)

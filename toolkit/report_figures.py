@@ -432,6 +432,7 @@ class TableValue:
     unit: str | None = None       # the table's unit (元 / 万元)
     basis: str = ""               # a counting basis (口径), e.g. "案件（按指派日期）": any basis may match
     flagged: int | None = None    # a pasted table's cell in a sum that does not add up: offset of that finding
+    year: int | None = None       # a column headed by a year ("2022年"): the value is of that year
 
 
 @dataclass

@@ -4,6 +4,7 @@ move, and shares of a whole the text never states (derived from the other shares
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 
 from toolkit.report_figures import (AMOUNT, COUNT, PERCENT, YEAR, Figure, ReportFinding, _agree, _clause_start,
@@ -57,9 +58,9 @@ def _derived_shares(pairs: list[tuple[Figure, Figure]]) -> list[ReportFinding]:
 
 # ---------------------------------------------------------------- changes against last year
 
-def check_changes(figures: list[Figure]) -> list[ReportFinding]:  # noqa: C901
+def check_changes(figures: list[Figure], tables=()) -> list[ReportFinding]:  # noqa: C901
     """"X，较上年增加D，增长R%": R = D ÷ (X − D) (not D ÷ X, the classic slip), and D = X − the previous year's
-    figure when the text states it ("上年为P")."""
+    figure when the text states it ("上年为P") or a table of the text has a column of that year."""
     items = vocabulary()["items"]
     findings = []
     by_sentence: dict[int, list[Figure]] = {}
@@ -93,6 +94,13 @@ def check_changes(figures: list[Figure]) -> list[ReportFinding]:  # noqa: C901
             if not levels:
                 continue
             current = levels[-1]
+            last_year = [t for t in tables if t.label == current.canonical and t.kind == d.kind and t.year is not None
+                         and current.year is not None and t.year == current.year - 1 and t.flagged is None]
+            if not previous and last_year and d.kind == AMOUNT:
+                t = last_year[0]
+                previous = [replace(current, value=t.value, tolerance=t.tolerance,
+                                    text=f"{current.shown(t.value, t.decimals if t.unit == current.unit else None)}"
+                                         f"（{t.where}）")]
             if previous:
                 p = previous[0]
                 diff = current.value - p.value

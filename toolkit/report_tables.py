@@ -12,9 +12,9 @@ from decimal import Decimal
 
 from toolkit.budget import Checker, load_rules
 from toolkit.budget_checks import check_structure
-from toolkit.budget_table import UNIT_SCALE, a1, col_index, find_unit, read_blocks
+from toolkit.budget_table import RATE_WORDS, SHARE_WORDS, UNIT_SCALE, a1, col_index, find_unit, read_blocks
 
-_CELL_NUMBER = re.compile(r"^-?(?:[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?|\.[0-9]+)$")
+_CELL_NUMBER = re.compile(r"^[-+]?(?:[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?|\.[0-9]+)%?$")
 _EMPTY = {"-", "—", "－", "——", "/", "／", ""}
 _SPLIT = re.compile(r"\t|\s*[|｜]\s*|\s{2,}|(?<=[\u4e00-\u9fff）)])\s+(?=-?[0-9])")
 
@@ -94,7 +94,7 @@ def check_text_tables(text: str):
     rules = load_rules()
     for n, table in enumerate(find_tables(text), 1):
         name = f"表{n}"
-        rows = [list(r) for r in table.rows]
+        rows = _without_unnamed_rate_columns([list(r) for r in table.rows])
         for block in read_blocks(name, rows):
             ck = Checker(rules)
             check_structure(block, ck)
@@ -119,6 +119,7 @@ def check_text_tables(text: str):
                 if unit not in UNIT_SCALE:
                     continue
                 phase = BUDGET if "预算" in column.title and "决算" not in column.title else ACTUAL
+                named = re.search(r"((?:19|20)\d{2})\s*年", column.title)
                 for ln in block.lines:
                     if column.col not in ln.values or ln.ratio:
                         continue
@@ -128,8 +129,27 @@ def check_text_tables(text: str):
                     values.append(TableValue(canonical_label(ln.name), AMOUNT, ln.values[column.col] * scale, half,
                                              f"文中表格“{table.name}”“{ln.name}”行", phase, decimals,
                                              "万元" if scale == 10000 else "元" if scale == 1 else None,
-                                             flagged=flagged.get(a1(ln.row, column.col))))
+                                             flagged=flagged.get(a1(ln.row, column.col)),
+                                             year=int(named.group(1)) if named else None))
     return findings, values
+
+
+def _without_unnamed_rate_columns(rows: list[list]) -> list[list]:
+    """Adapter: a column written in percentages ("-12.99%") under a header the budget core does not know as a rate or
+    share ("增减幅度") would be summed as amounts; it is left out (its cells blanked) instead."""
+    header = next((r for r in rows if len(r) > 1 and _is_header(r)), None)
+    if header is None:
+        return rows
+    for c in range(1, len(header)):
+        name = header[c]
+        if any(w in name for w in RATE_WORDS + SHARE_WORDS) or name.endswith("率"):
+            continue
+        cells = [r[c] for r in rows if r is not header and len(r) > c and _CELL_NUMBER.match(r[c] or "")]
+        if cells and all(x.endswith("%") or float(x) == 0 for x in cells) and any(x.endswith("%") for x in cells):
+            for r in rows:
+                if r is not header and len(r) > c:
+                    r[c] = None
+    return rows
 
 
 def _plain(d: Decimal) -> str:
