@@ -322,7 +322,7 @@ def test_unit_slip_of_a_total_is_corrected_before_the_other_checks():
         ("share", "70.12%", "59.16%"),             # (c) shares that fit no base
         ("share", "29.88%", "27.51%")]
     assert "按更正后的单位计" in found[1].message and "相差27.132万元" in found[1].message
-    assert "120.418万元÷支出合计203.55万元" in found[2].message and "所列分项之和176.42万元＝68.26%" in found[2].message
+    assert "120.418万元÷支出合计203.55万元" in found[2].message and "所列分项之和176.418万元＝68.26%" in found[2].message
     assert all("%" not in f.expected or float(f.expected.rstrip("%")) <= 100 for f in found)
 
 

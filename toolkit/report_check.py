@@ -331,7 +331,7 @@ def _judge_share(pct: Figure, part: Figure, wholes: list[Figure], description: s
             share = part.value / listed * 100
             if abs(share - pct.value) <= pct.tolerance:
                 return []
-            tried.append(f"{part.canonical or '分项'}{part.said}÷所列分项之和{lst.total.shown(listed)}＝"
+            tried.append(f"{part.canonical or '分项'}{part.said}÷所列分项之和{lst.total.shown(listed, max(p.decimals for p in lst.parts + [lst.total]))}＝"
                          f"{format_decimal(share, pct.decimals)}%")
             description += "、所列分项之和"
     return [_finding("share", pct, _percent_text(part, fitting[0], pct.decimals),
@@ -622,7 +622,7 @@ def _fold(findings: list[ReportFinding], figures: list[Figure], sentences: list[
 def _unique(findings: list[ReportFinding]) -> list[ReportFinding]:
     seen, out = set(), []
     for f in findings:
-        key = (f.kind, f.sentence, f.stated)
+        key = (f.kind, f.at, f.sentence, f.stated)
         if key not in seen:
             seen.add(key)
             out.append(f)
