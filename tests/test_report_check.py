@@ -545,3 +545,40 @@ def test_percent_column_of_a_pasted_table_is_not_summed():
     findings_, values = check_text_tables(SELF_EVALUATION)
     assert findings_ == [] and {v.year for v in values} == {2022, 2023}
     assert all(v.value >= 0 for v in values)            # the 增减幅度 column (-12.99% …) is not read as amounts
+
+
+# ---------------------------------------------------------------- a 部门预算情况说明
+
+BUDGET_EXPLANATION = """白沙县法律援助中心2024年部门预算情况说明
+一、收支预算总体情况
+按照综合预算的原则，本单位所有收入和支出均纳入部门预算管理。2024年收入预算总额188.56万元，其中：一般公共预算拨款收入180.06万元，占95.49%；上年结转8.50万元，占4.51%。支出预算总额188.56万元，其中：基本支出150.36万元，占79.74%；项目支出38.20万元，占20.26%。收支预算总额较上年增加12.40万元，增长7.04%，主要原因是新增法律援助专项经费。
+二、一般公共预算拨款支出预算情况
+一般公共预算拨款支出180.06万元，主要用于以下方面：公共安全支出（类）司法（款）法律援助（项）165.26万元，占91.78%；社会保障和就业支出（类）行政事业单位养老支出（款）机关事业单位基本养老保险缴费支出（项）14.80万元，占8.22%。
+三、一般公共预算“三公”经费预算情况
+2024年“三公”经费预算数为1.60万元，比2023年预算减少0.20万元，下降11.11%。其中：因公出国（境）费0万元，与上年持平；公务用车购置及运行费1.10万元，比上年减少0.10万元；公务接待费0.50万元，比上年减少0.10万元。
+四、政府采购情况
+2024年度政府采购预算总额2.40万元，其中：货物类采购预算2.40万元。
+五、绩效目标设置情况
+办理法律援助案件≥900件，案件结案率≥95%，受援群众满意度≥90%，法律援助经费保障率100%。
+六、国有资产占有使用情况
+截至2023年12月31日，本单位共有车辆1辆，其中一般公务用车1辆；单位价值50万元以上通用设备0台（套）。
+"""
+
+
+def test_budget_explanation_without_errors():
+    assert check_report(BUDGET_EXPLANATION).findings == []
+
+
+@pytest.mark.parametrize("right, wrong, expected", [
+    ("占95.49%", "占94.59%", ("share", "94.59%", "95.49%")),
+    ("上年结转8.50万元", "上年结转8.50元", ("unit", "8.50元", "8.50万元")),
+    ("增长7.04%", "增长6.58%", ("change", "6.58%", "7.04%")),          # the 总额 of the sentence before is the level
+    ("下降11.11%", "下降12.50%", ("change", "12.50%", "11.11%")),
+    ("（项）165.26万元", "（项）156.26万元", ("share", "91.78%", "86.79%")),  # the whole derived from the other share
+    ("公务接待费0.50万元", "公务接待费0.40万元", ("breakdown", "1.60万元", "1.50万元")),
+    ("项目支出38.20万元", "项目支出38.20元", ("unit", "38.20元", "38.20万元")),
+])
+def test_budget_explanation_each_slip_once(right, wrong, expected):
+    assert BUDGET_EXPLANATION.count(right) == 1
+    found = check_report(BUDGET_EXPLANATION.replace(right, wrong)).findings
+    assert [(f.kind, f.stated, f.expected) for f in found] == [expected]

@@ -90,7 +90,7 @@ def check_changes(figures: list[Figure], tables=()) -> list[ReportFinding]:  # n
                                  and f.sentence_index != d.sentence_index], key=lambda f: f.tolerance)[:1] if name else []
             if not levels:   # "与上年相比，收、支总计各增加…": the 总计/合计 of the sentence before
                 levels = [f for f in figures if f.sentence_index == d.sentence_index - 1 and f.plain
-                          and _same_family(f, d) and f.label[-2:] in ("总计", "合计") and f.label[-2:] in clause]
+                          and _same_family(f, d) and f.label[-2:] in ("总计", "合计", "总额") and f.label[-2:] in clause]
             if not levels:
                 continue
             current = levels[-1]
