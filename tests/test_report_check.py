@@ -582,3 +582,17 @@ def test_budget_explanation_each_slip_once(right, wrong, expected):
     assert BUDGET_EXPLANATION.count(right) == 1
     found = check_report(BUDGET_EXPLANATION.replace(right, wrong)).findings
     assert [(f.kind, f.stated, f.expected) for f in found] == [expected]
+
+
+def test_markdown_table_in_a_md_report(tmp_path, run_cli):
+    report = tmp_path / "说明.md"
+    table = "单位：万元\n\n| 项目 | 金额 |\n|---|---:|\n| 一、支出合计 | 161.79 |\n| 1、基本支出 | 95.79 |\n| 2、项目支出 | 66.00 |\n"
+    report.write_text("# 2023年度支出决算说明\n\n" + table + "\n2023年支出合计161.79万元，其中基本支出95.79万元、"
+                      "项目支出66.00万元。\n", encoding="utf-8")
+    code, out, _ = run_cli("check-report", report, "--json")
+    assert (code, json.loads(out)["findings"]) == (0, [])
+    report.write_text(report.read_text(encoding="utf-8").replace("| 66.00 |", "| 67.00 |"), encoding="utf-8")
+    code, out, _ = run_cli("check-report", report, "--json")
+    (f,) = json.loads(out)["findings"]          # the table's own sum; the prose's 66.00 against it is folded in
+    assert (f["kind"], f["stated"], f["expected"]) == ("structure", "161.79", "162.79")
+    assert f["sentence"] == "| 一、支出合计 | 161.79 |" and "另见上一条" in f["message"]

@@ -15,6 +15,7 @@ from toolkit.budget_checks import check_structure
 from toolkit.budget_table import RATE_WORDS, SHARE_WORDS, UNIT_SCALE, a1, col_index, find_unit, read_blocks
 
 _CELL_NUMBER = re.compile(r"^[-+]?(?:[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?|\.[0-9]+)%?$")
+_MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _EMPTY = {"-", "—", "－", "——", "/", "／", ""}
 _SPLIT = re.compile(r"\t|\s*[|｜]\s*|\s{2,}|(?<=[\u4e00-\u9fff）)])\s+(?=-?[0-9])")
 
@@ -64,8 +65,10 @@ def find_tables(text: str) -> list[TextTable]:
         if len(data) >= 3:
             first = i
             head = []
-            for k in (i - 1, i - 2, i - 3):
-                if k < 0 or not lines[k].strip() or len(lines[k].strip()) > 60:
+            for k in range(i - 1, max(i - 6, -1), -1):
+                if _MD_RULE.match(lines[k]) or not lines[k].strip():   # a Markdown |---|---| line, a blank line
+                    continue
+                if len(lines[k].strip()) > 60 or len(head) == 3:
                     break
                 cells = _cells(lines[k])
                 if _is_header(cells) or re.search(r"单位[:：]|表$|表[（(]|决算|预算", lines[k]):
@@ -74,13 +77,16 @@ def find_tables(text: str) -> list[TextTable]:
                 else:
                     break
             rows = [_cells(lines[k]) if _is_header(_cells(lines[k])) else [lines[k].strip()] for k in head]
+            keep = list(head)
             if not any(_is_header(r) for r in rows):
                 width = max(len(_cells(lines[k])) for k in data)
                 rows.append(["项目"] + ["金额"] * (width - 1))
-            keep = head + data
+                keep.append(data[0])                 # a header of our own: it points at the first data line
+            keep += data
             rows += [_cells(lines[k]) for k in data]
-            title = next((lines[k].strip() for k in head if not _is_header(_cells(lines[k]))), "")
-            tables.append(TextTable(title or f"正文表格（第{len(lines[:first]) + 1}行起）",
+            title = next((lines[k].strip() for k in head if not _is_header(_cells(lines[k]))
+                          and not re.match(r"^\s*(?:金额)?单位[:：]", lines[k])), "")
+            tables.append(TextTable(title or f"正文表格（第{first + 1}行起）",
                                     rows, [offsets[k] for k in keep], [lines[k] for k in keep]))
         i = j
     return tables
