@@ -596,3 +596,25 @@ def test_markdown_table_in_a_md_report(tmp_path, run_cli):
     (f,) = json.loads(out)["findings"]          # the table's own sum; the prose's 66.00 against it is folded in
     assert (f["kind"], f["stated"], f["expected"]) == ("structure", "161.79", "162.79")
     assert f["sentence"] == "| 一、支出合计 | 161.79 |" and "另见上一条" in f["message"]
+
+
+def test_docx_table_with_merged_title_row(tmp_path, run_cli):
+    from docx import Document
+    doc = Document()
+    doc.add_paragraph("2023年度部门决算情况说明")
+    rows = [("2023年支出决算表", ""), ("项目", "金额（万元）"), ("一、支出合计", "161.79"), ("1、基本支出", "95.79"),
+            ("2、项目支出", "66.00")]
+    table = doc.add_table(rows=len(rows), cols=2)
+    for r, (a, b) in enumerate(rows):
+        table.cell(r, 0).text, table.cell(r, 1).text = a, b
+    table.cell(0, 0).merge(table.cell(0, 1))
+    doc.add_paragraph("2023年支出合计161.79万元，其中基本支出95.79万元、项目支出66.00万元。")
+    path = tmp_path / "说明.docx"
+    doc.save(str(path))
+    code, out, _ = run_cli("check-report", path, "--json")
+    assert (code, json.loads(out)["findings"]) == (0, [])
+    table.cell(3, 1).text = "96.79"
+    doc.save(str(path))
+    code, out, _ = run_cli("check-report", path, "--json")
+    found = json.loads(out)["findings"]
+    assert [(f["kind"], f["stated"], f["expected"]) for f in found] == [("structure", "161.79", "162.79")]
