@@ -618,3 +618,7 @@ def test_docx_table_with_merged_title_row(tmp_path, run_cli):
     code, out, _ = run_cli("check-report", path, "--json")
     found = json.loads(out)["findings"]
     assert [(f["kind"], f["stated"], f["expected"]) for f in found] == [("structure", "161.79", "162.79")]
+
+
+def test_a_year_before_an_ordinary_label_is_still_the_figures_year():
+    assert findings("2022年项目支出30.00万元。2023年项目支出38.20万元。") == []
