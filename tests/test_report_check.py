@@ -622,3 +622,36 @@ def test_docx_table_with_merged_title_row(tmp_path, run_cli):
 
 def test_a_year_before_an_ordinary_label_is_still_the_figures_year():
     assert findings("2022年项目支出30.00万元。2023年项目支出38.20万元。") == []
+
+
+# ---------------------------------------------------------------- a work summary: moves, gaps, averages, overlapping groups
+
+SUMMARY = """青溪县法律援助中心2023年度工作总结及绩效自评
+一、案件办理
+全年共受理法律援助案件1,236件，其中刑事案件486件、民事案件742件、行政案件8件；值班律师提供法律帮助1,105人次。受援人1,380人，其中农民工312人，占22.61%；老年人156人；残疾人45人；未成年人88人。
+二、经费使用
+办案补贴标准为刑事案件每件1500元、民事案件每件1200元至2000元。全年发放办案补贴113.20万元，其中刑事案件补贴45.60万元、民事案件补贴67.60万元，人均补贴约9,158元。专项经费80万元，仅占补贴需求192.35万元的41.59%，缺口112.35万元。
+三、与上年比较
+与2022年相比，案件数从1,102件增加到1,236件，增长12.16%；补贴发放额从98.50万元增至113.20万元，增加14.70万元。
+四、下一步
+力争2024年案件数达到1,300件以上，满意度保持在95%以上。
+"""
+
+
+def test_work_summary_without_errors():
+    assert check_report(SUMMARY).findings == []
+
+
+@pytest.mark.parametrize("right, wrong, expected", [
+    ("增长12.16%", "增长10.84%", ("change", "10.84%", "12.16%")),          # (1236 − 1102) ÷ 1236: the wrong base
+    ("增加14.70万元", "增加15.70万元", ("change", "15.70万元", "14.70万元")),
+    ("占22.61%", "占25.24%", ("share", "25.24%", "22.61%")),
+    ("民事案件补贴67.60万元", "民事案件补贴76.60万元", ("breakdown", "113.20万元", "122.20万元")),  # 人均 is no part
+    ("缺口112.35万元", "缺口121.35万元", ("change", "121.35万元", "112.35万元")),
+    ("41.59%", "45.19%", ("share", "45.19%", "41.59%")),                    # the whole named inside the clause
+    ("民事案件742件", "民事案件724件", ("breakdown", "1,236件", "1,218件")),
+])
+def test_work_summary_each_slip_once(right, wrong, expected):
+    assert SUMMARY.count(right) == 1
+    found = check_report(SUMMARY.replace(right, wrong)).findings
+    assert [(f.kind, f.stated, f.expected) for f in found] == [expected]

@@ -18,7 +18,7 @@ from toolkit.report_figures import (ACTUAL, AMOUNT, BUDGET, COUNT, MONEY_FACTOR,
                                     canonical_label, chinese_integer, extract_figures, fold_forms, format_decimal,
                                     normalize_label, parse_number, report_year_of, sentence_spans, split_sentences,
                                     vocabulary)
-from toolkit.report_relations import _derived_shares, check_changes, check_years
+from toolkit.report_relations import _derived_shares, check_changes, check_gaps, check_moves, check_years
 
 __all__ = ["ACTUAL", "AMOUNT", "BUDGET", "COUNT", "PERCENT", "POINTS", "YEAR", "Figure", "ReportCheck", "ReportFinding",
            "TableValue", "canonical_label", "check_report", "chinese_integer", "extract_figures", "format_decimal",
@@ -115,7 +115,8 @@ def find_lists(figures: list[Figure], sentences: list[str]) -> list[ListOf]:
             if outside:
                 stop = pos + outside.start()
             parts = [f for f in figs if pos < f.start < stop and f.depth == depth and _same_family(f, total)
-                     and f.qualifier not in ("delta", "range") and not _in_spans(f, subs)]
+                     and f.qualifier not in ("delta", "range") and not _in_spans(f, subs)
+                     and not any(w in f.label for w in vocab["items"]["not_parts"])]
             if next_list and parts:  # the figure just before the next 其中 is that list's total
                 parts = parts[:-1]
             cut = [i for i, p in enumerate(parts) if any(w in p.label for w in ("合计", "总计", "总额", "共计"))]
@@ -279,7 +280,11 @@ def check_shares(figures: list[Figure], lists: list[ListOf]) -> list[ReportFindi
         base_name = normalize_label(re.sub(r"(比例|比重|比)$", "", normalize_label(clause[at + 1:])))
         same_sentence = [f for f in figures if f.sentence_index == pct.sentence_index and f.start < pct.start
                          and f.kind in (AMOUNT, COUNT) and f.plain]
-        inside = [f for f in same_sentence if f.start >= clause_start]
+        inside = [f for f in same_sentence if clause_start <= f.start < clause_start + at]
+        named_whole = [f for f in same_sentence if f.start > clause_start + at]   # "占补贴需求192.35万元的41.59%"
+        if named_whole:
+            base_name = named_whole[-1].canonical or base_name
+            same_sentence = [f for f in same_sentence if f not in named_whole]
         if inside:      # "良好39件占比10.18%": the part is the figure in the clause itself
             part = inside[-1]
         elif part_name:
@@ -291,7 +296,10 @@ def check_shares(figures: list[Figure], lists: list[ListOf]) -> list[ReportFindi
         if part is None:
             continue
         lst = totals.get(part.key)
-        if base_name:
+        if named_whole and _same_family(named_whole[-1], part):
+            wholes = named_whole[-1:]
+            description = f"“{base_name}”"
+        elif base_name:
             wholes = [f for f in _find_by_label(figures, canonical_label(base_name), part.kind, pct)
                       if _same_family(f, part) and f is not part]
             if not wholes and lst is not None:
@@ -556,6 +564,8 @@ def _run_checks(figures: list[Figure], sentences: list[str], tables: list[TableV
     findings += check_repeats(figures, tables)
     findings += check_changes(figures, tables)
     findings += check_years(figures, sentences)
+    findings += check_moves(figures, sentences)
+    findings += check_gaps(figures)
     if tables:
         findings += check_against_tables(figures, tables)
     return _unique(findings)

@@ -182,3 +182,68 @@ def check_years(figures: list[Figure], sentences: list[str]) -> list[ReportFindi
                     "year", y, "上一年或其他比较年份",
                     f"句中{context[-1].text}的数据与{y.text}相比较，比较的是同一年，年份应有误。"))
     return findings
+
+
+def check_moves(figures: list[Figure], sentences: list[str]) -> list[ReportFinding]:
+    """"从A增加到B，增加D，增长R%": D = B − A and R = D ÷ A (not ÷ B)."""
+    words = vocabulary()["words"]
+    verbs = "|".join(map(re.escape, sorted(words["move_up"] + words["move_down"], key=len, reverse=True)))
+    findings = []
+    for index, sentence in enumerate(sentences):
+        figs = [f for f in figures if f.sentence_index == index and f.kind in (AMOUNT, COUNT, PERCENT)]
+        for m in re.finditer(verbs, sentence):
+            start = max(sentence.rfind("从", 0, m.start()), sentence.rfind("由", 0, m.start()))
+            if start < 0:
+                continue
+            a_vals = [f for f in figs if start < f.start < m.start()]
+            b_vals = [f for f in figs if f.start >= m.end()]
+            if not a_vals or not b_vals or not _same_family(a_vals[-1], b_vals[0]) or a_vals[-1].kind == PERCENT:
+                continue
+            a, b = a_vals[-1], b_vals[0]
+            stop = min([i for i in (sentence.find("从", b.end), sentence.find("由", b.end), len(sentence)) if i >= 0])
+            rest = [f for f in figs if b.end <= f.start < stop]
+            diff = b.value - a.value
+            d = next((f for f in rest if _same_family(f, a) and f.qualifier == "delta"), None)
+            if d is not None and not _agree(abs(diff), a.tolerance + b.tolerance, d.value, d.tolerance):
+                findings.append(_finding("change", d, d.shown(abs(diff)),
+                                         f"从{a.said}到{b.said}，变动额应为{d.shown(abs(diff))}，文中写作{d.text}。",
+                                         ((d.key, abs(diff)),)))
+                continue
+            r = next((f for f in rest if f.kind == PERCENT and f.qualifier == "delta"), None)
+            if r is None or a.value <= 0:
+                continue
+            expected = abs(diff) / a.value * 100
+            span = (a.tolerance + b.tolerance) * 100 / a.value + abs(diff) * 100 * a.tolerance / (a.value * a.value)
+            if abs(expected - r.value) <= r.tolerance + span:
+                continue
+            shown = f"{format_decimal(expected, r.decimals)}%"
+            on_b = abs(diff) / b.value * 100 if b.value else None
+            how = ("，是以变动后的数为基数算得；增减率应以变动前的数为基数" if on_b is not None
+                   and abs(on_b - r.value) <= r.tolerance + span else "")
+            findings.append(_finding("change", r, shown,
+                                     f"从{a.said}到{b.said}，增减率写作{r.text}{how}："
+                                     f"{d.shown(abs(diff)) if d else b.shown(abs(diff))}÷{a.said}＝{shown}。",
+                                     ((r.key, expected),)))
+    return findings
+
+
+def check_gaps(figures: list[Figure]) -> list[ReportFinding]:
+    """"经费A，需求B，缺口D": D = |B − A| (the two amounts just before it in the sentence)."""
+    findings = []
+    for d in figures:
+        if d.kind != AMOUNT or d.qualifier != "delta":
+            continue
+        clause = d.sentence[_clause_start(d.sentence, d.start):d.start]
+        if not re.search(r"(缺口|差额)(为|达|约)?$", clause):
+            continue
+        levels = [f for f in figures if f.sentence_index == d.sentence_index and f.start < d.start and f.plain
+                  and f.kind == AMOUNT]
+        if len(levels) < 2:
+            continue
+        a, b = levels[-2], levels[-1]
+        gap = abs(b.value - a.value)
+        if not _agree(gap, a.tolerance + b.tolerance, d.value, d.tolerance):
+            findings.append(_finding("change", d, d.shown(gap),
+                                     f"{b.label or ''}{b.said}与{a.label or ''}{a.said}相差{d.shown(gap)}，"
+                                     f"文中缺口写作{d.text}。", ((d.key, gap),)))
+    return findings
