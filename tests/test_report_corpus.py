@@ -14,7 +14,7 @@ from report_corpus import build, clean_documents, planted
 from report_fixtures import write_ledger
 from toolkit.report_check import check_report
 
-SEEDS = range(8)
+SEEDS = range(16)
 
 
 def _matches(finding, slip) -> bool:

@@ -88,6 +88,13 @@ def check_changes(figures: list[Figure], tables=()) -> list[ReportFinding]:  # n
                 name = canonical_label(normalize_label(head[_clause_start(head, cut):cut])) if cut > 0 else ""
                 levels = sorted([f for f in _find_by_label(figures, name, d.kind, d) if _same_family(f, d)
                                  and f.sentence_index != d.sentence_index], key=lambda f: f.tolerance)[:1] if name else []
+                rows = [t for t in tables if name and t.label == name and t.kind == d.kind and t.flagged is None
+                        and t.year in (None, d.year)]
+                if not levels and rows:   # stated only in a table of the text
+                    t = rows[0]
+                    levels = [replace(d, value=t.value, tolerance=t.tolerance, qualifier="", written="",
+                                      text=f"{d.shown(t.value, t.decimals if t.unit == d.unit else None)}"
+                                           f"（{t.where}）")]
             if not levels:   # "与上年相比，收、支总计各增加…": the 总计/合计 of the sentence before
                 levels = [f for f in figures if f.sentence_index == d.sentence_index - 1 and f.plain
                           and _same_family(f, d) and f.label[-2:] in ("总计", "合计", "总额") and f.label[-2:] in clause]
