@@ -44,7 +44,15 @@ def format_yuan(value: Decimal | None) -> str:
     return f"{round_half_up(value, 2):,.2f}"
 
 
-def _parse_cn_integer(text: str) -> int:
+def chinese_integer(text: str, mode: str = "auto") -> int:
+    """A Chinese whole number. mode "auto": 一千零二十 → 1020, and a run of bare digits is read digit by digit
+    (二〇二三 → 2023, as years and some counts are written); mode "digits": digit by digit only (a year);
+    mode "positional": 十/百/千/万/亿 required for more than one digit (a run such as 二〇二三 is a ValueError)."""
+    bare = not any(ch in _CN_SMALL_UNITS or ch in _CN_BIG_UNITS for ch in text)
+    if mode == "digits" or (bare and len(text) > 1):
+        if mode == "positional" or not bare:
+            raise ValueError(text)
+        return int("".join(str(_CN_DIGITS[ch]) for ch in text))
     total, section, digit = 0, 0, None
     for ch in text:
         if ch in _CN_DIGITS:
@@ -63,6 +71,9 @@ def _parse_cn_integer(text: str) -> int:
         else:
             raise ValueError(ch)
     return total + section + (digit or 0)
+
+
+_parse_cn_integer = chinese_integer
 
 
 def parse_chinese_number(text: str) -> Decimal:
