@@ -12,7 +12,7 @@ from pathlib import Path
 
 from toolkit.errors import InputError
 from toolkit.findings import ERROR, WARNING
-from toolkit.io.excel_read import read_workbook
+from toolkit.io.excel_read import check_bounds, read_workbook
 from toolkit.io.layout_writer import STYLES, layout_to_sheet_spec
 from toolkit.io.xlsx_patch import XlsxPatch
 from toolkit.ledger_book import LEDGER_SHEET_NAMES, build_ledger, build_standard
@@ -77,6 +77,7 @@ def run(args) -> int:
     if output.suffix.lower() not in PATCHABLE:
         raise InputError(f"输出文件必须是 .xlsx 或 .xlsm，而不是“{output.suffix}”。", file=output.name)
 
+    check_bounds(path)   # sizes and extents first: opening it for patching inflates the ledger sheet
     patch = _prepared_patch(path, args.sheet) if path.suffix.lower() in PATCHABLE else None
     try:
         sheets = read_workbook(path)
