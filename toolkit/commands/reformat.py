@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from toolkit.errors import InputError
+from toolkit.errors import InputError, describe_failure, guarded, is_panic
+from toolkit.idcard import mask_text
 from toolkit.io.excel_read import RawSheet, read_workbook
 from toolkit.io.atomic import write_bytes_atomic
 from toolkit.io.xlsx_write import RowRenderer, TableSheet, shown_width, write_xlsx
@@ -58,7 +59,7 @@ def list_returns(in_dir: Path) -> list[Path]:
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if name.startswith((".", "~$")) or name.lower() in IGNORED_NAMES:
-                continue
+                continue   # hidden and lock files; a pipe or device is listed and then refused by _process
             found.append(Path(root) / name)
     return sorted(found, key=lambda p: p.relative_to(in_dir).as_posix())
 
@@ -170,18 +171,22 @@ def _read(path: Path):
 
 
 def process_file(task: tuple[str, str, str | None]) -> dict:
-    """Read, normalise and rewrite one return; the record the log and the consolidated workbook need."""
+    """Read, normalise and rewrite one return; the record the log and the consolidated workbook need. Any failure
+    (a Rust panic included) is that file's failure, said in Chinese by the one error boundary."""
     path, rel, out_name = task
-    try:
-        return _process(Path(path), rel, out_name, _CTX)
-    except Exception as exc:  # one file's surprise is that file's failure
-        return _record(failed_result(rel, f"处理时发生意外问题（{type(exc).__name__}: {exc}），已跳过。"), None, [])
+    record, failure = guarded(_process, Path(path), rel, out_name, _CTX)
+    if failure is None:
+        return record
+    message, _ = failure
+    return _record(failed_result(rel, f"{message}已跳过。"), None, [])
 
 
 def _process(path: Path, rel: str, out_name: str | None, ctx: RunContext) -> dict:
     if path.suffix.lower() not in RETURN_SUFFIXES:
         reason = (f"不是表格文件（{path.suffix or '无扩展名'}），已跳过；月报应为 .xlsx、.xlsm、.xls 或 .csv。")
         return _record(failed_result(rel, reason), None, [])
+    if not path.is_file():   # a pipe or device named like a return would block the reader
+        return _record(failed_result(rel, "不是普通文件（可能是管道或设备），已跳过。"), None, [])
     try:
         sheets = _read(path)
     except InputError as exc:
@@ -206,7 +211,7 @@ def _process(path: Path, rel: str, out_name: str | None, ctx: RunContext) -> dic
         period = table.period or ""
         sums = period_sums.setdefault(period, [0] + [Decimal(0)] * len(layout.summed))
         for record, row in zip(table.rows, masked):
-            values = row[layout.skip:]
+            values = row[layout.skip:] if ctx.show_id else [mask_text(v) for v in row[layout.skip:]]
             summary.append(renderer.render([None, rel, table.sheet, record["_row"], period, *values], 0))
             sums[0] += 1
             for k, i in enumerate(layout.summed, 1):
@@ -259,7 +264,7 @@ def _renderer(template: ReturnTemplate) -> RowRenderer:
 
 def _record(result, out_name, summary_rows, period_sums=None) -> dict:
     return {"file": result.file, "status": result.status, "rows": result.row_count, "period": result.period,
-            "messages": result.messages(), "output": out_name, "summary_rows": summary_rows,
+            "messages": [mask_text(m) for m in result.messages()], "output": out_name, "summary_rows": summary_rows,
             "period_sums": period_sums or {}}
 
 
@@ -297,9 +302,10 @@ def run_batch(tasks: list[tuple[str, str, str]], ctx: RunContext, jobs: int, pro
             except BrokenProcessPool:
                 broken.append(i)
                 continue
-            except Exception as exc:
-                results[i] = _record(failed_result(tasks[i][1], f"处理时发生意外问题（{type(exc).__name__}），已跳过。"),
-                                     None, [])
+            except BaseException as exc:   # e.g. a result that could not be sent back (PicklingError)
+                if isinstance(exc, KeyboardInterrupt) or not (isinstance(exc, Exception) or is_panic(exc)):
+                    raise
+                results[i] = _record(failed_result(tasks[i][1], f"{describe_failure(exc)[0]}已跳过。"), None, [])
             done += 1
             if progress:
                 progress(done, len(tasks))
@@ -308,7 +314,9 @@ def run_batch(tasks: list[tuple[str, str, str]], ctx: RunContext, jobs: int, pro
         with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=(ctx,)) as pool:
             try:
                 results[i] = pool.submit(process_file, tasks[i]).result()
-            except Exception:
+            except BaseException as exc:
+                if isinstance(exc, KeyboardInterrupt):
+                    raise
                 results[i] = _record(failed_result(tasks[i][1], "处理该文件时程序崩溃（可能是文件结构异常），已跳过。"),
                                      None, [])
         done += 1

@@ -6,12 +6,12 @@ import datetime as dt
 import gc
 import json
 import re
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
 from toolkit.errors import InputError
 from toolkit.findings import ERROR, WARNING
+from toolkit.io.atomic import temp_dir
 from toolkit.io.excel_read import check_bounds, read_workbook
 from toolkit.io.layout_writer import STYLES, layout_to_sheet_spec
 from toolkit.io.xlsx_patch import XlsxPatch
@@ -85,7 +85,7 @@ def run(args) -> int:
         standard = build_standard(sheets, args.standard, file=path.name)
         place = column_placement(next(s for s in sheets if s.name == ledger.sheet), ledger)
         output.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=output.parent, prefix=".legalaid-") as tmp:
+        with temp_dir(output.parent) as tmp:
             if path.suffix.lower() in PATCHABLE:
                 patch = patch or XlsxPatch(path)
             else:  # .xls / .csv cannot be edited in place: their data is carried into a new .xlsx first
