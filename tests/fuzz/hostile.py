@@ -192,3 +192,21 @@ def doctype_part(tmp: Path) -> Path:
             return b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>' + data.split(b"?>", 1)[-1]
         return data
     return rewrite_parts(base, tmp / "doctype.xlsx", edit)
+
+
+def corrupt_parts(tmp: Path, base: Path | None = None) -> dict[str, Path]:
+    """Parts other readers call corrupt (item 9): no styles.xml, &#1; in the sheet, a shared-string index "abc",
+    t="d" holding text, an inverted merge D10:A4. `base` defaults to the small ledger."""
+    base = base or write_ledger(tmp / "base.xlsx")
+    out = {}
+    out["no_styles"] = rewrite_parts(base, tmp / "no_styles.xlsx", lambda n, d: None if n == "xl/styles.xml" else d)
+    out["char1"] = edit_sheet(base, tmp / "char1.xlsx", lambda x: x.replace("受援人1<", "受援人&#1;1<", 1)
+                              .replace("</sheetData>", '<row r="90"><c r="A90" t="inlineStr"><is><t>&#1;</t></is></c>'
+                                                       '</row></sheetData>'))
+    out["sst_abc"] = edit_sheet(base, tmp / "sst_abc.xlsx", lambda x: x.replace(
+        "</sheetData>", '<row r="91"><c r="A91" t="s"><v>abc</v></c></row></sheetData>'))
+    out["date_text"] = edit_sheet(base, tmp / "date_text.xlsx", lambda x: x.replace(
+        "</sheetData>", '<row r="92"><c r="H92" t="d"><v>not a date</v></c></row></sheetData>'))
+    out["merge_inverted"] = edit_sheet(base, tmp / "merge_inverted.xlsx", lambda x: x.replace(
+        "</sheetData>", '</sheetData><mergeCells count="1"><mergeCell ref="D10:A4"/></mergeCells>', 1))
+    return out

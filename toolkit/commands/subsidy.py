@@ -18,7 +18,8 @@ from toolkit.io.xlsx_patch import XlsxPatch
 from toolkit.ledger_book import LEDGER_SHEET_NAMES, build_ledger, build_standard
 from toolkit.money import format_yuan, parse_amount
 from toolkit.subsidy import Level, compare_fund, compute_subsidies, parse_level, price_ranges, scenarios
-from toolkit.subsidy_sheet import column_placement, ledger_columns, summary_layout
+from toolkit.io.limits import EXCEL_COLUMNS
+from toolkit.subsidy_sheet import TOOLKIT_LEDGER_COLUMNS, column_placement, ledger_columns, summary_layout
 
 NAME = "subsidy"
 HELP = "按补贴标准测算每件案件的办案补贴，汇总并与专项经费对比"
@@ -84,6 +85,10 @@ def run(args) -> int:
         ledger = build_ledger(sheets, args.sheet, file=path.name)
         standard = build_standard(sheets, args.standard, file=path.name)
         place = column_placement(next(s for s in sheets if s.name == ledger.sheet), ledger)
+        if place[1] + len(TOOLKIT_LEDGER_COLUMNS) - 1 > EXCEL_COLUMNS:   # the added columns must fit in Excel's grid
+            raise InputError(f"台账右侧没有足够的空列写入“{'、'.join(TOOLKIT_LEDGER_COLUMNS)}”"
+                             f"（已用到第 {place[1] - 1:,} 列，Excel 最多 {EXCEL_COLUMNS:,} 列）。"
+                             "请删除台账右侧多余的列后再处理。", file=path.name, sheet=ledger.sheet)
         output.parent.mkdir(parents=True, exist_ok=True)
         with temp_dir(output.parent) as tmp:
             if path.suffix.lower() in PATCHABLE:

@@ -106,14 +106,17 @@ def read_formats(path: Path, names: list[str]) -> dict[str, dict[tuple[int, int]
                 continue
             ws = wb[name]
             cells = {}
-            for row in ws.iter_rows():
-                for cell in row:
-                    if cell.value is None:
-                        continue
-                    decimals, percent = format_decimals(cell.number_format)
-                    indent = int(cell.alignment.indent or 0) if cell.alignment is not None else 0
-                    if decimals is not None or percent or indent:
-                        cells[(cell.row - 1, cell.column - 1)] = CellFormat(decimals, percent, indent)
+            try:
+                for row in ws.iter_rows():
+                    for cell in row:
+                        if cell.value is None:
+                            continue
+                        decimals, percent = format_decimals(cell.number_format)
+                        indent = int(cell.alignment.indent or 0) if cell.alignment is not None else 0
+                        if decimals is not None or percent or indent:
+                            cells[(cell.row - 1, cell.column - 1)] = CellFormat(decimals, percent, indent)
+            except Exception:   # a part openpyxl cannot parse (the values were read): no formats for this sheet
+                cells = {}
             out[name] = cells
     finally:
         wb.close()
