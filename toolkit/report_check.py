@@ -490,6 +490,7 @@ def check_shares(figures: list[Figure], breakdown_totals: dict[int, dict[int, Fi
     """"占 x%": x equals part / whole for the whole named (or, unnamed, the total of the list the part is in)."""
     vocab = vocabulary()
     findings = []
+    in_sentence = _by_sentence(figures)
     for pct in figures:
         if pct.kind != PERCENT or not pct.plain:
             continue
@@ -509,7 +510,7 @@ def check_shares(figures: list[Figure], breakdown_totals: dict[int, dict[int, Fi
             continue
         part_name = normalize_label(clause[:at])
         base_name = normalize_label(re.sub(r"(比例|比重|比)$", "", normalize_label(clause[at + 1:])))
-        same_sentence = [f for f in figures if f.sentence_index == pct.sentence_index and f.start < pct.start
+        same_sentence = [f for f in in_sentence.get(pct.sentence_index, ()) if f.start < pct.start
                          and f.kind in (AMOUNT, COUNT) and f.plain]
         if part_name:
             canonical = canonical_label(part_name)
@@ -558,8 +559,9 @@ def _judge_share(pct: Figure, part: Figure, wholes: list[Figure], description: s
 def _breakdown_totals(figures: list[Figure], sentences: list[str]) -> dict[int, dict[int, Figure]]:
     """For each part of a "其中" list: the list's total (by sentence index, part start)."""
     out: dict[int, dict[int, Figure]] = {}
+    in_sentence = _by_sentence(figures)
     for index, sentence in enumerate(sentences):
-        figs = [f for f in figures if f.sentence_index == index and f.kind in (AMOUNT, COUNT)]
+        figs = [f for f in in_sentence.get(index, ()) if f.kind in (AMOUNT, COUNT)]
         for m in re.finditer("其中", sentence):
             before = [f for f in figs if f.end <= m.start() and f.depth <= _depth_at(sentence, m.start())
                       and f.qualifier != "delta"]
@@ -645,8 +647,9 @@ def check_years(figures: list[Figure], sentences: list[str]) -> list[ReportFindi
     """"从2022年的…增加到2022年的…" and "2023年…较2023年…": a comparison must move between two years."""
     words = vocabulary()["words"]
     findings = []
+    in_sentence = _by_sentence(figures)
     for index, sentence in enumerate(sentences):
-        figs = [f for f in figures if f.sentence_index == index]
+        figs = in_sentence.get(index, [])
         years = [f for f in figs if f.kind == YEAR]
         for verb in words["move_up"] + words["move_down"]:
             for m in re.finditer(re.escape(verb), sentence):
@@ -708,6 +711,14 @@ def check_against_tables(figures: list[Figure], tables: list[TableValue]) -> lis
     return findings
 
 
+def _by_sentence(figures: list[Figure]) -> dict[int, list[Figure]]:
+    """Figures grouped by sentence, in order (looked up per sentence instead of scanning all figures each time)."""
+    out: dict[int, list[Figure]] = {}
+    for f in figures:
+        out.setdefault(f.sentence_index, []).append(f)
+    return out
+
+
 def check_report(text: str, tables: list[TableValue] | None = None) -> ReportCheck:
     """All figures of a report's prose and every disagreement found among them and with the tables."""
     sentences = split_sentences(text)
@@ -716,8 +727,8 @@ def check_report(text: str, tables: list[TableValue] | None = None) -> ReportChe
     findings = check_breakdowns(figures, sentences)
     findings += check_shares(figures, totals)
     findings += check_repeats(figures)
-    flagged = {(f.sentence_index, f.start) for f in figures
-               for x in findings if x.sentence == f.sentence and x.stated == f.text}
+    stated = {(x.sentence, x.stated) for x in findings}   # a set: figures × findings was quadratic on long texts
+    flagged = {(f.sentence_index, f.start) for f in figures if (f.sentence, f.text) in stated}
     findings += check_unit_siblings(figures, flagged)
     findings += check_years(figures, sentences)
     if tables:

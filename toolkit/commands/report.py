@@ -23,7 +23,10 @@ from toolkit.errors import InputError
 from toolkit.evaluation import TARGETS_SHEET, Targets, evaluate, parse_targets
 from toolkit.findings import ERROR
 from toolkit.io.atomic import atomic_write
-from toolkit.io.excel_read import RawSheet, decode_text, read_workbook
+from toolkit.io.excel_read import _CFB_MAGIC, _ENCRYPTED_MARK, RawSheet, check_regular_file, decode_text, read_workbook
+from toolkit.io.limits import check_package
+
+MAX_REPORT_BYTES = 50 * 2**20
 from toolkit.money import WAN
 from toolkit.report_check import (ACTUAL, AMOUNT, BUDGET, COUNT, PERCENT, TableValue, canonical_label, check_report,
                                   extract_figures, report_year_of, vocabulary)
@@ -513,22 +516,40 @@ def _save_atomically(doc, path: Path) -> None:
 def read_report_text(path: str | Path) -> str:
     """The prose of a report: a .docx's paragraphs, or a .txt/.md file (UTF-8 or GB18030)."""
     path = Path(path)
-    if not path.exists():
-        raise InputError("文件不存在，请检查路径。", file=path.name)
+    check_regular_file(path, "报告文件")
+    if path.stat().st_size == 0:
+        raise InputError("文件是空的（0字节），没有可检查的内容。", file=path.name)
+    if path.stat().st_size > MAX_REPORT_BYTES:
+        raise InputError(f"文件超过 {MAX_REPORT_BYTES // 2**20} MB，不像一份自评报告，请检查是否选错了文件。", file=path.name)
     suffix = path.suffix.lower()
     if suffix == ".docx":
         from docx import Document
+        with open(path, "rb") as fh:
+            head = fh.read(65536)
+        if head.startswith(_CFB_MAGIC):
+            encrypted = _ENCRYPTED_MARK in head
+            raise InputError("文件设有打开密码，无法读取。请在Word/WPS中取消密码后另存再检查。" if encrypted else
+                             "这是旧版 .doc 文件（只是扩展名为 .docx），请在Word/WPS中另存为 .docx 后再检查。",
+                             file=path.name)
+        zf = check_package(path, what="Word 文档")
+        if zf is not None:
+            zf.close()
         try:
             doc = Document(str(path))
+            text = "\n".join(p.text for p in doc.paragraphs)
         except Exception as exc:
             raise InputError(f"文件已损坏或不是有效的 .docx 文档（{type(exc).__name__}）。", file=path.name) from None
-        return "\n".join(p.text for p in doc.paragraphs)
+        if not text.strip():
+            raise InputError("文档中没有文字，没有可检查的内容。", file=path.name)
+        return text
     if suffix in (".txt", ".md"):
         text = decode_text(path.read_bytes())
         if text is None:
             raise InputError("文本编码无法识别（支持 UTF-8 和 GBK/GB18030），请另存为 UTF-8。", file=path.name)
         if suffix == ".md":
             text = re.sub(r"(?m)^\s{0,3}(?:#{1,6}|>|[-*+])\s+", "", text).replace("**", "").replace("__", "")
+        if not text.strip():
+            raise InputError("文件中没有文字，没有可检查的内容。", file=path.name)
         return text
     if suffix == ".doc":
         raise InputError("不支持旧版 .doc 文件，请在Word/WPS中另存为 .docx 后再检查。", file=path.name)

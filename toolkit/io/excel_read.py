@@ -230,7 +230,7 @@ def read_workbook(path: str | Path, sheets: list[str] | None = None, *, names_on
         return [read_csv(path)]
     if suffix not in EXCEL_SUFFIXES:
         raise _unusable(path, f"不支持的文件类型“{path.suffix or '无扩展名'}”，请使用 .xlsx、.xlsm、.xls 或 .csv 文件。")
-    if head.startswith(_CFB_MAGIC) and _ENCRYPTED_MARK in head and suffix != ".xls":
+    if head.startswith(_CFB_MAGIC) and _ENCRYPTED_MARK in head:   # OOXML encryption, whatever the extension
         raise _unusable(path, "文件设有打开密码，无法读取。请在Excel中取消密码（文件→信息→保护工作簿）后另存再处理。")
     ahead = _prefetched.pop(_file_key(path), None)
     if ahead is not None:
