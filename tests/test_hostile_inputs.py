@@ -280,3 +280,15 @@ def test_hostile_entry_names_and_doctype_refused(tmp_path, run_cli):
         _clean(code, out, err)
         assert code == 2 and ("异常的路径名" in err or "DOCTYPE" in err)
         assert not (tmp_path / "o.xlsx").exists()
+
+
+def test_excel95_gbk_text_read_with_its_code_page(tmp_path, run_cli):
+    rows = [["示例县法律援助中心2023年案件台账"], h.HEADER, *h.ledger_rows(4)]
+    path = h.biff5_workbook(tmp_path / "旧台账.xls", {"案件台账": rows, "说明": [["本表由Excel 95保存"]]})
+    sheets = read_workbook(path)
+    assert [s.name for s in sheets] == ["案件台账", "说明"]
+    assert sheets[0].rows[1] == h.HEADER and sheets[0].rows[2][1] == "受援人1"
+    assert sheets[0].rows[2][7] == h.ledger_rows(1)[0][7].date()
+    code, out, err = run_cli("subsidy", path, "-o", tmp_path / "o.xlsx", "--json")
+    _clean(code, out, err)
+    assert json.loads(out)["cases"] == 4

@@ -210,3 +210,59 @@ def corrupt_parts(tmp: Path, base: Path | None = None) -> dict[str, Path]:
     out["merge_inverted"] = edit_sheet(base, tmp / "merge_inverted.xlsx", lambda x: x.replace(
         "</sheetData>", '</sheetData><mergeCells count="1"><mergeCell ref="D10:A4"/></mergeCells>', 1))
     return out
+
+
+def biff5_workbook(path: Path, sheets: dict[str, list[list]], codepage: int = 936, encoding: str = "gbk") -> Path:
+    """An Excel 95 (BIFF5) .xls with 8-bit text in `encoding` and a CODEPAGE record (item 13). Numbers are NUMBER
+    records, text LABEL records; written by hand, as no maintained library writes BIFF5 any more."""
+    import struct
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from macros.cfb import write_compound_file
+
+    def rec(kind: int, data: bytes) -> bytes:
+        return struct.pack("<HH", kind, len(data)) + data
+
+    def bof(dt: int) -> bytes:
+        return rec(0x0809, struct.pack("<HHHH", 0x0500, dt, 0x0DBB, 0x07CC))
+
+    names = list(sheets)
+    font = rec(0x0031, struct.pack("<HHHHHBBBB", 200, 0, 0x7FFF, 400, 0, 0, 0, 0, 0) + bytes([5]) + b"Arial")
+    # XF 0–14 style records, 15 the default cell format, 16 a cell format with the built-in date format 14
+    xfs = [rec(0x00E0, struct.pack("<HHHHHHHH", 0, 0, 0xFFF5, 0x20, 0, 0, 0, 0)) for _ in range(15)]
+    xfs += [rec(0x00E0, struct.pack("<HHHHHHHH", 0, 0, 0x0001, 0x20, 0, 0, 0, 0)),
+            rec(0x00E0, struct.pack("<HHHHHHHH", 0, 14, 0x0001, 0x20, 0, 0, 0, 0))]
+    glob_fixed = [bof(0x0005), rec(0x0042, struct.pack("<H", codepage)), *[font] * 5, *xfs]
+    sheet_blobs = []
+    for name in names:
+        body = [bof(0x0010)]
+        rows = sheets[name]
+        width = max((len(r) for r in rows), default=0)
+        body.append(rec(0x0000, struct.pack("<HHHH", 0, len(rows), 0, width)))   # DIMENSIONS (BIFF5: 0x0000)
+        for r, row in enumerate(rows):
+            for c, v in enumerate(row):
+                if v is None:
+                    continue
+                if isinstance(v, dt.datetime):
+                    serial = (v - dt.datetime(1899, 12, 30)).days
+                    body.append(rec(0x0203, struct.pack("<HHHd", r, c, 16, float(serial))))
+                elif isinstance(v, (int, float)):
+                    body.append(rec(0x0203, struct.pack("<HHHd", r, c, 15, float(v))))
+                else:
+                    raw = str(v).encode(encoding)
+                    body.append(rec(0x0204, struct.pack("<HHHH", r, c, 15, len(raw)) + raw))
+        body.append(rec(0x000A, b""))
+        sheet_blobs.append(b"".join(body))
+    bound = [rec(0x0085, struct.pack("<IBB", 0, 0, 0) + bytes([len(n.encode(encoding))]) + n.encode(encoding))
+             for n in names]
+    glob_len = sum(map(len, glob_fixed)) + sum(map(len, bound)) + 4
+    offset = glob_len
+    fixed_bound = []
+    for b, blob, n in zip(bound, sheet_blobs, names):
+        fixed_bound.append(b[:4] + struct.pack("<I", offset) + b[8:])
+        offset += len(blob)
+    stream = b"".join(glob_fixed) + b"".join(fixed_bound) + rec(0x000A, b"") + b"".join(sheet_blobs)
+    if len(stream) < 4096:
+        stream += b"\0" * (4096 - len(stream))   # a Book stream of the usual (non-mini) size
+    path.write_bytes(write_compound_file({"Book": stream}))
+    return path

@@ -232,6 +232,8 @@ def read_workbook(path: str | Path, sheets: list[str] | None = None, *, names_on
         raise _unusable(path, f"不支持的文件类型“{path.suffix or '无扩展名'}”，请使用 .xlsx、.xlsm、.xls 或 .csv 文件。")
     if head.startswith(_CFB_MAGIC) and _ENCRYPTED_MARK in head:   # OOXML encryption, whatever the extension
         raise _unusable(path, "文件设有打开密码，无法读取。请在Excel中取消密码（文件→信息→保护工作簿）后另存再处理。")
+    if suffix == ".xls" and head.startswith(_CFB_MAGIC) and _is_biff5(path):
+        return _read_biff5(path, sheets, names_only)
     ahead = _prefetched.pop(_file_key(path), None)
     if ahead is not None:
         ahead.join()
@@ -263,6 +265,68 @@ def read_workbook(path: str | Path, sheets: list[str] | None = None, *, names_on
         return result
     finally:
         book.close()
+
+
+_BOOK_STREAM, _WORKBOOK_STREAM = "Book".encode("utf-16-le"), "Workbook".encode("utf-16-le")
+
+
+def _is_biff5(path: Path) -> bool:
+    """An Excel 5.0/95 file: its data stream is called "Book" (Excel 97 and later: "Workbook"). python-calamine
+    reads its 8-bit text without the file's code page (GBK text comes out as "\ufffd"), so xlrd reads it."""
+    data = path.read_bytes()
+    return _WORKBOOK_STREAM not in data and _BOOK_STREAM in data
+
+
+def _read_biff5(path: Path, sheets: list[str] | None, names_only: bool) -> list[RawSheet]:
+    """An Excel 95 workbook through xlrd, which decodes text with the file's CODEPAGE record (936 = GBK)."""
+    import datetime as dt
+
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(str(path), on_demand=True)
+    except Exception as exc:
+        raise _unusable(path, f"Excel 95 格式的文件已损坏，无法打开（{type(exc).__name__}）。请在Excel中另存为 .xlsx 后再处理。") from None
+    try:
+        names = book.sheet_names()
+        if names_only:
+            return [RawSheet(n, []) for n in names]
+        result = []
+        for name in names if sheets is None else sheets:
+            if name not in names:
+                raise InputError(f"找不到工作表“{name}”。现有工作表：{'、'.join(names)}。", file=path.name)
+            try:
+                sh = book.sheet_by_name(name)
+                if sh.nrows * sh.ncols > limits.MAX_CELLS:
+                    raise InputError(f"工作表区域有 {sh.nrows:,} 行 × {sh.ncols:,} 列，超过本工具一次能读取的范围。",
+                                     file=path.name, sheet=name)
+                rows = []
+                for r in range(sh.nrows):
+                    row = []
+                    for cell in sh.row(r):
+                        v = cell.value
+                        if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+                            v = None
+                        elif cell.ctype == xlrd.XL_CELL_DATE:
+                            try:
+                                v = xlrd.xldate_as_datetime(v, book.datemode)
+                                v = v.date() if v.time() == dt.time() else v
+                            except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+                                pass   # the number stays: the checks say it is not a date
+                        elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                            v = bool(v)
+                        elif isinstance(v, str) and (v == "" or v.isspace()):
+                            v = None
+                        row.append(v)
+                    rows.append(row)
+            except InputError:
+                raise
+            except Exception as exc:
+                raise InputError(f"工作表内容已损坏，无法读取（{type(exc).__name__}）。", file=path.name, sheet=name) from None
+            result.append(_noted(path, RawSheet(name, rows, [], _cut_long_cells(rows))))
+        return result
+    finally:
+        book.release_resources()
 
 
 def _read_sheet(book, name: str, path: Path, parsed=None, long_text: bool = True) -> RawSheet:
