@@ -25,6 +25,8 @@ MAX_CELLS = 8_000_000                             # cells held at once: the read
 _SCAN_CHUNK = 1 << 22
 
 _REF = re.compile(rb"""<c\s[^>]*?\br\s*=\s*["']([A-Za-z]{1,8})([0-9]{1,12})["']""")
+_PLAIN_REF = re.compile(rb'<c r="([A-Z]{1,8})([0-9]{1,12})"')
+_ODD_CELL = re.compile(rb"<c[\t\r\n]")
 _ROW_REF = re.compile(rb"""<row\s[^>]*?\br\s*=\s*["']([0-9]{1,12})["']""")
 _DOCTYPE = (b"<!DOCTYPE", b"<!doctype", "<!DOCTYPE".encode("utf-16-le"), "<!DOCTYPE".encode("utf-16-be"))
 
@@ -132,13 +134,16 @@ def scan_sheet(zf: zipfile.ZipFile, part: str) -> SheetExtent:
                 cut = data.rfind(b"<")
                 data, tail = data[:cut], data[cut:]
             long_text = long_text or has_long_run(data)
-            n_cells = data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>") + data.count(b"<c\t") \
-                + data.count(b"<c\n") + data.count(b"<c\r")
-            refs = _REF.findall(data)
+            n_cells = data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>")
+            if _ODD_CELL.search(data):   # a tab or line break after "<c": only a hand-made file has it
+                n_cells += len(_ODD_CELL.findall(data))
+            refs = _PLAIN_REF.findall(data)   # r first, double quotes: what Office and the usual libraries write
+            if len(refs) != n_cells:
+                refs = _REF.findall(data)
             cells += n_cells
             unreferenced_cells += max(n_cells - len(refs), 0)
             if refs:
-                rows = [int(r) for _, r in refs]
+                rows = list(map(int, {r for _, r in refs}))
                 cols = {c for c, _ in refs}
                 col_numbers = [_column_number(c) for c in cols]
                 first_row, last_row = min(first_row, min(rows)), max(last_row, max(rows))
