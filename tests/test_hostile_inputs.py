@@ -292,3 +292,31 @@ def test_excel95_gbk_text_read_with_its_code_page(tmp_path, run_cli):
     code, out, err = run_cli("subsidy", path, "-o", tmp_path / "o.xlsx", "--json")
     _clean(code, out, err)
     assert json.loads(out)["cases"] == 4
+
+
+@pytest.mark.parametrize("errno_name, words", [("ENOSPC", "磁盘已满"), ("EROFS", "文件夹只读")])
+def test_full_or_read_only_disk_keeps_old_output(tmp_path, run_cli, monkeypatch, errno_name, words):
+    import errno
+    from toolkit.io import atomic
+
+    path = h.write_ledger(tmp_path / "l.xlsx")
+    (tmp_path / "o.xlsx").write_bytes(b"old")
+
+    def fail(src, dst):
+        raise OSError(getattr(errno, errno_name), os.strerror(getattr(errno, errno_name)), str(dst))
+    monkeypatch.setattr(atomic.os, "replace", fail)
+    code, out, err = run_cli("subsidy", path, "-o", tmp_path / "o.xlsx")
+    _clean(code, out, err)
+    assert code == 2 and words in err and "OSError" not in err
+    assert (tmp_path / "o.xlsx").read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_hostile_docx_template_refused(tmp_path, run_cli):
+    budget = Path(__file__).parent.parent / "workbooks" / "示例决算.xlsx"
+    template = Path(__file__).parent.parent / "workbooks" / "自评报告模板.docx"
+    bad = h.rewrite_parts(template, tmp_path / "t.docx",
+                          lambda n, d: [(n, d), ("../../x.xml", b"<x/>")] if n == "[Content_Types].xml" else d)
+    code, out, err = run_cli("report", "--budget", budget, "--template", bad, "-o", tmp_path / "r.docx")
+    _clean(code, out, err)
+    assert code == 2 and "异常的路径名" in err and not (tmp_path / "r.docx").exists()

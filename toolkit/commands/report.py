@@ -449,6 +449,10 @@ def new_document(template: str | Path | None = None):
     from docx.shared import Pt
 
     if template:
+        check_regular_file(Path(template), "Word 模板")
+        zf = check_package(Path(template), what="Word 文档")   # no bomb, no hostile part names or DOCTYPE copied out
+        if zf is not None:
+            zf.close()
         try:
             doc = Document(str(template))
         except Exception as exc:
