@@ -320,3 +320,10 @@ def test_hostile_docx_template_refused(tmp_path, run_cli):
     code, out, err = run_cli("report", "--budget", budget, "--template", bad, "-o", tmp_path / "r.docx")
     _clean(code, out, err)
     assert code == 2 and "异常的路径名" in err and not (tmp_path / "r.docx").exists()
+
+
+def test_formatting_only_cells_far_away_do_not_refuse(tmp_path):
+    """Excel writes <c r="T60000" s="3"/> for a formatted empty cell; the reader skips it, so must the bound."""
+    path = h.edit_sheet(h.write_ledger(tmp_path / "l.xlsx"), tmp_path / "styled.xlsx", lambda x: x.replace(
+        "</sheetData>", '<row r="1048576"><c r="XFD1048576" s="1"/></row></sheetData>'))
+    assert read_workbook(path)[0].rows[2][1] == "受援人1"
