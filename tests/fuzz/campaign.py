@@ -114,10 +114,28 @@ def run_one(argv: list[str], timeout: float = 120) -> tuple[int, str, str, int]:
     return proc.returncode, proc.stdout, err, int(m.group(1)) if m else 0
 
 
-def check_run(argv, path: Path, out: Path) -> tuple[list[str], int]:
+def run_in_process(argv: list[str]) -> tuple[int, str, str, int]:
+    """(exit code, stdout, stderr, 0) of cli.main(argv) in this process: fast, for many mutants; no memory figure."""
+    import contextlib
+    import io
+
+    from toolkit import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(list(argv))
+        except SystemExit as exc:        # argparse
+            code = exc.code if isinstance(exc.code, int) else 2
+        except BaseException as exc:     # anything past the boundary is a defect: show it like a traceback
+            code, err = 99, io.StringIO(f"Traceback: {type(exc).__name__}: {exc}")
+    return code, out.getvalue(), err.getvalue(), 0
+
+
+def check_run(argv, path: Path, out: Path, in_process: bool = False) -> tuple[list[str], int]:
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     try:
-        code, stdout, stderr, peak = run_one(argv)
+        code, stdout, stderr, peak = run_in_process(argv) if in_process else run_one(argv)
     except subprocess.TimeoutExpired:
         return [f"超时：{argv[0]}"], 0
     problems = []
@@ -142,7 +160,7 @@ def check_run(argv, path: Path, out: Path) -> tuple[list[str], int]:
     return problems, peak
 
 
-def campaign(count: int, seed: int, folder: Path, log=print) -> dict:
+def campaign(count: int, seed: int, folder: Path, log=print, in_process: bool = False) -> dict:
     rng = random.Random(seed)
     runs = failures = 0
     peak_max = 0
@@ -155,7 +173,7 @@ def campaign(count: int, seed: int, folder: Path, log=print) -> dict:
         out.mkdir()
         path = mutate_ledger(rng, inputs, n)
         argv = rng.choice(commands(path, out))
-        problems, peak = check_run(argv, path, out)
+        problems, peak = check_run(argv, path, out, in_process)
         runs += 1
         peak_max = max(peak_max, peak)
         if problems:
@@ -170,9 +188,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="legalaid fuzz campaign")
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--in-process", action="store_true", help="run the commands in this process (fast, no memory figure)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        result = campaign(args.count, args.seed, Path(tmp))
+        result = campaign(args.count, args.seed, Path(tmp), in_process=args.in_process)
     print(f"runs {result['runs']}, failures {result['failures']}, peak {result['peak_mb']} MB, "
           f"{result['seconds']} s")
     return 1 if result["failures"] else 0

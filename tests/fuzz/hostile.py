@@ -45,8 +45,11 @@ def write_ledger(path: Path, rows: list[list] | None = None, extra: dict | None 
         ws.append(row)
     for c in range(1, len(HEADER) + 1):
         for r in range(3, ws.max_row + 1):
-            if isinstance(ws.cell(r, c).value, dt.datetime):
-                ws.cell(r, c).number_format = "yyyy-mm-dd"
+            cell = ws.cell(r, c)
+            if isinstance(cell.value, dt.datetime):
+                cell.number_format = "yyyy-mm-dd"
+            elif isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"    # text a user typed, not a formula (openpyxl would write it as one)
     for ref, value in (extra or {}).items():
         ws[ref] = value
     wb.save(path)
