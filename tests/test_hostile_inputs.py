@@ -327,3 +327,15 @@ def test_formatting_only_cells_far_away_do_not_refuse(tmp_path):
     path = h.edit_sheet(h.write_ledger(tmp_path / "l.xlsx"), tmp_path / "styled.xlsx", lambda x: x.replace(
         "</sheetData>", '<row r="1048576"><c r="XFD1048576" s="1"/></row></sheetData>'))
     assert read_workbook(path)[0].rows[2][1] == "受援人1"
+
+
+def test_reformat_cleans_temp_files_of_a_killed_run(tmp_path, run_cli):
+    src = tmp_path / "in"
+    src.mkdir()
+    h.write_ledger(src / "a.xlsx")
+    folder = tmp_path / "out" / "整理后月报"
+    folder.mkdir(parents=True)
+    stale = folder / f".a.xlsx.{2 ** 22 + 777}.3.tmp"
+    stale.write_bytes(b"half")
+    _clean(*run_cli("reformat", src, "-o", tmp_path / "out"))
+    assert not stale.exists() and (folder / "a.xlsx").exists()

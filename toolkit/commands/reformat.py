@@ -17,7 +17,7 @@ from pathlib import Path
 from toolkit.errors import InputError, describe_failure, guarded, is_panic
 from toolkit.idcard import mask_text
 from toolkit.io.excel_read import RawSheet, read_workbook
-from toolkit.io.atomic import write_bytes_atomic
+from toolkit.io.atomic import clean_stale, write_bytes_atomic
 from toolkit.io.xlsx_write import RowRenderer, TableSheet, shown_width, write_xlsx
 from toolkit.returns import (FAILED, OK, STATUS_LABEL, WARNED, ReturnTemplate, default_template,
                              extend_aliases, failed_result, parse_return, period_label, return_aliases,
@@ -409,6 +409,7 @@ def run(args) -> int:
     names = output_names(rels)
     folder = out_dir / OUTPUT_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
+    clean_stale(folder)   # temp files of a run killed while writing
     ctx = RunContext(template, aliases, str(folder), bool(args.show_id))
     jobs = args.jobs or os.cpu_count() or 1
     show_progress = not args.json and sys.stderr.isatty()
