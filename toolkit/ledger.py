@@ -228,7 +228,8 @@ def _sane_count(value):
     except (ArithmeticError, OverflowError):
         raise ValueError("数值不合理（数字过大或无法计算）") from None
     except ValueError as exc:
-        if "limit" in str(exc):   # Python's own "Exceeds the limit … for integer string conversion"
+        # parse_amount's "金额不合理", or Python's own "Exceeds the limit … for integer string conversion"
+        if "limit" in str(exc) or "不合理" in str(exc):
             raise ValueError("数值不合理（数字过大）") from None
         raise
     if count is not None and abs(count) > COUNT_LIMIT:

@@ -2,7 +2,8 @@
 process, and check per run: exit code in {0,1,2}, no traceback, no "意外问题", peak memory bounded, input unchanged,
 no formula from user text in the outputs, no unmasked ID number. Run by hand for a large count:
 
-    python tests/fuzz/campaign.py --count 2000 --seed 1
+    python tests/fuzz/campaign.py --count 2000 --seed 1             (a child process per run, with peak memory)
+    python tests/fuzz/campaign.py --count 2000 --seed 1 --in-process (faster, no memory figure)
 
 tests/fuzz/test_campaign.py runs a bounded count in the test suite."""
 

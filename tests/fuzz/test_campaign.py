@@ -8,8 +8,8 @@ import pytest
 
 from fuzz.campaign import campaign
 
-IN_PROCESS = int(os.environ.get("LEGALAID_FUZZ_COUNT", "120"))   # ~0.2 s each; by hand: thousands
-CHILD = int(os.environ.get("LEGALAID_FUZZ_CHILD_COUNT", "6"))     # ~3 s each (interpreter start, imports)
+IN_PROCESS = int(os.environ.get("LEGALAID_FUZZ_COUNT", "60"))   # ~0.2 s each; by hand: thousands
+CHILD = int(os.environ.get("LEGALAID_FUZZ_CHILD_COUNT", "4"))     # ~3 s each (interpreter start, imports)
 
 
 def test_bounded_campaign_in_process(tmp_path):
