@@ -339,3 +339,14 @@ def test_reformat_cleans_temp_files_of_a_killed_run(tmp_path, run_cli):
     stale.write_bytes(b"half")
     _clean(*run_cli("reformat", src, "-o", tmp_path / "out"))
     assert not stale.exists() and (folder / "a.xlsx").exists()
+
+
+def test_xls_far_cells_refused_before_parsing(tmp_path):
+    fine = h.biff8_far_numbers(tmp_path / "ok.xls", [(0, 0, 1.0), (3, 2, 5.0)])
+    assert read_workbook(fine)[0].rows[3][2] == 5.0
+    far = h.biff8_far_numbers(tmp_path / "far.xls", [(0, 0, 1.0), (65535, 255, 5.0)])
+    with pytest.raises(InputError, match="IV65536"):
+        read_workbook(far)
+    beyond = h.biff8_far_numbers(tmp_path / "beyond.xls", [(0, 0, 1.0), (2, 65535, 5.0)])
+    with pytest.raises(InputError, match="超出了 Excel 的范围"):
+        read_workbook(beyond)

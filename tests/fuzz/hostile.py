@@ -269,3 +269,33 @@ def biff5_workbook(path: Path, sheets: dict[str, list[list]], codepage: int = 93
         stream += b"\0" * (4096 - len(stream))   # a Book stream of the usual (non-mini) size
     path.write_bytes(write_compound_file({"Book": stream}))
     return path
+
+
+def biff8_far_numbers(path: Path, cells: list[tuple[int, int, float]]) -> Path:
+    """An Excel 97–2003 (BIFF8) .xls whose one sheet holds NUMBER records at the given 0-based (row, col)
+    (a far cell: item 1 for .xls)."""
+    import struct
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from macros.cfb import write_compound_file
+
+    def rec(kind: int, data: bytes) -> bytes:
+        return struct.pack("<HH", kind, len(data)) + data
+
+    def bof(dt: int) -> bytes:
+        return rec(0x0809, struct.pack("<HHHHII", 0x0600, dt, 0x0DBB, 0x07CC, 0, 0x0600))
+
+    font = rec(0x0031, struct.pack("<HHHHHBBBB", 200, 0, 0x7FFF, 400, 0, 0, 0, 0, 0) + b"\x05\x00Arial")
+    xfs = [rec(0x00E0, struct.pack("<HHHHHHIIH", 0, 0, 0xFFF5, 0x20, 0, 0, 0, 0, 0x20C0)) for _ in range(15)]
+    xfs.append(rec(0x00E0, struct.pack("<HHHHHHIIH", 0, 0, 0x0001, 0x20, 0, 0, 0, 0, 0x20C0)))
+    body = [bof(0x0010)] + [rec(0x0203, struct.pack("<HHHd", r, c, 15, v)) for r, c, v in cells] + [rec(0x000A, b"")]
+    sheet_blob = b"".join(body)
+    name = b"Sheet1"
+    head = [bof(0x0005), rec(0x0042, struct.pack("<H", 1200)), *[font] * 5, *xfs]
+    bound_len = 4 + 6 + 2 + len(name)
+    offset = sum(map(len, head)) + bound_len + 4
+    bound = rec(0x0085, struct.pack("<IBB", offset, 0, 0) + bytes([len(name), 0]) + name)
+    stream = b"".join(head) + bound + rec(0x000A, b"") + sheet_blob
+    stream += b"\0" * max(0, 4096 - len(stream))
+    path.write_bytes(write_compound_file({"Workbook": stream}))
+    return path

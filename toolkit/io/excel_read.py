@@ -234,6 +234,8 @@ def read_workbook(path: str | Path, sheets: list[str] | None = None, *, names_on
         raise _unusable(path, "文件设有打开密码，无法读取。请在Excel中取消密码（文件→信息→保护工作簿）后另存再处理。")
     if suffix == ".xls" and head.startswith(_CFB_MAGIC) and _is_biff5(path):
         return _read_biff5(path, sheets, names_only)
+    if suffix == ".xls" and head.startswith(_CFB_MAGIC):
+        limits.check_xls_file(path)
     ahead = _prefetched.pop(_file_key(path), None)
     if ahead is not None:
         ahead.join()

@@ -288,3 +288,42 @@ def check_workbook_file(path: Path, sheets: list[str] | None = None) -> bool:
             if name.lower().endswith("sharedstrings.xml"):
                 long_text = long_text or stream_has_long_run(zf, name)
     return long_text
+
+
+# BIFF8 (.xls) records holding a value: NUMBER, LABEL, LABELSST, RK, FORMULA, BOOLERR, RSTRING; MULRK spans columns
+_BIFF_CELLS = {0x0203, 0x0204, 0x00FD, 0x027E, 0x0006, 0x0406, 0x0205, 0x00D6}
+_BIFF_MULRK, _BIFF_BOF, _BIFF_EOF = 0x00BD, 0x0809, 0x000A
+
+
+def check_xls_file(path: Path) -> None:
+    """The extent of each sheet of an Excel 97–2003 .xls, from its cell records, before the reader materialises it
+    (a hostile file's cell at row 65,535 and column 65,535 would ask for billions of cells)."""
+    import io
+    import struct
+
+    try:
+        from xlrd.compdoc import CompDoc
+        stream = CompDoc(path.read_bytes(), logfile=io.StringIO()).get_named_stream("Workbook")
+    except Exception:   # not a readable compound file: the reader says what is wrong
+        return
+    if not stream:
+        return
+    unpack = struct.unpack_from
+    pos, end, sheet = 0, len(stream), -1
+    bounds: dict[int, list[int]] = {}
+    while pos + 4 <= end:
+        kind, size = unpack("<HH", stream, pos)
+        body = pos + 4
+        pos = body + size
+        if kind == _BIFF_BOF:
+            sheet += 1
+        elif (kind in _BIFF_CELLS or kind == _BIFF_MULRK) and size >= 4 and pos <= end:
+            row, col = unpack("<HH", stream, body)
+            last = unpack("<H", stream, pos - 2)[0] if kind == _BIFF_MULRK and size >= 6 else col
+            b = bounds.setdefault(sheet, [row, col, row, last, 0])
+            b[0], b[1] = min(b[0], row), min(b[1], col)
+            b[2], b[3] = max(b[2], row), max(b[3], last)
+            b[4] += 1 + max(last - col, 0)
+    for index, (r0, c0, r1, c1, cells) in bounds.items():
+        extent = SheetExtent(cells, r0 + 1, c0 + 1, r1 + 1, c1 + 1)
+        check_extent(path, f"第{index}个工作表", extent)
