@@ -114,6 +114,9 @@ def tokenize(text: str) -> list[tuple[str, str]]:
     return tokens
 
 
+MAX_RULE_TOKENS, MAX_RULE_DEPTH = 400, 40
+
+
 def parse_rule(text: str):
     """("cmp", lhs, rhs, tolerance text or None); raises RuleSyntaxError with a Chinese reason."""
     tol = None
@@ -121,6 +124,12 @@ def parse_rule(text: str):
     if m:
         tol, text = m.group(1), text[:m.start()]
     tokens = tokenize(text)
+    depth = deepest = 0
+    for _, t in tokens:
+        depth += (t == "(") - (t == ")")
+        deepest = max(deepest, depth)
+    if len(tokens) > MAX_RULE_TOKENS or deepest > MAX_RULE_DEPTH:   # the parser recurses per term and per bracket
+        raise RuleSyntaxError(f"太长或括号层数太多（最多 {MAX_RULE_TOKENS} 个项和符号、{MAX_RULE_DEPTH} 层括号），请拆成几条规则")
     cmps = [k for k, t in enumerate(tokens) if t[0] == "cmp"]
     if not cmps:
         raise RuleSyntaxError("缺少等号“=”")

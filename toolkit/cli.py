@@ -9,7 +9,8 @@ import os
 import re
 import sys
 
-from toolkit.errors import InputError
+from toolkit.errors import describe_failure, is_panic
+from toolkit.idcard import mask_text
 
 # Each module in toolkit.commands defines NAME, HELP, add_arguments(parser) and run(args) -> exit code.
 COMMANDS = [
@@ -153,10 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_UNUSABLE
     try:
-        return args._run(args)
-    except InputError as exc:
-        print(f"错误：{exc.describe()}", file=sys.stderr)
-        return EXIT_UNUSABLE
+        code = args._run(args)
     except BrokenPipeError:   # output piped into `head` and the like: not an error
         try:
             sys.stdout = open(os.devnull, "w")
@@ -166,10 +164,25 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
-    except Exception as exc:  # last resort: never a traceback for the user
-        print(f"错误：处理时发生意外问题（{type(exc).__name__}: {exc}）。请把此信息和输入文件交给技术人员。",
-              file=sys.stderr)
-        return EXIT_UNUSABLE
+    except BaseException as exc:  # the one error boundary (toolkit.errors): never a traceback for the user
+        if isinstance(exc, SystemExit) or not (isinstance(exc, Exception) or is_panic(exc)):
+            raise
+        message, code = describe_failure(exc)
+        _settle()
+        print(f"错误：{message}", file=sys.stderr)
+        return code
+    _settle()
+    return code
+
+
+def _settle() -> None:
+    """Let background reads finish, then show what reading changed in the input (a too-long cell cut …)."""
+    module = sys.modules.get("toolkit.io.excel_read")
+    if module is None:
+        return
+    module.settle()
+    for note in module.take_notes():
+        print(f"提示：{mask_text(note)}", file=sys.stderr)
 
 
 # commands whose first argument is a workbook they read whole: it is parsed while the program starts

@@ -66,3 +66,16 @@ def birth_date(value) -> dt.date | None:
         return dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
     except (ValueError, IndexError):
         return None
+
+
+# an ID number inside any text: 17 digits and a digit or X, or 15 digits, not part of a longer run of digits/letters
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+_DIGIT_RUN = re.compile(r"\d{15}")
+
+
+def mask_text(value):
+    """Any text with every ID-shaped number in it masked as mask_id does ('…430102********1234…'); other values
+    are returned unchanged. The one masking function for messages, findings and output cells quoting user input."""
+    if value.__class__ is not str or len(value) < 15 or not _DIGIT_RUN.search(value):
+        return value
+    return _ID_IN_TEXT.sub(lambda m: mask_id(m.group(0)), value)

@@ -6,6 +6,8 @@ findings; nothing stops the run except a sheet that has no recognisable ledger a
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -292,6 +294,37 @@ _ID_SHAPE = re.compile(r"\d{17}[\dX]")
 _MONTH_DAY = re.compile(r"^(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?$")
 
 
+AMOUNT_LIMIT = Decimal("1e11")   # 一千亿元: beyond any legal aid figure, and within exact Decimal arithmetic
+COUNT_LIMIT = 100_000
+
+
+def _sane_amount(value):
+    """parse_amount, with absurd magnitudes (1e18, thirty 1s, a 4,300-digit number) a row's error, not a crash."""
+    try:
+        amount = parse_amount(value)
+    except (ArithmeticError, OverflowError) as exc:
+        raise ValueError("金额不合理（数字过大或无法计算）") from exc
+    if amount is not None and (not amount.is_finite() or abs(amount) >= AMOUNT_LIMIT):
+        raise ValueError(f"金额不合理（超过 {AMOUNT_LIMIT:,.0f} 元）")
+    return amount
+
+
+def _sane_count(value):
+    """parse_count, with absurd counts (400 ones in 值班天数) a row's error, not a crash."""
+    try:
+        count = parse_count(value)
+    except (ArithmeticError, OverflowError):
+        raise ValueError("数值不合理（数字过大或无法计算）") from None
+    except ValueError as exc:
+        # parse_amount's "金额不合理", or Python's own "Exceeds the limit … for integer string conversion"
+        if "limit" in str(exc) or "不合理" in str(exc):
+            raise ValueError("数值不合理（数字过大）") from None
+        raise
+    if count is not None and abs(count) > COUNT_LIMIT:
+        raise ValueError(f"数值不合理（超过 {COUNT_LIMIT:,}）")
+    return count
+
+
 def _mask(series: pd.Series, predicate) -> pd.Series:
     """predicate(value) as a bool Series, evaluated once per distinct value."""
     return pd.Series(per_distinct(series.tolist(), lambda v: bool(predicate(v))), index=series.index, dtype=bool)
@@ -420,7 +453,7 @@ def _normalise(frame: pd.DataFrame, vocab: Vocabulary, out: _Collector, today, y
 
     # counts
     for column, default in (("受援人数", 1), ("值班天数", None)):
-        values, errors = _map_unique(frame[column], parse_count)
+        values, errors = _map_unique(frame[column], _sane_count)
         for i, e in errors:
             out.add(ERROR, rows.iat[i], column, f"{column}{e}。", clean_text(frame[column].iat[i]))
         bad_negative = _mask(values, lambda n: n is not None and n < 0)
@@ -430,7 +463,7 @@ def _normalise(frame: pd.DataFrame, vocab: Vocabulary, out: _Collector, today, y
 
     # money (元) and dates
     for column in vocab.money_columns:
-        values, errors = _map_unique(frame[column], parse_amount)
+        values, errors = _map_unique(frame[column], _sane_amount)
         for i, e in errors:
             out.add(ERROR, rows.iat[i], column, f"金额无法识别：{e}。", clean_text(frame[column].iat[i]))
         negative = _mask(values, lambda a: a is not None and a < 0)

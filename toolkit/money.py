@@ -99,7 +99,22 @@ def parse_chinese_number(text: str) -> Decimal:
     return Decimal(_parse_cn_integer(t)) + Decimal(jiao) / 10 + Decimal(fen) / 100
 
 
+AMOUNT_DIGITS_LIMIT = Decimal("1e15")   # Excel holds 15 significant digits: beyond that no amount is meant
+
+
 def parse_amount(value, default_unit: Decimal = Decimal(1)) -> Decimal | None:
+    """parse_amount_unbounded, refusing absurd magnitudes (1e18, thirty 1s, a 4,300-digit number, -1e300) with a
+    Chinese reason instead of an arithmetic error later on."""
+    try:
+        amount = parse_amount_unbounded(value, default_unit)
+    except (ArithmeticError, OverflowError):
+        raise ValueError("金额不合理（数字过大或无法计算）") from None
+    if amount is not None and (not amount.is_finite() or abs(amount) >= AMOUNT_DIGITS_LIMIT):
+        raise ValueError("金额不合理（数字过大）")
+    return amount
+
+
+def parse_amount_unbounded(value, default_unit: Decimal = Decimal(1)) -> Decimal | None:
     """A cell's amount in 元: numbers, '1,500元', '0.15万', '１５００', '一千五百', '46万元'. None for an empty cell.
 
     Numbers without a unit are multiplied by `default_unit` (10000 for a table declared in 万元).

@@ -30,17 +30,13 @@ def add_arguments(parser) -> None:
 def read_report(path: str | Path) -> str:
     """The report's text: a .docx's paragraphs and tables in document order (each table row as one line of
     tab-separated cells, merged cells once), or a .txt/.md as `legalaid report` reads it."""
-    from toolkit.commands.report import read_report_text
+    from toolkit.commands.report import open_docx, read_report_text
     path = Path(path)
     if path.suffix.lower() != ".docx" or not path.exists():
         return read_report_text(path)
-    from docx import Document
     from docx.table import Table
     from docx.text.paragraph import Paragraph
-    try:
-        doc = Document(str(path))
-    except Exception as exc:
-        raise InputError(f"文件已损坏或不是有效的 .docx 文档（{type(exc).__name__}）。", file=path.name) from None
+    doc = open_docx(path)
     lines = []
     for child in doc.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
@@ -55,7 +51,10 @@ def read_report(path: str | Path) -> str:
                     seen.add(id(cell._tc))
                     cells.append(" ".join(cell.text.split()))
                 lines.append("\t".join(cells))
-    return "\n".join(lines)
+    text = "\n".join(lines)
+    if not text.strip():
+        raise InputError("文档中没有文字，没有可检查的内容。", file=path.name)
+    return text
 
 
 def table_values(budget, ledger_path, year):

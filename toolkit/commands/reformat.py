@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from toolkit.errors import InputError
+from toolkit.errors import InputError, describe_failure, guarded, is_panic
+from toolkit.idcard import mask_text
 from toolkit.io.excel_read import RawSheet, read_workbook
-from toolkit.io.atomic import write_bytes_atomic
+from toolkit.io.atomic import clean_stale, write_bytes_atomic
 from toolkit.io.xlsx_write import RowRenderer, TableSheet, shown_width, write_xlsx
 from toolkit.returns import (FAILED, OK, STATUS_LABEL, WARNED, ReturnTemplate, default_template,
                              extend_aliases, failed_result, finding_message, parse_return, period_label,
@@ -61,7 +62,7 @@ def list_returns(in_dir: Path) -> list[Path]:
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if name.startswith((".", "~$")) or name.lower() in IGNORED_NAMES:
-                continue
+                continue   # hidden and lock files; a pipe or device is listed and then refused by _process
             found.append(Path(root) / name)
     return sorted(found, key=lambda p: p.relative_to(in_dir).as_posix())
 
@@ -192,18 +193,22 @@ def _read(path: Path):
 
 
 def process_file(task: tuple[str, str, str | None]) -> dict:
-    """Read, normalise and rewrite one return; the record the log and the consolidated workbook need."""
+    """Read, normalise and rewrite one return; the record the log and the consolidated workbook need. Any failure
+    (a Rust panic included) is that file's failure, said in Chinese by the one error boundary."""
     path, rel, out_name = task
-    try:
-        return _process(Path(path), rel, out_name, _CTX)
-    except Exception as exc:  # one file's surprise is that file's failure
-        return _record(failed_result(rel, f"处理时发生意外问题（{type(exc).__name__}: {exc}），已跳过。"), None, [])
+    record, failure = guarded(_process, Path(path), rel, out_name, _CTX)
+    if failure is None:
+        return record
+    message, _ = failure
+    return _record(failed_result(rel, f"{message}已跳过。"), None, [])
 
 
 def _process(path: Path, rel: str, out_name: str | None, ctx: RunContext) -> dict:
     if path.suffix.lower() not in RETURN_SUFFIXES:
         reason = (f"不是表格文件（{path.suffix or '无扩展名'}），已跳过；月报应为 .xlsx、.xlsm、.xls 或 .csv。")
         return _record(failed_result(rel, reason), None, [])
+    if not path.is_file():   # a pipe or device named like a return would block the reader
+        return _record(failed_result(rel, "不是普通文件（可能是管道或设备），已跳过。"), None, [])
     try:
         sheets = _read(path)
     except InputError as exc:
@@ -228,7 +233,7 @@ def _process(path: Path, rel: str, out_name: str | None, ctx: RunContext) -> dic
         period = table.period or ""
         sums = period_sums.setdefault(period, [0] + [Decimal(0)] * len(layout.summed))
         for record, row in zip(table.rows, masked):
-            values = row[layout.skip:]
+            values = row[layout.skip:] if ctx.show_id else [mask_text(v) for v in row[layout.skip:]]
             summary.append(renderer.render([None, rel, table.sheet, record["_row"], _period_text(period), *values], 0))
             sums[0] += 1
             for k, i in enumerate(layout.summed, 1):
@@ -299,8 +304,8 @@ def _renderer(template: ReturnTemplate) -> RowRenderer:
 
 def _record(result, out_name, summary_rows, period_sums=None) -> dict:
     return {"file": result.file, "status": result.status, "rows": result.row_count, "period": result.period,
-            "kind": result.kind, "messages": result.messages(), "output": out_name, "summary_rows": summary_rows,
-            "period_sums": period_sums or {}, "stat_forms": result.stat_forms}
+            "kind": result.kind, "messages": [mask_text(m) for m in result.messages()], "output": out_name,
+            "summary_rows": summary_rows, "period_sums": period_sums or {}, "stat_forms": result.stat_forms}
 
 
 # ---------------------------------------------------------------- the batch
@@ -337,9 +342,10 @@ def run_batch(tasks: list[tuple[str, str, str]], ctx: RunContext, jobs: int, pro
             except BrokenProcessPool:
                 broken.append(i)
                 continue
-            except Exception as exc:
-                results[i] = _record(failed_result(tasks[i][1], f"处理时发生意外问题（{type(exc).__name__}），已跳过。"),
-                                     None, [])
+            except BaseException as exc:   # e.g. a result that could not be sent back (PicklingError)
+                if isinstance(exc, KeyboardInterrupt) or not (isinstance(exc, Exception) or is_panic(exc)):
+                    raise
+                results[i] = _record(failed_result(tasks[i][1], f"{describe_failure(exc)[0]}已跳过。"), None, [])
             done += 1
             if progress:
                 progress(done, len(tasks))
@@ -348,7 +354,9 @@ def run_batch(tasks: list[tuple[str, str, str]], ctx: RunContext, jobs: int, pro
         with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=(ctx,)) as pool:
             try:
                 results[i] = pool.submit(process_file, tasks[i]).result()
-            except Exception:
+            except BaseException as exc:
+                if isinstance(exc, KeyboardInterrupt):
+                    raise
                 results[i] = _record(failed_result(tasks[i][1], "处理该文件时程序崩溃（可能是文件结构异常），已跳过。"),
                                      None, [])
         done += 1
@@ -429,11 +437,11 @@ def _consolidate_stat_forms(records: list[dict], out_dir: Path) -> int:
     added, replaced = running_total_findings(forms, vocab)
     for k, finding in replaced:
         forms[k].findings.remove(finding)
-        records[owner[k]]["messages"].remove(finding_message(finding))
+        records[owner[k]]["messages"].remove(mask_text(finding_message(finding)))
     for k, finding in added:
         forms[k].findings.append(finding)
         rec = records[owner[k]]
-        rec["messages"].append(finding_message(finding))
+        rec["messages"].append(mask_text(finding_message(finding)))
         if rec["status"] == OK:
             rec["status"] = WARNED
     summaries = consolidate(forms, vocab)
@@ -509,6 +517,7 @@ def run(args) -> int:
     names = output_names(rels)
     folder = out_dir / OUTPUT_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
+    clean_stale(folder)   # temp files of a run killed while writing
     ctx = RunContext(template, aliases, str(folder), bool(args.show_id), items)
     jobs = args.jobs or os.cpu_count() or 1
     show_progress = not args.json and sys.stderr.isatty()

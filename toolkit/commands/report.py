@@ -23,8 +23,11 @@ from toolkit.errors import InputError
 from toolkit.evaluation import TARGETS_SHEET, Targets, evaluate, parse_targets
 from toolkit.findings import ERROR
 from toolkit.io.atomic import atomic_write
-from toolkit.io.excel_read import RawSheet, decode_text, read_workbook
+from toolkit.io.excel_read import _CFB_MAGIC, _ENCRYPTED_MARK, RawSheet, check_regular_file, decode_text, read_workbook
+from toolkit.io.limits import check_package
 from toolkit.money import WAN, parse_amount
+
+MAX_REPORT_BYTES = 50 * 2**20
 from toolkit.report_check import (ACTUAL, AMOUNT, BUDGET, COUNT, PERCENT, TableValue, canonical_label, check_report,
                                   extract_figures, report_year_of, vocabulary)
 from toolkit.report_draft import (CASE_TYPE_WORDS, HEADING1, HEADING2, LEGAL_HELP_TYPES, PERSONS_LABEL, TITLE, TODO,
@@ -463,6 +466,10 @@ def new_document(template: str | Path | None = None):
     from docx.shared import Pt
 
     if template:
+        check_regular_file(Path(template), "Word 模板")
+        zf = check_package(Path(template), what="Word 文档")   # no bomb, no hostile part names or DOCTYPE copied out
+        if zf is not None:
+            zf.close()
         try:
             doc = Document(str(template))
         except Exception as exc:
@@ -530,25 +537,58 @@ def _save_atomically(doc, path: Path) -> None:
                          file=path.name) from None
 
 
+def _check_report_file(path: Path) -> None:
+    """A report file that can be read at all: a regular file, not empty, not absurdly large."""
+    check_regular_file(path, "报告文件")
+    if path.stat().st_size == 0:
+        raise InputError("文件是空的（0字节），没有可检查的内容。", file=path.name)
+    if path.stat().st_size > MAX_REPORT_BYTES:
+        raise InputError(f"文件超过 {MAX_REPORT_BYTES // 2**20} MB，不像一份自评报告，请检查是否选错了文件。", file=path.name)
+
+
+def open_docx(path: Path):
+    """A .docx opened by python-docx after the checks every reader needs (regular file, size, password, old .doc
+    under a new name, the zip's sizes and names); InputError in Chinese otherwise."""
+    from docx import Document
+    _check_report_file(path)
+    with open(path, "rb") as fh:
+        head = fh.read(65536)
+    if head.startswith(_CFB_MAGIC):
+        encrypted = _ENCRYPTED_MARK in head
+        raise InputError("文件设有打开密码，无法读取。请在Word/WPS中取消密码后另存再检查。" if encrypted else
+                         "这是旧版 .doc 文件（只是扩展名为 .docx），请在Word/WPS中另存为 .docx 后再检查。",
+                         file=path.name)
+    zf = check_package(path, what="Word 文档")
+    if zf is not None:
+        zf.close()
+    try:
+        return Document(str(path))
+    except Exception:
+        raise InputError("文件已损坏或不是有效的 .docx 文档。", file=path.name) from None
+
+
 def read_report_text(path: str | Path) -> str:
     """The prose of a report: a .docx's paragraphs, or a .txt/.md file (UTF-8 or GB18030)."""
     path = Path(path)
-    if not path.exists():
-        raise InputError("文件不存在，请检查路径。", file=path.name)
+    _check_report_file(path)
     suffix = path.suffix.lower()
     if suffix == ".docx":
-        from docx import Document
+        doc = open_docx(path)
         try:
-            doc = Document(str(path))
-        except Exception as exc:
+            text = "\n".join(p.text for p in doc.paragraphs)
+        except Exception:
             raise InputError("文件已损坏或不是有效的 .docx 文档。", file=path.name) from None
-        return "\n".join(p.text for p in doc.paragraphs)
+        if not text.strip():
+            raise InputError("文档中没有文字，没有可检查的内容。", file=path.name)
+        return text
     if suffix in (".txt", ".md"):
         text = decode_text(path.read_bytes())
         if text is None:
             raise InputError("文本编码无法识别（支持 UTF-8 和 GBK/GB18030），请另存为 UTF-8。", file=path.name)
         if suffix == ".md":
             text = re.sub(r"(?m)^\s{0,3}(?:#{1,6}|>|[-*+])\s+", "", text).replace("**", "").replace("__", "")
+        if not text.strip():
+            raise InputError("文件中没有文字，没有可检查的内容。", file=path.name)
         return text
     if suffix == ".doc":
         raise InputError("不支持旧版 .doc 文件，请在Word/WPS中另存为 .docx 后再检查。", file=path.name)

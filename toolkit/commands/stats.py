@@ -20,6 +20,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from toolkit.errors import InputError
 from toolkit.evaluation import TARGETS_SHEET, Evaluation, evaluate, parse_targets
 from toolkit.findings import ERROR, WARNING, Finding
+from toolkit.idcard import mask_text
 from toolkit.io.atomic import write_bytes_atomic
 from toolkit.io.excel_read import read_workbook
 from toolkit.commands.ledger_input import read_ledger_input
@@ -97,12 +98,16 @@ def run(args) -> int:
             period = parse_period(args.period)
         except ValueError as exc:
             raise InputError(f"{exc}。") from None
+        if not 1901 <= period.year <= 9998:   # the period, its year before and its end must be real dates
+            raise InputError(f"统计期间“{args.period}”的年份不合理（应在 1901 到 9998 年之间）。")
     else:
         period = default_period(ledger.cases["指派日期"]) if len(ledger.cases) else None
         if period is None:
             raise InputError("台账中没有可用的指派日期，无法确定统计期间，请用 --period 指定（如 2023）。",
                              file=ledger_path.name, sheet=ledger.sheet)
 
+    # statistics outputs hold no personal data: findings say where, not what the cell held
+    findings = [f.anonymous() for f in findings]
     report = build_report(ledger.cases, consultations.frame if consultations is not None else None, period,
                           previous_cases, previous_consultations, findings, catalog)
     empty = _empty_period_finding(report, ledger, ledger_path.name)
@@ -151,8 +156,9 @@ def _empty_period_finding(report: StatsReport, ledger, file: str) -> Finding | N
 def stats_json(report: StatsReport, unfilled: list[str]) -> dict:
     """The --json document: period, values, previous, unfilled_keys, findings."""
     return {"period": report.period.text,
-            "values": {k: json_value(v) for k, v in report.values.items()},
-            "previous": None if report.previous is None else {k: json_value(v) for k, v in report.previous.items()},
+            "values": {mask_text(k): json_value(v) for k, v in report.values.items()},
+            "previous": None if report.previous is None else {mask_text(k): json_value(v)
+                                                              for k, v in report.previous.items()},
             "unfilled_keys": unfilled,
             "findings": [f.to_dict() for f in report.findings]}
 
@@ -505,9 +511,9 @@ def write_family_sheet(book, fmt: _Formats, report: StatsReport, catalog: Catalo
     names.sort(key=lambda n: (-report.values.get(f"{prefix}.{n}.cases", 0), n))
     r = 2
     for name in names:
-        ws.write_string(r, 0, name, fmt.text)
+        ws.write_string(r, 0, mask_text(name), fmt.text)
         if extra:
-            ws.write_string(r, 1, report.lawyer_firms.get(name, ""), fmt.text)
+            ws.write_string(r, 1, mask_text(report.lawyer_firms.get(name, "")), fmt.text)
         for c, m in enumerate(metrics, start=1 + len(extra)):
             ws.write_number(r, c, _num(report.values[f"{prefix}.{name}.{m.key}"]),
                             fmt.money if m.is_money else fmt.count)

@@ -6,13 +6,15 @@ import datetime as dt
 import gc
 import json
 import re
-import tempfile
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 from toolkit.errors import InputError
 from toolkit.findings import ERROR, WARNING
+from toolkit.io.atomic import temp_dir
+from toolkit.io.excel_read import check_bounds
+from toolkit.io.limits import EXCEL_COLUMNS
 from toolkit.io.layout_writer import STYLES, layout_to_sheet_spec
 from toolkit.io.xlsx_patch import XlsxPatch
 from toolkit.commands.ledger_input import read_ledger_input
@@ -20,7 +22,7 @@ from toolkit.ledger_book import (LEDGER_SHEET_NAMES, build_standard, combination
                                   compute_by_sheet, output_sheet_names, part_view)
 from toolkit.money import format_yuan, parse_amount
 from toolkit.subsidy import Level, compare_fund, parse_level, price_ranges, scenarios
-from toolkit.subsidy_sheet import column_placement, ledger_columns, summary_layout
+from toolkit.subsidy_sheet import TOOLKIT_LEDGER_COLUMNS, column_placement, ledger_columns, summary_layout
 
 NAME = "subsidy"
 HELP = "按补贴标准测算每件案件的办案补贴，汇总并与专项经费对比"
@@ -83,6 +85,8 @@ def run(args) -> int:
     if output.suffix.lower() not in PATCHABLE:
         raise InputError(f"输出文件必须是 .xlsx 或 .xlsm，而不是“{output.suffix}”。", file=output.name)
 
+    if not path.is_dir():
+        check_bounds(path)   # sizes and extents first: opening it for patching inflates the ledger sheet
     patchable = path.suffix.lower() in PATCHABLE and not path.is_dir()
     patch = _prepared_patch(path, args.sheet) if patchable else None
     try:
@@ -91,8 +95,13 @@ def run(args) -> int:
         parts = {(p.file, p.sheet): p for p in ledger.pieces}
         names = output_sheet_names(ledger) if path.is_dir() else {k: k[1] for k in raw}
         places = {k: column_placement(raw[k], part_view(ledger, parts[k])) for k in raw}
+        for (file, sheet), place in places.items():   # the added columns must fit in Excel's grid
+            if place[1] + len(TOOLKIT_LEDGER_COLUMNS) - 1 > EXCEL_COLUMNS:
+                raise InputError(f"台账右侧没有足够的空列写入“{'、'.join(TOOLKIT_LEDGER_COLUMNS)}”"
+                                 f"（已用到第 {place[1] - 1:,} 列，Excel 最多 {EXCEL_COLUMNS:,} 列）。"
+                                 "请删除台账右侧多余的列后再处理。", file=file or path.name, sheet=sheet)
         output.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=output.parent, prefix=".legalaid-") as tmp:
+        with temp_dir(output.parent) as tmp:
             if patchable:
                 patch = patch or XlsxPatch(path)
             else:  # .xls / .csv / a folder cannot be edited in place: the data is carried into a new .xlsx first

@@ -12,7 +12,7 @@ from toolkit.budget import (ERROR, RESULT_SHEET, RULES_SHEET, WARNING, BudgetFin
 from toolkit.budget_table import CellFormat, normalize
 from toolkit.budget_user_rules import RuleLine, rules_from_sheet, rules_from_text
 from toolkit.errors import InputError
-from toolkit.io.excel_read import read_workbook, sheet_names
+from toolkit.io.excel_read import check_regular_file, decode_text, read_workbook, sheet_names
 
 NAME = "validate"
 HELP = "校验预算/决算表：合计、占比、单位（元/万元）、跨表一致、执行率及自定义规则"
@@ -106,14 +106,17 @@ def read_formats(path: Path, names: list[str]) -> dict[str, dict[tuple[int, int]
                 continue
             ws = wb[name]
             cells = {}
-            for row in ws.iter_rows():
-                for cell in row:
-                    if cell.value is None:
-                        continue
-                    decimals, percent = format_decimals(cell.number_format)
-                    indent = int(cell.alignment.indent or 0) if cell.alignment is not None else 0
-                    if decimals is not None or percent or indent:
-                        cells[(cell.row - 1, cell.column - 1)] = CellFormat(decimals, percent, indent)
+            try:
+                for row in ws.iter_rows():
+                    for cell in row:
+                        if cell.value is None:
+                            continue
+                        decimals, percent = format_decimals(cell.number_format)
+                        indent = int(cell.alignment.indent or 0) if cell.alignment is not None else 0
+                        if decimals is not None or percent or indent:
+                            cells[(cell.row - 1, cell.column - 1)] = CellFormat(decimals, percent, indent)
+            except Exception:   # a part openpyxl cannot parse (the values were read): no formats for this sheet
+                cells = {}
             out[name] = cells
     finally:
         wb.close()
@@ -127,21 +130,18 @@ def load_rule_lines(path: Path, sheets: list[SheetInput], rules_file: str | None
             lines += rules_from_sheet(s.rows, s.name)
     if rules_file:
         rp = Path(rules_file)
-        if not rp.is_file():
+        if not rp.exists():
             raise InputError("规则文件不存在，请检查路径。", file=rp.name)
+        check_regular_file(rp, "规则文件")
         if rp.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
             raw = read_workbook(rp)
             target = next((s for s in raw if normalize(s.name) == RULES_SHEET), raw[0])
             lines += rules_from_sheet(target.rows, f"{rp.name}")
         else:
-            data = rp.read_bytes()
-            for enc in ("utf-8-sig", "gb18030"):
-                try:
-                    text = data.decode(enc)
-                    break
-                except UnicodeDecodeError:
-                    continue
-            else:
+            if rp.stat().st_size > 10 * 2**20:
+                raise InputError("规则文件超过 10 MB，不像一份校验规则，请检查是否选错了文件。", file=rp.name)
+            text = decode_text(rp.read_bytes())
+            if text is None:
                 raise InputError("无法识别规则文件的编码（请保存为 UTF-8 文本）。", file=rp.name)
             lines += rules_from_text(text, rp.name)
     return lines

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from toolkit.errors import InputError
+from toolkit.errors import InputError, describe_failure, is_panic
 from toolkit.findings import ERROR, WARNING, Finding
 from toolkit.io.excel_read import RawSheet
 from toolkit.ledger import Ledger
@@ -759,11 +759,10 @@ def run_job(job: str, book) -> str:
             message = f"未知的功能“{job}”。可用：{'、'.join(JOB_TITLES.values())}。"
         else:
             message = JOBS[job](book)
-    except InputError as exc:
-        message = f"“{title}”未完成：{exc.describe()}"
-    except Exception as exc:  # never a traceback for the user
-        message = (f"“{title}”未完成：处理时发生意外问题（{type(exc).__name__}: {exc}）。"
-                   "请把此信息和工作簿交给技术人员。")
+    except BaseException as exc:  # the one error boundary (toolkit.errors): never a traceback for the user
+        if not (isinstance(exc, Exception) or is_panic(exc)):
+            raise
+        message = f"“{title}”未完成：{describe_failure(exc)[0]}"
     finally:
         set_status(book, None)
     alert(book, message, f"{TITLE} · {title}")

@@ -15,8 +15,9 @@ from functools import lru_cache
 
 import xlwings as xw
 
-from toolkit.errors import InputError
+from toolkit.errors import InputError, describe_failure, is_panic
 from toolkit.excel.book_io import excel_value, period_value
+from toolkit.idcard import mask_text
 from toolkit.idcard import id_problem
 from toolkit.io.excel_read import RawSheet
 from toolkit.ledger import TOTAL_WORDS, parse_ledger, split_list
@@ -70,8 +71,12 @@ def udf(f=None, *, two_d: tuple[str, ...] = ()):
         try:
             return f(*args, **kwargs)
         except (UdfError, ValueError, InputError) as exc:
-            return ERROR_PREFIX + (exc.message if isinstance(exc, InputError) else str(exc))
-        except Exception as exc:  # never a traceback in a cell
+            return ERROR_PREFIX + mask_text(exc.message if isinstance(exc, InputError) else str(exc))
+        except BaseException as exc:  # never a traceback in a cell (a Rust panic is a BaseException)
+            if not (isinstance(exc, Exception) or is_panic(exc)):
+                raise
+            if isinstance(exc, (OSError, MemoryError, RecursionError)) or is_panic(exc):
+                return ERROR_PREFIX + describe_failure(exc)[0]
             return f"{ERROR_PREFIX}计算时发生意外问题（{type(exc).__name__}）"
 
     def guarded(*args, **kwargs):

@@ -5,13 +5,18 @@ Every failure becomes an InputError with a Chinese reason naming the file; macro
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import os
+import sys
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit.errors import InputError
+from toolkit.errors import InputError, is_panic
+from toolkit.io import limits
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -28,6 +33,7 @@ class RawSheet:
     name: str
     rows: list[list]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based (r0, c0, r1, c1) inclusive
+    notes: list[str] = field(default_factory=list)   # what reading changed (a too-long cell cut), in Chinese
     hidden: frozenset = frozenset()   # 0-based rows hidden or filtered out in Excel (when the reader knows them)
 
     def cell(self, r: int, c: int):
@@ -40,11 +46,25 @@ def _unusable(path: Path, reason: str) -> InputError:
     return InputError(reason, file=path.name)
 
 
+def check_regular_file(path: Path, what: str = "表格文件") -> None:
+    """Refuse what is not an ordinary file (missing, a folder, a pipe or device that would block a read)."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise _unusable(path, "文件不存在，请检查路径。") from None
+    except OSError as exc:
+        from toolkit.errors import os_error_text
+        raise _unusable(path, f"无法读取文件：{os_error_text(exc)}。") from None
+    if stat.S_ISDIR(mode):
+        raise _unusable(path, f"这是一个文件夹，不是{what}。")
+    if not stat.S_ISREG(mode):
+        raise _unusable(path, f"这不是普通文件（可能是管道或设备），不是{what}，已拒绝读取。")
+
+
 def _check_file(path: Path) -> bytes:
-    if not path.exists():
-        raise _unusable(path, "文件不存在，请检查路径。")
-    if path.is_dir():
-        raise _unusable(path, "这是一个文件夹，不是表格文件。")
+    check_regular_file(path)
     with open(path, "rb") as fh:
         head = fh.read(65536)
     if not head:
@@ -70,19 +90,91 @@ class _Prefetch(threading.Thread):
         self.path = path
         self.book = None
         self.parsed: dict = {}
+        self.checked = threading.Event()   # set once the pre-parse limits have been applied
         self.start()
 
     def run(self) -> None:
         import python_calamine as calamine  # lazy: xlwings Lite imports this module without python-calamine
 
         try:
-            book = calamine.CalamineWorkbook.from_path(str(self.path))
-            for meta in book.sheets_metadata:
-                if meta.typ == calamine.SheetTypeEnum.WorkSheet:
-                    self.parsed[meta.name] = book.get_sheet_by_name(meta.name)
+            try:
+                _bounded(self.path, None)
+            finally:
+                self.checked.set()
+            with rust_quiet():
+                book = calamine.CalamineWorkbook.from_path(str(self.path))
+                for meta in book.sheets_metadata:
+                    if meta.typ == calamine.SheetTypeEnum.WorkSheet:
+                        self.parsed[meta.name] = book.get_sheet_by_name(meta.name)
             self.book = book
-        except Exception:
+        except BaseException:   # a Rust panic is a BaseException; nothing may escape this thread
             self.book = None
+            self.parsed = {}
+
+
+_trap_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def rust_quiet():
+    """Keep a Rust panic's English message and backtrace (written straight to file descriptor 2 by the panic hook)
+    off the console: stderr goes to a temporary file meanwhile, and what else was written there is passed on.
+    Used around every python-calamine call; the exception itself is turned into a Chinese reason by the caller."""
+    if not _trap_lock.acquire(blocking=False):   # another thread holds the trap: it covers this one too
+        yield
+        return
+    try:
+        try:
+            sys.stderr.flush()
+            saved = os.dup(2)
+            trap = tempfile.TemporaryFile()
+            os.dup2(trap.fileno(), 2)
+        except (OSError, ValueError, AttributeError):
+            yield
+            return
+        panicked = False
+        try:
+            yield
+        except BaseException as exc:
+            panicked = is_panic(exc)
+            raise
+        finally:
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            trap.seek(0)
+            text = trap.read().decode("utf-8", "replace")
+            trap.close()
+            if panicked or "panicked at" in text:
+                text = text[:text.find("thread '")] if "thread '" in text else ""
+            if text:
+                with contextlib.suppress(OSError, ValueError):
+                    sys.stderr.write(text)
+                    sys.stderr.flush()
+    finally:
+        _trap_lock.release()
+
+
+def settle() -> None:
+    """Wait for background reads still running (so what they hold back of stderr is written before the program
+    ends); called by the error boundary before it prints."""
+    for ahead in list(_prefetched.values()):
+        ahead.join()
+
+
+def check_bounds(path: str | Path) -> None:
+    """The pre-parse checks alone (file kind, zip sizes and names, sheet extents): for a command that opens the
+    workbook another way before reading it. Raises InputError with the reason."""
+    path = Path(path)
+    _check_file(path)
+    if path.suffix.lower() not in EXCEL_SUFFIXES:
+        return
+    with contextlib.suppress(OSError):
+        ahead = _prefetched.get(_file_key(path))
+        if ahead is not None:
+            ahead.checked.wait()
+    _bounded(path, None)
 
 
 _prefetched: dict[tuple, _Prefetch] = {}
@@ -99,8 +191,35 @@ def prefetch(path: str | Path) -> None:
     try:
         if path.suffix.lower() in EXCEL_SUFFIXES and path.is_file():
             _prefetched[_file_key(path)] = _Prefetch(path)
-    except OSError:
+    except (OSError, RuntimeError):
         pass
+
+
+_checked: dict[tuple, tuple[InputError | None, bool]] = {}
+
+
+def _bounded(path: Path, sheets: list[str] | None) -> bool:
+    """The pre-parse limits (toolkit.io.limits) for a zip workbook; each unchanged file is scanned once. True when
+    some text may exceed a cell's length (then the grid is checked cell by cell)."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        if path.suffix.lower() in (".xlsb", ".ods"):
+            zf = limits.check_package(path)
+            if zf is not None:
+                zf.close()
+        return True
+    key = (*_file_key(path), None if sheets is None else tuple(sheets))
+    whole = (*key[:3], None)
+    if key not in _checked and whole in _checked and _checked[whole][0] is None:
+        key = whole   # every sheet already passed
+    if key not in _checked:
+        try:
+            _checked[key] = (None, limits.check_workbook_file(path, sheets))
+        except InputError as exc:
+            _checked[key] = (exc, False)
+    error, long_text = _checked[key]
+    if error is not None:
+        raise InputError(error.message, file=error.file, sheet=error.sheet)
+    return long_text
 
 
 def read_workbook(path: str | Path, sheets: list[str] | None = None, *, names_only: bool = False) -> list[RawSheet]:
@@ -112,19 +231,30 @@ def read_workbook(path: str | Path, sheets: list[str] | None = None, *, names_on
         return [read_csv(path)]
     if suffix not in EXCEL_SUFFIXES:
         raise _unusable(path, f"不支持的文件类型“{path.suffix or '无扩展名'}”，请使用 .xlsx、.xlsm、.xls 或 .csv 文件。")
-    if head.startswith(_CFB_MAGIC) and _ENCRYPTED_MARK in head and suffix != ".xls":
+    if head.startswith(_CFB_MAGIC) and _ENCRYPTED_MARK in head:   # OOXML encryption, whatever the extension
         raise _unusable(path, "文件设有打开密码，无法读取。请在Excel中取消密码（文件→信息→保护工作簿）后另存再处理。")
+    if suffix == ".xls" and head.startswith(_CFB_MAGIC) and _is_biff5(path):
+        return _read_biff5(path, sheets, names_only)
+    if suffix == ".xls" and head.startswith(_CFB_MAGIC):
+        limits.check_xls_file(path)
     import python_calamine as calamine  # lazy: xlwings Lite imports this module without python-calamine
 
     ahead = _prefetched.pop(_file_key(path), None)
     if ahead is not None:
         ahead.join()
     parsed = ahead.parsed if ahead is not None and ahead.book is not None else {}
+    long_text = _bounded(path, None if names_only or parsed else sheets)
     try:
-        book = ahead.book if parsed else calamine.CalamineWorkbook.from_path(str(path))
+        if parsed:
+            book = ahead.book
+        else:
+            with rust_quiet():
+                book = calamine.CalamineWorkbook.from_path(str(path))
     except calamine.PasswordError:
         raise _unusable(path, "文件设有打开密码，无法读取。请在Excel中取消密码后另存再处理。") from None
-    except Exception as exc:  # ZipError, XmlError, CalamineError, ... all mean the same to the user
+    except BaseException as exc:  # ZipError, XmlError, CalamineError, a Rust panic ... all mean the same to the user
+        if not isinstance(exc, Exception) and not is_panic(exc):
+            raise
         raise _unusable(path, "文件已损坏或不是有效的Excel工作簿，无法打开。") from None
     try:
         visible_sheets = [m.name for m in book.sheets_metadata
@@ -136,31 +266,126 @@ def read_workbook(path: str | Path, sheets: list[str] | None = None, *, names_on
         for name in wanted:
             if name not in visible_sheets:
                 raise InputError(f"找不到工作表“{name}”。现有工作表：{'、'.join(visible_sheets)}。", file=path.name)
-            result.append(_read_sheet(book, name, path, parsed.get(name)))
+            result.append(_noted(path, _read_sheet(book, name, path, parsed.get(name), long_text)))
         return result
     finally:
         book.close()
 
 
-def _read_sheet(book, name: str, path: Path, parsed=None) -> RawSheet:
+_BOOK_STREAM, _WORKBOOK_STREAM = "Book".encode("utf-16-le"), "Workbook".encode("utf-16-le")
+
+
+def _is_biff5(path: Path) -> bool:
+    """An Excel 5.0/95 file: its data stream is called "Book" (Excel 97 and later: "Workbook"). python-calamine
+    reads its 8-bit text without the file's code page (GBK text comes out as "\ufffd"), so xlrd reads it."""
+    data = path.read_bytes()
+    return _WORKBOOK_STREAM not in data and _BOOK_STREAM in data
+
+
+def _read_biff5(path: Path, sheets: list[str] | None, names_only: bool) -> list[RawSheet]:
+    """An Excel 95 workbook through xlrd, which decodes text with the file's CODEPAGE record (936 = GBK)."""
+    import datetime as dt
+
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(str(path), on_demand=True)
+    except Exception:
+        raise _unusable(path, "Excel 95 格式的文件已损坏，无法打开。请在Excel中另存为 .xlsx 后再处理。") from None
+    try:
+        names = book.sheet_names()
+        if names_only:
+            return [RawSheet(n, []) for n in names]
+        result = []
+        for name in names if sheets is None else sheets:
+            if name not in names:
+                raise InputError(f"找不到工作表“{name}”。现有工作表：{'、'.join(names)}。", file=path.name)
+            try:
+                sh = book.sheet_by_name(name)
+                if sh.nrows * sh.ncols > limits.MAX_CELLS:
+                    raise InputError(f"工作表区域有 {sh.nrows:,} 行 × {sh.ncols:,} 列，超过本工具一次能读取的范围。",
+                                     file=path.name, sheet=name)
+                rows = []
+                for r in range(sh.nrows):
+                    row = []
+                    for cell in sh.row(r):
+                        v = cell.value
+                        if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+                            v = None
+                        elif cell.ctype == xlrd.XL_CELL_DATE:
+                            try:
+                                v = xlrd.xldate_as_datetime(v, book.datemode)
+                                v = v.date() if v.time() == dt.time() else v
+                            except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+                                pass   # the number stays: the checks say it is not a date
+                        elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                            v = bool(v)
+                        elif isinstance(v, str) and (v == "" or v.isspace()):
+                            v = None
+                        row.append(v)
+                    rows.append(row)
+            except InputError:
+                raise
+            except Exception:
+                raise InputError("工作表内容已损坏，无法读取。", file=path.name, sheet=name) from None
+            result.append(_noted(path, RawSheet(name, rows, [], _cut_long_cells(rows))))
+        return result
+    finally:
+        book.release_resources()
+
+
+def _read_sheet(book, name: str, path: Path, parsed=None, long_text: bool = True) -> RawSheet:
     import python_calamine as calamine  # lazy: xlwings Lite imports this module without python-calamine
 
     try:
-        sheet = parsed or book.get_sheet_by_name(name)
-        values = sheet.to_python(skip_empty_area=False)
+        if parsed is None:
+            with rust_quiet():
+                parsed = book.get_sheet_by_name(name)
+        sheet = parsed
+        if sheet.height * sheet.width > limits.MAX_CELLS:   # .xls/.xlsb/.ods are not scanned before parsing
+            raise InputError(f"工作表区域有 {sheet.height:,} 行 × {sheet.width:,} 列，超过本工具一次能读取的"
+                             f" {limits.MAX_CELLS:,} 个单元格。请删除多余的行和列或拆分后再处理。",
+                             file=path.name, sheet=name)
+        with rust_quiet():
+            values = sheet.to_python(skip_empty_area=False)
         merged_ranges = sheet.merged_cell_ranges or []
     except calamine.PasswordError:
         raise InputError("工作表有密码保护，无法读取。", file=path.name, sheet=name) from None
-    except Exception as exc:
-        raise InputError("工作表内容已损坏，无法读取。", file=path.name, sheet=name) from None
+    except InputError:
+        raise
+    except BaseException as exc:   # a Rust panic (e.g. a date cell holding -1e12) is a BaseException
+        if not isinstance(exc, Exception) and not is_panic(exc):
+            raise
+        reason = "有超出范围的日期或数值" if is_panic(exc) else "内容已损坏"
+        raise InputError(f"工作表{reason}，无法读取。请在Excel中检查后另存再处理。", file=path.name, sheet=name) from None
     # empty and blank-only cells are None (a cell holding only spaces is empty to a reader)
     rows = [[None if v == "" or (v.__class__ is str and v.isspace()) else v for v in row] for row in values]
     merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in merged_ranges]
-    return RawSheet(name, rows, merged)
+    return RawSheet(name, rows, merged, _cut_long_cells(rows) if long_text else [])
+
+
+def _cut_long_cells(rows: list[list]) -> list[str]:
+    """Cut text longer than an Excel cell holds (only a damaged or hand-made file has it); say where."""
+    notes = []
+    limit = limits.EXCEL_CELL_CHARS
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            if v.__class__ is str and len(v) > limit:
+                notes.append(f"第{r + 1}行第{c + 1}列（{limits.column_letters(c + 1)}{r + 1}）的文字有 {len(v):,} 个字符，"
+                             f"超过 Excel 单元格的上限 {limit:,}，已截断为前 {limit:,} 个字符。")
+                row[c] = v[:limit]
+    return notes
 
 
 def decode_text(data: bytes) -> str | None:
-    """Text from a file saved as UTF-8 (with or without BOM) or GBK/GB18030; None if it is neither."""
+    """Text from a file saved as UTF-8 (with or without BOM), UTF-16 (with or without BOM) or GBK/GB18030; None if it
+    is none of them."""
+    encoding = _utf16(data)
+    if encoding:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            return None
     for encoding in CSV_ENCODINGS:
         try:
             return data.decode(encoding)
@@ -169,20 +394,71 @@ def decode_text(data: bytes) -> str | None:
     return None
 
 
+def _utf16(data: bytes) -> str | None:
+    """'utf-16' when the text starts with a UTF-16 byte order mark; 'utf-16-le'/'-be' when, without one, its NUL bytes
+    sit on every other byte as ASCII and CJK text saved as UTF-16 has them (Excel's "Unicode text" is UTF-16)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    sample = data[:4096]
+    if len(sample) < 4 or len(sample) % 2 or b"\x00" not in sample:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    half = len(sample) // 2
+    if odd.count(0) > 0.3 * half and even.count(0) == 0:
+        return "utf-16-le"
+    if even.count(0) > 0.3 * half and odd.count(0) == 0:
+        return "utf-16-be"
+    return None
+
+
+MAX_CSV_BYTES = 200 * 2**20
+_notes: list[str] = []
+
+
+def take_notes() -> list[str]:
+    """What reading changed in the inputs since the last call (a too-long cell cut …), each naming its place."""
+    notes = _notes[:]
+    del _notes[:]
+    return notes
+
+
+def _noted(path: Path, sheet: RawSheet) -> RawSheet:
+    for note in sheet.notes:
+        _notes.append(f"文件“{path.name}”，工作表“{sheet.name}”：{note}")
+    return sheet
+
+
 def read_csv(path: str | Path) -> RawSheet:
-    """A CSV file (UTF-8 with or without BOM, or GBK/GB18030) as one grid of text cells."""
+    """A CSV file (UTF-8 with or without BOM, UTF-16, or GBK/GB18030) as one grid of text cells."""
     path = Path(path)
+    check_regular_file(path, "CSV 文件")
+    if path.stat().st_size > MAX_CSV_BYTES:
+        raise _unusable(path, f"CSV 文件超过 {MAX_CSV_BYTES // 2**20} MB，不像正常的月报或台账，请拆分后再处理。")
     data = path.read_bytes()
     if not data:
         raise _unusable(path, "文件是空的（0字节）。")
-    if b"\x00" in data[:4096]:
+    if b"\x00" in data[:4096] and not _utf16(data):
         raise _unusable(path, "文件不是文本格式的CSV（可能是改了扩展名的其他文件）。")
     text = decode_text(data)
     if text is None:
-        raise _unusable(path, "无法识别文件编码（支持 UTF-8 和 GBK/GB18030），请在Excel中另存为“CSV UTF-8”。")
+        raise _unusable(path, "无法识别文件编码（支持 UTF-8、UTF-16 和 GBK/GB18030），请在Excel中另存为“CSV UTF-8”。")
+    del data
+    if text[:1] == "\ufeff":
+        text = text[1:]
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    rows = [[cell if cell.strip() != "" else None for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
-    return RawSheet(path.stem, rows)
+    if csv.field_size_limit() < len(text) + 1:   # the default (131,072) fails on one long field; cut below instead
+        csv.field_size_limit(min(len(text) + 1, 2**31 - 1))
+    rows, cells = [], 0
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)   # newline="": \r, \n and \r\n all end a line
+    try:
+        for row in reader:
+            cells += len(row)
+            if cells > limits.MAX_CELLS:
+                raise _unusable(path, f"CSV 文件有超过 {limits.MAX_CELLS:,} 个单元格，超过本工具一次能读取的范围，请拆分后再处理。")
+            rows.append([cell if cell.strip() != "" else None for cell in row])
+    except csv.Error as exc:
+        raise _unusable(path, f"第{reader.line_num}行的格式无法识别（{exc}），请在Excel中另存为“CSV UTF-8”后再处理。") from None
+    return _noted(path, RawSheet(path.stem, rows, notes=_cut_long_cells(rows)))
