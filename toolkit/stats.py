@@ -372,23 +372,31 @@ class _Months:
         masks: dict[tuple, tuple[bool, ...]] = {}
         rows = zip(column("指派日期"), column("案件类型"), column("特殊群体", ()), column("案件质量"),
                    column("受援人数"), zip(*names) if names else [()] * n, zip(*money) if money else [()] * n)
+        places = range(2, width)
         for day, case_type, groups, quality, persons, who, amounts in rows:
-            month = _month_of(day)
-            if month is None:
+            if day is None or day != day:   # blank (None, NaN, NaT): in no period
                 continue
+            month = (day.year, day.month)
             buckets = self.months.get(month)
             if buckets is None:
                 buckets = self.months[month] = ({}, [{} for _ in range(families)])
             sig = (case_type, groups, quality)
             persons = int(persons) if _present(persons) else 1
-            adds = [(i, a) for i, a in enumerate(amounts, 2) if _present(a)]
-            mask = masks.get(sig)
-            if mask is None:
-                mask = masks[sig] = tuple(_matches(m, *sig) for m in catalog.metrics)
-            for tallies, key in ((buckets[0], sig), *zip(buckets[1], ((name, mask) for name in who))):
-                tally = tallies.get(key)
+            adds = [(i, a) for i, a in zip(places, amounts) if a is not None and a == a]
+            tally = buckets[0].get(sig)
+            if tally is None:
+                tally = buckets[0][sig] = [0, 0] + [Decimal(0)] * (width - 2)
+                if sig not in masks:
+                    masks[sig] = tuple(_matches(m, *sig) for m in catalog.metrics)
+            tally[0] += 1
+            tally[1] += persons
+            for i, a in adds:
+                tally[i] += a
+            mask = masks[sig]
+            for people, name in zip(buckets[1], who):
+                tally = people.get((name, mask))
                 if tally is None:
-                    tally = tallies[key] = [0, 0] + [Decimal(0)] * (width - 2)
+                    tally = people[(name, mask)] = [0, 0] + [Decimal(0)] * (width - 2)
                 tally[0] += 1
                 tally[1] += persons
                 for i, a in adds:
