@@ -95,15 +95,18 @@ def main(argv: list[str] | None = None) -> int:
                     if run["returncode"]:
                         raise SystemExit(run["stderr"][-2000:])
                     child = json.loads(run["stdout"].strip().splitlines()[-1])
-                    results[m].append({"process": run["seconds"], "seconds": child["seconds"],
+                    results[m].append({"process": run["seconds"], "cpu": run["cpu"], "seconds": child["seconds"],
                                        "peak_mb": run["peak_mb"]})
             floor = min(r["seconds"] for r in results["floor"])
-            print(f"\n{rows} rows × 19 columns, best of {args.repeat} (reading alone; whole child process; peak RSS)")
+            floor_cpu = min(r["cpu"] for r in results["floor"])
+            print(f"\n{rows} rows × 19 columns, best of {args.repeat} (reading alone; whole child process: wall, "
+                  f"CPU and its ratio to the floor's process; peak RSS)")
             for m, rs in results.items():
                 t = min(r["process"] for r in rs)
                 alone = min(r["seconds"] for r in rs)
-                print(f"  {m:<22} {alone:7.2f} s  = {alone / floor:5.1f}x floor   process {t:6.2f} s   "
-                      f"peak {max(r['peak_mb'] for r in rs):6.0f} MB")
+                cpu = min(r["cpu"] for r in rs)
+                print(f"  {m:<22} {alone:7.2f} s  = {alone / floor:5.1f}x floor   process {t:6.2f} s, CPU {cpu:6.2f} s "
+                      f"= {cpu / floor_cpu:4.1f}x   peak {max(r['peak_mb'] for r in rs):6.0f} MB")
     print(f"load average {load_average()} at the end")
     return 0
 

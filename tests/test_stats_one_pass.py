@@ -15,13 +15,19 @@ from benchmarks.ledger_gen import write_ledger
 from toolkit.io.excel_read import read_workbook
 from toolkit.ledger_book import build_ledger
 from toolkit.money import round_half_up
-from toolkit.stats import (UNNAMED, Period, build_report, compute_values, default_catalog, matter_records,
-                           parse_consultations)
+from toolkit.stats import UNNAMED, Period, build_report, compute_values, default_catalog, parse_consultations
 
 SAMPLE = Path(__file__).parent.parent / "workbooks" / "示例台账.xlsx"
 
 
 # --- the oracle: the straightforward computation (every period filters every row, every statistic every matter) --
+
+def matter_records(cases):
+    """The ledger rows as dicts of the fields statistics use."""
+    fields = ("指派日期", "案件类型", "特殊群体", "案件质量", "受援人数", "承办律师", "律师事务所", "挽回经济损失", "讨薪金额",
+              "补贴金额")
+    return [dict(zip(fields, row)) for row in zip(*(cases[c].tolist() for c in fields))]
+
 
 def _present(v):
     return v is not None and v == v

@@ -277,20 +277,6 @@ def parse_consultations(sheet: RawSheet, file: str | None = None, catalog: Catal
 
 # --- computing ------------------------------------------------------------------------------------------
 
-MATTER_FIELDS = ("指派日期", "案件类型", "特殊群体", "案件质量", "受援人数", "承办律师", "律师事务所",
-                 "挽回经济损失", "讨薪金额", "补贴金额")
-
-
-def matter_records(cases: pd.DataFrame) -> list[dict]:
-    """The ledger rows as plain dicts of the fields statistics use."""
-    columns = [c for c in MATTER_FIELDS if c in cases.columns]
-    return [dict(zip(columns, row)) for row in zip(*(cases[c].tolist() for c in columns))] if len(cases) else []
-
-
-def _selected(records: list[dict], spec: StatSpec) -> list[dict]:
-    return [m for m in records if _matches(spec, m["案件类型"], m["特殊群体"], m["案件质量"])]
-
-
 def _matches(spec: StatSpec, case_type, groups, quality) -> bool:
     """Whether a matter of this type, special groups and quality counts in `spec`."""
     if spec.case_types is not None and case_type not in spec.case_types:
@@ -304,24 +290,6 @@ def _matches(spec: StatSpec, case_type, groups, quality) -> bool:
 
 def _present(v) -> bool:
     return v is not None and v == v   # not None, not NaN
-
-
-def measure(records: list[dict], spec: StatSpec):
-    """One statistic over matters already restricted to a period: int count or Decimal 元."""
-    chosen = _selected(records, spec)
-    if spec.count == "matters":
-        return len(chosen)
-    if spec.count == "persons":
-        return sum(int(m["受援人数"]) if _present(m["受援人数"]) else 1 for m in chosen)
-    if spec.count == "sum":
-        total = sum((m[spec.column] for m in chosen if _present(m[spec.column])), Decimal(0))
-        return round_half_up(Decimal(total), 2)
-    raise ValueError(spec.count)
-
-
-def measure_consultations(records: list[tuple], spec: StatSpec) -> int:
-    """Sum of 人次 of (date, channel, persons) records of one channel (None: all)."""
-    return sum(n for _, channel, n in records if spec.channel is None or channel == spec.channel)
 
 
 def compute_values(cases: pd.DataFrame, consultations: pd.DataFrame | None, period: Period,
