@@ -376,6 +376,16 @@ def sangong_yoy(am: Amount, name="三公经费") -> Sheet:
 # ---------------------------------------------------------------- cases
 
 
+def shown_as(places: int, sheets: list[Sheet]) -> list[Sheet]:
+    """Number cells displayed with `places` decimals (as a unit rounding from 元 to 四位小数 万元 would show them)."""
+    for s in sheets:
+        for r, row in enumerate(s.rows, 1):
+            for c, v in enumerate(row, 1):
+                if isinstance(v, float):
+                    s.formats[(r, c)] = "#,##0." + "0" * places
+    return sheets
+
+
 def consistent_cases() -> list[Case]:
     wan = Amount("万元")
     four = Amount("万元", places=4, space=True, dash=True)
@@ -386,10 +396,10 @@ def consistent_cases() -> list[Case]:
                                      budget_spend(Amount("元", text=True), unit_line="金额单位：元", total_top=False)]),
         Case("繁体萬元", [traditional(Amount("萬元", places=2))]),
         Case("表头写单位", [header_unit(Amount("万元", places=2))]),
-        Case("两表同页", [stacked(Amount("万元", places=4))]),
+        Case("两表同页", shown_as(4, [stacked(Amount("万元", places=4))])),
         Case("项目支出_结转", [projects(Amount("元"))]),
         Case("三公_上年本年增减", [sangong_yoy(Amount("万元", places=2, dash=True))]),
-        Case("基本支出_合计在下", [budget_basic(Amount("万元", places=4), total_top=False)]),
+        Case("基本支出_合计在下", shown_as(4, [budget_basic(Amount("万元", places=4), total_top=False)])),
     ]
 
 
@@ -439,8 +449,8 @@ def planted_cases() -> list[Case]:
     out.append(_case("繁体_类合计错", [traditional(Amount("萬元"))], "支出決算表", "社会保障和就业支出", 3, 1000,
                      Amount("萬元")))
     # the second of two stacked tables: a 项目支出 of 法律援助
-    out.append(_case("两表同页_下表错", [stacked(Amount("万元", places=4))], "收支预算表", "法律援助", 5, 800,
-                     Amount("万元", places=4), nth=1))
+    out.append(_case("两表同页_下表错", shown_as(4, [stacked(Amount("万元", places=4))]), "收支预算表", "法律援助",
+                     5, 800, Amount("万元", places=4), nth=1))
     # per-project carry-over: 年末结转和结余 wrong for one project
     out.append(_case("项目支出_年末结转错", [projects(Amount("元"))], "项目支出表", "律师值班补助", 5, 2000,
                      Amount("元")))

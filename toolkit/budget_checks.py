@@ -578,6 +578,14 @@ def measure_of(block: Block, column, rules: RuleSet) -> tuple[str, str] | None:
     """(kind of figure, column item) an amount column holds: ("actual", "") for 决算数, ("actual", "基本支出") …"""
     cross = rules.cross
     kind = None
+    period = ""
+    cr = rules.change_rate
+    title = column.title
+    if any(w in title for w in cr.get("change", []) + cr.get("rate", [])):
+        return None         # 增减金额 / 增减幅度 are not figures of the item itself
+    if any(w in title for w in cr.get("last_year", [])) and \
+            not any(w in title for w in cr.get("not_last_year", [])):
+        period = "上年"      # 上年预算数 / 上年决算数: another year's figure, compared only with the same period
     for key in ("initial_budget", "adjusted_budget", "actual", "budget"):
         if any(w in column.title for w in cross.get(key, [])):
             kind = key
@@ -587,6 +595,7 @@ def measure_of(block: Block, column, rules: RuleSet) -> tuple[str, str] | None:
         kind = "actual" if "决算" in sheet_text else ("budget" if "预算" in sheet_text else None)
     if kind is None:
         return None
+    kind = period + kind
     name = column.name
     if name in ("小计", "合计") and len(column.header) > 1:
         upper = column.header[-2]     # 基本支出 · 小计 is the 基本支出 portion; 本年支出 · 小计 the whole
