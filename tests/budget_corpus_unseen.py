@@ -373,6 +373,45 @@ def sangong_yoy(am: Amount, name="三公经费") -> Sheet:
     return s
 
 
+def fiscal_total(am: Amount, name="预算04表") -> Sheet:
+    """财政拨款收支预算总表: 收入 | 本年预算 on the left; 支出 | 合计 | 一般公共预算 | 政府性基金预算 on the right."""
+    s = Sheet(name)
+    head(s, "财政拨款收支预算总表", "预算04表", 6, "")
+    s.add("收入", None, "支出", None, None, None)
+    s.merge(len(s.rows), 1, len(s.rows), 2)
+    s.merge(len(s.rows), 3, len(s.rows), 6)
+    s.add("项目", "本年预算", "项目", "合计", "一般公共预算", "政府性基金预算")
+    fiscal = {c: sum(v) - CARRY.get(c, D(0)) - OTHER.get(c, D(0)) for c, v in SPEND.items()}
+    total = sub(fiscal, "")
+    left = [("一、一般公共预算拨款", total), ("二、政府性基金预算拨款", D(0))]
+    right = [(f"{cn}、{n}", sub(fiscal, c)) for cn, (c, n) in zip("一二三四", [x for x in SUBJECTS if len(x[0]) == 3])]
+    for i in range(len(right)):
+        a = left[i] if i < len(left) else (None, None)
+        b = right[i]
+        s.add(a[0], am(a[1]) if a[0] else None, b[0], am(b[1]), am(b[1]), am(D(0)))
+    s.add("收入总计", am(total), "支出总计", am(total), am(total), am(D(0)))
+    return s
+
+
+def sangong_vertical(am: Amount, name="三公预算") -> Sheet:
+    """Vertical 三公 budget table with 其中 rows and 上年预算数 | 本年预算数 | 增减额 | 增减率 (text)."""
+    s = Sheet(name)
+    head(s, "“三公”经费预算表", None, 5, "")
+    s.add("项目", "上年预算数", "本年预算数", "增减额", "增减率")
+    labels = [("“三公”经费合计", None), ("因公出国（境）费", 0), ("公务用车购置及运行费", "car"),
+              ("其中：公务用车购置费", 1), ("公务用车运行费", 2), ("公务接待费", 3)]
+    for lbl, idx in labels:
+        def pick(v):
+            return sum(v, D(0)) if idx is None else (v[1] + v[2] if idx == "car" else v[idx])
+        a, b = pick(SANGONG_LAST), pick(SANGONG_THIS)
+        wa, wb = am(a), am(b)
+        da = D(str(wa).strip()) if wa not in (None, "-") else D(0)
+        db = D(str(wb).strip()) if wb not in (None, "-") else D(0)
+        ch = db - da
+        s.add(lbl, wa, wb, "-" if ch == 0 else float(ch), rate_text(db, da) or "-")
+    return s
+
+
 # ---------------------------------------------------------------- cases
 
 
@@ -399,6 +438,8 @@ def consistent_cases() -> list[Case]:
         Case("两表同页", shown_as(4, [stacked(Amount("万元", places=4))])),
         Case("项目支出_结转", [projects(Amount("元"))]),
         Case("三公_上年本年增减", [sangong_yoy(Amount("万元", places=2, dash=True))]),
+        Case("财政拨款收支预算总表", [fiscal_total(Amount("万元", dash=True))]),
+        Case("三公预算_纵向_其中", [sangong_vertical(Amount("万元", dash=True))]),
         Case("基本支出_合计在下", shown_as(4, [budget_basic(Amount("万元", places=4), total_top=False)])),
     ]
 
@@ -460,6 +501,28 @@ def planted_cases() -> list[Case]:
     # 三公 yoy: 本年决算数 of 公务接待费 wrong → 合计 and 增减金额 break
     am = Amount("万元", places=2, dash=True)
     out.append(_case("三公增减_接待费错", [sangong_yoy(am)], "三公经费", "3.公务接待费", 3, 300, am))
+    # second round: slips in the columns and tables the first round did not touch
+    out.append(_case("一般公共预算_增减额错", budget_set(wan), "预算05表", "法律援助", 5, 0, wan, value=1.0))
+    out.append(_case("一般公共预算_本年数错", budget_set(wan), "预算05表", "法律援助", 4, 1000, wan))
+    out.append(_case("三公增减_幅度错", [sangong_yoy(am)], "三公经费", "2.公务用车购置及运行费", 5, 0, am,
+                     value=-12.5))
+    c = _case("项目支出_合计在上_支出合计错", [projects(Amount("元"))], "项目支出表", "合计", 4, 1000, Amount("元"))
+    out.append(c)
+    yt = Amount("元", text=True)
+    out.append(_case("元表_万元误填", [budget_spend(yt, unit_line="金额单位：元")], "预算03表", "住房公积金", 3, 0,
+                     yt, value="4.99"))
+    out.append(_case("萬元表_元误填", [traditional(Amount("萬元"))], "支出決算表", "行政单位医疗", 4, 0,
+                     Amount("萬元"), value=38901.23))
+    c = Case("收支总表_上年结转错", budget_set(wan))
+    s = c.sheets[0]
+    cell = s.find("上年结转", 2)
+    s.set(cell, wan.bump(s.get(cell), D(5000)))
+    c.planted.append(("预算01表", cell + "|" + s.find("收入总计", 2)))
+    out.append(c)
+    out.append(_case("财政拨款总表_明细错", [fiscal_total(Amount("万元", dash=True))], "预算04表", "三、卫生健康支出",
+                     5, 700, Amount("万元", dash=True)))
+    out.append(_case("三公纵向_运行费错", [sangong_vertical(Amount("万元", dash=True))], "三公预算", "公务用车运行费",
+                     3, 400, Amount("万元", dash=True)))
     return out
 
 

@@ -10,7 +10,7 @@ Every comparison allows half a unit of the last shown decimal per operand (see `
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from importlib import resources
 
@@ -242,7 +242,19 @@ class Checker:
                     elif kind == "ratio" or self._same_error(g, sign, f):
                         explained.setdefault(id(g), set()).add(id(f))
         drop = {gid for gid, fs in explained.items() if any(gid not in explained.get(fid, set()) for fid in fs)}
-        return [f for f in self.findings if id(f) not in drop]
+        return [self._confirmed(f, explained, drop) for f in self.findings if id(f) not in drop]
+
+    def _confirmed(self, f: BudgetFinding, explained: dict[int, set[int]], drop: set[int]) -> BudgetFinding:
+        """A warning (a sum over a guessed structure) that also explains a certain sum off by the same amount is
+        confirmed by it: the cell sits where both relations cross, so it is reported as an error."""
+        if f.severity != WARNING:
+            return f
+        for g in self.findings:
+            if (id(g) in drop and g.severity == ERROR and id(f) in explained.get(id(g), set())
+                    and self._operands.get(id(g), ("other", []))[0] == "linear"):
+                return replace(f, severity=ERROR, message=f"{f.message}另一处恒等式（{g.cell}，{g.rule}）也差同样的数额，"
+                                                         f"两处交叉于此单元格，故确认为错误。")
+        return f
 
     def _locate_crossings(self):
         """A cell that is a part of two or more sums all off by the same amount (its row and its column), and is

@@ -184,6 +184,10 @@ _TRADITIONAL_UNIT = str.maketrans("單萬", "单万")
 DASHES = {"-", "—", "－", "--", "——", "/", "－－"}
 
 
+def _is_dash(value) -> bool:
+    return isinstance(value, str) and _SPACES.sub("", value) in DASHES
+
+
 def find_unit(texts) -> str | None:
     for t in texts:
         if isinstance(t, str):
@@ -413,7 +417,8 @@ def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = N
         for c in range(start, end):
             if c == lc or c in own_codes or not headers[c] or headers[c][-1] in SKIP_HEADERS:
                 continue
-            if not any(to_decimal(rows[r][c] if c < len(rows[r]) else None)[0] is not None for r in data_rows):
+            if not any(to_decimal(rows[r][c] if c < len(rows[r]) else None)[0] is not None
+                       or _is_dash(rows[r][c] if c < len(rows[r]) else None) for r in data_rows):
                 continue
             hdr = headers[c]
             joined = "".join(hdr)
@@ -611,6 +616,8 @@ def _read_lines(block: Block, rows, data_rows, formats):
         for column in block.columns:
             v = row[column.col] if column.col < len(row) else None
             d, pct_text = to_decimal(v)
+            if d is None and column.kind == "amount" and _is_dash(v):
+                d = Decimal(0)      # "-" written for a zero amount (never for a share or rate: there it is n/a)
             if d is None:
                 continue
             fmt = formats.get((r, column.col), CellFormat())
