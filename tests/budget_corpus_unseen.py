@@ -412,6 +412,40 @@ def sangong_vertical(am: Amount, name="三公预算") -> Sheet:
     return s
 
 
+def leaf_spend_with_shares(am: Amount, name="项级支出") -> Sheet:
+    """项-level rows only (codes in brackets inside the name cell), 合计 at the top, a 占比（%） column."""
+    s = Sheet(name)
+    head(s, "一般公共预算支出预算表（按功能分类项级科目）", None, 4, "")
+    s.add("项目（单位：万元）", "基本支出", "项目支出", "占支出合计比重（%）")
+    s.add(None, None, None, None)
+    s.merge(len(s.rows) - 1, 1, len(s.rows), 1)
+    s.merge(len(s.rows) - 1, 2, len(s.rows), 2)
+    s.merge(len(s.rows) - 1, 3, len(s.rows), 3)
+    s.merge(len(s.rows) - 1, 4, len(s.rows), 4)
+    total = sub(SPEND, "")
+    leaves = [(c, n) for c, n in SUBJECTS if len(c) == 7]
+    shares = {c: (sub(SPEND, c) / total * 100).quantize(D("0.01"), rounding=ROUND_HALF_UP) for c, _ in leaves}
+    s.add("合计", am(sub(SPEND, "", 0) + sub(SPEND, "", 1)), am(sub(SPEND, "", 2)), 100.0)
+    for c, n in leaves:
+        s.add(f"[{c}]{n}", am(sub(SPEND, c, 0) + sub(SPEND, c, 1)), am(sub(SPEND, c, 2)), float(shares[c]))
+    return s
+
+
+def project_budget(am: Amount, name="项目支出预算表") -> Sheet:
+    """Per project with the unit's name beside it: 单位名称 | 项目名称 | 合计 | 一般公共预算拨款 | 其他资金."""
+    s = Sheet(name)
+    head(s, "项目支出预算表", None, 5, "")
+    s.add("单位名称", "项目名称", "合计", "一般公共预算拨款", "其他资金")
+    rows = [("某县法律援助中心", n, c) for n, _, _, c in PROJECTS]
+    other = {"律师值班补助": D("5000.00")}
+    tot = [sum((r[2] for r in rows), D(0))]
+    s.add("合计", None, am(tot[0]), am(tot[0] - sum(other.values(), D(0))), am(sum(other.values(), D(0))))
+    for u, n, c in rows:
+        o = other.get(n, D(0))
+        s.add(u, n, am(c), am(c - o), am(o))
+    return s
+
+
 # ---------------------------------------------------------------- cases
 
 
@@ -440,6 +474,8 @@ def consistent_cases() -> list[Case]:
         Case("三公_上年本年增减", [sangong_yoy(Amount("万元", places=2, dash=True))]),
         Case("财政拨款收支预算总表", [fiscal_total(Amount("万元", dash=True))]),
         Case("三公预算_纵向_其中", [sangong_vertical(Amount("万元", dash=True))]),
+        Case("项级_方括号编码_占比", [leaf_spend_with_shares(Amount("万元"))]),
+        Case("项目支出预算_单位名称列", [project_budget(Amount("元", text=True))]),
         Case("基本支出_合计在下", shown_as(4, [budget_basic(Amount("万元", places=4), total_top=False)])),
     ]
 
@@ -523,6 +559,15 @@ def planted_cases() -> list[Case]:
                      5, 700, Amount("万元", dash=True)))
     out.append(_case("三公纵向_运行费错", [sangong_vertical(Amount("万元", dash=True))], "三公预算", "公务用车运行费",
                      3, 400, Amount("万元", dash=True)))
+    # third round
+    w = Amount("万元")
+    out.append(_case("项级_占比错", [leaf_spend_with_shares(w)], "项级支出", "[2040610]法律援助", 4, 0, w, value=26.34))
+    # one relation only (no row total column): the leaf or the 合计 of its column
+    out.append(_case("项级_明细错", [leaf_spend_with_shares(w)], "项级支出", "[2101101]行政单位医疗", 2, 2000, w,
+                     expect=lambda s, cell: cell + "|B5"))
+    yt = Amount("元", text=True)
+    out.append(_case("项目支出预算_拨款错", [project_budget(yt)], "项目支出预算表", "法治宣传及援助站点运行", 4, 900,
+                     yt))
     return out
 
 

@@ -210,6 +210,24 @@ class Checker:
         self._values.update({(o.sheet, o.cell): o for o in ops})
         self._tol[id(f)] = tol
 
+    def broken_sums_with(self, op: Operand) -> list[tuple[BudgetFinding, int]]:
+        """Reported sums (linear findings) that have `op` among their parts, each with the part's sign."""
+        out = []
+        for f in self.findings:
+            kind, ops = self._operands.get(id(f), ("other", []))
+            if kind == "linear" and f.difference is not None:
+                out += [(f, sign) for s, c, sign in ops if (s, c) == (op.sheet, op.cell)]
+        return out
+
+    def relocate(self, g: BudgetFinding, op: Operand, expected: Decimal, why: str):
+        """Report `op` instead of the sum `g` it breaks: a second relation (`why`) points at the same cell."""
+        f = BudgetFinding(ERROR, op.sheet, op.cell, "交叉定位",
+                          f"{op.ref()}很可能有误，应为 {fmt(expected)}，实为 {fmt(op.value)}：它使 {g.cell} 不平"
+                          f"（{g.rule}，差额 {fmt(g.difference)}），{why}——两处交叉于此单元格。",
+                          expected, op.value, op.value - expected)
+        self.findings = [x for x in self.findings if x is not g]
+        self.add(f, [], kind="other", tol=self._tol.get(id(g), ZERO))
+
     def involved(self) -> set[tuple[str, str]]:
         """Cells that are the place or an operand of a sum that does not add up (so far)."""
         cells = set()

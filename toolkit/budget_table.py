@@ -252,6 +252,7 @@ class Block:
     percent_cells: set = field(default_factory=set)
     coded: bool = False
     code_cols: list[int] = field(default_factory=list)
+    side_labels: list[int] = field(default_factory=list)    # label columns on the left without figures (单位名称)
     totals: dict[int, list[int]] = field(default_factory=dict)   # total line index -> covered line indexes
     horizontal: bool = False      # no label column: figures in one row under grouped headers (横向三公表)
     label_header: tuple = ()      # the label column's header (项目（按功能分类） …)
@@ -409,6 +410,7 @@ def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = N
             start -= 1
         starts.append((start, lc))
     blocks = []
+    pending: list[int] = []
     for i, (start, lc) in enumerate(starts):
         end = starts[i + 1][0] if i + 1 < len(starts) else width
         own_codes = [c for c in range(start, end) if c in code_cols]
@@ -434,9 +436,11 @@ def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = N
             percent_units = kind != "amount" and ("%" in raw_hdr or "％" in raw_hdr)
             columns.append(Column(c, hdr, kind, unit or sheet_unit, percent_units))
         if not columns:
+            pending.append(lc)
             continue
         block = Block(name, lc, code_col, columns, [], sheet_unit, title, (header_row, h1))
         block.code_cols = own_codes
+        block.side_labels, pending = pending, []
         block.label_header = headers[lc]
         _read_lines(block, rows, data_rows, formats)
         if block.lines:
@@ -594,6 +598,9 @@ def _read_lines(block: Block, rows, data_rows, formats):
         if raw is None:     # "合计" written across the merged code columns
             raw = next((v for c in block.code_cols if c < len(row) and isinstance(v := row[c], str)
                         and not CODE_RE.match(v.strip())), None)
+        if raw is None:     # "合计" in a label column on the left (单位名称 | 项目名称 | 合计 …)
+            raw = next((v for c in block.side_labels if c < len(row) and isinstance(v := row[c], str)
+                        and is_total_name(normalize(v))), None)
         if raw is None or isinstance(raw, (int, float)) and not isinstance(raw, bool):
             continue
         raw = str(raw)
