@@ -446,6 +446,30 @@ def project_budget(am: Amount, name="项目支出预算表") -> Sheet:
     return s
 
 
+def sangong_horizontal_yoy(am: Amount, name="三公对比") -> Sheet:
+    """Horizontal 三公 table with four groups: 上年预算数 | 本年预算数 | 增减额 | 增减率 (text percent), one row."""
+    s = Sheet(name)
+    head(s, "“三公”经费预算对比表", None, 16, "")
+    groups = ["上年预算数", "本年预算数", "增减额", "增减率"]
+    row = []
+    for g in groups:
+        row += [g, None, None, None]
+    s.add(*row)
+    r = len(s.rows)
+    for i in range(4):
+        s.merge(r, 4 * i + 1, r, 4 * i + 4)
+    s.add(*(["合计", "因公出国（境）费", "公务用车购置及运行费", "公务接待费"] * 4))
+
+    def four(v):
+        return [sum(v, D(0)), v[0], v[1] + v[2], v[3]]
+    last = [D(str(am(x))) if am(x) not in (None, "-") else D(0) for x in four(SANGONG_LAST)]
+    this = [D(str(am(x))) if am(x) not in (None, "-") else D(0) for x in four(SANGONG_THIS)]
+    change = [b - a for a, b in zip(last, this)]
+    s.add(*([am(x) for x in four(SANGONG_LAST)] + [am(x) for x in four(SANGONG_THIS)]
+            + ["-" if c == 0 else float(c) for c in change] + [rate_text(b, a) or "-" for a, b in zip(last, this)]))
+    return s
+
+
 # ---------------------------------------------------------------- cases
 
 
@@ -476,6 +500,7 @@ def consistent_cases() -> list[Case]:
         Case("三公预算_纵向_其中", [sangong_vertical(Amount("万元", dash=True))]),
         Case("项级_方括号编码_占比", [leaf_spend_with_shares(Amount("万元"))]),
         Case("项目支出预算_单位名称列", [project_budget(Amount("元", text=True))]),
+        Case("三公横向_四组_含增减率", [sangong_horizontal_yoy(Amount("万元", dash=True))]),
         Case("基本支出_合计在下", shown_as(4, [budget_basic(Amount("万元", places=4), total_top=False)])),
     ]
 
@@ -568,6 +593,13 @@ def planted_cases() -> list[Case]:
     yt = Amount("元", text=True)
     out.append(_case("项目支出预算_拨款错", [project_budget(yt)], "项目支出预算表", "法治宣传及援助站点运行", 4, 900,
                      yt))
+    # fourth round: the horizontal 三公 table with a 增减额 group (the 增减率 group must never be summed)
+    c = Case("三公横向_增减额错", [sangong_horizontal_yoy(Amount("万元", dash=True))])
+    s = c.sheets[0]
+    row = len(s.rows)
+    s.set(f"L{row}", 0.05)
+    c.planted.append(("三公对比", f"L{row}|I{row}"))
+    out.append(c)
     return out
 
 

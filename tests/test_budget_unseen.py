@@ -2,16 +2,18 @@
 four-decimal 万元, 萬元, units in header cells, 合计 at the top, letter 栏次, stacked tables, prefix-coded 类|款|项,
 "-" for zero, trailing spaces. Consistent workbooks give no finding; each planted slip is found once at its cell.
 
-Measured on this corpus before any fix (main as merged from issue 11), 13 consistent workbooks and 24 planted
-slips: 20 found (one only as a warning), 4 missed, 207 false findings — precision 20/227 = 8.8 %, recall 20/24 =
-83.3 %; 4 of 13 consistent workbooks gave errors, 16 of 24 planted ones had findings besides the slip. Classes:
+Measured on this corpus before any fix (main as merged from issue 11), 14 consistent workbooks and 25 planted
+slips: 20 found (one only as a warning), 5 missed, 207 false findings — precision 20/227 = 8.8 %, recall 20/25 =
+80 %; 5 of 14 consistent workbooks gave errors or were refused outright ("没有找到可校验的预算/决算表"), 16 of 25
+planted ones had findings besides the slip. Classes:
 上年 columns compared across tables with 本年 ones (14 per 部门预算 set), 栏次 written as letters (A | B | 1 | 2)
 read as a data row, 类 | 款 | 项 written as a tree (204 / 06 / 01) summed by position, a second table stacked on the
 same sheet read as part of the first, "-" for zero making the horizontal 三公 table unreadable and a "-" column
 invisible (so 合计 = 一般公共预算 + 政府性基金 was never checked), 單位：萬元 not read as a unit, a sum over a guessed
 structure left a warning although a certain identity crosses it at the same cell, a 占比 column after 基本支出 |
-项目支出 (no 合计 column) read as the share of 项目支出 alone, a 合计 label standing in a 单位名称 column unread.
-After the fixes: 24 of 24 found, each once and as an error, 0 false (precision 1, recall 1).
+项目支出 (no 合计 column) read as the share of 项目支出 alone, a 合计 label standing in a 单位名称 column unread, a
+增减率 group of the horizontal 三公 table summed like amounts.
+After the fixes: 25 of 25 found, each once and as an error, 0 false (precision 1, recall 1).
 """
 
 from __future__ import annotations
@@ -192,3 +194,11 @@ def test_a_total_written_in_a_left_label_column_is_read(tmp_path, capsys):
     _, data = validate(capsys, case.write(tmp_path / "x.xlsx"))
     (f,) = data["findings"]
     assert f["cell"] == "D6" and "D4" in f["message"] and "C6" in f["message"]
+
+
+def test_a_rate_group_of_the_horizontal_sangong_table_is_never_summed():
+    rows = [["上年预算数", None, None, "增减率", None, None], ["合计", "运行费", "接待费", "合计", "运行费", "接待费"],
+            [1.5, 1.2, 0.3, "-10.00%", "-8.33%", "-16.67%"]]
+    blocks = read_blocks("t", rows, [(0, 0, 0, 2), (0, 3, 0, 5)])
+    kinds = {c.title: c.kind for b in blocks for c in b.columns}
+    assert kinds["增减率·合计"] == "rate" and kinds["上年预算数·合计"] == "amount"

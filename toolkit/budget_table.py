@@ -515,7 +515,8 @@ def _read_horizontal(name: str, rows, merged, formats, width, default_unit=None)
             groups.setdefault(headers[c][0] if len(headers[c]) > 1 else "", []).append(c)
     blocks = []
     for group, cols in groups.items():
-        columns = [Column(c, headers[c], "rate" if any(w in headers[c][-1] for w in RATE_WORDS) else "amount",
+        # a rate group (增减率 over 合计 | 因公出国（境）费 …) holds rates in every column: never summed
+        columns = [Column(c, headers[c], "rate" if any(w in h for h in headers[c] for w in RATE_WORDS) else "amount",
                           unit) for c in cols]
         block = Block(name, cols[0], None, columns, [], unit, title, (h0, h1), horizontal=True)
         for r in data:
