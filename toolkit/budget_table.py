@@ -11,23 +11,19 @@ import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from toolkit import layout
+
 # ---------------------------------------------------------------- cells and numbers
 
 
 def col_letter(col: int) -> str:
     """0-based column index -> Excel letters."""
-    s, n = "", col + 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
+    return layout.col_letter(col + 1)
 
 
 def col_index(letters: str) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n - 1
+    """Excel letters -> 0-based column index."""
+    return layout.col_number(letters) - 1
 
 
 def a1(row: int, col: int) -> str:

@@ -21,6 +21,7 @@ from toolkit.dates import parse_date
 from toolkit.errors import InputError
 from toolkit.findings import ERROR, WARNING, Finding
 from toolkit.io.excel_read import RawSheet
+from toolkit.layout import col_letter
 from toolkit.ledger import TOTAL_WORDS
 from toolkit.money import WAN, parse_count, round_half_up
 from toolkit.table import find_header
@@ -618,11 +619,7 @@ def plan_template(sheets: list[RawSheet], defined_names: dict[str, tuple[str, in
 
 
 def _cell_ref(r0: int, c0: int) -> str:
-    letters, n = "", c0 + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{r0 + 1}"
+    return f"{col_letter(c0 + 1)}{r0 + 1}"
 
 
 def template_values(report: "StatsReport") -> dict:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from toolkit.errors import InputError, is_panic
 from toolkit.io import limits
+from toolkit.layout import col_letter
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -371,7 +372,7 @@ def _cut_long_cells(rows: list[list]) -> list[str]:
     for r, row in enumerate(rows):
         for c, v in enumerate(row):
             if v.__class__ is str and len(v) > limit:
-                notes.append(f"第{r + 1}行第{c + 1}列（{limits.column_letters(c + 1)}{r + 1}）的文字有 {len(v):,} 个字符，"
+                notes.append(f"第{r + 1}行第{c + 1}列（{col_letter(c + 1)}{r + 1}）的文字有 {len(v):,} 个字符，"
                              f"超过 Excel 单元格的上限 {limit:,}，已截断为前 {limit:,} 个字符。")
                 row[c] = v[:limit]
     return notes
