@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from importlib import resources
 
 from toolkit.budget_table import (UNIT_SCALE, Block, CellFormat, Line, a1, normalize,
@@ -64,10 +64,6 @@ def fmt(d: Decimal | None) -> str | None:
     if "." in s:
         s = s.rstrip("0").rstrip(".")
     return s
-
-
-def round_half_up(d: Decimal, places: int) -> Decimal:
-    return d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 # ---------------------------------------------------------------- rule set

@@ -7,8 +7,9 @@ from dataclasses import replace
 from decimal import Decimal
 
 from toolkit.budget import (ERROR, WARNING, ZERO, BudgetFinding, Checker, Operand, RuleSet, fmt, fraction, half_unit,
-                            operand, round_half_up)
+                            operand)
 from toolkit.budget_table import Block, Line, a1, normalize, share_parts
+from toolkit.money import round_half_up
 
 
 # ---------------------------------------------------------------- structure checks
