@@ -20,7 +20,7 @@ import pandas as pd
 from toolkit.dates import parse_date
 from toolkit.errors import InputError
 from toolkit.findings import ERROR, WARNING, Finding
-from toolkit.io.excel_read import RawSheet
+from toolkit.sheet import RawSheet
 from toolkit.layout import col_letter
 from toolkit.ledger import TOTAL_WORDS
 from toolkit.money import WAN, parse_count, round_half_up

@@ -12,10 +12,10 @@ import os
 import sys
 import tempfile
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.errors import InputError, is_panic
+from toolkit.sheet import RawSheet  # noqa: F401 (the grid every reader returns; shells import it from here too)
 from toolkit.io import limits
 from toolkit.layout import col_letter
 
@@ -25,22 +25,6 @@ CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 is a superset of GBK/GB2312
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
-
-
-@dataclass
-class RawSheet:
-    """One sheet as a grid anchored at A1: rows[r][c] is Excel cell (r+1, c+1); empty cells are None."""
-
-    name: str
-    rows: list[list]
-    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based (r0, c0, r1, c1) inclusive
-    notes: list[str] = field(default_factory=list)   # what reading changed (a too-long cell cut), in Chinese
-    hidden: frozenset = frozenset()   # 0-based rows hidden or filtered out in Excel (when the reader knows them)
-
-    def cell(self, r: int, c: int):
-        if r < len(self.rows) and c < len(self.rows[r]):
-            return self.rows[r][c]
-        return None
 
 
 def _unusable(path: Path, reason: str) -> InputError:
