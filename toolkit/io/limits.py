@@ -55,7 +55,7 @@ def check_package(path: Path, *, what: str = "工作簿") -> zipfile.ZipFile | N
     not a zip at all (the format reader then says what it is)."""
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):   # a damaged zip header too
         return None
     try:
         infos = zf.infolist()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 MAX_SHEET_BYTES = 256 * 1024 * 1024
@@ -47,7 +48,7 @@ def hidden_rows(path: str | Path) -> dict[str, frozenset[int] | None]:
                 part = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
                 result[_unescape(name)] = _scan(zf, part)
             return result
-    except (OSError, KeyError, zipfile.BadZipFile, ValueError):
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError, NotImplementedError, zlib.error):
         return {}
 
 
