@@ -79,6 +79,17 @@ def _in_spans(fig: Figure, spans) -> bool:
     return any(a <= fig.start < b for a, b in spans)
 
 
+def _list_marks(sentence: str) -> list[int]:
+    """Where a list of parts opens: "其中", and "包括：" with a colon unless hedged ("主要包括：" lists only some)."""
+    words = vocabulary()["words"]
+    marks = []
+    for mark in words["list_marks"]:
+        for m in re.finditer(re.escape(mark), sentence):
+            if not any(sentence[:m.start()].endswith(w) for w in words["list_marks_hedged"]):
+                marks.append(m.start())
+    return sorted(marks)
+
+
 def find_lists(figures: list[Figure], sentences: list[str]) -> list[ListOf]:
     """Every "合计 X，其中 A、B、C" list of the text."""
     vocab = vocabulary()
@@ -90,8 +101,8 @@ def find_lists(figures: list[Figure], sentences: list[str]) -> list[ListOf]:
     out = []
     for index, sentence in enumerate(sentences):
         figs = by_sentence.get(index, [])
-        marks = [m.start() for m in re.finditer("其中", sentence)]
-        subs = _sub_spans(sentence)
+        marks = _list_marks(sentence)
+        subs = [span for span in _sub_spans(sentence) if span[0] not in marks]
         for n, pos in enumerate(marks):
             depth = _depth_at(sentence, pos)
             before = [f for f in figs if f.end <= pos and f.depth <= depth and f.qualifier not in ("delta", "range")]

@@ -58,6 +58,12 @@ def _derived_shares(pairs: list[tuple[Figure, Figure]]) -> list[ReportFinding]:
 
 # ---------------------------------------------------------------- changes against last year
 
+def _compared_with_a_year(head: str) -> bool:
+    """"比2022年度决算数342.80万元…": the figure right after 较/比 + a year is the one compared with (last year's)."""
+    words = "|".join(re.escape(w) for w in vocabulary()["words"]["compare_with"])
+    return re.search(rf"(?:{words})\s*(?:\d{{4}}|[〇零一二三四五六七八九]{{4}})\s*年", head) is not None
+
+
 def check_changes(figures: list[Figure], tables=()) -> list[ReportFinding]:  # noqa: C901
     """"X，较上年增加D，增长R%": R = D ÷ (X − D) (not D ÷ X, the classic slip), and D = X − the previous year's
     figure when the text states it ("上年为P") or a table of the text has a column of that year."""
@@ -73,8 +79,9 @@ def check_changes(figures: list[Figure], tables=()) -> list[ReportFinding]:  # n
             clause = d.sentence[_clause_start(d.sentence, d.start):d.start]
             verb = [w for w in items["change_up"] + items["change_down"] if clause.endswith(w) or
                     re.search(re.escape(w) + r"了?$", clause)]
-            previous = [f for f in figs if _same_family(f, d) and f is not d and any(
+            previous = [f for f in figs if _same_family(f, d) and f is not d and (any(
                 w in f.sentence[_clause_start(f.sentence, f.start):f.start] for w in items["previous_year"])
+                or _compared_with_a_year(f.sentence[_clause_start(f.sentence, f.start):f.start]))
                 and not any(w in f.sentence[_clause_start(f.sentence, f.start):f.start]
                             for w in items["change_up"] + items["change_down"])]
             head = d.sentence[:d.start]
