@@ -145,9 +145,11 @@ def find_lists(figures: list[Figure], sentences: list[str]) -> list[ListOf]:
 
 
 def _continued_parts(total: Figure, parts: list[Figure], by_sentence, sentences, index) -> list[Figure]:
-    """A list that falls short of its total and whose next sentences start with a sibling ("…其中：A…。主要包括…。
-    B…"): those siblings are further parts."""
+    """A list that falls short of its total, broken off by a sub-list ("…其中：A…，主要包括…。主要用于…。B…"), and
+    whose next sentences start with a sibling: those siblings are further parts. Without the break the list is taken
+    as ended ("其中办案补贴160万元。第四季度支出75万元…" is not a second part)."""
     more: list[Figure] = []
+    interrupted = bool(_sub_spans(sentences[index]))
     suffix = (parts[0].canonical or parts[0].label)[-2:]
     marks = vocabulary()["items"]["sub_list_marks"]
     j = index + 1
@@ -158,7 +160,10 @@ def _continued_parts(total: Figure, parts: list[Figure], by_sentence, sentences,
         s = sentences[j]
         if any(s.startswith(m) for m in marks):
             j += 1
+            interrupted = True
             continue
+        if not interrupted:
+            break
         figs = [f for f in by_sentence.get(j, []) if f.depth == 0 and _same_family(f, total)
                 and f.qualifier not in ("delta", "range")]
         named = {p.canonical or p.label for p in parts + more}
