@@ -64,7 +64,17 @@ def _compared_with_a_year(head: str) -> bool:
     return re.search(rf"(?:{words})\s*(?:\d{{4}}|[〇零一二三四五六七八九]{{4}})\s*年", head) is not None
 
 
-def _year_pair_changes(figs: list[Figure]) -> tuple[list[ReportFinding], set[int]]:
+def _last_year_of(cur: Figure, figures: list[Figure]) -> Figure | None:
+    """The one figure stated earlier in the text under the same label for the year before `cur`'s (None: none, or
+    several that disagree)."""
+    if not cur.canonical or cur.year is None:
+        return None
+    found = [f for f in figures if f.plain and f.canonical == cur.canonical and _same_family(f, cur)
+             and f.year == cur.year - 1 and f.at < cur.at and f.phase == cur.phase]
+    return found[0] if found and all(f.value == found[0].value for f in found) else None
+
+
+def _year_pair_changes(figs: list[Figure], figures: list[Figure] = ()) -> tuple[list[ReportFinding], set[int]]:
     """"2022年支出300万元，2023年支出330万元，增加30万元，增长10.0%": a change stated after the same label in two
     consecutive years (no 较/上年 in its clause) is checked against those two figures. Returns the findings and the
     ids of the changes so read (the other reading does not judge them again)."""
@@ -76,9 +86,16 @@ def _year_pair_changes(figs: list[Figure]) -> tuple[list[ReportFinding], set[int
             continue
         clause = d.sentence[_clause_start(d.sentence, d.start):d.start]
         verb = [w for w in items["change_up"] + items["change_down"] if re.search(re.escape(w) + r"了?$", clause)]
-        if not verb or any(w in clause for w in compare):
+        if not verb:
             continue
         levels = [f for f in figs[:i] if f.plain and f.kind in (AMOUNT, COUNT) and f.year is not None]
+        if any(w in clause for w in compare):
+            # "全年办理案件550件，同比增长10.0%" with last year's 500件 stated earlier: a rate with no amount of its own
+            between = [f for f in figs[:i] if levels and f.start > levels[-1].start and f.kind in (AMOUNT, COUNT)]
+            prev = _last_year_of(levels[-1], figures) if levels and d.kind == PERCENT and not between else None
+            if prev is None:
+                continue
+            levels = [prev, levels[-1]]
         if len(levels) < 2:
             continue
         prev, cur = levels[-2], levels[-1]
@@ -124,7 +141,7 @@ def check_changes(figures: list[Figure], tables=()) -> list[ReportFinding]:  # n
     for f in figures:
         by_sentence.setdefault(f.sentence_index, []).append(f)
     for figs in by_sentence.values():
-        paired, handled = _year_pair_changes(figs)
+        paired, handled = _year_pair_changes(figs, figures)
         findings += paired
         for i, d in enumerate(figs):
             if d.qualifier != "delta" or d.kind not in (AMOUNT, COUNT) or id(d) in handled:
