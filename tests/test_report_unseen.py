@@ -150,3 +150,33 @@ def test_a_pasted_table_with_subject_codes_is_read():
     assert check_report(table).findings == []
     (f,) = check_report(table.replace("120.30", "121.30")).findings
     assert (f.kind, f.stated, f.expected) == ("structure", "186.50", "187.5") and "司法" in f.message
+
+
+@pytest.mark.parametrize("name, old, new", [("表格D", None, None), ("科目表W", None, None),
+                                            ("表格D", "45.65", "47.65"), ("科目表W", "66.20", "62.20")])
+def test_unseen_tables_in_a_word_document(tmp_path, run_cli, name, old, new):
+    """The same tables as real Word tables (a .docx through the CLI): clean gives nothing, a slip is found once."""
+    import json
+
+    from docx import Document as Docx
+    text = CLEAN[name] if old is None else CLEAN[name].replace(old, new)
+    doc = Docx()
+    rows = []
+    for line in text.split("\n"):
+        cells = [c for c in line.replace("    ", "\t").split("\t")]
+        if len(cells) > 1:
+            rows.append(cells)
+            continue
+        if rows:
+            table = doc.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+            for i, r in enumerate(rows):
+                for j, c in enumerate(r):
+                    table.cell(i, j).text = c
+            rows = []
+        if line:
+            doc.add_paragraph(line)
+    path = tmp_path / f"{name}.docx"
+    doc.save(str(path))
+    code, out, _ = run_cli("check-report", path, "--json")
+    found = [(f["kind"], f["stated"]) for f in json.loads(out)["findings"]]
+    assert (code, found) == ((0, []) if old is None else (1, [("structure", "301.25" if name == "表格D" else "186.50")]))
