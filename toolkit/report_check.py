@@ -79,6 +79,17 @@ def _in_spans(fig: Figure, spans) -> bool:
     return any(a <= fig.start < b for a, b in spans)
 
 
+def _list_marks(sentence: str) -> list[int]:
+    """Where a list of parts opens: "其中", and "包括：" with a colon unless hedged ("主要包括：" lists only some)."""
+    words = vocabulary()["words"]
+    marks = []
+    for mark in words["list_marks"]:
+        for m in re.finditer(re.escape(mark), sentence):
+            if not any(sentence[:m.start()].endswith(w) for w in words["list_marks_hedged"]):
+                marks.append(m.start())
+    return sorted(marks)
+
+
 def find_lists(figures: list[Figure], sentences: list[str]) -> list[ListOf]:
     """Every "合计 X，其中 A、B、C" list of the text."""
     vocab = vocabulary()
@@ -90,8 +101,8 @@ def find_lists(figures: list[Figure], sentences: list[str]) -> list[ListOf]:
     out = []
     for index, sentence in enumerate(sentences):
         figs = by_sentence.get(index, [])
-        marks = [m.start() for m in re.finditer("其中", sentence)]
-        subs = _sub_spans(sentence)
+        marks = _list_marks(sentence)
+        subs = [span for span in _sub_spans(sentence) if span[0] not in marks]
         for n, pos in enumerate(marks):
             depth = _depth_at(sentence, pos)
             before = [f for f in figs if f.end <= pos and f.depth <= depth and f.qualifier not in ("delta", "range")]
@@ -134,9 +145,11 @@ def find_lists(figures: list[Figure], sentences: list[str]) -> list[ListOf]:
 
 
 def _continued_parts(total: Figure, parts: list[Figure], by_sentence, sentences, index) -> list[Figure]:
-    """A list that falls short of its total and whose next sentences start with a sibling ("…其中：A…。主要包括…。
-    B…"): those siblings are further parts."""
+    """A list that falls short of its total, broken off by a sub-list ("…其中：A…，主要包括…。主要用于…。B…"), and
+    whose next sentences start with a sibling: those siblings are further parts. Without the break the list is taken
+    as ended ("其中办案补贴160万元。第四季度支出75万元…" is not a second part)."""
     more: list[Figure] = []
+    interrupted = bool(_sub_spans(sentences[index]))
     suffix = (parts[0].canonical or parts[0].label)[-2:]
     marks = vocabulary()["items"]["sub_list_marks"]
     j = index + 1
@@ -147,7 +160,10 @@ def _continued_parts(total: Figure, parts: list[Figure], by_sentence, sentences,
         s = sentences[j]
         if any(s.startswith(m) for m in marks):
             j += 1
+            interrupted = True
             continue
+        if not interrupted:
+            break
         figs = [f for f in by_sentence.get(j, []) if f.depth == 0 and _same_family(f, total)
                 and f.qualifier not in ("delta", "range")]
         named = {p.canonical or p.label for p in parts + more}

@@ -351,8 +351,8 @@ def extract_figures(text: str) -> list[Figure]:
             if mark_ends and not any(w in upto[max(mark_ends):] for w in words["actual_marks"]):
                 phase = BUDGET  # after "年初预算数…" and before any "执行数/决算…"
             year = last_year
-            if any(w in clause for w in ("本年", "今年", "全年", "当年")):
-                year = None
+            if any(w in clause for w in ("本年", "今年", "当年")) or ("全年" in clause and last_year is None):
+                year = None   # the report's year; "2023年…全年…" is that year's whole year
             figures.append(Figure(fig.kind, fig.value, fig.tolerance, fig.text, fig.unit, sentence, index, fig.start,
                                   fig.end, label=label, canonical=canonical_label(label) if label else "",
                                   qualifier=qualifier, phase=phase, year=year, depth=_depth_at(sentence, fig.start),

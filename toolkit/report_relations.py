@@ -58,6 +58,80 @@ def _derived_shares(pairs: list[tuple[Figure, Figure]]) -> list[ReportFinding]:
 
 # ---------------------------------------------------------------- changes against last year
 
+def _compared_with_a_year(head: str) -> bool:
+    """"比2022年度决算数342.80万元…": the figure right after 较/比 + a year is the one compared with (last year's)."""
+    words = "|".join(re.escape(w) for w in vocabulary()["words"]["compare_with"])
+    return re.search(rf"(?:{words})\s*(?:\d{{4}}|[〇零一二三四五六七八九]{{4}})\s*年", head) is not None
+
+
+def _last_year_of(cur: Figure, figures: list[Figure]) -> Figure | None:
+    """The one figure stated earlier in the text under the same label for the year before `cur`'s (None: none, or
+    several that disagree)."""
+    if not cur.canonical or cur.year is None:
+        return None
+    found = [f for f in figures if f.plain and f.canonical == cur.canonical and _same_family(f, cur)
+             and f.year == cur.year - 1 and f.at < cur.at and f.phase == cur.phase]
+    return found[0] if found and all(f.value == found[0].value for f in found) else None
+
+
+def _year_pair_changes(figs: list[Figure], figures: list[Figure] = ()) -> tuple[list[ReportFinding], set[int]]:
+    """"2022年支出300万元，2023年支出330万元，增加30万元，增长10.0%": a change stated after the same label in two
+    consecutive years (no 较/上年 in its clause) is checked against those two figures. Returns the findings and the
+    ids of the changes so read (the other reading does not judge them again)."""
+    items = vocabulary()["items"]
+    compare = vocabulary()["words"]["compare_with"] + items["previous_year"]
+    findings, handled = [], set()
+    for i, d in enumerate(figs):
+        if d.qualifier != "delta" or d.kind not in (AMOUNT, COUNT, PERCENT):
+            continue
+        clause = d.sentence[_clause_start(d.sentence, d.start):d.start]
+        verb = [w for w in items["change_up"] + items["change_down"] if re.search(re.escape(w) + r"了?$", clause)]
+        if not verb:
+            continue
+        levels = [f for f in figs[:i] if f.plain and f.kind in (AMOUNT, COUNT) and f.year is not None]
+        if any(w in clause for w in compare):
+            # "全年办理案件550件，同比增长10.0%" with last year's 500件 stated earlier: a rate with no amount of its own
+            between = [f for f in figs[:i] if levels and f.start > levels[-1].start and f.kind in (AMOUNT, COUNT)]
+            prev = _last_year_of(levels[-1], figures) if levels and d.kind == PERCENT and not between else None
+            if prev is None:
+                continue
+            levels = [prev, levels[-1]]
+        if len(levels) < 2:
+            continue
+        prev, cur = levels[-2], levels[-1]
+        if not (cur.canonical and prev.canonical == cur.canonical and _same_family(prev, cur)
+                and prev.year == cur.year - 1 and prev.value > 0):
+            continue
+        if d.kind != PERCENT and not _same_family(d, cur):
+            continue
+        handled.add(id(d))
+        diff = cur.value - prev.value
+        sign = -1 if verb[0] in items["change_down"] else 1
+        if d.kind == PERCENT:
+            expected = abs(diff) / prev.value * 100
+            span = 100 * (cur.tolerance / prev.value + cur.value * prev.tolerance / (prev.value * prev.value))
+            if abs(expected - d.value) <= d.tolerance + span and (not diff or (diff > 0) == (sign > 0)):
+                continue
+            shown = f"{format_decimal(expected, d.decimals)}%"
+            on_current = abs(diff) / cur.value * 100
+            how = (f"文中数值是以{cur.year}年数为基数算得，" if abs(on_current - d.value) <= d.tolerance + span else "")
+            findings.append(_finding(
+                "change", d, shown,
+                f"变动率写作“{verb[0]}{d.text}”，与两年数不符：{prev.year}年{prev.said}，{cur.year}年{cur.said}，{how}"
+                f"应以{prev.year}年为基数：{cur.shown(abs(diff))}÷{prev.said}＝{shown}，"
+                f"应为{'增长' if diff >= 0 else '下降'}{shown}。",
+                ((d.key, expected),)))
+            continue
+        if _agree(abs(diff), cur.tolerance + prev.tolerance, d.value, d.tolerance) and \
+                (not diff or (diff > 0) == (sign > 0)):
+            continue
+        findings.append(_finding(
+            "change", d, d.shown(abs(diff)),
+            f"{prev.year}年{prev.label}{prev.said}，{cur.year}年{cur.said}，{'增加' if diff >= 0 else '减少'}应为"
+            f"{d.shown(abs(diff))}，文中写作“{verb[0]}{d.text}”。", ((d.key, abs(diff)),)))
+    return findings, handled
+
+
 def check_changes(figures: list[Figure], tables=()) -> list[ReportFinding]:  # noqa: C901
     """"X，较上年增加D，增长R%": R = D ÷ (X − D) (not D ÷ X, the classic slip), and D = X − the previous year's
     figure when the text states it ("上年为P") or a table of the text has a column of that year."""
@@ -67,14 +141,17 @@ def check_changes(figures: list[Figure], tables=()) -> list[ReportFinding]:  # n
     for f in figures:
         by_sentence.setdefault(f.sentence_index, []).append(f)
     for figs in by_sentence.values():
+        paired, handled = _year_pair_changes(figs, figures)
+        findings += paired
         for i, d in enumerate(figs):
-            if d.qualifier != "delta" or d.kind not in (AMOUNT, COUNT):
+            if d.qualifier != "delta" or d.kind not in (AMOUNT, COUNT) or id(d) in handled:
                 continue
             clause = d.sentence[_clause_start(d.sentence, d.start):d.start]
             verb = [w for w in items["change_up"] + items["change_down"] if clause.endswith(w) or
                     re.search(re.escape(w) + r"了?$", clause)]
-            previous = [f for f in figs if _same_family(f, d) and f is not d and any(
+            previous = [f for f in figs if _same_family(f, d) and f is not d and (any(
                 w in f.sentence[_clause_start(f.sentence, f.start):f.start] for w in items["previous_year"])
+                or _compared_with_a_year(f.sentence[_clause_start(f.sentence, f.start):f.start]))
                 and not any(w in f.sentence[_clause_start(f.sentence, f.start):f.start]
                             for w in items["change_up"] + items["change_down"])]
             head = d.sentence[:d.start]
@@ -127,8 +204,8 @@ def check_changes(figures: list[Figure], tables=()) -> list[ReportFinding]:  # n
             if before <= 0:
                 continue
             expected = d.value / before * 100
-            span = (d.tolerance + current.tolerance) * 100 / before + d.value * 100 * (
-                d.tolerance + current.tolerance) / (before * before)
+            # rate = D ÷ (X − D): how far it moves when D and X move within their written precision
+            span = 100 * (current.value * d.tolerance + d.value * current.tolerance) / (before * before)
             if abs(expected - rate.value) <= rate.tolerance + span:
                 continue
             shown = f"{format_decimal(expected, rate.decimals)}%"

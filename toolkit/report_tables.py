@@ -34,7 +34,12 @@ def _cells(line: str) -> list[str]:
     return [c.strip() for c in _SPLIT.split(line.strip().strip("|｜")) if c is not None]
 
 
+_SUBJECT_CODE = re.compile(r"^[0-9]{3}(?:[0-9]{2}){0,2}$")     # 类/款/项 codes: 204, 20406, 2040610
+
+
 def _is_data(cells: list[str]) -> bool:
+    if len(cells) >= 3 and _SUBJECT_CODE.match(cells[0]):    # "2040610  法律援助  66.20": code, name, numbers
+        cells = cells[1:]
     return (len(cells) >= 2 and bool(re.search(r"[\u4e00-\u9fff]", cells[0]))
             and all(_CELL_NUMBER.match(c) or c in _EMPTY for c in cells[1:])
             and any(_CELL_NUMBER.match(c) for c in cells[1:]))
