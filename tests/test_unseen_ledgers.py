@@ -293,3 +293,17 @@ def test_several_stages_in_the_type_cell_are_priced_stage_by_stage(tmp_path, cap
     code, doc = _subsidy(capsys, tmp_path / "l.xlsx", tmp_path / "o.xlsx")
     assert (doc["cases"], doc["total_yuan"]) == (2, "3900.00")          # 800+1500 and 800+800
     assert [f["row"] for f in doc["findings"] if f["severity"] == "error"] == [4]
+
+
+def test_instance_words_followed_by_case_word_in_the_type_cell(tmp_path, capsys):
+    """"民事二审案件", "行政（一审）案件": the trailing 案件 does not hide the type (before: excluded as unknown type)."""
+    wb = _book()
+    ws = wb.create_sheet("台账")
+    ws.append(["序号", "案号", "案件类型", "承办律师", "指派日期", "补贴金额"])
+    ws.append([1, "乙1", "民事二审案件", "吴丽", "2023-06-01", 1500])
+    ws.append([2, "乙2", "行政（一审）案件", "吴丽", "2023-06-02", 1500])
+    ws.append([3, "乙3", "刑事审判阶段案件", "吴丽", "2023-06-03", 1500])
+    wb.save(tmp_path / "l.xlsx")
+    code, doc = _subsidy(capsys, tmp_path / "l.xlsx", tmp_path / "o.xlsx")
+    assert (code, doc["cases"], doc["total_yuan"], doc["excluded"]) == (0, 3, "4500.00", 0)
+    assert {t: v["cases"] for t, v in doc["by_type"].items()} == {"民事": 1, "行政": 1, "刑事": 1}

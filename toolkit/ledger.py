@@ -299,6 +299,8 @@ _YEAR_MONTH = re.compile(r"^(\d{4})\s*(?:年\s*(\d{1,2})\s*月份?|[./\-]\s*(\d{
 def _type_and_stages(vocab: Vocabulary, raw):
     """type_and_stage, also for several stages in one cell: '刑事案件（审查起诉阶段、审判阶段）' → (刑事, '审查起诉、审判', …)."""
     parsed = type_and_stage(vocab, raw)
+    if parsed is None and compact(raw).endswith("案件"):       # "民事二审案件", "刑事审判阶段案件"
+        parsed = type_and_stage(vocab, compact(raw)[:-2])
     parts = [p for p in _LIST_SPLIT.split(compact(raw)) if p]
     if parsed is not None or len(parts) < 2:
         return parsed
