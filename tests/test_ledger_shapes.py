@@ -21,7 +21,7 @@ HEADER = ["序号", "案号", "案件类型", "诉讼阶段", "承办律师", "�
 
 
 def sheet(name, rows, merged=(), hidden=frozenset(), title="2023年法律援助案件台账"):
-    return RawSheet(name, [[title], HEADER, *rows], list(merged), frozenset(hidden))
+    return RawSheet(name, [[title], HEADER, *rows], list(merged), hidden=frozenset(hidden))
 
 
 def test_type_and_stage_in_one_cell_through_the_vocabulary():
