@@ -281,3 +281,21 @@ def test_each_planted_slip_in_unseen_returns_is_found_once_at_its_cell(planted):
             hits = [w for w in warnings if f"单元格{cell}，" in w]
             assert len(hits) == 1 and word in hits[0], (rel, cell, word, warnings)
         assert len(warnings) == len(expected), (d["file"], warnings)
+
+
+def test_year_in_title_and_month_as_column_header_give_the_period(tmp_path):
+    """"乙镇司法所2023年法律援助统计月报表" with columns 3月 | 1-3月: March 2023 (before: no period, a warning)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    _title(ws, "乙镇司法所2023年法律援助统计月报表", 3)
+    ws.append(["项目", "3月", "1-3月"])
+    for k in BASE:
+        ws.append(BASE[k])
+    wb.save(folder / "乙镇.xlsx")
+    code, log = _reformat(folder, tmp_path / "out")
+    (d,) = log["files_detail"]
+    assert (code, d["status"], d["period"]) == (0, "ok", "2023-03"), d["messages"]
+    assert "所属期间2023年3月（取自标题中的年份和“本月”列名“3月”）" in d["messages"][0]
+    assert not _warnings(d)
