@@ -307,3 +307,18 @@ def test_instance_words_followed_by_case_word_in_the_type_cell(tmp_path, capsys)
     code, doc = _subsidy(capsys, tmp_path / "l.xlsx", tmp_path / "o.xlsx")
     assert (code, doc["cases"], doc["total_yuan"], doc["excluded"]) == (0, 3, "4500.00", 0)
     assert {t: v["cases"] for t, v in doc["by_type"].items()} == {"民事": 1, "行政": 1, "刑事": 1}
+
+
+@pytest.mark.parametrize("name", ["总表", "年度合计", "全年总计"])
+def test_a_whole_year_copy_named_as_a_total_is_not_combined(name, tmp_path, capsys):
+    """Month sheets without 案号 beside a copy of all rows named 总表 / 年度合计: before, the copy was combined and
+    every case counted twice with no finding (72 cases, 104,600 元)."""
+    header = [h for h in HEADER if h != "案号"]
+    wb = _book()
+    for half in range(2):
+        _plain_sheet(wb, f"{half + 1}半年", "x", [m for m in MS if (m["month"] - 1) // 6 == half], header)
+    _plain_sheet(wb, name, "全年", MS, header)
+    wb.save(tmp_path / "l.xlsx")
+    code, doc = _subsidy(capsys, tmp_path / "l.xlsx", tmp_path / "o.xlsx")
+    assert (doc["cases"], Decimal(doc["total_yuan"])) == (len(MS), TOTAL)
+    assert [s["sheet"] for s in doc["not_combined"]] == [name]
