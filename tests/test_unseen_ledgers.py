@@ -322,3 +322,34 @@ def test_a_whole_year_copy_named_as_a_total_is_not_combined(name, tmp_path, caps
     code, doc = _subsidy(capsys, tmp_path / "l.xlsx", tmp_path / "o.xlsx")
     assert (doc["cases"], Decimal(doc["total_yuan"])) == (len(MS), TOTAL)
     assert [s["sheet"] for s in doc["not_combined"]] == [name]
+
+
+@pytest.mark.parametrize("name", ["1月 (2)", "全部案件"])
+def test_a_sheet_repeating_rows_of_the_others_is_not_combined(name, tmp_path, capsys):
+    """Excel's copy of a sheet ("1月 (2)") or a year list under a name that says nothing: before, combined and every
+    case counted twice with no finding (no 案号 column to catch it)."""
+    header = [h for h in HEADER if h != "案号"]
+    wb = _book()
+    _plain_sheet(wb, "1月", "x", [m for m in MS if m["month"] <= 6], header)
+    _plain_sheet(wb, "2月", "x", [m for m in MS if m["month"] > 6], header)
+    _plain_sheet(wb, name, "x", MS if name == "全部案件" else [m for m in MS if m["month"] <= 6], header)
+    wb.save(tmp_path / "l.xlsx")
+    code, doc = _subsidy(capsys, tmp_path / "l.xlsx", tmp_path / "o.xlsx")
+    assert (doc["cases"], Decimal(doc["total_yuan"])) == (len(MS), TOTAL)
+    assert [s["sheet"] for s in doc["sheets"]] == ["1月", "2月"]
+    (left,) = doc["not_combined"]
+    assert left["sheet"] == name and "每一行都与" in left["reason"] and "「1月」" in left["reason"]
+    assert ("「2月」" in left["reason"]) == (name == "全部案件")
+
+
+def test_two_month_sheets_sharing_one_row_are_both_combined(tmp_path, capsys):
+    """A case entered in two months is a repeated row, not a copied sheet: both sheets stay."""
+    header = [h for h in HEADER if h != "案号"]
+    wb = _book()
+    first = [m for m in MS if m["month"] <= 6]
+    _plain_sheet(wb, "1月", "x", first, header)
+    _plain_sheet(wb, "2月", "x", [first[0]] + [m for m in MS if m["month"] > 6], header)
+    wb.save(tmp_path / "l.xlsx")
+    code, doc = _subsidy(capsys, tmp_path / "l.xlsx", tmp_path / "o.xlsx")
+    assert [s["sheet"] for s in doc["sheets"]] == ["1月", "2月"] and doc["not_combined"] == []
+    assert doc["cases"] == len(MS) + 1

@@ -183,9 +183,47 @@ def build_ledger_from_books(books: list[tuple[str | None, list[RawSheet]]], shee
             skipped.append((file, sheet.name, exc.message))
     if not parts:
         raise InputError("没有可用的台账工作表：" + "；".join(f"{_where(f, s)}：{r}" for f, s, r in skipped) + "。")
+    parts = _without_copies(parts, skipped)
     ledger = combine(parts, skipped)
     ledger.notes[:0] = remarks
     return ledger
+
+
+# columns of a read case that are where it was read, not what it says
+_PLACE_COLUMNS = ("序号", "excel_row", "sheet", "file", "读法")
+
+
+def _signatures(part: Ledger) -> list[tuple]:
+    frame = pd.concat([part.cases, part.excluded], ignore_index=True)
+    columns = sorted(c for c in frame.columns if c not in _PLACE_COLUMNS)
+    return [tuple(str(v) for v in row) for row in frame[columns].itertuples(index=False)] if columns else []
+
+
+def _without_copies(parts: list[Ledger], left_out: list) -> list[Ledger]:
+    """Parts whose every row is also a row of the other sheets (a 总表 or a copy "1月 (2)" of month sheets) are not
+    combined: they would count each case twice. The largest are looked at first, so the months are kept."""
+    if len(parts) < 2:
+        return parts
+    signatures = [_signatures(p) for p in parts]
+    kept = set(range(len(parts)))
+    for i in sorted(range(len(parts)), key=lambda i: (-len(signatures[i]), -i)):
+        if len(signatures[i]) < 2:
+            continue
+        others = {}
+        for j in kept - {i}:
+            for sig in signatures[j]:
+                others[sig] = others.get(sig, 0) + 1
+        need = {}
+        for sig in signatures[i]:
+            need[sig] = need.get(sig, 0) + 1
+        if all(others.get(sig, 0) >= n for sig, n in need.items()):
+            kept.discard(i)
+            mine = set(signatures[i])
+            where = "、".join(_where(parts[j].file, parts[j].sheet) for j in sorted(kept)
+                             if mine.intersection(signatures[j]))
+            left_out.append((parts[i].file, parts[i].sheet, f"每一行都与{where}中的行相同，可能是汇总或副本，"
+                                                             "未合并（如需使用请用 --sheet 指定）"))
+    return [p for i, p in enumerate(parts) if i in kept]
 
 
 def combine(parts: list[Ledger], left_out: list[tuple[str | None, str, str]] | None = None) -> Ledger:
