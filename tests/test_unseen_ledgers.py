@@ -353,3 +353,32 @@ def test_two_month_sheets_sharing_one_row_are_both_combined(tmp_path, capsys):
     code, doc = _subsidy(capsys, tmp_path / "l.xlsx", tmp_path / "o.xlsx")
     assert [s["sheet"] for s in doc["sheets"]] == ["1月", "2月"] and doc["not_combined"] == []
     assert doc["cases"] == len(MS) + 1
+
+
+def test_per_lawyer_sheets_without_a_lawyer_column_count_per_lawyer(tmp_path, capsys):
+    """Sheets 周文 / 吴丽 / 郑刚 titled "周文律师承办案件登记表" with no 承办律师 column: before, `stats` put all 36
+    cases under （未填写）."""
+    header = [h for h in HEADER if h not in ("承办律师", "律师事务所")]
+    wb = _book()
+    for lawyer, _ in LAWYERS:
+        _plain_sheet(wb, lawyer, f"{lawyer}律师承办案件登记表", [m for m in MS if m["lawyer"] == lawyer], header)
+    wb.create_sheet("说明").append(["城关工作站的台账另报。"])
+    wb.save(tmp_path / "l.xlsx")
+    assert main(["stats", str(tmp_path / "l.xlsx"), "--json", "-o", str(tmp_path / "s.xlsx")]) in (0, 1)
+    values = json.loads(capsys.readouterr().out)["values"]
+    for lawyer, _ in LAWYERS:
+        assert values[f"lawyers.{lawyer}.cases"] == sum(1 for m in MS if m["lawyer"] == lawyer), lawyer
+    assert not any(k.startswith("lawyers.（未填写）") for k in values)
+    main(["subsidy", str(tmp_path / "l.xlsx"), "-o", str(tmp_path / "o.xlsx")])
+    assert "「周文」没有“承办律师”列，标题写明“周文律师”，承办律师按工作表名填写" in capsys.readouterr().out
+
+
+def test_station_sheets_without_a_lawyer_column_are_not_taken_for_lawyers(tmp_path, capsys):
+    header = [h for h in HEADER if h not in ("承办律师", "律师事务所")]
+    wb = _book()
+    for station in ("城关工作站", "草尾工作站"):
+        _plain_sheet(wb, station, f"{station}2023年案件台账", MS[:3] if station == "城关工作站" else MS[3:6], header)
+    wb.save(tmp_path / "l.xlsx")
+    assert main(["stats", str(tmp_path / "l.xlsx"), "--json", "-o", str(tmp_path / "s.xlsx")]) in (0, 1)
+    values = json.loads(capsys.readouterr().out)["values"]
+    assert values.get("lawyers.（未填写）.cases") == 6 and "lawyers.城关工作站.cases" not in values

@@ -176,7 +176,7 @@ def build_ledger_from_books(books: list[tuple[str | None, list[RawSheet]]], shee
     parts = []
     for file, sheet, vocab in chosen:
         try:
-            parts.append(parse_ledger(sheet, file, vocab))
+            parts.append(_lawyer_from_sheet_name(parse_ledger(sheet, file, vocab), sheet, len(chosen)))
         except InputError as exc:
             if len(chosen) == 1:
                 raise
@@ -187,6 +187,19 @@ def build_ledger_from_books(books: list[tuple[str | None, list[RawSheet]]], shee
     ledger = combine(parts, skipped)
     ledger.notes[:0] = remarks
     return ledger
+
+
+def _lawyer_from_sheet_name(part: Ledger, sheet: RawSheet, sheets: int) -> Ledger:
+    """One sheet per lawyer with no 承办律师 column ("周文" titled "周文律师承办案件登记表"): the sheet names the lawyer."""
+    if sheets < 2 or "承办律师" in part.header.columns or part.cases.empty:
+        return part
+    above = [compact(v) for r in sheet.rows[:part.header.header_rows[0]] for v in r if isinstance(v, str)]
+    name = compact(sheet.name)
+    if not name or not any(f"{name}律师" in t for t in above):
+        return part
+    part.cases["承办律师"] = sheet.name.strip()
+    part.notes.append(f"「{sheet.name}」没有“承办律师”列，标题写明“{sheet.name}律师”，承办律师按工作表名填写。")
+    return part
 
 
 # columns of a read case that are where it was read, not what it says
