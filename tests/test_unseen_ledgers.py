@@ -233,6 +233,13 @@ SHAPES = [quarters_named_di, months_columns_reordered, two_row_header, month_onl
 #     只使用了前一列" and the 1, 2, 3 … of 编号 taken as case numbers (figures still exact) — left (header matching is
 #     shared code, toolkit/table.py); the shape here heads its first column 序号.
 #   false warnings on the clean shapes: 1 (the one above); after: 0.
+#   Further probes (tests at the end of this file), all silent before:
+#   - month sheets beside a year copy named 总表 / 年度合计 (no 案号 column): every case counted twice (72 cases,
+#     104,600 元 for 36 cases, 52,300 元), no finding — fixed (names in ledger.toml, and a sheet whose every row
+#     repeats rows of the other sheets is left out and named, e.g. Excel's copy "1月 (2)").
+#   - "民事二审案件" in the type cell: excluded as an unknown type — fixed.
+#   - per-lawyer sheets with no 承办律师 column: `stats` put every case under （未填写） — fixed when the title says
+#     "某某律师"; station sheets are not taken for lawyers.
 
 
 def _subsidy(capsys, path, out):
