@@ -10,6 +10,7 @@ GBK) now and then — then, in the same run:
 Prints files/s for both, the ratio, and peak RSS (summed over the process tree).
 
 Run: python benchmarks/bench_reformat.py [--files 1000] [--jobs N] [--repeat 3] [--keep DIR]
+     python benchmarks/bench_reformat.py --floor [--repeat 3]   # against a bare read loop, --jobs 1 and 2, no baseline
 """
 
 from __future__ import annotations
@@ -229,6 +230,48 @@ def run_baseline(in_dir: Path, out_dir: Path) -> tuple[float, float, int, int]:
     return time.perf_counter() - start, time.process_time() - cpu, rss.peak, total_rows
 
 
+def read_loop(in_dir: Path) -> tuple[float, float, int]:
+    """The floor: a bare python-calamine read loop over the same files (every sheet to Python rows; a CSV read and
+    split with csv.reader): (seconds, CPU seconds, rows)."""
+    from python_calamine import CalamineWorkbook
+
+    wall, cpu, rows = time.perf_counter(), time.process_time(), 0
+    for path in sorted(p for p in in_dir.rglob("*") if p.is_file()):
+        if path.suffix.lower() == ".csv":
+            data = path.read_bytes()
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                text = data.decode("gbk")
+            rows += sum(1 for _ in csv.reader(io.StringIO(text)))
+            continue
+        book = CalamineWorkbook.from_path(str(path))
+        for name in book.sheet_names:
+            rows += len(book.get_sheet_by_name(name).to_python())
+    return time.perf_counter() - wall, time.process_time() - cpu, rows
+
+
+def floor_main(args, in_dir: Path, ours: Path, files: int) -> None:
+    """The command with --jobs 1 and --jobs 2 against the bare read loop, alternating, `repeat` rounds."""
+    runs: dict[str, list] = {"read loop": [], "--jobs 1": [], "--jobs 2": []}
+    for i in range(max(args.repeat, 1)):
+        runs["read loop"].append(read_loop(in_dir)[:2])
+        for jobs in (1, 2):
+            shutil.rmtree(ours, ignore_errors=True)
+            t, cpu, rss, code = run_toolkit(in_dir, ours, jobs)
+            runs[f"--jobs {jobs}"].append((t, cpu, rss))
+        print(f"round {i + 1}: read loop {runs['read loop'][-1][0]:.2f} s; --jobs 1 {runs['--jobs 1'][-1][0]:.2f} s "
+              f"(peak {runs['--jobs 1'][-1][2] / 2**20:.0f} MB); --jobs 2 {runs['--jobs 2'][-1][0]:.2f} s "
+              f"(peak {runs['--jobs 2'][-1][2] / 2**20:.0f} MB)")
+    floor, floor_cpu = min(r[0] for r in runs["read loop"]), min(r[1] for r in runs["read loop"])
+    print(f"{files} files, best of {args.repeat}: bare read loop {floor:.2f} s (CPU {floor_cpu:.2f} s)")
+    for name in ("--jobs 1", "--jobs 2"):
+        t, cpu = min(r[0] for r in runs[name]), min(r[1] for r in runs[name])
+        print(f"reformat {name}: {t:.2f} s = {t / floor:.1f}x the read loop (CPU {cpu:.2f} s = {cpu / floor_cpu:.1f}x); "
+              f"peak RSS {max(r[2] for r in runs[name]) / 2**20:.0f} MB (process tree)")
+    print(f"load     : average {os.getloadavg()[0]:.2f} at the end (other processes share the cores)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=1000)
@@ -236,6 +279,8 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, default=None, help="keep the corpus and outputs in this folder")
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs of the toolkit (short, so a burst of other load hits it hard); all are printed")
+    parser.add_argument("--floor", action="store_true",
+                        help="compare with a bare python-calamine read loop (--jobs 1 and 2) instead of the baseline")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench_reformat_"))
     in_dir, ours, base = work / "in", work / "out_toolkit", work / "out_baseline"
@@ -247,6 +292,11 @@ def main() -> None:
         print(f"generated {args.files} returns in {time.perf_counter() - t:.1f} s ({in_dir})")
     files = sum(1 for p in in_dir.rglob("*") if p.is_file())
     print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}")
+    if args.floor:
+        floor_main(args, in_dir, ours, files)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+        return
 
     runs = []
     for _ in range(max(args.repeat, 1)):

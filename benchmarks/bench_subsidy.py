@@ -1,6 +1,7 @@
 """Benchmark: `legalaid subsidy` end to end against a naive pandas + openpyxl script, on one big ledger.
 
     python benchmarks/bench_subsidy.py [--rows 100000] [--repeat 1] [--keep DIR]
+    python benchmarks/bench_subsidy.py --floor 1k,10k,100k [--repeat 2]     # against the I/O floor (floor.py)
 
 Both sides run as child processes (interpreter start and imports included) so that wall time and peak RSS
 are measured the same way: peak RSS from os.wait4 (Linux/macOS), else by polling with psutil.
@@ -78,7 +79,8 @@ def run_baseline(ledger: Path, out: Path) -> dict:
 
 # --- measuring a child process ----------------------------------------------------------------------------
 def run_measured(cmd: list[str], cwd: Path, env: dict) -> dict:
-    """Run cmd; wall seconds, peak RSS in MB, exit code, stdout and stderr."""
+    """Run cmd; wall seconds, CPU seconds (user + system; None without wait4), peak RSS in MB, exit code, stdout
+    and stderr."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err)
@@ -88,12 +90,13 @@ def run_measured(cmd: list[str], cwd: Path, env: dict) -> dict:
             proc.returncode = os.waitstatus_to_exitcode(status)
             # ru_maxrss: kilobytes on Linux, bytes on macOS
             peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+            cpu = usage.ru_utime + usage.ru_stime
         else:
-            peak = _poll_peak_rss(proc)
+            peak, cpu = _poll_peak_rss(proc), None
             seconds = time.perf_counter() - start
         out.seek(0)
         err.seek(0)
-        return {"seconds": seconds, "peak_mb": peak, "returncode": proc.returncode,
+        return {"seconds": seconds, "cpu": cpu, "peak_mb": peak, "returncode": proc.returncode,
                 "stdout": out.read().decode("utf-8", "replace"), "stderr": err.read().decode("utf-8", "replace")}
 
 
@@ -127,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", type=Path, help="把生成的台账和两份输出保存在此目录")
     parser.add_argument("--skip-toolkit", action="store_true", help="只运行朴素脚本")
+    parser.add_argument("--floor", metavar="行数列表", help="只测工具箱，与同一次运行中测得的 I/O 下限比较，"
+                        "如 --floor 1k,10k,100k（不运行朴素脚本）")
     parser.add_argument("--baseline", nargs=2, type=Path, metavar=("LEDGER", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -135,6 +140,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     from benchmarks.ledger_gen import write_ledger
+
+    if args.floor:
+        return floor_main(args)
 
     with tempfile.TemporaryDirectory(prefix="bench_subsidy_") as tmp:
         folder = args.keep or Path(tmp)
@@ -191,6 +199,29 @@ def main(argv: list[str] | None = None) -> int:
             print("工具箱输出（最后一次）：\n" + toolkit_runs[-1]["stdout"].strip()[-1500:])
         else:
             print("工具箱：未运行或运行失败")
+    return 0
+
+
+def floor_main(args) -> int:
+    """`legalaid subsidy` against its floor: unzip + expat parse of the ledger sheet + level-1 deflate of the
+    sheets it writes (the ledger sheet with its five columns and 补贴汇总)."""
+    import zipfile
+
+    from benchmarks.floor import ledger_job_vs_floor, parse_sizes, sheet_members
+    from benchmarks.ledger_gen import LEDGER_SHEET, STANDARD_SHEET
+
+    def command(ledger, out):
+        return [sys.executable, "-m", "toolkit", "subsidy", str(ledger), "--level", "最低", "--fund", FUND,
+                "-o", str(out)]
+
+    def written(out):
+        with zipfile.ZipFile(out) as book:
+            return [s for s in sheet_members(book) if s != STANDARD_SHEET]
+
+    with tempfile.TemporaryDirectory(prefix="bench_subsidy_") as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        ledger_job_vs_floor("subsidy", parse_sizes(args.floor), args.repeat, command, written, folder, args.seed)
     return 0
 
 

@@ -10,8 +10,8 @@ Every comparison allows half a unit of the last shown decimal per operand (see `
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from importlib import resources
 
 from toolkit.budget_table import (UNIT_SCALE, Block, CellFormat, Line, a1, normalize,
@@ -64,10 +64,6 @@ def fmt(d: Decimal | None) -> str | None:
     if "." in s:
         s = s.rstrip("0").rstrip(".")
     return s
-
-
-def round_half_up(d: Decimal, places: int) -> Decimal:
-    return d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 # ---------------------------------------------------------------- rule set
@@ -210,6 +206,24 @@ class Checker:
         self._values.update({(o.sheet, o.cell): o for o in ops})
         self._tol[id(f)] = tol
 
+    def broken_sums_with(self, op: Operand) -> list[tuple[BudgetFinding, int]]:
+        """Reported sums (linear findings) that have `op` among their parts, each with the part's sign."""
+        out = []
+        for f in self.findings:
+            kind, ops = self._operands.get(id(f), ("other", []))
+            if kind == "linear" and f.difference is not None:
+                out += [(f, sign) for s, c, sign in ops if (s, c) == (op.sheet, op.cell)]
+        return out
+
+    def relocate(self, g: BudgetFinding, op: Operand, expected: Decimal, why: str):
+        """Report `op` instead of the sum `g` it breaks: a second relation (`why`) points at the same cell."""
+        f = BudgetFinding(ERROR, op.sheet, op.cell, "交叉定位",
+                          f"{op.ref()}很可能有误，应为 {fmt(expected)}，实为 {fmt(op.value)}：它使 {g.cell} 不平"
+                          f"（{g.rule}，差额 {fmt(g.difference)}），{why}——两处交叉于此单元格。",
+                          expected, op.value, op.value - expected)
+        self.findings = [x for x in self.findings if x is not g]
+        self.add(f, [], kind="other", tol=self._tol.get(id(g), ZERO))
+
     def involved(self) -> set[tuple[str, str]]:
         """Cells that are the place or an operand of a sum that does not add up (so far)."""
         cells = set()
@@ -242,7 +256,19 @@ class Checker:
                     elif kind == "ratio" or self._same_error(g, sign, f):
                         explained.setdefault(id(g), set()).add(id(f))
         drop = {gid for gid, fs in explained.items() if any(gid not in explained.get(fid, set()) for fid in fs)}
-        return [f for f in self.findings if id(f) not in drop]
+        return [self._confirmed(f, explained, drop) for f in self.findings if id(f) not in drop]
+
+    def _confirmed(self, f: BudgetFinding, explained: dict[int, set[int]], drop: set[int]) -> BudgetFinding:
+        """A warning (a sum over a guessed structure) that also explains a certain sum off by the same amount is
+        confirmed by it: the cell sits where both relations cross, so it is reported as an error."""
+        if f.severity != WARNING:
+            return f
+        for g in self.findings:
+            if (id(g) in drop and g.severity == ERROR and id(f) in explained.get(id(g), set())
+                    and self._operands.get(id(g), ("other", []))[0] == "linear"):
+                return replace(f, severity=ERROR, message=f"{f.message}另一处恒等式（{g.cell}，{g.rule}）也差同样的数额，"
+                                                         f"两处交叉于此单元格，故确认为错误。")
+        return f
 
     def _locate_crossings(self):
         """A cell that is a part of two or more sums all off by the same amount (its row and its column), and is

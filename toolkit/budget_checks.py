@@ -3,11 +3,13 @@ cross-table agreement. Each adds findings to a `Checker`; `toolkit.budget.check_
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from toolkit.budget import (ERROR, WARNING, ZERO, BudgetFinding, Checker, Operand, RuleSet, fmt, fraction, half_unit,
-                            operand, round_half_up)
+                            operand)
 from toolkit.budget_table import Block, Line, a1, normalize, share_parts
+from toolkit.money import round_half_up
 
 
 # ---------------------------------------------------------------- structure checks
@@ -441,11 +443,74 @@ def check_shares(block: Block, ck: Checker):
                 if _share_fits(got, part, base):
                     votes[kind] = votes.get(kind, 0) + 1
                     sibling_votes[(ln.parent, kind)] = sibling_votes.get((ln.parent, kind), 0) + 1
+        whole = _row_whole(block, left, grand)
         for ln, got, part, bases in per_line:
             if not bases or any(_share_fits(got, part, base) for _, base in bases):
                 continue
+            alt = whole(ln) if whole else None
+            if alt is not None and _share_fits(got, alt[0], alt[1]):
+                continue        # the share of the row's whole (基本支出 + 项目支出) in the table's whole
+            if _part_is_the_culprit(block, ln, sc.col, left, ac, got, part, bases, alt, ck):
+                continue
+            if alt is not None:
+                bases.append(("本行各列之和", alt[1]))
             bases.sort(key=lambda kb: (-sibling_votes.get((ln.parent, kb[0]), 0), -votes.get(kb[0], 0)))
             _share_finding(block, ln, sc.col, got, part, bases, ck)
+
+
+def _part_is_the_culprit(block, ln, col, left, ac, got, part, bases, alt, ck: Checker) -> bool:
+    """A share that fits once one of its row's figures takes the value a reported sum needs it to have: that figure
+    is the wrong cell (it breaks the sum and the share), so it is reported instead of the sum, and the share is not."""
+    for c in left:
+        op = operand(block, ln, c.col)
+        if op is None:
+            continue
+        for g, sign in ck.broken_sums_with(op):
+            fixed = op.value + sign * g.difference
+            shift = fixed - op.value
+            fits = c is ac and any(_share_fits(got, replace(part, value=fixed), b) for _, b in bases)
+            if not fits and alt is not None:
+                fits = _share_fits(got, replace(alt[0], value=alt[0].value + shift), alt[1])
+            if fits and not _fits_with_sum_corrected(got, part, bases, alt, g):
+                ck.relocate(g, op, fixed, f"本行占比 {a1(ln.row, col)} 也只有在它更正后才相符")
+                return True
+    return False
+
+
+def _fits_with_sum_corrected(got, part, bases, alt, g: BudgetFinding) -> bool:
+    """The other reading: the sum's own cell is the wrong one (the share's base takes its expected value)."""
+    at = (g.sheet, g.cell)
+    for _, b in bases:
+        if (b.sheet, b.cell) == at and _share_fits(got, part, replace(b, value=g.expected)):
+            return True
+    if alt is not None and at in alt[2]:
+        return _share_fits(got, alt[0], replace(alt[1], value=alt[1].value + g.expected - g.actual))
+    return False
+
+
+def _row_whole(block: Block, left, grand):
+    """Without a 合计 column, a share column after several amount columns may be the share of the row's whole (their
+    sum) in the table total's whole: line -> (part, base) operands summed over those columns, or None."""
+    if len(left) < 2 or grand is None or any(_is_total_column(c) for c in left):
+        return None
+    totals = [grand(c.col) for c in left]
+    if any(g is None for g in totals):
+        return None
+
+    def summed(ops, label):
+        o = ops[0]
+        return Operand(o.sheet, o.row, o.col, sum((x.value for x in ops), ZERO), sum((x.tol for x in ops), ZERO),
+                       o.unit, label)
+
+    def whole(ln):
+        ops = [operand(block, ln, c.col) for c in left]
+        ops = [o for o in ops if o is not None]
+        if not ops or ln.total:
+            return None
+        names = "＋".join(c.name for c in left)
+        return (summed(ops, f"{ln.name}·{names}"), summed(totals, f"{totals[0].label}·{names}"),
+                {(g.sheet, g.cell) for g in totals})
+    return whole
 
 
 def check_share_lines(block: Block, ck: Checker):
@@ -578,6 +643,14 @@ def measure_of(block: Block, column, rules: RuleSet) -> tuple[str, str] | None:
     """(kind of figure, column item) an amount column holds: ("actual", "") for 决算数, ("actual", "基本支出") …"""
     cross = rules.cross
     kind = None
+    period = ""
+    cr = rules.change_rate
+    title = column.title
+    if any(w in title for w in cr.get("change", []) + cr.get("rate", [])):
+        return None         # 增减金额 / 增减幅度 are not figures of the item itself
+    if any(w in title for w in cr.get("last_year", [])) and \
+            not any(w in title for w in cr.get("not_last_year", [])):
+        period = "上年"      # 上年预算数 / 上年决算数: another year's figure, compared only with the same period
     for key in ("initial_budget", "adjusted_budget", "actual", "budget"):
         if any(w in column.title for w in cross.get(key, [])):
             kind = key
@@ -587,6 +660,7 @@ def measure_of(block: Block, column, rules: RuleSet) -> tuple[str, str] | None:
         kind = "actual" if "决算" in sheet_text else ("budget" if "预算" in sheet_text else None)
     if kind is None:
         return None
+    kind = period + kind
     name = column.name
     if name in ("小计", "合计") and len(column.header) > 1:
         upper = column.header[-2]     # 基本支出 · 小计 is the 基本支出 portion; 本年支出 · 小计 the whole

@@ -11,23 +11,19 @@ import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from toolkit import layout
+
 # ---------------------------------------------------------------- cells and numbers
 
 
 def col_letter(col: int) -> str:
     """0-based column index -> Excel letters."""
-    s, n = "", col + 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
+    return layout.col_letter(col + 1)
 
 
 def col_index(letters: str) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n - 1
+    """Excel letters -> 0-based column index."""
+    return layout.col_number(letters) - 1
 
 
 def a1(row: int, col: int) -> str:
@@ -180,10 +176,18 @@ _UNIT_RE = re.compile(r"单位[:：\s]*(万元|千元|元)|[（(](万元|千元|
 UNIT_SCALE = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000)}
 
 
+_TRADITIONAL_UNIT = str.maketrans("單萬", "单万")
+DASHES = {"-", "—", "－", "--", "——", "/", "－－"}
+
+
+def _is_dash(value) -> bool:
+    return isinstance(value, str) and _SPACES.sub("", value) in DASHES
+
+
 def find_unit(texts) -> str | None:
     for t in texts:
         if isinstance(t, str):
-            m = _UNIT_RE.search(_SPACES.sub("", t))
+            m = _UNIT_RE.search(_SPACES.sub("", t).translate(_TRADITIONAL_UNIT))
             if m:
                 return m.group(1) or m.group(2)
     return None
@@ -244,6 +248,7 @@ class Block:
     percent_cells: set = field(default_factory=set)
     coded: bool = False
     code_cols: list[int] = field(default_factory=list)
+    side_labels: list[int] = field(default_factory=list)    # label columns on the left without figures (单位名称)
     totals: dict[int, list[int]] = field(default_factory=dict)   # total line index -> covered line indexes
     horizontal: bool = False      # no label column: figures in one row under grouped headers (横向三公表)
     label_header: tuple = ()      # the label column's header (项目（按功能分类） …)
@@ -308,28 +313,51 @@ def unit_selector(rows, upto: int) -> str | None:
     return None
 
 
+def _next_table(rows, header_row: int, after: int) -> int | None:
+    """First row of a second table stacked below the first (its title / 表号 / unit lines, then a header row with
+    one of the first table's label headings), or None."""
+    heads = {normalize(t) for r in range(header_row, after + 1) for t in (_text(v) for v in rows[r])
+             if t and _is_label_header(t)}
+    for r in range(after + 1, len(rows)):
+        texts = [_text(v) for v in rows[r] if _text(v)]
+        if len(texts) < 2 or not any(_is_label_header(t) and normalize(t) in heads for t in texts):
+            continue
+        if any(to_decimal(v)[0] is not None for v in rows[r]):
+            continue
+        start = r
+        while start - 1 > after and any(_text(v) for v in rows[start - 1]) and \
+                not any(to_decimal(v)[0] is not None for v in rows[start - 1]):
+            start -= 1
+        if start - 1 > after and any(_text(v) for v in rows[start - 1]):
+            return None     # no title, blank row or header block above: a repeated header inside one table
+        return start
+    return None
+
+
 def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = None,
-                unit: str | None = None) -> list[Block]:
+                unit: str | None = None, start: int = 0) -> list[Block]:
     """All budget-table blocks of one sheet grid (`formats`: (row, col) -> CellFormat from the shell; `unit`: the
     amount unit declared outside the grid, e.g. the template's 金额单位 selector, used when the sheet names none)."""
     formats = formats or {}
     width = max((len(r) for r in rows), default=0)
     header_row = None
-    for r in range(min(len(rows), 20)):   # a header row: a label header and at least one more heading
+    for r in range(start, min(len(rows), start + 20)):   # a header row: a label header and one more heading
         texts = [_text(v) for v in rows[r] if _text(v)]
         if len(texts) >= 2 and any(_is_label_header(t) for t in texts):
             header_row = r
             break
     if header_row is None:
-        return _read_horizontal(name, rows, list(merged), formats, width, unit)
+        return _read_horizontal(name, rows, list(merged), formats, width, unit) if start == 0 else []
     # header region: down to the last row before data starts (a row with a number under a non-label column)
     label_cols = [c for c, v in enumerate(rows[header_row]) if _is_label_header(_text(v))]
     h1 = header_row
+    marks_rows: set[int] = set()
     for r in range(header_row + 1, min(len(rows), header_row + 4)):
         row = rows[r]
         label_texts = [_text(row[c]) if c < len(row) else None for c in label_cols]
-        if any(t and normalize(t) in ("栏次", "行次") for t in label_texts):
+        if any(t and normalize(t) in ("栏次", "行次") for t in label_texts) or is_column_marks(row):
             h1 = r
+            marks_rows.add(r)
             continue
         numbers = any(to_decimal(v)[0] is not None for c, v in enumerate(row) if c not in label_cols)
         texts = [_text(v) for v in row if _text(v)]
@@ -339,13 +367,13 @@ def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = N
             break
         h1 = r
     # a title row above may hold a merged super-header; the sheet title and unit are above the header
-    above = [_text(v) for r in range(header_row) for v in rows[r]]
+    above = [_text(v) for r in range(start, header_row) for v in rows[r]]
     title = next((t for t in above if t and not _UNIT_RE.search(t)), name)
     sheet_unit = find_unit(above) or find_unit(_text(v) for r in range(header_row, h1 + 1) for v in rows[r]
                                                if _text(v) and "单位" in _text(v)) \
         or unit_selector(rows, header_row) or unit
     h0 = header_row     # a group row above (收入 | 支出, 人员经费 | 公用经费, 预算数 | 决算数)
-    while h0 > 0 and header_row - h0 < 2 and _is_group_row(rows[h0 - 1]):
+    while h0 > start and header_row - h0 < 2 and _is_group_row(rows[h0 - 1]):
         h0 -= 1
     grid = _merged_value_grid(rows, list(merged), h0, h1, width)
     headers = []
@@ -353,11 +381,14 @@ def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = N
         parts = []
         for r in range(len(grid)):
             t = grid[r][c]
+            if h0 + r in marks_rows:
+                continue
             if t and normalize(t) != "栏次" and (not parts or parts[-1] != normalize(t)):
                 if not re.fullmatch(r"\d+", t):
                     parts.append(normalize(t))
         headers.append(tuple(parts))
-    data_rows = range(h1 + 1, len(rows))
+    below = _next_table(rows, header_row, h1)
+    data_rows = range(h1 + 1, below if below is not None else len(rows))
     # label columns: by the last header line (科目编码 | 科目名称 under a merged 项目), one per merged header cell
     by_last = [c for c in range(width) if headers[c] and _is_label_header(headers[c][-1])
                and not any(w in headers[c][-1] for w in CODE_HEADERS)]
@@ -375,6 +406,7 @@ def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = N
             start -= 1
         starts.append((start, lc))
     blocks = []
+    pending: list[int] = []
     for i, (start, lc) in enumerate(starts):
         end = starts[i + 1][0] if i + 1 < len(starts) else width
         own_codes = [c for c in range(start, end) if c in code_cols]
@@ -383,7 +415,8 @@ def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = N
         for c in range(start, end):
             if c == lc or c in own_codes or not headers[c] or headers[c][-1] in SKIP_HEADERS:
                 continue
-            if not any(to_decimal(rows[r][c] if c < len(rows[r]) else None)[0] is not None for r in data_rows):
+            if not any(to_decimal(rows[r][c] if c < len(rows[r]) else None)[0] is not None
+                       or _is_dash(rows[r][c] if c < len(rows[r]) else None) for r in data_rows):
                 continue
             hdr = headers[c]
             joined = "".join(hdr)
@@ -399,9 +432,11 @@ def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = N
             percent_units = kind != "amount" and ("%" in raw_hdr or "％" in raw_hdr)
             columns.append(Column(c, hdr, kind, unit or sheet_unit, percent_units))
         if not columns:
+            pending.append(lc)
             continue
         block = Block(name, lc, code_col, columns, [], sheet_unit, title, (header_row, h1))
         block.code_cols = own_codes
+        block.side_labels, pending = pending, []
         block.label_header = headers[lc]
         _read_lines(block, rows, data_rows, formats)
         if block.lines:
@@ -409,7 +444,20 @@ def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = N
     blocks = _merge_continuations(blocks, rows, formats)
     for block in blocks:
         _infer_structure(block)
+    if below is not None:
+        blocks += read_blocks(name, rows, merged, formats, unit, start=below)
     return blocks
+
+
+_MARK = re.compile(r"[A-Z甲乙丙丁戊]")
+
+
+def is_column_marks(row) -> bool:
+    """A 栏次 row written without the word: letters (A, B / 甲, 乙) over the label columns, then 1, 2, 3 …"""
+    texts = [_text(v) for v in row if _text(v)]
+    marks = [t for t in texts if _MARK.fullmatch(t)]
+    nums = [t for t in texts if not _MARK.fullmatch(t) and normalize(t) not in ("栏次", "行次")]
+    return bool(marks) and len(nums) >= 2 and nums == [str(i + 1) for i in range(len(nums))]
 
 
 def _is_column_numbers(row) -> bool:
@@ -424,7 +472,7 @@ def _read_horizontal(name: str, rows, merged, formats, width, default_unit=None)
     upper group; each row of figures is a line named by its group."""
     def numeric(row):
         vals = [to_decimal(v)[0] for v in row]
-        texts = [v for v, d in zip(row, vals) if d is None and _text(v)]
+        texts = [v for v, d in zip(row, vals) if d is None and _text(v) and _text(v) not in DASHES]
         return sum(d is not None for d in vals) >= 3 and not texts and not _is_column_numbers(row)
     first = next((r for r in range(min(len(rows), 30)) if numeric(rows[r])), None)
     if first is None:
@@ -463,7 +511,8 @@ def _read_horizontal(name: str, rows, merged, formats, width, default_unit=None)
             groups.setdefault(headers[c][0] if len(headers[c]) > 1 else "", []).append(c)
     blocks = []
     for group, cols in groups.items():
-        columns = [Column(c, headers[c], "rate" if any(w in headers[c][-1] for w in RATE_WORDS) else "amount",
+        # a rate group (增减率 over 合计 | 因公出国（境）费 …) holds rates in every column: never summed
+        columns = [Column(c, headers[c], "rate" if any(w in h for h in headers[c] for w in RATE_WORDS) else "amount",
                           unit) for c in cols]
         block = Block(name, cols[0], None, columns, [], unit, title, (h0, h1), horizontal=True)
         for r in data:
@@ -528,13 +577,27 @@ def _merge_continuations(blocks: list[Block], rows, formats) -> list[Block]:
     return out
 
 
+def _tree_code(pieces: list[str], last_code: str | None) -> str:
+    """类 | 款 | 项 written as a tree (each row shows only its own part: 204 / 06 / 01): the missing upper parts
+    are those of the line above ("" when they cannot be completed)."""
+    first = next((i for i, p in enumerate(pieces) if p), None)
+    if not first or not last_code or not all(len(p) == 2 and p.isdigit() for p in pieces[first:] if p):
+        return ""
+    keep = 3 + 2 * (first - 1)
+    return last_code[:keep] + "".join(pieces[first:]) if len(last_code) >= keep else ""
+
+
 def _read_lines(block: Block, rows, data_rows, formats):
+    last_code = None
     for r in data_rows:
         row = rows[r]
         raw = row[block.label_col] if block.label_col < len(row) else None
         if raw is None:     # "合计" written across the merged code columns
             raw = next((v for c in block.code_cols if c < len(row) and isinstance(v := row[c], str)
                         and not CODE_RE.match(v.strip())), None)
+        if raw is None:     # "合计" in a label column on the left (单位名称 | 项目名称 | 合计 …)
+            raw = next((v for c in block.side_labels if c < len(row) and isinstance(v := row[c], str)
+                        and is_total_name(normalize(v))), None)
         if raw is None or isinstance(raw, (int, float)) and not isinstance(raw, bool):
             continue
         raw = str(raw)
@@ -544,15 +607,21 @@ def _read_lines(block: Block, rows, data_rows, formats):
         fmt_indent = formats.get((r, block.label_col), CellFormat()).indent
         code = parts.code
         if block.code_cols:
-            ct = "".join(_code_part(row[c], c in block.code_cols[1:]) for c in block.code_cols if c < len(row))
+            pieces = [_code_part(row[c], c in block.code_cols[1:]) if c < len(row) else "" for c in block.code_cols]
+            ct = "".join(pieces)
+            if ct and not CODE_RE.match(ct):
+                ct = _tree_code(pieces, last_code)
             if ct and CODE_RE.match(ct):
                 code = ct
+        last_code = code or last_code
         line = Line(r, raw, parts.name, code, parts.marker, parts.indent + fmt_indent, parts.of_which,
                     is_total_name(parts.name) and not parts.marker and not code)
         line.ratio = is_ratio_name(parts.name) or raw.rstrip().endswith(("%", "％", "(%)", "（%）"))
         for column in block.columns:
             v = row[column.col] if column.col < len(row) else None
             d, pct_text = to_decimal(v)
+            if d is None and column.kind == "amount" and _is_dash(v):
+                d = Decimal(0)      # "-" written for a zero amount (never for a share or rate: there it is n/a)
             if d is None:
                 continue
             fmt = formats.get((r, column.col), CellFormat())

@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import importlib.machinery
+import importlib.util
 import os
 import re
 import sys
+import types
+from pathlib import Path
 
 from toolkit.errors import describe_failure, is_panic
 from toolkit.idcard import mask_text
@@ -114,6 +118,63 @@ class _ChineseParser(argparse.ArgumentParser):
         self.exit(EXIT_UNUSABLE, f"错误：命令参数有误（{message}）。用 -h 查看用法。\n")
 
 
+# Libraries that take most of the start-up time: while only help is asked for, they are bound but never run.
+HEAVY_LIBRARIES = ("pandas", "numpy", "xlwings", "openpyxl", "python_calamine", "fastexcel", "polars", "pyarrow",
+                   "docx", "lxml")
+
+
+class _Deferred(types.ModuleType):
+    """A library module bound but not yet run: its code runs, in this same module object, at the first use of an
+    attribute it does not have yet (the import system only reads __spec__, __path__, … which it already has)."""
+
+    def __getattr__(self, attr):
+        _run_deferred(self)
+        return getattr(self, attr)
+
+
+def _run_deferred(module) -> None:
+    if isinstance(module, _Deferred):
+        module.__class__ = types.ModuleType
+        module.__spec__.loader.exec_module(module)
+
+
+class _DeferLibraries:
+    """While only help is shown: HEAVY_LIBRARIES are bound as _Deferred modules. A submodule's import runs its
+    library first, as a normal import would."""
+
+    def find_spec(self, name, path=None, target=None):
+        top, dot, _ = name.partition(".")
+        if top not in HEAVY_LIBRARIES:
+            return None
+        if dot:
+            _run_deferred(sys.modules.get(top))
+            return None
+        sys.meta_path.remove(self)
+        try:
+            spec = importlib.util.find_spec(name)
+        finally:
+            sys.meta_path.insert(0, self)
+        if spec is None or not isinstance(spec.loader, importlib.machinery.SourceFileLoader):
+            return spec   # compiled modules cannot run into an existing module object: import them normally
+        self.loaders = getattr(self, "loaders", {})
+        self.loaders[name] = spec.loader
+        spec.loader = self
+        return spec
+
+    def create_module(self, spec):
+        return None   # the default module object
+
+    def exec_module(self, module):
+        module.__spec__.loader = module.__loader__ = self.loaders[module.__name__]
+        module.__class__ = _Deferred
+
+
+def help_only(argv: list[str]) -> bool:
+    """Whether argv asks only for help (no arguments, or -h/--help before any "--")."""
+    words = argv[:argv.index("--")] if "--" in argv else argv
+    return not argv or "-h" in words or "--help" in words
+
+
 def command_of(argv: list[str]) -> str | None:
     """The module of the subcommand named first in argv (without importing it), or None."""
     if argv:
@@ -121,6 +182,46 @@ def command_of(argv: list[str]) -> str | None:
         if module in COMMANDS:
             return module
     return None
+
+
+_HEADING = re.compile(r"^(?P<indent>[ \t]*)(?P<key>NAME|HELP)[ \t]*=[ \t]*(?P<value>.+?)[ \t]*$", re.M)
+
+
+def _source(module: str) -> str:
+    return Path(importlib.util.find_spec(module).origin).read_text(encoding="utf-8")
+
+
+def command_heading(module_name: str) -> tuple[str, str]:
+    """(NAME, HELP) of a command module read from its source, not run: `NAME = "…"` at the top, or
+    `NAME = Cls.NAME` with `Cls` from `from module import Cls` and `NAME = "…"` in its body. Imported when written
+    any other way."""
+    import ast
+
+    source = _source(module_name)
+
+    def text(key: str):
+        for m in _HEADING.finditer(source):
+            if m["key"] != key or m["indent"]:
+                continue
+            value = m["value"]
+            if ref := re.fullmatch(rf"(\w+)\.{key}", value):
+                origin = re.search(rf"^from ([\w.]+) import [^\n]*\b{ref[1]}\b", source, re.M)
+                other = _source(origin[1]) if origin else source
+                cls = re.search(rf"^class {ref[1]}\b", other, re.M)
+                inner = [h for h in _HEADING.finditer(other, cls.end()) if h["key"] == key] if cls else []
+                value = inner[0]["value"] if inner and inner[0]["indent"] else ""
+            try:
+                found = ast.literal_eval(value)
+            except (ValueError, SyntaxError):
+                return None
+            return found if isinstance(found, str) else None
+        return None
+
+    heading = text("NAME"), text("HELP")
+    if None in heading:
+        module = importlib.import_module(module_name)
+        heading = module.NAME, module.HELP
+    return heading
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -132,6 +233,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser._optionals.title = "选项"
     sub = parser.add_subparsers(dest="command", title="子命令", metavar="命令", parser_class=_ChineseParser)
     for module_name in [only] if only else COMMANDS:
+        if not only:   # only listing the commands: their names and help texts, read without running them
+            name, text = command_heading(module_name)
+            sub.add_parser(name, help=text, description=text, add_help=False)
+            continue
         module = importlib.import_module(module_name)
         p = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP, add_help=False)
         p.add_argument("-h", "--help", action="help", help="显示帮助并退出")
@@ -192,6 +297,9 @@ PREFETCH_COMMANDS = ("subsidy", "stats")
 def console() -> int:
     """The `legalaid` program: main() tuned for one batch job per process."""
     args = sys.argv[1:3]
+    if help_only(sys.argv[1:]):
+        sys.meta_path.insert(0, _DeferLibraries())   # help needs the commands' options, not their libraries
+        return main()
     if len(args) == 2 and args[0] in PREFETCH_COMMANDS and not args[1].startswith("-"):
         from toolkit.io.excel_read import prefetch
         prefetch(args[1])

@@ -21,7 +21,7 @@ from importlib import resources
 
 from toolkit.errors import InputError
 from toolkit.findings import ERROR, WARNING, Finding
-from toolkit.io.excel_read import RawSheet
+from toolkit.sheet import RawSheet
 from toolkit.money import WAN, parse_amount, round_half_up
 from toolkit.stats import Catalog, default_catalog
 from toolkit.table import find_header

@@ -48,12 +48,20 @@ class Layout:
 
 
 def col_letter(col: int) -> str:
-    """1 → A, 27 → AA."""
+    """1 → A, 27 → AA (the project's one column-letter conversion; 0-based callers add 1)."""
     letters = ""
-    while col:
+    while col > 0:
         col, rem = divmod(col - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+def col_number(letters: str) -> int:
+    """"A" → 1, "AA" → 27 (the inverse of col_letter)."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
 
 
 def text_units(text: str) -> int:

@@ -19,7 +19,7 @@ from toolkit.dates import parse_date
 from toolkit.errors import InputError
 from toolkit.findings import ERROR, WARNING, Finding
 from toolkit.idcard import id_problem, mask_id
-from toolkit.io.excel_read import RawSheet
+from toolkit.sheet import RawSheet
 from toolkit.money import parse_amount, parse_count
 from toolkit.table import HeaderMatch, find_header
 from toolkit.text import all_clean, clean_text, compact

@@ -15,7 +15,7 @@ import pandas as pd
 
 from toolkit.errors import InputError
 from toolkit.findings import ERROR, Finding
-from toolkit.io.excel_read import RawSheet
+from toolkit.sheet import RawSheet
 from toolkit.ledger import Ledger, column_aliases_from_sheet, parse_ledger
 from toolkit.standards import Standard, apply_sheet, load_standard
 from toolkit.table import find_header

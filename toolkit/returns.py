@@ -18,7 +18,7 @@ from importlib import resources
 from toolkit.dates import parse_date
 from toolkit.findings import WARNING, Finding
 from toolkit.idcard import mask_id
-from toolkit.io.excel_read import RawSheet
+from toolkit.sheet import RawSheet
 from toolkit.money import parse_amount, parse_count, round_half_up
 from toolkit.table import HeaderMatch, find_header
 from toolkit.text import clean_text, compact, header_key

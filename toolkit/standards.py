@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from toolkit.errors import InputError
-from toolkit.io.excel_read import RawSheet
+from toolkit.sheet import RawSheet
 from toolkit.money import parse_amount
 from toolkit.text import clean_text, compact, header_key
 from toolkit.vocab import Vocabulary, default_vocabulary, lookup

@@ -20,7 +20,7 @@ from toolkit.budget import Checker, load_rules
 from toolkit.budget_checks import check_structure
 from toolkit.budget_table import a1, parse_label, read_blocks, to_decimal
 from toolkit.findings import WARNING, Finding
-from toolkit.io.excel_read import RawSheet
+from toolkit.sheet import RawSheet
 from toolkit.text import clean_text, compact
 
 MONTH, CUMULATIVE, LAST_MONTH, LAST_CUMULATIVE, CHANGE = "本月", "本年累计", "上年同期本月", "上年同期累计", "增减"

@@ -20,7 +20,8 @@ import pandas as pd
 from toolkit.dates import parse_date
 from toolkit.errors import InputError
 from toolkit.findings import ERROR, WARNING, Finding
-from toolkit.io.excel_read import RawSheet
+from toolkit.sheet import RawSheet
+from toolkit.layout import col_letter
 from toolkit.ledger import TOTAL_WORDS
 from toolkit.money import WAN, parse_count, round_half_up
 from toolkit.table import find_header
@@ -277,49 +278,19 @@ def parse_consultations(sheet: RawSheet, file: str | None = None, catalog: Catal
 
 # --- computing ------------------------------------------------------------------------------------------
 
-MATTER_FIELDS = ("指派日期", "案件类型", "特殊群体", "案件质量", "受援人数", "承办律师", "律师事务所",
-                 "挽回经济损失", "讨薪金额", "补贴金额")
-
-
-def matter_records(cases: pd.DataFrame) -> list[dict]:
-    """The ledger rows as plain dicts of the fields statistics use (fast to filter many times)."""
-    columns = [c for c in MATTER_FIELDS if c in cases.columns]
-    return [dict(zip(columns, row)) for row in zip(*(cases[c].tolist() for c in columns))] if len(cases) else []
-
-
-def _selected(records: list[dict], spec: StatSpec) -> list[dict]:
-    out = records
-    if spec.case_types is not None:
-        out = [m for m in out if m["案件类型"] in spec.case_types]
-    if spec.group == "*":
-        out = [m for m in out if m["特殊群体"]]
-    elif spec.group:
-        out = [m for m in out if spec.group in m["特殊群体"]]
-    if spec.quality:
-        out = [m for m in out if m["案件质量"] == spec.quality]
-    return out
+def _matches(spec: StatSpec, case_type, groups, quality) -> bool:
+    """Whether a matter of this type, special groups and quality counts in `spec`."""
+    if spec.case_types is not None and case_type not in spec.case_types:
+        return False
+    if spec.group == "*" and not groups:
+        return False
+    if spec.group and spec.group != "*" and spec.group not in groups:
+        return False
+    return not spec.quality or quality == spec.quality
 
 
 def _present(v) -> bool:
     return v is not None and v == v   # not None, not NaN
-
-
-def measure(records: list[dict], spec: StatSpec):
-    """One statistic over matters already restricted to a period: int count or Decimal 元."""
-    chosen = _selected(records, spec)
-    if spec.count == "matters":
-        return len(chosen)
-    if spec.count == "persons":
-        return sum(int(m["受援人数"]) if _present(m["受援人数"]) else 1 for m in chosen)
-    if spec.count == "sum":
-        total = sum((m[spec.column] for m in chosen if _present(m[spec.column])), Decimal(0))
-        return round_half_up(Decimal(total), 2)
-    raise ValueError(spec.count)
-
-
-def measure_consultations(records: list[tuple], spec: StatSpec) -> int:
-    """Sum of 人次 of (date, channel, persons) records of one channel (None: all)."""
-    return sum(n for _, channel, n in records if spec.channel is None or channel == spec.channel)
 
 
 def compute_values(cases: pd.DataFrame, consultations: pd.DataFrame | None, period: Period,
@@ -328,14 +299,9 @@ def compute_values(cases: pd.DataFrame, consultations: pd.DataFrame | None, peri
 
     Per-lawyer/per-firm keys cover every name in `names_from` (default: `cases`), zero where none in the period.
     """
-    return _values(matter_records(cases), _consultation_records(consultations), period, catalog or default_catalog(),
-                   _names(cases if names_from is None else names_from, catalog or default_catalog()))
-
-
-def _consultation_records(frame: pd.DataFrame | None) -> list[tuple] | None:
-    if frame is None:
-        return None
-    return list(zip(frame["日期"].tolist(), frame["渠道"].tolist(), (int(n) for n in frame["人次"].tolist())))
+    catalog = catalog or default_catalog()
+    return _Months(cases, consultations, catalog).values(period, _names(cases if names_from is None else names_from,
+                                                                        catalog))
 
 
 def _names(frame: pd.DataFrame, catalog: Catalog) -> dict[str, list[str]]:
@@ -343,26 +309,146 @@ def _names(frame: pd.DataFrame, catalog: Catalog) -> dict[str, list[str]]:
             for f in catalog.families}
 
 
-def _values(records: list[dict], consultations: list[tuple] | None, period: Period, catalog: Catalog,
-            names: dict[str, list[str]]) -> dict:
-    current = [m for m in records if period.contains(m["指派日期"])]
-    values: dict = {}
-    current_consultations = None if consultations is None else [c for c in consultations if period.contains(c[0])]
-    for spec in catalog.stats:
-        if spec.count == "consultations":
-            if current_consultations is not None:
-                values[spec.key] = measure_consultations(current_consultations, spec)
+def _month_of(day) -> tuple[int, int] | None:
+    """(year, month) of a date; None for a blank (None, NaN, NaT), which no period contains."""
+    return None if day is None or day != day else (day.year, day.month)
+
+
+class _Months:
+    """Matters and consultations tallied by calendar month in one pass; every period's figures are sums of its
+    months' tallies (a period is a whole number of months).
+
+    A month's matters are tallied per (案件类型, 特殊群体, 案件质量) — a matter count, a 人次 sum and one exact sum per
+    money column — and, per lawyer or firm, per the set of per-person metrics the matter counts in. Whether a
+    statistic selects a (type, groups, quality) is decided once per distinct triple, not per row.
+    """
+
+    def __init__(self, cases: pd.DataFrame, consultations: pd.DataFrame | None, catalog: Catalog):
+        self.catalog = catalog
+        self.money = tuple(dict.fromkeys(s.column for s in (*catalog.stats, *catalog.metrics) if s.count == "sum"))
+        # (year, month) -> ({(type, groups, quality): tally}, per family {(name, metric mask): tally})
+        self.months: dict[tuple[int, int], tuple[dict, list[dict]]] = {}
+        self._selects: dict[tuple, bool] = {}
+        n = len(cases)
+
+        def column(name, default=None):
+            return cases[name].tolist() if n and name in cases.columns else [default] * n
+
+        families = len(catalog.families)
+        names = [[v or UNNAMED for v in column(f.by)] for f in catalog.families]
+        money = [column(c) for c in self.money]
+        width = 2 + len(self.money)
+        masks: dict[tuple, tuple[bool, ...]] = {}
+        rows = zip(column("指派日期"), column("案件类型"), column("特殊群体", ()), column("案件质量"),
+                   column("受援人数"), zip(*names) if names else [()] * n, zip(*money) if money else [()] * n)
+        places = range(2, width)
+        for day, case_type, groups, quality, persons, who, amounts in rows:
+            if day is None or day != day:   # blank (None, NaN, NaT): in no period
+                continue
+            month = (day.year, day.month)
+            buckets = self.months.get(month)
+            if buckets is None:
+                buckets = self.months[month] = ({}, [{} for _ in range(families)])
+            sig = (case_type, groups, quality)
+            persons = int(persons) if _present(persons) else 1
+            adds = [(i, a) for i, a in zip(places, amounts) if a is not None and a == a]
+            tally = buckets[0].get(sig)
+            if tally is None:
+                tally = buckets[0][sig] = [0, 0] + [Decimal(0)] * (width - 2)
+                if sig not in masks:
+                    masks[sig] = tuple(_matches(m, *sig) for m in catalog.metrics)
+            tally[0] += 1
+            tally[1] += persons
+            for i, a in adds:
+                tally[i] += a
+            mask = masks[sig]
+            for people, name in zip(buckets[1], who):
+                tally = people.get((name, mask))
+                if tally is None:
+                    tally = people[(name, mask)] = [0, 0] + [Decimal(0)] * (width - 2)
+                tally[0] += 1
+                tally[1] += persons
+                for i, a in adds:
+                    tally[i] += a
+        self.consultations: dict[tuple[int, int], dict[str, int]] | None = None
+        if consultations is not None:
+            self.consultations = {}
+            for day, channel, persons in zip(consultations["日期"].tolist(), consultations["渠道"].tolist(),
+                                             consultations["人次"].tolist()):
+                month = _month_of(day)
+                if month is not None:
+                    by_channel = self.consultations.setdefault(month, {})
+                    by_channel[channel] = by_channel.get(channel, 0) + int(persons)
+
+    def _column(self, spec: StatSpec) -> int:
+        if spec.count == "matters":
+            return 0
+        if spec.count == "persons":
+            return 1
+        if spec.count == "sum":
+            return 2 + self.money.index(spec.column)
+        raise ValueError(spec.count)
+
+    @staticmethod
+    def _total(index: int, tallies) -> int | Decimal:
+        """Column `index` summed over tallies: a count, or 元 rounded to fen."""
+        if index < 2:
+            return sum(t[index] for t in tallies)
+        return round_half_up(Decimal(sum((t[index] for t in tallies), Decimal(0))), 2)
+
+    def values(self, period: Period, names: dict[str, list[str]]) -> dict:
+        """Every statistic of `period` (per-lawyer/per-firm keys for `names`), in catalog order."""
+        catalog = self.catalog
+        months = [self.months[k] for k in ((m.year, m.index) for m in period.months()) if k in self.months]
+        by_sig: dict[tuple, list] = {}
+        for sigs, _ in months:
+            _merge(by_sig, sigs)
+        values: dict = {}
+        channels = None
+        if self.consultations is not None:
+            channels = {}
+            for m in period.months():
+                for channel, persons in self.consultations.get((m.year, m.index), {}).items():
+                    channels[channel] = channels.get(channel, 0) + persons
+        for spec in catalog.stats:
+            if spec.count == "consultations":
+                if channels is not None:
+                    values[spec.key] = sum(n for channel, n in channels.items()
+                                           if spec.channel is None or channel == spec.channel)
+                continue
+            chosen = []
+            for sig, tally in by_sig.items():
+                selected = self._selects.get((id(spec), sig))
+                if selected is None:
+                    selected = self._selects[(id(spec), sig)] = _matches(spec, *sig)
+                if selected:
+                    chosen.append(tally)
+            values[spec.key] = self._total(self._column(spec), chosen)
+        for f, family in enumerate(catalog.families):
+            wanted = names.get(family.prefix, [])
+            if not wanted:
+                continue
+            by_name: dict[str, dict[tuple, list]] = {}
+            for _, people in months:
+                for (name, mask), tally in people[f].items():
+                    _merge(by_name.setdefault(name, {}), {mask: tally})
+            for name in wanted:
+                mine = by_name.get(name, {})
+                for j, metric in enumerate(catalog.metrics):
+                    values[f"{family.prefix}.{name}.{metric.key}"] = \
+                        self._total(self._column(metric), [t for mask, t in mine.items() if mask[j]])
+        return values
+
+
+def _merge(into: dict[tuple, list], tallies: dict[tuple, list]) -> None:
+    """Add tallies into `into`, key by key (copies, never aliases)."""
+    for key, tally in tallies.items():
+        mine = into.get(key)
+        if mine is None:
+            into[key] = list(tally)
         else:
-            values[spec.key] = measure(current, spec)
-    for family in catalog.families:
-        by_name: dict[str, list[dict]] = {}
-        for m in current:
-            by_name.setdefault(m[family.by] or UNNAMED, []).append(m)
-        for name in names.get(family.prefix, []):
-            mine = by_name.get(name, [])
-            for metric in catalog.metrics:
-                values[f"{family.prefix}.{name}.{metric.key}"] = measure(mine, metric)
-    return values
+            for i, v in enumerate(tally):
+                mine[i] += v
 
 
 def change(current, previous) -> tuple:
@@ -413,22 +499,28 @@ def build_report(cases: pd.DataFrame, consultations: pd.DataFrame | None, period
     catalog = catalog or default_catalog()
     both = cases if previous_cases is None else pd.concat([cases, previous_cases], ignore_index=True)
     names = _names(both, catalog)
-    records, consults = matter_records(cases), _consultation_records(consultations)
-    values = _values(records, consults, period, catalog, names)
+    tallies = _Months(cases, consultations, catalog)
+    values = tallies.values(period, names)
     year = Period("year", period.year)
-    months = [(m, _values(records, consults, m, catalog, {})) for m in year.months()]
+    months = [(m, tallies.values(m, {})) for m in year.months()]
     previous = previous_months = None
     if previous_cases is not None:
-        last = period.same_period_last_year()
-        prev_records, prev_consults = matter_records(previous_cases), _consultation_records(previous_consultations)
-        previous = _values(prev_records, prev_consults, last, catalog, names)
-        previous_months = [(m, _values(prev_records, prev_consults, m, catalog, {}))
-                           for m in year.same_period_last_year().months()]
+        last = _Months(previous_cases, previous_consultations, catalog)
+        previous = last.values(period.same_period_last_year(), names)
+        previous_months = [(m, last.values(m, {})) for m in year.same_period_last_year().months()]
+    return StatsReport(period, values, previous, months, previous_months, list(findings or []), _main_firms(cases))
+
+
+def _main_firms(cases: pd.DataFrame) -> dict[str, str]:
+    """lawyer -> the firm most of their matters name (the first seen on a tie)."""
+    if not len(cases):
+        return {}
+    pairs = Counter(zip((n or UNNAMED for n in cases["承办律师"].tolist()),
+                        (n or UNNAMED for n in cases["律师事务所"].tolist())))
     seen: dict[str, Counter] = {}
-    for m in records:
-        seen.setdefault(m["承办律师"] or UNNAMED, Counter())[m["律师事务所"] or UNNAMED] += 1
-    firms = {lawyer: counts.most_common(1)[0][0] for lawyer, counts in seen.items()}
-    return StatsReport(period, values, previous, months, previous_months, list(findings or []), firms)
+    for (lawyer, firm), count in pairs.items():
+        seen.setdefault(lawyer, Counter())[firm] = count
+    return {lawyer: counts.most_common(1)[0][0] for lawyer, counts in seen.items()}
 
 
 # --- user templates --------------------------------------------------------------------------------------
@@ -527,11 +619,7 @@ def plan_template(sheets: list[RawSheet], defined_names: dict[str, tuple[str, in
 
 
 def _cell_ref(r0: int, c0: int) -> str:
-    letters, n = "", c0 + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{r0 + 1}"
+    return f"{col_letter(c0 + 1)}{r0 + 1}"
 
 
 def template_values(report: "StatsReport") -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from toolkit.io.excel_read import RawSheet
+from toolkit.sheet import RawSheet
 from toolkit.text import clean_text, header_key
 
 SCAN_ROWS = 30

@@ -6,7 +6,8 @@ from hypothesis import strategies as st
 from toolkit.errors import InputError
 from toolkit.findings import ERROR, Finding
 from toolkit.idcard import check_digit, mask_text
-from toolkit.io.limits import column_letters, unsafe_entry_name
+from toolkit.io.limits import unsafe_entry_name
+from toolkit.layout import col_letter as column_letters
 from toolkit.ledger import _sane_amount, _sane_count
 
 ids = st.text("0123456789", min_size=17, max_size=17).map(lambda b: b + check_digit(b))

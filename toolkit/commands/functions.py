@@ -1,11 +1,10 @@
 """`legalaid functions`: the LA_* worksheet functions with the text Excel's function wizard shows.
 
-Generated from the functions' docstrings (the same text `@xw.arg(doc=…)` hands to Excel), so it is never written twice.
+Generated from the functions' docstrings (the same text `@xw.arg(doc=…)` hands to Excel), so it is never written twice;
+read from udfs.py's source (toolkit.excel.udf_docs), so listing them imports neither xlwings nor pandas.
 """
 
 from __future__ import annotations
-
-import inspect
 
 NAME = "functions"
 HELP = "列出 Excel 工作表函数（LA_ 开头）及其在函数向导中的说明"
@@ -17,12 +16,11 @@ def add_arguments(parser) -> None:
 
 def function_docs() -> list[dict]:
     """[{name, signature, description, args: [(name, description, optional)]}] in definition order."""
-    from toolkit.excel.udfs import FUNCTIONS
+    from toolkit.excel.udf_docs import udf_docs
 
     result = []
-    for f in FUNCTIONS:
-        info = f.__la_udf__
-        args = [(name, doc, default is not inspect.Parameter.empty) for name, doc, default in info["args"]]
+    for info in udf_docs():
+        args = info["args"]
         shown = [f"[{name}]" if optional else name for name, _, optional in args]
         result.append({"name": info["name"], "signature": f"{info['name']}({', '.join(shown)})",
                        "description": info["description"], "args": args})

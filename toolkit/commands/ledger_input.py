@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from toolkit.errors import InputError
-from toolkit.io.excel_read import CSV_SUFFIXES, EXCEL_SUFFIXES, RawSheet, read_workbook
+from toolkit.io.excel_read import CSV_SUFFIXES, EXCEL_SUFFIXES, RawSheet, check_regular_file, read_workbook
 from toolkit.io.xlsx_rows import hidden_rows
 from toolkit.ledger import Ledger
 from toolkit.ledger_book import build_ledger_from_books, natural_order
@@ -16,6 +16,7 @@ LEDGER_SUFFIXES = EXCEL_SUFFIXES | CSV_SUFFIXES
 
 def read_with_hidden(path: Path) -> list[RawSheet]:
     """All sheets of a workbook, each knowing which of its rows Excel hides (when the file says so)."""
+    check_regular_file(path)       # a pipe named .xlsx must not block the hidden-row scan
     hidden = hidden_rows(path)     # first: its buffers are gone before the grids are built
     sheets = read_workbook(path)
     return [replace(s, hidden=hidden[s.name]) if hidden.get(s.name) else s for s in sheets]

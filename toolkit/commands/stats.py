@@ -25,7 +25,7 @@ from toolkit.io.atomic import write_bytes_atomic
 from toolkit.io.excel_read import read_workbook
 from toolkit.commands.ledger_input import read_ledger_input
 from toolkit.ledger_book import combination_lines, left_out_findings, part_view
-from toolkit.layout import row_height, wrapped_lines
+from toolkit.layout import col_number, row_height, wrapped_lines
 from toolkit.stats import (CONSULTATION_SHEET, Catalog, StatsReport, build_report, change, default_catalog,
                            default_period, json_value, parse_consultations, parse_period, plan_template,
                            template_values, undated_findings, WAN_SUFFIX)
@@ -730,10 +730,7 @@ def _defined_cells(names: dict[str, str]) -> dict[str, tuple[str, int, int]]:
             continue
         name = name.rpartition("!")[2]      # a name scoped to one sheet: 'Sheet'!cases.total
         sheet = (m.group(1) or "").replace("''", "'") or m.group(2)
-        col = 0
-        for ch in m.group(3):
-            col = col * 26 + ord(ch) - 64
-        out[name] = (sheet, int(m.group(4)) - 1, col - 1)
+        out[name] = (sheet, int(m.group(4)) - 1, col_number(m.group(3)) - 1)
     return out
 
 

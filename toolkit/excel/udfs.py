@@ -18,6 +18,7 @@ import xlwings as xw
 from toolkit.errors import InputError, describe_failure, is_panic
 from toolkit.excel.book_io import excel_value, period_value
 from toolkit.idcard import mask_text
+from toolkit.excel.udf_docs import parse_udf_doc
 from toolkit.idcard import id_problem
 from toolkit.io.excel_read import RawSheet
 from toolkit.ledger import TOTAL_WORDS, parse_ledger, split_list
@@ -36,18 +37,6 @@ _MISS = object()
 
 class UdfError(ValueError):
     """Wrong input to a worksheet function; its message is shown in the cell."""
-
-
-def parse_udf_doc(doc: str) -> tuple[str, dict[str, str]]:
-    """A UDF docstring → (description, {argument: description})."""
-    paragraphs = inspect.cleandoc(doc or "").split("\n\n")
-    description = " ".join(line.strip() for line in paragraphs[0].splitlines())
-    args = {}
-    for line in "\n".join(paragraphs[1:]).splitlines():
-        name, sep, text = line.strip().partition(":")
-        if sep and name.isidentifier():
-            args[name] = text.strip()
-    return description, args
 
 
 def udf(f=None, *, two_d: tuple[str, ...] = ()):

@@ -12,11 +12,12 @@ import os
 import sys
 import tempfile
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.errors import InputError, is_panic
+from toolkit.sheet import RawSheet  # noqa: F401 (the grid every reader returns; shells import it from here too)
 from toolkit.io import limits
+from toolkit.layout import col_letter
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -24,22 +25,6 @@ CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 is a superset of GBK/GB2312
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
-
-
-@dataclass
-class RawSheet:
-    """One sheet as a grid anchored at A1: rows[r][c] is Excel cell (r+1, c+1); empty cells are None."""
-
-    name: str
-    rows: list[list]
-    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based (r0, c0, r1, c1) inclusive
-    notes: list[str] = field(default_factory=list)   # what reading changed (a too-long cell cut), in Chinese
-    hidden: frozenset = frozenset()   # 0-based rows hidden or filtered out in Excel (when the reader knows them)
-
-    def cell(self, r: int, c: int):
-        if r < len(self.rows) and c < len(self.rows[r]):
-            return self.rows[r][c]
-        return None
 
 
 def _unusable(path: Path, reason: str) -> InputError:
@@ -371,7 +356,7 @@ def _cut_long_cells(rows: list[list]) -> list[str]:
     for r, row in enumerate(rows):
         for c, v in enumerate(row):
             if v.__class__ is str and len(v) > limit:
-                notes.append(f"第{r + 1}行第{c + 1}列（{limits.column_letters(c + 1)}{r + 1}）的文字有 {len(v):,} 个字符，"
+                notes.append(f"第{r + 1}行第{c + 1}列（{col_letter(c + 1)}{r + 1}）的文字有 {len(v):,} 个字符，"
                              f"超过 Excel 单元格的上限 {limit:,}，已截断为前 {limit:,} 个字符。")
                 row[c] = v[:limit]
     return notes

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from toolkit.errors import InputError
+from toolkit.layout import col_letter, col_number
 
 EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384     # Excel's grid
 EXCEL_CELL_CHARS = 32_767                         # the most characters a cell holds
@@ -37,20 +38,8 @@ def _refuse(path: Path, reason: str, sheet: str | None = None) -> InputError:
     return InputError(reason, file=path.name, sheet=sheet)
 
 
-def column_letters(n: int) -> str:
-    """1 → A, 16384 → XFD (any positive n)."""
-    letters = ""
-    while n > 0:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def _column_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ch - 64
-    return n
+    return col_number(letters.decode("ascii"))
 
 
 def unsafe_entry_name(name: str) -> bool:
@@ -205,15 +194,15 @@ def check_extent(path: Path, sheet: str, extent: SheetExtent) -> None:
     """Refuse a sheet Excel cannot hold, or one whose cells would not fit in bounded memory."""
     if extent.last_row > EXCEL_ROWS or extent.last_col > EXCEL_COLUMNS:
         where = (f"第 {extent.last_row:,} 行" if extent.last_row > EXCEL_ROWS
-                 else f"第 {extent.last_col:,} 列（{column_letters(extent.last_col)}列）")
+                 else f"第 {extent.last_col:,} 列（{col_letter(extent.last_col)}列）")
         raise _refuse(path, f"工作表中有单元格位于{where}，超出了 Excel 的范围（最多 1,048,576 行、16,384 列），"
                             "文件可能已损坏或被篡改，无法读取。", sheet)
     if extent.cells > MAX_CELLS:
         raise _refuse(path, f"工作表有 {extent.cells:,} 个单元格，超过本工具一次能读取的 {MAX_CELLS:,} 个。"
                             "请把数据拆分到几个文件后再处理。", sheet)
     if extent.area > MAX_CELLS:
-        corner = f"{column_letters(extent.last_col)}{extent.last_row}"
-        start = f"{column_letters(extent.first_col)}{extent.first_row}"
+        corner = f"{col_letter(extent.last_col)}{extent.last_row}"
+        start = f"{col_letter(extent.first_col)}{extent.first_row}"
         raise _refuse(path, f"工作表的内容分散在 {start} 到 {corner} 这样大的区域里（约 {extent.area:,} 个单元格，"
                             f"实际只有 {extent.cells:,} 个单元格有内容），超出本工具一次能读取的范围。远处的单元格"
                             f"（如 {corner} 附近或第 {extent.last_row:,} 行）多半是误输入：请在 Excel 中删除多余的行和列"

@@ -25,6 +25,7 @@ from typing import Mapping, Sequence
 from xml.etree import ElementTree as ET
 
 from toolkit.errors import InputError
+from toolkit.layout import col_letter, col_number
 from toolkit.io.atomic import atomic_write
 from toolkit.io.zip_write import ZipWriter
 from toolkit.layout import row_height, wrapped_lines
@@ -165,12 +166,7 @@ def _col_letter(col: int) -> str:
     if col < len(_COL_LETTERS):
         return _COL_LETTERS[col]
     while len(_COL_LETTERS) <= max(col, 16384):
-        n = len(_COL_LETTERS)
-        s = ""
-        while n:
-            n, rem = divmod(n - 1, 26)
-            s = chr(65 + rem) + s
-        _COL_LETTERS.append(s)
+        _COL_LETTERS.append(col_letter(len(_COL_LETTERS)))
     return _COL_LETTERS[col]
 
 
@@ -181,10 +177,7 @@ _COL_INDEX: dict[str, int] = {}
 def _col_index(letters: str) -> int:
     v = _COL_INDEX.get(letters)
     if v is None:
-        v = 0
-        for ch in letters:
-            v = v * 26 + ord(ch) - 64
-        _COL_INDEX[letters] = v
+        v = _COL_INDEX[letters] = col_number(letters)
     return v
 
 

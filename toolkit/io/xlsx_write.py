@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from toolkit.io.atomic import write_bytes_atomic
-from toolkit.layout import row_height, wrapped_lines
+from toolkit.layout import col_letter, row_height, wrapped_lines
 
 _EPOCH = dt.datetime(1899, 12, 30)
 _EPOCH_DATE = _EPOCH.date()
@@ -34,12 +34,7 @@ _STYLES_XML: dict = {}      # the same few style sheets recur in every file of a
 
 
 def _col_letter(c: int) -> str:
-    s = ""
-    c += 1
-    while c:
-        c, rem = divmod(c - 1, 26)
-        s = chr(65 + rem) + s
-    return s
+    return col_letter(c + 1)
 
 
 _LETTERS = [_col_letter(c) for c in range(16384)]
