@@ -290,12 +290,13 @@ def test_year_in_title_and_month_as_column_header_give_the_period(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
     _title(ws, "乙镇司法所2023年法律援助统计月报表", 3)
-    ws.append(["项目", "3月", "1-3月"])
+    ws.append(["项目", "3月", "1-3月", "同比增减"])
     for k in BASE:
-        ws.append(BASE[k])
+        ws.append([*BASE[k], "+2件"])
     wb.save(folder / "乙镇.xlsx")
     code, log = _reformat(folder, tmp_path / "out")
     (d,) = log["files_detail"]
     assert (code, d["status"], d["period"]) == (0, "ok", "2023-03"), d["messages"]
     assert "所属期间2023年3月（取自标题中的年份和“本月”列名“3月”）" in d["messages"][0]
     assert not _warnings(d)
+    assert not any("带有单位" in m for m in d["messages"])        # "+2件" is a change, not a figure

@@ -130,7 +130,8 @@ def _without_units(vocab: StatVocabulary, sheet: RawSheet) -> tuple[RawSheet, in
     """The sheet with figures written with a count unit ("12件", "140 人次") as plain numbers, and how many."""
     if not vocab.value_units:
         return sheet, 0
-    pattern = re.compile(r"^\s*([+-]?[\d,，]*\.?\d+)\s*(?:" + "|".join(map(re.escape, vocab.value_units)) + r")\s*$")
+    # unsigned: "+2件" in a 增减 column is a change, not a figure
+    pattern = re.compile(r"^\s*(\d[\d,，]*(?:\.\d+)?)\s*(?:" + "|".join(map(re.escape, vocab.value_units)) + r")\s*$")
     changed, rows = 0, []
     for row in sheet.rows:
         out = list(row)
