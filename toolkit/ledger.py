@@ -292,6 +292,43 @@ def per_distinct(values, fn) -> list:
 
 _ID_SHAPE = re.compile(r"\d{17}[\dX]")
 _MONTH_DAY = re.compile(r"^(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?$")
+# a month without a day ("2023年3月", "2023.3", "2023-03"): enough to place a case in its month and period
+_YEAR_MONTH = re.compile(r"^(\d{4})\s*(?:年\s*(\d{1,2})\s*月份?|[./\-]\s*(\d{1,2}))$")
+
+
+def _type_and_stages(vocab: Vocabulary, raw):
+    """type_and_stage, also for several stages in one cell: '刑事案件（审查起诉阶段、审判阶段）' → (刑事, '审查起诉、审判', …)."""
+    parsed = type_and_stage(vocab, raw)
+    if parsed is None and compact(raw).endswith("案件"):       # "民事二审案件", "刑事审判阶段案件"
+        parsed = type_and_stage(vocab, compact(raw)[:-2])
+    parts = [p for p in _LIST_SPLIT.split(compact(raw)) if p]
+    if parsed is not None or len(parts) < 2:
+        return parsed
+    first = type_and_stage(vocab, parts[0])
+    if first is None or first[1] is None:
+        return None
+    stages = [first[1]]
+    for part in parts[1:]:
+        for joiner in vocab.joiners:
+            part = part.replace(joiner, "")
+        stage = lookup(vocab.stages, part)
+        if stage is None:
+            return None
+        stages.append(stage)
+    return first[0], "、".join(dict.fromkeys(stages)), "、".join(parts)
+
+
+def _month_only(raw: str, last_day: bool) -> dt.date | None:
+    """'2023年3月' as the first day of that month (the last day for a closing date, so the order stays right)."""
+    m = _YEAR_MONTH.match(raw)
+    if not m:
+        return None
+    year, month = int(m.group(1)), int(m.group(2) or m.group(3))
+    if not 1 <= month <= 12:
+        return None
+    if not last_day:
+        return dt.date(year, month, 1)
+    return (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
 
 
 AMOUNT_LIMIT = Decimal("1e11")   # 一千亿元: beyond any legal aid figure, and within exact Decimal arithmetic
@@ -365,7 +402,7 @@ def _normalise(frame: pd.DataFrame, vocab: Vocabulary, out: _Collector, today, y
     frame["案件类型"] = _per_unique(raw_type, lambda v: lookup(vocab.case_types, v))
     unknown_type = raw_type.notna() & frame["案件类型"].isna()
     # type and stage in one cell: "刑事审判阶段", "刑事（审查起诉）", "民事一审"
-    combined = _per_unique(raw_type[unknown_type], lambda v: type_and_stage(vocab, v))
+    combined = _per_unique(raw_type[unknown_type], lambda v: _type_and_stages(vocab, v))
     stage_from_type = pd.Series([None] * len(frame), index=frame.index, dtype=object)
     for i, v, parsed in zip(combined.index, raw_type[unknown_type], combined.tolist()):
         if parsed is None:
@@ -471,10 +508,16 @@ def _normalise(frame: pd.DataFrame, vocab: Vocabulary, out: _Collector, today, y
             out.add(ERROR, r, column, f"金额为负数（{a:,.2f}元），请核实。", f"{a:.2f}")
         frame[column] = values
     yearless = 0
+    month_only = 0
     for column in vocab.date_columns:
         values, errors = _map_unique(frame[column], parse_date)
         for i, e in errors:
             raw = clean_text(frame[column].iat[i])
+            whole_month = _month_only(compact(raw), last_day=column == "结案日期")
+            if whole_month is not None:
+                values.iat[i] = whole_month
+                month_only += 1
+                continue
             m = _MONTH_DAY.match(raw)
             if m and year:
                 try:
@@ -488,6 +531,8 @@ def _normalise(frame: pd.DataFrame, vocab: Vocabulary, out: _Collector, today, y
         frame[column] = values
     if yearless:
         readings.append(f"{yearless} 个日期没有写年份（如“3月5日”），按标题中的 {year} 年读取。")
+    if month_only:
+        readings.append(f"{month_only} 个日期只写了年月（如“2023年3月”），按当月读取（指派日期按 1 日、结案日期按月末）。")
     assigned = pd.to_datetime(frame["指派日期"], errors="coerce")
     closed = pd.to_datetime(frame["结案日期"], errors="coerce")
     reversed_dates = (closed < assigned).fillna(False).astype(bool)

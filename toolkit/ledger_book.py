@@ -176,16 +176,67 @@ def build_ledger_from_books(books: list[tuple[str | None, list[RawSheet]]], shee
     parts = []
     for file, sheet, vocab in chosen:
         try:
-            parts.append(parse_ledger(sheet, file, vocab))
+            parts.append(_lawyer_from_sheet_name(parse_ledger(sheet, file, vocab), sheet, len(chosen)))
         except InputError as exc:
             if len(chosen) == 1:
                 raise
             skipped.append((file, sheet.name, exc.message))
     if not parts:
         raise InputError("没有可用的台账工作表：" + "；".join(f"{_where(f, s)}：{r}" for f, s, r in skipped) + "。")
+    parts = _without_copies(parts, skipped)
     ledger = combine(parts, skipped)
     ledger.notes[:0] = remarks
     return ledger
+
+
+def _lawyer_from_sheet_name(part: Ledger, sheet: RawSheet, sheets: int) -> Ledger:
+    """One sheet per lawyer with no 承办律师 column ("周文" titled "周文律师承办案件登记表"): the sheet names the lawyer."""
+    if sheets < 2 or "承办律师" in part.header.columns or part.cases.empty:
+        return part
+    above = [compact(v) for r in sheet.rows[:part.header.header_rows[0]] for v in r if isinstance(v, str)]
+    name = compact(sheet.name)
+    if not name or not any(f"{name}律师" in t for t in above):
+        return part
+    part.cases["承办律师"] = sheet.name.strip()
+    part.notes.append(f"「{sheet.name}」没有“承办律师”列，标题写明“{sheet.name}律师”，承办律师按工作表名填写。")
+    return part
+
+
+# columns of a read case that are where it was read, not what it says
+_PLACE_COLUMNS = ("序号", "excel_row", "sheet", "file", "读法")
+
+
+def _signatures(part: Ledger) -> list[tuple]:
+    frame = pd.concat([part.cases, part.excluded], ignore_index=True)
+    columns = sorted(c for c in frame.columns if c not in _PLACE_COLUMNS)
+    return [tuple(str(v) for v in row) for row in frame[columns].itertuples(index=False)] if columns else []
+
+
+def _without_copies(parts: list[Ledger], left_out: list) -> list[Ledger]:
+    """Parts whose every row is also a row of the other sheets (a 总表 or a copy "1月 (2)" of month sheets) are not
+    combined: they would count each case twice. The largest are looked at first, so the months are kept."""
+    if len(parts) < 2:
+        return parts
+    signatures = [_signatures(p) for p in parts]
+    kept = set(range(len(parts)))
+    for i in sorted(range(len(parts)), key=lambda i: (-len(signatures[i]), -i)):
+        if len(signatures[i]) < 2:
+            continue
+        others = {}
+        for j in kept - {i}:
+            for sig in signatures[j]:
+                others[sig] = others.get(sig, 0) + 1
+        need = {}
+        for sig in signatures[i]:
+            need[sig] = need.get(sig, 0) + 1
+        if all(others.get(sig, 0) >= n for sig, n in need.items()):
+            kept.discard(i)
+            mine = set(signatures[i])
+            where = "、".join(_where(parts[j].file, parts[j].sheet) for j in sorted(kept)
+                             if mine.intersection(signatures[j]))
+            left_out.append((parts[i].file, parts[i].sheet, f"每一行都与{where}中的行相同，可能是汇总或副本，"
+                                                             "未合并（如需使用请用 --sheet 指定）"))
+    return [p for i, p in enumerate(parts) if i in kept]
 
 
 def combine(parts: list[Ledger], left_out: list[tuple[str | None, str, str]] | None = None) -> Ledger:

@@ -639,6 +639,25 @@ def item_aliases_from_sheet(sheet: RawSheet) -> dict[str, str]:
     return result
 
 
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_MONTH_HEADER = re.compile(r"(1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月份?$")
+
+
+def _year_and_month_column(sheet: RawSheet, first_header: int, month_header: str | None,
+                           file_stem: str) -> PeriodDecision | None:
+    """A form titled with its year only ("2023年法律援助统计月报表") whose 本月 column is headed "3月": 2023-03."""
+    m = _MONTH_HEADER.search(clean_text((month_header or "").split("·")[-1]))
+    if not m:
+        return None
+    texts = [v for r in range(min(first_header, len(sheet.rows))) for v in sheet.rows[r] if isinstance(v, str)]
+    year = next((y.group(1) for t in [*texts, file_stem] if (y := _YEAR.search(clean_text(t)))), None)
+    period = find_period(f"{year}年{m.group(1)}月") if year else None
+    if period is None:
+        return None
+    source = f"标题中的年份和“本月”列名“{clean_text(month_header)}”"
+    return PeriodDecision(period, source, ((source, source, period),))
+
+
 def read_stat_sheet(sheet: RawSheet, file: str, vocab, file_stem: str = ""):
     """A statistics form on one sheet with its period decided as for case lists, or None."""
     from toolkit.stat_forms import read_stat_form
@@ -649,6 +668,8 @@ def read_stat_sheet(sheet: RawSheet, file: str, vocab, file_stem: str = ""):
     first_header = form.header_rows[0] - 1
     last_row = max((ln.row for ln in form.lines), default=form.header_rows[1])
     decision = sheet_period(sheet, first_header, range(last_row, len(sheet.rows)), file_stem)
+    if decision.period is None:
+        decision = _year_and_month_column(sheet, first_header, form.columns.get("本月"), file_stem) or decision
     form.period = decision.period
     for problem in period_problems(decision):
         form.findings.append(Finding(WARNING, problem, sheet.name, None, None, None, file))

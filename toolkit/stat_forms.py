@@ -68,6 +68,7 @@ class StatVocabulary:
     title: str
     consolidated_title: str
     item_sheet: str
+    value_units: tuple = ()   # count units a figure may carry as text ("12件", "140人次"): dropped before reading
 
     def with_user_items(self, user: dict[str, str]) -> tuple["StatVocabulary", list[str]]:
         """A copy that also knows a centre's own item names ({their item: standard item}); unknown targets listed."""
@@ -121,7 +122,27 @@ def stat_vocabulary() -> StatVocabulary:
             roles[compact(clean_text(name).translate(traditional))] = role
     words = tuple((role, tuple(ws)) for role, ws in spec["column_words"].items())
     patterns = tuple((role, re.compile(p)) for role, p in spec["column_patterns"].items())
-    return dataclasses.replace(vocab, index=index, roles=roles, role_words=words, role_patterns=patterns)
+    return dataclasses.replace(vocab, index=index, roles=roles, role_words=words, role_patterns=patterns,
+                               value_units=tuple(sorted(spec.get("value_units", []), key=len, reverse=True)))
+
+
+def _without_units(vocab: StatVocabulary, sheet: RawSheet) -> tuple[RawSheet, int]:
+    """The sheet with figures written with a count unit ("12件", "140 人次") as plain numbers, and how many."""
+    if not vocab.value_units:
+        return sheet, 0
+    # unsigned: "+2件" in a 增减 column is a change, not a figure
+    pattern = re.compile(r"^\s*(\d[\d,，]*(?:\.\d+)?)\s*(?:" + "|".join(map(re.escape, vocab.value_units)) + r")\s*$")
+    changed, rows = 0, []
+    for row in sheet.rows:
+        out = list(row)
+        for c, v in enumerate(row):
+            if isinstance(v, str):
+                m = pattern.match(clean_text(v))
+                if m:
+                    out[c] = m.group(1).replace("，", ",")
+                    changed += 1
+        rows.append(out)
+    return (dataclasses.replace(sheet, rows=rows), changed) if changed else (sheet, 0)
 
 
 def header_role(vocab: StatVocabulary, text) -> str | None:
@@ -428,6 +449,7 @@ def read_stat_form(sheet: RawSheet, file: str, vocab: StatVocabulary | None = No
                    min_items: int = 2) -> StatForm | None:
     """The statistics form on a sheet, or None when the sheet is not one (fewer than `min_items` known items)."""
     vocab = vocab or stat_vocabulary()
+    sheet, with_units = _without_units(vocab, sheet)
     lay = _find_layout(vocab, sheet)
     if lay is None:
         return None
@@ -436,7 +458,7 @@ def read_stat_form(sheet: RawSheet, file: str, vocab: StatVocabulary | None = No
     if not blocks:
         return None
     findings: list[Finding] = []
-    notes: list[str] = []
+    notes: list[str] = [f"{with_units} 个数字带有单位（如“12件”），已按数字读取。"] if with_units else []
     lines_out: list[StatLine] = []
     columns: dict[str, str] = {}
     known = 0
