@@ -194,7 +194,9 @@ def test_validate_and_report_on_corrupt_parts(tmp_path, run_cli, kind):
     budget = Path(__file__).parent.parent / "workbooks" / "示例决算.xlsx"
     path = h.corrupt_parts(tmp_path, budget)[kind]
     for argv in (["validate", path, "-o", tmp_path / "v.xlsx"], ["report", "--budget", path, "-o", tmp_path / "r.docx"]):
-        _clean(*run_cli(*argv))
+        code, out, err = run_cli(*argv)
+        _clean(code, out, err)
+        assert code != 2 or "错误：" in err          # refused only with a Chinese reason
 
 
 def test_long_cell_cut_with_a_note(tmp_path, run_cli):
