@@ -764,3 +764,18 @@ def write_corpus(out_dir: Path) -> list[tuple[Case, Path]]:
 if __name__ == "__main__":
     for case, path in write_corpus(Path(sys.argv[1] if len(sys.argv) > 1 else "budget_corpus")):
         print(path, case.planted)
+
+
+def validate(capsys, path):
+    """`legalaid validate PATH --json` in process: (exit code, the JSON document)."""
+    import json
+
+    from toolkit import cli
+    code = cli.main(["validate", str(path), "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def hits(expected, finding) -> bool:
+    """A finding at the expected sheet and at one of the expected cells ("D7|E7")."""
+    sheet, cells = expected
+    return finding["sheet"] == sheet and finding["cell"] in cells.split("|")

@@ -4,26 +4,17 @@ of that relation), and nothing else is reported."""
 
 from __future__ import annotations
 
-import json
 
 import openpyxl
 import pytest
 
 from budget_corpus import consistent_cases, planted_cases
+from budget_corpus import hits as _hits, validate
 from toolkit import cli
 
 CONSISTENT = consistent_cases()
 PLANTED = planted_cases()
 
-
-def validate(capsys, path):
-    code = cli.main(["validate", str(path), "--json"])
-    return code, json.loads(capsys.readouterr().out)
-
-
-def _hits(expected, finding) -> bool:
-    sheet, cells = expected
-    return finding["sheet"] == sheet and finding["cell"] in cells.split("|")
 
 
 @pytest.mark.parametrize("case", CONSISTENT, ids=[c.name for c in CONSISTENT])

@@ -18,26 +18,16 @@ After the fixes: 25 of 25 found, each once and as an error, 0 false (precision 1
 
 from __future__ import annotations
 
-import json
 
 import openpyxl
 import pytest
 
 from budget_corpus_unseen import consistent_cases, planted_cases
-from toolkit import cli
+from budget_corpus import hits as _hits, validate
 
 CONSISTENT = consistent_cases()
 PLANTED = planted_cases()
 
-
-def validate(capsys, path):
-    code = cli.main(["validate", str(path), "--json"])
-    return code, json.loads(capsys.readouterr().out)
-
-
-def _hits(expected, finding) -> bool:
-    sheet, cells = expected
-    return finding["sheet"] == sheet and finding["cell"] in cells.split("|")
 
 
 @pytest.mark.parametrize("case", CONSISTENT, ids=[c.name for c in CONSISTENT])

@@ -312,7 +312,8 @@ def test_static_files_can_be_fetched_by_xlwings_lite(app):
     """README (xlwings Lite): a wheel copied into toolkit/excel/server/static/ is served under /static/ with the
     cross-origin header Pyodide's download needs (shown here on a file xlwings-server itself serves there)."""
     client, port, _ = app
-    response = client.get("/static/images/icons/xlwings-16.png", headers={"Origin": "https://addin.xlwings.org"})
+    icon = "static/images/icons/xlwings-16.png"     # a URL under the app, not a file path
+    response = client.get("/" + icon, headers={"Origin": "https://addin.xlwings.org"})
     assert response.status_code == 200
     assert response.headers["access-control-allow-origin"] == "*"
     assert response.headers.get("cross-origin-resource-policy", "cross-origin") == "cross-origin"

@@ -108,6 +108,24 @@ class SheetExtent:
         return (self.last_row - self.first_row + 1) * (self.last_col - self.first_col + 1)
 
 
+def xml_pieces(zf: zipfile.ZipFile, part, size: int = _SCAN_CHUNK):
+    """A zip part's XML streamed in pieces of about `size` bytes, each cut just before a '<', so that no tag is split
+    between two pieces (the last piece is the rest)."""
+    tail = b""
+    with zf.open(part) as fh:
+        while True:
+            chunk = fh.read(size)
+            data = tail + chunk
+            if not chunk:
+                if data:
+                    yield data
+                return
+            cut = data.rfind(b"<")
+            cut = len(data) if cut <= 0 else cut
+            tail = data[cut:]
+            yield data[:cut]
+
+
 def scan_sheet(zf: zipfile.ZipFile, part: str, valued_only: bool = False) -> SheetExtent:
     """Stream a worksheet part and bound its cells. Cells and rows without a reference are placed as a reader would
     (after the previous one), so the bound is an upper bound. With `valued_only`, cells written as an empty
@@ -118,40 +136,31 @@ def scan_sheet(zf: zipfile.ZipFile, part: str, valued_only: bool = False) -> She
     last_row = last_col = 0
     unreferenced_cells = unreferenced_rows = 0
     long_text = False
-    tail = b""
-    with zf.open(part) as fh:
-        while True:
-            chunk = fh.read(_SCAN_CHUNK)
-            data = tail + chunk
-            if chunk:
-                cut = data.rfind(b"<")
-                data, tail = data[:cut], data[cut:]
-            long_text = long_text or has_long_run(data)
-            n_cells = data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>")
-            if _ODD_CELL.search(data):   # a tab or line break after "<c": only a hand-made file has it
-                n_cells += len(_ODD_CELL.findall(data))
-            refs = _PLAIN_REF.findall(data)   # r first, double quotes: what Office and the usual libraries write
-            if len(refs) != n_cells:
-                refs = _REF.findall(data)
-            if valued_only:
-                n_cells -= len(_EMPTY_CELL.findall(data))
-                refs = _VALUED_REF.findall(data)
-            cells += n_cells
-            unreferenced_cells += max(n_cells - len(refs), 0)
-            if refs:
-                rows = list(map(int, {r for _, r in refs}))
-                cols = {c for c, _ in refs}
-                col_numbers = [_column_number(c) for c in cols]
-                first_row, last_row = min(first_row, min(rows)), max(last_row, max(rows))
-                first_col, last_col = min(first_col, min(col_numbers)), max(last_col, max(col_numbers))
-            if unreferenced_cells:
-                n_rows = data.count(b"<row ") + data.count(b"<row>")
-                unreferenced_rows += max(n_rows - len(_ROW_REF.findall(data)), 0)
-                row_numbers = [int(r) for r in _ROW_REF.findall(data)]
-                if row_numbers:
-                    last_row = max(last_row, max(row_numbers))
-            if not chunk:
-                break
+    for data in xml_pieces(zf, part):
+        long_text = long_text or has_long_run(data)
+        n_cells = data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>")
+        if _ODD_CELL.search(data):   # a tab or line break after "<c": only a hand-made file has it
+            n_cells += len(_ODD_CELL.findall(data))
+        refs = _PLAIN_REF.findall(data)   # r first, double quotes: what Office and the usual libraries write
+        if len(refs) != n_cells:
+            refs = _REF.findall(data)
+        if valued_only:
+            n_cells -= len(_EMPTY_CELL.findall(data))
+            refs = _VALUED_REF.findall(data)
+        cells += n_cells
+        unreferenced_cells += max(n_cells - len(refs), 0)
+        if refs:
+            rows = list(map(int, {r for _, r in refs}))
+            cols = {c for c, _ in refs}
+            col_numbers = [_column_number(c) for c in cols]
+            first_row, last_row = min(first_row, min(rows)), max(last_row, max(rows))
+            first_col, last_col = min(first_col, min(col_numbers)), max(last_col, max(col_numbers))
+        if unreferenced_cells:
+            n_rows = data.count(b"<row ") + data.count(b"<row>")
+            unreferenced_rows += max(n_rows - len(_ROW_REF.findall(data)), 0)
+            row_numbers = [int(r) for r in _ROW_REF.findall(data)]
+            if row_numbers:
+                last_row = max(last_row, max(row_numbers))
     if not cells:
         return SheetExtent(0, 0, 0, 0, 0)
     if unreferenced_cells:   # placed after earlier ones: bound from the top-left corner
@@ -176,18 +185,7 @@ def has_long_run(data: bytes, run: int = EXCEL_CELL_CHARS // 2) -> bool:
 
 def stream_has_long_run(zf: zipfile.ZipFile, part: str) -> bool:
     """has_long_run over a part, streamed."""
-    tail = b""
-    with zf.open(part) as fh:
-        while True:
-            chunk = fh.read(_SCAN_CHUNK)
-            data = tail + chunk
-            if chunk:
-                cut = data.rfind(b"<")
-                data, tail = data[:cut], data[cut:]
-            if has_long_run(data):
-                return True
-            if not chunk:
-                return False
+    return any(has_long_run(data) for data in xml_pieces(zf, part))
 
 
 def check_extent(path: Path, sheet: str, extent: SheetExtent) -> None:

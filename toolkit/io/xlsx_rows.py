@@ -12,6 +12,8 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from toolkit.io.limits import xml_pieces
+
 MAX_SHEET_BYTES = 256 * 1024 * 1024
 _CHUNK = 1 << 16      # small reads: no large buffers to fragment the heap the grids are built in
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
@@ -61,22 +63,14 @@ def _scan(zf: zipfile.ZipFile, part: str) -> frozenset[int] | None:
     info = zf.getinfo(part)
     if info.file_size > MAX_SHEET_BYTES:
         return None
-    hidden, tail = set(), b""
-    with zf.open(info) as fh:
-        while True:
-            chunk = fh.read(_CHUNK)
-            data = tail + chunk
-            cut = data.rfind(b"<") if chunk else len(data)   # a tag split between chunks is kept for the next one
-            cut = len(data) if cut < 0 else cut
-            if data.find(b"hidden", 0, cut) >= 0:
-                for tag in _ROW_TAG.findall(data, 0, cut):
-                    if _HIDDEN.search(tag):
-                        m = _ROW_NUMBER.search(tag)
-                        if m:
-                            hidden.add(int(m.group(1)) - 1)
-            tail = data[cut:]
-            if not chunk:
-                break
-            if data.find(b"</sheetData>", 0, cut) >= 0:
-                break
+    hidden = set()
+    for data in xml_pieces(zf, info, _CHUNK):
+        if data.find(b"hidden") >= 0:
+            for tag in _ROW_TAG.findall(data):
+                if _HIDDEN.search(tag):
+                    m = _ROW_NUMBER.search(tag)
+                    if m:
+                        hidden.add(int(m.group(1)) - 1)
+        if data.find(b"</sheetData>") >= 0:
+            break
     return frozenset(hidden)
