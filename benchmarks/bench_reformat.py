@@ -4,7 +4,7 @@ Generates N returns (default 1,000; ≈40 rows each) in varied layouts — title
 columns reordered and named by aliases, 元 or 万元, text amounts and dates, 合计/小计 rows, notes, a CSV (UTF-8 or
 GBK) now and then — then, in the same run:
   1. the command end to end (parallel processes, python-calamine reader, the toolkit's table writer);
-  2. the baseline: the same layout discovery and normalisation (toolkit.returns), but each file read with
+  2. the baseline: the same layout discovery and normalisation (toolkit.monthly.normalise), but each file read with
      openpyxl.load_workbook and each output (per-file workbook and the consolidated workbook) written with openpyxl,
      one file after another.
 Prints files/s for both, the ratio, and peak RSS (summed over the process tree).
@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from toolkit.io.excel_read import RawSheet, read_csv  # noqa: E402
-from toolkit.returns import default_template, parse_return, return_aliases, template_rows  # noqa: E402
+from toolkit.monthly.normalise import default_template, parse_return, return_aliases, template_rows  # noqa: E402
 
 TYPES = ["民事", "刑事", "行政", "仲裁", "非诉讼", "民事案件", "刑事辩护"]
 ROWS = 40

@@ -22,9 +22,9 @@ from benchmarks.floor import REPO, child_env, compile_toolkit, load_average  # n
 
 CASES = [["--help"], ["-h"], ["subsidy", "-h"], ["stats", "-h"], ["functions"]]
 HEAVY = ("pandas", "numpy", "xlwings", "openpyxl", "python_calamine")
-# the `legalaid` program (toolkit.cli.console), then the heavy libraries whose code actually ran
+# the `legalaid` program (toolkit.cli.main.console), then the heavy libraries whose code actually ran
 PROBE = ("import sys, types; sys.argv = ['legalaid'] + sys.argv[1:]\n"
-         "from toolkit.cli import console\n"
+         "from toolkit.cli.main import console\n"
          "try:\n    console()\nexcept SystemExit:\n    pass\n"
          "print('@@', *sorted({k.split('.')[0] for k, m in list(sys.modules.items()) "
          "if type(m) is types.ModuleType} & set(%r)), file=sys.stderr)" % (HEAVY,))

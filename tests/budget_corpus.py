@@ -770,7 +770,7 @@ def validate(capsys, path):
     """`legalaid validate PATH --json` in process: (exit code, the JSON document)."""
     import json
 
-    from toolkit import cli
+    from toolkit.cli import main as cli
     code = cli.main(["validate", str(path), "--json"])
     return code, json.loads(capsys.readouterr().out)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from toolkit.idcard import check_digit
+from toolkit.base.idcard import check_digit
 
 # tests/server/ runs in its own process, started by tests/test_server_mode.py: XLWINGS_ON_SERVER must be set before
 # xlwings is first imported, and this process imports it in classic mode.
@@ -50,8 +50,7 @@ def d():
 @pytest.fixture
 def run_cli(capsys):
     """Run `legalaid …` in-process: (exit code, stdout, stderr)."""
-    from toolkit import cli
-
+    from toolkit.cli import main as cli
     def run(*argv):
         code = cli.main([str(a) for a in argv])
         out = capsys.readouterr()

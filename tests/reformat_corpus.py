@@ -16,7 +16,7 @@ import openpyxl
 import xlsxwriter
 import xlwt
 
-from toolkit.idcard import check_digit
+from toolkit.base.idcard import check_digit
 
 TYPES = ["民事", "刑事", "行政", "仲裁", "民事"]
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import openpyxl
 
-from toolkit.idcard import check_digit
+from toolkit.base.idcard import check_digit
 
 HEADER = ["序号", "案件编号", "受援人", "身份证号", "案件类型", "诉讼阶段", "承办人", "律所", "指派日期", "特殊群体",
           "受援人数", "值班天数", "挽回经济损失", "讨薪金额", "补贴金额", "案件质量"]

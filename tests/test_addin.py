@@ -20,7 +20,6 @@ from oletools.olevba import VBA_Parser
 from macros import build_templates
 from macros.vbaproject import normalise_source
 from toolkit.excel import buttons
-
 CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 UI = "{http://schemas.microsoft.com/office/2009/07/customui}"

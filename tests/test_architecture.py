@@ -1,8 +1,14 @@
-"""The import rules that keep the functional core free of I/O and of the shells (issue 14).
+"""The import rules that show and keep the architecture (issue 14).
 
-The core is every module directly in toolkit/ except the CLI entry points; the shells are toolkit/io (files),
-toolkit/commands (CLI) and toolkit/excel (xlwings). The core may import the standard library, pandas/numpy and
-other core modules; never a shell, and never a library that reads or writes Excel or Word files.
+    toolkit/base/      money, dates, text, ID numbers, errors, findings, layouts, sheets   (imports only base)
+    toolkit/ledger/ subsidy/ budget/ stats/ monthly/ report/                            the functional core
+    toolkit/io/        reading and writing files                                           (a shell)
+    toolkit/cli/       the `legalaid` commands                                             (a shell)
+    toolkit/excel/     worksheet functions, buttons, xlwings Server/Lite                   (a shell)
+
+The core imports the standard library, pandas/numpy, base and other core packages — never a shell, never a library
+that reads or writes Excel or Word files. No module imports itself back through others (no cycles, counting imports
+inside functions), and no module is longer than ~600 lines.
 """
 
 from __future__ import annotations
@@ -11,9 +17,10 @@ import ast
 from pathlib import Path
 
 TOOLKIT = Path(__file__).resolve().parent.parent / "toolkit"
-SHELL_ENTRY = {"cli.py", "__main__.py"}
-SHELLS = ("toolkit.io", "toolkit.commands", "toolkit.excel")
+CORE = ("ledger", "subsidy", "budget", "stats", "monthly", "report")
+SHELLS = ("toolkit.io", "toolkit.cli.main", "toolkit.excel")
 FILE_LIBRARIES = ("xlwings", "openpyxl", "xlsxwriter", "python_calamine", "docx", "xlrd", "xlwt", "fastexcel")
+MAX_LINES = 600
 
 
 def imported_modules(path: Path) -> list[tuple[int, str]]:
@@ -25,45 +32,154 @@ def imported_modules(path: Path) -> list[tuple[int, str]]:
             out += [(node.lineno, alias.name) for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             out.append((node.lineno, node.module))
-            if node.module == "toolkit":
-                out += [(node.lineno, f"toolkit.{alias.name}") for alias in node.names]
+            if node.module.startswith("toolkit"):   # `from toolkit.stats import evaluation` imports a module
+                out += [(node.lineno, f"{node.module}.{alias.name}") for alias in node.names
+                        if module_path(f"{node.module}.{alias.name}") is not None]
     return out
 
 
-def core_modules() -> list[Path]:
-    return sorted(p for p in TOOLKIT.glob("*.py") if p.name not in SHELL_ENTRY)
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(TOOLKIT.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def module_path(name: str) -> Path | None:
+    base = TOOLKIT.parent / name.replace(".", "/")
+    for p in (base.with_suffix(".py"), base / "__init__.py"):
+        if p.is_file():
+            return p
+    return None
+
+
+def package_modules(*packages: str) -> list[Path]:
+    return sorted(p for pkg in packages for p in (TOOLKIT / pkg).rglob("*.py"))
+
+
+def all_modules() -> list[Path]:
+    return sorted(TOOLKIT.rglob("*.py"))
+
+
+def test_base_imports_only_base():
+    assert len(package_modules("base")) >= 8
+    bad = [f"{module_name(p)}:{line} imports {mod}" for p in package_modules("base")
+           for line, mod in imported_modules(p)
+           if (mod.startswith("toolkit.") and not mod.startswith("toolkit.base")) or mod.split(".")[0] in FILE_LIBRARIES]
+    assert bad == []
 
 
 def test_the_core_imports_no_shell_and_no_file_library():
-    assert len(core_modules()) > 20          # the rule is checked on the real tree, not on an empty glob
-    bad = [f"{p.name}:{line} imports {mod}" for p in core_modules() for line, mod in imported_modules(p)
+    assert len(package_modules(*CORE)) > 20          # the rule is checked on the real tree, not on an empty glob
+    bad = [f"{module_name(p)}:{line} imports {mod}" for p in package_modules(*CORE)
+           for line, mod in imported_modules(p)
            if mod.startswith(SHELLS) or mod.split(".")[0] in FILE_LIBRARIES]
     assert bad == []
 
 
 def test_io_imports_no_command_or_excel_shell():
-    bad = [f"io/{p.name}:{line} imports {mod}" for p in sorted((TOOLKIT / "io").glob("*.py"))
-           for line, mod in imported_modules(p) if mod.startswith(("toolkit.commands", "toolkit.excel"))]
+    bad = [f"{module_name(p)}:{line} imports {mod}" for p in package_modules("io")
+           for line, mod in imported_modules(p) if mod.startswith(("toolkit.cli.main", "toolkit.excel"))]
     assert bad == []
 
 
+def test_the_excel_shell_imports_no_cli_command():
+    """The buttons and worksheet functions call the core's use cases, not the command line's modules."""
+    found = sorted({f"{module_name(p)} imports {mod}" for p in package_modules("excel")
+                    for _, mod in imported_modules(p) if mod.startswith("toolkit.cli.")})
+    assert found == KNOWN_EXCEL_IMPORTS_OF_CLI
+
+
 # Still open (issue 14): the buttons reuse pieces of the CLI commands instead of one use case per job shared by both
-# shells. These are the imports that remain; the test fails on any new one, and on one of these once it is gone (so
-# the list only shrinks).
-KNOWN_BUTTON_IMPORTS_OF_CLI = {("buttons.py", "toolkit.commands"), ("buttons.py", "toolkit.commands.report"),
-                               ("buttons.py", "toolkit.commands.stats"), ("buttons.py", "toolkit.commands.subsidy"),
-                               ("buttons.py", "toolkit.commands.validate")}
+# shells. The test fails on any new one, and on one of these once it is gone (so the list only shrinks).
+KNOWN_EXCEL_IMPORTS_OF_CLI = sorted([
+    "toolkit.excel.buttons.budget imports toolkit.cli.validate",
+    "toolkit.excel.buttons.monthly imports toolkit.cli.reformat",
+    "toolkit.excel.buttons.report imports toolkit.cli.report",
+    "toolkit.excel.buttons.stats imports toolkit.cli.stats",
+    "toolkit.excel.buttons.subsidy imports toolkit.cli.subsidy",
+])
 
 
-def test_the_excel_shell_imports_no_new_cli_command():
-    found = {(str(p.relative_to(TOOLKIT / "excel")), mod) for p in sorted((TOOLKIT / "excel").rglob("*.py"))
-             for _, mod in imported_modules(p) if mod.startswith("toolkit.commands") or mod == "toolkit.cli"}
-    assert found == KNOWN_BUTTON_IMPORTS_OF_CLI
+def import_graph() -> dict[str, set[str]]:
+    """Module → the toolkit modules it imports (anywhere in the file)."""
+    graph = {}
+    for p in all_modules():
+        name = module_name(p)
+        targets = set()
+        for _, mod in imported_modules(p):
+            if mod.startswith("toolkit") and module_path(mod) is not None and mod != name:
+                targets.add(mod)
+        graph[name] = targets
+    return graph
 
 
-def test_the_rule_catches_a_shell_import(tmp_path):
-    """The checker itself: a module that imports the reader is caught (the test above can fail)."""
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan), each sorted."""
+    index, low, stack, on, out, counter = {}, {}, [], set(), [], [0]
+
+    def visit(v):
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on.add(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                out.append(sorted(comp))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return sorted(out)
+
+
+def is_package_init(name: str) -> bool:
+    p = module_path(name)
+    return p is not None and p.name == "__init__.py"
+
+
+KNOWN_CYCLES: list[list[str]] = [
+    ["toolkit.budget.checks", "toolkit.budget.user_rules", "toolkit.budget.workbook"],
+    ["toolkit.monthly.normalise", "toolkit.monthly.stat_forms"],
+    ["toolkit.report.check", "toolkit.report.tables"],
+]
+
+
+def test_no_import_cycles():
+    """Counting imports inside functions: a cycle hidden in a function is still a cycle."""
+    graph = {k: {t for t in v if not is_package_init(t)} for k, v in import_graph().items()}
+    assert cycles(graph) == KNOWN_CYCLES
+
+
+KNOWN_LONG_MODULES = {
+    "toolkit.budget.checks", "toolkit.budget.tables", "toolkit.cli.report",
+    "toolkit.cli.stats", "toolkit.io.xlsx_patch", "toolkit.ledger.parse", "toolkit.monthly.normalise",
+    "toolkit.monthly.stat_forms", "toolkit.report.check", "toolkit.stats.compute",
+}
+
+
+def test_no_module_is_longer_than_600_lines():
+    long = {module_name(p) for p in all_modules()
+            if len(p.read_text(encoding="utf-8").splitlines()) > MAX_LINES}
+    assert long == KNOWN_LONG_MODULES
+
+
+def test_the_rules_catch_a_shell_import_and_a_cycle(tmp_path):
+    """The checkers themselves can fail: a module that imports the reader is caught, and a two-module cycle found."""
     sample = tmp_path / "sample.py"
     sample.write_text("def f():\n    from toolkit.io.excel_read import read_workbook\n    import openpyxl\n",
                       encoding="utf-8")
     assert imported_modules(sample) == [(2, "toolkit.io.excel_read"), (3, "openpyxl")]
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []

@@ -9,9 +9,9 @@ from pathlib import Path
 import openpyxl
 from openpyxl.styles import Alignment
 
-from toolkit import cli
-from toolkit.budget import check_workbook, SheetInput
-from toolkit.budget_user_rules import parse_rule, RuleSyntaxError, rules_from_text
+from toolkit.cli import main as cli
+from toolkit.budget.workbook import check_workbook, SheetInput
+from toolkit.budget.user_rules import parse_rule, RuleSyntaxError, rules_from_text
 
 
 def q(x, places):

@@ -12,8 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from toolkit import cli
-
+from toolkit.cli import main as cli
 ROOT = Path(__file__).resolve().parents[1]
 spec = importlib.util.spec_from_file_location("make_sample_budget", ROOT / "workbooks" / "make_sample_budget.py")
 sample = importlib.util.module_from_spec(spec)

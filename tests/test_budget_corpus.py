@@ -10,8 +10,7 @@ import pytest
 
 from budget_corpus import consistent_cases, planted_cases
 from budget_corpus import hits as _hits, validate
-from toolkit import cli
-
+from toolkit.cli import main as cli
 CONSISTENT = consistent_cases()
 PLANTED = planted_cases()
 

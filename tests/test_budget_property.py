@@ -7,8 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from toolkit.budget import check_workbook, SheetInput
-from toolkit.budget_table import CellFormat, a1
+from toolkit.budget.workbook import check_workbook, SheetInput
+from toolkit.budget.tables import CellFormat, a1
 
 CN = "一二三四五六七八九十"
 MARKERS = [lambda i: f"{CN[i]}、", lambda i: f"（{CN[i]}）", lambda i: f"{i + 1}."]
@@ -168,7 +168,7 @@ RULES = ["B3 = B4 + B5", "基本支出 = 人员经费 + 公用经费", "C9 = B9 
 @given(st.lists(st.lists(st.lists(CELLS, max_size=7), max_size=12), min_size=1, max_size=3),
        st.lists(st.sampled_from(RULES), max_size=3))
 def test_any_grid_gives_findings_not_exceptions(grids, rules):
-    from toolkit.budget_user_rules import rules_from_text
+    from toolkit.budget.user_rules import rules_from_text
     header = [["单位：万元"], ["项目", "全年预算数", "全年执行数", "执行率", "占比", "合计", "基本支出"]]
     sheets = [SheetInput(f"表{i}", header + g) for i, g in enumerate(grids)]
     for f in check_workbook(sheets, rules_from_text("\n".join(rules), "规则.txt")):

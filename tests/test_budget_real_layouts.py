@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from toolkit.budget import SheetInput, check_workbook, unchecked_sheets
-from toolkit.budget_table import read_blocks
+from toolkit.budget.workbook import SheetInput, check_workbook, unchecked_sheets
+from toolkit.budget.tables import read_blocks
 
 
 def check(*sheets):
@@ -159,7 +159,7 @@ def test_unchecked_sheets_give_their_reason():
 def test_the_budget_button_uses_the_amount_unit_selector_and_lists_unchecked_sheets():
     import pytest
 
-    from toolkit.errors import InputError
+    from toolkit.base.errors import InputError
     from toolkit.excel import buttons
     from toolkit.io.excel_read import RawSheet
 

@@ -6,11 +6,11 @@ from decimal import Decimal
 import pytest
 
 from conftest import write_book
-from toolkit.errors import InputError
+from toolkit.base.errors import InputError
 from toolkit.excel import buttons
 from toolkit.excel.book_io import cell_out, grid, runs
 from toolkit.io.excel_read import RawSheet, read_workbook
-from toolkit.ledger import TOOLKIT_LEDGER_COLUMNS
+from toolkit.ledger.parse import TOOLKIT_LEDGER_COLUMNS
 
 HEADER = ["案号", "案件类型", "诉讼阶段", "承办律师", "律师事务所", "结案日期"]
 ROWS = [
@@ -103,7 +103,7 @@ def test_budget_check_on_the_desktop_path_finds_what_legalaid_validate_finds(cap
     import json
     from pathlib import Path
 
-    from toolkit.cli import main
+    from toolkit.cli.main import main
 
     path = Path(__file__).resolve().parent.parent / "workbooks" / "示例决算.xlsx"
     sheets = read_workbook(path)

@@ -14,7 +14,7 @@ import pytest
 import xlsxwriter
 
 from conftest import sha256, valid_id
-from toolkit.cli import main
+from toolkit.cli.main import main
 
 HEADER = ["案号", "受援人", "身份证号", "案件类型", "诉讼阶段", "承办律师", "律师事务所", "指派日期", "结案日期",
           "补贴金额"]
@@ -211,13 +211,13 @@ def test_prefetched_workbook_reads_the_same_and_a_changed_file_is_read_again(tmp
 
 
 def test_a_run_imports_only_its_own_command():
-    code = ("import sys; from toolkit import cli; cli.build_parser(cli.command_of(['validate', 'x.xlsx'])); "
-            "print(sorted(m for m in sys.modules if m.startswith('toolkit.commands.')))")
+    code = ("import sys; from toolkit.cli import main as cli; cli.build_parser(cli.command_of(['validate', 'x.xlsx'])); "
+            "print(sorted(m for m in sys.modules if m.startswith('toolkit.cli.') and m != 'toolkit.cli.main'))")
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
-    assert run.stdout.strip() == "['toolkit.commands.validate']", run.stderr
-    from toolkit import cli
+    assert run.stdout.strip() == "['toolkit.cli.validate']", run.stderr
+    from toolkit.cli import main as cli
     every = cli.build_parser()._subparsers._group_actions[0].choices
     assert list(every) == ["subsidy", "validate", "stats", "report", "check-report", "reformat", "functions", "excel"]
-    assert cli.command_of(["check-report", "a.docx"]) == "toolkit.commands.check_report"
+    assert cli.command_of(["check-report", "a.docx"]) == "toolkit.cli.check_report"
     assert cli.command_of(["-h"]) is None and cli.command_of([]) is None and cli.command_of(["nosuch"]) is None

@@ -6,8 +6,8 @@ import openpyxl
 import pytest
 
 from stats_ledger import targets_rows, write_ledger
-from toolkit.cli import main
-from toolkit.evaluation import Indicator, evaluate, parse_targets, score_indicator
+from toolkit.cli.main import main
+from toolkit.stats.evaluation import Indicator, evaluate, parse_targets, score_indicator
 from toolkit.io.excel_read import RawSheet, read_workbook
 
 D = Decimal
@@ -39,9 +39,9 @@ def ledger_values(tmp_path):
 
 
 def test_targets_sheet_and_scores(ledger_values):
-    from toolkit.commands.stats import _consultations
-    from toolkit.ledger_book import build_ledger
-    from toolkit.stats import build_report, parse_period
+    from toolkit.cli.stats import _consultations
+    from toolkit.ledger.book import build_ledger
+    from toolkit.stats.compute import build_report, parse_period
 
     sheets = read_workbook(ledger_values)
     ledger = build_ledger(sheets)
@@ -144,7 +144,7 @@ def published_targets(path):
 
 
 def test_published_targets_table_is_scored(tmp_path):
-    from toolkit.commands.report import read_targets
+    from toolkit.cli.report import read_targets
 
     targets = read_targets(published_targets(tmp_path / "目标.xlsx"))
     by_name = {i.level3: i for i in targets.indicators}

@@ -16,7 +16,7 @@ import xlwings
 from oletools.olevba import VBA_Parser
 
 from macros import build_templates
-from toolkit.cli import main
+from toolkit.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_NAMES = [t.file_name for t in build_templates.TEMPLATES]
@@ -162,8 +162,7 @@ def test_addin_file_for_installing_by_hand(tmp_path):
 
 
 def test_install_without_a_startup_folder_says_what_to_do(monkeypatch):
-    from toolkit.commands import excel
-
+    from toolkit.cli import excel
     monkeypatch.setattr(sys, "platform", "linux")
     code, stdout, stderr = run_cli(["excel", "install"])
     assert code == 2 and "--folder" in stderr and "legalaid excel addin" in stderr and stdout == ""
@@ -178,11 +177,11 @@ def test_excel_without_a_subcommand_lists_them():
 
 
 def test_the_cli_imports_only_the_excel_command_for_it():
-    probe = subprocess.run([sys.executable, "-c", "import sys; from toolkit.cli import build_parser, command_of; "
+    probe = subprocess.run([sys.executable, "-c", "import sys; from toolkit.cli.main import build_parser, command_of; "
                             "build_parser(command_of(['excel', 'templates'])); "
-                            "print(sorted(m for m in sys.modules if m.startswith('toolkit.commands.')))"],
+                            "print(sorted(m for m in sys.modules if m.startswith('toolkit.cli.') and m != 'toolkit.cli.main'))"],
                            capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert probe.stdout.strip() == "['toolkit.commands.excel']", probe.stderr
+    assert probe.stdout.strip() == "['toolkit.cli.excel']", probe.stderr
 
 
 def test_what_the_builder_imports_is_installed_with_the_toolkit():
@@ -193,7 +192,7 @@ def test_what_the_builder_imports_is_installed_with_the_toolkit():
     cfg.read(ROOT / "setup.cfg", encoding="utf-8")
     required = {re.split(r"[<>=!~ \[]", line.strip())[0].lower().replace("-", "_")
                 for line in cfg["options"]["install_requires"].splitlines() if line.strip() and not line.strip().startswith("#")}
-    files = [*sorted((ROOT / "macros").glob("*.py")), ROOT / "toolkit" / "commands" / "excel.py"]
+    files = [*sorted((ROOT / "macros").glob("*.py")), ROOT / "toolkit" / "cli" / "excel.py"]
     imported = set()
     for path in files:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

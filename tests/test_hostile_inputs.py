@@ -15,9 +15,9 @@ import pytest
 
 from conftest import sha256
 from fuzz import hostile as h
-from toolkit.errors import InputError, describe_failure
-from toolkit.findings import ERROR, Finding
-from toolkit.idcard import mask_text
+from toolkit.base.errors import InputError, describe_failure
+from toolkit.base.findings import ERROR, Finding
+from toolkit.base.idcard import mask_text
 from toolkit.io import limits
 from toolkit.io.atomic import clean_stale, write_bytes_atomic
 from toolkit.io.excel_read import read_csv, read_workbook
@@ -300,7 +300,6 @@ def test_excel95_gbk_text_read_with_its_code_page(tmp_path, run_cli):
 def test_full_or_read_only_disk_keeps_old_output(tmp_path, run_cli, monkeypatch, errno_name, words):
     import errno
     from toolkit.io import atomic
-
     path = h.write_ledger(tmp_path / "l.xlsx")
     (tmp_path / "o.xlsx").write_bytes(b"old")
 

@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 
 from conftest import valid_id, write_book
-from toolkit.errors import InputError
-from toolkit.findings import ERROR, WARNING
+from toolkit.base.errors import InputError
+from toolkit.base.findings import ERROR, WARNING
 from toolkit.io.excel_read import read_workbook
-from toolkit.ledger_book import build_ledger
+from toolkit.ledger.book import build_ledger
 
 GOOD_ID = valid_id()
 BAD_CHECK = GOOD_ID[:-1] + ("1" if GOOD_ID[-1] != "1" else "2")

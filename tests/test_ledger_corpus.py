@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from ledger_corpus import MONTHS, matters, write_corpus
-from toolkit.cli import main
+from toolkit.cli.main import main
 
 
 @pytest.fixture(scope="module")

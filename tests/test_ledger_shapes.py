@@ -9,13 +9,13 @@ from decimal import Decimal
 import pytest
 
 from conftest import write_book
-from toolkit.errors import InputError
+from toolkit.base.errors import InputError
 from toolkit.excel import buttons
-from toolkit.findings import ERROR, WARNING
+from toolkit.base.findings import ERROR, WARNING
 from toolkit.io.excel_read import RawSheet, read_workbook
-from toolkit.ledger import parse_ledger
-from toolkit.ledger_book import build_ledger, combination_lines, combined_label
-from toolkit.vocab import default_vocabulary, type_and_stage
+from toolkit.ledger.parse import parse_ledger
+from toolkit.ledger.book import build_ledger, combination_lines, combined_label
+from toolkit.ledger.vocab import default_vocabulary, type_and_stage
 
 HEADER = ["序号", "案号", "案件类型", "诉讼阶段", "承办律师", "律师事务所", "指派日期", "补贴金额"]
 

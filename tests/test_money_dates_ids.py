@@ -3,9 +3,9 @@ from decimal import Decimal
 import datetime as dt
 import pytest
 
-from toolkit.dates import parse_date
-from toolkit.idcard import check_digit, id_problem, mask_id
-from toolkit.money import parse_amount, round_half_up, parse_count
+from toolkit.base.dates import parse_date
+from toolkit.base.idcard import check_digit, id_problem, mask_id
+from toolkit.base.money import parse_amount, round_half_up, parse_count
 
 
 @pytest.mark.parametrize("text, expected", [

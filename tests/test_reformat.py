@@ -17,10 +17,10 @@ import openpyxl
 import pytest
 
 from reformat_corpus import Corpus
-from toolkit.cli import main
-from toolkit.idcard import mask_id
+from toolkit.cli.main import main
+from toolkit.base.idcard import mask_id
 from toolkit.io.excel_read import read_workbook
-from toolkit.returns import default_template
+from toolkit.monthly.normalise import default_template
 
 OUT_FOLDER = "整理后月报"
 
@@ -261,7 +261,7 @@ def test_interrupted_write_leaves_no_half_written_file(tmp_path, capsys, monkeyp
 
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="needs fork to inject the crash")
 def test_a_worker_crash_fails_only_its_file(tmp_path, capsys, monkeypatch):
-    import toolkit.commands.reformat as rf
+    import toolkit.cli.reformat as rf
 
     corpus = Corpus(tmp_path / "in")
     corpus.plain_xlsx()

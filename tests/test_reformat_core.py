@@ -10,10 +10,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from toolkit.commands.reformat import load_template, output_names
+from toolkit.cli.reformat import load_template, output_names
 from toolkit.io.excel_read import RawSheet
 from toolkit.io.xlsx_write import TableSheet, write_xlsx
-from toolkit.returns import (decide_period, default_template, find_period, header_unit, parse_return,
+from toolkit.monthly.normalise import (decide_period, default_template, find_period, header_unit, parse_return,
                              return_aliases, table_unit)
 
 
@@ -125,7 +125,7 @@ def test_shipped_template_workbook_matches_the_toml(tmp_path):
 
 
 def test_find_header_joins_split_names_and_skips_title_rows():
-    from toolkit.table import find_header
+    from toolkit.base.table import find_header
 
     aliases = return_aliases()
     # a name split over two header rows ("挽回" above "损失") is joined; the title row above stays out
@@ -141,7 +141,7 @@ def test_find_header_joins_split_names_and_skips_title_rows():
 def test_settings_sheets_are_not_consolidated():
     """A centre's workbook may carry 补贴标准 / 参数 sheets beside the return: they are settings, not rows."""
     from toolkit.io.excel_read import RawSheet
-    from toolkit.returns import parse_return, return_aliases
+    from toolkit.monthly.normalise import parse_return, return_aliases
 
     data = RawSheet("三月", [["案号", "案件类型", "承办律师"], ["A1", "民事", "张"]])
     standard = RawSheet("补贴标准", [["案件类型", "诉讼阶段", "计价单位", "最低标准"], ["认罪认罚法律帮助", None, "件", 300]])

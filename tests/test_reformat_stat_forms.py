@@ -14,10 +14,10 @@ import pytest
 
 from reformat_corpus import Corpus
 from stat_form_corpus import StatCorpus
-from toolkit.cli import main
+from toolkit.cli.main import main
 from toolkit.io.excel_read import RawSheet
-from toolkit.returns import parse_return, return_aliases
-from toolkit.stat_forms import stat_vocabulary
+from toolkit.monthly.normalise import parse_return, return_aliases
+from toolkit.monthly.stat_forms import stat_vocabulary
 
 STATS = "统计月报汇总.xlsx"
 
@@ -231,7 +231,6 @@ def test_a_case_list_is_never_read_as_a_form_and_a_form_never_as_a_case_list():
 
 def test_the_button_reports_statistics_forms_too(tmp_path):
     from toolkit.excel import buttons
-
     corpus = StatCorpus(tmp_path / "月报")
     corpus.plain_xlsx()
     corpus.gbk_csv()

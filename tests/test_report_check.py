@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from toolkit.report_check import (AMOUNT, COUNT, PERCENT, YEAR, TableValue, check_report, chinese_integer,
+from toolkit.report.check import (AMOUNT, COUNT, PERCENT, YEAR, TableValue, check_report, chinese_integer,
                                   extract_figures, parse_number)
 
 HEAD = "沅江市法律援助中心2023年度部门整体支出绩效自评报告\n"
@@ -441,8 +441,8 @@ def test_findings_are_in_text_order_and_never_twice():
 
 
 def test_one_chinese_numeral_parser():
-    from toolkit.money import chinese_integer as money_integer
-    from toolkit.money import parse_amount
+    from toolkit.base.money import chinese_integer as money_integer
+    from toolkit.base.money import parse_amount
     assert chinese_integer("二〇二三") == money_integer("二〇二三") == 2023 == parse_amount("二〇二三")
     assert money_integer("二〇二三", "digits") == 2023
     with pytest.raises(ValueError):
@@ -541,7 +541,7 @@ def test_self_evaluation_each_slip_once(right, wrong, expected):
 
 
 def test_percent_column_of_a_pasted_table_is_not_summed():
-    from toolkit.report_tables import check_text_tables
+    from toolkit.report.tables import check_text_tables
     findings_, values = check_text_tables(SELF_EVALUATION)
     assert findings_ == [] and {v.year for v in values} == {2022, 2023}
     assert all(v.value >= 0 for v in values)            # the 增减幅度 column (-12.99% …) is not read as amounts

@@ -12,7 +12,7 @@ import pytest
 
 from report_corpus import build, clean_documents, planted
 from report_fixtures import write_ledger
-from toolkit.report_check import check_report
+from toolkit.report.check import check_report
 
 SEEDS = range(16)
 

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from report_fixtures import BUDGET_ROWS, write_budget, write_ledger, write_targets
-from toolkit.commands.report import new_document, read_budget, read_ledger
-from toolkit.report_check import check_report
-from toolkit.report_draft import (HEADING1, TODO, Indicator, ReportFigures, draft_report, indicator_score, share,
+from toolkit.cli.report import new_document, read_budget, read_ledger
+from toolkit.report.check import check_report
+from toolkit.report.draft import (HEADING1, TODO, Indicator, ReportFigures, draft_report, indicator_score, share,
                                   wan)
 
 REPO = Path(__file__).resolve().parents[1]
@@ -173,7 +173,7 @@ def test_docx_figures_come_from_the_workbook_cells(tmp_path, books, run_cli):
     assert paras[0] == ("Title", "沅江市法律援助中心2023年度部门整体支出绩效自评报告")
     assert f"2023年收入合计{cells['一、收入合计'][2]:.2f}万元，其中财政拨款收入{cells['（一）财政拨款收入'][2]:.2f}万元" in text
     assert f"全年预算数{cells['二、支出合计'][1]:.2f}万元，全年执行数{cells['二、支出合计'][2]:.2f}万元，预算执行率为98.69%" in text
-    # ledger (through toolkit.stats, report year 2023): 6 cases (the 认罪认罚 help counted apart), groups counted per
+    # ledger (through toolkit.stats.compute, report year 2023): 6 cases (the 认罪认罚 help counted apart), groups counted per
     # person (人次), recovered money summed; consultations of 2023 by channel (the 2022 row and the 合计 row left out)
     assert "共办理法律援助案件6件，其中刑事案件2件、民事案件3件、行政案件1件。" in text
     assert "值班律师提供认罪认罚法律帮助1件（不计入案件数）。" in text

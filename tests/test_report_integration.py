@@ -1,5 +1,5 @@
 """The report drafted through the project's cores: budget figures by the budget core (and its check), statistics by
-toolkit.stats, scores by toolkit.evaluation. On the shipped sample workbooks and on a correct standard final-accounts
+toolkit.stats.compute, scores by toolkit.stats.evaluation. On the shipped sample workbooks and on a correct standard final-accounts
 workbook (收入支出决算总表 with income left and expenditure right)."""
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from docx import Document
 from openpyxl import Workbook, load_workbook
 
 from report_fixtures import write_ledger
-from toolkit import cli
-from toolkit.commands.report import read_budget
+from toolkit.cli import main as cli
+from toolkit.cli.report import read_budget
 from toolkit.io.excel_read import read_workbook
-from toolkit.ledger_book import build_ledger, build_standard
-from toolkit.stats import CONSULTATION_SHEET, Period, build_report, parse_consultations
-from toolkit.subsidy import compute_subsidies, parse_level
+from toolkit.ledger.book import build_ledger, build_standard
+from toolkit.stats.compute import CONSULTATION_SHEET, Period, build_report, parse_consultations
+from toolkit.subsidy.compute import compute_subsidies, parse_level
 
 WORKBOOKS = Path(__file__).resolve().parents[1] / "workbooks"
 SAMPLE_BUDGET, SAMPLE_LEDGER = WORKBOOKS / "示例决算.xlsx", WORKBOOKS / "示例台账.xlsx"

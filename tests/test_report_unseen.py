@@ -20,7 +20,7 @@ from __future__ import annotations
 import pytest
 
 from report_corpus_unseen import ALSO, CLEAN, SLIPS
-from toolkit.report_check import check_report
+from toolkit.report.check import check_report
 
 
 def _planted(name, old, new):

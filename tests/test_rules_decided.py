@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from conftest import write_book
 from toolkit.io.excel_read import read_workbook
-from toolkit.ledger_book import build_ledger, build_standard
-from toolkit.stats import Period, build_report
-from toolkit.subsidy import Level, compute_subsidies, parse_level
+from toolkit.ledger.book import build_ledger, build_standard
+from toolkit.stats.compute import Period, build_report
+from toolkit.subsidy.compute import Level, compute_subsidies, parse_level
 
 HEADER = ["案号", "案件类型", "诉讼阶段", "适用程序", "承办律师", "律师事务所", "结案日期", "受援人数", "异地办案",
           "值班天数", "案件质量", "补贴金额"]

@@ -273,7 +273,7 @@ def test_deterministic_and_committed_copy_is_current(built, tmp_path):
 def test_toolkit_reads_the_sample_as_documented():
     """The toolkit's ledger reader flags exactly the planted errors and understands every documented text cell."""
     from toolkit.io.excel_read import read_workbook
-    from toolkit.ledger_book import build_ledger
+    from toolkit.ledger.book import build_ledger
 
     notes = COMMITTED_NOTES.read_text(encoding="utf-8")
     ledger = build_ledger(read_workbook(COMMITTED_XLSX), file=COMMITTED_XLSX.name)

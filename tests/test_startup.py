@@ -8,17 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.cli import HEAVY_LIBRARIES
+from toolkit.cli.main import HEAVY_LIBRARIES
 from toolkit.excel.udf_docs import udf_docs
 
 ROOT = Path(__file__).resolve().parent.parent
 FORBIDDEN = ("pandas", "numpy", "xlwings", "openpyxl", "python_calamine")
 
-# runs the `legalaid` program (toolkit.cli.console) and reports which library modules actually ran
+# runs the `legalaid` program (toolkit.cli.main.console) and reports which library modules actually ran
 PROBE = """
 import sys, types
 sys.argv = ["legalaid"] + sys.argv[1:]
-from toolkit.cli import console
+from toolkit.cli.main import console
 try:
     code = console()
 except SystemExit as exc:
@@ -100,15 +100,14 @@ def test_heavy_libraries_cover_the_forbidden_ones():
 def test_command_list_read_from_source_matches_the_modules():
     import importlib
 
-    from toolkit import cli
-
+    from toolkit.cli import main as cli
     for module_name in cli.COMMANDS:
         module = importlib.import_module(module_name)
         assert cli.command_heading(module_name) == (module.NAME, module.HELP)
 
 
 def test_help_only_words():
-    from toolkit.cli import help_only
+    from toolkit.cli.main import help_only
 
     assert help_only([]) and help_only(["-h"]) and help_only(["stats", "--help"]) and help_only(["stats", "a", "-h"])
     assert not help_only(["stats", "a.xlsx"]) and not help_only(["functions"])

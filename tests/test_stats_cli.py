@@ -12,9 +12,9 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from conftest import sha256
 from stats_ledger import EXPECTED_2023, PERSONAL_TEXT, person_id, write_ledger, write_previous
-from toolkit.cli import main
+from toolkit.cli.main import main
 from toolkit.io.excel_read import read_workbook
-from toolkit.stats import default_catalog
+from toolkit.stats.compute import default_catalog
 
 PREVIOUS_2022 = {"cases.total": 5, "cases.刑事": 1, "cases.民事": 4, "help.total": 1, "persons.total": 7,
                  "groups.农民工": 2, "money.挽回经济损失": Decimal("10000.00"), "consultations.来访": 5,

@@ -13,9 +13,9 @@ import pytest
 
 from benchmarks.ledger_gen import write_ledger
 from toolkit.io.excel_read import read_workbook
-from toolkit.ledger_book import build_ledger
-from toolkit.money import round_half_up
-from toolkit.stats import UNNAMED, Period, build_report, compute_values, default_catalog, parse_consultations
+from toolkit.ledger.book import build_ledger
+from toolkit.base.money import round_half_up
+from toolkit.stats.compute import UNNAMED, Period, build_report, compute_values, default_catalog, parse_consultations
 
 SAMPLE = Path(__file__).parent.parent / "workbooks" / "示例台账.xlsx"
 

@@ -6,11 +6,11 @@ from decimal import Decimal
 import pytest
 
 from conftest import write_book
-from toolkit.errors import InputError
+from toolkit.base.errors import InputError
 from toolkit.io.excel_read import read_workbook
-from toolkit.ledger_book import build_ledger, build_standard
-from toolkit.standards import load_standard, standard_from_data
-from toolkit.subsidy import Level, compare_fund, compute_subsidies, parse_level, scenarios
+from toolkit.ledger.book import build_ledger, build_standard
+from toolkit.subsidy.standards import load_standard, standard_from_data
+from toolkit.subsidy.compute import Level, compare_fund, compute_subsidies, parse_level, scenarios
 
 HEADER = ["案号", "案件类型", "诉讼阶段", "适用程序", "承办律师", "律师事务所", "结案日期", "受援人数", "异地办案",
           "值班天数", "案件质量", "补贴金额"]

@@ -8,7 +8,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.text import all_clean, clean_text, compact
+from toolkit.base.text import all_clean, clean_text, compact
 
 _SPACES = re.compile(r"\s+")
 

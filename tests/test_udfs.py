@@ -6,14 +6,14 @@ from decimal import Decimal
 import pytest
 
 from conftest import valid_id, write_book
-from toolkit.commands import functions as functions_command
+from toolkit.cli import functions as functions_command
 from toolkit.excel import udfs
 from toolkit.excel.udfs import (FUNCTIONS, LA_CHECK_SUM, LA_FUND_GAP, LA_ID_CHECK, LA_SHARE, LA_STATS, LA_SUBSIDY,
                                 LA_SUBSIDY_RANGE, LA_SUBSIDY_TOTAL, LA_TO_YUAN)
 from toolkit.io.excel_read import read_workbook
-from toolkit.ledger_book import build_ledger
-from toolkit.standards import load_standard
-from toolkit.subsidy import compute_subsidies, parse_level
+from toolkit.ledger.book import build_ledger
+from toolkit.subsidy.standards import load_standard
+from toolkit.subsidy.compute import compute_subsidies, parse_level
 
 ERR = udfs.ERROR_PREFIX
 
@@ -147,7 +147,7 @@ def test_stats_spills_the_statistics_of_the_stats_core(tmp_path):
     flat = str(table)
     assert "张三" not in flat and valid_id() not in flat
     # the same numbers as the stats core gives the 统计表
-    from toolkit.stats import Period, build_report, default_catalog
+    from toolkit.stats.compute import Period, build_report, default_catalog
     ledger = build_ledger([sheet])
     report = build_report(ledger.cases, None, Period("year", 2023))
     for spec in default_catalog().stats:
@@ -208,7 +208,7 @@ def test_the_docs_show_the_generated_function_table():
 
 
 def test_functions_command_is_registered_in_the_cli(capsys):
-    from toolkit.cli import main
+    from toolkit.cli.main import main
 
     assert main(["functions"]) == 0
     assert "=LA_STATS(ledger, [period])" in capsys.readouterr().out

@@ -18,7 +18,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from toolkit.cli import main
+from toolkit.cli.main import main
 
 # priced by hand from toolkit/data/standards/hunan.toml (minimum column), independently of the code
 PRICE = {("刑事", "侦查"): 800, ("刑事", "审查起诉"): 800, ("刑事", "审判"): 1500, ("刑事", "死刑复核"): 1500,

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from conftest import valid_id, write_book
-from toolkit.errors import InputError
+from toolkit.base.errors import InputError
 from toolkit.excel import buttons
 from toolkit.excel.book_io import excel_value, period_value, year_value
 from toolkit.excel.udfs import (FUNCTIONS, LA_CHECK_SUM, LA_FUND_GAP, LA_ID_CHECK, LA_SHARE, LA_STATS, LA_SUBSIDY,
                                 LA_SUBSIDY_RANGE, LA_SUBSIDY_TOTAL, LA_TO_YUAN)
 from toolkit.io.excel_read import RawSheet, read_workbook
-from toolkit.stats import Period
+from toolkit.stats.compute import Period
 
 EPOCH = dt.date(1899, 12, 30)
 

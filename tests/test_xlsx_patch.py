@@ -20,7 +20,7 @@ import python_calamine
 import xlsxwriter
 import xlwings
 
-from toolkit.errors import InputError
+from toolkit.base.errors import InputError
 from toolkit.io.xlsx_patch import CellStyle, ChartSpec, Formula, SheetSpec, XlsxPatch
 from toolkit.io.zip_write import ZipWriter
 

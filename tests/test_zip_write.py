@@ -60,7 +60,7 @@ def test_written_and_copied_members_read_back_exactly(tmp_path):
 
 def test_a_package_past_4_gb_is_refused_in_chinese_and_nothing_is_left(tmp_path, monkeypatch):
     import toolkit.io.zip_write as zw
-    from toolkit.errors import InputError
+    from toolkit.base.errors import InputError
     from toolkit.io.xlsx_patch import XlsxPatch
 
     src = tmp_path / "in.xlsx"

@@ -1,3 +1,3 @@
-from toolkit.cli import console
+from toolkit.cli.main import console
 
 raise SystemExit(console())

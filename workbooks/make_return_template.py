@@ -14,7 +14,7 @@ import xlsxwriter
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from toolkit.io.atomic import atomic_write  # noqa: E402
-from toolkit.returns import ReturnTemplate, default_template  # noqa: E402
+from toolkit.monthly.normalise import ReturnTemplate, default_template  # noqa: E402
 
 TARGET = Path(__file__).with_name("月报标准模板.xlsx")
 

@@ -14,7 +14,7 @@ import xlwings as xw
 from remote_book import next_payload, payload_from_file, payload_from_grids, replay, trimmed, write_xlsx
 from toolkit.excel import buttons
 from toolkit.io.excel_read import read_workbook
-from toolkit.ledger import TOOLKIT_LEDGER_COLUMNS
+from toolkit.ledger.parse import TOOLKIT_LEDGER_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[2]
 # the centre's own ledger: its own column order and names, two title rows, another sheet before it
@@ -77,7 +77,7 @@ def test_compute_subsidy_on_a_centres_own_xlsx(own_book):
 
 def test_the_same_cells_as_the_template_button_and_the_cli(own_book, tmp_path):
     from macros.build_templates import LEDGER_HEADERS
-    from toolkit.cli import main
+    from toolkit.cli.main import main
 
     _, _, own = press(payload_from_file(own_book, active=1), "compute_subsidy")
     own_block = toolkit_block(own, "2023年案件", 3, len(OWN_HEADER) + 1, len(CASES))
@@ -167,7 +167,7 @@ def test_help_changes_nothing(own_book):
 
 
 def test_monthly_return_folders_from_the_settings_sheet_or_the_template_names(own_book, tmp_path):
-    from toolkit.errors import InputError
+    from toolkit.base.errors import InputError
 
     payload = payload_from_file(own_book, active=1)
     with pytest.raises(InputError, match="“输入文件夹”单元格（名称 LA_InputFolder）或“参数”工作表"):

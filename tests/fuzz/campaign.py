@@ -103,7 +103,7 @@ def _formulas_from_user_text(xlsx: Path) -> list[str]:
 
 def run_one(argv: list[str], timeout: float = 120) -> tuple[int, str, str, int]:
     """(exit code, stdout, stderr, peak MB) of `legalaid argv` in a child process."""
-    code = ("import resource, sys\nfrom toolkit.cli import console\nsys.argv = ['legalaid'] + sys.argv[1:]\n"
+    code = ("import resource, sys\nfrom toolkit.cli.main import console\nsys.argv = ['legalaid'] + sys.argv[1:]\n"
             "try:\n    c = console()\nfinally:\n"
             "    print('@@PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, file=sys.stderr)\n"
             "sys.exit(c)\n")
@@ -120,8 +120,7 @@ def run_in_process(argv: list[str]) -> tuple[int, str, str, int]:
     import contextlib
     import io
 
-    from toolkit import cli
-
+    from toolkit.cli import main as cli
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:

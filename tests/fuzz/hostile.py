@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 
-from toolkit.idcard import check_digit
+from toolkit.base.idcard import check_digit
 
 HEADER = ["案号", "受援人", "身份证号", "案件类型", "诉讼阶段", "承办律师", "律师事务所", "指派日期", "结案日期",
           "补贴金额"]

@@ -28,9 +28,10 @@ from xlwings import server
 
 from remote_book import payload_from_grids, replay, trimmed
 from report_fixtures import write_budget, write_ledger, write_targets
-from toolkit.excel import buttons, udfs
+from toolkit.excel import buttons
+from toolkit.excel import udfs
 from toolkit.excel.server import custom_functions, custom_scripts
-from toolkit.idcard import check_digit
+from toolkit.base.idcard import check_digit
 from toolkit.io.excel_read import read_workbook
 
 ROOT = Path(__file__).resolve().parents[2]

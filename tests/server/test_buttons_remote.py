@@ -10,9 +10,9 @@ import xlwings as xw
 from remote_book import cell, next_payload, payload_from_file, payload_from_grids, replay, trimmed, write_xlsx
 from toolkit.excel import buttons
 from toolkit.io.excel_read import read_workbook
-from toolkit.ledger import TOOLKIT_LEDGER_COLUMNS
-from toolkit.ledger_book import build_ledger, build_standard
-from toolkit.subsidy import compute_subsidies, parse_level
+from toolkit.ledger.parse import TOOLKIT_LEDGER_COLUMNS
+from toolkit.ledger.book import build_ledger, build_standard
+from toolkit.subsidy.compute import compute_subsidies, parse_level
 
 HEADER = ["案号", "受援人", "案件类型", "诉讼阶段", "承办律师", "律师事务所", "结案日期", "补贴金额"]
 ROWS = [
@@ -120,7 +120,7 @@ def test_an_unknown_job_answers_in_chinese(ledger_file):
 
 def test_button_writes_what_the_cli_writes(ledger_file, tmp_path):
     """The button and `legalaid subsidy` share one layout: same toolkit columns, same 补贴汇总 values."""
-    from toolkit.cli import main
+    from toolkit.cli.main import main
 
     out = tmp_path / "cli.xlsx"
     assert main(["subsidy", str(ledger_file), "--fund", "0.46万", "-o", str(out)]) == 1   # 1: findings
@@ -141,7 +141,7 @@ def test_draft_report_writes_the_draft_the_cli_writes(tmp_path):
     from docx import Document
 
     from report_fixtures import write_budget, write_ledger, write_targets
-    from toolkit.cli import main
+    from toolkit.cli.main import main
 
     files = [write_budget(tmp_path / "b.xlsx"), write_ledger(tmp_path / "l.xlsx"), write_targets(tmp_path / "t.xlsx")]
     grids = {s.name: s.rows for f in files for s in read_workbook(f)}
@@ -180,7 +180,7 @@ CONSULTATIONS = [["咨询日期", "渠道", "人次"], [dt.datetime(2023, 2, 1),
 def test_fill_statistics_matches_legalaid_stats(tmp_path, capsys):
     import json
 
-    from toolkit.cli import main
+    from toolkit.cli.main import main
 
     path = write_xlsx(tmp_path / "统计.xlsx", {"案件台账": [STATS_HEADER, *STATS_ROWS], "咨询登记": CONSULTATIONS,
                                               "上年台账": [STATS_HEADER, *PREVIOUS_ROWS], "封面": [["案件数", None]]})
@@ -220,7 +220,7 @@ BUDGET_ROWS = [["金额单位", "万元"], ["从第4行起粘贴决算表"], ["�
 def test_validate_budget_lists_what_legalaid_validate_finds(tmp_path, capsys):
     import json
 
-    from toolkit.cli import main
+    from toolkit.cli.main import main
 
     path = write_xlsx(tmp_path / "决算.xlsx", {"决算表": BUDGET_ROWS, "校验规则": [["规则"], ["收入合计 = 支出合计"]]})
     payload = payload_from_file(path)
@@ -255,7 +255,7 @@ def test_the_sample_ledger_gets_what_the_cli_writes(tmp_path):
     """workbooks/示例台账.xlsx (1,000 matters with documented mess): the same columns and summary as the CLI."""
     from pathlib import Path
 
-    from toolkit.cli import main
+    from toolkit.cli.main import main
 
     sample = Path(__file__).resolve().parents[2] / "workbooks" / "示例台账.xlsx"
     payload = payload_from_file(sample)

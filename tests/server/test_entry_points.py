@@ -8,7 +8,8 @@ import xlwings as xw
 from xlwings import server
 
 from remote_book import payload_from_file, replay, write_xlsx
-from toolkit.excel import buttons, udfs
+from toolkit.excel import buttons
+from toolkit.excel import udfs
 from toolkit.excel.server import custom_functions, custom_scripts, main
 
 JOBS = ["compute_subsidy", "draft_report", "fill_statistics", "reformat_returns", "validate_budget"]

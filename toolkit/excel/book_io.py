@@ -11,8 +11,8 @@ import datetime as dt
 from decimal import Decimal
 
 from toolkit.io.excel_read import RawSheet
-from toolkit.layout import Cell, Layout
-from toolkit.text import clean_text
+from toolkit.base.layout import Cell, Layout
+from toolkit.base.text import clean_text
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 
@@ -53,7 +53,7 @@ def read_sheet(sheet) -> RawSheet:
 # ---------------------------------------------------------------- values as Windows Excel hands them over
 
 _WHOLE_LIMIT = 1e15          # Excel keeps 15 significant digits: larger floats (an ID typed as a number) stay floats
-_SERIALS = (20000, 80000)    # Excel date serials of 1954–2119 (as toolkit.dates reads them)
+_SERIALS = (20000, 80000)    # Excel date serials of 1954–2119 (as toolkit.base.dates reads them)
 
 
 def excel_value(value):
@@ -95,8 +95,8 @@ def period_value(value):
     """A statistics period from a cell or argument: 2023 / 2023.0 (a year), "2023年", "2023Q1", "2023-03", or a date
     (Excel turns a typed 2023-03 or 2023年3月 into the date 2023-03-01): the month holding that date. None when
     blank; ValueError in Chinese otherwise."""
-    from toolkit.dates import parse_date
-    from toolkit.stats import Period, parse_period
+    from toolkit.base.dates import parse_date
+    from toolkit.stats.compute import Period, parse_period
 
     value = excel_value(value)
     if value is None:

@@ -15,18 +15,18 @@ from functools import lru_cache
 
 import xlwings as xw
 
-from toolkit.errors import InputError, describe_failure, is_panic
+from toolkit.base.errors import InputError, describe_failure, is_panic
 from toolkit.excel.book_io import excel_value, period_value
-from toolkit.idcard import mask_text
+from toolkit.base.idcard import mask_text
 from toolkit.excel.udf_docs import parse_udf_doc
-from toolkit.idcard import id_problem
+from toolkit.base.idcard import id_problem
 from toolkit.io.excel_read import RawSheet
-from toolkit.ledger import TOTAL_WORDS, parse_ledger, split_list
-from toolkit.money import WAN, parse_amount, round_half_up
-from toolkit.standards import PER_DAY, Standard, apply_sheet, load_standard
-from toolkit.subsidy import compare_fund, parse_level
-from toolkit.text import clean_text, compact, header_key
-from toolkit.vocab import default_vocabulary, lookup, suggest
+from toolkit.ledger.parse import TOTAL_WORDS, parse_ledger, split_list
+from toolkit.base.money import WAN, parse_amount, round_half_up
+from toolkit.subsidy.standards import PER_DAY, Standard, apply_sheet, load_standard
+from toolkit.subsidy.compute import compare_fund, parse_level
+from toolkit.base.text import clean_text, compact, header_key
+from toolkit.ledger.vocab import default_vocabulary, lookup, suggest
 
 CATEGORY = "法律援助"
 ERROR_PREFIX = "错误："
@@ -450,7 +450,7 @@ def LA_STATS(ledger, period=None):
     ledger: 台账区域，含表头，如 A1:R1000
     period: 统计期间：2023（年）、2023Q1（季度）、2023-03（月），或该月中的一个日期；默认为案件最多的年份
     """
-    from toolkit.stats import build_report, default_catalog, default_period
+    from toolkit.stats.compute import build_report, default_catalog, default_period
 
     rows = [list(r) if isinstance(r, (list, tuple)) else [r] for r in (ledger if isinstance(ledger, (list, tuple))
                                                                       else [[ledger]])]

@@ -14,10 +14,10 @@ import tempfile
 import threading
 from pathlib import Path
 
-from toolkit.errors import InputError, is_panic
-from toolkit.sheet import RawSheet  # noqa: F401 (the grid every reader returns; shells import it from here too)
+from toolkit.base.errors import InputError, is_panic
+from toolkit.base.sheet import RawSheet  # noqa: F401 (the grid every reader returns; shells import it from here too)
 from toolkit.io import limits
-from toolkit.layout import col_letter
+from toolkit.base.layout import col_letter
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -40,7 +40,7 @@ def check_regular_file(path: Path, what: str = "表格文件") -> None:
     except FileNotFoundError:
         raise _unusable(path, "文件不存在，请检查路径。") from None
     except OSError as exc:
-        from toolkit.errors import os_error_text
+        from toolkit.base.errors import os_error_text
         raise _unusable(path, f"无法读取文件：{os_error_text(exc)}。") from None
     if stat.S_ISDIR(mode):
         raise _unusable(path, f"这是一个文件夹，不是{what}。")

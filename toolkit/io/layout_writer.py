@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from toolkit.io.xlsx_patch import CellStyle, ChartSpec, SheetSpec
-from toolkit.layout import Layout, col_letter
+from toolkit.base.layout import Layout, col_letter
 
 STYLES = {
     "title": CellStyle(bold=True, font_size=14),

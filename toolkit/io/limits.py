@@ -11,8 +11,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from toolkit.errors import InputError
-from toolkit.layout import col_letter, col_number
+from toolkit.base.errors import InputError
+from toolkit.base.layout import col_letter, col_number
 
 EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384     # Excel's grid
 EXCEL_CELL_CHARS = 32_767                         # the most characters a cell holds

@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Mapping, Sequence
 from xml.etree import ElementTree as ET
 
-from toolkit.errors import InputError
-from toolkit.layout import col_letter, col_number
+from toolkit.base.errors import InputError
+from toolkit.base.layout import col_letter, col_number
 from toolkit.io.atomic import atomic_write
 from toolkit.io.zip_write import ZipWriter
-from toolkit.layout import row_height, wrapped_lines
+from toolkit.base.layout import row_height, wrapped_lines
 
 __all__ = ["XlsxPatch", "CellStyle", "SheetSpec", "ChartSpec", "Formula"]
 

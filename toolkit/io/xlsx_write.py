@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from toolkit.io.atomic import write_bytes_atomic
-from toolkit.layout import col_letter, row_height, wrapped_lines
+from toolkit.base.layout import col_letter, row_height, wrapped_lines
 
 _EPOCH = dt.datetime(1899, 12, 30)
 _EPOCH_DATE = _EPOCH.date()

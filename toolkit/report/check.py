@@ -1,0 +1,655 @@
+"""Read the figures in a self-evaluation report (or 决算情况说明) and list those that disagree with each other, with
+the tables pasted into it, or with the workbooks.
+
+Pure core: text in, findings out, in text order. A unit slip is corrected before the other checks use the figure; a
+finding that only follows from another one is folded into it. Figures: toolkit.report.figures; changes, years and
+derived shares: toolkit.report.relations; tables in the text: toolkit.report.tables.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from toolkit.report.figures import (ACTUAL, AMOUNT, BUDGET, COUNT, MONEY_FACTOR, PERCENT, POINTS, YEAR, Figure,
+                                    ReportCheck, ReportFinding, TableValue, _agree, _clause_start, _depth_at,
+                                    _figures_agree, _find_by_label, _finding, _percent_text, _same_family,
+                                    canonical_label, chinese_integer, extract_figures, fold_forms, format_decimal,
+                                    normalize_label, parse_number, report_year_of, sentence_spans, split_sentences,
+                                    vocabulary)
+from toolkit.report.relations import _derived_shares, check_changes, check_gaps, check_moves, check_years
+
+__all__ = ["ACTUAL", "AMOUNT", "BUDGET", "COUNT", "PERCENT", "POINTS", "YEAR", "Figure", "ReportCheck", "ReportFinding",
+           "TableValue", "canonical_label", "check_report", "chinese_integer", "extract_figures", "format_decimal",
+           "parse_number", "report_year_of", "split_sentences", "vocabulary"]
+
+_SLIPS = {"元": ["万元"], "万元": ["元", "亿元"], "亿元": ["万元"], "千元": []}
+
+
+def _unit_slip(fig: Figure, wrong: Decimal, right: Decimal, tolerance: Decimal) -> str | None:
+    """If writing fig in the unit 10⁴ away (元 ↔ 万元 ↔ 亿元) makes `wrong` equal `right`, name that unit.
+
+    `wrong` is a value containing fig.value, `tolerance` the combined rounding allowance of wrong and right.
+    """
+    if fig.kind != AMOUNT or fig.value == 0:
+        return None
+    own = MONEY_FACTOR[fig.unit]
+    for unit in _SLIPS[fig.unit]:
+        rescaled = fig.value / own * MONEY_FACTOR[unit]
+        if _agree(wrong - fig.value + rescaled, tolerance, right, Decimal(0)):
+            return unit
+    return None
+
+
+def _in_unit(fig: Figure, unit: str) -> Figure:
+    """The figure read in another money unit (a unit slip corrected)."""
+    factor = MONEY_FACTOR[unit] / MONEY_FACTOR[fig.unit]
+    number = format_decimal(fig.value / MONEY_FACTOR[fig.unit], fig.decimals)
+    return replace(fig, value=fig.value * factor, tolerance=fig.tolerance * factor, unit=unit,
+                   text=f"{number}{unit}", written=fig.written or fig.text)
+
+
+# ---------------------------------------------------------------- 其中 lists
+
+@dataclass
+class ListOf:
+    """A "其中" list: its total and parts (a list may run on into the next sentences)."""
+
+    total: Figure
+    parts: list[Figure]
+    incomplete: bool     # ends in 等
+    overlapping: bool    # groups that overlap (农民工, 老年人 …): each part only ≤ total
+
+
+def _sub_spans(sentence: str) -> list[tuple[int, int]]:
+    """Clauses opened by 主要包括/主要用于…: they list sub-items of the figure before them (up to the next ；)."""
+    spans = []
+    for mark in sorted(vocabulary()["items"]["sub_list_marks"], key=len, reverse=True):
+        for m in re.finditer(re.escape(mark), sentence):
+            if m.start() > 0 and sentence[m.start() - 1] not in "，,：:；;（(":
+                continue
+            end = min([i for i in (sentence.find("；", m.end()), sentence.find(";", m.end())) if i >= 0]
+                      or [len(sentence)])
+            spans.append((m.start(), end))
+    return spans
+
+
+def _in_spans(fig: Figure, spans) -> bool:
+    return any(a <= fig.start < b for a, b in spans)
+
+
+def _list_marks(sentence: str) -> list[int]:
+    """Where a list of parts opens: "其中", and "包括：" with a colon unless hedged ("主要包括：" lists only some)."""
+    words = vocabulary()["words"]
+    marks = []
+    for mark in words["list_marks"]:
+        for m in re.finditer(re.escape(mark), sentence):
+            if not any(sentence[:m.start()].endswith(w) for w in words["list_marks_hedged"]):
+                marks.append(m.start())
+    return sorted(marks)
+
+
+def find_lists(figures: list[Figure], sentences: list[str]) -> list[ListOf]:
+    """Every "合计 X，其中 A、B、C" list of the text."""
+    vocab = vocabulary()
+    overlapping = set(vocab["overlapping"]["labels"])
+    by_sentence: dict[int, list[Figure]] = {}
+    for f in figures:
+        if f.kind in (AMOUNT, COUNT):
+            by_sentence.setdefault(f.sentence_index, []).append(f)
+    out = []
+    for index, sentence in enumerate(sentences):
+        figs = by_sentence.get(index, [])
+        marks = _list_marks(sentence)
+        subs = [span for span in _sub_spans(sentence) if span[0] not in marks]
+        for n, pos in enumerate(marks):
+            depth = _depth_at(sentence, pos)
+            before = [f for f in figs if f.end <= pos and f.depth <= depth and f.qualifier not in ("delta", "range")]
+            if not before and index > 0 and sentence.startswith("其中"):
+                before = [f for f in by_sentence.get(index - 1, []) if f.depth == 0
+                          and f.qualifier not in ("delta", "range")]
+            if not before:
+                continue
+            total = before[-1]
+            if not total.plain:
+                continue
+            stop, next_list = len(sentence), False
+            for later in marks[n + 1:]:
+                if _depth_at(sentence, later) == depth:
+                    stop, next_list = later, True
+                    break
+            if depth > 0:  # a bracketed list ends at its closing bracket
+                close = min([i for i in (sentence.find("）", pos), sentence.find(")", pos)) if i >= 0] or [stop])
+                stop = min(stop, close)
+            outside = re.search(r"[；;，,](?:另外|另|此外|同时|除此之外)", sentence[pos:stop])
+            if outside:
+                stop = pos + outside.start()
+            parts = [f for f in figs if pos < f.start < stop and f.depth == depth and _same_family(f, total)
+                     and f.qualifier not in ("delta", "range") and not _in_spans(f, subs)
+                     and not any(w in f.label for w in vocab["items"]["not_parts"])]
+            if next_list and parts:  # the figure just before the next 其中 is that list's total
+                parts = parts[:-1]
+            cut = [i for i, p in enumerate(parts) if any(w in p.label for w in ("合计", "总计", "总额", "共计"))]
+            if cut:
+                parts = parts[:cut[0]]
+            if not parts:
+                continue
+            incomplete = any(sentence[stop - 2:stop + 1].find(w) >= 0 or sentence[pos:stop].rstrip("。；;，,")
+                             .endswith(w) for w in vocab["words"]["incomplete_marks"])
+            if depth == 0 and not next_list and not incomplete:
+                parts += _continued_parts(total, parts, by_sentence, sentences, index)
+            overlap = any(p.label in overlapping or p.canonical in overlapping for p in parts)
+            out.append(ListOf(total, parts, incomplete, overlap or len(parts) == 1))
+    return out
+
+
+def _continued_parts(total: Figure, parts: list[Figure], by_sentence, sentences, index) -> list[Figure]:
+    """A list that falls short of its total, broken off by a sub-list ("…其中：A…，主要包括…。主要用于…。B…"), and
+    whose next sentences start with a sibling: those siblings are further parts. Without the break the list is taken
+    as ended ("其中办案补贴160万元。第四季度支出75万元…" is not a second part)."""
+    more: list[Figure] = []
+    interrupted = bool(_sub_spans(sentences[index]))
+    suffix = (parts[0].canonical or parts[0].label)[-2:]
+    marks = vocabulary()["items"]["sub_list_marks"]
+    j = index + 1
+    while j < len(sentences) and len(suffix) == 2:
+        have = sum((p.value for p in parts + more), Decimal(0))
+        if have >= total.value - total.tolerance - sum((p.tolerance for p in parts + more), Decimal(0)):
+            break
+        s = sentences[j]
+        if any(s.startswith(m) for m in marks):
+            j += 1
+            interrupted = True
+            continue
+        if not interrupted:
+            break
+        figs = [f for f in by_sentence.get(j, []) if f.depth == 0 and _same_family(f, total)
+                and f.qualifier not in ("delta", "range")]
+        named = {p.canonical or p.label for p in parts + more}
+        if not figs or "其中" in s or (figs[0].canonical or figs[0].label) in named \
+                or not (figs[0].canonical or figs[0].label).endswith(suffix) \
+                or not figs[0].plain or any(w in figs[0].label for w in ("合计", "总计", "总额", "共计")):
+            break
+        subs = _sub_spans(s)
+        stop = s.find("其中") if "其中" in s else len(s)
+        more += [f for f in figs if f.start < stop and not _in_spans(f, subs) and f.plain
+                 and (f.canonical or f.label).endswith(suffix)]
+        j += 1
+    return more
+
+
+def _share_after(fig: Figure, figures: list[Figure]) -> Figure | None:
+    """The "占 x%" right after a figure (same sentence, no other amount between), when its base is not named or is
+    a whole."""
+    later = [f for f in figures if f.sentence_index == fig.sentence_index and f.start > fig.start]
+    if later and later[0].kind == PERCENT and later[0].plain and "；" not in fig.sentence[fig.end:later[0].start]:
+        return later[0]
+    return None
+
+
+def check_breakdowns(lists: list[ListOf], figures: list[Figure]) -> list[ReportFinding]:
+    """"合计 X，其中 A、B、C": the parts add up to the total (overlapping groups only each ≤ total)."""
+    findings = []
+    for lst in lists:
+        if any(not p.plain for p in lst.parts):
+            continue
+        findings.extend(_check_one_breakdown(lst, figures))
+    return findings
+
+
+def _check_one_breakdown(lst: ListOf, figures: list[Figure]) -> list[ReportFinding]:
+    total, parts = lst.total, lst.parts
+    if lst.overlapping:
+        out = []
+        for p in parts:
+            if p.value > total.value + p.tolerance + total.tolerance:
+                slip = _unit_slip(p, p.value, total.value, p.tolerance + total.tolerance)
+                out.append(_finding(
+                    "unit" if slip else "breakdown", p, f"不超过{total.text}",
+                    f"“其中”{p.label or '分项'}{p.said}大于合计{total.label or ''}{total.said}，分项不可能超过合计"
+                    + (f"；疑将单位“{slip}”误写为“{p.unit}”。" if slip else "。")))
+        return out
+    total_sum = sum((p.value for p in parts), Decimal(0))
+    tolerance = sum((p.tolerance for p in parts), Decimal(0))
+    if _agree(total_sum, tolerance, total.value, total.tolerance):
+        return []
+    listed = "、".join(f"{p.label}{p.said}" for p in parts)
+    for p in parts:
+        slip = _unit_slip(p, total_sum, total.value, total.tolerance + tolerance)
+        if slip:
+            right = _in_unit(p, slip)
+            return [_finding("unit", p, right.text,
+                             f"{p.label or '分项'}写作{p.text}，与同句其他金额相差约一万倍；按{slip}计，"
+                             f"分项之和才等于合计{total.said}，疑单位误写。", ((p.key, right.value),))]
+    if total_sum < total.value and lst.incomplete:
+        return []
+    # a part that disagrees with its own share while the rest fits: that part is the slip
+    for p in parts:
+        pct = _share_after(p, figures)
+        rest = total.value - (total_sum - p.value)
+        if pct is None or rest <= 0 or p.value == 0:
+            continue
+        allowed = pct.tolerance * total.value / 100 + total.tolerance + tolerance
+        if abs(rest - total.value * pct.value / 100) <= allowed and \
+                abs(p.value - total.value * pct.value / 100) > allowed:
+            return [_finding("breakdown", p, p.shown(rest),
+                             f"{p.label or '分项'}写作{p.said}，与其占比{pct.text}不符，且使“其中”所列分项（{listed}）"
+                             f"之和与合计{total.said}相差{total.shown(abs(total.value - total_sum))}；"
+                             f"按合计和占比应为{p.shown(rest)}。", ((p.key, rest),))]
+    decimals = max([total.decimals] + [p.decimals for p in parts if p.unit == total.unit])
+    expected = total.shown(total_sum, decimals)
+    if total_sum > total.value:
+        message = (f"“其中”所列分项（{listed}）之和为{expected}，大于{total.label or '合计'}{total.said}，"
+                   f"分项之和不应超过合计。")
+    else:
+        message = (f"“其中”所列分项（{listed}）之和为{expected}，与{total.label or '合计'}{total.said}不符"
+                   f"（相差{total.shown(total.value - total_sum, decimals)}）；如有未列出的分项请补全或写明“等”。")
+    return [_finding("breakdown", total, expected, message, ((total.key, total_sum),))]
+
+
+# ---------------------------------------------------------------- shares
+
+
+def _ratio_range(part: Figure, whole: Figure) -> tuple[Decimal, Decimal] | None:
+    low_whole, high_whole = whole.value - whole.tolerance, whole.value + whole.tolerance
+    if low_whole <= 0:
+        return None
+    low = max(part.value - part.tolerance, Decimal(0)) / high_whole * 100
+    high = (part.value + part.tolerance) / low_whole * 100
+    return low, high
+
+
+def _share_fits(pct: Figure, part: Figure, whole: Figure) -> bool | None:
+    bounds = _ratio_range(part, whole)
+    if bounds is None:
+        return None
+    low, high = bounds
+    return pct.value + pct.tolerance >= low and pct.value - pct.tolerance <= high
+
+
+def check_shares(figures: list[Figure], lists: list[ListOf]) -> list[ReportFinding]:
+    """"占 x%": x equals part / whole for the whole named (or, unnamed, the total of the list the part is in); a whole
+    neither named nor stated is derived from the other shares of the same sentence."""
+    vocab = vocabulary()
+    totals = {p.key: lst for lst in lists for p in lst.parts}
+    findings = []
+    unbased: dict[tuple, list[tuple[Figure, Figure]]] = {}
+    for pct in figures:
+        if pct.kind != PERCENT or not pct.plain:
+            continue
+        sentence = pct.sentence
+        clause_start = _clause_start(sentence, pct.start)
+        clause = sentence[clause_start:pct.start]
+        ratio = vocab["ratios"].get(pct.canonical)
+        if ratio and "占" not in clause:
+            nums = _find_by_label(figures, ratio["numerator"], AMOUNT, pct)
+            dens = _find_by_label(figures, ratio["denominator"], AMOUNT, pct)
+            if nums and dens:
+                findings.extend(_judge_share(pct, nums[0], dens[:1], f"{ratio['numerator']}÷{ratio['denominator']}",
+                                             lead=pct.canonical))
+            continue
+        at = clause.rfind("占")
+        if at < 0:
+            continue
+        part_name = normalize_label(clause[:at])
+        base_name = normalize_label(re.sub(r"(比例|比重|比)$", "", normalize_label(clause[at + 1:])))
+        same_sentence = [f for f in figures if f.sentence_index == pct.sentence_index and f.start < pct.start
+                         and f.kind in (AMOUNT, COUNT) and f.plain]
+        inside = [f for f in same_sentence if clause_start <= f.start < clause_start + at]
+        named_whole = [f for f in same_sentence if f.start > clause_start + at]   # "占补贴需求192.35万元的41.59%"
+        if named_whole:
+            base_name = named_whole[-1].canonical or base_name
+            same_sentence = [f for f in same_sentence if f not in named_whole]
+        if inside:      # "良好39件占比10.18%": the part is the figure in the clause itself
+            part = inside[-1]
+        elif part_name:
+            canonical = canonical_label(part_name)
+            candidates = [f for k in (AMOUNT, COUNT) for f in _find_by_label(figures, canonical, k, pct)]
+            part = candidates[0] if candidates else None
+        else:
+            part = same_sentence[-1] if same_sentence else None
+        if part is None:
+            continue
+        lst = totals.get(part.key)
+        if named_whole and _same_family(named_whole[-1], part):
+            wholes = named_whole[-1:]
+            description = f"“{base_name}”"
+        elif base_name:
+            wholes = [f for f in _find_by_label(figures, canonical_label(base_name), part.kind, pct)
+                      if _same_family(f, part) and f is not part]
+            if not wholes and lst is not None:
+                wholes = [lst.total]
+            description = f"“{base_name}”"
+        else:
+            wholes = [lst.total] if lst is not None else []
+            description = "所在“其中”列表的合计"
+        if wholes:
+            findings.extend(_judge_share(pct, part, wholes, description, lst=lst))
+        elif part.kind == AMOUNT or part.kind == COUNT:
+            unbased.setdefault((base_name or f"#{pct.sentence_index}", part.kind, part.unit if part.kind == COUNT
+                                else ""), []).append((pct, part))
+    for pairs in unbased.values():
+        findings.extend(_derived_shares(pairs))
+    return findings
+
+
+def _judge_share(pct: Figure, part: Figure, wholes: list[Figure], description: str,
+                 lead: str = "", lst: ListOf | None = None) -> list[ReportFinding]:
+    if any(_share_fits(pct, part, w) for w in wholes):
+        return []
+    fitting = [w for w in wholes if _share_fits(pct, part, w) is not None]
+    if not fitting:
+        return []
+    for w in fitting:  # a 元/万元 slip makes the share 10^4 off
+        for factor in (Decimal(10000), Decimal("0.0001")):
+            if part.value and abs(pct.value - part.value * factor / w.value * 100) <= pct.tolerance + Decimal("0.01"):
+                return [_finding("unit", pct, _percent_text(part, w, pct.decimals),
+                                 f"{part.label or '分项'}{part.text}与{w.label}{w.text}单位相差一万倍，"
+                                 f"所述占比{pct.text}只在换算单位后成立，疑单位误写。")]
+    tried = [f"{part.canonical or '分项'}{part.said}÷{w.canonical or '合计'}{w.said}＝"
+             f"{_percent_text(part, w, pct.decimals)}" for w in fitting]
+    if lst is not None and not lst.overlapping and any(w is lst.total for w in wholes):  # the parts' sum is a base too
+        listed = sum((p.value for p in lst.parts), Decimal(0))
+        if listed and all(abs(listed - w.value) > w.tolerance for w in fitting):
+            share = part.value / listed * 100
+            if abs(share - pct.value) <= pct.tolerance:
+                return []
+            tried.append(f"{part.canonical or '分项'}{part.said}÷所列分项之和{lst.total.shown(listed, max(p.decimals for p in lst.parts + [lst.total]))}＝"
+                         f"{format_decimal(share, pct.decimals)}%")
+            description += "、所列分项之和"
+    return [_finding("share", pct, _percent_text(part, fitting[0], pct.decimals),
+                     f"{lead or (part.canonical or '该项') + '的占比'}写作{pct.text}，与计算不符"
+                     f"（部分不会超过100%）。已试的基数（{description}）：{'；'.join(tried)}。"
+                     if pct.value > 100 else
+                     f"{lead or (part.canonical or '该项') + '的占比'}写作{pct.text}，与计算不符。"
+                     f"已试的基数（{description}）：{'；'.join(tried)}。",
+                     ((pct.key, part.value / fitting[0].value * 100),))]
+
+
+# ---------------------------------------------------------------- the same figure twice
+
+def check_repeats(figures: list[Figure], tables: list[TableValue] = ()) -> list[ReportFinding]:
+    """The same quantity (label, year, budget/actual, scope) stated twice must agree (approximations within their
+    wording's tolerance); two counts that each match a counting basis (口径) of the ledger are two bases."""
+    bases: dict[str, list[TableValue]] = {}
+    for t in tables:
+        if t.basis:
+            bases.setdefault(t.label, []).append(t)
+
+    def two_bases(a: Figure, b: Figure) -> bool:
+        rows = bases.get(a.canonical, [])
+        return any(a.allows(t.value) for t in rows) and any(b.allows(t.value) for t in rows)
+
+    generic = set(vocabulary()["words"]["generic_labels"])
+    groups: dict[tuple, list[Figure]] = {}
+    for f in figures:
+        if f.kind in (YEAR, POINTS) or f.qualifier not in ("", "approx") or len(f.canonical) < 2 or "占" in f.label \
+                or f.canonical in generic:
+            continue
+        groups.setdefault((f.kind, f.canonical, f.year, f.phase, f.unit if f.kind == COUNT else ""), []).append(f)
+    findings = []
+    for (_, label, year, _, _), figs in groups.items():
+        plain = [f for f in figs if f.plain]
+        if not plain:
+            continue
+        first = plain[0]
+        for other in figs:
+            if other is first or (other.scope and first.scope and other.scope != first.scope) \
+                    or two_bases(first, other):
+                continue
+            if _figures_agree(first, other):
+                continue
+            if not other.plain:
+                low, high = other.bounds()
+                findings.append(_finding(
+                    "approx", other, f"约{first.text}",
+                    f"{label}文中另处为{first.text}，此处写作“{other.sentence[max(0, other.start - 1):other.end + 1]}”，"
+                    f"按其措辞允许的范围（{other.shown(low)}～{other.shown(high)}）也不相符。"))
+                continue
+            if other.at < first.at:
+                continue
+            findings.append(_finding(
+                "repeat", other, first.text,
+                f"{label}在报告中前后不一致：前文（“{first.sentence}”）为{first.said}，此处为{other.said}。",
+                ((other.key, first.value),)))
+    return findings
+
+
+# ---------------------------------------------------------------- unit slips (found first, then corrected)
+
+def _sibling_slips(figures: list[Figure]) -> list[tuple[Figure, str, list[Figure]]]:
+    """An amount in 元 among 万元 siblings (or the reverse) that is about 10⁴ times off them: (figure, unit, others)."""
+    out = []
+    by_sentence: dict[int, list[Figure]] = {}
+    for f in figures:
+        if f.kind == AMOUNT and f.value > 0 and f.qualifier != "range":
+            by_sentence.setdefault(f.sentence_index, []).append(f)
+    for figs in by_sentence.values():
+        if len(figs) < 2:
+            continue
+        for f in figs:
+            others = [g for g in figs if g is not f]
+            siblings = [g for g in others if g.unit != f.unit]
+            if siblings and len({g.unit for g in siblings}) == 1 and len(siblings) == len(others):
+                unit = siblings[0].unit  # 元 among 万元 (or the reverse)
+            elif not siblings and len(others) >= 2 and f.unit != "元":
+                unit = "元"  # all in 万元, one of them 10⁴ times its siblings: a 元 amount written as 万元
+                values = [g.value for g in others]
+                if _orders(max(values), min(values)) > 2:
+                    continue
+            else:
+                continue
+            values = sorted(g.value for g in others)
+            median = values[len(values) // 2]
+            rescaled = f.value / MONEY_FACTOR[f.unit] * MONEY_FACTOR[unit]
+            if unit == "元" and not siblings and f.value < median:
+                continue
+            if _orders(f.value, median) >= Decimal("3.5") and _orders(rescaled, median) <= Decimal("1.5"):
+                out.append((f, unit, others))
+    return out
+
+
+def correct_units(figures: list[Figure], tables: list[TableValue], sentences: list[str] = ()
+                  ) -> tuple[list[ReportFinding], list[Figure]]:
+    """Unit slips (元 ↔ 万元) found among siblings, against the same figure stated elsewhere or in a table; every other
+    check then uses the corrected value (and says so)."""
+    findings, fixed = [], {}
+    for f, unit, others in _sibling_slips(figures):
+        right = _in_unit(f, unit)
+        fixed[f.key] = right
+        findings.append(_finding(
+            "unit", f, right.text, f"{f.label or '该金额'}写作{f.text}，与同句其他金额（{'、'.join(g.text for g in others)}）"
+            f"数量级相差约一万倍，疑应为“{right.text}”；以下各项核对均按{right.text}计。"))
+    for lst in find_lists(figures, sentences):   # a total in 元 over parts in 万元 (or the reverse)
+        total, units = lst.total, {p.unit for p in lst.parts}
+        if total.kind != AMOUNT or total.key in fixed or len(units) != 1 or total.unit in units \
+                or any(p.key in fixed for p in lst.parts):
+            continue
+        right = _in_unit(total, units.pop())
+        listed = sum((p.value for p in lst.parts), Decimal(0))
+        tol = sum((p.tolerance for p in lst.parts), Decimal(0))
+        fits = (lambda t: all(p.value <= t.value + t.tolerance + p.tolerance for p in lst.parts)) if lst.overlapping \
+            else (lambda t: _agree(listed, tol, t.value, t.tolerance))
+        if fits(right) and not fits(total) and _orders(total.value, right.value) >= 3:
+            fixed[total.key] = right
+            findings.append(_finding(
+                "unit", total, right.text, f"{total.label or '合计'}写作{total.text}，而其中所列"
+                f"{'、'.join(f'{p.label}{p.text}' for p in lst.parts)}以“{right.unit}”计，疑应为“{right.text}”；"
+                f"以下各项核对均按{right.text}计。"))
+    groups: dict[tuple, list[Figure]] = {}
+    for f in figures:
+        if f.kind == AMOUNT and f.plain and len(f.canonical) >= 2 and f.key not in fixed and "占" not in f.label:
+            groups.setdefault((f.canonical, f.year, f.phase, f.scope), []).append(f)
+    for (label, _, _, _), figs in groups.items():
+        first = figs[0]
+        for other in figs[1:]:
+            slip = _unit_slip(other, other.value, first.value, other.tolerance + first.tolerance)
+            if slip and not _figures_agree(first, other):
+                right = _in_unit(other, slip)
+                fixed[other.key] = right
+                findings.append(_finding(
+                    "unit", other, first.text,
+                    f"{label}前文为{first.text}，此处写作{other.text}，相差约一万倍，疑将单位“{slip}”误写为“{other.unit}”。"))
+    by_label: dict[str, list[TableValue]] = {}
+    for t in tables:
+        by_label.setdefault(t.label, []).append(t)
+    for f in figures:
+        rows = [t for t in by_label.get(f.canonical, []) if t.kind == AMOUNT]
+        if f.key in fixed or not f.plain or f.kind != AMOUNT or not rows:
+            continue
+        if any(f.allows(t.value, t.tolerance) for t in rows):
+            continue
+        t = rows[0]
+        slip = _unit_slip(f, f.value, t.value, f.tolerance + t.tolerance)
+        if slip:
+            right = _in_unit(f, slip)
+            fixed[f.key] = right
+            findings.append(_finding(
+                "unit", f, _table_shown(f, t), f"{f.canonical}文中为{f.text}，表中（{t.where}）为{_table_shown(f, t)}，"
+                f"疑将单位“{slip}”误写为“{f.unit}”。"))
+    return findings, [fixed.get(f.key, f) for f in figures]
+
+
+def _orders(a: Decimal, b: Decimal) -> Decimal:
+    """How many orders of magnitude apart two positive values are."""
+    if a <= 0 or b <= 0:
+        return Decimal(0)
+    return abs((a / b).log10())
+
+
+def _table_shown(f: Figure, t: TableValue) -> str:
+    """A table value written in the prose figure's unit, with the table's own decimals (230.70, not 231)."""
+    if f.kind != AMOUNT or t.decimals is None or t.unit not in MONEY_FACTOR:
+        return f.shown(t.value)
+    if f.unit == t.unit:
+        return f.shown(t.value, t.decimals)
+    shift = int((MONEY_FACTOR[f.unit] / MONEY_FACTOR[t.unit]).log10())   # 万元 table (2 decimals), 元 prose: 0
+    return f.shown(t.value, max(0, t.decimals + shift))
+
+
+def check_against_tables(figures: list[Figure], tables: list[TableValue]) -> list[ReportFinding]:
+    """Each prose figure whose label names a table row agrees with that row (in the column of the same phase); a count
+    with several bases (口径) agrees with any of them, and the finding names each basis."""
+    by_label: dict[str, list[TableValue]] = {}
+    for t in tables:
+        by_label.setdefault(t.label, []).append(t)
+    report_year = report_year_of(figures)
+    findings = []
+    for f in figures:
+        if f.qualifier not in ("", "approx") or f.kind not in (AMOUNT, COUNT, PERCENT) or f.canonical not in by_label:
+            continue
+        if report_year is not None and f.year not in (None, report_year):
+            continue
+        rows = [t for t in by_label[f.canonical] if t.kind == f.kind
+                and (t.year is None or t.year == (f.year or report_year))]
+        if not rows or any(f.allows(t.value, t.tolerance) for t in rows):
+            continue
+        preferred = [t for t in rows if t.phase == f.phase] or rows
+        t = preferred[0]
+        shown = _table_shown(f, t)
+        wording = ""
+        if not f.plain:
+            low, high = f.bounds()
+            wording = f"（按“{f.text}”的措辞允许{f.shown(low)}～{f.shown(high)}）"
+        if t.flagged is not None:   # the table itself does not add up here: that finding says it
+            findings.append(replace(_finding("table", f, shown, f"{f.canonical}文中为{f.text}，与文中表格（{t.where}）"
+                                             f"的{shown}不一致，而该表此处本身合计不符。"), cause=t.flagged))
+            continue
+        if any(r.basis for r in rows):
+            bases = "；".join(f"{r.basis}{_table_shown(f, r)}" for r in rows)
+            message = f"{f.canonical}文中为{f.text}{wording}，与台账按各口径统计的数均不相符（{bases}）。"
+        else:
+            message = f"{f.canonical}文中为{f.text}{wording}，表中（{t.where}）为{shown}，两者不一致。"
+        if any(r.basis for r in rows):
+            t = min(rows, key=lambda r: abs(r.value - f.value))
+            shown = _table_shown(f, t)
+        findings.append(_finding("table", f, shown, message, ((f.key, t.value),)))
+    return findings
+
+
+# ---------------------------------------------------------------- the whole check
+
+PRIORITY = ["unit", "structure", "table", "breakdown", "change", "repeat", "share", "approx", "year"]
+
+
+def _run_checks(figures: list[Figure], sentences: list[str], tables: list[TableValue]) -> list[ReportFinding]:
+    lists = find_lists(figures, sentences)
+    findings = check_breakdowns(lists, figures)
+    findings += check_shares(figures, lists)
+    findings += check_repeats(figures, tables)
+    findings += check_changes(figures, tables)
+    findings += check_years(figures, sentences)
+    findings += check_moves(figures, sentences)
+    findings += check_gaps(figures)
+    if tables:
+        findings += check_against_tables(figures, tables)
+    return _unique(findings)
+
+
+def check_report(text: str, tables: list[TableValue] | None = None) -> ReportCheck:
+    """All figures of a report's prose (and of the tables pasted into it) and every disagreement found among them and
+    with the tables, in text order; a finding that only follows from another is folded into it."""
+    from toolkit.report.tables import check_text_tables
+    tables = list(tables or [])
+    folded = fold_forms(text)
+    spans = sentence_spans(folded)
+    sentences = [s for _, s in spans]
+    figures = extract_figures(text)
+    table_findings, pasted = check_text_tables(folded)
+    unit_findings, corrected = correct_units(figures, tables + pasted, sentences)
+    findings = _run_checks(corrected, sentences, tables + pasted)
+    findings = _fold(unit_findings + table_findings + findings, corrected, sentences, tables + pasted)
+    originals = {s: text[o:o + len(s)] for o, s in spans}
+    findings = [replace(f, sentence=originals.get(f.sentence, f.sentence),
+                        stated=text[f.at:f.at + len(f.stated)] if folded[f.at:f.at + len(f.stated)] == f.stated
+                        else f.stated) for f in findings]
+    return ReportCheck(figures, sorted(findings, key=lambda f: f.at))
+
+
+def _fold(findings: list[ReportFinding], figures: list[Figure], sentences: list[str],
+          tables: list[TableValue]) -> list[ReportFinding]:
+    """A finding that disappears once another finding's correction is applied is its consequence: it is folded into
+    that finding ("另见上一条") instead of being listed as a problem of its own."""
+    def key(f: ReportFinding):
+        return f.kind, f.at, f.stated
+
+    order = sorted(findings, key=lambda f: (PRIORITY.index(f.kind) if f.kind in PRIORITY else 99, f.at))
+    consequences: dict[tuple, list[ReportFinding]] = {}
+    claimed: set = set()
+    for f in findings:
+        if f.cause is not None:
+            consequences.setdefault(next((key(c) for c in findings if c.at == f.cause and c.kind == "structure"),
+                                         None), []).append(f)
+            claimed.add(key(f))
+    for cause in order:
+        if key(cause) in claimed or not cause.fixes:
+            continue
+        fixes = dict(cause.fixes)
+        changed = [replace(f, value=fixes[f.key]) if f.key in fixes else f for f in figures]
+        remaining = {key(f) for f in _run_checks(changed, sentences, tables)}
+        for other in findings:
+            if other is cause or key(other) in claimed or key(other) in remaining or other.kind in ("unit", "structure"):
+                continue
+            claimed.add(key(other))
+            consequences.setdefault(key(cause), []).append(other)
+    out = []
+    for f in findings:
+        if key(f) in claimed:
+            continue
+        extra = consequences.get(key(f), [])
+        if extra:
+            notes = "；".join(f"{x.stated}（{x.message.rstrip('。')}）" for x in extra)
+            f = replace(f, message=f"{f.message}另见上一条：由此还导致{notes}，更正本条后即不再成立，不另列。")
+        out.append(f)
+    return out
+
+
+def _unique(findings: list[ReportFinding]) -> list[ReportFinding]:
+    seen, out = set(), []
+    for f in findings:
+        key = (f.kind, f.at, f.sentence, f.stated)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
