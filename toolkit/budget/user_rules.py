@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from toolkit.budget.tables import a1, col_index, normalize, parse_label, to_decimal
-
-ZERO = Decimal(0)
-
+from toolkit.base.findings import ERROR, WARNING
+from toolkit.budget.cells import a1, col_index, to_decimal
+from toolkit.budget.findings import ZERO, BudgetFinding, Operand, fmt, half_unit, operand
+from toolkit.budget.labels import normalize, parse_label
 
 @dataclass(frozen=True)
 class RuleLine:
@@ -236,8 +236,6 @@ class _Unresolved(Exception):
 
 def check_user_rules(lines: list[RuleLine], sheets, blocks, rules, ck, not_loaded: frozenset = frozenset()):
     """Evaluate user rules; rules about sheets the user left out (`not_loaded`, by --sheet) are skipped."""
-    from toolkit.budget.workbook import ERROR, WARNING, BudgetFinding, Operand, fmt, half_unit, operand
-
     names = [s.name for s in sheets]
     data_sheets = [n for n in names if normalize(n) not in ("校验规则", "校验结果")]
     grids = {s.name: s for s in sheets}

@@ -14,10 +14,13 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from toolkit.budget.workbook import RULES_SHEET, SheetInput, check_workbook, load_rules, read_tables
-from toolkit.budget.checks import grand_total, measure_of, scope_of
-from toolkit.budget.checks import table_title_item as title_item
-from toolkit.budget.tables import UNIT_SCALE, a1, normalize
+from toolkit.budget.cells import a1
+from toolkit.budget.cross_table import measure_of, scope_of
+from toolkit.budget.cross_table import table_title_item as title_item
+from toolkit.budget.findings import grand_total
+from toolkit.budget.labels import UNIT_SCALE, normalize
+from toolkit.budget.rules import load_rules
+from toolkit.budget.workbook import RULES_SHEET, SheetInput, check_workbook, read_tables
 from toolkit.budget.user_rules import rules_from_sheet
 from toolkit.base.errors import InputError
 from toolkit.stats.evaluation import TARGETS_SHEET, Targets, evaluate, parse_targets

@@ -3,7 +3,7 @@
 Pure core. A sheet grid comes in; out comes a `StatForm` — each item matched to the standard item list of
 toolkit/data/returns.toml by meaning, its figures by column role, the station and period, and warnings with their
 cells. The item structure (一、 ⊃ 1. ⊃ 其中) is read by `toolkit.budget.tables.read_blocks` and checked by
-`toolkit.budget.checks.check_structure` — the same reading as `legalaid validate`; this module only lays a form's
+`toolkit.budget.structure_checks.check_structure` — the same reading as `legalaid validate`; this module only lays a form's
 item columns out as one label column for it, and adds what statistics need: overlapping 其中 groups (special groups
 are counted in each group they belong to), 本年累计 ≥ 本月, and 本年累计 = 上月累计 + 本月 across returns.
 """
@@ -16,9 +16,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from toolkit.budget.workbook import Checker, load_rules
-from toolkit.budget.checks import check_structure
-from toolkit.budget.tables import a1, parse_label, read_blocks, to_decimal
+from toolkit.budget.cells import a1, to_decimal
+from toolkit.budget.checker import Checker
+from toolkit.budget.labels import parse_label
+from toolkit.budget.rules import load_rules
+from toolkit.budget.structure_checks import check_structure
+from toolkit.budget.tables import read_blocks
 from toolkit.base.findings import WARNING, Finding
 from toolkit.base.sheet import RawSheet
 from toolkit.base.text import clean_text, compact

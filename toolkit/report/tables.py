@@ -1,6 +1,6 @@
 """Tables inside a report's text: lines pasted from a spreadsheet ("1、工资福利支出  74.69") or a .docx table (turned
 into tab-separated lines by the shell) are read and checked by the budget core, as `legalaid validate` reads a sheet
-(toolkit.budget.tables.read_blocks, toolkit.budget.checks.check_structure), and their figures are handed to the prose
+(toolkit.budget.tables.read_blocks, toolkit.budget.structure_checks.check_structure), and their figures are handed to the prose
 checks as table values.
 """
 
@@ -10,9 +10,12 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from toolkit.budget.workbook import Checker, load_rules
-from toolkit.budget.checks import check_structure
-from toolkit.budget.tables import RATE_WORDS, SHARE_WORDS, UNIT_SCALE, a1, col_index, find_unit, read_blocks
+from toolkit.budget.cells import a1, col_index
+from toolkit.budget.checker import Checker
+from toolkit.budget.labels import RATE_WORDS, SHARE_WORDS, UNIT_SCALE, find_unit
+from toolkit.budget.rules import load_rules
+from toolkit.budget.structure_checks import check_structure
+from toolkit.budget.tables import read_blocks
 
 _CELL_NUMBER = re.compile(r"^[-+]?(?:[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?|\.[0-9]+)%?$")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
