@@ -31,8 +31,9 @@ from toolkit.io.limits import check_package
 from toolkit.base.money import WAN, parse_amount
 
 MAX_REPORT_BYTES = 50 * 2**20
-from toolkit.report.check import (ACTUAL, AMOUNT, BUDGET, COUNT, PERCENT, TableValue, canonical_label, check_report,
-                                  extract_figures, report_year_of, vocabulary)
+from toolkit.report.check import check_report
+from toolkit.report.figures import (ACTUAL, AMOUNT, BUDGET, COUNT, PERCENT, TableValue, canonical_label, extract_figures,
+                                    report_year_of, vocabulary)
 from toolkit.report.draft import (CASE_TYPE_WORDS, HEADING1, HEADING2, LEGAL_HELP_TYPES, PERSONS_LABEL, TITLE, TODO,
                                   TODO_MARK, Block, Indicator, ReportFigures, draft_report)
 from toolkit.stats.compute import CONSULTATION_SHEET, Period, build_report, default_catalog, default_period, parse_consultations

@@ -16,6 +16,7 @@ from toolkit.budget.labels import RATE_WORDS, SHARE_WORDS, UNIT_SCALE, find_unit
 from toolkit.budget.rules import load_rules
 from toolkit.budget.structure_checks import check_structure
 from toolkit.budget.tables import read_blocks
+from toolkit.report.figures import ACTUAL, AMOUNT, BUDGET, ReportFinding, TableValue, canonical_label
 
 _CELL_NUMBER = re.compile(r"^[-+]?(?:[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?|\.[0-9]+)%?$")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
@@ -103,7 +104,6 @@ def find_tables(text: str) -> list[TextTable]:
 def check_text_tables(text: str):
     """(findings, table values) for every table in the text: parents and 合计 lines against their parts, by the
     budget core; every amount line as a value the prose must agree with."""
-    from toolkit.report.check import ACTUAL, AMOUNT, BUDGET, ReportFinding, TableValue, canonical_label
     findings, values = [], []
     rules = load_rules()
     for n, table in enumerate(find_tables(text), 1):
