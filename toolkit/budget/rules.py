@@ -6,6 +6,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from importlib import resources
 
 from toolkit.budget.labels import normalize
@@ -52,6 +53,12 @@ class RuleSet:
         return self.name_index.get(name)
 
 
+@lru_cache(maxsize=1)
+def default_rules_text() -> str:
+    """toolkit/data/budget_rules.toml as text (read once)."""
+    return resources.files("toolkit").joinpath("data/budget_rules.toml").read_text(encoding="utf-8")
+
+
 _LINEAR_KEYS = ("plus", "minus", "optional_plus", "optional_minus")
 
 
@@ -80,9 +87,7 @@ def parse_identity(spec: dict, items: dict[str, dict]) -> Identity | RatioIdenti
 def load_rules(text: str | None = None) -> RuleSet:
     """The default rule set (toolkit/data/budget_rules.toml), or one given as TOML text; identities are parsed
     into typed objects here, once."""
-    if text is None:
-        text = resources.files("toolkit").joinpath("data/budget_rules.toml").read_text(encoding="utf-8")
-    data = tomllib.loads(text)
+    data = tomllib.loads(default_rules_text() if text is None else text)
     items = data.get("items", {})
     rules = RuleSet(items, [parse_identity(spec, items) for spec in data.get("identity", [])],
                     data.get("balance", {}),

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import tomllib
-from importlib import resources
 
 from toolkit.budget.blocks import Block, Line
 from toolkit.budget.labels import normalize
+from toolkit.budget.rules import default_rules_text
 
 
 def infer_structure(block: Block):
@@ -34,8 +34,7 @@ def structure_vocab() -> dict:
     """The [structure] section of toolkit/data/budget_rules.toml (breakdown lines under 结转和结余 …)."""
     global _STRUCTURE
     if _STRUCTURE is None:
-        text = resources.files("toolkit").joinpath("data/budget_rules.toml").read_text(encoding="utf-8")
-        data = tomllib.loads(text).get("structure", {})
+        data = tomllib.loads(default_rules_text()).get("structure", {})
         _STRUCTURE = {"parents": tuple(normalize(n) for n in data.get("breakdown_parents", [])),
                       "names": {normalize(n) for n in data.get("breakdown_names", [])}}
     return _STRUCTURE

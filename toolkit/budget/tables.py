@@ -1,8 +1,9 @@
 """Reading budget / final-accounts tables out of plain grids (pure: no file I/O).
 
 A sheet becomes one or more *blocks* (a label column, an optional code column and the amount / share / rate
-columns to its right; 收入支出决算总表 has two blocks side by side). Each data row becomes a `Line` whose parent is
-inferred from its code (301 ⊃ 30101), its numbering (一、 ⊃ （一） ⊃ 1. ⊃ (1) ⊃ ①) or its indentation.
+columns to its right; 收入支出决算总表 has two blocks side by side). Each data row becomes a `Line`; its parent and
+the lines each total covers are inferred by `toolkit.budget.structure`. Labels and headers: `toolkit.budget.labels`;
+cell values and formats: `toolkit.budget.cells`.
 """
 
 from __future__ import annotations

@@ -152,22 +152,22 @@ def _show(tokens) -> str:
     return "".join(t for _, t in tokens)
 
 
-def _parse_expr(tokens, i):
-    node, i = _parse_term(tokens, i)
-    while i < len(tokens) and tokens[i] in (("op", "+"), ("op", "-")):
+def _parse_operations(tokens, i, ops: tuple, operand):
+    """operand (op operand)*, left to right, for one precedence level."""
+    node, i = operand(tokens, i)
+    while i < len(tokens) and tokens[i] in ops:
         op = tokens[i][1]
-        right, i = _parse_term(tokens, i + 1)
+        right, i = operand(tokens, i + 1)
         node = ("bin", op, node, right)
     return node, i
+
+
+def _parse_expr(tokens, i):
+    return _parse_operations(tokens, i, (("op", "+"), ("op", "-")), _parse_term)
 
 
 def _parse_term(tokens, i):
-    node, i = _parse_atom(tokens, i)
-    while i < len(tokens) and tokens[i] in (("op", "*"), ("op", "/")):
-        op = tokens[i][1]
-        right, i = _parse_atom(tokens, i + 1)
-        node = ("bin", op, node, right)
-    return node, i
+    return _parse_operations(tokens, i, (("op", "*"), ("op", "/")), _parse_atom)
 
 
 def _parse_atom(tokens, i):

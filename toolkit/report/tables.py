@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from toolkit.budget.cells import a1, col_index
 from toolkit.budget.checker import Checker
+from toolkit.budget.findings import fmt
 from toolkit.budget.labels import RATE_WORDS, SHARE_WORDS, UNIT_SCALE, find_unit
 from toolkit.budget.rules import load_rules
 from toolkit.budget.structure_checks import check_structure
@@ -121,7 +122,7 @@ def check_text_tables(text: str):
                 col = col_index(re.sub(r"[0-9]", "", bf.cell))
                 line = table.lines[row] if row < len(table.lines) else table.lines[-1]
                 stated = rows[row][col] if row < len(rows) and col < len(rows[row]) else ""
-                expected = f"{_plain(bf.expected)}" if bf.expected is not None else ""
+                expected = fmt(bf.expected) if bf.expected is not None else ""
                 message = re.sub(r"（[A-Z]+[0-9]+）", "", bf.message)
                 findings.append(ReportFinding("structure", line.strip(), stated, expected,
                                               f"文中表格“{table.name}”：{message}",
@@ -164,8 +165,3 @@ def _without_unnamed_rate_columns(rows: list[list]) -> list[list]:
                 if r is not header and len(r) > c:
                     r[c] = None
     return rows
-
-
-def _plain(d: Decimal) -> str:
-    text = f"{d:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
