@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from toolkit.report.check import COUNT, TableValue
+from toolkit.report.figures import COUNT, TableValue
 
 CENTRES = ["青溪县法律援助中心", "白河县法律援助中心", "临川县法律援助中心", "石门县法律援助中心", "东坪县法律援助中心"]
 TRADITIONAL = str.maketrans({"万": "萬", "占": "佔", "%": "％"})

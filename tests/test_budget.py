@@ -10,6 +10,9 @@ import openpyxl
 from openpyxl.styles import Alignment
 
 from toolkit.cli import main as cli
+import pytest
+
+from toolkit.budget.rules import Identity, RatioIdentity, load_rules
 from toolkit.budget.workbook import check_workbook, SheetInput
 from toolkit.budget.user_rules import parse_rule, RuleSyntaxError, rules_from_text
 
@@ -205,6 +208,33 @@ def test_default_identity_basic_spending_is_people_plus_running_costs():
     rows = [["项目", "金额"], ["基本支出", 100], ["人员经费", 80], ["公用经费", 25]]
     findings = check_workbook(grid(rows))
     assert [(f.cell, f.rule, f.expected) for f in findings] == [("B2", "基本支出 = 人员经费 + 公用经费", 105)]
+
+
+RULES_TOML = (Path(__file__).resolve().parent.parent / "toolkit" / "data" / "budget_rules.toml").read_text(encoding="utf-8")
+
+
+def test_identities_are_typed_objects_once_the_rules_are_loaded():
+    rules = load_rules()
+    ratio = next(i for i in rules.identities if isinstance(i, RatioIdentity))
+    assert ratio.result == "执行率" and ratio.denominator_names[:2] == ("调整后预算数", "全年预算数")
+    basic = next(i for i in rules.identities if isinstance(i, Identity) and i.result == "基本支出")
+    assert basic.plus == ("人员经费", "公用经费") and basic.minus == ()
+
+
+def test_a_new_identity_in_the_rule_file_is_checked_without_code():
+    rows = [["项目", "金额"], ["公务接待费", 10], ["国内接待费", 6], ["外宾接待费", 3]]
+    assert check_workbook(grid(rows)) == []
+    text = RULES_TOML + ('\n[items."国内接待费"]\nnames = ["国内接待费"]\n[items."外宾接待费"]\nnames = ["外宾接待费"]\n'
+                         '[[identity]]\nname = "公务接待费 = 国内 + 外宾"\nresult = "公务接待费"\n'
+                         'plus = ["国内接待费", "外宾接待费"]\n')
+    findings = check_workbook(grid(rows), rules=load_rules(text))
+    assert [(f.cell, f.rule, f.expected, f.actual) for f in findings] == [("B2", "公务接待费 = 国内 + 外宾", 9, 10)]
+
+
+def test_an_identity_naming_an_unknown_item_is_refused_when_the_rules_are_loaded():
+    text = RULES_TOML + '\n[[identity]]\nname = "错的"\nresult = "基本支出"\nplus = ["人员经费", "差旅经费"]\n'
+    with pytest.raises(ValueError, match="差旅经费.*不在 \\[items\\] 中"):
+        load_rules(text)
 
 
 # ---------------------------------------------------------------- user rules

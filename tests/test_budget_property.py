@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from toolkit.budget.workbook import check_workbook, SheetInput
-from toolkit.budget.tables import CellFormat, a1
+from toolkit.budget.cells import CellFormat, a1
 
 CN = "一二三四五六七八九十"
 MARKERS = [lambda i: f"{CN[i]}、", lambda i: f"（{CN[i]}）", lambda i: f"{i + 1}."]

@@ -87,7 +87,8 @@ def test_the_unseen_corpus_has_the_features_it_claims(tmp_path):
 
 from decimal import Decimal  # noqa: E402
 
-from toolkit.budget.tables import find_unit, read_blocks  # noqa: E402
+from toolkit.budget.labels import find_unit  # noqa: E402
+from toolkit.budget.tables import read_blocks  # noqa: E402
 
 
 def test_letter_column_marks_row_is_a_header_not_a_data_line():

@@ -13,8 +13,8 @@ import pytest
 from toolkit.cli.reformat import load_template, output_names
 from toolkit.io.excel_read import RawSheet
 from toolkit.io.xlsx_write import TableSheet, write_xlsx
-from toolkit.monthly.normalise import (decide_period, default_template, find_period, header_unit, parse_return,
-                             return_aliases, table_unit)
+from toolkit.monthly.normalise import default_template, parse_return, return_aliases
+from toolkit.monthly.rules import decide_period, find_period, header_unit, table_unit
 
 
 @pytest.mark.parametrize("text, period", [

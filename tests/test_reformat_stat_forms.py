@@ -17,7 +17,7 @@ from stat_form_corpus import StatCorpus
 from toolkit.cli.main import main
 from toolkit.io.excel_read import RawSheet
 from toolkit.monthly.normalise import parse_return, return_aliases
-from toolkit.monthly.stat_forms import stat_vocabulary
+from toolkit.monthly.stat_vocab import stat_vocabulary
 
 STATS = "统计月报汇总.xlsx"
 

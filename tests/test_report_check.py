@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from toolkit.report.check import (AMOUNT, COUNT, PERCENT, YEAR, TableValue, check_report, chinese_integer,
-                                  extract_figures, parse_number)
+from toolkit.report.check import check_report
+from toolkit.report.figures import (AMOUNT, COUNT, PERCENT, YEAR, TableValue, chinese_integer, extract_figures,
+                                    parse_number)
 
 HEAD = "沅江市法律援助中心2023年度部门整体支出绩效自评报告\n"
 

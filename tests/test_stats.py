@@ -8,7 +8,8 @@ from stats_ledger import EXPECTED_2023, write_ledger, write_previous
 from toolkit.io.excel_read import RawSheet, read_workbook
 from toolkit.ledger.book import build_ledger
 from toolkit.stats.compute import (Period, build_report, change, compute_values, default_catalog, default_period,
-                           parse_consultations, parse_period, plan_template, undated_findings)
+                           parse_consultations, parse_period, undated_findings)
+from toolkit.stats.templates import plan_template
 
 
 def load(path):

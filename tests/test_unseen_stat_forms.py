@@ -257,7 +257,7 @@ def test_consistent_unseen_returns_warn_only_of_the_unknown_item(consistent):
 
 def test_consistent_unseen_returns_sum_exactly(consistent):
     files, figures, plants, code, log, out = consistent
-    from toolkit.monthly.stat_forms import stat_vocabulary
+    from toolkit.monthly.stat_vocab import stat_vocabulary
     names = {item.key: item.name for item in stat_vocabulary().items}
     book = openpyxl.load_workbook(out / "统计月报汇总.xlsx")
     for period, sheet in (("2023-03", "汇总表2023年3月"), ("2023-02", "汇总表2023年2月")):

@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from toolkit.budget.tables import a1, col_index, normalize, parse_label, to_decimal
-
-ZERO = Decimal(0)
-
+from toolkit.base.findings import ERROR, WARNING
+from toolkit.budget.cells import a1, col_index, to_decimal
+from toolkit.budget.findings import ZERO, BudgetFinding, Operand, fmt, half_unit, operand
+from toolkit.budget.labels import normalize, parse_label
 
 @dataclass(frozen=True)
 class RuleLine:
@@ -152,22 +152,22 @@ def _show(tokens) -> str:
     return "".join(t for _, t in tokens)
 
 
-def _parse_expr(tokens, i):
-    node, i = _parse_term(tokens, i)
-    while i < len(tokens) and tokens[i] in (("op", "+"), ("op", "-")):
+def _parse_operations(tokens, i, ops: tuple, operand):
+    """operand (op operand)*, left to right, for one precedence level."""
+    node, i = operand(tokens, i)
+    while i < len(tokens) and tokens[i] in ops:
         op = tokens[i][1]
-        right, i = _parse_term(tokens, i + 1)
+        right, i = operand(tokens, i + 1)
         node = ("bin", op, node, right)
     return node, i
+
+
+def _parse_expr(tokens, i):
+    return _parse_operations(tokens, i, (("op", "+"), ("op", "-")), _parse_term)
 
 
 def _parse_term(tokens, i):
-    node, i = _parse_atom(tokens, i)
-    while i < len(tokens) and tokens[i] in (("op", "*"), ("op", "/")):
-        op = tokens[i][1]
-        right, i = _parse_atom(tokens, i + 1)
-        node = ("bin", op, node, right)
-    return node, i
+    return _parse_operations(tokens, i, (("op", "*"), ("op", "/")), _parse_atom)
 
 
 def _parse_atom(tokens, i):
@@ -236,8 +236,6 @@ class _Unresolved(Exception):
 
 def check_user_rules(lines: list[RuleLine], sheets, blocks, rules, ck, not_loaded: frozenset = frozenset()):
     """Evaluate user rules; rules about sheets the user left out (`not_loaded`, by --sheet) are skipped."""
-    from toolkit.budget.workbook import ERROR, WARNING, BudgetFinding, Operand, fmt, half_unit, operand
-
     names = [s.name for s in sheets]
     data_sheets = [n for n in names if normalize(n) not in ("校验规则", "校验结果")]
     grids = {s.name: s for s in sheets}

@@ -1,398 +1,32 @@
-"""Checking a budget / final-accounts workbook: sums, identities, shares, unit slips, cross-table agreement.
+"""Checking a budget / final-accounts workbook: the list of checks, run in order by one loop into one collector.
 
-Pure core: sheets come in as grids (plus display formats read by the shell), findings come out. This module holds
-the findings, the rule set, operands and the `Checker` (sum check, unit slips, consequences left out); the checks
-themselves are in `toolkit.budget.checks`, user rules in `toolkit.budget.user_rules`, table reading in
-`toolkit.budget.tables`.
-Every comparison allows half a unit of the last shown decimal per operand (see `Operand.tol`).
+Pure core: sheets come in as grids (plus display formats read by the shell), findings come out. Tables are read by
+`toolkit.budget.tables`; each check lives in its own module (`structure_checks`, `identity_checks`, `share_checks`,
+`cross_table`, `user_rules`) and adds findings to the `Checker` (`toolkit.budget.checker`), which leaves out the
+findings that are only consequences of another one.
 """
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass, field, replace
-from decimal import Decimal
-from importlib import resources
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from toolkit.budget.tables import (UNIT_SCALE, Block, CellFormat, Line, a1, normalize,
-                                  read_blocks)
-from toolkit.base.findings import ERROR, SEVERITY_LABEL, WARNING, Finding  # noqa: F401 (WARNING re-exported)
+from toolkit.base.findings import ERROR
+from toolkit.budget.blocks import Block
+from toolkit.budget.cells import CellFormat
+from toolkit.budget.checker import Checker
+from toolkit.budget.cross_table import check_cross_table
+from toolkit.budget.findings import BudgetFinding
+from toolkit.budget.identity_checks import check_balance, check_identities
+from toolkit.budget.labels import cell_text, is_label_header, normalize
+from toolkit.budget.rules import RuleSet, load_rules
+from toolkit.budget.share_checks import check_change_rates, check_share_lines, check_shares
+from toolkit.budget.structure_checks import check_structure
+from toolkit.budget.tables import read_blocks
+from toolkit.budget.user_rules import check_user_rules
 
 RULES_SHEET = "校验规则"
 RESULT_SHEET = "校验结果"
-ZERO = Decimal(0)
-
-
-# ---------------------------------------------------------------- findings
-
-
-@dataclass(frozen=True)
-class BudgetFinding:
-    """One check that failed: where, which rule, expected / actual / difference (actual − expected), why."""
-
-    severity: str
-    sheet: str
-    cell: str
-    rule: str
-    message: str
-    expected: Decimal | None = None
-    actual: Decimal | None = None
-    difference: Decimal | None = None
-
-    def to_json(self) -> dict:
-        return {"severity": self.severity, "sheet": self.sheet, "cell": self.cell, "rule": self.rule,
-                "expected": fmt(self.expected), "actual": fmt(self.actual), "difference": fmt(self.difference),
-                "message": self.message}
-
-    def to_finding(self, file: str | None = None) -> Finding:
-        row = int("".join(ch for ch in self.cell if ch.isdigit()) or 0) or None
-        return Finding(self.severity, self.message, sheet=self.sheet, row=row, column=self.cell,
-                       value=fmt(self.actual), file=file)
-
-    @property
-    def severity_label(self) -> str:
-        return SEVERITY_LABEL[self.severity]
-
-
-def fmt(d: Decimal | None) -> str | None:
-    """Decimal as plain text, no exponent, trailing zeros dropped (Decimal("12.30") -> "12.3")."""
-    if d is None:
-        return None
-    if d == 0:
-        return "0"
-    s = format(d, "f")
-    if "." in s:
-        s = s.rstrip("0").rstrip(".")
-    return s
-
-
-# ---------------------------------------------------------------- rule set
-
-
-@dataclass
-class RuleSet:
-    items: dict[str, dict]
-    identities: list[dict]
-    balance: dict
-    cross: dict
-    unit_factor: Decimal
-    unit_slip_relative: Decimal
-    change_rate: dict = field(default_factory=dict)
-    name_index: dict[str, str] = field(default_factory=dict)
-    code_index: dict[str, str] = field(default_factory=dict)
-
-    def item_of(self, name: str, code: str | None) -> str | None:
-        if code and code in self.code_index:
-            return self.code_index[code]
-        return self.name_index.get(name)
-
-
-def load_rules(text: str | None = None) -> RuleSet:
-    """The default identities (toolkit/data/budget_rules.toml), or a rule set given as TOML text."""
-    if text is None:
-        text = resources.files("toolkit").joinpath("data/budget_rules.toml").read_text(encoding="utf-8")
-    data = tomllib.loads(text)
-    rules = RuleSet(data.get("items", {}), data.get("identity", []), data.get("balance", {}),
-                    data.get("cross_table", {}), Decimal(str(data.get("tolerance", {}).get("unit_factor", 10000))),
-                    Decimal(str(data.get("tolerance", {}).get("unit_slip_relative", "0.002"))),
-                    data.get("change_rate", {}))
-    for item, spec in rules.items.items():
-        for name in spec.get("names", []):
-            rules.name_index[normalize(name)] = item
-        for code in spec.get("codes", []):
-            rules.code_index[code] = item
-    return rules
-
-
-# ---------------------------------------------------------------- operands
-
-
-@dataclass(frozen=True)
-class Operand:
-    """A figure taken from a cell, with its rounding tolerance and unit."""
-
-    sheet: str
-    row: int
-    col: int
-    value: Decimal
-    tol: Decimal
-    unit: str | None
-    label: str
-
-    @property
-    def cell(self) -> str:
-        return a1(self.row, self.col)
-
-    def ref(self, home: str | None = None) -> str:
-        cell = self.cell if home is None or home == self.sheet else f"“{self.sheet}”!{self.cell}"
-        return f"“{self.label}”（{cell}）" if self.label else cell
-
-    def scaled_to(self, unit: str | None) -> tuple[Decimal, Decimal]:
-        if self.unit and unit and self.unit != unit:
-            k = UNIT_SCALE[self.unit] / UNIT_SCALE[unit]
-            return self.value * k, self.tol * k
-        return self.value, self.tol
-
-
-def half_unit(decimals: int | None) -> Decimal:
-    return ZERO if decimals is None else Decimal(5).scaleb(-decimals - 1)
-
-
-def operand(block: Block, line: Line, col: int, label: str | None = None) -> Operand | None:
-    if col not in line.values:
-        return None
-    column = block.column(col)
-    at = line.at.get(col, col) if line.at else col
-    return Operand(block.sheet, line.row, at, line.values[col], half_unit(block.decimals.get((line.row, at))),
-                   column.unit, label if label is not None else line.name)
-
-
-def fraction(block: Block, line: Line, col: int) -> tuple[Decimal, Decimal, bool] | None:
-    """A share / rate cell as (fraction, tolerance as fraction, written in percent units)."""
-    if col not in line.values:
-        return None
-    v = line.values[col]
-    column = block.column(col)
-    dec = block.decimals.get((line.row, col))
-    if (line.row, col) in block.percent_cells:
-        return v, half_unit(dec), False
-    percent_units = column.percent_units or abs(v) > 2
-    if percent_units:
-        return v / 100, half_unit(dec) / 100, True
-    return v, half_unit(dec), False
-
-
-# ---------------------------------------------------------------- the sum check
-
-
-class Checker:
-    """Collects findings; one instance per workbook check."""
-
-    def __init__(self, rules: RuleSet):
-        self.rules = rules
-        self.findings: list[BudgetFinding] = []
-        self._seen: set = set()
-        self._operands: dict[int, tuple[str, list[tuple[str, str, int]]]] = {}   # id(finding) -> (kind, operands)
-        self._values: dict[tuple[str, str], Operand] = {}
-        self._tol: dict[int, Decimal] = {}
-        self._ok: set[tuple[str, int, int]] = set()     # (sheet, row, col) of cells of sums that add up
-        self._refit: dict[int, object] = {}         # id(ratio finding) -> fits(corrected values) -> bool
-
-    def _same_error(self, g: BudgetFinding, sign: int, f: BudgetFinding) -> bool:
-        """g is off by what f's cell is off (through sign), within both rounding tolerances."""
-        if g.difference is None or f.difference is None:
-            return False
-        return abs(g.difference + sign * f.difference) <= self._tol.get(id(g), ZERO) + self._tol.get(id(f), ZERO)
-
-    def add(self, f: BudgetFinding, operands: list[Operand] | None = None, signs: list[int] | None = None,
-            kind: str = "linear", tol: Decimal = ZERO, refit=None):
-        """Record a finding. `refit` (ratios): a function of {(sheet, cell): corrected value} telling whether the
-        ratio fits once reported operands take their expected values (then it is only a consequence)."""
-        if refit is not None:
-            self._refit[id(f)] = refit
-        key = (f.sheet, f.cell, f.expected, f.actual)
-        if key in self._seen:
-            if f.severity == ERROR:     # a certain check confirms what a guessed structure only suspected
-                for i, g in enumerate(self.findings):
-                    if (g.sheet, g.cell, g.expected, g.actual) == key and g.severity == WARNING:
-                        self.findings[i] = f
-                        self._operands[id(f)] = self._operands.pop(id(g), ("other", []))
-                        self._tol[id(f)] = self._tol.pop(id(g), tol)
-            return
-        self._seen.add(key)
-        self.findings.append(f)
-        ops = operands or []
-        self._operands[id(f)] = (kind, [(o.sheet, o.cell, (signs[i] if signs else 1)) for i, o in enumerate(ops)])
-        self._values.update({(o.sheet, o.cell): o for o in ops})
-        self._tol[id(f)] = tol
-
-    def broken_sums_with(self, op: Operand) -> list[tuple[BudgetFinding, int]]:
-        """Reported sums (linear findings) that have `op` among their parts, each with the part's sign."""
-        out = []
-        for f in self.findings:
-            kind, ops = self._operands.get(id(f), ("other", []))
-            if kind == "linear" and f.difference is not None:
-                out += [(f, sign) for s, c, sign in ops if (s, c) == (op.sheet, op.cell)]
-        return out
-
-    def relocate(self, g: BudgetFinding, op: Operand, expected: Decimal, why: str):
-        """Report `op` instead of the sum `g` it breaks: a second relation (`why`) points at the same cell."""
-        f = BudgetFinding(ERROR, op.sheet, op.cell, "交叉定位",
-                          f"{op.ref()}很可能有误，应为 {fmt(expected)}，实为 {fmt(op.value)}：它使 {g.cell} 不平"
-                          f"（{g.rule}，差额 {fmt(g.difference)}），{why}——两处交叉于此单元格。",
-                          expected, op.value, op.value - expected)
-        self.findings = [x for x in self.findings if x is not g]
-        self.add(f, [], kind="other", tol=self._tol.get(id(g), ZERO))
-
-    def involved(self) -> set[tuple[str, str]]:
-        """Cells that are the place or an operand of a sum that does not add up (so far)."""
-        cells = set()
-        for f in self.findings:
-            kind, ops = self._operands.get(id(f), ("other", []))
-            if kind == "linear" and ops:
-                cells.add((f.sheet, f.cell))
-                cells.update((s, c) for s, c, _ in ops)
-        return cells
-
-    def result(self) -> list[BudgetFinding]:
-        """Findings with the consequences of another finding left out: a total that is off only because one of
-        its parts is itself reported (by the same amount), or a ratio computed from a reported cell."""
-        self._locate_crossings()
-        at: dict[tuple[str, str], list[BudgetFinding]] = {}
-        for f in self.findings:
-            at.setdefault((f.sheet, f.cell), []).append(f)
-        explained: dict[int, set[int]] = {}
-        for g in self.findings:
-            kind, ops = self._operands.get(id(g), ("other", []))
-            for sheet, cell, sign in ops:
-                for f in at.get((sheet, cell), []):
-                    if f is g or f.difference is None:
-                        continue
-                    if kind == "ratio" and id(g) in self._refit:
-                        corrected = {(x.sheet, x.cell): x.expected for x in self.findings
-                                     if x.expected is not None and x is not g and x.rule != "占比"}
-                        if self._refit[id(g)](corrected):
-                            explained.setdefault(id(g), set()).add(id(f))
-                    elif kind == "ratio" or self._same_error(g, sign, f):
-                        explained.setdefault(id(g), set()).add(id(f))
-        drop = {gid for gid, fs in explained.items() if any(gid not in explained.get(fid, set()) for fid in fs)}
-        return [self._confirmed(f, explained, drop) for f in self.findings if id(f) not in drop]
-
-    def _confirmed(self, f: BudgetFinding, explained: dict[int, set[int]], drop: set[int]) -> BudgetFinding:
-        """A warning (a sum over a guessed structure) that also explains a certain sum off by the same amount is
-        confirmed by it: the cell sits where both relations cross, so it is reported as an error."""
-        if f.severity != WARNING:
-            return f
-        for g in self.findings:
-            if (id(g) in drop and g.severity == ERROR and id(f) in explained.get(id(g), set())
-                    and self._operands.get(id(g), ("other", []))[0] == "linear"):
-                return replace(f, severity=ERROR, message=f"{f.message}另一处恒等式（{g.cell}，{g.rule}）也差同样的数额，"
-                                                         f"两处交叉于此单元格，故确认为错误。")
-        return f
-
-    def _locate_crossings(self):
-        """A cell that is a part of two or more sums all off by the same amount (its row and its column), and is
-        not reported itself, is the likely culprit: report it once instead of those sums."""
-        reported: dict[tuple[str, str], list[BudgetFinding]] = {}
-        for f in self.findings:
-            reported.setdefault((f.sheet, f.cell), []).append(f)
-        votes: dict[tuple[str, str], dict[Decimal, list[BudgetFinding]]] = {}
-        for g in self.findings:
-            kind, ops = self._operands.get(id(g), ("other", []))
-            if kind != "linear" or g.difference is None:
-                continue
-            if any(f is not g and self._same_error(g, sign, f)
-                   for sheet, cell, sign in ops for f in reported.get((sheet, cell), [])):
-                continue    # already explained by a reported part
-            for sheet, cell, sign in ops:
-                if (sheet, cell) not in reported and sheet == g.sheet:
-                    votes.setdefault((sheet, cell), []).append((-sign * g.difference, g))
-        consumed: set[int] = set()
-        # a cell that is part of a sum that adds up is unlikely to be the wrong one: try the others first
-        def in_ok_sum(key):
-            op = self._values[key]
-            return (op.sheet, op.row, op.col) in self._ok
-        for key, cast in sorted(votes.items(), key=lambda kv: in_ok_sum(kv[0])):
-            for excess, g0 in cast:
-                gs = [g for e, g in cast if abs(e - excess) <= self._tol.get(id(g), ZERO) + self._tol.get(id(g0), ZERO)]
-                if len(gs) < 2 or any(id(g) in consumed for g in gs):
-                    continue
-                op = self._values[key]
-                consumed.update(id(g) for g in gs)
-                places = "、".join(g.cell for g in gs)
-                expected = op.value - excess
-                f = BudgetFinding(ERROR, op.sheet, op.cell, "交叉定位",
-                                  f"{op.ref()}同时使 {places} 共{len(gs)}处合计不平，差额都是 {fmt(excess)}："
-                                  f"该单元格很可能有误，应为 {fmt(expected)}，实为 {fmt(op.value)}。",
-                                  expected, op.value, excess)
-                self.findings.append(f)
-                self._operands[id(f)] = ("other", [])
-                self._tol[id(f)] = max(self._tol.get(id(g), ZERO) for g in gs)
-        self.findings = [f for f in self.findings if id(f) not in consumed]
-
-    def check_linear(self, result: Operand, plus: list[Operand], minus: list[Operand], rule: str, what: str,
-                     severity: str = ERROR, tol_override: Decimal | None = None, note: str = "") -> bool:
-        """result = Σ plus − Σ minus within tolerance; otherwise a finding (or a unit-slip finding). True if ok."""
-        unit = result.unit
-        expected, tol = ZERO, result.tol
-        for sign, ops in ((1, plus), (-1, minus)):
-            for op in ops:
-                v, t = op.scaled_to(unit)
-                expected += sign * v
-                tol += t
-        if tol_override is not None:
-            tol = tol_override
-        diff = result.value - expected
-        if abs(diff) <= tol:
-            self._ok.add((result.sheet, result.row, result.col))
-            self._ok.update((op.sheet, op.row, op.col) for op in plus + minus)
-            return True
-        if self._unit_slip(result, plus, minus, expected, tol, rule, what):
-            return False
-        msg = (f"{what}不符：{result.ref()}应为 {_formula(plus, minus, result.sheet)} = {fmt(expected)}，实为 {fmt(result.value)}，"
-               f"差额 {fmt(diff)}（容差 {fmt(tol)}）。{note}")
-        self.add(BudgetFinding(severity, result.sheet, result.cell, rule, msg.strip(), expected, result.value, diff),
-                 plus + minus, [1] * len(plus) + [-1] * len(minus), tol=tol)
-        return False
-
-    def _unit_slip(self, result, plus, minus, expected, tol, rule, what) -> bool:
-        """A mismatch explained by one figure typed in the other unit (×10000 or ÷10000). Candidates are the result
-        and each operand; the declared unit decides between them: in a 元 table the odd figure is the one written
-        in 万元 (too small), in a 万元 table the one written in 元 (too large)."""
-        k = self.rules.unit_factor
-        rel = self.rules.unit_slip_relative
-        cands = []      # (operand, what it should be in its own unit, text, whole or None)
-        if abs(expected) > tol * 2 and (expected > 0) == (result.value > 0):
-            for factor, text in ((k, "写成了元（应为万元）"), (1 / k, "写成了万元（应为元）")):
-                target = expected * factor
-                if abs(result.value - target) <= tol * factor + abs(target) * rel:
-                    cands.append((result, expected, text, None, plus + minus))
-        for sign, ops in ((1, plus), (-1, minus)):
-            for op in ops:
-                v, _ = op.scaled_to(result.unit)
-                if v == 0:
-                    continue
-                should = (result.value - (expected - sign * v)) * sign      # what this operand would have to be
-                if abs(should) <= tol * 2 or (should > 0) != (v > 0):
-                    continue
-                for factor, text in ((k, "写成了元（应为万元）"), (1 / k, "写成了万元（应为元）")):
-                    if abs(v - should * factor) <= tol * factor + abs(v) * rel:
-                        own = should if op.unit == result.unit or not op.unit or not result.unit else \
-                            should * UNIT_SCALE[result.unit] / UNIT_SCALE[op.unit]
-                        cands.append((op, own, text, result, []))
-        if not cands:
-            return False
-
-        def plausible(c):
-            op, _, text, _, _ = c
-            if op.unit == "元":
-                return "应为元" in text
-            if op.unit == "万元":
-                return "应为万元" in text
-            return True
-        op, own, text, whole, operands = next((c for c in cands if plausible(c)), cands[0])
-        self._slip_finding(op, own, rule, what, text, whole=whole, operands=operands)
-        return True
-
-    def _slip_finding(self, op: Operand, expected: Decimal, rule, what, text, whole: Operand | None = None,
-                      operands=None):
-        around = f"，使 {whole.ref()} 不平" if whole else ""
-        declared = f"本表金额单位为{op.unit}，" if op.unit else ""
-        msg = (f"疑似单位错误：元/万元。{declared}{op.ref()}为 {fmt(op.value)}，约为{what}所需数值 {fmt(expected)} 的"
-               f" {'10000' if '应为万元' in text else '1/10000'} 倍，可能{text}{around}。")
-        self.add(BudgetFinding(ERROR, op.sheet, op.cell, f"单位检查（{rule}）", msg, expected, op.value,
-                               op.value - expected), operands or [], kind="other")
-
-
-def _formula(plus: list[Operand], minus: list[Operand], home: str | None = None) -> str:
-    if len(plus) + len(minus) > 6:
-        text = f"{plus[0].ref(home)}等{len(plus)}项之和"
-        return text + (f"减去{len(minus)}项" if minus else "")
-    text = " + ".join(op.ref(home) for op in plus)
-    return text + "".join(f" − {op.ref(home)}" for op in minus)
-
-
-# ---------------------------------------------------------------- the workbook
 
 
 @dataclass
@@ -417,18 +51,16 @@ def read_tables(sheets: list[SheetInput]) -> list[Block]:
 
 def unchecked_sheets(sheets: list[SheetInput], blocks: list[Block] | None = None) -> list[dict]:
     """Sheets in which no table could be checked, each with the reason: [{"sheet", "reason"}]."""
-    from toolkit.budget.tables import _is_label_header, _text
-
     blocks = read_tables(sheets) if blocks is None else blocks
     with_tables = {b.sheet for b in blocks}
     out = []
     for s in sheets:
         if s.name in with_tables or normalize(s.name) in (RULES_SHEET, RESULT_SHEET):
             continue
-        texts = [t for row in s.rows for t in (_text(v) for v in row) if t]
+        texts = [t for row in s.rows for t in (cell_text(v) for v in row) if t]
         if not texts:
             reason = "工作表是空的"
-        elif any(_is_label_header(t) for row in s.rows[:20] for t in (_text(v) for v in row) if t):
+        elif any(is_label_header(t) for row in s.rows[:20] for t in (cell_text(v) for v in row) if t):
             reason = "找到了表头，但表中没有金额数字（空表）"
             if any("空表" in t for t in texts):
                 reason += "，表注也说明本表为空表"
@@ -438,31 +70,70 @@ def unchecked_sheets(sheets: list[SheetInput], blocks: list[Block] | None = None
     return out
 
 
-def check_workbook(sheets: list[SheetInput], user_rules=None, rules: RuleSet | None = None,
-                   not_loaded: frozenset = frozenset()) -> list[BudgetFinding]:
-    """All findings for a workbook: structure, default identities, shares, cross-table, user rules.
+# ---------------------------------------------------------------- the checks, in order
 
-    `not_loaded`: names of the workbook's sheets left out on purpose (user rules about them are skipped)."""
-    from toolkit.budget.checks import (check_balance, check_change_rates, check_cross_table, check_identities,
-                                       check_share_lines, check_shares, check_structure)
-    from toolkit.budget.user_rules import check_user_rules
 
-    rules = rules or load_rules()
-    ck = Checker(rules)
-    blocks = read_tables(sheets)
+@dataclass(frozen=True)
+class Workbook:
+    """What every check sees: the sheets, the tables read from them, the rule set and the user's own rules."""
+
+    sheets: list[SheetInput]
+    blocks: list[Block]
+    rules: RuleSet
+    user_rules: list = field(default_factory=list)
+    not_loaded: frozenset = frozenset()
+
+
+@dataclass(frozen=True)
+class Check:
+    """One named check of a workbook: `run(book, ck)` adds what it finds to the collector."""
+
+    name: str
+    run: Callable[[Workbook, Checker], None]
+
+
+def _structure(book: Workbook, ck: Checker):
+    blocks = book.blocks
     for i, b in enumerate(blocks):
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
         cont = nxt if nxt is not None and nxt.sheet == b.sheet and not nxt.totals and b.totals else None
         check_structure(b, ck, cont)
-    check_identities(blocks, rules, ck)
-    check_balance(blocks, rules, ck)
-    for b in blocks:
+
+
+def _shares_and_rates(book: Workbook, ck: Checker):
+    for b in book.blocks:
         check_shares(b, ck)
         check_share_lines(b, ck)
-        check_change_rates(b, rules, ck)
-    check_cross_table(blocks, rules, ck)
-    if user_rules:
-        check_user_rules(user_rules, sheets, blocks, rules, ck, frozenset(not_loaded))
+        check_change_rates(b, book.rules, ck)
+
+
+def _user_rules(book: Workbook, ck: Checker):
+    if book.user_rules:
+        check_user_rules(book.user_rules, book.sheets, book.blocks, book.rules, ck, book.not_loaded)
+
+
+# The order matters: a later check looks at what earlier ones found (cross-table findings go to the cell that also
+# breaks a sum; a share explained by a reported cell is a consequence).
+CHECKS: tuple[Check, ...] = (
+    Check("上下级、合计行与合计列", _structure),
+    Check("恒等式", lambda book, ck: check_identities(book.blocks, book.rules, ck)),
+    Check("收支两方总计", lambda book, ck: check_balance(book.blocks, book.rules, ck)),
+    Check("占比、执行率与增减幅度", _shares_and_rates),
+    Check("跨表一致", lambda book, ck: check_cross_table(book.blocks, book.rules, ck)),
+    Check("自定义规则", _user_rules),
+)
+
+
+def check_workbook(sheets: list[SheetInput], user_rules=None, rules: RuleSet | None = None,
+                   not_loaded: frozenset = frozenset()) -> list[BudgetFinding]:
+    """All findings for a workbook: every check of `CHECKS` in turn, collected by one `Checker`.
+
+    `not_loaded`: names of the workbook's sheets left out on purpose (user rules about them are skipped)."""
+    rules = rules or load_rules()
+    ck = Checker(rules)
+    book = Workbook(sheets, read_tables(sheets), rules, user_rules or [], frozenset(not_loaded))
+    for check in CHECKS:
+        check.run(book, ck)
     return sorted(ck.result(), key=lambda f: (f.severity != ERROR, _sheet_order(sheets, f.sheet),
                                               _cell_key(f.cell)))
 

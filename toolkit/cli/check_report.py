@@ -77,7 +77,8 @@ def table_values(budget, ledger_path, year):
 
 def run(args) -> int:
     from toolkit.cli.report import read_budget
-    from toolkit.report.check import check_report, extract_figures, report_year_of
+    from toolkit.report.check import check_report
+    from toolkit.report.figures import extract_figures, report_year_of
     text = read_report(args.report)
     budget = read_budget(args.budget) if args.budget else None
     year = report_year_of(extract_figures(text)) or (budget.year if budget else None)   # the report's own year

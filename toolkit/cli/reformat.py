@@ -20,8 +20,9 @@ from toolkit.io.excel_read import RawSheet, read_workbook
 from toolkit.io.atomic import clean_stale, write_bytes_atomic
 from toolkit.io.xlsx_write import RowRenderer, TableSheet, shown_width, write_xlsx
 from toolkit.monthly.normalise import (FAILED, OK, STATUS_LABEL, WARNED, ReturnTemplate, default_template,
-                             extend_aliases, failed_result, finding_message, parse_return, period_label,
+                             extend_aliases, failed_result, finding_message, parse_return,
                              return_aliases, template_column, template_rows)
+from toolkit.monthly.rules import period_label
 from toolkit.base.table import find_header
 
 NAME = "reformat"
@@ -109,7 +110,7 @@ def _load_aliases(path: Path) -> dict[str, str]:
 
 def _load_items(path: Path) -> dict[str, str]:
     from toolkit.monthly.normalise import item_aliases_from_sheet
-    from toolkit.monthly.stat_forms import stat_vocabulary
+    from toolkit.monthly.stat_vocab import stat_vocabulary
 
     sheets = read_workbook(path)
     wanted = [s for s in sheets if s.name == stat_vocabulary().item_sheet] or sheets[:1]
@@ -247,8 +248,8 @@ def _process(path: Path, rel: str, out_name: str | None, ctx: RunContext) -> dic
 
 def _stat_sheets(result, several: bool) -> list[TableSheet]:
     """Each statistics form of a return in the standard item list."""
-    from toolkit.monthly.normalise import period_label
-    from toolkit.monthly.stat_forms import form_table, stat_vocabulary
+    from toolkit.monthly.consolidation import form_table
+    from toolkit.monthly.stat_vocab import stat_vocabulary
 
     vocab = stat_vocabulary()
     sheets = []
@@ -422,7 +423,8 @@ def _summary_workbook(records: list[dict], template: ReturnTemplate) -> list[Tab
 def _consolidate_stat_forms(records: list[dict], out_dir: Path) -> int:
     """Statistics forms across the batch: 本年累计 against last month's return (warnings added to the records),
     then 统计月报汇总.xlsx (consolidated form per month, stations × items, checks, log). The number of forms."""
-    from toolkit.monthly.stat_forms import consolidate, matrix_table, running_total_findings, stat_vocabulary, summary_table
+    from toolkit.monthly.consolidation import consolidate, matrix_table, running_total_findings, summary_table
+    from toolkit.monthly.stat_vocab import stat_vocabulary
 
     forms, owner = [], []
     for i, rec in enumerate(records):

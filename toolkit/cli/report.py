@@ -14,10 +14,13 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from toolkit.budget.workbook import RULES_SHEET, SheetInput, check_workbook, load_rules, read_tables
-from toolkit.budget.checks import grand_total, measure_of, scope_of
-from toolkit.budget.checks import table_title_item as title_item
-from toolkit.budget.tables import UNIT_SCALE, a1, normalize
+from toolkit.budget.cells import a1
+from toolkit.budget.cross_table import measure_of, scope_of
+from toolkit.budget.cross_table import table_title_item as title_item
+from toolkit.budget.findings import grand_total
+from toolkit.budget.labels import UNIT_SCALE, normalize
+from toolkit.budget.rules import load_rules
+from toolkit.budget.workbook import RULES_SHEET, SheetInput, check_workbook, read_tables
 from toolkit.budget.user_rules import rules_from_sheet
 from toolkit.base.errors import InputError
 from toolkit.stats.evaluation import TARGETS_SHEET, Targets, evaluate, parse_targets
@@ -28,8 +31,9 @@ from toolkit.io.limits import check_package
 from toolkit.base.money import WAN, parse_amount
 
 MAX_REPORT_BYTES = 50 * 2**20
-from toolkit.report.check import (ACTUAL, AMOUNT, BUDGET, COUNT, PERCENT, TableValue, canonical_label, check_report,
-                                  extract_figures, report_year_of, vocabulary)
+from toolkit.report.check import check_report
+from toolkit.report.figures import (ACTUAL, AMOUNT, BUDGET, COUNT, PERCENT, TableValue, canonical_label, extract_figures,
+                                    report_year_of, vocabulary)
 from toolkit.report.draft import (CASE_TYPE_WORDS, HEADING1, HEADING2, LEGAL_HELP_TYPES, PERSONS_LABEL, TITLE, TODO,
                                   TODO_MARK, Block, Indicator, ReportFigures, draft_report)
 from toolkit.stats.compute import CONSULTATION_SHEET, Period, build_report, default_catalog, default_period, parse_consultations

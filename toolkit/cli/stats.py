@@ -27,8 +27,8 @@ from toolkit.cli.ledger_input import read_ledger_input
 from toolkit.ledger.book import combination_lines, left_out_findings, part_view
 from toolkit.base.layout import col_number, row_height, wrapped_lines
 from toolkit.stats.compute import (CONSULTATION_SHEET, Catalog, StatsReport, build_report, change, default_catalog,
-                           default_period, json_value, parse_consultations, parse_period, plan_template,
-                           template_values, undated_findings, WAN_SUFFIX)
+                           default_period, json_value, parse_consultations, parse_period, undated_findings, WAN_SUFFIX)
+from toolkit.stats.templates import plan_template, template_values
 
 NAME = "stats"
 HELP = "统计表填报：按月/季/年统计案件、法律帮助、受援人次、特殊群体、挽回损失、咨询，与上年同期对比，生成图表和绩效自评表"

@@ -7,9 +7,12 @@ import re
 import sys
 from pathlib import Path
 
-from toolkit.budget.workbook import (ERROR, RESULT_SHEET, RULES_SHEET, WARNING, BudgetFinding, SheetInput,
-                            check_workbook, fmt, read_tables, unchecked_sheets)
-from toolkit.budget.tables import CellFormat, normalize
+from toolkit.base.findings import ERROR, WARNING
+from toolkit.budget.cells import CellFormat
+from toolkit.budget.findings import BudgetFinding, fmt
+from toolkit.budget.labels import normalize
+from toolkit.budget.workbook import (RESULT_SHEET, RULES_SHEET, SheetInput, check_workbook, read_tables,
+                                     unchecked_sheets)
 from toolkit.budget.user_rules import RuleLine, rules_from_sheet, rules_from_text
 from toolkit.base.errors import InputError
 from toolkit.io.excel_read import check_regular_file, decode_text, read_workbook, sheet_names

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from importlib import resources
 
 from toolkit.base.dates import parse_date
 from toolkit.base.findings import WARNING, Finding
@@ -23,20 +21,16 @@ from toolkit.base.money import parse_amount, parse_count, round_half_up
 from toolkit.base.table import HeaderMatch, find_header
 from toolkit.base.text import clean_text, compact, header_key
 from toolkit.ledger.vocab import Vocabulary, default_vocabulary, lookup, suggest
+from toolkit.monthly.rules import (PeriodDecision, decide_period, find_period, header_unit, period_label,
+                                   period_sources_in_rows, returns_rules, table_unit)
+from toolkit.monthly.stat_forms import read_stat_form
+from toolkit.monthly.stat_vocab import stat_vocabulary
 
 ALIAS_SHEET = "列名对照"
 KIND_CASES, KIND_STATS = "案件清单", "统计报表"
 _CELL_REF = re.compile(r"^[A-Z]{1,3}[1-9]\d*$")
 OK, WARNED, FAILED = "ok", "warning", "failed"
 STATUS_LABEL = {OK: "正常", WARNED: "有警告", FAILED: "失败"}
-_CN_MONTHS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
-              "十一": 11, "十二": 12}
-
-
-@lru_cache(maxsize=1)
-def returns_rules() -> dict:
-    """toolkit/data/returns.toml as a dict."""
-    return tomllib.loads(resources.files("toolkit.data").joinpath("returns.toml").read_text(encoding="utf-8"))
 
 
 # ---------------------------------------------------------------- template
@@ -117,138 +111,6 @@ def extend_aliases(aliases: dict[str, str], extra: dict[str, str]) -> dict[str, 
         if canonical in known and header_key(theirs):
             result[header_key(theirs)] = canonical
     return result
-
-
-# ---------------------------------------------------------------- period and unit
-
-
-def period_label(period: str) -> str:
-    """'2023-03' → '2023年3月'."""
-    year, month = period.split("-")
-    return f"{year}年{int(month)}月"
-
-
-@lru_cache(maxsize=1)
-def _period_patterns() -> tuple:
-    return tuple(re.compile(p) for p in returns_rules()["period"]["patterns"])
-
-
-def find_period(text) -> str | None:
-    """The first year-month in a text ('沅江市2023年3月案件统计表' → '2023-03'), or None."""
-    if isinstance(text, (dt.date, dt.datetime)):
-        return f"{text.year:04d}-{text.month:02d}"
-    t = clean_text(text)
-    if not t:
-        return None
-    for pattern in _period_patterns():
-        m = pattern.search(t)
-        if m:
-            month_text = m.group("month")
-            month = _CN_MONTHS[month_text] if month_text in _CN_MONTHS else int(month_text)
-            if 1 <= month <= 12:
-                return f"{int(m.group('year')):04d}-{month:02d}"
-    return None
-
-
-@dataclass(frozen=True)
-class PeriodDecision:
-    period: str | None
-    source: str | None                      # 标题 | 单元格 | 工作表名 | 文件名
-    candidates: tuple[tuple[str, str, str], ...]  # (source, where, period)
-
-    def disagreement(self) -> str | None:
-        distinct = {p for _, _, p in self.candidates}
-        if len(distinct) <= 1:
-            return None
-        seen = "，".join(f"{where}为{period_label(p)}" for _, where, p in self.candidates)
-        return f"所属期间不一致：{seen}；采用{self.source}中的{period_label(self.period)}，请核实。"
-
-
-def decide_period(sources: list[tuple[str, str, object]]) -> PeriodDecision:
-    """Pick the period from (source, where, text) candidates in priority order; keep all for the disagreement check."""
-    found = []
-    taken = set()
-    for source, where, text in sources:
-        if source in taken:
-            continue
-        period = find_period(text)
-        if period:
-            found.append((source, where, period))
-            taken.add(source)
-    if not found:
-        return PeriodDecision(None, None, ())
-    return PeriodDecision(found[0][2], found[0][0], tuple(found))
-
-
-@lru_cache(maxsize=1)
-def _period_labels() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    rules = returns_rules()["period"]
-    return tuple(compact(x) for x in rules["ignore_labels"]), tuple(compact(x) for x in rules["labels"])
-
-
-def _label_kind(text: str) -> str | None:
-    if "期" not in text and "月" not in text:      # every label names a 期间, 月份 or 日期
-        return None
-    ignore, labels = _period_labels()
-    key = compact(text)
-    if key.startswith(ignore):
-        return "ignore"
-    if key.startswith(labels):
-        return "label"
-    return None
-
-
-def _period_sources_in_rows(sheet: RawSheet, rows, title: bool) -> list[tuple[str, str, object]]:
-    """Period candidates from some rows: labelled cells ('填报月份：2023年3月' or a label and the next cell) and,
-    above the table, title text."""
-    found = []
-    for r in rows:
-        row = sheet.rows[r]
-        consumed = -1
-        for c, value in enumerate(row):
-            if value is None or c <= consumed:
-                continue
-            text = clean_text(value) if not isinstance(value, (dt.date, dt.datetime)) else ""
-            kind = _label_kind(text) if text else None
-            where = f"第{r + 1}行单元格"
-            if kind == "ignore":
-                continue
-            if kind == "label":
-                if find_period(text):
-                    found.append(("单元格", where, text))
-                else:
-                    nxt = next(((k, v) for k, v in enumerate(row[c + 1:], c + 1) if v is not None and clean_text(v)),
-                               None)
-                    if nxt is not None:
-                        found.append(("单元格", where, nxt[1]))
-                        consumed = nxt[0]
-            elif title and text:
-                found.append(("标题", "标题", text))
-    return found
-
-
-@lru_cache(maxsize=1)
-def _unit_patterns():
-    rules = returns_rules()["units"]
-    return re.compile(rules["table_pattern"]), re.compile(rules["header_pattern"]), {
-        k: Decimal(v) for k, v in rules["words"].items()}
-
-
-def table_unit(texts) -> tuple[Decimal | None, str | None]:
-    """The amount unit declared in any of the texts ('单位：万元' → 10000), or (None, None)."""
-    pattern, _, words = _unit_patterns()
-    for text in texts:
-        m = pattern.search(clean_text(text))
-        if m:
-            return words[m.group(1)], m.group(1)
-    return None, None
-
-
-def header_unit(label: str) -> tuple[Decimal | None, str | None]:
-    """The unit in a header such as '补贴金额（万元）', or (None, None)."""
-    _, pattern, words = _unit_patterns()
-    m = pattern.search(clean_text(label))
-    return (words[m.group(1)], m.group(1)) if m else (None, None)
 
 
 # ---------------------------------------------------------------- one table
@@ -507,9 +369,9 @@ def parse_return_sheet(sheet: RawSheet, file: str, aliases: dict[str, str], voca
 
 def sheet_period(sheet: RawSheet, first_header: int, note_rows, file_stem: str = "") -> PeriodDecision:
     """The period of a table: title above it, a labelled cell above or below it, the sheet name, the file name."""
-    sources = _period_sources_in_rows(sheet, range(first_header), title=True)
+    sources = period_sources_in_rows(sheet, range(first_header), title=True)
     sources = [s for s in sources if s[0] == "标题"] + [s for s in sources if s[0] == "单元格"]
-    sources += _period_sources_in_rows(sheet, note_rows, title=False)
+    sources += period_sources_in_rows(sheet, note_rows, title=False)
     if sheet.name != file_stem:     # a CSV's one sheet is named after the file
         sources += [("工作表名", f"工作表名“{sheet.name}”", sheet.name)]
     if file_stem:
@@ -611,8 +473,6 @@ STAT_FORM_MAX_CASE_COLUMNS = 3     # a sheet whose header names this many case-l
 
 def _stat_vocabulary(sheets: list[RawSheet], items: dict[str, str] | None, result: ReturnResult):
     """The statistics-form vocabulary with the user's 项目对照 (from --items and the return's own sheet)."""
-    from toolkit.monthly.stat_forms import stat_vocabulary
-
     vocab = stat_vocabulary()
     user = dict(items or {})
     own = [s for s in sheets if s.name == vocab.item_sheet]
@@ -660,8 +520,6 @@ def _year_and_month_column(sheet: RawSheet, first_header: int, month_header: str
 
 def read_stat_sheet(sheet: RawSheet, file: str, vocab, file_stem: str = ""):
     """A statistics form on one sheet with its period decided as for case lists, or None."""
-    from toolkit.monthly.stat_forms import read_stat_form
-
     form = read_stat_form(sheet, file, vocab, file_stem)
     if form is None:
         return None

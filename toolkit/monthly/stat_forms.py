@@ -3,9 +3,10 @@
 Pure core. A sheet grid comes in; out comes a `StatForm` — each item matched to the standard item list of
 toolkit/data/returns.toml by meaning, its figures by column role, the station and period, and warnings with their
 cells. The item structure (一、 ⊃ 1. ⊃ 其中) is read by `toolkit.budget.tables.read_blocks` and checked by
-`toolkit.budget.checks.check_structure` — the same reading as `legalaid validate`; this module only lays a form's
+`toolkit.budget.structure_checks.check_structure` — the same reading as `legalaid validate`; this module only lays a form's
 item columns out as one label column for it, and adds what statistics need: overlapping 其中 groups (special groups
-are counted in each group they belong to), 本年累计 ≥ 本月, and 本年累计 = 上月累计 + 本月 across returns.
+are counted in each group they belong to) and 本年累计 ≥ 本月. The item list and column roles are in
+`toolkit.monthly.stat_vocab`; checks across returns and the consolidated forms in `toolkit.monthly.consolidation`.
 """
 
 from __future__ import annotations
@@ -14,168 +15,25 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 
-from toolkit.budget.workbook import Checker, load_rules
-from toolkit.budget.checks import check_structure
-from toolkit.budget.tables import a1, parse_label, read_blocks, to_decimal
+from toolkit.budget.cells import a1, to_decimal
+from toolkit.budget.checker import Checker
+from toolkit.budget.findings import fmt
+from toolkit.budget.labels import parse_label
+from toolkit.budget.rules import load_rules
+from toolkit.budget.structure_checks import check_structure
+from toolkit.budget.tables import read_blocks
 from toolkit.base.findings import WARNING, Finding
 from toolkit.base.sheet import RawSheet
 from toolkit.base.text import clean_text, compact
+from toolkit.monthly.rules import find_period, period_patterns
+from toolkit.monthly.stat_vocab import (CHECKED_ROLES, CUMULATIVE, CUSTOM, MONTH, SUMMED, StatVocabulary, BRACKETS,
+                                       column_role, header_role, stat_vocabulary, without_units)
 
-MONTH, CUMULATIVE, LAST_MONTH, LAST_CUMULATIVE, CHANGE = "本月", "本年累计", "上年同期本月", "上年同期累计", "增减"
-SUMMED = (MONTH, CUMULATIVE)
-CHECKED_ROLES = (MONTH, CUMULATIVE, LAST_MONTH, LAST_CUMULATIVE)    # columns whose parts add up
-CUSTOM = "~"     # key prefix of an item that is not in the standard list
-_BRACKETS = re.compile(r"[（(\[【〔][^）)\]】〕]*[）)\]】〕]")
 _SKIP_HEADERS = {"序号", "行次", "栏次", "编号", "单位", "计量单位", "计量", "备注", "说明", "代码"}
 _TOTAL_WORDS = {"合计", "小计", "总计", "计", "总数", "合计数", "小计数", "共计"}
 _NUMBERING_HEADERS = {"序号", "编号"}
 _CN_NUMERAL = re.compile(r"^[一二三四五六七八九十]+$")
-
-
-# ---------------------------------------------------------------- vocabulary (data)
-
-
-@dataclass(frozen=True)
-class StatItem:
-    key: str
-    name: str                 # the label printed in the standard form
-    parent: str | None
-    unit: str                 # 件 | 人次 | 元
-    parts: str | None         # partition | subset | overlap (how this item's parts relate to it)
-    level: int
-
-    @property
-    def plain(self) -> str:
-        """The name without numbering or 其中 ("1.刑事案件" → "刑事案件")."""
-        return parse_label(self.name).name
-
-
-@dataclass(frozen=True)
-class StatVocabulary:
-    items: tuple[StatItem, ...]
-    index: dict            # match key -> tuple of item keys
-    by_key: dict
-    roles: dict            # match key -> role
-    role_words: tuple      # ((role, (words…)), …)
-    role_patterns: tuple   # ((role, compiled), …)
-    traditional: dict
-    title_words: tuple
-    station_labels: tuple
-    station_noise: tuple
-    sheet: str
-    title: str
-    consolidated_title: str
-    item_sheet: str
-    value_units: tuple = ()   # count units a figure may carry as text ("12件", "140人次"): dropped before reading
-
-    def with_user_items(self, user: dict[str, str]) -> tuple["StatVocabulary", list[str]]:
-        """A copy that also knows a centre's own item names ({their item: standard item}); unknown targets listed."""
-        if not user:
-            return self, []
-        index = dict(self.index)
-        unknown = []
-        for theirs, target in user.items():
-            keys = self.index.get(self.key_of(target)) or ((target,) if target in self.by_key else None)
-            if not keys:
-                unknown.append(f"“{theirs}”→“{target}”")
-                continue
-            index[self.key_of(theirs)] = keys[:1]
-        return dataclasses.replace(self, index=index), unknown
-
-    def key_of(self, text) -> str:
-        """Match form of an item label: no numbering, 其中, brackets, spaces; full-width and traditional folded."""
-        t = clean_text(text).translate(self.traditional)
-        name = parse_label(t).name
-        name = _BRACKETS.sub("", name).replace("其中", "").strip("：:、,，.。 ")
-        return compact(name)
-
-
-@lru_cache(maxsize=1)
-def stat_vocabulary() -> StatVocabulary:
-    """The shipped statistics-form vocabulary ([stat_form] of returns.toml)."""
-    from toolkit.monthly.normalise import returns_rules
-
-    spec = returns_rules()["stat_form"]
-    pairs = re.sub(r"\s", "", spec["traditional"]["pairs"])
-    traditional = str.maketrans(pairs[0::2], pairs[1::2])
-    items, by_key = [], {}
-    for raw in spec["items"]:
-        parent = raw.get("parent")
-        level = by_key[parent].level + 1 if parent else 0
-        item = StatItem(raw["key"], raw["name"], parent, raw.get("unit", "件"), raw.get("parts"), level)
-        items.append(item)
-        by_key[item.key] = item
-    vocab = StatVocabulary(tuple(items), {}, by_key, {}, (), (), traditional, tuple(spec["title_words"]),
-                           tuple(spec["station_labels"]), tuple(spec["station_noise"]), spec["sheet"], spec["title"],
-                           spec["consolidated_title"], spec["item_sheet"])
-    index: dict[str, tuple] = {}
-    for item in items:
-        for name in [item.name, item.key, *next(r for r in spec["items"] if r["key"] == item.key).get("aliases", [])]:
-            k = vocab.key_of(name)
-            if k and item.key not in index.get(k, ()):
-                index[k] = index.get(k, ()) + (item.key,)
-    roles = {}
-    for role, names in spec["columns"].items():
-        for name in names:
-            roles[compact(clean_text(name).translate(traditional))] = role
-    words = tuple((role, tuple(ws)) for role, ws in spec["column_words"].items())
-    patterns = tuple((role, re.compile(p)) for role, p in spec["column_patterns"].items())
-    return dataclasses.replace(vocab, index=index, roles=roles, role_words=words, role_patterns=patterns,
-                               value_units=tuple(sorted(spec.get("value_units", []), key=len, reverse=True)))
-
-
-def _without_units(vocab: StatVocabulary, sheet: RawSheet) -> tuple[RawSheet, int]:
-    """The sheet with figures written with a count unit ("12件", "140 人次") as plain numbers, and how many."""
-    if not vocab.value_units:
-        return sheet, 0
-    # unsigned: "+2件" in a 增减 column is a change, not a figure
-    pattern = re.compile(r"^\s*(\d[\d,，]*(?:\.\d+)?)\s*(?:" + "|".join(map(re.escape, vocab.value_units)) + r")\s*$")
-    changed, rows = 0, []
-    for row in sheet.rows:
-        out = list(row)
-        for c, v in enumerate(row):
-            if isinstance(v, str):
-                m = pattern.match(clean_text(v))
-                if m:
-                    out[c] = m.group(1).replace("，", ",")
-                    changed += 1
-        rows.append(out)
-    return (dataclasses.replace(sheet, rows=rows), changed) if changed else (sheet, 0)
-
-
-def header_role(vocab: StatVocabulary, text) -> str | None:
-    """本月 | 本年累计 | 上年同期 | 增减 for one header line, or None."""
-    if text is None or isinstance(text, (int, float)):
-        return None
-    t = compact(clean_text(text).translate(vocab.traditional))
-    t = _BRACKETS.sub("", t) or t
-    if not t:
-        return None
-    if t in vocab.roles:
-        return vocab.roles[t]
-    for role, pattern in vocab.role_patterns:
-        if pattern.search(t):
-            return role
-    if len(t) <= 12:
-        for role, words in vocab.role_words:
-            if any(w in t for w in words):
-                return role
-    return None
-
-
-def column_role(vocab: StatVocabulary, lines) -> str | None:
-    """The role of a column from its header lines (top to bottom): 上年同期 over 本月/本年累计 → 上年同期本月…"""
-    roles = [r for r in (header_role(vocab, t) for t in lines) if r]
-    if not roles:
-        return None
-    if "增减" in roles:
-        return CHANGE
-    last = roles[-1]
-    if "上年同期" in roles:
-        return LAST_CUMULATIVE if CUMULATIVE in roles else LAST_MONTH
-    return last if last in (MONTH, CUMULATIVE) else None
 
 
 # ---------------------------------------------------------------- results
@@ -425,7 +283,7 @@ _UNIT_SCALES = (("万元", Decimal(10000)), ("千元", Decimal(1000)), ("元", D
 
 def _label_scale(vocab: StatVocabulary, label: str) -> Decimal | None:
     """The money unit a label declares ("挽回经济损失（万元）" → 10000), or None."""
-    inner = "".join(_BRACKETS.findall(clean_text(label).translate(vocab.traditional)))
+    inner = "".join(BRACKETS.findall(clean_text(label).translate(vocab.traditional)))
     return next((scale for word, scale in _UNIT_SCALES if word in inner), None)
 
 
@@ -449,7 +307,7 @@ def read_stat_form(sheet: RawSheet, file: str, vocab: StatVocabulary | None = No
                    min_items: int = 2) -> StatForm | None:
     """The statistics form on a sheet, or None when the sheet is not one (fewer than `min_items` known items)."""
     vocab = vocab or stat_vocabulary()
-    sheet, with_units = _without_units(vocab, sheet)
+    sheet, with_units = without_units(vocab, sheet)
     lay = _find_layout(vocab, sheet)
     if lay is None:
         return None
@@ -525,15 +383,15 @@ def _check_block(vocab, sheet, file, block, keys, by_role, findings, notes, writ
     check_structure(block, ck)
     for f in ck.result():
         row = int("".join(ch for ch in f.cell if ch.isdigit()) or 0) or None
-        warn(row, f.cell, f.message, None if f.actual is None else _fmt(f.actual))
+        warn(row, f.cell, f.message, None if f.actual is None else fmt(f.actual))
     for j, owner in overlap:
         for role, c in by_role.items():
             part, whole = lines[j].values.get(c.col), lines[owner].values.get(c.col)
             if part is not None and whole is not None and part > whole:
                 cell = a1(lines[j].row, c.col)
                 warn(lines[j].row + 1, cell,
-                     f"“{shown(lines[j])}”{role}为 {_fmt(part)}，大于“{shown(lines[owner])}”的 {_fmt(whole)}"
-                     f"（{a1(lines[owner].row, c.col)}）：其中项不应超过总数。", _fmt(part))
+                     f"“{shown(lines[j])}”{role}为 {fmt(part)}，大于“{shown(lines[owner])}”的 {fmt(whole)}"
+                     f"（{a1(lines[owner].row, c.col)}）：其中项不应超过总数。", fmt(part))
     out = []
     skipped = []
     for i, ln in enumerate(lines):
@@ -558,8 +416,8 @@ def _check_block(vocab, sheet, file, block, keys, by_role, findings, notes, writ
                         {role: a1(ln.row, c.col) for role, c in by_role.items() if c.col in ln.values})
         if MONTH in line.values and CUMULATIVE in line.values and line.values[CUMULATIVE] < line.values[MONTH]:
             warn(line.row, line.cells[CUMULATIVE],
-                 f"“{label}”本年累计 {_fmt(values[CUMULATIVE])} 小于本月 {_fmt(values[MONTH])}"
-                 f"（{line.cells[MONTH]}）：本年累计应包括本月。", _fmt(values[CUMULATIVE]))
+                 f"“{label}”本年累计 {fmt(values[CUMULATIVE])} 小于本月 {fmt(values[MONTH])}"
+                 f"（{line.cells[MONTH]}）：本年累计应包括本月。", fmt(values[CUMULATIVE]))
         out.append(line)
     if skipped:
         notes.append(f"“{sheet.name}”第{'、'.join(map(str, skipped))}行没有数字、也不是统计项目，作为说明跳过。")
@@ -593,19 +451,11 @@ def _plain(name: str) -> str:
     return parse_label(name).name
 
 
-def _fmt(d: Decimal) -> str:
-    if d == d.to_integral_value():
-        return str(int(d))
-    return format(d.normalize(), "f")
-
-
 # ---------------------------------------------------------------- station
 
 
 def find_station(vocab: StatVocabulary, sheet: RawSheet, header_row: int, file_stem: str) -> tuple[str, str]:
     """(station name, where it came from): a 填报单位 cell, the title, the file name."""
-    from toolkit.monthly.normalise import find_period
-
     labels = tuple(compact(x) for x in vocab.station_labels)
     texts = []
     for r in range(min(header_row, len(sheet.rows))):
@@ -643,10 +493,8 @@ def _clean_station(vocab: StatVocabulary, text: str) -> str:
 
 
 def _station_from_title(vocab: StatVocabulary, text: str) -> str:
-    from toolkit.monthly.normalise import _period_patterns
-
     t = clean_text(text).translate(vocab.traditional)
-    for pattern in _period_patterns():
+    for pattern in period_patterns():
         t = pattern.sub(" ", t)
     t = re.sub(r"(?:19|20)\d{2}\s*年(?:度)?", " ", t)
     for w in vocab.title_words:
@@ -658,227 +506,3 @@ def _station_from_title(vocab: StatVocabulary, text: str) -> str:
 
 def station_key(vocab: StatVocabulary, station: str) -> str:
     return compact(clean_text(station).translate(vocab.traditional))
-
-
-# ---------------------------------------------------------------- across returns
-
-
-def previous_period(period: str) -> str | None:
-    """'2023-03' → '2023-02'; None for January (the running total starts again)."""
-    year, month = map(int, period.split("-"))
-    return None if month == 1 else f"{year:04d}-{month - 1:02d}"
-
-
-def running_total_findings(forms: list[StatForm], vocab: StatVocabulary | None = None
-                           ) -> tuple[list[tuple[int, Finding]], list[tuple[int, Finding]]]:
-    """Checks across returns: every 本年累计 must be 上月累计 + 本月 (last month's return of the same station in the
-    batch; in January 本年累计 = 本月), and a station's month must not come twice.
-
-    Returns (findings to add, findings of the forms they replace), each as (index of the form, finding): when a
-    本月 figure is off by what both its running total and its parent's sum are off, that one cell is reported
-    instead of the two sums (as `validate` locates a cell that breaks its row and its column)."""
-    vocab = vocab or stat_vocabulary()
-    by_station: dict[tuple[str, str], list[int]] = {}
-    for i, f in enumerate(forms):
-        if f.period:
-            by_station.setdefault((station_key(vocab, f.station), f.period), []).append(i)
-    out, replaced = [], []
-    for (skey, period), idxs in sorted(by_station.items()):
-        for i in idxs[1:]:
-            first = forms[idxs[0]]
-            out.append((i, Finding(WARNING, f"单位“{forms[i].station}”{_period_text(period)}的统计报表有两份（另一份："
-                                   f"文件“{first.file}”工作表“{first.sheet}”），两份都已计入汇总，请核实是否重复报送。",
-                                   forms[i].sheet, None, None, None, forms[i].file)))
-        prev = previous_period(period)
-        before = by_station.get((skey, prev), []) if prev else []
-        if prev and len(before) != 1:
-            continue
-        for i in idxs:
-            form = forms[i]
-            last = forms[before[0]] if before else None
-            for ln in form.lines:
-                if MONTH not in ln.values or CUMULATIVE not in ln.values:
-                    continue
-                cell = ln.cells[CUMULATIVE]
-                actual = ln.values[CUMULATIVE]
-                if last is None:
-                    expected = ln.values[MONTH]
-                    if actual != expected:
-                        out.append((i, Finding(WARNING, f"“{ln.label}”是1月的报表，本年累计应等于本月 {_fmt(expected)}"
-                                               f"（{ln.cells[MONTH]}），实为 {_fmt(actual)}。",
-                                               form.sheet, ln.row, cell, _fmt(actual), form.file)))
-                    continue
-                before_line = last.line(ln.key)
-                if before_line is None or CUMULATIVE not in before_line.values:
-                    continue
-                expected = before_line.values[CUMULATIVE] + ln.values[MONTH]
-                if actual == expected:
-                    continue
-                source = (f"上月累计 {_fmt(before_line.values[CUMULATIVE])}（文件“{last.file}”工作表“{last.sheet}”"
-                          f"{before_line.cells[CUMULATIVE]}）")
-                culprit = _month_culprit(vocab, form, ln, expected - actual)
-                if culprit is not None:
-                    parent, broken = culprit
-                    should = actual - before_line.values[CUMULATIVE]
-                    replaced.append((i, broken))
-                    out.append((i, Finding(
-                        WARNING, f"“{ln.label}”本月 {_fmt(ln.values[MONTH])} 很可能有误，应为 {_fmt(should)}："
-                        f"按本年累计 {_fmt(actual)}（{cell}）− {source} 应为 {_fmt(should)}，而“{parent.label}”本月"
-                        f"（{parent.cells[MONTH]}）与其明细之和也正好相差 {_fmt(abs(expected - actual))}。",
-                        form.sheet, ln.row, ln.cells[MONTH], _fmt(ln.values[MONTH]), form.file)))
-                    continue
-                out.append((i, Finding(
-                    WARNING, f"“{ln.label}”本年累计应为{source}+ 本月 {_fmt(ln.values[MONTH])}（{ln.cells[MONTH]}）"
-                    f"= {_fmt(expected)}，实为 {_fmt(actual)}，相差 {_fmt(actual - expected)}。",
-                    form.sheet, ln.row, cell, _fmt(actual), form.file)))
-    return out, replaced
-
-
-def _month_culprit(vocab: StatVocabulary, form: StatForm, ln: StatLine, excess: Decimal):
-    """(parent line, its sum finding) when ln's 本月 is `excess` too large for its running total and its parent's
-    本月 is off from the sum of its parts by the same amount (and that sum was reported), else None."""
-    if not ln.standard or ln.parent is None or vocab.by_key[ln.parent].parts != "partition":
-        return None
-    parent = form.line(ln.parent)
-    if parent is None or MONTH not in parent.values:
-        return None
-    parts = [x for x in form.lines if x.parent == ln.parent and MONTH in x.values]
-    if parent.values[MONTH] - sum((x.values[MONTH] for x in parts), Decimal(0)) != -excess:
-        return None
-    broken = next((f for f in form.findings if f.column == parent.cells[MONTH]), None)
-    return (parent, broken) if broken is not None else None
-
-
-def _period_text(period: str | None) -> str:
-    if not period:
-        return "期间未知"
-    year, month = period.split("-")
-    return f"{year}年{int(month)}月"
-
-
-@dataclass
-class ItemRow:
-    key: str
-    name: str
-    unit: str
-    sums: dict[str, Decimal]          # 本月 / 本年累计 summed over the stations that reported a figure
-    reporters: list[str]              # stations that have the item
-    missing: list[str]                # stations whose form lacks the item
-
-
-@dataclass
-class PeriodSummary:
-    """The consolidated form of one month: the standard items (then non-standard ones) summed over stations."""
-
-    period: str | None
-    forms: list[StatForm]
-    items: list[ItemRow]
-
-
-def consolidate(forms: list[StatForm], vocab: StatVocabulary | None = None) -> list[PeriodSummary]:
-    """One consolidated form per period, items in the standard order, non-standard items after them."""
-    vocab = vocab or stat_vocabulary()
-    periods: dict[str | None, list[StatForm]] = {}
-    for f in forms:
-        periods.setdefault(f.period, []).append(f)
-    out = []
-    for period in sorted(periods, key=lambda p: p or "9999"):
-        group = sorted(periods[period], key=lambda f: (station_key(vocab, f.station), f.file, f.sheet))
-        custom: dict[str, tuple[str, str]] = {}
-        for f in group:
-            for ln in f.lines:
-                if not ln.standard and ln.key not in custom:
-                    custom[ln.key] = (ln.label, "")
-        keys = [(it.key, it.name, it.unit) for it in vocab.items] + [(k, n, u) for k, (n, u) in custom.items()]
-        rows = []
-        for key, name, unit in keys:
-            sums = {role: Decimal(0) for role in SUMMED}
-            reporters, missing = [], []
-            for f in group:
-                ln = f.line(key)
-                if ln is None:
-                    missing.append(f.station)
-                    continue
-                reporters.append(f.station)
-                for role in SUMMED:
-                    if role in ln.values:
-                        sums[role] += ln.values[role]
-            rows.append(ItemRow(key, name, unit, sums, reporters, missing))
-        out.append(PeriodSummary(period, group, rows))
-    return out
-
-
-def summary_table(ps: PeriodSummary) -> tuple[list[str], list[list]]:
-    """The consolidated form as header and rows: 项目 | 单位 | 本月 | 本年累计 | 填报单位数 | 说明."""
-    rows = []
-    n = len(ps.forms)
-    for it in ps.items:
-        custom = it.key.startswith(CUSTOM)
-        if not it.reporters:
-            note = "各单位均未填报"
-        elif it.missing:
-            note = f"{len(it.missing)}个单位未填报：{'、'.join(it.missing)}"
-        else:
-            note = ""
-        if custom and it.reporters:
-            note = "非标准项目，仅" + "、".join(it.reporters) + "填报"
-        level = vocab_level(it.key)
-        name = "　" * (2 * level) + it.name if not custom else f"（非标准）{it.name}"
-        figures = [_number(it.sums[r]) if it.reporters else None for r in SUMMED]
-        rows.append([name, it.unit, *figures, f"{len(it.reporters)}/{n}", note or None])
-    return ["项目", "单位", *SUMMED, "填报单位数", "说明"], rows
-
-
-def vocab_level(key: str) -> int:
-    """How deep a standard item sits in the standard list (0 for 一、…), for indenting printed forms."""
-    item = stat_vocabulary().by_key.get(key)
-    return item.level if item is not None else 0
-
-
-def matrix_table(summaries: list[PeriodSummary], role: str) -> tuple[list[str], list[list]]:
-    """Stations × items for one role (本月 or 本年累计), all periods, a 合计 row per period."""
-    keys: list[tuple[str, str]] = []
-    for ps in summaries:
-        for it in ps.items:
-            if (it.key, it.name) not in keys and (it.reporters or not it.key.startswith(CUSTOM)):
-                keys.append((it.key, it.name))
-    header = ["所属期间", "单位", "来源文件", "工作表", *[n if not k.startswith(CUSTOM) else f"（非标准）{n}"
-                                                   for k, n in keys]]
-    rows = []
-    for ps in summaries:
-        for f in ps.forms:
-            row = [_period_text(ps.period), f.station, f.file, f.sheet]
-            for key, _ in keys:
-                ln = f.line(key)
-                row.append(_number(ln.values[role]) if ln is not None and role in ln.values else None)
-            rows.append(row)
-        sums = {it.key: it for it in ps.items}
-        total = [_period_text(ps.period), "合计", f"{len(ps.forms)}个单位", ""]
-        for key, _ in keys:
-            it = sums.get(key)
-            total.append(_number(it.sums[role]) if it is not None and it.reporters else None)
-        rows.append(total)
-    return header, rows
-
-
-def form_table(form: StatForm, vocab: StatVocabulary | None = None) -> tuple[list[str], list[list]]:
-    """One return in the standard form: every standard item (blank when the return lacks it), then its own items."""
-    vocab = vocab or stat_vocabulary()
-    rows = []
-    for it in vocab.items:
-        ln = form.line(it.key)
-        rows.append(["　" * (2 * it.level) + it.name, it.unit,
-                     *[_number(ln.values[r]) if ln is not None and r in ln.values else None
-                                        for r in SUMMED],
-                     ln.label if ln is not None else "（未填报）"])
-    for ln in form.lines:
-        if not ln.standard:
-            rows.append([f"（非标准）{ln.label}", "", *[_number(ln.values.get(r)) for r in SUMMED], ln.label])
-    return ["项目", "单位", *SUMMED, "原表项目"], rows
-
-
-def _number(d: Decimal | None):
-    """A Decimal as the number written to a cell: int when whole."""
-    if d is None:
-        return None
-    return int(d) if d == d.to_integral_value() else d

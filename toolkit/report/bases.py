@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from toolkit.report.check import COUNT, TableValue
+from toolkit.report.figures import COUNT, TableValue
 from toolkit.stats.compute import Period, compute_values, default_catalog
 
 # (basis name, statistics keys added up)

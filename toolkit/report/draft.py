@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from toolkit.stats import evaluation
 from toolkit.base.money import round_half_up
-from toolkit.report.check import format_decimal
+from toolkit.report.figures import format_decimal
 from toolkit.stats.compute import default_catalog
 
 TITLE, HEADING1, HEADING2, TEXT, TODO = "title", "heading1", "heading2", "text", "todo"

@@ -469,3 +469,31 @@ def _find_by_label(figures: list[Figure], canonical: str, kind: str, near: Figur
 
 def _percent_text(part: Figure, whole: Figure, decimals: int) -> str:
     return f"{format_decimal(part.value / whole.value * 100, decimals)}%"
+
+
+# ---------------------------------------------------------------- unit slips
+
+_SLIPS = {"元": ["万元"], "万元": ["元", "亿元"], "亿元": ["万元"], "千元": []}
+
+
+def unit_slip(fig: Figure, wrong: Decimal, right: Decimal, tolerance: Decimal) -> str | None:
+    """If writing fig in the unit 10⁴ away (元 ↔ 万元 ↔ 亿元) makes `wrong` equal `right`, name that unit.
+
+    `wrong` is a value containing fig.value, `tolerance` the combined rounding allowance of wrong and right.
+    """
+    if fig.kind != AMOUNT or fig.value == 0:
+        return None
+    own = MONEY_FACTOR[fig.unit]
+    for unit in _SLIPS[fig.unit]:
+        rescaled = fig.value / own * MONEY_FACTOR[unit]
+        if _agree(wrong - fig.value + rescaled, tolerance, right, Decimal(0)):
+            return unit
+    return None
+
+
+def in_unit(fig: Figure, unit: str) -> Figure:
+    """The figure read in another money unit (a unit slip corrected)."""
+    factor = MONEY_FACTOR[unit] / MONEY_FACTOR[fig.unit]
+    number = format_decimal(fig.value / MONEY_FACTOR[fig.unit], fig.decimals)
+    return replace(fig, value=fig.value * factor, tolerance=fig.tolerance * factor, unit=unit,
+                   text=f"{number}{unit}", written=fig.written or fig.text)

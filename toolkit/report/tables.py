@@ -1,6 +1,6 @@
 """Tables inside a report's text: lines pasted from a spreadsheet ("1、工资福利支出  74.69") or a .docx table (turned
 into tab-separated lines by the shell) are read and checked by the budget core, as `legalaid validate` reads a sheet
-(toolkit.budget.tables.read_blocks, toolkit.budget.checks.check_structure), and their figures are handed to the prose
+(toolkit.budget.tables.read_blocks, toolkit.budget.structure_checks.check_structure), and their figures are handed to the prose
 checks as table values.
 """
 
@@ -10,9 +10,14 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from toolkit.budget.workbook import Checker, load_rules
-from toolkit.budget.checks import check_structure
-from toolkit.budget.tables import RATE_WORDS, SHARE_WORDS, UNIT_SCALE, a1, col_index, find_unit, read_blocks
+from toolkit.budget.cells import a1, col_index
+from toolkit.budget.checker import Checker
+from toolkit.budget.findings import fmt
+from toolkit.budget.labels import RATE_WORDS, SHARE_WORDS, UNIT_SCALE, find_unit
+from toolkit.budget.rules import load_rules
+from toolkit.budget.structure_checks import check_structure
+from toolkit.budget.tables import read_blocks
+from toolkit.report.figures import ACTUAL, AMOUNT, BUDGET, ReportFinding, TableValue, canonical_label
 
 _CELL_NUMBER = re.compile(r"^[-+]?(?:[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?|\.[0-9]+)%?$")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
@@ -100,7 +105,6 @@ def find_tables(text: str) -> list[TextTable]:
 def check_text_tables(text: str):
     """(findings, table values) for every table in the text: parents and 合计 lines against their parts, by the
     budget core; every amount line as a value the prose must agree with."""
-    from toolkit.report.check import ACTUAL, AMOUNT, BUDGET, ReportFinding, TableValue, canonical_label
     findings, values = [], []
     rules = load_rules()
     for n, table in enumerate(find_tables(text), 1):
@@ -118,7 +122,7 @@ def check_text_tables(text: str):
                 col = col_index(re.sub(r"[0-9]", "", bf.cell))
                 line = table.lines[row] if row < len(table.lines) else table.lines[-1]
                 stated = rows[row][col] if row < len(rows) and col < len(rows[row]) else ""
-                expected = f"{_plain(bf.expected)}" if bf.expected is not None else ""
+                expected = fmt(bf.expected) if bf.expected is not None else ""
                 message = re.sub(r"（[A-Z]+[0-9]+）", "", bf.message)
                 findings.append(ReportFinding("structure", line.strip(), stated, expected,
                                               f"文中表格“{table.name}”：{message}",
@@ -161,8 +165,3 @@ def _without_unnamed_rate_columns(rows: list[list]) -> list[list]:
                 if r is not header and len(r) > c:
                     r[c] = None
     return rows
-
-
-def _plain(d: Decimal) -> str:
-    text = f"{d:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text

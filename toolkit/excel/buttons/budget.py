@@ -63,9 +63,9 @@ def budget_plan(sheets: list[RawSheet], file: str | None = None, formats: dict |
 
     `formats` ({sheet: {(row0, col0): CellFormat}}) gives shown decimals and indentation where they are known;
     `unit` is the template's 金额单位 selector (LA_AmountUnit), used for sheets that declare no unit themselves."""
-    from toolkit.budget.workbook import ERROR as BUDGET_ERROR
+    from toolkit.base.findings import ERROR as BUDGET_ERROR
+    from toolkit.budget.labels import UNIT_SCALE, normalize
     from toolkit.budget.workbook import RULES_SHEET, SheetInput, check_workbook, read_tables, unchecked_sheets
-    from toolkit.budget.tables import UNIT_SCALE, normalize
     from toolkit.budget.user_rules import rules_from_sheet
     from toolkit.cli.validate import result_rows
 

@@ -41,7 +41,8 @@ def statistics_plan(sheets: list[RawSheet], settings: dict | None = None, define
     """Statistics of the ledger for a period: the 统计表 layout, the named cells to fill, the message."""
     from toolkit.ledger.book import build_ledger as build
     from toolkit.stats.compute import (CONSULTATION_SHEET, build_report, default_catalog, default_period,
-                               parse_consultations, plan_template, template_values, undated_findings)
+                               parse_consultations, undated_findings)
+    from toolkit.stats.templates import plan_template, template_values
 
     settings = settings or {}
     catalog = default_catalog()

@@ -1,0 +1,160 @@
+"""The standard item list of statistics forms and the roles of their columns ([stat_form] of returns.toml): what an
+item label means (by meaning, not by spelling: numbering, 其中, brackets, traditional characters folded) and which
+column is 本月 / 本年累计 / 上年同期 / 增减."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from toolkit.base.sheet import RawSheet
+from toolkit.base.text import clean_text, compact
+from toolkit.budget.labels import parse_label
+from toolkit.monthly.rules import returns_rules
+
+MONTH, CUMULATIVE, LAST_MONTH, LAST_CUMULATIVE, CHANGE = "本月", "本年累计", "上年同期本月", "上年同期累计", "增减"
+SUMMED = (MONTH, CUMULATIVE)
+CHECKED_ROLES = (MONTH, CUMULATIVE, LAST_MONTH, LAST_CUMULATIVE)    # columns whose parts add up
+CUSTOM = "~"     # key prefix of an item that is not in the standard list
+BRACKETS = re.compile(r"[（(\[【〔][^）)\]】〕]*[）)\]】〕]")
+
+
+@dataclass(frozen=True)
+class StatItem:
+    key: str
+    name: str                 # the label printed in the standard form
+    parent: str | None
+    unit: str                 # 件 | 人次 | 元
+    parts: str | None         # partition | subset | overlap (how this item's parts relate to it)
+    level: int
+
+    @property
+    def plain(self) -> str:
+        """The name without numbering or 其中 ("1.刑事案件" → "刑事案件")."""
+        return parse_label(self.name).name
+
+
+@dataclass(frozen=True)
+class StatVocabulary:
+    items: tuple[StatItem, ...]
+    index: dict            # match key -> tuple of item keys
+    by_key: dict
+    roles: dict            # match key -> role
+    role_words: tuple      # ((role, (words…)), …)
+    role_patterns: tuple   # ((role, compiled), …)
+    traditional: dict
+    title_words: tuple
+    station_labels: tuple
+    station_noise: tuple
+    sheet: str
+    title: str
+    consolidated_title: str
+    item_sheet: str
+    value_units: tuple = ()   # count units a figure may carry as text ("12件", "140人次"): dropped before reading
+
+    def with_user_items(self, user: dict[str, str]) -> tuple["StatVocabulary", list[str]]:
+        """A copy that also knows a centre's own item names ({their item: standard item}); unknown targets listed."""
+        if not user:
+            return self, []
+        index = dict(self.index)
+        unknown = []
+        for theirs, target in user.items():
+            keys = self.index.get(self.key_of(target)) or ((target,) if target in self.by_key else None)
+            if not keys:
+                unknown.append(f"“{theirs}”→“{target}”")
+                continue
+            index[self.key_of(theirs)] = keys[:1]
+        return dataclasses.replace(self, index=index), unknown
+
+    def key_of(self, text) -> str:
+        """Match form of an item label: no numbering, 其中, brackets, spaces; full-width and traditional folded."""
+        t = clean_text(text).translate(self.traditional)
+        name = parse_label(t).name
+        name = BRACKETS.sub("", name).replace("其中", "").strip("：:、,，.。 ")
+        return compact(name)
+
+
+@lru_cache(maxsize=1)
+def stat_vocabulary() -> StatVocabulary:
+    """The shipped statistics-form vocabulary ([stat_form] of returns.toml)."""
+    spec = returns_rules()["stat_form"]
+    pairs = re.sub(r"\s", "", spec["traditional"]["pairs"])
+    traditional = str.maketrans(pairs[0::2], pairs[1::2])
+    items, by_key = [], {}
+    for raw in spec["items"]:
+        parent = raw.get("parent")
+        level = by_key[parent].level + 1 if parent else 0
+        item = StatItem(raw["key"], raw["name"], parent, raw.get("unit", "件"), raw.get("parts"), level)
+        items.append(item)
+        by_key[item.key] = item
+    vocab = StatVocabulary(tuple(items), {}, by_key, {}, (), (), traditional, tuple(spec["title_words"]),
+                           tuple(spec["station_labels"]), tuple(spec["station_noise"]), spec["sheet"], spec["title"],
+                           spec["consolidated_title"], spec["item_sheet"])
+    index: dict[str, tuple] = {}
+    for item in items:
+        for name in [item.name, item.key, *next(r for r in spec["items"] if r["key"] == item.key).get("aliases", [])]:
+            k = vocab.key_of(name)
+            if k and item.key not in index.get(k, ()):
+                index[k] = index.get(k, ()) + (item.key,)
+    roles = {}
+    for role, names in spec["columns"].items():
+        for name in names:
+            roles[compact(clean_text(name).translate(traditional))] = role
+    words = tuple((role, tuple(ws)) for role, ws in spec["column_words"].items())
+    patterns = tuple((role, re.compile(p)) for role, p in spec["column_patterns"].items())
+    return dataclasses.replace(vocab, index=index, roles=roles, role_words=words, role_patterns=patterns,
+                               value_units=tuple(sorted(spec.get("value_units", []), key=len, reverse=True)))
+
+
+def without_units(vocab: StatVocabulary, sheet: RawSheet) -> tuple[RawSheet, int]:
+    """The sheet with figures written with a count unit ("12件", "140 人次") as plain numbers, and how many."""
+    if not vocab.value_units:
+        return sheet, 0
+    # unsigned: "+2件" in a 增减 column is a change, not a figure
+    pattern = re.compile(r"^\s*(\d[\d,，]*(?:\.\d+)?)\s*(?:" + "|".join(map(re.escape, vocab.value_units)) + r")\s*$")
+    changed, rows = 0, []
+    for row in sheet.rows:
+        out = list(row)
+        for c, v in enumerate(row):
+            if isinstance(v, str):
+                m = pattern.match(clean_text(v))
+                if m:
+                    out[c] = m.group(1).replace("，", ",")
+                    changed += 1
+        rows.append(out)
+    return (dataclasses.replace(sheet, rows=rows), changed) if changed else (sheet, 0)
+
+
+def header_role(vocab: StatVocabulary, text) -> str | None:
+    """本月 | 本年累计 | 上年同期 | 增减 for one header line, or None."""
+    if text is None or isinstance(text, (int, float)):
+        return None
+    t = compact(clean_text(text).translate(vocab.traditional))
+    t = BRACKETS.sub("", t) or t
+    if not t:
+        return None
+    if t in vocab.roles:
+        return vocab.roles[t]
+    for role, pattern in vocab.role_patterns:
+        if pattern.search(t):
+            return role
+    if len(t) <= 12:
+        for role, words in vocab.role_words:
+            if any(w in t for w in words):
+                return role
+    return None
+
+
+def column_role(vocab: StatVocabulary, lines) -> str | None:
+    """The role of a column from its header lines (top to bottom): 上年同期 over 本月/本年累计 → 上年同期本月…"""
+    roles = [r for r in (header_role(vocab, t) for t in lines) if r]
+    if not roles:
+        return None
+    if "增减" in roles:
+        return CHANGE
+    last = roles[-1]
+    if "上年同期" in roles:
+        return LAST_CUMULATIVE if CUMULATIVE in roles else LAST_MONTH
+    return last if last in (MONTH, CUMULATIVE) else None

@@ -1,0 +1,207 @@
+"""其中 lists in a report's prose ("支出 100 万元，其中人员经费 60 万元、公用经费 40 万元"): which figures are the
+parts of which total, and whether the parts add up (a part in the wrong unit is named as a unit slip)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from toolkit.report.figures import (AMOUNT, COUNT, PERCENT, Figure, ReportFinding, _agree, _depth_at, _finding, _same_family,
+                                    in_unit, unit_slip, vocabulary)
+
+
+@dataclass
+class ListOf:
+    """A "其中" list: its total and parts (a list may run on into the next sentences)."""
+
+    total: Figure
+    parts: list[Figure]
+    incomplete: bool     # ends in 等
+    overlapping: bool    # groups that overlap (农民工, 老年人 …): each part only ≤ total
+
+
+def _sub_spans(sentence: str) -> list[tuple[int, int]]:
+    """Clauses opened by 主要包括/主要用于…: they list sub-items of the figure before them (up to the next ；)."""
+    spans = []
+    for mark in sorted(vocabulary()["items"]["sub_list_marks"], key=len, reverse=True):
+        for m in re.finditer(re.escape(mark), sentence):
+            if m.start() > 0 and sentence[m.start() - 1] not in "，,：:；;（(":
+                continue
+            end = min([i for i in (sentence.find("；", m.end()), sentence.find(";", m.end())) if i >= 0]
+                      or [len(sentence)])
+            spans.append((m.start(), end))
+    return spans
+
+
+def _in_spans(fig: Figure, spans) -> bool:
+    return any(a <= fig.start < b for a, b in spans)
+
+
+def _list_marks(sentence: str) -> list[int]:
+    """Where a list of parts opens: "其中", and "包括：" with a colon unless hedged ("主要包括：" lists only some)."""
+    words = vocabulary()["words"]
+    marks = []
+    for mark in words["list_marks"]:
+        for m in re.finditer(re.escape(mark), sentence):
+            if not any(sentence[:m.start()].endswith(w) for w in words["list_marks_hedged"]):
+                marks.append(m.start())
+    return sorted(marks)
+
+
+def find_lists(figures: list[Figure], sentences: list[str]) -> list[ListOf]:
+    """Every "合计 X，其中 A、B、C" list of the text."""
+    vocab = vocabulary()
+    overlapping = set(vocab["overlapping"]["labels"])
+    by_sentence: dict[int, list[Figure]] = {}
+    for f in figures:
+        if f.kind in (AMOUNT, COUNT):
+            by_sentence.setdefault(f.sentence_index, []).append(f)
+    out = []
+    for index, sentence in enumerate(sentences):
+        figs = by_sentence.get(index, [])
+        marks = _list_marks(sentence)
+        subs = [span for span in _sub_spans(sentence) if span[0] not in marks]
+        for n, pos in enumerate(marks):
+            depth = _depth_at(sentence, pos)
+            before = [f for f in figs if f.end <= pos and f.depth <= depth and f.qualifier not in ("delta", "range")]
+            if not before and index > 0 and sentence.startswith("其中"):
+                before = [f for f in by_sentence.get(index - 1, []) if f.depth == 0
+                          and f.qualifier not in ("delta", "range")]
+            if not before:
+                continue
+            total = before[-1]
+            if not total.plain:
+                continue
+            stop, next_list = len(sentence), False
+            for later in marks[n + 1:]:
+                if _depth_at(sentence, later) == depth:
+                    stop, next_list = later, True
+                    break
+            if depth > 0:  # a bracketed list ends at its closing bracket
+                close = min([i for i in (sentence.find("）", pos), sentence.find(")", pos)) if i >= 0] or [stop])
+                stop = min(stop, close)
+            outside = re.search(r"[；;，,](?:另外|另|此外|同时|除此之外)", sentence[pos:stop])
+            if outside:
+                stop = pos + outside.start()
+            parts = [f for f in figs if pos < f.start < stop and f.depth == depth and _same_family(f, total)
+                     and f.qualifier not in ("delta", "range") and not _in_spans(f, subs)
+                     and not any(w in f.label for w in vocab["items"]["not_parts"])]
+            if next_list and parts:  # the figure just before the next 其中 is that list's total
+                parts = parts[:-1]
+            cut = [i for i, p in enumerate(parts) if any(w in p.label for w in ("合计", "总计", "总额", "共计"))]
+            if cut:
+                parts = parts[:cut[0]]
+            if not parts:
+                continue
+            incomplete = any(sentence[stop - 2:stop + 1].find(w) >= 0 or sentence[pos:stop].rstrip("。；;，,")
+                             .endswith(w) for w in vocab["words"]["incomplete_marks"])
+            if depth == 0 and not next_list and not incomplete:
+                parts += _continued_parts(total, parts, by_sentence, sentences, index)
+            overlap = any(p.label in overlapping or p.canonical in overlapping for p in parts)
+            out.append(ListOf(total, parts, incomplete, overlap or len(parts) == 1))
+    return out
+
+
+def _continued_parts(total: Figure, parts: list[Figure], by_sentence, sentences, index) -> list[Figure]:
+    """A list that falls short of its total, broken off by a sub-list ("…其中：A…，主要包括…。主要用于…。B…"), and
+    whose next sentences start with a sibling: those siblings are further parts. Without the break the list is taken
+    as ended ("其中办案补贴160万元。第四季度支出75万元…" is not a second part)."""
+    more: list[Figure] = []
+    interrupted = bool(_sub_spans(sentences[index]))
+    suffix = (parts[0].canonical or parts[0].label)[-2:]
+    marks = vocabulary()["items"]["sub_list_marks"]
+    j = index + 1
+    while j < len(sentences) and len(suffix) == 2:
+        have = sum((p.value for p in parts + more), Decimal(0))
+        if have >= total.value - total.tolerance - sum((p.tolerance for p in parts + more), Decimal(0)):
+            break
+        s = sentences[j]
+        if any(s.startswith(m) for m in marks):
+            j += 1
+            interrupted = True
+            continue
+        if not interrupted:
+            break
+        figs = [f for f in by_sentence.get(j, []) if f.depth == 0 and _same_family(f, total)
+                and f.qualifier not in ("delta", "range")]
+        named = {p.canonical or p.label for p in parts + more}
+        if not figs or "其中" in s or (figs[0].canonical or figs[0].label) in named \
+                or not (figs[0].canonical or figs[0].label).endswith(suffix) \
+                or not figs[0].plain or any(w in figs[0].label for w in ("合计", "总计", "总额", "共计")):
+            break
+        subs = _sub_spans(s)
+        stop = s.find("其中") if "其中" in s else len(s)
+        more += [f for f in figs if f.start < stop and not _in_spans(f, subs) and f.plain
+                 and (f.canonical or f.label).endswith(suffix)]
+        j += 1
+    return more
+
+
+def _share_after(fig: Figure, figures: list[Figure]) -> Figure | None:
+    """The "占 x%" right after a figure (same sentence, no other amount between), when its base is not named or is
+    a whole."""
+    later = [f for f in figures if f.sentence_index == fig.sentence_index and f.start > fig.start]
+    if later and later[0].kind == PERCENT and later[0].plain and "；" not in fig.sentence[fig.end:later[0].start]:
+        return later[0]
+    return None
+
+
+def check_breakdowns(lists: list[ListOf], figures: list[Figure]) -> list[ReportFinding]:
+    """"合计 X，其中 A、B、C": the parts add up to the total (overlapping groups only each ≤ total)."""
+    findings = []
+    for lst in lists:
+        if any(not p.plain for p in lst.parts):
+            continue
+        findings.extend(_check_one_breakdown(lst, figures))
+    return findings
+
+
+def _check_one_breakdown(lst: ListOf, figures: list[Figure]) -> list[ReportFinding]:
+    total, parts = lst.total, lst.parts
+    if lst.overlapping:
+        out = []
+        for p in parts:
+            if p.value > total.value + p.tolerance + total.tolerance:
+                slip = unit_slip(p, p.value, total.value, p.tolerance + total.tolerance)
+                out.append(_finding(
+                    "unit" if slip else "breakdown", p, f"不超过{total.text}",
+                    f"“其中”{p.label or '分项'}{p.said}大于合计{total.label or ''}{total.said}，分项不可能超过合计"
+                    + (f"；疑将单位“{slip}”误写为“{p.unit}”。" if slip else "。")))
+        return out
+    total_sum = sum((p.value for p in parts), Decimal(0))
+    tolerance = sum((p.tolerance for p in parts), Decimal(0))
+    if _agree(total_sum, tolerance, total.value, total.tolerance):
+        return []
+    listed = "、".join(f"{p.label}{p.said}" for p in parts)
+    for p in parts:
+        slip = unit_slip(p, total_sum, total.value, total.tolerance + tolerance)
+        if slip:
+            right = in_unit(p, slip)
+            return [_finding("unit", p, right.text,
+                             f"{p.label or '分项'}写作{p.text}，与同句其他金额相差约一万倍；按{slip}计，"
+                             f"分项之和才等于合计{total.said}，疑单位误写。", ((p.key, right.value),))]
+    if total_sum < total.value and lst.incomplete:
+        return []
+    # a part that disagrees with its own share while the rest fits: that part is the slip
+    for p in parts:
+        pct = _share_after(p, figures)
+        rest = total.value - (total_sum - p.value)
+        if pct is None or rest <= 0 or p.value == 0:
+            continue
+        allowed = pct.tolerance * total.value / 100 + total.tolerance + tolerance
+        if abs(rest - total.value * pct.value / 100) <= allowed and \
+                abs(p.value - total.value * pct.value / 100) > allowed:
+            return [_finding("breakdown", p, p.shown(rest),
+                             f"{p.label or '分项'}写作{p.said}，与其占比{pct.text}不符，且使“其中”所列分项（{listed}）"
+                             f"之和与合计{total.said}相差{total.shown(abs(total.value - total_sum))}；"
+                             f"按合计和占比应为{p.shown(rest)}。", ((p.key, rest),))]
+    decimals = max([total.decimals] + [p.decimals for p in parts if p.unit == total.unit])
+    expected = total.shown(total_sum, decimals)
+    if total_sum > total.value:
+        message = (f"“其中”所列分项（{listed}）之和为{expected}，大于{total.label or '合计'}{total.said}，"
+                   f"分项之和不应超过合计。")
+    else:
+        message = (f"“其中”所列分项（{listed}）之和为{expected}，与{total.label or '合计'}{total.said}不符"
+                   f"（相差{total.shown(total.value - total_sum, decimals)}）；如有未列出的分项请补全或写明“等”。")
+    return [_finding("breakdown", total, expected, message, ((total.key, total_sum),))]
