@@ -30,7 +30,7 @@ def add_arguments(parser) -> None:
 def read_report(path: str | Path) -> str:
     """The report's text: a .docx's paragraphs and tables in document order (each table row as one line of
     tab-separated cells, merged cells once), or a .txt/.md as `legalaid report` reads it."""
-    from toolkit.cli.report import open_docx, read_report_text
+    from toolkit.io.docx import open_docx, read_report_text
     path = Path(path)
     if path.suffix.lower() != ".docx" or not path.exists():
         return read_report_text(path)
@@ -61,7 +61,7 @@ def table_values(budget, ledger_path, year):
     """What prose figures are compared with: the budget cells (as `legalaid report` reads them) and the ledger's
     statistics, the case count under every counting basis."""
     from toolkit.cli.report import read_ledger
-    from toolkit.cli.report import table_values as report_values
+    from toolkit.report.job import table_values as report_values
     from toolkit.io.excel_read import read_workbook
     from toolkit.ledger.book import build_ledger
     from toolkit.report.bases import case_bases
