@@ -237,3 +237,19 @@ def table_values(budget: BudgetBook | None, ledger: LedgerFigures | None) -> lis
             out.append(TableValue("法律咨询", COUNT, Decimal(sum(ledger.consultations.values())), Decimal(0),
                                   f"{ledger.file} 咨询登记"))
     return out
+
+
+# ---------------------------------------------------------------- check-report
+
+
+def check_values(budget: BudgetBook | None, ledger: LedgerFigures | None, cases=None,
+                 ledger_file: str | None = None) -> list[TableValue]:
+    """What a report's figures are compared with: the budget cells (as the draft reads them) and the ledger's
+    statistics, the case count under every counting basis (toolkit.report.bases) when the ledger's cases are given."""
+    from toolkit.report.bases import case_bases
+
+    values = table_values(budget, ledger) if (budget or ledger) else []
+    if ledger is not None and cases is not None:
+        values = [v for v in values if v.label != "办理法律援助案件"]
+        values += case_bases(cases, ledger.period.year, f"{ledger_file} 案件台账（{ledger.period.label}）")
+    return values
