@@ -165,9 +165,6 @@ class SubsidyOutcome:
         return any(f.severity == ERROR for f in self.findings)
 
 
-BUTTON_FUND_HINT = "未填写专项经费：在“参数”工作表A列写“专项经费”、B列写金额（如 46万）即可对比。"
-
-
 def run_subsidy(ledger: Ledger, standard, settings: SubsidySettings,
                 places: Mapping[tuple[str | None, str], Placement], *, source: str | None = None,
                 fund_hint: str | None = None) -> SubsidyOutcome:

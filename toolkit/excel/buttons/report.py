@@ -6,7 +6,7 @@ from toolkit.base.layout import Layout
 from toolkit.base.sheet import RawSheet
 from toolkit.excel.book_io import read_sheets, set_status, write_layout
 from toolkit.excel.buttons.budget import formats_if_unchanged
-from toolkit.excel.buttons.common import SETTINGS_SHEET, TITLE, _active_sheet, named_values, read_settings
+from toolkit.excel.buttons.common import SETTINGS_SHEET, TITLE, _active_sheet, named_values, read_settings, split_settings
 from toolkit.report.job import REPORT_SHEET, inputs_from_book, parse_report_settings, run_report
 from toolkit.subsidy.sheet import SUMMARY_SHEET
 
@@ -17,8 +17,7 @@ def report_plan(sheets: list[RawSheet], settings: dict | None = None, file: str 
                 formats: dict | None = None) -> tuple[Layout, str]:
     """The 绩效自评报告 draft from the workbook's budget sheet, ledger and indicator sheet: a sheet layout, a message.
     The same readers and draft as `legalaid report` (toolkit.report.inputs / toolkit.report.job)."""
-    wanted = {k: v for k, v in (settings or {}).items() if k in ("year", "centre")}
-    parsed = parse_report_settings({k: v for k, (v, _) in wanted.items()}, {k: w for k, (_, w) in wanted.items()})
+    parsed = parse_report_settings(*split_settings(settings or {}, ("year", "centre")))   # the fund: the budget's
     budget, ledger, targets = inputs_from_book(sheets, file, formats, parsed.year)
     outcome = run_report(budget, ledger, targets, parsed, year_hint=YEAR_HINT)
     lines = [f"已生成绩效自评报告草稿，见“{REPORT_SHEET}”工作表：共 {len(outcome.blocks)} 段，写入数字 "

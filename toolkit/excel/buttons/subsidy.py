@@ -8,11 +8,14 @@ from toolkit.base.findings import Finding
 from toolkit.base.layout import Layout
 from toolkit.base.sheet import RawSheet
 from toolkit.excel.book_io import grid, read_sheets, runs, set_status, write_layout
-from toolkit.excel.buttons.common import HIGHLIGHT, TITLE, _active_sheet, choose_ledger_sheet, named_values, read_settings
+from toolkit.excel.buttons.common import (HIGHLIGHT, TITLE, _active_sheet, choose_ledger_sheet, named_values, read_settings,
+                                          split_settings)
 from toolkit.io.limits import EXCEL_COLUMNS
 from toolkit.ledger.book import build_ledger, build_standard, combined_label
-from toolkit.subsidy.job import BUTTON_FUND_HINT, LedgerPart, ledger_placements, parse_subsidy_settings, run_subsidy
+from toolkit.subsidy.job import LedgerPart, ledger_placements, parse_subsidy_settings, run_subsidy
 from toolkit.subsidy.sheet import SUMMARY_SHEET, LedgerColumns
+
+FUND_HINT = "未填写专项经费：在“参数”工作表A列写“专项经费”、B列写金额（如 46万）即可对比。"
 
 
 @dataclass
@@ -34,13 +37,12 @@ class SubsidyPlan:
 def subsidy_plan(sheets: list[RawSheet], settings: dict | None = None, active: str | None = None,
                  file: str | None = None) -> SubsidyPlan:
     """Compute every case's subsidy and decide what the workbook gets: toolkit columns, 补贴汇总, the message."""
-    settings = settings or {}
-    parsed = parse_subsidy_settings({k: v for k, (v, _) in settings.items()}, {k: w for k, (_, w) in settings.items()})
+    parsed = parse_subsidy_settings(*split_settings(settings or {}))
     ledger = build_ledger(sheets, choose_ledger_sheet(sheets, active), file=file)
     standard = build_standard(sheets, parsed.standard, file=file)
     by_name = {s.name: s for s in sheets}
     places = ledger_placements(ledger, {(p.file, p.sheet): by_name[p.sheet] for p in ledger.pieces}, EXCEL_COLUMNS, file)
-    outcome = run_subsidy(ledger, standard, parsed, places, fund_hint=BUTTON_FUND_HINT,
+    outcome = run_subsidy(ledger, standard, parsed, places, fund_hint=FUND_HINT,
                           source=combined_label(ledger) if file or ledger.parts else f"本工作簿「{ledger.sheet}」")
     plans = [SubsidyPlan(p.key[1], p.place.header_row, p.place.first_col, p.last_row, p.columns, outcome.layout,
                          outcome.message, outcome.findings, part=p) for p in outcome.parts]
