@@ -79,7 +79,7 @@ def child(book: str, repo: str) -> dict:
     """One cold measurement in this process: floor (read grid + formats), then the full check."""
     sys.path.insert(0, repo)
     from toolkit.budget.workbook import SheetInput, check_workbook
-    from toolkit.cli.validate import read_formats
+    from toolkit.io.cell_formats import read_formats
     from toolkit.io.excel_read import read_workbook
 
     path = Path(book)

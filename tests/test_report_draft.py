@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from report_fixtures import BUDGET_ROWS, write_budget, write_ledger, write_targets
-from toolkit.cli.report import new_document, read_budget, read_ledger
+from toolkit.cli.report import read_budget, read_ledger
+from toolkit.io.docx import new_document
 from toolkit.report.check import check_report
 from toolkit.report.draft import (HEADING1, TODO, Indicator, ReportFigures, draft_report, indicator_score, share,
                                   wan)

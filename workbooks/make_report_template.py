@@ -6,7 +6,7 @@ Use the restyled copy with:    legalaid report --budget 预算.xlsx --template �
 
 from pathlib import Path
 
-from toolkit.cli.report import write_template
+from toolkit.io.docx import write_template
 
 if __name__ == "__main__":
     target = Path(__file__).with_name("自评报告模板.docx")

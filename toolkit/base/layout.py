@@ -37,6 +37,7 @@ class Layout:
     freeze_rows: int = 0
     landscape: bool = False
     fit_width: bool = False     # print scaled to one page wide
+    links: dict[str, str] = field(default_factory=dict)   # "B2" → "'Sheet'!C5": a cell linked to a place in the book
 
     def add(self, *cells: Cell | None) -> int:
         """Append a row; returns its 1-based row number."""

@@ -30,7 +30,7 @@ def add_arguments(parser) -> None:
 def read_report(path: str | Path) -> str:
     """The report's text: a .docx's paragraphs and tables in document order (each table row as one line of
     tab-separated cells, merged cells once), or a .txt/.md as `legalaid report` reads it."""
-    from toolkit.cli.report import open_docx, read_report_text
+    from toolkit.io.docx import open_docx, read_report_text
     path = Path(path)
     if path.suffix.lower() != ".docx" or not path.exists():
         return read_report_text(path)
@@ -57,32 +57,25 @@ def read_report(path: str | Path) -> str:
     return text
 
 
-def table_values(budget, ledger_path, year):
-    """What prose figures are compared with: the budget cells (as `legalaid report` reads them) and the ledger's
-    statistics, the case count under every counting basis."""
-    from toolkit.cli.report import read_ledger
-    from toolkit.cli.report import table_values as report_values
+def ledger_inputs(ledger_path, year):
+    """The ledger's figures for the report year and its cases (read once)."""
     from toolkit.io.excel_read import read_workbook
     from toolkit.ledger.book import build_ledger
-    from toolkit.report.bases import case_bases
-    ledger = read_ledger(ledger_path, year) if ledger_path else None
-    values = report_values(budget, ledger) if (budget or ledger) else []
-    if ledger is not None:
-        path = Path(ledger_path)
-        cases = build_ledger(read_workbook(path), file=path.name).cases
-        values = [v for v in values if v.label != "办理法律援助案件"]
-        values += case_bases(cases, ledger.period.year, f"{path.name} 案件台账（{ledger.period.label}）")
-    return values
+    from toolkit.report.inputs import ledger_figures
+    path = Path(ledger_path)
+    sheets = read_workbook(path)
+    return ledger_figures(sheets, path.name, year), build_ledger(sheets, file=path.name).cases
 
 
 def run(args) -> int:
     from toolkit.cli.report import read_budget
-    from toolkit.report.check import check_report
-    from toolkit.report.figures import extract_figures, report_year_of
+    from toolkit.report.check import check_report, extract_figures, report_year_of
+    from toolkit.report.job import check_values
     text = read_report(args.report)
     budget = read_budget(args.budget) if args.budget else None
     year = report_year_of(extract_figures(text)) or (budget.year if budget else None)   # the report's own year
-    result = check_report(text, table_values(budget, args.ledger, year))
+    ledger, cases = ledger_inputs(args.ledger, year) if args.ledger else (None, None)
+    result = check_report(text, check_values(budget, ledger, cases, Path(args.ledger).name if args.ledger else None))
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return 1 if result.findings else 0

@@ -19,12 +19,13 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 # how a layout tag looks in Excel (kept in step with toolkit/io/layout_writer.py STYLES)
 TAG_FORMATS = {
     "money": "#,##0.00", "total_money": "#,##0.00", "count": "#,##0", "total_count": "#,##0",
-    "percent": "0.00%", "ratio": "0.00",
+    "percent": "0.00%", "ratio": "0.00", "amount": "#,##0.00##",
 }
-TAG_BOLD = {"title", "section", "header", "total_label", "total_money", "total_count"}
+TAG_BOLD = {"title", "section", "header", "total_label", "total_money", "total_count", "result_header", "error_label"}
 TAG_FILL = {"header": "#D9E1F2", "total_label": "#F2F2F2", "total_money": "#F2F2F2", "total_count": "#F2F2F2",
-            "error": "#FFC7CE", "warning": "#FFEB9C", "todo": "#FFEB9C"}
-TAG_WRAP = {"paragraph", "todo"}
+            "error": "#FFC7CE", "warning": "#FFEB9C", "todo": "#FFEB9C", "result_header": "#DDEBF7"}
+TAG_WRAP = {"paragraph", "todo", "result_header", "wrapped", "link"}
+TAG_FONT_COLOR = {"error_label": "#C00000", "warning_label": "#9C5700", "link": "#0563C1"}
 TAG_FONT_SIZE = {"title": 14, "section": 12}
 
 
@@ -214,6 +215,8 @@ def _style(rng, tag: str) -> None:
         rng.font.italic = True
     if tag in TAG_WRAP:
         rng.wrap_text = True
+    if tag in TAG_FONT_COLOR:
+        rng.font.color = TAG_FONT_COLOR[tag]
 
 
 def set_status(book, text: str | None) -> None:

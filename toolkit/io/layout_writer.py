@@ -20,6 +20,13 @@ STYLES = {
     "total_count": CellStyle(bold=True, fill="F2F2F2", num_format="#,##0", border=True),
     "error": CellStyle(fill="FFC7CE", font_color="9C0006"),
     "warning": CellStyle(fill="FFEB9C", font_color="9C5700"),
+    # a list of findings (校验结果): the severity in its colour, texts wrapped, places as links
+    "result_header": CellStyle(bold=True, fill="DDEBF7", border=True, h_align="center", wrap=True),
+    "error_label": CellStyle(bold=True, font_color="C00000", border=True),
+    "warning_label": CellStyle(font_color="9C5700", border=True),
+    "wrapped": CellStyle(wrap=True, border=True),
+    "link": CellStyle(wrap=True, border=True, font_color="0563C1"),
+    "amount": CellStyle(num_format="#,##0.00##", border=True),
 }
 
 
@@ -39,5 +46,5 @@ def layout_to_sheet_spec(layout: Layout) -> SheetSpec:
               for c in layout.charts]
     merges = [f"{col_letter(c0)}{r0}:{col_letter(c1)}{r1}" for r0, c0, r1, c1 in layout.merges]
     return SheetSpec(name=layout.name, rows=rows, col_widths=dict(layout.widths), merges=merges, charts=charts,
-                     freeze=(layout.freeze_rows, 0) if layout.freeze_rows else None,
+                     freeze=(layout.freeze_rows, 0) if layout.freeze_rows else None, hyperlinks=dict(layout.links),
                      landscape=layout.landscape, fit_width=layout.fit_width)

@@ -53,6 +53,12 @@ def read_settings(sheets: list[RawSheet], named: dict[str, object] | None = None
     return settings
 
 
+def split_settings(settings: dict, keys=None) -> tuple[dict, dict]:
+    """read_settings' (value, where) pairs as the core's settings parsers take them: ({key: value}, {key: where})."""
+    chosen = {k: v for k, v in settings.items() if keys is None or k in keys}
+    return {k: v for k, (v, _) in chosen.items()}, {k: w for k, (_, w) in chosen.items()}
+
+
 def named_values(book, wanted=None) -> dict[str, object]:
     """Values of the workbook-level names the buttons understand (LA_Fund, …)."""
     wanted = SETTING_NAMES if wanted is None else wanted
