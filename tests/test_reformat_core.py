@@ -12,7 +12,7 @@ import pytest
 
 from toolkit.commands.reformat import load_template, output_names
 from toolkit.io.excel_read import RawSheet
-from toolkit.io.xlsx_write import TableSheet, write_xlsx
+from toolkit.io.xlsx.table_writer import TableSheet, write_xlsx
 from toolkit.returns import (decide_period, default_template, find_period, header_unit, parse_return,
                              return_aliases, table_unit)
 

@@ -16,7 +16,7 @@ from toolkit.io.atomic import temp_dir
 from toolkit.io.excel_read import check_bounds
 from toolkit.io.limits import EXCEL_COLUMNS
 from toolkit.io.layout_writer import STYLES, layout_to_sheet_spec
-from toolkit.io.xlsx_patch import XlsxPatch
+from toolkit.io.xlsx.patch import XlsxPatch
 from toolkit.commands.ledger_input import read_ledger_input
 from toolkit.ledger_book import (LEDGER_SHEET_NAMES, build_standard, combination_lines, combined_label,
                                   compute_by_sheet, output_sheet_names, part_view)

@@ -191,7 +191,7 @@ def write_annotated_copy(src: Path, out: Path, findings: list[BudgetFinding], sh
 
 
 def _write_with_patcher(src: Path, out: Path, rows, links, notes):
-    from toolkit.io.xlsx_patch import XlsxPatch
+    from toolkit.io.xlsx.patch import XlsxPatch
 
     with XlsxPatch(src) as p:
         p.clear_highlights()
@@ -211,7 +211,7 @@ def _is_ratio(row) -> bool:
 
 def result_sheet_spec(rows, links):
     """The 校验结果 sheet: one finding a row, figures formatted, texts wrapped, printed landscape one page wide."""
-    from toolkit.io.xlsx_patch import CellStyle, SheetSpec
+    from toolkit.io.xlsx.patch import CellStyle, SheetSpec
 
     head = CellStyle(bold=True, fill="DDEBF7", border=True, h_align="center", wrap=True)
     severity_style = {"错误": CellStyle(bold=True, font_color="C00000", border=True),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from toolkit.io.xlsx_patch import CellStyle, ChartSpec, SheetSpec
+from toolkit.io.xlsx.patch import CellStyle, ChartSpec, SheetSpec
 from toolkit.layout import Layout, col_letter
 
 STYLES = {
