@@ -11,21 +11,10 @@ import datetime as dt
 from decimal import Decimal
 
 from toolkit.io.excel_read import RawSheet
-from toolkit.layout import Cell, Layout
+from toolkit.layout import Cell, Layout, tag_style
 from toolkit.text import clean_text
 
 FORMULA_STARTS = ("=", "+", "-", "@")
-
-# how a layout tag looks in Excel (kept in step with toolkit/io/layout_writer.py STYLES)
-TAG_FORMATS = {
-    "money": "#,##0.00", "total_money": "#,##0.00", "count": "#,##0", "total_count": "#,##0",
-    "percent": "0.00%", "ratio": "0.00",
-}
-TAG_BOLD = {"title", "section", "header", "total_label", "total_money", "total_count"}
-TAG_FILL = {"header": "#D9E1F2", "total_label": "#F2F2F2", "total_money": "#F2F2F2", "total_count": "#F2F2F2",
-            "error": "#FFC7CE", "warning": "#FFEB9C", "todo": "#FFEB9C"}
-TAG_WRAP = {"paragraph", "todo"}
-TAG_FONT_SIZE = {"title": 14, "section": 12}
 
 
 def read_sheets(book, skip: tuple[str, ...] = ()) -> list[RawSheet]:
@@ -202,17 +191,18 @@ def write_layout(book, layout: Layout):
 
 
 def _style(rng, tag: str) -> None:
-    if tag in TAG_FORMATS:
-        rng.number_format = TAG_FORMATS[tag]
-    if tag in TAG_BOLD:
+    """A tag's look (toolkit.layout.TAG_STYLES) on a range: number format, bold, size, fill and wrapping; font colours,
+    borders and alignment are left to the workbook (each is one more call to Excel per run of cells)."""
+    look = tag_style(tag)
+    if look.num_format:
+        rng.number_format = look.num_format
+    if look.bold:
         rng.font.bold = True
-    if tag in TAG_FONT_SIZE:
-        rng.font.size = TAG_FONT_SIZE[tag]
-    if tag in TAG_FILL:
-        rng.color = TAG_FILL[tag]
-    if tag == "note":
-        rng.font.italic = True
-    if tag in TAG_WRAP:
+    if look.font_size:
+        rng.font.size = look.font_size
+    if look.fill:
+        rng.color = "#" + look.fill
+    if look.wrap:
         rng.wrap_text = True
 
 

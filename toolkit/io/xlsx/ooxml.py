@@ -98,6 +98,8 @@ def column_index(letters: str) -> int:
     return v
 
 
+SHEET_NAME_BAD = re.compile(r"[\\/?*\[\]:]")   # characters a sheet name cannot have
+
 _REF_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 
 

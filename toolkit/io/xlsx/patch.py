@@ -24,8 +24,8 @@ from toolkit.io.xlsx.charts import ChartSpec, add_charts, drop_chart_series
 from toolkit.io.xlsx.highlights import load_records, plan_highlights, save_records
 from toolkit.io.xlsx.new_sheet import SheetSpec, sheet_xml
 from toolkit.io.xlsx.ooxml import (COL_LETTERS, CT_STYLES, CT_WORKSHEET, NS_R, RT_CALCCHAIN, RT_OFFICE_DOC,
-                                   RT_STYLES, RT_WORKSHEET, attr_value, parse_attrs, parse_ref, quote_sheet,
-                                   relative_target, resolve_target)
+                                   RT_STYLES, RT_WORKSHEET, SHEET_NAME_BAD, attr_value, parse_attrs, parse_ref,
+                                   quote_sheet, relative_target, resolve_target)
 from toolkit.io.xlsx.package import ContentTypes, Package, Rels
 from toolkit.io.xlsx.row_rewriter import SheetPlan, prepared_sheet, rewrite_sheet
 from toolkit.io.xlsx.styles import DEFAULT_STYLES, CellStyle, Styles
@@ -33,7 +33,6 @@ from toolkit.io.xlsx.workbook import WorkbookXml
 
 __all__ = ["XlsxPatch", "CellStyle", "SheetSpec", "ChartSpec", "Formula"]
 
-_SHEET_NAME_BAD = re.compile(r"[\\/?*\[\]:]")
 
 
 class XlsxPatch:
@@ -274,7 +273,7 @@ class XlsxPatch:
         same sheetId) and its old drawings, charts, comments and other parts only it used are removed.
         """
         name = spec.name
-        if not name or len(name) > 31 or _SHEET_NAME_BAD.search(name) or name[0] == "'" or name[-1] == "'":
+        if not name or len(name) > 31 or SHEET_NAME_BAD.search(name) or name[0] == "'" or name[-1] == "'":
             raise ValueError(f"invalid sheet name {name!r}")
         wb, pkg = self._wb, self._pkg
         existing = next((s for s in wb.sheets if s["name"].lower() == name.lower()), None)

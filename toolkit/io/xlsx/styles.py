@@ -150,13 +150,16 @@ class Styles:
             return pat.sub(f' {name}="{value}"', raw, count=1)
         return re.sub(r"^<xf\b", f'<xf {name}="{value}"', raw, count=1)
 
+    def _clone(self, xf: int | None, name: str, value: int, apply: str) -> int:
+        """A cellXfs record like cellXfs[xf] but with `name`="value" (and `apply`="1")."""
+        raw = self._set_attr(self._xf_raw(xf), name, value)
+        return self._add("cellXfs", self._set_attr(raw, apply, 1))
+
     def with_fill(self, xf: int | None, rgb: str) -> int:
         """Clone of cellXfs[xf] (number format, font, border, alignment kept) with a solid fill."""
         key = ("fill", xf, rgb)
         if key not in self._cache:
-            raw = self._set_attr(self._xf_raw(xf), "fillId", self._fill(rgb))
-            raw = self._set_attr(raw, "applyFill", 1)
-            self._cache[key] = self._add("cellXfs", raw)
+            self._cache[key] = self._clone(xf, "fillId", self._fill(rgb), "applyFill")
         return self._cache[key]
 
     def is_date(self, xf: int | None) -> bool:
@@ -172,10 +175,7 @@ class Styles:
         if self.is_date(xf):
             self._cache[key] = xf
             return xf
-        if key not in self._cache:
-            raw = self._set_attr(self._xf_raw(xf), "numFmtId", self.numfmt_id(code))
-            raw = self._set_attr(raw, "applyNumberFormat", 1)
-            self._cache[key] = self._add("cellXfs", raw)
+        self._cache[key] = self._clone(xf, "numFmtId", self.numfmt_id(code), "applyNumberFormat")
         return self._cache[key]
 
     def to_xml(self) -> str:
