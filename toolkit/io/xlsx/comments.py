@@ -233,7 +233,7 @@ def set_legacy_drawing(pkg, part: str, rid: str | None) -> None:
         if root and b"xmlns:r=" not in root.group(0):
             head = head[:root.start()] + b'<worksheet xmlns:r="' + NS_R.encode() + b'"' + head[root.start() + 10:]
         tail = insert_before_first(tail, ["<legacyDrawingHF", "<drawingHF", "<picture", "<oleObjects",
-                                           "<controls", "<webPublishItems", "<tableParts", "<extLst",
-                                           "<mc:AlternateContent", "</worksheet>"],
-                                    f'<legacyDrawing r:id="{rid}"/>')
+                                          "<controls", "<webPublishItems", "<tableParts", "<extLst",
+                                          "<mc:AlternateContent", "</worksheet>"],
+                                   f'<legacyDrawing r:id="{rid}"/>')
     pkg.write(part, head + tail.encode("utf-8"))

@@ -103,7 +103,7 @@ class XlsxPatch:
         st = wb_rels.by_type(RT_STYLES)
         self._styles_part = resolve_target(wb_part, st[0]["Target"]) if st else None
         self._styles = Styles(pkg.read(self._styles_part).decode("utf-8")
-                               if self._styles_part and pkg.exists(self._styles_part) else DEFAULT_STYLES)
+                              if self._styles_part and pkg.exists(self._styles_part) else DEFAULT_STYLES)
         self._records, self._record_part = load_records(pkg)
 
     # -- charts already in the workbook
@@ -374,8 +374,8 @@ class XlsxPatch:
     def _finish(self) -> None:
         pkg, wb = self._pkg, self._wb
         plans = {p: SheetPlan(plan.edits, plan.clears, plan.widths,
-                               {r: {c: list(f) for c, f in d.items()} for r, d in plan.ops.items()}, plan.tails,
-                               plan.tail_columns)
+                              {r: {c: list(f) for c, f in d.items()} for r, d in plan.ops.items()}, plan.tails,
+                              plan.tail_columns)
                  for p, plan in self._plans.items()}
         records = plan_highlights(pkg, self._ct, wb, self._styles, plans, self._records, self._hl_new, self._hl_cleared)
         touched = False

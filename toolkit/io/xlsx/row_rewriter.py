@@ -528,7 +528,7 @@ def rewrite_sheet(pkg, part: str, plan: SheetPlan, styles: Styles, where: dict, 
             head = re.sub(r"<dimension\b[^>]*?/>", dim, head, count=1)
         else:
             head = insert_before_first(head + "<sheetData>", ["<sheetViews", "<sheetFormatPr", "<cols",
-                                                               "<sheetData"], dim)[:-len("<sheetData>")]
+                                                              "<sheetData"], dim)[:-len("<sheetData>")]
     if plan.widths:
         head = apply_widths(head, plan.widths)
     del body

@@ -44,8 +44,8 @@ class WorkbookXml:
             xml = xml[:m.start()] + names + xml[m.end():]
         elif names:
             xml = insert_before_first(xml, ["<calcPr", "<oleSize", "<customWorkbookViews", "<pivotCaches",
-                                             "<smartTagPr", "<smartTagTypes", "<webPublishing", "<fileRecoveryPr",
-                                             "<webPublishObjects", "<extLst", "</workbook>"], names)
+                                            "<smartTagPr", "<smartTagTypes", "<webPublishing", "<fileRecoveryPr",
+                                            "<webPublishObjects", "<extLst", "</workbook>"], names)
         m = re.search(r"<calcPr\b[^>]*?/>|<calcPr\b[^>]*?>", xml)
         if m:
             tag = m.group(0)
@@ -56,9 +56,9 @@ class WorkbookXml:
             xml = xml[:m.start()] + new + xml[m.end():]
         else:
             xml = insert_before_first(xml, ["<oleSize", "<customWorkbookViews", "<pivotCaches", "<smartTagPr",
-                                             "<smartTagTypes", "<webPublishing", "<fileRecoveryPr",
-                                             "<webPublishObjects", "<extLst", "</workbook>"],
-                                       '<calcPr calcId="191029" fullCalcOnLoad="1"/>')
+                                            "<smartTagTypes", "<webPublishing", "<fileRecoveryPr",
+                                            "<webPublishObjects", "<extLst", "</workbook>"],
+                                      '<calcPr calcId="191029" fullCalcOnLoad="1"/>')
         return xml
 
     def shift_sheet_indexes(self, at: int, delta: int) -> None:
