@@ -1,6 +1,6 @@
 """Timing (not a test): add 5 columns to a 100,000-row x 14-column ledger with XlsxPatch.
 
-Usage: python scripts/time_xlsx_patch.py [rows] [workdir]
+Usage: python benchmarks/time_xlsx_patch.py [rows] [workdir]
 The source workbook is built once with xlsxwriter (cached in workdir) and is not part of the timing.
 """
 
@@ -17,7 +17,7 @@ from pathlib import Path
 import python_calamine
 import xlsxwriter
 
-from toolkit.io.xlsx_patch import CellStyle, Formula, XlsxPatch
+from toolkit.io.xlsx.patch import CellStyle, Formula, XlsxPatch
 
 
 def build(path: Path, rows: int) -> None:

@@ -115,7 +115,7 @@ def test_fixing_the_workbook_and_rerunning_clears_old_highlights(books, tmp_path
     run(capsys, books[0], "-o", second)
     # the user corrects the figures (edited here through the patcher, which like Excel keeps the workbook's parts)
     from openpyxl.utils.cell import coordinate_to_tuple
-    from toolkit.io.xlsx_patch import XlsxPatch
+    from toolkit.io.xlsx.patch import XlsxPatch
     p = XlsxPatch(second)
     for s, c, _, expected, _ in sample.PLANTED:
         if expected is not None:

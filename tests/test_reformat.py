@@ -230,7 +230,7 @@ def test_rerun_replaces_previous_results(tmp_path, capsys):
 
 @pytest.mark.parametrize("moment", ["while building", "between writing and renaming"])
 def test_interrupted_write_leaves_no_half_written_file(tmp_path, capsys, monkeypatch, moment):
-    import toolkit.io.xlsx_write as xw
+    import toolkit.io.xlsx.table_writer as xw
 
     corpus = Corpus(tmp_path / "in")
     corpus.plain_xlsx()

@@ -21,8 +21,8 @@ import xlsxwriter
 import xlwings
 
 from toolkit.base.errors import InputError
-from toolkit.io.xlsx_patch import CellStyle, ChartSpec, Formula, SheetSpec, XlsxPatch
-from toolkit.io.zip_write import ZipWriter
+from toolkit.io.xlsx.patch import CellStyle, ChartSpec, Formula, SheetSpec, XlsxPatch
+from toolkit.io.xlsx.zip_write import ZipWriter
 
 # a real vbaProject.bin: the one in the quickstart workbook that the installed xlwings ships
 VBA_SOURCE = Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
@@ -597,7 +597,8 @@ def test_set_columns_refuses_what_it_cannot_do(tmp_path):
 @given(st.data())
 def test_append_only_path_writes_what_the_general_rewrite_writes(data):
     """The shortcut for appending blocks gives the same sheet XML and dimension as the row-by-row rewrite."""
-    from toolkit.io.xlsx_patch import _SheetPlan, _SheetRewriter, _Styles
+    from toolkit.io.xlsx.row_rewriter import SheetPlan, SheetRewriter
+    from toolkit.io.xlsx.styles import Styles
 
     nrows = data.draw(st.integers(1, 12))
     row_numbers = sorted(data.draw(st.sets(st.integers(1, 30), min_size=nrows, max_size=nrows)))
@@ -615,7 +616,7 @@ def test_append_only_path_writes_what_the_general_rewrite_writes(data):
     missing_row = data.draw(st.sampled_from([None, 31]))   # a row not in the sheet: only the general path
 
     def plan():
-        p = _SheetPlan()
+        p = SheetPlan()
         for r in tail_rows:
             xml = "".join(f'<c r="{"GHIJK"[c - 7]}{r}"><v>{r}</v></c>' for c in (first_col, first_col + 1)
                           if (r + c) % 3)
@@ -625,12 +626,12 @@ def test_append_only_path_writes_what_the_general_rewrite_writes(data):
             p.edits[r] = {2: ("", "<v>99</v>", None)}
         return p
 
-    styles = _Styles('<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="1">'
+    styles = Styles('<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="1">'
                      '<font/></fonts><fills count="1"><fill/></fills><borders count="1"><border/></borders>'
                      '<cellXfs count="1"><xf/></cellXfs></styleSheet>')
-    fast = _SheetRewriter(plan(), styles, {})
+    fast = SheetRewriter(plan(), styles, {})
     pieces = fast.append_only(body)
-    slow = _SheetRewriter(plan(), styles, {})
+    slow = SheetRewriter(plan(), styles, {})
     expected = re.sub(rb' spans="[^"]*"', b"", b"".join(slow.rewrite(body)))
     if pieces is None:   # not a case for the shortcut: a row to add or an empty <row/> to fill, or nothing at all
         empty_rows = set(map(int, re.findall(rb'<row r="(\d+)"[^>]*/>', body)))

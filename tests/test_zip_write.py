@@ -9,7 +9,7 @@ import zlib
 
 import pytest
 
-from toolkit.io.zip_write import CHUNK, ZipWriter
+from toolkit.io.xlsx.zip_write import CHUNK, ZipWriter
 
 WHEN = (2024, 2, 29, 13, 45, 58)
 
@@ -59,9 +59,9 @@ def test_written_and_copied_members_read_back_exactly(tmp_path):
 
 
 def test_a_package_past_4_gb_is_refused_in_chinese_and_nothing_is_left(tmp_path, monkeypatch):
-    import toolkit.io.zip_write as zw
+    import toolkit.io.xlsx.zip_write as zw
     from toolkit.base.errors import InputError
-    from toolkit.io.xlsx_patch import XlsxPatch
+    from toolkit.io.xlsx.patch import XlsxPatch
 
     src = tmp_path / "in.xlsx"
     with zipfile.ZipFile(src, "w") as z:   # a minimal workbook: one sheet

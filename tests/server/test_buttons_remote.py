@@ -298,3 +298,45 @@ def test_returns_plan_lists_every_file(tmp_path):
     assert by_file["县A_2023年3月.xlsx"][2] == 2 and by_file["坏文件.xlsx"][1] == "失败"
     assert "共 2 个文件" in message and "失败 1 个" in message
     assert (tmp_path / "整理后").is_dir() and (src / "坏文件.xlsx").read_bytes() == b"not a workbook"
+
+
+def test_every_tag_looks_the_same_in_a_written_file_and_in_the_open_workbook(tmp_path):
+    """One table (toolkit.base.layout.TAG_STYLES) for both writers: number format, bold, size, fill and wrapping of each
+    tag as the file writer puts them in a saved workbook and as the button puts them in the open one."""
+    import openpyxl
+
+    from toolkit.excel.book_io import write_layout
+    from toolkit.io.layout_writer import layout_to_sheet_spec
+    from toolkit.io.xlsx.patch import XlsxPatch
+    from toolkit.base.layout import TAG_STYLES, Cell, Layout
+
+    tags = list(TAG_STYLES) + ["没有这个标签"]
+    layout = Layout("样式")
+    for tag in tags:
+        layout.add(Cell(1234.5, tag))
+    payload = payload_from_grids("样式.xlsx", {"表": [["x"]]})
+    book = xw.Book(json=copy.deepcopy(payload))
+    write_layout(book, layout)
+    in_excel = {}
+    for func, args, row, col, nrows, ncols in replay(payload, book.json()["actions"])["formats"]["样式"]:
+        assert (col, nrows, ncols) == (0, 1, 1)
+        in_excel.setdefault(tags[row], []).append((func, args))
+    source = write_xlsx(tmp_path / "源.xlsx", {"表": [["x"]]})
+    with XlsxPatch(source) as patch:
+        patch.add_sheet(layout_to_sheet_spec(layout))
+        patch.save(tmp_path / "写出.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "写出.xlsx")["样式"]
+    for row, tag in enumerate(tags, start=1):
+        look = TAG_STYLES.get(tag, TAG_STYLES["text"])
+        cell = ws.cell(row, 1)
+        assert cell.number_format == (look.num_format or "General"), tag
+        assert bool(cell.font.b) == look.bold and cell.font.sz == (look.font_size or 11), tag
+        assert (cell.fill.fgColor.rgb if cell.fill.fill_type == "solid" else None) == (
+            "FF" + look.fill if look.fill else None), tag
+        assert bool(cell.alignment.wrap_text) == look.wrap and not cell.font.i, tag
+        expected = ([("setNumberFormat", repr([look.num_format]))] if look.num_format else []) + (
+            [("setFontProperty", "['bold', True]")] if look.bold else []) + (
+            [("setFontProperty", repr(["size", look.font_size]))] if look.font_size else []) + (
+            [("setRangeColor", repr(["#" + look.fill]))] if look.fill else []) + (
+            [("setWrapText", "[True]")] if look.wrap else [])
+        assert in_excel.get(tag, []) == (expected if tag != "text" else []), tag   # plain text: nothing to set

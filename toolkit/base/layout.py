@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# tags: title | note | section | header | text | money | count | percent | total_label | total_money | total_count
+# tags: the keys of TAG_STYLES below (how each looks); an unknown tag looks like 'text'
 
 
 @dataclass(frozen=True)
@@ -81,3 +81,53 @@ def wrapped_lines(text, width: float) -> int:
 def row_height(lines: int, font_size: float = 11) -> float:
     """Row height in points for `lines` lines of text (Excel, WPS and LibreOffice all fit in this)."""
     return round(max(lines, 1) * font_size * 1.35 + 3, 1)
+
+
+# ---------------------------------------------------------------- how each tag looks (one table for every writer)
+
+@dataclass(frozen=True)
+class TagStyle:
+    """The look of a tag's cells; the file writer (io/layout_writer) and the button writer (excel/book_io) both
+    translate from TAG_STYLES. Colours are RGB hex without '#'. No italics: slanted Chinese reads badly."""
+
+    num_format: str | None = None
+    bold: bool = False
+    font_size: float | None = None
+    font_color: str | None = None
+    fill: str | None = None
+    wrap: bool = False              # wrapped text (the file writer also sets row heights for it)
+    h_align: str | None = None      # "center" | "left" | "right"
+    border: bool = False            # a thin grid around the cell
+
+
+_TOTAL = "F2F2F2"
+TAG_STYLES: dict[str, TagStyle] = {
+    "title": TagStyle(bold=True, font_size=14),
+    "note": TagStyle(font_color="595959", wrap=True),          # grey, wrapped
+    "section": TagStyle(bold=True, font_size=12, font_color="1F4E78"),
+    "header": TagStyle(bold=True, fill="D9E1F2", border=True, h_align="center"),
+    "text": TagStyle(border=True),
+    "money": TagStyle(num_format="#,##0.00", border=True),
+    "count": TagStyle(num_format="#,##0", border=True),
+    "percent": TagStyle(num_format="0.00%", border=True),
+    "ratio": TagStyle(num_format="0.00", border=True),
+    "total_label": TagStyle(bold=True, fill=_TOTAL, border=True),
+    "total_money": TagStyle(bold=True, fill=_TOTAL, num_format="#,##0.00", border=True),
+    "total_count": TagStyle(bold=True, fill=_TOTAL, num_format="#,##0", border=True),
+    "error": TagStyle(fill="FFC7CE", font_color="9C0006"),
+    "warning": TagStyle(fill="FFEB9C", font_color="9C5700"),
+    "paragraph": TagStyle(wrap=True),                          # running text of a report draft
+    "todo": TagStyle(fill="FFEB9C", wrap=True),                # a passage the user still has to write
+    # a list of findings (校验结果): the severity in its colour, texts wrapped, places as links
+    "result_header": TagStyle(bold=True, fill="DDEBF7", border=True, h_align="center", wrap=True),
+    "error_label": TagStyle(bold=True, font_color="C00000", border=True),
+    "warning_label": TagStyle(font_color="9C5700", border=True),
+    "wrapped": TagStyle(wrap=True, border=True),
+    "link": TagStyle(wrap=True, border=True, font_color="0563C1"),
+    "amount": TagStyle(num_format="#,##0.00##", border=True),
+}
+
+
+def tag_style(tag: str) -> TagStyle:
+    """The look of `tag` ('text' for a tag the table does not know)."""
+    return TAG_STYLES.get(tag, TAG_STYLES["text"])

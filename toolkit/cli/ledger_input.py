@@ -7,7 +7,7 @@ from pathlib import Path
 
 from toolkit.base.errors import InputError
 from toolkit.io.excel_read import CSV_SUFFIXES, EXCEL_SUFFIXES, RawSheet, check_regular_file, read_workbook
-from toolkit.io.xlsx_rows import hidden_rows
+from toolkit.io.xlsx.hidden_rows import hidden_rows
 from toolkit.ledger.parse import Ledger
 from toolkit.ledger.book import build_ledger_from_books, natural_order
 

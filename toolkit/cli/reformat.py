@@ -18,7 +18,7 @@ from toolkit.base.errors import InputError, describe_failure, guarded, is_panic
 from toolkit.base.idcard import mask_text
 from toolkit.io.excel_read import RawSheet, read_workbook
 from toolkit.io.atomic import clean_stale, write_bytes_atomic
-from toolkit.io.xlsx_write import RowRenderer, TableSheet, shown_width, write_xlsx
+from toolkit.io.xlsx.table_writer import RowRenderer, TableSheet, shown_width, write_xlsx
 from toolkit.monthly.normalise import (FAILED, OK, STATUS_LABEL, WARNED, ReturnTemplate, default_template,
                              extend_aliases, failed_result, finding_message, parse_return,
                              return_aliases, template_column, template_rows)

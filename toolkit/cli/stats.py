@@ -674,7 +674,7 @@ def findings_rows(report: StatsReport) -> list[list]:
 
 def findings_sheet_spec(report: StatsReport):
     """The 校验结果 sheet added to a filled template: the same table as the standard workbook's, formatted."""
-    from toolkit.io.xlsx_patch import CellStyle, SheetSpec
+    from toolkit.io.xlsx.patch import CellStyle, SheetSpec
 
     head = CellStyle(bold=True, fill=HEADER_FILL.lstrip("#"), border=True, h_align="center")
     text, number = CellStyle(border=True, wrap=True), CellStyle(border=True, num_format="0")
@@ -736,7 +736,7 @@ def _defined_cells(names: dict[str, str]) -> dict[str, tuple[str, int, int]]:
 
 def fill_template(template: Path, output: Path, report: StatsReport, catalog: Catalog) -> list[str]:
     """Copy of the user's template with every {{key}} cell and key-named cell filled; returns the unfilled keys."""
-    from toolkit.io.xlsx_patch import XlsxPatch
+    from toolkit.io.xlsx.patch import XlsxPatch
 
     if template.suffix.lower() not in (".xlsx", ".xlsm"):
         raise InputError("统计表模板必须是 .xlsx 或 .xlsm 文件（.xls 请先在Excel中另存为 .xlsx）。", file=template.name)

@@ -16,7 +16,7 @@ from toolkit.io.atomic import temp_dir
 from toolkit.io.excel_read import check_bounds
 from toolkit.io.layout_writer import STYLES, layout_to_sheet_spec
 from toolkit.io.limits import EXCEL_COLUMNS
-from toolkit.io.xlsx_patch import XlsxPatch
+from toolkit.io.xlsx.patch import XlsxPatch
 from toolkit.ledger.book import LEDGER_SHEET_NAMES, build_standard, output_sheet_names
 from toolkit.subsidy.job import ledger_placements, outcome_json, outcome_text, parse_subsidy_settings, run_subsidy
 

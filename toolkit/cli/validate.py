@@ -102,7 +102,7 @@ def write_annotated_copy(src: Path, out: Path, outcome):
         raise InputError("输出文件不能与输入文件相同（原文件不会被修改），请换一个文件名。", file=out.name)
     if src.suffix.lower() not in (".xlsx", ".xlsm") or out.suffix.lower() not in (".xlsx", ".xlsm"):
         raise InputError("只能为 .xlsx/.xlsm 工作簿生成带标注的副本（可先在Excel中另存为 .xlsx）。", file=src.name)
-    from toolkit.io.xlsx_patch import XlsxPatch
+    from toolkit.io.xlsx.patch import XlsxPatch
 
     with XlsxPatch(src) as p:
         p.clear_highlights()

@@ -11,22 +11,13 @@ import datetime as dt
 from decimal import Decimal
 
 from toolkit.io.excel_read import RawSheet
-from toolkit.base.layout import Cell, Layout
+from toolkit.base.layout import Cell, Layout, tag_style
 from toolkit.base.text import clean_text
 
 FORMULA_STARTS = ("=", "+", "-", "@")
-
-# how a layout tag looks in Excel (kept in step with toolkit/io/layout_writer.py STYLES)
-TAG_FORMATS = {
-    "money": "#,##0.00", "total_money": "#,##0.00", "count": "#,##0", "total_count": "#,##0",
-    "percent": "0.00%", "ratio": "0.00", "amount": "#,##0.00##",
-}
-TAG_BOLD = {"title", "section", "header", "total_label", "total_money", "total_count", "result_header", "error_label"}
-TAG_FILL = {"header": "#D9E1F2", "total_label": "#F2F2F2", "total_money": "#F2F2F2", "total_count": "#F2F2F2",
-            "error": "#FFC7CE", "warning": "#FFEB9C", "todo": "#FFEB9C", "result_header": "#DDEBF7"}
-TAG_WRAP = {"paragraph", "todo", "result_header", "wrapped", "link"}
-TAG_FONT_COLOR = {"error_label": "#C00000", "warning_label": "#9C5700", "link": "#0563C1"}
-TAG_FONT_SIZE = {"title": 14, "section": 12}
+# the tags whose font colour carries meaning in a workbook (a finding's severity, a link); other colours are left to
+# the file writer (each is one more call to Excel per run of cells)
+FONT_COLOUR_TAGS = ("error_label", "warning_label", "link")
 
 
 def read_sheets(book, skip: tuple[str, ...] = ()) -> list[RawSheet]:
@@ -203,20 +194,21 @@ def write_layout(book, layout: Layout):
 
 
 def _style(rng, tag: str) -> None:
-    if tag in TAG_FORMATS:
-        rng.number_format = TAG_FORMATS[tag]
-    if tag in TAG_BOLD:
+    """A tag's look (toolkit.base.layout.TAG_STYLES) on a range: number format, bold, size, fill and wrapping; font colours,
+    font colours beyond FONT_COLOUR_TAGS, borders and alignment are left to the workbook (each is one more call to Excel per run of cells)."""
+    look = tag_style(tag)
+    if look.num_format:
+        rng.number_format = look.num_format
+    if look.bold:
         rng.font.bold = True
-    if tag in TAG_FONT_SIZE:
-        rng.font.size = TAG_FONT_SIZE[tag]
-    if tag in TAG_FILL:
-        rng.color = TAG_FILL[tag]
-    if tag == "note":
-        rng.font.italic = True
-    if tag in TAG_WRAP:
+    if look.font_size:
+        rng.font.size = look.font_size
+    if look.fill:
+        rng.color = "#" + look.fill
+    if look.wrap:
         rng.wrap_text = True
-    if tag in TAG_FONT_COLOR:
-        rng.font.color = TAG_FONT_COLOR[tag]
+    if tag in FONT_COLOUR_TAGS:
+        rng.font.color = "#" + look.font_color
 
 
 def set_status(book, text: str | None) -> None:

@@ -2,32 +2,19 @@
 
 from __future__ import annotations
 
-from toolkit.io.xlsx_patch import CellStyle, ChartSpec, SheetSpec
-from toolkit.base.layout import Layout, col_letter
+from toolkit.io.xlsx.charts import ChartSpec
+from toolkit.io.xlsx.new_sheet import SheetSpec
+from toolkit.io.xlsx.styles import CellStyle
+from toolkit.base.layout import TAG_STYLES, Layout, TagStyle, col_letter
 
-STYLES = {
-    "title": CellStyle(bold=True, font_size=14),
-    "note": CellStyle(font_color="595959", wrap=True),     # grey, wrapped (row heights follow); no italic Latin
-    "section": CellStyle(bold=True, font_size=12, font_color="1F4E78"),
-    "header": CellStyle(bold=True, fill="D9E1F2", border=True, h_align="center"),
-    "text": CellStyle(border=True),
-    "money": CellStyle(num_format="#,##0.00", border=True),
-    "count": CellStyle(num_format="#,##0", border=True),
-    "percent": CellStyle(num_format="0.00%", border=True),
-    "ratio": CellStyle(num_format="0.00", border=True),
-    "total_label": CellStyle(bold=True, fill="F2F2F2", border=True),
-    "total_money": CellStyle(bold=True, fill="F2F2F2", num_format="#,##0.00", border=True),
-    "total_count": CellStyle(bold=True, fill="F2F2F2", num_format="#,##0", border=True),
-    "error": CellStyle(fill="FFC7CE", font_color="9C0006"),
-    "warning": CellStyle(fill="FFEB9C", font_color="9C5700"),
-    # a list of findings (校验结果): the severity in its colour, texts wrapped, places as links
-    "result_header": CellStyle(bold=True, fill="DDEBF7", border=True, h_align="center", wrap=True),
-    "error_label": CellStyle(bold=True, font_color="C00000", border=True),
-    "warning_label": CellStyle(font_color="9C5700", border=True),
-    "wrapped": CellStyle(wrap=True, border=True),
-    "link": CellStyle(wrap=True, border=True, font_color="0563C1"),
-    "amount": CellStyle(num_format="#,##0.00##", border=True),
-}
+
+def cell_style(look: TagStyle) -> CellStyle:
+    """A tag's look as the CellStyle XlsxPatch writes."""
+    return CellStyle(bold=look.bold, font_color=look.font_color, fill=look.fill, num_format=look.num_format,
+                     wrap=look.wrap, h_align=look.h_align, border=look.border, font_size=look.font_size)
+
+
+STYLES = {tag: cell_style(look) for tag, look in TAG_STYLES.items()}
 
 
 def _range(spec: tuple[int, int, int]) -> str:
@@ -46,5 +33,5 @@ def layout_to_sheet_spec(layout: Layout) -> SheetSpec:
               for c in layout.charts]
     merges = [f"{col_letter(c0)}{r0}:{col_letter(c1)}{r1}" for r0, c0, r1, c1 in layout.merges]
     return SheetSpec(name=layout.name, rows=rows, col_widths=dict(layout.widths), merges=merges, charts=charts,
-                     freeze=(layout.freeze_rows, 0) if layout.freeze_rows else None, hyperlinks=dict(layout.links),
+                     freeze=(layout.freeze_rows, 0) if layout.freeze_rows else None,
                      landscape=layout.landscape, fit_width=layout.fit_width)

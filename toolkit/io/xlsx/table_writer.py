@@ -21,23 +21,19 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from toolkit.io.atomic import write_bytes_atomic
-from toolkit.base.layout import col_letter, row_height, wrapped_lines
+from toolkit.io.xlsx.ooxml import COL_LETTERS, SHEET_NAME_BAD
+from toolkit.base.layout import row_height, wrapped_lines
 
 _EPOCH = dt.datetime(1899, 12, 30)
 _EPOCH_DATE = _EPOCH.date()
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 _BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "@": 49}
 MAX_STRING = 32767
 _TEMP_COUNTER = itertools.count()
 _STYLES_XML: dict = {}      # the same few style sheets recur in every file of a batch
 
 
-def _col_letter(c: int) -> str:
-    return col_letter(c + 1)
-
-
-_LETTERS = [_col_letter(c) for c in range(16384)]
+_LETTERS = COL_LETTERS[1:]   # 0-based here
 
 
 def excel_width(characters: float) -> float:
@@ -313,7 +309,7 @@ class RowRenderer:
 
 
 def safe_sheet_name(name: str, taken: set[str]) -> str:
-    base = _SHEET_NAME_BAD.sub("_", name).strip("'")[:31] or "Sheet"
+    base = SHEET_NAME_BAD.sub("_", name).strip("'")[:31] or "Sheet"
     candidate, n = base, 2
     while candidate.lower() in taken:
         suffix = f"_{n}"

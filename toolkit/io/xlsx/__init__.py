@@ -1,0 +1,17 @@
+"""Reading and writing .xlsx files without a spreadsheet library where speed or fidelity needs it.
+
+    patch.py         XlsxPatch: edit a user's workbook, keeping every part it does not touch
+      package.py       the zip package: members, relationships, content types; writing it back
+      ooxml.py         namespaces and part types, XML escaping, A1 references, paths between parts
+      styles.py        CellStyle and styles.xml
+      cells.py         cell values as XML (numbers, text, dates, formulas)
+      row_rewriter.py  a sheet's rows streamed with edits applied
+      new_sheet.py     a whole toolkit-built sheet (SheetSpec)
+      charts.py        native charts (ChartSpec)
+      comments.py      cell notes and their VML shapes
+      highlights.py    highlighted cells, recorded so a later run can undo them
+      workbook.py      workbook.xml: sheets, defined names, recalculation
+    table_writer.py  new table workbooks written fast (the returns batch)
+    zip_write.py     the zip writer both use (unchanged members copied, big parts deflated in pieces)
+    hidden_rows.py   which rows of a workbook are hidden (read without loading the sheets)
+"""
