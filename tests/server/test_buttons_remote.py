@@ -302,10 +302,10 @@ def test_returns_plan_lists_every_file(tmp_path):
 
 def test_every_tag_looks_the_same_in_a_written_file_and_in_the_open_workbook(tmp_path):
     """One table (toolkit.base.layout.TAG_STYLES) for both writers: number format, bold, size, fill and wrapping of each
-    tag as the file writer puts them in a saved workbook and as the button puts them in the open one."""
+    tag (and the font colour of the tags whose colour means something) as the file writer puts them in a saved workbook and as the button puts them in the open one."""
     import openpyxl
 
-    from toolkit.excel.book_io import write_layout
+    from toolkit.excel.book_io import FONT_COLOUR_TAGS, write_layout
     from toolkit.io.layout_writer import layout_to_sheet_spec
     from toolkit.io.xlsx.patch import XlsxPatch
     from toolkit.base.layout import TAG_STYLES, Cell, Layout
@@ -338,5 +338,6 @@ def test_every_tag_looks_the_same_in_a_written_file_and_in_the_open_workbook(tmp
             [("setFontProperty", "['bold', True]")] if look.bold else []) + (
             [("setFontProperty", repr(["size", look.font_size]))] if look.font_size else []) + (
             [("setRangeColor", repr(["#" + look.fill]))] if look.fill else []) + (
-            [("setWrapText", "[True]")] if look.wrap else [])
+            [("setWrapText", "[True]")] if look.wrap else []) + (
+            [("setFontProperty", repr(["color", "#" + look.font_color]))] if tag in FONT_COLOUR_TAGS else [])
         assert in_excel.get(tag, []) == (expected if tag != "text" else []), tag   # plain text: nothing to set

@@ -33,5 +33,5 @@ def layout_to_sheet_spec(layout: Layout) -> SheetSpec:
               for c in layout.charts]
     merges = [f"{col_letter(c0)}{r0}:{col_letter(c1)}{r1}" for r0, c0, r1, c1 in layout.merges]
     return SheetSpec(name=layout.name, rows=rows, col_widths=dict(layout.widths), merges=merges, charts=charts,
-                     freeze=(layout.freeze_rows, 0) if layout.freeze_rows else None,
+                     freeze=(layout.freeze_rows, 0) if layout.freeze_rows else None, hyperlinks=dict(layout.links),
                      landscape=layout.landscape, fit_width=layout.fit_width)
