@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from toolkit.base.errors import describe_failure, is_panic
 from toolkit.excel.book_io import alert, set_status
-from toolkit.excel.buttons.budget import (RESULT_SHEET, RESULT_WIDTHS, formats_if_unchanged, budget_plan, validate_budget)  # noqa: F401
-from toolkit.excel.buttons.common import (TITLE, SETTINGS_SHEET, SETTINGS, SETTING_HELP, SETTING_NAMES, HIGHLIGHT, read_settings, named_values, settings_sheet_values, FOLDER_NAMES, FOLDER_SETTINGS, returns_folders, _active_sheet, note_severity, settings_plan, open_settings, HELP_TEXT, show_help, MESSAGES, show_message, choose_ledger_sheet)  # noqa: F401
+from toolkit.excel.buttons.budget import (RESULT_SHEET, formats_if_unchanged, budget_plan, validate_budget)  # noqa: F401
+from toolkit.excel.buttons.common import (TITLE, SETTINGS_SHEET, SETTINGS, SETTING_HELP, SETTING_NAMES, HIGHLIGHT, read_settings, named_values, settings_sheet_values, FOLDER_NAMES, FOLDER_SETTINGS, returns_folders, _active_sheet, settings_plan, open_settings, HELP_TEXT, show_help, MESSAGES, show_message, choose_ledger_sheet)  # noqa: F401
 from toolkit.excel.buttons.monthly import (RETURNS_LOG_SHEET, returns_plan, reformat_returns)  # noqa: F401
 from toolkit.excel.buttons.report import (REPORT_SHEET, report_plan, draft_report_job)  # noqa: F401
 from toolkit.excel.buttons.stats import (STATS_SHEET, PREVIOUS_LEDGER_SHEET, MAX_LISTED_FINDINGS, named_cells, statistics_plan, statistics_layout, fill_statistics)  # noqa: F401

@@ -6,7 +6,7 @@ from __future__ import annotations
 from toolkit.base.errors import InputError
 from toolkit.base.layout import Layout
 from toolkit.base.sheet import RawSheet
-from toolkit.budget.job import RESULT_WIDTHS, parse_validate_settings, run_validate, sheet_rule_lines  # noqa: F401
+from toolkit.budget.job import parse_validate_settings, run_validate, sheet_rule_lines
 from toolkit.budget.workbook import RESULT_SHEET, SheetInput
 from toolkit.budget.tables import normalize
 from toolkit.excel.book_io import read_sheets, set_status, write_layout

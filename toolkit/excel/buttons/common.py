@@ -113,12 +113,6 @@ def _active_sheet(book) -> str | None:
         return None
 
 
-def note_severity(note) -> str | None:
-    if not note:
-        return None
-    return ERROR if "【错误】" in str(note) else WARNING
-
-
 def settings_plan(existing: RawSheet | None) -> tuple[list[list], int, str]:
     """The rows the 设置 button writes into the 参数 sheet, the 1-based row they start at, and the message.
     A new sheet gets a header and every setting; an existing one keeps its rows and gets only the missing labels."""
