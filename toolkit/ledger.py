@@ -6,9 +6,6 @@ findings; nothing stops the run except a sheet that has no recognisable ledger a
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -17,13 +14,13 @@ import pandas as pd
 
 from toolkit.errors import InputError
 from toolkit.findings import ERROR, WARNING, Finding
-from toolkit.ledger_checks import (AMOUNT_LIMIT, COUNT_LIMIT, CheckContext, ColumnTable, _categories,  # noqa: F401
-                                   _month_only, _sane_amount, _sane_count, _type_and_stages, _yes_no, load_checks,
-                                   normalise_columns, split_list, valid_ids)
+from toolkit.ledger_checks import (CheckContext, ColumnTable, _categories, _type_and_stages, load_checks,
+                                   run_checks, split_list)
+from toolkit.ledger_checks import _sane_amount, _sane_count, valid_ids  # noqa: F401  (their old home)
 from toolkit.sheet import RawSheet
 from toolkit.table import HeaderMatch, find_header
 from toolkit.text import all_clean, clean_text, compact
-from toolkit.vocab import Vocabulary, default_vocabulary
+from toolkit.vocab import Vocabulary, default_vocabulary, lookup
 
 TOTAL_WORDS = ("合计", "小计", "总计", "累计", "本页合计")
 NOTE_PREFIXES = ("注", "备注", "说明", "制表", "填表", "审核", "负责人", "填报", "经办", "联系", "复核", "统计人", "主管")
@@ -258,6 +255,112 @@ def per_distinct(values, fn) -> list:
     for v in table:
         table[v] = fn(v)
     return list(map(table.__getitem__, values))
+
+
+def normalise_columns(ctx: CheckContext, checks, out, readings: list[str]) -> dict[str, object]:
+    """Every canonical column of the kept rows, normalised (as lists / arrays per row), with the findings of the
+    check table collected in `out` and how wordings were read added to `readings` and the 读法 column."""
+    vocab, tables = ctx.vocab, ctx.tables
+    columns: dict[str, object] = {}
+    for column, parser in vocab.parsers.items():
+        if parser == "text":
+            columns[column] = tables[column].take(ctx.parsed(column).values)
+
+    # case type (刑事附带民事 is 刑事 with a flag); type and stage in one cell: "刑事审判阶段", "民事一审"
+    kind = tables["案件类型"]
+    looked = kind.per_value("case_type", lambda v: lookup(vocab.case_types, v))
+    combined = [None if t is not None or v is None else _type_and_stages(vocab, v)
+                for t, v in zip(looked, [*kind.uniques, None])]
+    final = [t if t is not None else (c[0] if c else None) for t, c in zip(looked, combined)]
+    ctx.unknown_types = [v is not None and t is None for v, t in zip([*kind.uniques, None], final)]
+    columns["附带民事"] = kind.mask(kind.per_value("attached", lambda v: "附带民事" in compact(v), empty=False))
+    case_type = kind.take(final)
+    columns["案件类型"] = case_type
+    ctx.criminal = kind.mask([t == vocab.criminal_type for t in final])
+    known_type = kind.mask([t is not None for t in final])
+    reading = kind.take([None if not c else (f"“{clean_text(v)}”读作{c[0]}·{c[1]}" if c[1] else
+                                            f"“{clean_text(v)}”读作{c[0]}：“{c[2]}”是审级，不是刑事诉讼阶段")
+                         for v, c in zip([*kind.uniques, None], combined)])
+
+    # stages: several in one cell; only criminal matters have them; the type cell may name it
+    order = {stage: i for i, stage in enumerate(vocab.criminal_stages)}
+
+    def stage_cell(v):
+        known, unknown = _categories(v, vocab.stages)
+        return tuple(sorted(known, key=order.get)), unknown
+
+    stage = tables["诉讼阶段"]
+    cells = stage.per_value("stage_cell", stage_cell, empty=((), ()))
+    known, unknown = stage.take([c[0] for c in cells]), stage.take([c[1] for c in cells])
+    has_stage, has_unknown = stage.mask([bool(c[0]) for c in cells]), stage.mask([bool(c[1]) for c in cells])
+    from_type = [c[1] if c else None for c in combined]
+    if any(from_type):
+        by_text: dict[str, tuple] = {}
+        type_stage = kind.take(from_type)
+        for pos in np.flatnonzero((stage.codes == -1) & kind.mask([s is not None for s in from_type])).tolist():
+            cell = by_text.get(type_stage[pos]) or by_text.setdefault(type_stage[pos], stage_cell(type_stage[pos]))
+            known[pos], unknown[pos] = cell
+            has_stage[pos], has_unknown[pos] = bool(cell[0]), bool(cell[1])
+    ctx.has_stage = has_stage
+    ctx.parts["诉讼阶段"] = (has_unknown, unknown)
+    ctx.stray = ~ctx.criminal & known_type & (has_stage | has_unknown)
+    ctx.instance = ctx.stray & stage.mask(stage.per_value(
+        "instance", lambda v: bool(split_list(v)) and all(compact(p) in vocab.instances for p in split_list(v)),
+        empty=False))
+    clean_stage = stage.clean()
+    for pos in np.flatnonzero(ctx.instance).tolist():
+        t = case_type[pos]
+        reading[pos] = f"阶段“{clean_stage[stage.codes[pos]]}”是{t}案件的审级，不是刑事诉讼阶段，按{t}计"
+
+    def everyday(raw):
+        words = [f"“{p}”读作{lookup(vocab.stages, p)}" for p in split_list(raw)
+                 if lookup(vocab.stages, p) and compact(p) not in (lookup(vocab.stages, p),
+                                                                   lookup(vocab.stages, p) + "阶段")]
+        return "阶段" + "、".join(words) if words else None
+
+    said = stage.per_value("everyday", everyday)
+    if any(said):
+        said_row = stage.take(said)
+        for pos in np.flatnonzero(ctx.criminal & has_stage & stage.mask([bool(s) for s in said])).tolist():
+            reading[pos] = said_row[pos]
+    for pos in np.flatnonzero(ctx.stray).tolist():
+        known[pos] = ()
+    columns["诉讼阶段"] = known
+
+    # the other parsed columns
+    for column, parser in vocab.parsers.items():
+        if parser == "text":
+            continue
+        table, parsed = tables[column], ctx.parsed(column)
+        if parser == "groups":
+            ctx.parts[column] = (table.mask([bool(p) for p in parsed.problems]),
+                                  table.take([p or () for p in parsed.problems]))
+        if parser == "yes_no":
+            columns[column] = table.mask([v == "是" for v in parsed.values])
+        elif parser == "count":   # a list: the frame infers the dtype (int64, or float64 with NaN, as before)
+            default = vocab.empty_values.get(column)
+            columns[column] = table.take([default if v is None else v for v in parsed.values]).tolist()
+        else:
+            columns[column] = table.take(parsed.values)
+    run_checks(checks, ctx, out)
+
+    read_by = {"month": 0, "year": 0}
+    for column in vocab.date_columns:
+        how = ctx.parsed(column).how
+        if how and any(how):
+            table = tables[column]
+            for key in read_by:
+                read_by[key] += int(table.mask([h == key for h in how]).sum())
+    if read_by["year"]:
+        readings.append(f"{read_by['year']} 个日期没有写年份（如“3月5日”），按标题中的 {ctx.year} 年读取。")
+    if read_by["month"]:
+        readings.append(f"{read_by['month']} 个日期只写了年月（如“2023年3月”），按当月读取（指派日期按 1 日、结案日期按月末）。")
+    columns["读法"] = reading
+    read_as = int(sum(1 for r in reading.tolist() if r))
+    if read_as:
+        readings.append(f"{read_as} 行的案件类型与阶段写在一格（如“刑事审判阶段”“民事一审”）或用了日常说法（如“起诉”），"
+                        "已按词表读取，读法写在该行的“计算依据”中。")
+    return columns
 
 
 def _normalise(kept: dict[str, ColumnTable], rows: np.ndarray, vocab: Vocabulary, out: "_Collector", today,
