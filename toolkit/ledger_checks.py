@@ -66,7 +66,7 @@ class ColumnTable:
         result = self.cache.get("strings")
         if result is None:
             values = self.uniques
-            result = self.cache["strings"] = values if all(v.__class__ is str for v in values) else \
+            result = self.cache["strings"] = values if set(map(type, values)) <= {str} else \
                 [v for v in values if v.__class__ is str]
         return result
 
@@ -383,7 +383,7 @@ PARSERS = {
 
 def _id_shaped(texts: list) -> list[bool]:
     """Per value: 17 digits and a digit or X. When every value is 18 ASCII characters, one numpy test."""
-    if texts and all(t.__class__ is str for t in texts) and set(map(len, texts)) == {18}:
+    if texts and set(map(type, texts)) == {str} and set(map(len, texts)) == {18}:
         joined = "".join(texts)
         if joined.isascii():
             grid = np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(-1, 18)
@@ -459,10 +459,9 @@ def check_required(ctx, spec):
 def check_parses(ctx, spec):
     """The column's parser refused the value (its reason is {error})."""
     table, parsed = ctx.tables[spec.column], ctx.parsed(spec.column)
-    clean = table.clean()
     for pos in table.rows([p is not None for p in parsed.problems]).tolist():
         code = table.codes[pos]
-        yield pos, clean[code], parsed.problems[code]
+        yield pos, table.clean()[code], parsed.problems[code]
 
 
 def check_at_least(ctx, spec):
@@ -470,22 +469,20 @@ def check_at_least(ctx, spec):
     table, parsed = ctx.tables[spec.column], ctx.parsed(spec.column)
     bound = spec.params.get("min", 0)
     low = [v is not None and v < bound for v in parsed.values]
-    clean = table.clean()
     for pos in table.rows(low).tolist():
         value = parsed.values[table.codes[pos]]
         if isinstance(value, Decimal):
             yield pos, f"{value:.2f}", {"amount": f"{value:,.2f}"}
         else:
-            yield pos, clean[table.codes[pos]], {}
+            yield pos, table.clean()[table.codes[pos]], {}
 
 
 def check_known(ctx, spec):
     """A filled cell the vocabulary does not know ({allowed}: the values it knows)."""
     table, parsed = ctx.tables[spec.column], ctx.parsed(spec.column)
-    clean = table.clean()
     allowed = "、".join(dict.fromkeys(ctx.mapping(spec.column).values()))
     for pos in table.rows([p is not None for p in parsed.problems]).tolist():
-        yield pos, clean[table.codes[pos]], {"allowed": allowed}
+        yield pos, table.clean()[table.codes[pos]], {"allowed": allowed}
 
 
 def check_known_parts(ctx, spec):
@@ -530,18 +527,15 @@ def check_criminal_has_stage(ctx, spec):
 def check_stage_only_criminal(ctx, spec):
     """A stage written for a matter that is not criminal (and is not one of its instance words such as 一审)."""
     table = ctx.tables[spec.column]
-    clean = table.clean()
     for pos in np.flatnonzero(ctx.stray & ~ctx.instance & ctx.has_stage).tolist():
-        value = clean[table.codes[pos]]
-        yield pos, value, {}
+        yield pos, table.clean()[table.codes[pos]], {}
 
 
 def check_yes_no(ctx, spec):
     """Neither yes nor no."""
     table, parsed = ctx.tables[spec.column], ctx.parsed(spec.column)
-    clean = table.clean()
     for pos in table.rows([p is not None for p in parsed.problems]).tolist():
-        yield pos, clean[table.codes[pos]], {}
+        yield pos, table.clean()[table.codes[pos]], {}
 
 
 def check_not_before(ctx, spec):
