@@ -241,7 +241,8 @@ def before_after_main(args) -> int:
     trees = {"after": REPO, "before": args.before.resolve()}
     envs = {}
     for name, tree in trees.items():
-        envs[name] = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(tree), os.environ.get("PYTHONPATH")])))
+        path = os.pathsep.join(filter(None, [str(tree), os.environ.get("PYTHONPATH")]))
+        envs[name] = dict(os.environ, PYTHONPATH=path)
         subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "toolkit")], check=True, env=envs[name],
                        stdout=subprocess.DEVNULL)
     print(f"subsidy before ({trees['before']}) / after ({REPO}): {os.cpu_count()} cores, load {load_average()}")
@@ -284,7 +285,8 @@ def before_after_main(args) -> int:
                 b = best[name]
                 summary.append((rows, name, min(b["seconds"]), min(b["cpu"]), max(b["peak_mb"]), floor, floor_cpu))
     print(f"\nbest of {args.repeat} (load {load_average()} at the end)")
-    print(f"{'rows':>8} {'tree':>7} {'wall s':>8} {'CPU s':>8} {'peak MB':>8} {'floor s':>8} {'ratio':>7} {'CPU ratio':>9}")
+    print(f"{'rows':>8} {'tree':>7} {'wall s':>8} {'CPU s':>8} {'peak MB':>8} {'floor s':>8} {'ratio':>7} "
+          f"{'CPU ratio':>9}")
     for rows, name, sec, cpu, peak, floor, floor_cpu in summary:
         print(f"{rows:>8} {name:>7} {sec:>8.2f} {cpu:>8.2f} {peak:>8.0f} {floor:>8.2f} {sec / floor:>6.1f}x "
               f"{cpu / floor_cpu:>8.1f}x")

@@ -142,7 +142,8 @@ def test_a_bound_in_the_data_moves_the_check(sheet):
     ledger = _read(sheet, _changed(vocab, index, min=2))
     flagged = sorted(f.row for f in ledger.findings if f.message == "受援人数不能为负数。")
     # every row with one person is now below the bound (rows whose 受援人数 could not be read stay as they were)
-    assert flagged == [r for r, k, cells in PLANTED if k != ("受援人数", "parses") and cells[HEADER.index("受援人数")] in (1, -1)]
+    persons = HEADER.index("受援人数")
+    assert flagged == [r for r, k, cells in PLANTED if k != ("受援人数", "parses") and cells[persons] in (1, -1)]
 
 
 def test_blank_text_check_is_driven_by_its_row():
@@ -166,3 +167,6 @@ def test_the_table_is_checked_when_loaded():
         load_checks([{**rows[0], "check": "no_such_check"}])
     with pytest.raises(ValueError, match="unknown severity"):
         load_checks([{**rows[0], "severity": "fatal"}])
+    with pytest.raises(ValueError, match="needs a parser"):
+        load_checks([{**rows[0], "column": "案件类型", "check": "parses"}], default_vocabulary().parsers)
+    assert load_checks(rows, default_vocabulary().parsers)   # the shipped table passes

@@ -370,7 +370,8 @@ def _normalise(kept: dict[str, ColumnTable], rows: np.ndarray, vocab: Vocabulary
     n = len(rows)
     tables = {c: kept.get(c) or ColumnTable.empty(n) for c in vocab.canonical_columns}
     ctx = CheckContext(tables, rows, vocab, out.header, today, year, vocab.check_texts)
-    columns = normalise_columns(ctx, load_checks(vocab.checks), out, [] if readings is None else readings)
+    checks = load_checks(vocab.checks, vocab.parsers)
+    columns = normalise_columns(ctx, checks, out, [] if readings is None else readings)
     index = pd.RangeIndex(n)
     frame = {}
     for name in [*kept, "excel_row", *(c for c in vocab.canonical_columns if c not in kept), "附带民事", "读法"]:

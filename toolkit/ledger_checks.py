@@ -425,8 +425,13 @@ class Check:
     params: dict = field(default_factory=dict)
 
 
-def load_checks(data: dict) -> tuple[Check, ...]:
-    """The [[checks]] of ledger.toml as Check rows (unknown check names and severities refused at load)."""
+# the checks that read the column through its parser ([parsers] must name one)
+_PARSED = {"parses", "at_least", "known", "yes_no", "id_number", "unique"}
+
+
+def load_checks(data, parsers: dict | None = None) -> tuple[Check, ...]:
+    """The [[checks]] of ledger.toml as Check rows (unknown check names and severities, and a parsed check of a
+    column without a parser, refused at load)."""
     result = []
     for row in data:
         row = dict(row)
@@ -436,6 +441,8 @@ def load_checks(data: dict) -> tuple[Check, ...]:
         for name in (severity, row.get("severity_otherwise", severity)):
             if name not in SEVERITIES:
                 raise ValueError(f"ledger.toml: unknown severity {name!r} for {column!r}/{check!r}")
+        if parsers is not None and check in _PARSED and parsers.get(column) not in PARSERS:
+            raise ValueError(f"ledger.toml: check {check!r} needs a parser for column {column!r} in [parsers]")
         result.append(Check(column, check, severity, message, row))
     return tuple(result)
 
