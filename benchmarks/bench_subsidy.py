@@ -2,7 +2,7 @@
 
     python benchmarks/bench_subsidy.py [--rows 100000] [--repeat 1] [--keep DIR]
     python benchmarks/bench_subsidy.py --floor 1k,10k,100k [--repeat 2]     # against the I/O floor (floor.py)
-    python benchmarks/bench_subsidy.py --floor 10k,100k --before /tmp/old  # also an older checkout, alternating
+    python benchmarks/bench_subsidy.py --floor 10k,100k --before ../旧版本  # also an older checkout, alternating
 
 Both sides run as child processes (interpreter start and imports included) so that wall time and peak RSS
 are measured the same way: peak RSS from os.wait4 (Linux/macOS), else by polling with psutil.
@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--floor", metavar="行数列表", help="只测工具箱，与同一次运行中测得的 I/O 下限比较，"
                         "如 --floor 1k,10k,100k（不运行朴素脚本）")
     parser.add_argument("--before", type=Path, metavar="目录", help="与 --floor 同用：另一份代码（如 git worktree "
-                        "add /tmp/old 某提交）在同一次运行中交替测量，并逐个比较两者的输出文件成员")
+                        "add ../旧版本 某提交）在同一次运行中交替测量，并逐个比较两者的输出文件成员")
     parser.add_argument("--baseline", nargs=2, type=Path, metavar=("LEDGER", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
