@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -42,6 +42,10 @@ class Vocabulary:
     joiners: tuple[str, ...] = ()               # ignored between type and stage in one cell ("刑事（审判）")
     fill_down: tuple[str, ...] = ()             # label columns whose merged cells belong to every row covered
     not_combined_words: tuple[str, ...] = ()    # sheet names with these words are not combined into the ledger
+    parsers: dict = field(default_factory=dict)        # column → how its cells are read (ledger_checks.PARSERS)
+    empty_values: dict = field(default_factory=dict)   # column → what an empty cell counts as
+    checks: tuple = ()                                 # the [[checks]] rows, in order (ledger_checks.load_checks)
+    check_texts: dict = field(default_factory=dict)    # pieces of the checks' messages
 
     def with_aliases(self, extra: dict[str, str]) -> "Vocabulary":
         """A copy that also knows the user's own column names ({their header: canonical column})."""
@@ -116,4 +120,8 @@ def default_vocabulary() -> Vocabulary:
         joiners=tuple(data["combined"]["joiners"]),
         fill_down=tuple(data["merged"]["fill_down"]),
         not_combined_words=tuple(data["sheets"]["not_combined_words"]),
+        parsers=dict(data["parsers"]),
+        empty_values=dict(data["empty_values"]),
+        checks=tuple(data["checks"]),
+        check_texts=dict(data["check_texts"]),
     )
