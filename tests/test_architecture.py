@@ -92,7 +92,6 @@ def test_the_excel_shell_imports_no_cli_command():
 # shells. The test fails on any new one, and on one of these once it is gone (so the list only shrinks).
 KNOWN_EXCEL_IMPORTS_OF_CLI = sorted([
     "toolkit.excel.buttons.budget imports toolkit.cli.validate",
-    "toolkit.excel.buttons.monthly imports toolkit.cli.reformat",
     "toolkit.excel.buttons.report imports toolkit.cli.report",
     "toolkit.excel.buttons.subsidy imports toolkit.cli.subsidy",
 ])
