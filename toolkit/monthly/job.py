@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Sequence
 
-from toolkit.base.idcard import mask_text
+from toolkit.base.idcard import mask_id, mask_text
 from toolkit.base.layout import Cell, Layout
 from toolkit.base.sheet import RawSheet
 from toolkit.monthly.normalise import (FAILED, OK, STATUS_LABEL, WARNED, ReturnTemplate, failed_result,
@@ -137,6 +137,7 @@ def decide_return(sheets: list[RawSheet], rel: str, file_stem: str, template: Re
     layout = summary_layout(template)
     out_sheets, summary, period_sums = [], [], {}
     several = len(result.tables) > 1
+    id_columns = [k for k, c in enumerate(template.columns) if c.kind == "id" and c.name is not None]
     for table in result.tables:
         rows = template_rows(table, template)
         out_sheets.append(SheetTable(
@@ -145,12 +146,13 @@ def decide_return(sheets: list[RawSheet], rel: str, file_stem: str, template: Re
             [c.width for c in template.columns], [c.num_format for c in template.columns],
             title=template.render_title(table.period, rel), landscape=template.landscape,
             fit_to_width=template.fit_to_width, paper=template.paper))
-        masked = rows if show_id else template_rows(table, template, mask_ids=True)
+        masked = rows if show_id or not id_columns else _masked(rows, id_columns)
         period = table.period or ""
         sums = period_sums.setdefault(period, [0] + [Decimal(0)] * len(layout.summed))
         shown = period_text(period)
         for record, row in zip(table.rows, masked):
-            values = row[layout.skip:] if show_id else [mask_text(v) for v in row[layout.skip:]]
+            values = row[layout.skip:] if show_id else [mask_text(v) if v.__class__ is str else v
+                                                          for v in row[layout.skip:]]
             summary.append([None, rel, table.sheet, record["_row"], shown, *values])
             sums[0] += 1
             for k, i in enumerate(layout.summed, 1):
@@ -159,6 +161,18 @@ def decide_return(sheets: list[RawSheet], rel: str, file_stem: str, template: Re
                     sums[k] += v
     out_sheets += _stat_sheets(result, several or len(result.stat_forms) > 1)
     return ReturnDecision(result, out_sheets, summary, period_sums)
+
+
+def _masked(rows: list[list], id_columns: list[int]) -> list[list]:
+    """template_rows(..., mask_ids=True) from the rows already made: the ID columns masked as mask_id does."""
+    out = []
+    for row in rows:
+        row = list(row)
+        for k in id_columns:
+            if row[k]:
+                row[k] = mask_id(row[k])
+        out.append(row)
+    return out
 
 
 def _stat_sheets(result, several: bool) -> list[SheetTable]:
