@@ -261,7 +261,7 @@ def test_interrupted_write_leaves_no_half_written_file(tmp_path, capsys, monkeyp
 
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="needs fork to inject the crash")
 def test_a_worker_crash_fails_only_its_file(tmp_path, capsys, monkeypatch):
-    import toolkit.cli.reformat as rf
+    import toolkit.io.returns_batch as rf     # the batch shared by the command and the button
 
     corpus = Corpus(tmp_path / "in")
     corpus.plain_xlsx()

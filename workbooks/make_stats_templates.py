@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from toolkit.cli.stats import write_evaluation_template, write_stats_template  # noqa: E402
+from toolkit.io.stats_book import write_evaluation_template, write_stats_template  # noqa: E402
 
 # The example targets of a county centre (绩效目标): 一级 / 二级 / 三级指标, 指标性质, 目标值, 单位, 分值, 统计键.
 TARGETS = [

@@ -87,23 +87,9 @@ def period_value(value):
     """A statistics period from a cell or argument: 2023 / 2023.0 (a year), "2023年", "2023Q1", "2023-03", or a date
     (Excel turns a typed 2023-03 or 2023年3月 into the date 2023-03-01): the month holding that date. None when
     blank; ValueError in Chinese otherwise."""
-    from toolkit.base.dates import parse_date
-    from toolkit.stats.compute import Period, parse_period
+    from toolkit.stats.job import period_setting   # the statistics job's one period parser
 
-    value = excel_value(value)
-    if value is None:
-        return None
-    if isinstance(value, int) and not isinstance(value, bool) and _SERIALS[0] <= value <= _SERIALS[1]:
-        value = parse_date(value)
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return Period("month", value.year, value.month)
-    if isinstance(value, float):   # a number 2023.5 or 2023.1: May? January or October? Say so rather than guess
-        raise ValueError(f"统计期间“{value}”无法识别：应写作 2023（年）、2023Q1（季度）或 2023-03（月）；"
-                         "如要写成 2023.5 的样子，请先把单元格设为文本")
-    text = clean_text(value)
-    return parse_period(text) if text else None
+    return period_setting(excel_value(value))
 
 
 def year_value(value) -> int | None:
