@@ -231,7 +231,7 @@ SHAPES = [quarters_named_di, months_columns_reordered, two_row_header, month_onl
 #     4 cases excluded (stats 32 of 36) — fixed: several stages after the type are read like the stage column.
 #   - synonym_headers with a first column headed 编号 (meaning 序号) and a 案件编号 column: warning "都表示“案号”，
 #     只使用了前一列" and the 1, 2, 3 … of 编号 taken as case numbers (figures still exact) — left (header matching is
-#     shared code, toolkit/table.py); the shape here heads its first column 序号.
+#     shared code, toolkit/base/table.py); the shape here heads its first column 序号.
 #   false warnings on the clean shapes: 1 (the one above); after: 0.
 #   Further probes (tests at the end of this file), all silent before:
 #   - month sheets beside a year copy named 总表 / 年度合计 (no 案号 column): every case counted twice (72 cases,

@@ -8,7 +8,7 @@ from toolkit.base.findings import ERROR, Finding
 from toolkit.base.idcard import check_digit, mask_text
 from toolkit.io.limits import unsafe_entry_name
 from toolkit.base.layout import col_letter as column_letters
-from toolkit.ledger.parse import _sane_amount, _sane_count
+from toolkit.ledger.columns import _sane_amount, _sane_count
 
 ids = st.text("0123456789", min_size=17, max_size=17).map(lambda b: b + check_digit(b))
 

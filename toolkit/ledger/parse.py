@@ -14,9 +14,8 @@ import pandas as pd
 
 from toolkit.base.errors import InputError
 from toolkit.base.findings import ERROR, WARNING, Finding
-from toolkit.ledger.checks import (CheckContext, ColumnTable, _categories, _type_and_stages, load_checks,
-                                   run_checks, split_list)
-from toolkit.ledger.checks import _sane_amount, _sane_count, valid_ids  # noqa: F401  (their old home)
+from toolkit.ledger.checks import CheckContext, load_checks, run_checks
+from toolkit.ledger.columns import ColumnTable, _categories, _type_and_stages, split_list
 from toolkit.base.sheet import RawSheet
 from toolkit.base.table import HeaderMatch, find_header
 from toolkit.base.text import all_clean, clean_text, compact
