@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 
-from toolkit.base.money import chinese_integer as money_chinese_integer
+from toolkit.base.money import chinese_integer as money_chinese_integer, round_half_up
 
 AMOUNT, PERCENT, COUNT, YEAR, POINTS = "amount", "percent", "count", "year", "points"
 MONEY_FACTOR = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}
@@ -130,8 +130,7 @@ class Figure:
 
 def format_decimal(value: Decimal, decimals: int, grouped: bool = True) -> str:
     """Round half up to the given decimals, with thousands separators in the integer part (if grouped)."""
-    quantum = Decimal(1).scaleb(-decimals)
-    rounded = value.quantize(quantum, rounding="ROUND_HALF_UP")
+    rounded = round_half_up(value, decimals)
     return f"{rounded:,.{decimals}f}" if grouped else f"{rounded:.{decimals}f}"
 
 
