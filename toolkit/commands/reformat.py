@@ -214,6 +214,7 @@ def _process(path: Path, rel: str, out_name: str | None, ctx: RunContext) -> dic
     except InputError as exc:
         return _record(failed_result(rel, exc.message + "已跳过。"), None, [])
     result = parse_return(sheets, rel, ctx.aliases, file_stem=path.stem, items=ctx.items)
+    result.notes[:0] = [f"工作表“{s.name}”：{note}" for s in sheets for note in s.notes]   # what reading changed
     if result.status == FAILED:
         return _record(result, None, [])
     template = ctx.template
