@@ -91,6 +91,10 @@ def _round_ms(x: float) -> int | None:
     """Rust's `f64::round() as i64` (half away from zero, saturating), None where chrono would panic (i64::MIN)."""
     if x != x:
         return 0
+    if x >= 9.3e18:
+        return _I64 - 1
+    if x <= -9.3e18:
+        return None
     r = math.floor(abs(x) + 0.5) if abs(x) < 2 ** 52 else abs(x)
     r = int(r) if x >= 0 else -int(r)
     if r >= _I64:
@@ -840,7 +844,12 @@ class _SheetReader:
         ev = _CellEvents(self)
         ev.row = int(digits) - 1
         xml = b'<c r="' + letters + digits + b'"' + attrs + b">" + body + b"</c>"
-        _parse_small(b"<sheetData>" + xml + b"</sheetData>", ev.start, ev.end, ev.text)
+        p = expat.ParserCreate()
+        ev.attach(p)
+        try:
+            p.Parse(b"<sheetData>" + xml + b"</sheetData>", True)
+        except expat.ExpatError as exc:
+            raise Damaged(str(exc)) from None
         if not ev.found:
             return None, False
         (_, _, v, held), = ev.found
@@ -849,8 +858,7 @@ class _SheetReader:
     def _slow(self) -> None:
         ev = _CellEvents(self)
         p = expat.ParserCreate()
-        p.buffer_text = True
-        p.StartElementHandler, p.EndElementHandler, p.CharacterDataHandler = ev.start, ev.end, ev.text
+        ev.attach(p)
         try:
             for piece in limits.xml_pieces(self.book.zf, self.member):
                 p.Parse(piece, False)
@@ -979,6 +987,19 @@ class _CellEvents:
         self.chars: list[str] = []
         self.rich: _TextEvents | None = None
         self.depth = 0
+        self.in_cdata = False   # calamine takes a value's text events, not its CDATA sections
+
+    def cdata_start(self):
+        self.in_cdata = True
+
+    def cdata_end(self):
+        self.in_cdata = False
+
+    def attach(self, parser) -> None:
+        parser.buffer_text = True
+        parser.StartElementHandler, parser.EndElementHandler = self.start, self.end
+        parser.CharacterDataHandler = self.text
+        parser.StartCdataSectionHandler, parser.EndCdataSectionHandler = self.cdata_start, self.cdata_end
 
     def start(self, name, attrs):
         local = _local(name)
@@ -1038,6 +1059,7 @@ class _CellEvents:
 
     def text(self, data):
         if self.child == "v" and not self.depth:
-            self.chars.append(data)
+            if not self.in_cdata:
+                self.chars.append(data)
         elif self.child == "is":
             self.rich.text(data)
