@@ -15,8 +15,9 @@ import math
 import posixpath
 import re
 import zipfile
-from itertools import compress, repeat
-from operator import is_not
+from collections import deque
+from itertools import compress, groupby, islice, repeat
+from operator import is_not, le
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
@@ -507,6 +508,7 @@ _IRREGULAR = re.compile(rb"<!--|<!\[CDATA\[|<\?(?!xml\s)|<[\w.-]+:(?:sheetData|r
 _ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']*)["']""")
 _REF = re.compile(r"([A-Za-z]*)([0-9]*)")
 _CACHE_LIMIT = 1 << 16
+_PIECE = 1 << 20   # XML read at a time: what one run of rows costs in passing (~6 MB of small objects per MB)
 
 
 _EMPTY = object()   # a cell without a value (calamine leaves it out; it neither fills nor widens the grid)
@@ -734,7 +736,7 @@ class _SheetReader:
     def _fast(self) -> None:
         first = True
         carry = b""
-        for piece in limits.xml_pieces(self.book.zf, self.member):
+        for piece in limits.xml_pieces(self.book.zf, self.member, _PIECE):
             if first:
                 first = False
                 enc = _ENCODING.match(piece)
@@ -777,31 +779,28 @@ class _SheetReader:
             if not values:
                 return
         del keys, conv
-        import numpy as np
-
         n = len(values)
-        rows = np.fromiter(map(int, digits), np.int64, n) - 1
-        cols = np.fromiter(map(self.cols.__getitem__, letters), np.int64, n)
-        r0, r1, c0, c1 = int(rows.min()), int(rows.max()), int(cols.min()), int(cols.max())
+        rows = list(map(int, digits))
+        cols = list(map(self.cols.__getitem__, letters))
+        r0, r1, c0, c1 = min(rows) - 1, max(rows) - 1, min(cols), max(cols)
         if r0 < 0:
             raise Damaged("row 0")
         if r1 >= limits.EXCEL_ROWS or c1 >= limits.EXCEL_COLUMNS or self.cells + n > limits.MAX_CELLS:
             self.last_row, self.last_col, self.cells = max(self.last_row, r1), max(self.last_col, c1), self.cells + n
             raise TooBig(self._extent())
-        height, width = r1 - r0 + 1, c1 + 1
         grid = self.grid
-        if height * width > 4 * n + 4096 or r0 <= self.last_row and any(r in grid for r in range(r0, r1 + 1)):
-            for r, c, v in zip(rows.tolist(), cols.tolist(), values):   # sparse, or rows seen before: cell by cell
-                self.place(r, c, v)
+        if r0 <= self.last_row or not all(map(le, rows, islice(rows, 1, None))):
+            for r, c, v in zip(rows, cols, values):   # rows out of order, or seen before: cell by cell
+                self.place(r - 1, c, v)
             return
-        block = np.full((height, width), None, dtype=object)
-        block[rows - r0, cols] = values
-        present = np.zeros(height, dtype=bool)
-        present[rows - r0] = True
-        lines = block.tolist()
-        del block
-        for i in np.flatnonzero(present).tolist():
-            grid[r0 + i] = lines[i]
+        i = 0
+        for r, same in groupby(rows):   # a row at a time, its cells placed without a Python step each
+            k = len(list(same))
+            cs, vs = cols[i:i + k], values[i:i + k]
+            i += k
+            line = [None] * (max(cs) + 1)
+            deque(map(line.__setitem__, cs, vs), 0)
+            grid[r - 1] = line
         self.cells += n
         self.first_row, self.last_row = min(self.first_row, r0), max(self.last_row, r1)
         self.first_col, self.last_col = min(self.first_col, c0), max(self.last_col, c1)
