@@ -88,7 +88,7 @@ def run(args) -> int:
     if not path.is_dir():
         check_bounds(path)   # sizes and extents first: opening it for patching inflates the ledger sheet
     patchable = path.suffix.lower() in PATCHABLE and not path.is_dir()
-    patch = None
+    patch = _prepared_patch(path, args.sheet) if patchable else None
     try:
         sheets, ledger, raw = read_ledger_input(path, args.sheet)
         standard = build_standard(sheets, args.standard, file=path.name)
@@ -102,14 +102,13 @@ def run(args) -> int:
                                  "请删除台账右侧多余的列后再处理。", file=file or path.name, sheet=sheet)
         output.parent.mkdir(parents=True, exist_ok=True)
         with temp_dir(output.parent) as tmp:
-            if patchable:   # the grids go before the sheet XML is loaded for patching: the two never meet in memory
-                del sheets, raw
-                patch = _prepared_patch(path, args.sheet) or XlsxPatch(path)
+            if patchable:
+                patch = patch or XlsxPatch(path)
             else:  # .xls / .csv / a folder cannot be edited in place: the data is carried into a new .xlsx first
                 source = Path(tmp) / "copy.xlsx"
                 _values_workbook([replace(raw[k], name=names[k]) for k in raw] if path.is_dir() else sheets, source)
                 patch = XlsxPatch(source)
-                del sheets, raw   # the raw grids are the largest thing in memory; below works on the ledger
+            del sheets, raw   # the raw grids are the largest thing in memory; below works on the ledger
 
             ranges = price_ranges(ledger.cases, standard)
             result, by_sheet = compute_by_sheet(ledger, standard, level, ranges)
@@ -143,9 +142,9 @@ def run(args) -> int:
 
 
 def _prepared_patch(path: Path, sheet: str | None):
-    """The workbook opened for patching, its ledger sheet (by name, else the largest) already split. None if it
-    cannot be opened (XlsxPatch then says why). Opened after the grids are gone (an .xlsx is read in Python now:
-    nothing runs in the background to overlap with)."""
+    """The workbook opened for patching, its ledger sheet (by name, else the largest) already split, while
+    calamine may still be parsing it in the background (see cli.console). None if it cannot be opened: reading it
+    then says why."""
     try:
         patch = XlsxPatch(path)
     except Exception:
