@@ -564,15 +564,6 @@ class _Values(dict):
 _MISSING = object()
 
 
-class _Columns(dict):
-    """Column letters → 0-based index."""
-
-    def __missing__(self, letters):
-        n = _letters_to_col(letters)
-        self[letters] = n
-        return n
-
-
 class _Restart(Exception):
     """The fast scan met a form it does not read: read the sheet again with expat."""
 
@@ -627,7 +618,7 @@ class _SheetReader:
         self.texts: dict[bytes, str | None] = {}
         self.dated: dict[tuple, object] = {}
         self.attrs: dict[bytes, tuple] = {}
-        self.cols = _Columns()
+        self.cols: dict[bytes, int] = {}
         self.shared: dict[bytes, object] = {}
 
     # -- bounds (toolkit.io.limits decides; here only counted)
@@ -771,7 +762,11 @@ class _SheetReader:
         letters, digits, keys = parts[1::4], parts[2::4], parts[3::4]
         del parts, between
         conv = _Values(self)
-        values = list(map(conv.__getitem__, keys))
+        table = dict.fromkeys(keys)   # the distinct cell texts of these rows, converted once each
+        for key in table:
+            table[key] = conv[key]
+        values = list(map(table.__getitem__, keys))   # a plain dict: looked up in C
+        del table
         if conv.empty:   # <c r="B2" s="1"/> (formatting only), <v></v>, a formula without a cached value …
             keep = list(map(is_not, values, repeat(_EMPTY)))
             letters, digits, values = (list(compress(letters, keep)), list(compress(digits, keep)),
@@ -781,7 +776,10 @@ class _SheetReader:
         del keys, conv
         n = len(values)
         rows = list(map(int, digits))
-        cols = list(map(self.cols.__getitem__, letters))
+        known = self.cols
+        for letter in set(letters).difference(known):
+            known[letter] = _letters_to_col(letter)
+        cols = list(map(known.__getitem__, letters))
         r0, r1, c0, c1 = min(rows) - 1, max(rows) - 1, min(cols), max(cols)
         if r0 < 0:
             raise Damaged("row 0")
