@@ -238,7 +238,8 @@ def test_hand_written_cells_same_as_calamine(tmp_path, variant):
         if variant == "prefixed":
             xml = re.sub(r"<(/?)(worksheet|sheetData|row|c|v|f|is|t|r|rPr|b|rPh|dimension|sheetViews|sheetView|"
                          r"selection|sheetFormatPr|pageMargins)\b", r"<\1x:\2", xml)
-            xml = xml.replace('xmlns="http', 'xmlns:x="http', 1)
+            xml = xml.replace('xmlns="http', 'xmlns:x="http', 1).replace(
+                '<x:row r="5">', '<x:row r="5"><x:c><x:v>0.25</x:v></x:c>')   # a cell with no attributes at all
         return xml
     path = with_sheet_xml(base, tmp_path / f"{variant}.xlsx", edit)
     grid = assert_same(path)[0].rows

@@ -746,8 +746,9 @@ class _SheetReader:
 
     def _fast_chunk(self, data: bytes) -> None:
         """The cells of a run of whole rows: one regular-expression pass, values converted once per distinct cell
-        text (attributes and body), then placed in the grid a block of rows at a time (no Python step per cell)."""
-        if b"<!" in data or b"<?" in data[2:] or b":c " in data or b":row" in data or b":sheetData" in data:
+        text (attributes and body), then placed in the grid a row at a time (no Python step per cell)."""
+        if (b"<!" in data or b"<?" in data[2:] or b":c " in data or b":c>" in data or b":row" in data
+                or b":sheetData" in data):
             if _IRREGULAR.search(data):
                 raise _Restart   # comments, CDATA, processing instructions or prefixed names: expat reads them
         if b"mergeCell" in data:
