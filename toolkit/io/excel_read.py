@@ -270,7 +270,7 @@ _packages_ok: set[tuple] = set()
 def _read_xlsx(path: Path, sheets: list[str] | None, names_only: bool) -> list[RawSheet]:
     """An .xlsx/.xlsm through toolkit.io.xlsx_read: the package checked (limits.check_package), then each sheet
     streamed, holding only the cells that hold something; the bounds on cells and Excel's grid are limits'."""
-    from toolkit.io.xlsx_read import Damaged, TooBig, XlsxBook
+    from toolkit.io.xlsx_read import TooBig, XlsxBook
 
     corrupt = "文件已损坏或不是有效的Excel工作簿，无法打开。"
     key = _file_key(path)

@@ -12,18 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import posixpath
 import re
 import zipfile
 from collections import deque
+from dataclasses import dataclass, field
 from itertools import compress, groupby, islice, repeat
 from operator import is_not, le
-from dataclasses import dataclass, field
 from xml.parsers import expat
 
 from toolkit.io import limits
-
-NS_SEPARATOR = None   # element and attribute names are matched by their local part, as Excel readers do
 
 
 class Damaged(Exception):
@@ -614,8 +611,6 @@ class _SheetReader:
         self.first_row = self.first_col = 1 << 62
         self.merged: list[tuple[int, int, int, int]] = []
         self.long_text = False
-        self.numbers: dict[bytes, float] = {}
-        self.texts: dict[bytes, str | None] = {}
         self.dated: dict[tuple, object] = {}
         self.attrs: dict[bytes, tuple] = {}
         self.cols: dict[bytes, int] = {}
