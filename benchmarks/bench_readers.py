@@ -4,8 +4,9 @@ interpreter and its imports; the figure printed first is the reading alone), aga
     python benchmarks/bench_readers.py [--rows 10k,100k] [--repeat 2] [--keep DIR]
 
 Methods: `floor` (unzip + expat, benchmarks/floor.py); `toolkit` (toolkit.io.excel_read.read_workbook, what
-subsidy and stats use today: every sheet as a grid of Python objects); `calamine` (python-calamine to_python of the
-ledger sheet); `calamine_iter` (iter_rows, one row at a time, nothing kept); `fastexcel` (load_sheet, all 19
+subsidy and stats use: every sheet as a grid of Python objects; for .xlsx since 2026-11-30 the streaming reader);
+`xlsx_read` (toolkit.io.xlsx_read alone, the ledger sheet: only the used cells held, repeated values one object);
+`calamine` (python-calamine to_python of the ledger sheet, what read_workbook used before); `calamine_iter` (iter_rows, one row at a time, nothing kept); `fastexcel` (load_sheet, all 19
 columns) and `fastexcel_used` (the 10 columns statistics use). fastexcel hands data to Python through Arrow
 (pyarrow or polars); without either installed only the parse into its Rust-side arrays is measured — the
 `+arrow` rows appear when pyarrow is importable.
@@ -26,7 +27,7 @@ from benchmarks.floor import REPO, child_env, load_average, parse_sizes, read_fl
 
 STATS_COLUMNS = ["指派日期", "案件类型", "特殊群体", "案件质量", "受援人数", "承办人", "律师事务所", "挽回经济损失",
                  "讨薪金额", "补贴金额"]
-METHODS = ["floor", "toolkit", "calamine", "calamine_iter", "fastexcel", "fastexcel_used"]
+METHODS = ["floor", "toolkit", "xlsx_read", "calamine", "calamine_iter", "fastexcel", "fastexcel_used"]
 
 
 def read(method: str, path: str, sheet_name: str) -> dict:
@@ -38,6 +39,13 @@ def read(method: str, path: str, sheet_name: str) -> dict:
         from toolkit.io.excel_read import read_workbook
 
         seen = sum(len(s.rows) for s in read_workbook(path))
+    elif method == "xlsx_read":
+        import zipfile
+
+        from toolkit.io.xlsx_read import XlsxBook
+
+        with zipfile.ZipFile(path) as zf:
+            seen = len(XlsxBook(zf).read_sheet(sheet_name).rows)
     elif method.startswith("calamine"):
         from python_calamine import CalamineWorkbook
 
@@ -72,10 +80,13 @@ def main(argv: list[str] | None = None) -> int:
     from benchmarks.bench_subsidy import run_measured
     from benchmarks.ledger_gen import LEDGER_SHEET, write_ledger
 
-    methods = list(METHODS)
+    import importlib.util
+
+    methods = [m for m in METHODS if not m.startswith("fastexcel") or importlib.util.find_spec("fastexcel")]
     try:
         import pyarrow  # noqa: F401
-        methods += ["fastexcel+arrow", "fastexcel_used+arrow"]
+        if importlib.util.find_spec("fastexcel"):
+            methods += ["fastexcel+arrow", "fastexcel_used+arrow"]
     except ImportError:
         pass
     env = child_env()

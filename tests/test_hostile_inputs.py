@@ -30,14 +30,65 @@ def _clean(code, out, err):
     assert "Traceback" not in out + err and "意外问题" not in out + err and "panicked" not in err
 
 
-@pytest.mark.parametrize("refs", [("XFD1", "A1048576"), ("A1048576",)])
-def test_far_cells_refused_before_parsing_in_chinese(tmp_path, run_cli, refs):
-    path = h.far_cells(tmp_path, refs)
-    before = sha256(path)
-    code, out, err = run_cli("subsidy", path, "-o", tmp_path / "o.xlsx")
-    _clean(code, out, err)
-    assert code == 2 and "远处的单元格" in err and "1,048,576" in err
-    assert sha256(path) == before and not (tmp_path / "o.xlsx").exists()
+def _same_named(tmp_path, refs) -> tuple[Path, Path]:
+    """The sample ledger and the same ledger with one word in each of `refs`, under one file name in two folders."""
+    far = h.far_cells(tmp_path, refs)
+    plain, stray = tmp_path / "plain" / "台账.xlsx", tmp_path / "stray" / "台账.xlsx"
+    for dst, src in ((plain, tmp_path / "base.xlsx"), (stray, far)):
+        dst.parent.mkdir()
+        dst.write_bytes(src.read_bytes())
+    return plain, stray
+
+
+@pytest.mark.parametrize("refs", [("XFD1", "A1048576"), ("A1048576",), ("XFD1",)])
+def test_far_cells_read_as_the_used_cells_and_named(tmp_path, run_cli, refs):
+    """Item 1: one word in XFD1 / A1048576 of a 12-row ledger: read as the used cells (the grid is the ledger's),
+    the stray cells named, every result as without them."""
+    plain, stray = _same_named(tmp_path, refs)
+    before = sha256(stray)
+    sheet = read_workbook(stray)[0]
+    assert sheet.rows == read_workbook(plain)[0].rows and len(sheet.rows) == 14 and len(sheet.rows[0]) == 10
+    assert all(ref in sheet.notes[0] for ref in refs) and "未读取" in sheet.notes[0] and "远处" in sheet.notes[0]
+    for job, extra in (("subsidy", ()), ("stats", ("--period", "2023"))):
+        results = []
+        for path in (plain, stray):
+            out = path.parent / f"{job}.xlsx"
+            code, text, err = run_cli(job, path, *extra, "-o", out)
+            _clean(code, text, err)
+            assert code in (0, 1) and out.exists()
+            results.append((code, text.replace(str(path.parent), ""), [s.rows for s in read_workbook(out)], err))
+            if path == stray:
+                assert all(ref in err for ref in refs) and "未读取" in err
+        assert results[0][:3] == results[1][:3]
+        if job == "stats":   # a new workbook: the same bytes
+            assert sha256(plain.parent / "stats.xlsx") == sha256(stray.parent / "stats.xlsx")
+    logs = []
+    for path in (plain, stray):
+        src, out_dir = tmp_path / f"{path.parent.name}_returns", tmp_path / f"{path.parent.name}_reformat"
+        src.mkdir()
+        (src / path.name).write_bytes(path.read_bytes())
+        code, text, err = run_cli("reformat", src, "-o", out_dir, "--json")
+        _clean(code, text, err)
+        log = json.loads((out_dir / "处理日志.json").read_text(encoding="utf-8"))
+        (record,) = [d for d in log["files_detail"] if d["file"] == "台账.xlsx"]
+        assert record["status"] != "failed" and record["rows"] == 12
+        logs.append((record, sorted(p.name for p in (out_dir / "整理后月报").iterdir())))
+    notes = [m for m in logs[1][0]["messages"] if "未读取" in m]
+    assert len(notes) == 1 and all(ref in notes[0] for ref in refs)
+    assert [m for m in logs[1][0]["messages"] if m not in notes] == logs[0][0]["messages"] and logs[0][1] == logs[1][1]
+    assert sha256(stray) == before
+
+
+def test_far_cell_and_far_block_choose_the_larger(tmp_path):
+    """The block holding most of the data is the table, wherever it is; a lone word far above it is the stray one."""
+    rows = h.ledger_rows(12)
+    path = h.write_ledger(tmp_path / "l.xlsx", rows)
+    moved = h.edit_sheet(path, tmp_path / "moved.xlsx", lambda x: h.add_cell_xml(x, "B200000", "远处"))
+    sheet = read_workbook(moved)[0]
+    assert len(sheet.rows) == 14 and "B200000" in sheet.notes[0]
+    near = h.edit_sheet(path, tmp_path / "near.xlsx", lambda x: h.add_cell_xml(x, "B60000", "近处"))
+    sheet = read_workbook(near)[0]   # 60,000 rows down is still read (and the ledger check names that row)
+    assert len(sheet.rows) == 60000 and sheet.rows[59999][1] == "近处" and not sheet.notes
 
 
 def test_cell_beyond_excel_grid(tmp_path, run_cli):
@@ -73,13 +124,16 @@ def test_shared_string_bomb_refused(tmp_path, run_cli):
     assert code == 2 and "sharedStrings" in err
 
 
-def test_rust_panic_is_a_chinese_reason(tmp_path):
+def test_out_of_range_date_is_a_row_finding(tmp_path):
+    """Item 3: a date-formatted cell holding -1e12 (python-calamine panicked on it) is read as the number it holds;
+    the ledger check says at its row that it is not a date."""
     import subprocess
     proc = subprocess.run([sys.executable, "-m", "toolkit", "subsidy", str(h.panic_date(tmp_path)), "-o",
                            str(tmp_path / "o.xlsx")], capture_output=True, text=True, encoding="utf-8",
                           cwd=Path(__file__).parent.parent)
-    _clean(proc.returncode, proc.stdout, proc.stderr)    # the Rust hook's message is kept off the console too
-    assert proc.returncode == 2 and "超出范围的日期或数值" in proc.stderr
+    _clean(proc.returncode, proc.stdout, proc.stderr)
+    assert proc.returncode == 1 and "第300行" in proc.stdout and "不是日期" in proc.stdout
+    assert read_workbook(h.panic_date(tmp_path))[0].rows[299][7] == -1e12
 
 
 def test_reformat_batch_goes_on_past_panic_far_cells_and_fifo(tmp_path, run_cli):
@@ -97,8 +151,9 @@ def test_reformat_batch_goes_on_past_panic_far_cells_and_fifo(tmp_path, run_cli)
         log = json.loads((out_dir / "处理日志.json").read_text(encoding="utf-8"))
         status = {d["file"]: d for d in log["files_detail"]}
         assert status["a.xlsx"]["status"] != "failed" and status["a.xlsx"]["rows"] == 12
-        assert "超出范围的日期" in status["b.xlsx"]["messages"][0]
-        assert "远处的单元格" in status["c.xlsx"]["messages"][0]
+        assert any("第300行" in m for m in status["b.xlsx"]["messages"])   # the -1e12 date: a row finding
+        assert status["c.xlsx"]["status"] != "failed" and status["c.xlsx"]["rows"] == 12
+        assert "XFD1" in status["c.xlsx"]["messages"][0] and "未读取" in status["c.xlsx"]["messages"][0]
         if hasattr(os, "mkfifo"):
             assert "不是普通文件" in status["d.csv"]["messages"][0]
         assert (out_dir / "汇总.xlsx").exists()
@@ -183,10 +238,18 @@ def test_os_errors_in_chinese(errno_name, words):
 
 
 def test_no_room_for_subsidy_columns(tmp_path, run_cli):
-    path = h.write_ledger(tmp_path / "l.xlsx", extra={"XFA2": "备注"})
+    # notes every 200 columns out to XFA: one table as wide as Excel's grid (a lone word there is a stray cell, read
+    # as such: test_far_cells_read_as_the_used_cells_and_named)
+    from toolkit.base.layout import col_letter
+    notes = {f"{col_letter(c)}2": "备注" for c in [*range(11, 16382, 200), 16381]}
+    path = h.write_ledger(tmp_path / "l.xlsx", extra=notes)
     code, out, err = run_cli("subsidy", path, "-o", tmp_path / "o.xlsx")
     _clean(code, out, err)
     assert code == 2 and "没有足够的空列" in err
+    lone = h.write_ledger(tmp_path / "lone.xlsx", extra={"XFA2": "备注"})
+    code, out, err = run_cli("subsidy", lone, "-o", tmp_path / "o.xlsx")
+    _clean(code, out, err)
+    assert code in (0, 1) and "XFA2" in err and "未读取" in err
 
 
 @pytest.mark.parametrize("kind", ["no_styles", "char1", "sst_abc", "date_text", "merge_inverted"])

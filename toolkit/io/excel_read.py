@@ -12,6 +12,7 @@ import os
 import sys
 import tempfile
 import threading
+import zipfile
 from pathlib import Path
 
 from toolkit.base.errors import InputError, is_panic
@@ -20,6 +21,8 @@ from toolkit.io import limits
 from toolkit.base.layout import col_letter
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}                  # read by toolkit.io.xlsx_read (only the cells that hold something)
+CALAMINE_SUFFIXES = EXCEL_SUFFIXES - XLSX_SUFFIXES  # read by python-calamine
 CSV_SUFFIXES = {".csv", ".txt"}
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 is a superset of GBK/GB2312
 
@@ -171,10 +174,11 @@ def _file_key(path: Path) -> tuple:
 
 
 def prefetch(path: str | Path) -> None:
-    """Start parsing an Excel workbook in a background thread; read_workbook of the same, unchanged file uses it."""
+    """Start parsing an .xls/.xlsb/.ods workbook in a background thread (python-calamine parses without the GIL);
+    read_workbook of the same, unchanged file uses it. An .xlsx is read in Python: a thread would gain nothing."""
     path = Path(path)
     try:
-        if path.suffix.lower() in EXCEL_SUFFIXES and path.is_file():
+        if path.suffix.lower() in CALAMINE_SUFFIXES and path.is_file():
             _prefetched[_file_key(path)] = _Prefetch(path)
     except (OSError, RuntimeError):
         pass
@@ -185,7 +189,8 @@ _checked: dict[tuple, tuple[InputError | None, bool]] = {}
 
 def _bounded(path: Path, sheets: list[str] | None) -> bool:
     """The pre-parse limits (toolkit.io.limits) for a zip workbook; each unchanged file is scanned once. True when
-    some text may exceed a cell's length (then the grid is checked cell by cell)."""
+    some text may exceed a cell's length (then the grid is checked cell by cell). read_workbook reads an .xlsx
+    without this scan (its reader applies the same bounds while streaming); check_bounds uses it."""
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         if path.suffix.lower() in (".xlsb", ".ods"):
             zf = limits.check_package(path)
@@ -222,6 +227,8 @@ def read_workbook(path: str | Path, sheets: list[str] | None = None, *, names_on
         return _read_biff5(path, sheets, names_only)
     if suffix == ".xls" and head.startswith(_CFB_MAGIC):
         limits.check_xls_file(path)
+    if suffix in XLSX_SUFFIXES:
+        return _read_xlsx(path, sheets, names_only)
     import python_calamine as calamine  # lazy: xlwings Lite imports this module without python-calamine
 
     ahead = _prefetched.pop(_file_key(path), None)
@@ -255,6 +262,68 @@ def read_workbook(path: str | Path, sheets: list[str] | None = None, *, names_on
         return result
     finally:
         book.close()
+
+
+_packages_ok: set[tuple] = set()
+
+
+def _read_xlsx(path: Path, sheets: list[str] | None, names_only: bool) -> list[RawSheet]:
+    """An .xlsx/.xlsm through toolkit.io.xlsx_read: the package checked (limits.check_package), then each sheet
+    streamed, holding only the cells that hold something; the bounds on cells and Excel's grid are limits'."""
+    from toolkit.io.xlsx_read import TooBig, XlsxBook
+
+    corrupt = "文件已损坏或不是有效的Excel工作簿，无法打开。"
+    key = _file_key(path)
+    if key in _packages_ok:
+        try:
+            zf = zipfile.ZipFile(path)
+        except Exception:
+            zf = None
+    else:
+        zf = limits.check_package(path)   # raises the Chinese reason for a bomb, a hostile name, a DOCTYPE
+        if zf is not None:
+            _packages_ok.add(key)
+    if zf is None:
+        raise _unusable(path, corrupt)
+    with zf:
+        try:
+            book = XlsxBook(zf)
+        except Exception:   # Damaged, or anything a damaged package raises while its small parts are read
+            raise _unusable(path, corrupt) from None
+        names = book.worksheet_names
+        if names_only:
+            return [RawSheet(name, []) for name in names]
+        result = []
+        for name in names if sheets is None else sheets:
+            if name not in names:
+                raise InputError(f"找不到工作表“{name}”。现有工作表：{'、'.join(names)}。", file=path.name)
+            try:
+                got = book.read_sheet(name)
+            except TooBig as exc:
+                first = (exc.extent.first_row, exc.extent.first_col) == (1, 1)
+                limits.check_extent(path, name, exc.extent, dense=first)
+                raise InputError("工作表超过本工具一次能读取的范围。", file=path.name, sheet=name) from None
+            except Exception:   # Damaged, a damaged deflate stream …
+                raise InputError("工作表内容已损坏，无法读取。请在Excel中检查后另存再处理。",
+                                 file=path.name, sheet=name) from None
+            notes = [far_cells_note(got.far)] if got.far else []
+            if got.long_text:
+                notes += _cut_long_cells(got.rows)
+            result.append(_noted(path, RawSheet(name, got.rows, got.merged, notes)))
+        return result
+
+
+def far_cells_note(far: list[tuple[int, int, object]], shown: int = 5) -> str:
+    """What the user is told about cells left out for lying far from the rest of the data (0-based positions)."""
+    from toolkit.base.idcard import mask_text
+
+    refs = [f"{col_letter(c + 1)}{r + 1}" for r, c, _ in far]
+    listed = "、".join(refs[:shown]) + (f"等共 {len(refs):,} 个单元格" if len(refs) > shown else "")
+    r, c, v = far[0]
+    text = str(v)
+    text = mask_text(text[:20] + ("…" if len(text) > 20 else ""))
+    return (f"单元格 {listed} 远离表格中的其他数据（隔着上万行或数百列空白），多半是误输入，未读取"
+            f"（{refs[0]} 的内容是“{text}”）。如确有用处，请把它移到表格旁边；否则请在 Excel 中删除它。")
 
 
 _BOOK_STREAM, _WORKBOOK_STREAM = "Book".encode("utf-16-le"), "Workbook".encode("utf-16-le")

@@ -22,7 +22,7 @@ MAX_TOTAL_BYTES = 800 * 2**20                     # all inflated parts together
 MAX_SHARED_STRINGS_BYTES = 200 * 2**20            # the shared strings are held in memory whole
 MAX_RATIO = 200                                   # inflated ÷ stored, for parts over RATIO_FLOOR (XML packs 5–30×)
 RATIO_FLOOR = 16 * 2**20
-MAX_CELLS = 8_000_000                             # cells held at once: the reader materialises a dense rectangle
+MAX_CELLS = 8_000_000                             # cells held at once (and the most a dense grid may span)
 _SCAN_CHUNK = 1 << 22
 
 _REF = re.compile(rb"""<c\s[^>]*?\br\s*=\s*["']([A-Za-z]{1,8})([0-9]{1,12})["']""")
@@ -188,8 +188,10 @@ def stream_has_long_run(zf: zipfile.ZipFile, part: str) -> bool:
     return any(has_long_run(data) for data in xml_pieces(zf, part))
 
 
-def check_extent(path: Path, sheet: str, extent: SheetExtent) -> None:
-    """Refuse a sheet Excel cannot hold, or one whose cells would not fit in bounded memory."""
+def check_extent(path: Path, sheet: str, extent: SheetExtent, dense: bool = True) -> None:
+    """Refuse a sheet Excel cannot hold, or one whose cells would not fit in bounded memory. `dense`: the reader
+    materialises the whole rectangle (.xls/.xlsb/.ods through python-calamine), so its area is bounded too; an
+    .xlsx is read sparse (toolkit.io.xlsx_read), far stray cells left out with a note."""
     if extent.last_row > EXCEL_ROWS or extent.last_col > EXCEL_COLUMNS:
         where = (f"第 {extent.last_row:,} 行" if extent.last_row > EXCEL_ROWS
                  else f"第 {extent.last_col:,} 列（{col_letter(extent.last_col)}列）")
@@ -198,7 +200,7 @@ def check_extent(path: Path, sheet: str, extent: SheetExtent) -> None:
     if extent.cells > MAX_CELLS:
         raise _refuse(path, f"工作表有 {extent.cells:,} 个单元格，超过本工具一次能读取的 {MAX_CELLS:,} 个。"
                             "请把数据拆分到几个文件后再处理。", sheet)
-    if extent.area > MAX_CELLS:
+    if dense and extent.area > MAX_CELLS:
         corner = f"{col_letter(extent.last_col)}{extent.last_row}"
         start = f"{col_letter(extent.first_col)}{extent.first_row}"
         raise _refuse(path, f"工作表的内容分散在 {start} 到 {corner} 这样大的区域里（约 {extent.area:,} 个单元格，"
@@ -266,10 +268,10 @@ def check_workbook_file(path: Path, sheets: list[str] | None = None) -> bool:
                 continue
             extent = scan_sheet(zf, part)
             try:
-                check_extent(path, name, extent)
+                check_extent(path, name, extent, dense=False)
             except InputError:   # formatting-only cells (skipped by the reader) may have made the bound too wide
                 extent = scan_sheet(zf, part, valued_only=True)
-                check_extent(path, name, extent)
+                check_extent(path, name, extent, dense=False)
             long_text = long_text or extent.long_text
         for name in zf.namelist():
             if name.lower().endswith("sharedstrings.xml"):

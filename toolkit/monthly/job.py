@@ -132,6 +132,7 @@ def decide_return(sheets: list[RawSheet], rel: str, file_stem: str, template: Re
                   items: dict | None = None, show_id: bool = False) -> ReturnDecision:
     """One return's sheets → its normalised tables in the template, its 汇总 rows and sums (pure)."""
     result = parse_return(sheets, rel, aliases, file_stem=file_stem, items=items)
+    result.notes[:0] = [f"工作表“{s.name}”：{note}" for s in sheets for note in s.notes]   # what reading changed
     if result.status == FAILED:
         return ReturnDecision(result)
     layout = summary_layout(template)
