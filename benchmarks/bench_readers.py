@@ -5,7 +5,7 @@ interpreter and its imports; the figure printed first is the reading alone), aga
 
 Methods: `floor` (unzip + expat, benchmarks/floor.py); `toolkit` (toolkit.io.excel_read.read_workbook, what
 subsidy and stats use: every sheet as a grid of Python objects; for .xlsx since 2026-11-30 the streaming reader);
-`xlsx_read` (toolkit.io.xlsx_read alone, the ledger sheet: only the used cells held, repeated values one object);
+`xlsx_read` (toolkit.io.xlsx.read_book alone, the ledger sheet: only the used cells held, repeated values one object);
 `calamine` (python-calamine to_python of the ledger sheet, what read_workbook used before); `calamine_iter` (iter_rows, one row at a time, nothing kept); `fastexcel` (load_sheet, all 19
 columns) and `fastexcel_used` (the 10 columns statistics use). fastexcel hands data to Python through Arrow
 (pyarrow or polars); without either installed only the parse into its Rust-side arrays is measured — the
@@ -42,7 +42,7 @@ def read(method: str, path: str, sheet_name: str) -> dict:
     elif method == "xlsx_read":
         import zipfile
 
-        from toolkit.io.xlsx_read import XlsxBook
+        from toolkit.io.xlsx.read_book import XlsxBook
 
         with zipfile.ZipFile(path) as zf:
             seen = len(XlsxBook(zf).read_sheet(sheet_name).rows)

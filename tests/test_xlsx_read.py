@@ -1,5 +1,5 @@
-"""The streaming .xlsx reader (toolkit/io/xlsx_read.py) gives the grids python-calamine gave (the reader it replaced
-for .xlsx/.xlsm): a corpus of workbooks written here with openpyxl and xlsxwriter, and hand-edited sheet XML for the
+"""The streaming .xlsx reader (toolkit/io/xlsx/read_book.py and read_sheet.py) gives the grids python-calamine gave (the
+reader it replaced for .xlsx/.xlsm): a corpus of workbooks written here with openpyxl and xlsxwriter, and hand-edited sheet XML for the
 forms those libraries do not write, each read both ways and compared cell by cell (value and type) with the merged
 areas; then what only the new reader does (far stray cells, bounds, damaged parts)."""
 
@@ -20,7 +20,8 @@ from toolkit.base.errors import InputError
 from toolkit.io import excel_read
 from toolkit.io import limits
 from toolkit.io.excel_read import read_workbook
-from toolkit.io.xlsx_read import DATETIME, OTHER, TIMEDELTA, XlsxBook, excel_date, format_kind
+from toolkit.io.xlsx.read_book import OTHER, XlsxBook, format_kind
+from toolkit.io.xlsx.read_common import DATETIME, TIMEDELTA, excel_date
 
 WHEN = dt.datetime(2023, 3, 5, 14, 30, 15, 250000)
 

@@ -1,5 +1,5 @@
 """xlwings Lite may not be able to install python-calamine (a compiled extension): the entry modules import without
-it, and every function and every file-free button works; an .xlsx is read without it (toolkit/io/xlsx_read.py),
+it, and every function and every file-free button works; an .xlsx is read without it (toolkit/io/xlsx/read_book.py),
 only .xls/.xlsb/.ods files need it."""
 
 import json

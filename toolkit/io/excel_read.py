@@ -21,7 +21,7 @@ from toolkit.io import limits
 from toolkit.base.layout import col_letter
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
-XLSX_SUFFIXES = {".xlsx", ".xlsm"}                  # read by toolkit.io.xlsx_read (only the cells that hold something)
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}                  # read by toolkit.io.xlsx.read_book (only the cells that hold something)
 CALAMINE_SUFFIXES = EXCEL_SUFFIXES - XLSX_SUFFIXES  # read by python-calamine
 CSV_SUFFIXES = {".csv", ".txt"}
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 is a superset of GBK/GB2312
@@ -268,9 +268,9 @@ _packages_ok: set[tuple] = set()
 
 
 def _read_xlsx(path: Path, sheets: list[str] | None, names_only: bool) -> list[RawSheet]:
-    """An .xlsx/.xlsm through toolkit.io.xlsx_read: the package checked (limits.check_package), then each sheet
+    """An .xlsx/.xlsm through toolkit.io.xlsx.read_book: the package checked (limits.check_package), then each sheet
     streamed, holding only the cells that hold something; the bounds on cells and Excel's grid are limits'."""
-    from toolkit.io.xlsx_read import TooBig, XlsxBook
+    from toolkit.io.xlsx.read_book import TooBig, XlsxBook
 
     corrupt = "文件已损坏或不是有效的Excel工作簿，无法打开。"
     key = _file_key(path)

@@ -191,7 +191,7 @@ def stream_has_long_run(zf: zipfile.ZipFile, part: str) -> bool:
 def check_extent(path: Path, sheet: str, extent: SheetExtent, dense: bool = True) -> None:
     """Refuse a sheet Excel cannot hold, or one whose cells would not fit in bounded memory. `dense`: the reader
     materialises the whole rectangle (.xls/.xlsb/.ods through python-calamine), so its area is bounded too; an
-    .xlsx is read sparse (toolkit.io.xlsx_read), far stray cells left out with a note."""
+    .xlsx is read sparse (toolkit.io.xlsx.read_book), far stray cells left out with a note."""
     if extent.last_row > EXCEL_ROWS or extent.last_col > EXCEL_COLUMNS:
         where = (f"第 {extent.last_row:,} 行" if extent.last_row > EXCEL_ROWS
                  else f"第 {extent.last_col:,} 列（{col_letter(extent.last_col)}列）")

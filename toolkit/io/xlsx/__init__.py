@@ -14,4 +14,7 @@
     table_writer.py  new table workbooks written fast (the returns batch)
     zip_write.py     the zip writer both use (unchanged members copied, big parts deflated in pieces)
     hidden_rows.py   which rows of a workbook are hidden (read without loading the sheets)
+    read_book.py     XlsxBook: reading a workbook's sheets as values, streamed, only the used cells held
+      read_sheet.py    one worksheet's XML scanned as a stream; far stray cells left out with a note
+      read_common.py   values as python-calamine gives them: number formats, 1900/1904 dates, text, rich text
 """
