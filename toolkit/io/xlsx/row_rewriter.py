@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 from array import array
+from itertools import chain, repeat
+from operator import itemgetter
 from dataclasses import dataclass, field
 
 from toolkit.base.errors import InputError
@@ -45,6 +47,9 @@ _ROW_ATTR_DROP = re.compile(r"""\s+(?:spans|r)\s*=\s*(?:"[^"]*"|'[^']*')""")
 _SPANS_DROP_B = re.compile(rb"""\s+spans\s*=\s*(?:"[^"]*"|'[^']*')""")
 _ROW_WITH_END_B = re.compile(rb'<row r="(\d+)"[^>]*(?<!/)>')
 _ROW_END_B = re.compile(rb"</row>")
+_APPEND_BATCH = 4096   # rows per joined piece of append_only's output
+_NO_TAIL = (0, 0, b"")
+_BLOCK_OF = itemgetter(2)
 
 
 def _column_letters_before(col: int) -> bytes:
@@ -414,21 +419,33 @@ class SheetRewriter:
         view = memoryview(body)
         tails, edits = self.plan.tails, self.plan.edits
         pos = 0
-        for rnum, close in zip(rnums, closes):
-            tail = tails.get(rnum)
-            if rnum in edits:
-                start = body.rfind(b"<row", pos, close)
-                gt = body.find(b">", start)
-                yield view[pos:start]
-                attrs = f' r="{rnum}"' + _ROW_ATTR_DROP.sub("", body[start + 4:gt].decode("utf-8")).rstrip()
-                inner = self._rewrite_row(rnum, body[gt + 1:close].decode("utf-8"), edits[rnum], None, None, tail)
-                yield f"<row{attrs}>{inner}".encode("utf-8")
-            elif tail is not None:
-                yield view[pos:close]
-                yield tail[2]
-            else:
+        for lo in range(0, len(rnums), _APPEND_BATCH):
+            hi = lo + _APPEND_BATCH
+            batch_rows, batch_closes = rnums[lo:hi], closes[lo:hi]
+            if edits.keys().isdisjoint(batch_rows):   # the common case: rows joined in C, a few MB at a time
+                # each row: the sheet's bytes up to its </row>, then its block ("</row>" goes out with the next)
+                starts = [pos, *batch_closes[:-1]]
+                blocks = map(_BLOCK_OF, map(tails.get, batch_rows, repeat(_NO_TAIL)))
+                yield b"".join(chain.from_iterable(zip(map(view.__getitem__, map(slice, starts, batch_closes)),
+                                                       blocks)))
+                pos = batch_closes[-1]
                 continue
-            pos = close   # "</row>" goes out with the next piece
+            for rnum, close in zip(batch_rows, batch_closes):
+                tail = tails.get(rnum)
+                if rnum in edits:
+                    start = body.rfind(b"<row", pos, close)
+                    gt = body.find(b">", start)
+                    yield view[pos:start]
+                    attrs = f' r="{rnum}"' + _ROW_ATTR_DROP.sub("", body[start + 4:gt].decode("utf-8")).rstrip()
+                    inner = self._rewrite_row(rnum, body[gt + 1:close].decode("utf-8"), edits[rnum], None, None,
+                                              tail)
+                    yield f"<row{attrs}>{inner}".encode("utf-8")
+                elif tail is not None:
+                    yield view[pos:close]
+                    yield tail[2]
+                else:
+                    continue
+                pos = close   # "</row>" goes out with the next piece
         yield view[pos:]
 
     def _new_row(self, rnum: int) -> bytes:
