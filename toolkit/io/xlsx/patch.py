@@ -15,6 +15,7 @@ import re
 import zipfile
 from dataclasses import replace
 from itertools import repeat
+from operator import methodcaller
 from pathlib import Path
 from typing import Mapping, Sequence
 from xml.etree import ElementTree as ET
@@ -217,27 +218,28 @@ class XlsxPatch:
             for key, cell_style in style_of.items():
                 value = key[1]
                 if value is None or (key[0] is not str and is_missing(value)):
-                    known[key] = b""
+                    known[key] = ""
                     continue
                 edit = self._edit(value, cell_style, self._xf(cell_style, xf_by_id))
                 t, inner, style_op = edit
                 xf = self._styles.with_date_format(None, style_op) if style_op.__class__ is str else style_op
                 sa = "" if xf is None else f' s="{xf}"'
-                known[key] = (f'"{sa}{t}/>' if inner is None else f'"{sa}{t}>{inner}</c>').encode("utf-8")
+                known[key] = f'{sa}{t}/>' if inner is None else f'{sa}{t}>{inner}</c>'
             fragments.append(list(map(known.__getitem__, keys)))
             if any(known.values()):
                 plan.tail_columns.add(first_col + i)
         tails = plan.tails
         if any(t[:2] != (first_col, last_col) for t in map(tails.get, rows) if t is not None):
             raise ValueError("set_columns: another block of different columns on the same row")
-        starts = [f'<c r="{COL_LETTERS[first_col + i]}'.encode() for i in range(len(columns))]
+        starts = [f'<c r="{COL_LETTERS[first_col + i]}' for i in range(len(columns))]
         for lo in range(0, len(rows), 8192):   # column by column, a few thousand rows at a time (bounded memory)
             hi = lo + 8192
             chunk = rows[lo:hi]
-            numbers = [b"%d" % r for r in chunk]   # each row's number formatted once for its cells
-            cells = [[start + n + f if f else b"" for n, f in zip(numbers, frags[lo:hi])]
+            numbers = [f'{r}"' for r in chunk]   # each row's number formatted once for its cells
+            cells = [[start + n + f if f else "" for n, f in zip(numbers, frags[lo:hi])]
                      for start, frags in zip(starts, fragments)]
-            tails.update(zip(chunk, zip(repeat(first_col), repeat(last_col), map(b"".join, zip(*cells)))))
+            tails.update(zip(chunk, zip(repeat(first_col), repeat(last_col),
+                                        map(methodcaller("encode", "utf-8"), map("".join, zip(*cells))))))
 
     def clear_columns(self, sheet: str, first_col: int, last_col: int, from_row: int = 1):
         """Delete every cell in columns first_col..last_col from row from_row down."""
