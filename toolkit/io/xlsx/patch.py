@@ -14,8 +14,6 @@ import io
 import re
 import zipfile
 from dataclasses import replace
-from itertools import repeat
-from operator import methodcaller
 from pathlib import Path
 from typing import Mapping, Sequence
 from xml.etree import ElementTree as ET
@@ -210,7 +208,7 @@ class XlsxPatch:
             style = styles[i]
             if style is None or isinstance(style, CellStyle):
                 keys = list(zip(map(type, values), values))
-                style_of = dict.fromkeys(keys, style)
+                style_of = {k: style for k in keys}
             else:
                 keys = list(zip(map(type, values), values, map(id, style)))
                 style_of = dict(zip(keys, style))
@@ -225,7 +223,7 @@ class XlsxPatch:
                 xf = self._styles.with_date_format(None, style_op) if style_op.__class__ is str else style_op
                 sa = "" if xf is None else f' s="{xf}"'
                 known[key] = f'{sa}{t}/>' if inner is None else f'{sa}{t}>{inner}</c>'
-            fragments.append(list(map(known.__getitem__, keys)))
+            fragments.append([known[k] for k in keys])
             if any(known.values()):
                 plan.tail_columns.add(first_col + i)
         tails = plan.tails
@@ -235,11 +233,9 @@ class XlsxPatch:
         for lo in range(0, len(rows), 8192):   # column by column, a few thousand rows at a time (bounded memory)
             hi = lo + 8192
             chunk = rows[lo:hi]
-            numbers = [f'{r}"' for r in chunk]   # each row's number formatted once for its cells
-            cells = [[start + n + f if f else "" for n, f in zip(numbers, frags[lo:hi])]
+            cells = [[f'{start}{r}"{f}' if f else "" for r, f in zip(chunk, frags[lo:hi])]
                      for start, frags in zip(starts, fragments)]
-            tails.update(zip(chunk, zip(repeat(first_col), repeat(last_col),
-                                        map(methodcaller("encode", "utf-8"), map("".join, zip(*cells))))))
+            tails.update(zip(chunk, [(first_col, last_col, "".join(row).encode("utf-8")) for row in zip(*cells)]))
 
     def clear_columns(self, sheet: str, first_col: int, last_col: int, from_row: int = 1):
         """Delete every cell in columns first_col..last_col from row from_row down."""

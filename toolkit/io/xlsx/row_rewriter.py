@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import re
 from array import array
-from bisect import bisect_left
-from itertools import chain, repeat
-from operator import itemgetter
 from dataclasses import dataclass, field
 
 from toolkit.base.errors import InputError
@@ -48,9 +45,6 @@ _ROW_ATTR_DROP = re.compile(r"""\s+(?:spans|r)\s*=\s*(?:"[^"]*"|'[^']*')""")
 _SPANS_DROP_B = re.compile(rb"""\s+spans\s*=\s*(?:"[^"]*"|'[^']*')""")
 _ROW_WITH_END_B = re.compile(rb'<row r="(\d+)"[^>]*(?<!/)>')
 _ROW_END_B = re.compile(rb"</row>")
-_APPEND_BYTES = 4 << 20   # bytes of the sheet per joined piece of append_only's output (zip_write.CHUNK: no re-join)
-_NO_TAIL = (0, 0, b"")
-_BLOCK_OF = itemgetter(2)
 
 
 def _column_letters_before(col: int) -> bytes:
@@ -419,31 +413,22 @@ class SheetRewriter:
     def _append_pieces(self, body: bytes, rnums: list[int], closes: list[int]):
         view = memoryview(body)
         tails, edits = self.plan.tails, self.plan.edits
-        edited = sorted(i for i, r in enumerate(rnums) if r in edits)   # indexes of rows whose cells are edited
-        next_edit = 0
-        pos = lo = 0
-        while lo < len(rnums):
-            while next_edit < len(edited) and edited[next_edit] < lo:
-                next_edit += 1
-            stop = edited[next_edit] if next_edit < len(edited) else len(rnums)
-            if stop > lo:   # rows with nothing but a block: joined in C, about 4 MB of the sheet per piece
-                hi = min(max(bisect_left(closes, pos + _APPEND_BYTES, lo), lo + 1), stop)
-                # each row: the sheet's bytes up to its </row>, then its block ("</row>" goes out with the next)
-                ends = closes[lo:hi]
-                blocks = map(_BLOCK_OF, map(tails.get, rnums[lo:hi], repeat(_NO_TAIL)))
-                yield b"".join(chain.from_iterable(zip(map(view.__getitem__, map(slice, [pos, *ends[:-1]], ends)),
-                                                       blocks)))
-                pos, lo = ends[-1], hi
+        pos = 0
+        for rnum, close in zip(rnums, closes):
+            tail = tails.get(rnum)
+            if rnum in edits:
+                start = body.rfind(b"<row", pos, close)
+                gt = body.find(b">", start)
+                yield view[pos:start]
+                attrs = f' r="{rnum}"' + _ROW_ATTR_DROP.sub("", body[start + 4:gt].decode("utf-8")).rstrip()
+                inner = self._rewrite_row(rnum, body[gt + 1:close].decode("utf-8"), edits[rnum], None, None, tail)
+                yield f"<row{attrs}>{inner}".encode("utf-8")
+            elif tail is not None:
+                yield view[pos:close]
+                yield tail[2]
+            else:
                 continue
-            rnum, close = rnums[lo], closes[lo]   # an edited row: rewritten cell by cell
-            start = body.rfind(b"<row", pos, close)
-            gt = body.find(b">", start)
-            yield view[pos:start]
-            attrs = f' r="{rnum}"' + _ROW_ATTR_DROP.sub("", body[start + 4:gt].decode("utf-8")).rstrip()
-            inner = self._rewrite_row(rnum, body[gt + 1:close].decode("utf-8"), edits[rnum], None, None,
-                                      tails.get(rnum))
-            yield f"<row{attrs}>{inner}".encode("utf-8")
-            pos, lo = close, lo + 1   # "</row>" goes out with the next piece
+            pos = close   # "</row>" goes out with the next piece
         yield view[pos:]
 
     def _new_row(self, rnum: int) -> bytes:
