@@ -59,7 +59,7 @@ def ledger_columns(ledger: Ledger, result: SubsidyResult, findings: list[Finding
 
 def _decimal_sum(values: list) -> Decimal:
     """The sum of the Decimals of a column (None skipped), each distinct amount multiplied by its count: the same
-    exact Decimal as adding them one by one."""
+    exact Decimal as adding them one by one (equal amounts are one object per column, as _yuan_column makes them)."""
     counts = Counter(values)
     counts.pop(None, None)
     return sum((v * n for v, n in counts.items()), Decimal(0))
