@@ -75,6 +75,8 @@ def test_subsidy_output_cell_by_cell(tmp_path, capsys):
     assert grid[4][10:14] == [None, None, None, "未计算（本行有数据错误）"] and "民亊" in grid[4][14]
     assert grid[5][12] == 1500
     assert grid[6][12] == 5300 and grid[6][13] == "计入3件"       # the 合计 row
+    for col in (10, 11):                                            # its bounds: the rows' bounds added up
+        assert grid[6][col] == sum(grid[r][col] for r in range(2, 6) if grid[r][col] is not None)
     assert grid[2][:10][:3] == ROWS[0][:3]                          # user data untouched
 
     summary = cells(out, "补贴汇总")

@@ -149,3 +149,15 @@ def test_unknown_standard_name():
     with pytest.raises(InputError) as info:
         load_standard("火星")
     assert "湖南" in info.value.describe() or "hunan" in info.value.describe()
+
+
+def test_column_sum_by_distinct_amount_is_the_plain_sum():
+    """The 合计 row's bounds are summed once per distinct amount: the same Decimal, digits and exponent, as adding
+    the amounts one by one."""
+    from toolkit.subsidy.sheet import _decimal_sum
+
+    half, whole = Decimal(150050) / 100, Decimal(80000) / 100   # 1500.5 and 800, as the results hold them
+    values = [half, None, whole, half, None, Decimal(0) / 100, whole, half]
+    plain = sum((v for v in values if v is not None), Decimal(0))
+    assert str(_decimal_sum(values)) == str(plain) == "6101.5"
+    assert str(_decimal_sum([None, None])) == str(Decimal(0))

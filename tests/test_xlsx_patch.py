@@ -667,3 +667,16 @@ def test_prepare_then_save_writes_what_save_alone_writes(tmp_path, dimension):
     rows = python_calamine.CalamineWorkbook.from_path(str(tmp_path / "outTrue.xlsx")).get_sheet_by_name("数据") \
         .to_python()
     assert rows == [[1.0, 2.0, "x", 5.0], [3.0, "", "y", ""], ["", 4.0, "z", 6.0]]
+
+
+def test_column_letter_tables_match_the_one_conversion():
+    """The patcher's tables of Excel's 16,384 column names (built at import without a loop) are col_letter's names,
+    and the byte index is their inverse."""
+    from toolkit.base.layout import col_letter, col_number
+    from toolkit.io.xlsx.ooxml import COL_LETTERS
+    from toolkit.io.xlsx.row_rewriter import _COL_INDEX_B
+
+    assert COL_LETTERS[:16385] == ["", *(col_letter(i) for i in range(1, 16385))]
+    assert COL_LETTERS[16384] == "XFD"
+    assert len(_COL_INDEX_B) == 16384
+    assert all(col_number(name.decode()) == i for name, i in _COL_INDEX_B.items())

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
 
 from toolkit.base.findings import SEVERITY_LABEL, WARNING, Finding
 from toolkit.base.layout import Cell, Chart, Layout, text_units
@@ -50,11 +51,18 @@ def ledger_columns(ledger: Ledger, result: SubsidyResult, findings: list[Finding
     for r in ledger.excluded["excel_row"]:
         rows[int(r)] = [None, None, None, "未计算（本行有数据错误）", "；".join(dict.fromkeys(notes.get(int(r), [])))]
     counted = result.counted
-    sums = [sum((v for v in result.per_case["lower"] if v is not None), Decimal(0)),
-            sum((v for v in result.per_case["upper"] if v is not None), Decimal(0)),
+    sums = [_decimal_sum(per_case["lower"].tolist()), _decimal_sum(per_case["upper"].tolist()),
             result.total, f"计入{len(counted)}件", ""]
     return LedgerColumns(LEDGER_COLUMNS, LEDGER_COLUMN_TAGS, _fitted_widths(rows), rows,
                          {int(r): sums for r in ledger.total_rows})
+
+
+def _decimal_sum(values: list) -> Decimal:
+    """The sum of the Decimals of a column (None skipped), each distinct amount multiplied by its count: the same
+    exact Decimal as adding them one by one (equal amounts are one object per column, as _yuan_column makes them)."""
+    counts = Counter(values)
+    counts.pop(None, None)
+    return sum((v * n for v, n in counts.items()), Decimal(0))
 
 
 def _fitted_widths(rows: dict[int, list]) -> tuple[float, ...]:
@@ -62,7 +70,7 @@ def _fitted_widths(rows: dict[int, list]) -> tuple[float, ...]:
     next column nor runs past its own when printed; never narrower than the defaults."""
     widths = list(LEDGER_COLUMN_WIDTHS)
     for c, cap in ((3, 90), (4, 120)):
-        distinct = {v[c] for v in rows.values() if isinstance(v[c], str)}    # a few dozen texts recur per ledger
+        distinct = [v for v in set(map(itemgetter(c), rows.values())) if isinstance(v, str)]   # a few dozen recur
         longest = max(map(text_units, distinct), default=0)
         widths[c] = max(widths[c], min(longest + 2, cap))
     return tuple(widths)

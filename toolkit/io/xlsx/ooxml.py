@@ -76,7 +76,13 @@ def parse_attrs(tag_text: str) -> dict[str, str]:
             for m in _ATTR_RE.finditer(tag_text)}
 
 
-COL_LETTERS: list[str] = [""]
+def _excel_column_letters() -> list[str]:
+    """"", A … XFD: the names of Excel's 16,384 columns by number (col_letter of each, built without a loop)."""
+    az = [chr(c) for c in range(65, 91)]
+    return ["", *az, *[x + y for x in az for y in az], *[x + y + z for x in az for y in az for z in az]][:16385]
+
+
+COL_LETTERS: list[str] = _excel_column_letters()
 
 
 def column_letters(col: int) -> str:
@@ -87,7 +93,6 @@ def column_letters(col: int) -> str:
     return COL_LETTERS[col]
 
 
-column_letters(16384)   # fill the table once
 _COL_INDEX: dict[str, int] = {}
 
 

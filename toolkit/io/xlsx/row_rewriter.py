@@ -63,7 +63,7 @@ def cell_not_left_of(col: int) -> re.Pattern:
     return re.compile(rb'<c(?:>| (?!r="(?:' + _column_letters_before(col) + rb')\d))')
 
 
-_COL_INDEX_B: dict[bytes, int] = {COL_LETTERS[i].encode(): i for i in range(1, 16385)}
+_COL_INDEX_B: dict[bytes, int] = dict(zip(map(str.encode, COL_LETTERS[1:16385]), range(1, 16385)))
 COLUMN_NAMES = frozenset(COL_LETTERS[1:])
 _DIGITS = frozenset(range(48, 58))
 
