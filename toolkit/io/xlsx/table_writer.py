@@ -277,35 +277,60 @@ class RowRenderer:
     def __init__(self, formats: Sequence[str | None], borders: bool = True, wrap_columns: Sequence[int] = ()):
         styles = _Styles()
         self.styles = [styles.data(f, borders, c in wrap_columns) for c, f in enumerate(formats)]
+        # each column's cell start, made once: rendering is per cell of 40,000 rows
+        self.heads = [f'<c r="{_LETTERS[c]}{ROW}" s="{s}"' for c, s in enumerate(self.styles)]
+        self.texts: dict[str, str] = {}     # text -> its inline-string XML (names, firms, types recur)
+
+    def _text(self, text: str) -> str:
+        done = self.texts.get(text)
+        if done is None:
+            if len(self.texts) > 100_000:
+                self.texts.clear()
+            cut = _esc(text[:MAX_STRING])
+            space = ' xml:space="preserve"' if cut[:1].isspace() or cut[-1:].isspace() or "\n" in cut else ""
+            done = self.texts[text] = f' t="inlineStr"><is><t{space}>{cut}</t></is></c>'
+        return done
 
     def render(self, values: Sequence, number_column: int | None = None) -> RowXml:
         cells = []
         add = cells.append
+        heads = self.heads
+        ncols = len(heads)
         for c, value in enumerate(values):
             if c == number_column:
-                add(f'<c r="{_LETTERS[c]}{ROW}" s="{self.styles[c]}"><v>{NUMBER}</v></c>')
+                add(f"{heads[c]}><v>{NUMBER}</v></c>")
                 continue
-            if value is None or c >= len(self.styles):
+            if value is None or c >= ncols:
                 continue
-            head = f'<c r="{_LETTERS[c]}{ROW}" s="{self.styles[c]}"'
             t = type(value)
-            if t is str or not isinstance(value, (int, float, Decimal, dt.date)) or (
-                    t is float and (value != value or value in (float("inf"), float("-inf")))) or (
-                    t is Decimal and not value.is_finite()):
-                text = _esc(str(value)[:MAX_STRING])
-                space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() or "\n" in text else ""
-                add(f'{head} t="inlineStr"><is><t{space}>{text}</t></is></c>')
-            elif t is bool:
-                add(f'{head} t="b"><v>{int(value)}</v></c>')
-            elif t is Decimal:
-                add(f"{head}><v>{value:f}</v></c>")
-            elif isinstance(value, dt.datetime):
-                add(f"{head}><v>{(value.replace(tzinfo=None) - _EPOCH).total_seconds() / 86400!r}</v></c>")
-            elif isinstance(value, dt.date):
-                add(f"{head}><v>{(value - _EPOCH_DATE).days}</v></c>")
+            if t is str:
+                add(heads[c] + self._text(value))
+            elif t is Decimal and value.is_finite():
+                add(f"{heads[c]}><v>{value:f}</v></c>")
+            elif t is int:
+                add(f"{heads[c]}><v>{value!r}</v></c>")
+            elif t is dt.date:
+                add(f"{heads[c]}><v>{(value - _EPOCH_DATE).days}</v></c>")
             else:
-                add(f"{head}><v>{value!r}</v></c>")
+                add(self._other(heads[c], value))
         return RowXml("".join(cells))
+
+    def _other(self, head: str, value) -> str:
+        """A cell of any other type (the general case of render)."""
+        t = type(value)
+        if not isinstance(value, (int, float, Decimal, dt.date)) or (
+                t is float and (value != value or value in (float("inf"), float("-inf")))) or (
+                t is Decimal and not value.is_finite()):
+            return head + self._text(str(value))
+        if t is bool:
+            return f'{head} t="b"><v>{int(value)}</v></c>'
+        if t is Decimal:
+            return f"{head}><v>{value:f}</v></c>"
+        if isinstance(value, dt.datetime):
+            return f"{head}><v>{(value.replace(tzinfo=None) - _EPOCH).total_seconds() / 86400!r}</v></c>"
+        if isinstance(value, dt.date):
+            return f"{head}><v>{(value - _EPOCH_DATE).days}</v></c>"
+        return f"{head}><v>{value!r}</v></c>"
 
 
 def safe_sheet_name(name: str, taken: set[str]) -> str:
