@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import io
 import itertools
 import os
@@ -31,6 +32,7 @@ _BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, 
 MAX_STRING = 32767
 _TEMP_COUNTER = itertools.count()
 _STYLES_XML: dict = {}      # the same few style sheets recur in every file of a batch
+_SI_XML: dict = {}          # text -> its shared-string item: headers, titles, names recur across a batch
 
 
 _LETTERS = COL_LETTERS[1:]   # 0-based here
@@ -142,10 +144,17 @@ class _Strings:
 
     def xml(self) -> str:
         parts = []
+        add = parts.append
+        done = _SI_XML
+        if len(done) > 100_000:
+            done.clear()
         for text in self.index:
-            t = _esc(text[:MAX_STRING])
-            space = ' xml:space="preserve"' if t[:1].isspace() or t[-1:].isspace() or "\n" in t else ""
-            parts.append(f"<si><t{space}>{t}</t></si>")
+            si = done.get(text)
+            if si is None:
+                t = _esc(text[:MAX_STRING])
+                space = ' xml:space="preserve"' if t[:1].isspace() or t[-1:].isspace() or "\n" in t else ""
+                si = done[text] = f"<si><t{space}>{t}</t></si>"
+            add(si)
         n = len(self.index)
         return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                 f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{n}" '
@@ -172,10 +181,9 @@ def _sheet_xml(sheet: TableSheet, styles: _Styles, strings: _Strings, selected: 
     header_row = r
     cells = "".join(f'<c r="{letters[c]}{r}" s="2" t="s"><v>{strings.get(str(h))}</v></c>'
                     for c, h in enumerate(sheet.header))
-    header_lines = max((wrapped_lines(str(h), w or 9) for h, w in zip(sheet.header, sheet.widths)), default=1)
-    header_ht = f' ht="{row_height(header_lines)}" customHeight="1"' if header_lines > 1 else ""
+    header_ht = _header_height(tuple(map(str, sheet.header)), tuple(sheet.widths))
     out.append(f'<row r="{r}"{header_ht}>{cells}</row>')
-    sget = strings.get
+    sget, sindex = strings.get, strings.index
     # per-column pieces of the cell XML; empty cells are not written (the column's style shows their border/format)
     pre = [f'<c r="{letters[c]}' for c in range(max(ncols, 1))]
     text_end = [f'" s="{col_styles[c]}" t="s"><v>' for c in range(ncols)]
@@ -197,7 +205,10 @@ def _sheet_xml(sheet: TableSheet, styles: _Styles, strings: _Strings, selected: 
                 break
             t = type(value)
             if t is str:
-                add(f"{pre[c]}{rs}{text_end[c]}{sget(value)}</v></c>")
+                i = sindex.get(value)
+                if i is None:
+                    i = sindex[value] = len(sindex)
+                add(f"{pre[c]}{rs}{text_end[c]}{i}</v></c>")
             elif t is Decimal:
                 if value.is_finite():
                     add(f"{pre[c]}{rs}{num_end[c]}{value:f}</v></c>")
@@ -230,10 +241,7 @@ def _sheet_xml(sheet: TableSheet, styles: _Styles, strings: _Strings, selected: 
             ht = f' ht="{row_height(lines)}" customHeight="1"' if lines > 1 else ""
         out.append(f'<row r="{rs}"{ht}>{"".join(cells)}</row>')
     last = max(r, header_row)
-    widths = list(sheet.widths) + [None] * (ncols - len(sheet.widths))
-    custom = ' customWidth="1"'
-    cols = "".join(f'<col min="{c + 1}" max="{c + 1}" width="{excel_width(w or 9)}" style="{col_styles[c]}"'
-                   f'{custom if w else ""}/>' for c, w in enumerate(widths))
+    cols = _cols_xml(tuple(sheet.widths) + (None,) * (ncols - len(sheet.widths)), tuple(col_styles))
     pane = ""
     if sheet.freeze:
         pane = (f'<pane ySplit="{header_row}" topLeftCell="A{header_row + 1}" activePane="bottomLeft" state="frozen"/>'
@@ -255,6 +263,20 @@ def _sheet_xml(sheet: TableSheet, styles: _Styles, strings: _Strings, selected: 
            + (f"<cols>{cols}</cols>" if cols else "")
            + f'<sheetData>{"".join(out)}</sheetData>{autofilter}{merge}{setup}</worksheet>')
     return xml, header_row
+
+
+@functools.lru_cache(maxsize=256)
+def _header_height(header: tuple, widths: tuple) -> str:
+    """The header row's height attribute (the same few headers recur in every file of a batch)."""
+    lines = max((wrapped_lines(h, w or 9) for h, w in zip(header, widths)), default=1)
+    return f' ht="{row_height(lines)}" customHeight="1"' if lines > 1 else ""
+
+
+@functools.lru_cache(maxsize=256)
+def _cols_xml(widths: tuple, col_styles: tuple) -> str:
+    custom = ' customWidth="1"'
+    return "".join(f'<col min="{c + 1}" max="{c + 1}" width="{excel_width(w or 9)}" style="{col_styles[c]}"'
+                   f'{custom if w else ""}/>' for c, w in enumerate(widths))
 
 
 ROW, NUMBER = "\x00", "\x01"     # placeholders in a RowXml (control characters never survive _esc)
