@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -50,6 +51,10 @@ def _alias_prefixes(aliases: dict[str, str]) -> set[str]:
     return {key[:i] for key in aliases for i in range(len(key) + 1)}
 
 
+_NOTHING = (None, 0)
+_is_normalized = unicodedata.is_normalized
+
+
 class _AliasIndex:
     """What find_header asks of one alias table, remembered per header text: its canonical name (or None), and
     whether its key starts some known name. The same texts recur in every file of a batch."""
@@ -60,12 +65,22 @@ class _AliasIndex:
         self.aliases, self.size = aliases, len(aliases)
         self.known: dict[str, tuple] = {}      # text -> (canonical or None, 2 named | 1 starts a name | 0)
         self._prefixes: set[str] | None = None
+        self._firsts: frozenset = frozenset()
 
     def look(self, text: str) -> tuple:
+        """(canonical name or None, 2 if named | 1 if its key starts a known name | 0) of a clean_text output."""
         found = self.known.get(text)
         if found is None:
             if self._prefixes is None:
                 self._prefixes = _alias_prefixes(self.aliases)
+                self._firsts = frozenset(key[0] for key in self.aliases if key)
+            # most texts are data, once each: when clean_text leaves the text as it is but for spaces, its key
+            # begins with its first character other than a space or *:： (an opening bracket may begin a unit
+            # header_key cuts off): if no known key begins with that, neither the text nor a prefix is known
+            first = text.lstrip(" *:：")[:1]
+            if first and first not in self._firsts and first not in "([【（" and text.isprintable() \
+                    and _is_normalized("NFKC", text):
+                return _NOTHING
             if len(self.known) > self.LIMIT:
                 self.known.clear()
             key = _key(text)
@@ -108,9 +123,6 @@ def _match_labels(labels: list[str], names: list, ignore: frozenset[str]):
         else:
             columns[canonical] = c
     return columns, duplicates
-
-
-_NOTHING = (None, 0)
 
 
 def _row_looks(labels: list[str], index: _AliasIndex) -> list[tuple]:
