@@ -28,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+import zipfile
 from pathlib import Path
 
 import psutil
@@ -157,16 +158,16 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_toolkit(in_dir: Path, out_dir: Path, jobs: int | None) -> tuple[float, float, int, int]:
-    """The command in a fresh process, as a user runs it: (seconds, CPU seconds of the process tree, peak RSS
-    bytes, exit code)."""
+def run_toolkit(in_dir: Path, out_dir: Path, jobs: int | None, root: Path = ROOT) -> tuple[float, float, int, int]:
+    """The command in a fresh process, as a user runs it (the toolkit of `root`): (seconds, CPU seconds of the
+    process tree, peak RSS bytes, exit code)."""
     cmd = [sys.executable, "-m", "toolkit", "reformat", str(in_dir), "-o", str(out_dir), "--json"]
     if jobs:
         cmd += ["--jobs", str(jobs)]
     cpu = _children_cpu()
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env={**os.environ, "PYTHONPATH": str(root)})
     with PeakRSS(proc.pid) as rss:
         _, err = proc.communicate()
     seconds = time.perf_counter() - start
@@ -252,24 +253,46 @@ def read_loop(in_dir: Path) -> tuple[float, float, int]:
 
 
 def floor_main(args, in_dir: Path, ours: Path, files: int) -> None:
-    """The command with --jobs 1 and --jobs 2 against the bare read loop, alternating, `repeat` rounds."""
-    runs: dict[str, list] = {"read loop": [], "--jobs 1": [], "--jobs 2": []}
+    """The command with --jobs 1 and --jobs 2 against the bare read loop, alternating, `repeat` rounds (and the
+    checkout `--before` the same way, its outputs compared member by member with ours)."""
+    trees = [("", ROOT)] + ([("before ", args.before.resolve())] if args.before else [])
+    names = [f"{label}--jobs {jobs}" for label, _ in trees for jobs in (1, 2)]
+    runs: dict[str, list] = {"read loop": [], **{name: [] for name in names}}
     for i in range(max(args.repeat, 1)):
         runs["read loop"].append(read_loop(in_dir)[:2])
-        for jobs in (1, 2):
-            shutil.rmtree(ours, ignore_errors=True)
-            t, cpu, rss, code = run_toolkit(in_dir, ours, jobs)
-            runs[f"--jobs {jobs}"].append((t, cpu, rss))
-        print(f"round {i + 1}: read loop {runs['read loop'][-1][0]:.2f} s; --jobs 1 {runs['--jobs 1'][-1][0]:.2f} s "
-              f"(peak {runs['--jobs 1'][-1][2] / 2**20:.0f} MB); --jobs 2 {runs['--jobs 2'][-1][0]:.2f} s "
-              f"(peak {runs['--jobs 2'][-1][2] / 2**20:.0f} MB)")
+        for label, root in trees:
+            for jobs in (1, 2):
+                out = ours if not label else ours.with_name(ours.name + "_before")
+                shutil.rmtree(out, ignore_errors=True)
+                t, cpu, rss, code = run_toolkit(in_dir, out, jobs, root)
+                runs[f"{label}--jobs {jobs}"].append((t, cpu, rss))
+        print(f"round {i + 1}: read loop {runs['read loop'][-1][0]:.2f} s (CPU {runs['read loop'][-1][1]:.2f} s); "
+              + "; ".join(f"{name} {runs[name][-1][0]:.2f} s (CPU {runs[name][-1][1]:.2f} s, "
+                          f"peak {runs[name][-1][2] / 2**20:.0f} MB)" for name in names))
+    if args.before:
+        print(f"outputs of the last runs: {'identical' if same_outputs(ours, ours.with_name(ours.name + '_before')) else 'DIFFERENT'}")
     floor, floor_cpu = min(r[0] for r in runs["read loop"]), min(r[1] for r in runs["read loop"])
     print(f"{files} files, best of {args.repeat}: bare read loop {floor:.2f} s (CPU {floor_cpu:.2f} s)")
-    for name in ("--jobs 1", "--jobs 2"):
+    for name in names:
         t, cpu = min(r[0] for r in runs[name]), min(r[1] for r in runs[name])
         print(f"reformat {name}: {t:.2f} s = {t / floor:.1f}x the read loop (CPU {cpu:.2f} s = {cpu / floor_cpu:.1f}x); "
               f"peak RSS {max(r[2] for r in runs[name]) / 2**20:.0f} MB (process tree)")
     print(f"load     : average {os.getloadavg()[0]:.2f} at the end (other processes share the cores)")
+
+
+def same_outputs(a: Path, b: Path) -> bool:
+    """Every file under a and b the same; workbooks compared member by member."""
+    files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    if files_a != sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file()):
+        return False
+    for rel in files_a:
+        if rel.suffix == ".xlsx":
+            with zipfile.ZipFile(a / rel) as za, zipfile.ZipFile(b / rel) as zb:
+                if za.namelist() != zb.namelist() or any(za.read(n) != zb.read(n) for n in za.namelist()):
+                    return False
+        elif (a / rel).read_bytes() != (b / rel).read_bytes():
+            return False
+    return True
 
 
 def main() -> None:
@@ -279,6 +302,9 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, default=None, help="keep the corpus and outputs in this folder")
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs of the toolkit (short, so a burst of other load hits it hard); all are printed")
+    parser.add_argument("--before", type=Path, default=None,
+                        help="with --floor: another checkout (e.g. `git worktree add ../before HEAD~3`) measured "
+                             "alternating with this one in the same run, outputs compared")
     parser.add_argument("--floor", action="store_true",
                         help="compare with a bare python-calamine read loop (--jobs 1 and 2) instead of the baseline")
     args = parser.parse_args()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -44,11 +45,78 @@ def _filled_row(sheet: RawSheet, r: int, width: int) -> list:
     return row
 
 
-def _match_row(labels: list[str], aliases: dict[str, str], ignore: frozenset[str] = frozenset()):
+def _alias_prefixes(aliases: dict[str, str]) -> set[str]:
+    """Every prefix of every known header key ('' included): an upper header cell can only start a known name
+    if its own key is one of these."""
+    return {key[:i] for key in aliases for i in range(len(key) + 1)}
+
+
+_NOTHING = (None, 0)
+_is_normalized = unicodedata.is_normalized
+
+
+class _AliasIndex:
+    """What find_header asks of one alias table, remembered per header text: its canonical name (or None), and
+    whether its key starts some known name. The same texts recur in every file of a batch."""
+
+    LIMIT = 100_000
+
+    def __init__(self, aliases: dict[str, str]):
+        self.aliases, self.size = aliases, len(aliases)
+        self.known: dict[str, tuple] = {}      # text -> (canonical or None, 2 named | 1 starts a name | 0)
+        self._prefixes: set[str] | None = None
+        self._firsts: frozenset = frozenset()
+
+    def look(self, text: str) -> tuple:
+        """(canonical name or None, 2 if named | 1 if its key starts a known name | 0) of a clean_text output."""
+        found = self.known.get(text)
+        if found is None:
+            if self._prefixes is None:
+                self._prefixes = _alias_prefixes(self.aliases)
+                self._firsts = frozenset(key[0] for key in self.aliases if key)
+            # most texts are data, once each: when clean_text leaves the text as it is but for spaces, its key
+            # begins with its first character other than a space or *:： (an opening bracket may begin a unit
+            # header_key cuts off): if no known key begins with that, neither the text nor a prefix is known
+            first = text.lstrip(" *:：")[:1]
+            if first and first not in self._firsts and first not in "([【（" and text.isprintable() \
+                    and _is_normalized("NFKC", text):
+                return _NOTHING
+            if len(self.known) > self.LIMIT:
+                self.known.clear()
+            key = _key(text)
+            canonical = self.aliases.get(key)
+            found = self.known[text] = (canonical, 2 if key in self.aliases else 1 if key in self._prefixes else 0)
+        return found
+
+    def name(self, text: str) -> str | None:
+        """aliases.get(header_key(text))."""
+        return self.look(text)[0]
+
+    def starts_name(self, text: str) -> bool:
+        """header_key(text) is the start of some known header key."""
+        return self.look(text)[1] > 0
+
+
+_INDEXES: dict[int, _AliasIndex] = {}
+
+
+def _index(aliases: dict[str, str]) -> _AliasIndex:
+    """The index of this alias table (held with the table itself, so its id is not reused while cached). Alias
+    tables are not changed once made (extend_aliases and with_aliases copy); a changed size starts a new index."""
+    index = _INDEXES.get(id(aliases))
+    if index is None or index.aliases is not aliases or index.size != len(aliases):
+        if len(_INDEXES) > 32:
+            _INDEXES.clear()
+        index = _INDEXES[id(aliases)] = _AliasIndex(aliases)
+    return index
+
+
+def _match_labels(labels: list[str], names: list, ignore: frozenset[str]):
+    """The canonical columns a row of header texts names (`names`: each text's canonical name or None), and the
+    names it repeats (the first column wins)."""
     columns, duplicates = {}, []
-    for c, text in enumerate(labels):
-        canonical = aliases.get(_key(text)) if text and text not in ignore else None
-        if canonical is None:
+    for c, canonical in enumerate(names):
+        if canonical is None or (ignore and labels[c] in ignore):
             continue
         if canonical in columns:
             duplicates.append((canonical, c))
@@ -57,10 +125,19 @@ def _match_row(labels: list[str], aliases: dict[str, str], ignore: frozenset[str
     return columns, duplicates
 
 
-def _alias_prefixes(aliases: dict[str, str]) -> set[str]:
-    """Every prefix of every known header key ('' included): an upper header cell can only start a known name
-    if its own key is one of these."""
-    return {key[:i] for key in aliases for i in range(len(key) + 1)}
+def _row_looks(labels: list[str], index: _AliasIndex) -> list[tuple]:
+    get, look = index.known.get, index.look
+    return [(get(t) or look(t)) if t else _NOTHING for t in labels]
+
+
+def _pair_bound(top_looks: list[tuple], bottom: list[str], bottom_looks: list[tuple]) -> int:
+    """At most how many columns a two-row header of these rows can name: a column counts only if its upper or
+    lower text is a known name, or the upper text starts one and a lower text follows."""
+    bound = 0
+    for (_, t), b, (_, bf) in zip(top_looks, bottom, bottom_looks):
+        if t == 2 or bf == 2 or (t and b):
+            bound += 1
+    return bound
 
 
 def find_header(sheet: RawSheet, aliases: dict[str, str], min_matches: int = 2,
@@ -72,28 +149,38 @@ def find_header(sheet: RawSheet, aliases: dict[str, str], min_matches: int = 2,
     n = min(scan_rows, len(sheet.rows))
     if n == 0:
         return None
+    index = _index(aliases)
     width = max(len(r) for r in sheet.rows[: n + 1])
     filled = [_filled_row(sheet, r, width) for r in range(min(n + 1, len(sheet.rows)))]
-    singles = [[_clean(v) if type(v) is str else clean_text(v) for v in filled[r]] for r in range(len(filled))]
-    single_matches = [_match_row(labels, aliases, ignore) for labels in singles]
+    # clean_text(v) of a number or date is clean_text(str(v)): remembered the same way
+    singles = [[_clean(v) if type(v) is str else "" if v is None else _clean(str(v)) for v in row] for row in filled]
+    looks = [_row_looks(labels, index) for labels in singles]
+    single_matches = [_match_labels(labels, [k[0] for k in row], ignore) for labels, row in zip(singles, looks)]
+    # a row none of whose texts is or starts a known name cannot begin a two-row header, nor end one under such
+    # a row: most rows of a sheet are data rows
+    flags = [[k[1] for k in row] for row in looks]
+    starting = [any(f) for f in flags]
+    named = [2 in f for f in flags]
     single_scores = [len(m[0]) for m in single_matches]
-    prefixes = _alias_prefixes(aliases)
     best = None
     for r in range(n):
         candidates = [((r,), singles[r], single_matches[r])]
         if r + 1 < len(filled):
-            two = []
-            for top, bottom in zip(singles[r], singles[r + 1]):
-                # prefer the lower (more specific) name when it is a known one, else the upper
-                if bottom and _key(bottom) in aliases:
-                    two.append(bottom)
-                elif top and bottom and _key(top) in prefixes and _key(top + bottom) in aliases:
-                    two.append(top + bottom)      # (only tried when the upper text starts some known name)
-                else:
-                    two.append(top or bottom)
-            candidates.append(((r, r + 1), two, None))
+            # a second row only counts when it adds names, and only a better score than the best so far wins
+            floor = max(single_scores[r], single_scores[r + 1], min_matches - 1, best[0] if best else 0)
+            if (starting[r] or named[r + 1]) and _pair_bound(looks[r], singles[r + 1], looks[r + 1]) > floor:
+                two = []
+                for top, bottom in zip(singles[r], singles[r + 1]):
+                    # prefer the lower (more specific) name when it is a known one, else the upper
+                    if bottom and index.name(bottom) is not None:
+                        two.append(bottom)
+                    elif top and bottom and index.starts_name(top) and index.name(top + bottom) is not None:
+                        two.append(top + bottom)      # (only tried when the upper text starts some known name)
+                    else:
+                        two.append(top or bottom)
+                candidates.append(((r, r + 1), two, None))
         for rows, labels, match in candidates:
-            columns, duplicates = match or _match_row(labels, aliases, ignore)
+            columns, duplicates = match or _match_labels(labels, [k[0] for k in _row_looks(labels, index)], ignore)
             score = len(columns)
             if len(rows) == 2 and score <= max(single_scores[r], single_scores[r + 1]):
                 continue  # a second row only counts when it adds names

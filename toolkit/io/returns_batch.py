@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -17,7 +17,7 @@ from typing import Callable
 from toolkit.base.errors import InputError, describe_failure, guarded, is_panic
 from toolkit.io.atomic import clean_stale, write_bytes_atomic
 from toolkit.io.excel_read import read_workbook
-from toolkit.io.xlsx.table_writer import RowRenderer, TableSheet, write_xlsx
+from toolkit.io.xlsx.table_writer import RowRenderer, RowXml, TableSheet, write_xlsx
 from toolkit.monthly.job import (LOG_FILE, OUTPUT_FOLDER, RETURN_SUFFIXES, STATS_FILE, SUMMARY_FILE, BatchOutcome,
                                  SheetTable, decide_return, failed_record, output_names, return_record,
                                  stat_form_tables, summary_layout, summary_tables)
@@ -108,7 +108,8 @@ def _process(path: Path, rel: str, out_name: str | None, ctx: RunContext) -> dic
     if decision.result.status == FAILED:
         return return_record(decision.result, None, [])
     renderer = _renderer(ctx.template)
-    summary = [renderer.render(row, 0) for row in decision.summary]   # rendered here: less to send back
+    # rendered here, and sent back as plain strings (cheap to pickle; wrapped as RowXml by the batch)
+    summary = [renderer.render(row, 0).xml for row in decision.summary]
     write_xlsx(Path(ctx.out_folder) / out_name, [table_sheet(s) for s in decision.sheets],
                durable=False)   # synced once after the batch
     return return_record(decision.result, out_name, summary, decision.period_sums)
@@ -128,6 +129,17 @@ def _renderer(template: ReturnTemplate) -> RowRenderer:
 # ---------------------------------------------------------------- the batch
 
 
+def process_files(tasks: list[tuple[str, str, str | None]]) -> list[dict]:
+    """process_file for a few tasks at once: one round trip to a worker process for several files."""
+    return [process_file(task) for task in tasks]
+
+
+def _chunks(count: int, jobs: int) -> list[list[int]]:
+    """Task indexes in runs of up to 8: few enough round trips, and at least 8 runs per worker to share out."""
+    size = max(1, min(8, count // (jobs * 8)))
+    return [list(range(i, min(i + size, count))) for i in range(0, count, size)]
+
+
 def run_batch(tasks: list[tuple[str, str, str]], ctx: RunContext, jobs: int, progress: Progress | None = None
               ) -> list[dict]:
     """Process every task, in parallel processes when jobs > 1; a crashed worker fails only its own file."""
@@ -143,21 +155,32 @@ def run_batch(tasks: list[tuple[str, str, str]], ctx: RunContext, jobs: int, pro
         return results
     broken = []
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(ctx,)) as pool:
-        futures = {pool.submit(process_file, task): i for i, task in enumerate(tasks)}
-        for future in as_completed(futures):
-            i = futures[future]
-            try:
-                results[i] = future.result()
-            except BrokenProcessPool:
-                broken.append(i)
-                continue
-            except BaseException as exc:   # e.g. a result that could not be sent back (PicklingError)
-                if isinstance(exc, KeyboardInterrupt) or not (isinstance(exc, Exception) or is_panic(exc)):
-                    raise
-                results[i] = failed_record(tasks[i][1], f"{describe_failure(exc)[0]}已跳过。")
-            done += 1
-            if progress:
-                progress(done, len(tasks))
+        pending = {pool.submit(process_files, [tasks[i] for i in run]): run for run in _chunks(len(tasks), jobs)}
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                run = pending.pop(future)
+                try:
+                    records = future.result()
+                except BrokenProcessPool:
+                    broken.extend(run)
+                    continue
+                except BaseException as exc:   # e.g. a result that could not be sent back (PicklingError)
+                    if isinstance(exc, KeyboardInterrupt) or not (isinstance(exc, Exception) or is_panic(exc)):
+                        raise
+                    if len(run) > 1:           # which file's? each again on its own
+                        for i in run:
+                            try:
+                                pending[pool.submit(process_files, [tasks[i]])] = [i]
+                            except BrokenProcessPool:
+                                broken.append(i)
+                        continue
+                    records = [failed_record(tasks[run[0]][1], f"{describe_failure(exc)[0]}已跳过。")]
+                for i, record in zip(run, records):
+                    results[i] = record
+                    done += 1
+                    if progress:
+                        progress(done, len(tasks))
     # a worker died (not an exception: a crash): retry each affected file alone, so only the culprit fails
     for i in sorted(broken):
         with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=(ctx,)) as pool:
@@ -215,6 +238,8 @@ def reformat_folder(in_dir: Path, out_dir: Path, template: ReturnTemplate, alias
         write_xlsx(out_dir / STATS_FILE, [table_sheet(s) for s in stat_sheets])
     else:
         (out_dir / STATS_FILE).unlink(missing_ok=True)   # a previous run's consolidation of forms no longer there
+    for record in records:     # the 汇总 rows the workers rendered, as the writer takes them
+        record["summary_rows"] = [RowXml(xml) for xml in record["summary_rows"]]
     write_xlsx(out_dir / SUMMARY_FILE, [table_sheet(s) for s in summary_tables(records, template)])
     outcome = BatchOutcome(records, stat_count, str(out_dir))
     text = json.dumps(outcome.log(), ensure_ascii=False, indent=2)

@@ -230,7 +230,7 @@ class _Out:
 
 
 _ONE = Decimal(1)
-_converted: dict = {}      # (kind, type, value, unit, vocabulary) -> _convert's answer; values recur across a batch
+_converted: dict = {}      # (kind, unit, vocabulary) -> {(type, value): _convert's answer}; values recur in a batch
 
 
 def _convert(kind: str, value, unit: Decimal, vocab: Vocabulary):
@@ -307,6 +307,13 @@ def parse_return_sheet(sheet: RawSheet, file: str, aliases: dict[str, str], voca
     rows_out: list[dict] = []
     total_rows, note_rows = [], []
     block_start = 0          # index into rows_out where the current 小计 block starts
+    word_cells = max(4, min(cols.values()) + 2)
+    # per data column, made once: its conversion answers for this kind, unit and vocabulary (shared by the batch)
+    if len(_converted) > 200_000:
+        _converted.clear()
+    col_plan = {name: (kinds[name], units.get(name, _ONE),
+                       _converted.setdefault((kinds[name], units.get(name, _ONE), id(vocab)), {}))
+                for name, _ in data_cols}
     for r in range(last_header + 1, len(sheet.rows)):
         raw = sheet.rows[r]
         width = len(raw)
@@ -320,7 +327,7 @@ def parse_return_sheet(sheet: RawSheet, file: str, aliases: dict[str, str], voca
             if any(c not in seq_cols or (isinstance(v, str) and not clean_text(v).isdigit()) for c, v in present):
                 note_rows.append(r + 1)
             continue
-        word = _total_word(raw[: max(4, min(cols.values()) + 2)])
+        word = _total_word(raw[:word_cells])
         if word:
             total_rows.append(r + 1)
             if word in rules["checked_totals"] or word in rules["subtotals"]:
@@ -338,14 +345,13 @@ def parse_return_sheet(sheet: RawSheet, file: str, aliases: dict[str, str], voca
                 continue
         record = {"_row": r + 1}
         for name, value in in_table:
-            kind = kinds[name]
-            unit = units.get(name, _ONE)
-            key = (kind, type(value), value, unit, id(vocab))
-            hit = _converted.get(key)
+            kind, unit, answers = col_plan[name]
+            key = (type(value), value)
+            hit = answers.get(key)
             if hit is None:
-                if len(_converted) > 200_000:
-                    _converted.clear()
-                hit = _converted[key] = _convert(kind, value, unit, vocab)
+                if len(answers) > 50_000:
+                    answers.clear()
+                hit = answers[key] = _convert(kind, value, unit, vocab)
             normal, problem = hit
             if problem:
                 out.warn(r + 1, name, problem, _as_text(value) if kind != "id" else mask_id(value))
@@ -544,19 +550,19 @@ def read_stat_sheet(sheet: RawSheet, file: str, vocab, file_stem: str = ""):
 
 def template_rows(table: ReturnTable, template: ReturnTemplate, start: int = 1, mask_ids: bool = False) -> list[list]:
     """The table's rows as lists in the template's column order (序号 renumbered from `start`)."""
+    absent = object()       # a template column we cannot fill: no record has it
+    names = [absent if c.kind == "seq" or c.name is None else c.name for c in template.columns]
+    seq = [k for k, c in enumerate(template.columns) if c.kind == "seq"]
+    ids = [k for k, c in enumerate(template.columns) if mask_ids and c.kind == "id" and c.name is not None]
     out = []
     for i, record in enumerate(table.rows):
-        row = []
-        for column in template.columns:
-            if column.kind == "seq":
-                row.append(start + i)
-            elif column.name is None:
-                row.append(None)
-            else:
-                value = record.get(column.name)
-                if mask_ids and column.kind == "id" and value:
-                    value = mask_id(value)
-                row.append(value)
+        get = record.get
+        row = [get(name) for name in names]
+        for k in seq:
+            row[k] = start + i
+        for k in ids:
+            if row[k]:
+                row[k] = mask_id(row[k])
         out.append(row)
     return out
 

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import io
 import itertools
 import os
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -31,6 +34,7 @@ _BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, 
 MAX_STRING = 32767
 _TEMP_COUNTER = itertools.count()
 _STYLES_XML: dict = {}      # the same few style sheets recur in every file of a batch
+_SI_XML: dict = {}          # text -> its shared-string item: headers, titles, names recur across a batch
 
 
 _LETTERS = COL_LETTERS[1:]   # 0-based here
@@ -142,10 +146,17 @@ class _Strings:
 
     def xml(self) -> str:
         parts = []
+        add = parts.append
+        done = _SI_XML
+        if len(done) > 100_000:
+            done.clear()
         for text in self.index:
-            t = _esc(text[:MAX_STRING])
-            space = ' xml:space="preserve"' if t[:1].isspace() or t[-1:].isspace() or "\n" in t else ""
-            parts.append(f"<si><t{space}>{t}</t></si>")
+            si = done.get(text)
+            if si is None:
+                t = _esc(text[:MAX_STRING])
+                space = ' xml:space="preserve"' if t[:1].isspace() or t[-1:].isspace() or "\n" in t else ""
+                si = done[text] = f"<si><t{space}>{t}</t></si>"
+            add(si)
         n = len(self.index)
         return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                 f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{n}" '
@@ -172,10 +183,9 @@ def _sheet_xml(sheet: TableSheet, styles: _Styles, strings: _Strings, selected: 
     header_row = r
     cells = "".join(f'<c r="{letters[c]}{r}" s="2" t="s"><v>{strings.get(str(h))}</v></c>'
                     for c, h in enumerate(sheet.header))
-    header_lines = max((wrapped_lines(str(h), w or 9) for h, w in zip(sheet.header, sheet.widths)), default=1)
-    header_ht = f' ht="{row_height(header_lines)}" customHeight="1"' if header_lines > 1 else ""
+    header_ht = _header_height(tuple(map(str, sheet.header)), tuple(sheet.widths))
     out.append(f'<row r="{r}"{header_ht}>{cells}</row>')
-    sget = strings.get
+    sget, sindex = strings.get, strings.index
     # per-column pieces of the cell XML; empty cells are not written (the column's style shows their border/format)
     pre = [f'<c r="{letters[c]}' for c in range(max(ncols, 1))]
     text_end = [f'" s="{col_styles[c]}" t="s"><v>' for c in range(ncols)]
@@ -197,7 +207,10 @@ def _sheet_xml(sheet: TableSheet, styles: _Styles, strings: _Strings, selected: 
                 break
             t = type(value)
             if t is str:
-                add(f"{pre[c]}{rs}{text_end[c]}{sget(value)}</v></c>")
+                i = sindex.get(value)
+                if i is None:
+                    i = sindex[value] = len(sindex)
+                add(f"{pre[c]}{rs}{text_end[c]}{i}</v></c>")
             elif t is Decimal:
                 if value.is_finite():
                     add(f"{pre[c]}{rs}{num_end[c]}{value:f}</v></c>")
@@ -230,10 +243,7 @@ def _sheet_xml(sheet: TableSheet, styles: _Styles, strings: _Strings, selected: 
             ht = f' ht="{row_height(lines)}" customHeight="1"' if lines > 1 else ""
         out.append(f'<row r="{rs}"{ht}>{"".join(cells)}</row>')
     last = max(r, header_row)
-    widths = list(sheet.widths) + [None] * (ncols - len(sheet.widths))
-    custom = ' customWidth="1"'
-    cols = "".join(f'<col min="{c + 1}" max="{c + 1}" width="{excel_width(w or 9)}" style="{col_styles[c]}"'
-                   f'{custom if w else ""}/>' for c, w in enumerate(widths))
+    cols = _cols_xml(tuple(sheet.widths) + (None,) * (ncols - len(sheet.widths)), tuple(col_styles))
     pane = ""
     if sheet.freeze:
         pane = (f'<pane ySplit="{header_row}" topLeftCell="A{header_row + 1}" activePane="bottomLeft" state="frozen"/>'
@@ -257,6 +267,20 @@ def _sheet_xml(sheet: TableSheet, styles: _Styles, strings: _Strings, selected: 
     return xml, header_row
 
 
+@functools.lru_cache(maxsize=256)
+def _header_height(header: tuple, widths: tuple) -> str:
+    """The header row's height attribute (the same few headers recur in every file of a batch)."""
+    lines = max((wrapped_lines(h, w or 9) for h, w in zip(header, widths)), default=1)
+    return f' ht="{row_height(lines)}" customHeight="1"' if lines > 1 else ""
+
+
+@functools.lru_cache(maxsize=256)
+def _cols_xml(widths: tuple, col_styles: tuple) -> str:
+    custom = ' customWidth="1"'
+    return "".join(f'<col min="{c + 1}" max="{c + 1}" width="{excel_width(w or 9)}" style="{col_styles[c]}"'
+                   f'{custom if w else ""}/>' for c, w in enumerate(widths))
+
+
 ROW, NUMBER = "\x00", "\x01"     # placeholders in a RowXml (control characters never survive _esc)
 
 
@@ -277,35 +301,60 @@ class RowRenderer:
     def __init__(self, formats: Sequence[str | None], borders: bool = True, wrap_columns: Sequence[int] = ()):
         styles = _Styles()
         self.styles = [styles.data(f, borders, c in wrap_columns) for c, f in enumerate(formats)]
+        # each column's cell start, made once: rendering is per cell of 40,000 rows
+        self.heads = [f'<c r="{_LETTERS[c]}{ROW}" s="{s}"' for c, s in enumerate(self.styles)]
+        self.texts: dict[str, str] = {}     # text -> its inline-string XML (names, firms, types recur)
+
+    def _text(self, text: str) -> str:
+        done = self.texts.get(text)
+        if done is None:
+            if len(self.texts) > 100_000:
+                self.texts.clear()
+            cut = _esc(text[:MAX_STRING])
+            space = ' xml:space="preserve"' if cut[:1].isspace() or cut[-1:].isspace() or "\n" in cut else ""
+            done = self.texts[text] = f' t="inlineStr"><is><t{space}>{cut}</t></is></c>'
+        return done
 
     def render(self, values: Sequence, number_column: int | None = None) -> RowXml:
         cells = []
         add = cells.append
+        heads = self.heads
+        ncols = len(heads)
         for c, value in enumerate(values):
             if c == number_column:
-                add(f'<c r="{_LETTERS[c]}{ROW}" s="{self.styles[c]}"><v>{NUMBER}</v></c>')
+                add(f"{heads[c]}><v>{NUMBER}</v></c>")
                 continue
-            if value is None or c >= len(self.styles):
+            if value is None or c >= ncols:
                 continue
-            head = f'<c r="{_LETTERS[c]}{ROW}" s="{self.styles[c]}"'
             t = type(value)
-            if t is str or not isinstance(value, (int, float, Decimal, dt.date)) or (
-                    t is float and (value != value or value in (float("inf"), float("-inf")))) or (
-                    t is Decimal and not value.is_finite()):
-                text = _esc(str(value)[:MAX_STRING])
-                space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() or "\n" in text else ""
-                add(f'{head} t="inlineStr"><is><t{space}>{text}</t></is></c>')
-            elif t is bool:
-                add(f'{head} t="b"><v>{int(value)}</v></c>')
-            elif t is Decimal:
-                add(f"{head}><v>{value:f}</v></c>")
-            elif isinstance(value, dt.datetime):
-                add(f"{head}><v>{(value.replace(tzinfo=None) - _EPOCH).total_seconds() / 86400!r}</v></c>")
-            elif isinstance(value, dt.date):
-                add(f"{head}><v>{(value - _EPOCH_DATE).days}</v></c>")
+            if t is str:
+                add(heads[c] + self._text(value))
+            elif t is Decimal and value.is_finite():
+                add(f"{heads[c]}><v>{value:f}</v></c>")
+            elif t is int:
+                add(f"{heads[c]}><v>{value!r}</v></c>")
+            elif t is dt.date:
+                add(f"{heads[c]}><v>{(value - _EPOCH_DATE).days}</v></c>")
             else:
-                add(f"{head}><v>{value!r}</v></c>")
+                add(self._other(heads[c], value))
         return RowXml("".join(cells))
+
+    def _other(self, head: str, value) -> str:
+        """A cell of any other type (the general case of render)."""
+        t = type(value)
+        if not isinstance(value, (int, float, Decimal, dt.date)) or (
+                t is float and (value != value or value in (float("inf"), float("-inf")))) or (
+                t is Decimal and not value.is_finite()):
+            return head + self._text(str(value))
+        if t is bool:
+            return f'{head} t="b"><v>{int(value)}</v></c>'
+        if t is Decimal:
+            return f"{head}><v>{value:f}</v></c>"
+        if isinstance(value, dt.datetime):
+            return f"{head}><v>{(value.replace(tzinfo=None) - _EPOCH).total_seconds() / 86400!r}</v></c>"
+        if isinstance(value, dt.date):
+            return f"{head}><v>{(value - _EPOCH_DATE).days}</v></c>"
+        return f"{head}><v>{value!r}</v></c>"
 
 
 def safe_sheet_name(name: str, taken: set[str]) -> str:
@@ -370,14 +419,58 @@ def xlsx_bytes_to(target, sheets: list[TableSheet]) -> None:
              ("xl/_rels/workbook.xml.rels", wb_rels),
              *((f"xl/worksheets/sheet{i + 1}.xml", xml) for i, xml in enumerate(sheet_xml)),
              ("xl/styles.xml", styles.xml()), ("xl/sharedStrings.xml", strings.xml())]
+    encoded = [(name, xml.encode("utf-8")) for name, xml in parts]
+    if type(target) is io.BytesIO and not target.getbuffer().nbytes \
+            and sum(len(data) for _, data in encoded) < zipfile.ZIP64_LIMIT // 2:
+        target.write(_zip_package(encoded))
+        return
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-        for name, xml in parts:
-            data = xml.encode("utf-8")
+        for name, data in encoded:
             # a fixed timestamp: the same tables give the same bytes, run after run
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             # small parts are stored: deflating a few hundred bytes costs more than it saves
             info.compress_type = zipfile.ZIP_STORED if len(data) < 2048 else zipfile.ZIP_DEFLATED
             z.writestr(info, data, compresslevel=1)
+
+
+_LOCAL = struct.Struct("<4s2B4HL2L2H")
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+_END = struct.Struct("<4s4H2LH")
+_DOS_DATE = (0 << 9) | (1 << 5) | 1          # 1980-01-01, time 00:00:00
+_MEMBERS: dict = {}      # (name, bytes) -> the member as stored: the fixed parts recur in every file of a batch
+
+
+def _member(name: str, data: bytes) -> tuple:
+    """(name, method, CRC, stored bytes, size) of one part: deflated at level 1 from 2 KB, as the zipfile path."""
+    key = (name, data)
+    done = _MEMBERS.get(key)
+    if done is None:
+        if len(data) < 2048:
+            method, body = zipfile.ZIP_STORED, data
+        else:
+            deflate = zlib.compressobj(1, zlib.DEFLATED, -15)
+            method, body = zipfile.ZIP_DEFLATED, deflate.compress(data) + deflate.flush()
+        done = (name.encode("ascii"), method, zlib.crc32(data), body, len(data))
+        if len(data) < 8192:         # only the small fixed parts are kept (styles, rels, content types)
+            if len(_MEMBERS) > 256:
+                _MEMBERS.clear()
+            _MEMBERS[key] = done
+    return done
+
+
+def _zip_package(parts: list[tuple[str, bytes]]) -> bytes:
+    """The zip zipfile.ZipFile writes for these parts into an empty BytesIO (same headers, attributes, order),
+    without its per-member overhead: a 40-row workbook has seven parts."""
+    out, central, offset = [], [], 0
+    for name, data in parts:
+        raw, method, crc, body, size = _member(name, data)
+        out += (_LOCAL.pack(b"PK\003\004", 20, 0, 0, method, 0, _DOS_DATE, crc, len(body), size, len(raw), 0), raw, body)
+        central.append(_CENTRAL.pack(b"PK\001\002", 20, 3, 20, 0, 0, method, 0, _DOS_DATE, crc, len(body), size,
+                                     len(raw), 0, 0, 0, 0, 0o600 << 16, offset) + raw)
+        offset += _LOCAL.size + len(raw) + len(body)
+    directory = b"".join(central)
+    end = _END.pack(b"PK\005\006", 0, 0, len(parts), len(parts), len(directory), offset, 0)
+    return b"".join(out) + directory + end
 
 
 def xlsx_bytes(sheets: list[TableSheet]) -> bytes:
