@@ -12,7 +12,8 @@ import pytest
 
 from toolkit.cli.reformat import load_template, output_names
 from toolkit.io.excel_read import RawSheet
-from toolkit.io.xlsx.table_writer import TableSheet, write_xlsx
+from toolkit.base.layout import TableSheet
+from toolkit.io.xlsx.table_writer import write_xlsx
 from toolkit.monthly.normalise import default_template, parse_return, return_aliases
 from toolkit.monthly.rules import decide_period, find_period, header_unit, table_unit
 

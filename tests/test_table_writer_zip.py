@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import openpyxl
 
-from toolkit.io.xlsx.table_writer import TableSheet, xlsx_bytes, xlsx_bytes_to
+from toolkit.base.layout import TableSheet
+from toolkit.io.xlsx.table_writer import xlsx_bytes, xlsx_bytes_to
 
 
 def _sheets(rng: random.Random, rows: int) -> list[TableSheet]:

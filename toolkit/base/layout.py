@@ -6,6 +6,7 @@ Shells turn a Layout into a real sheet (XlsxPatch/xlsxwriter for files, xlwings 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterable, Sequence
 
 # tags: the keys of TAG_STYLES below (how each looks); an unknown tag looks like 'text'
 
@@ -131,3 +132,24 @@ TAG_STYLES: dict[str, TagStyle] = {
 def tag_style(tag: str) -> TagStyle:
     """The look of `tag` ('text' for a tag the table does not know)."""
     return TAG_STYLES.get(tag, TAG_STYLES["text"])
+
+
+@dataclass
+class TableSheet:
+    """A plain table sheet to write (an optional merged title row, a header row, data rows): what a job decides and
+    toolkit.io.xlsx.table_writer writes fast."""
+
+    name: str
+    header: Sequence[str]
+    rows: Iterable[Sequence]
+    widths: Sequence[float | None] = ()
+    formats: Sequence[str | None] = ()       # number format of each column's data cells
+    title: str = ""
+    freeze: bool = True
+    autofilter: bool = False
+    landscape: bool = False
+    fit_to_width: bool = False
+    paper: int = 9
+    print_titles: bool = True
+    borders: bool = True
+    wrap_columns: Sequence[int] = field(default_factory=tuple)

@@ -10,16 +10,16 @@ import json
 import os
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from toolkit.base.errors import InputError, describe_failure, guarded, is_panic
 from toolkit.io.atomic import clean_stale, write_bytes_atomic
 from toolkit.io.excel_read import read_workbook
-from toolkit.io.xlsx.table_writer import RowRenderer, RowXml, TableSheet, write_xlsx
+from toolkit.io.xlsx.table_writer import RowRenderer, RowXml, write_xlsx
 from toolkit.monthly.job import (LOG_FILE, OUTPUT_FOLDER, RETURN_SUFFIXES, STATS_FILE, SUMMARY_FILE, BatchOutcome,
-                                 SheetTable, decide_return, failed_record, output_names, return_record,
+                                 decide_return, failed_record, output_names, return_record,
                                  stat_form_tables, summary_layout, summary_tables)
 from toolkit.monthly.normalise import FAILED, ReturnTemplate
 
@@ -53,10 +53,6 @@ def check_folders(in_dir: Path, out_dir: Path) -> None:
     if (dst / OUTPUT_FOLDER) == src or (dst / OUTPUT_FOLDER) in src.parents:
         raise InputError(f"输入文件夹不能位于输出文件夹的“{OUTPUT_FOLDER}”中。")
 
-
-def table_sheet(sheet: SheetTable) -> TableSheet:
-    """The core's table as the file writer's."""
-    return TableSheet(**{f.name: getattr(sheet, f.name) for f in fields(SheetTable)})
 
 
 # ---------------------------------------------------------------- one file (runs in a worker process)
@@ -110,7 +106,7 @@ def _process(path: Path, rel: str, out_name: str | None, ctx: RunContext) -> dic
     renderer = _renderer(ctx.template)
     # rendered here, and sent back as plain strings (cheap to pickle; wrapped as RowXml by the batch)
     summary = [renderer.render(row, 0).xml for row in decision.summary]
-    write_xlsx(Path(ctx.out_folder) / out_name, [table_sheet(s) for s in decision.sheets],
+    write_xlsx(Path(ctx.out_folder) / out_name, decision.sheets,
                durable=False)   # synced once after the batch
     return return_record(decision.result, out_name, summary, decision.period_sums)
 
@@ -235,12 +231,12 @@ def reformat_folder(in_dir: Path, out_dir: Path, template: ReturnTemplate, alias
     _remove_stale(out_dir, {r["output"] for r in records if r["output"]})
     stat_sheets, stat_count = stat_form_tables(records)
     if stat_sheets:
-        write_xlsx(out_dir / STATS_FILE, [table_sheet(s) for s in stat_sheets])
+        write_xlsx(out_dir / STATS_FILE, stat_sheets)
     else:
         (out_dir / STATS_FILE).unlink(missing_ok=True)   # a previous run's consolidation of forms no longer there
     for record in records:     # the 汇总 rows the workers rendered, as the writer takes them
         record["summary_rows"] = [RowXml(xml) for xml in record["summary_rows"]]
-    write_xlsx(out_dir / SUMMARY_FILE, [table_sheet(s) for s in summary_tables(records, template)])
+    write_xlsx(out_dir / SUMMARY_FILE, summary_tables(records, template))
     outcome = BatchOutcome(records, stat_count, str(out_dir))
     text = json.dumps(outcome.log(), ensure_ascii=False, indent=2)
     write_bytes_atomic(out_dir / LOG_FILE, text.encode("utf-8"))

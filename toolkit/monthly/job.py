@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Sequence
 
 from toolkit.base.idcard import mask_id, mask_text
 from toolkit.base.layout import Cell, Layout
 from toolkit.base.sheet import RawSheet
+from toolkit.base.layout import TableSheet
 from toolkit.monthly.normalise import (FAILED, OK, STATUS_LABEL, WARNED, ReturnTemplate, failed_result,
                                        finding_message, parse_return, period_label, template_rows)
 
@@ -30,24 +30,6 @@ _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)$", re.IGNORECASE)
 
 
-@dataclass
-class SheetTable:
-    """A table sheet to write (the fields of toolkit.io.xlsx.table_writer.TableSheet, as data the core can decide)."""
-
-    name: str
-    header: Sequence[str]
-    rows: object                                 # an iterable of rows
-    widths: Sequence[float | None] = ()
-    formats: Sequence[str | None] = ()
-    title: str = ""
-    freeze: bool = True
-    autofilter: bool = False
-    landscape: bool = False
-    fit_to_width: bool = False
-    paper: int = 9
-    print_titles: bool = True
-    borders: bool = True
-    wrap_columns: Sequence[int] = field(default_factory=tuple)
 
 
 def output_names(relative_paths: list[str]) -> list[str]:
@@ -123,7 +105,7 @@ class ReturnDecision:
     its rows for 汇总's detail sheet (序号 left empty) and its sums per period."""
 
     result: object                                    # toolkit.monthly.normalise.ReturnResult
-    sheets: list[SheetTable] = field(default_factory=list)
+    sheets: list[TableSheet] = field(default_factory=list)
     summary: list[list] = field(default_factory=list)
     period_sums: dict = field(default_factory=dict)
 
@@ -141,7 +123,7 @@ def decide_return(sheets: list[RawSheet], rel: str, file_stem: str, template: Re
     id_columns = [k for k, c in enumerate(template.columns) if c.kind == "id" and c.name is not None]
     for table in result.tables:
         rows = template_rows(table, template)
-        out_sheets.append(SheetTable(
+        out_sheets.append(TableSheet(
             f"{template.sheet}-{table.sheet}" if several else template.sheet,
             [c.header for c in template.columns], rows,
             [c.width for c in template.columns], [c.num_format for c in template.columns],
@@ -176,7 +158,7 @@ def _masked(rows: list[list], id_columns: list[int]) -> list[list]:
     return out
 
 
-def _stat_sheets(result, several: bool) -> list[SheetTable]:
+def _stat_sheets(result, several: bool) -> list[TableSheet]:
     """Each statistics form of a return in the standard item list."""
     from toolkit.monthly.stat_forms import stat_vocabulary
     from toolkit.monthly.consolidation import form_table
@@ -187,7 +169,7 @@ def _stat_sheets(result, several: bool) -> list[SheetTable]:
         header, rows = form_table(form, vocab)
         title = vocab.title.replace("{单位}", form.station).replace(
             "{期间}", period_label(form.period) if form.period else "期间未知") + f"　来源：{result.file}"
-        sheets.append(SheetTable(f"{vocab.sheet}-{form.sheet}" if several else vocab.sheet, header, rows,
+        sheets.append(TableSheet(f"{vocab.sheet}-{form.sheet}" if several else vocab.sheet, header, rows,
                                  [30, 6, 12, 12, 30], ["@", "@", "General", "General", "@"], title=title,
                                  fit_to_width=True))
     return sheets
@@ -207,10 +189,10 @@ def failed_record(rel: str, reason: str) -> dict:
 # ---------------------------------------------------------------- the batch's consolidated workbooks
 
 
-def summary_tables(records: list[dict], template: ReturnTemplate) -> list[SheetTable]:
+def summary_tables(records: list[dict], template: ReturnTemplate) -> list[TableSheet]:
     """汇总.xlsx: the detail rows of every return, sums by source and by month, the log."""
     layout = summary_layout(template)
-    detail = SheetTable("汇总", layout.headers, (row for rec in records for row in rec["summary_rows"]),
+    detail = TableSheet("汇总", layout.headers, (row for rec in records for row in rec["summary_rows"]),
                         layout.widths, layout.formats, autofilter=True, landscape=True, fit_to_width=True)
     sum_headers = [layout.columns[i].header for i in layout.summed]
     sum_formats = ["0" if layout.columns[i].kind == "count" else "#,##0.00" for i in layout.summed]
@@ -234,13 +216,13 @@ def summary_tables(records: list[dict], template: ReturnTemplate) -> list[SheetT
     month_rows = [[period_label(m) if m != "未知" else "未知", len(month_files[m]), sums[0], *sums[1:]]
                   for m, sums in sorted(by_month.items())]
     month_rows.append(["合计", len({f for files in month_files.values() for f in files}), grand[0], *grand[1:]])
-    source = SheetTable("按来源汇总", ["来源文件", "状态", "所属期间", "行数", *sum_headers], by_source,
+    source = TableSheet("按来源汇总", ["来源文件", "状态", "所属期间", "行数", *sum_headers], by_source,
                         [30, 8, 12, 8, *[14] * len(sum_headers)], ["@", "@", "@", "#,##0", *sum_formats],
                         wrap_columns=(0,), landscape=True, fit_to_width=True)
-    month = SheetTable("按月份汇总", ["所属期间", "文件数", "行数", *sum_headers], month_rows,
+    month = TableSheet("按月份汇总", ["所属期间", "文件数", "行数", *sum_headers], month_rows,
                        [12, 8, 8, *[14] * len(sum_headers)], ["@", "#,##0", "#,##0", *sum_formats],
                        fit_to_width=True)
-    log = SheetTable("处理日志", ["来源文件", "状态", "行数", "所属期间", "输出文件", "说明"],
+    log = TableSheet("处理日志", ["来源文件", "状态", "行数", "所属期间", "输出文件", "说明"],
                      [[r["file"], STATUS_LABEL[r["status"]], r["rows"], period_text(r["period"]), r["output"] or "",
                        "\n".join(r["messages"])] for r in records],
                      [24, 8, 7, 11, 24, 64], ["@", "@", "#,##0", "@", "@", "@"], wrap_columns=(0, 4, 5),
@@ -248,7 +230,7 @@ def summary_tables(records: list[dict], template: ReturnTemplate) -> list[SheetT
     return [detail, source, month, log]
 
 
-def stat_form_tables(records: list[dict]) -> tuple[list[SheetTable], int]:
+def stat_form_tables(records: list[dict]) -> tuple[list[TableSheet], int]:
     """Statistics forms across the batch: 本年累计 against last month's return (warnings added to the records), then
     the sheets of 统计月报汇总.xlsx (consolidated form per month, stations × items, checks, log) and the number of
     forms (no sheets when there is none)."""
@@ -280,21 +262,21 @@ def stat_form_tables(records: list[dict]) -> tuple[list[SheetTable], int]:
         label = period_label(ps.period) if ps.period else "期间未知"
         title = vocab.consolidated_title.replace("{期间}", label).replace("{单位数}", str(len(ps.forms)))
         name = "汇总表" if len(summaries) == 1 else f"汇总表{label}"
-        sheets.append(SheetTable(name, header, rows, [34, 6, 12, 12, 10, 70],
+        sheets.append(TableSheet(name, header, rows, [34, 6, 12, 12, 10, 70],
                                  ["@", "@", "General", "General", "@", "@"], title=title, fit_to_width=True,
                                  landscape=True, wrap_columns=(5,)))
     for role, name in (("本月", "分单位本月"), ("本年累计", "分单位本年累计")):
         header, rows = matrix_table(summaries, role)
-        sheets.append(SheetTable(name, header, rows, [12, 18, 28, 12, *[10] * (len(header) - 4)],
+        sheets.append(TableSheet(name, header, rows, [12, 18, 28, 12, *[10] * (len(header) - 4)],
                                  ["@", "@", "@", "@", *["General"] * (len(header) - 4)], landscape=True,
                                  fit_to_width=True))
     checks = [[f.file, f.sheet, f.column if f.column else (f"第{f.row}行" if f.row else ""), form.station,
                period_label(form.period) if form.period else "", f.message]
               for form in forms for f in form.findings]
-    sheets.append(SheetTable("检查结果", ["来源文件", "工作表", "单元格", "单位", "所属期间", "说明"], checks,
+    sheets.append(TableSheet("检查结果", ["来源文件", "工作表", "单元格", "单位", "所属期间", "说明"], checks,
                              [30, 12, 8, 18, 12, 90], ["@"] * 6, wrap_columns=(5,), autofilter=True))
     with_forms = sorted({i for i in owner})
-    sheets.append(SheetTable("处理日志", ["来源文件", "类型", "单位", "所属期间", "状态", "说明"],
+    sheets.append(TableSheet("处理日志", ["来源文件", "类型", "单位", "所属期间", "状态", "说明"],
                              [[records[i]["file"], records[i]["kind"],
                                "、".join(dict.fromkeys(f.station for f in records[i]["stat_forms"])),
                                records[i]["period"] or "", STATUS_LABEL[records[i]["status"]],

@@ -13,6 +13,7 @@ from toolkit.base.layout import Cell, Layout
 from toolkit.base.money import WAN, parse_amount
 from toolkit.base.sheet import RawSheet
 from toolkit.base.text import clean_text
+from toolkit.base.settings import RawSettings
 from toolkit.report.check import AMOUNT, COUNT, PERCENT, ReportCheck, TableValue, canonical_label, check_report, vocabulary
 from toolkit.report.figures import ACTUAL, BUDGET
 from toolkit.report.draft import (CASE_TYPE_WORDS, HEADING1, HEADING2, LEGAL_HELP_TYPES, PERSONS_LABEL, TITLE, TODO,
@@ -38,14 +39,8 @@ def parse_report_settings(raw: Mapping[str, object], where: Mapping[str, str | N
                           ) -> ReportSettings:
     """The one parser of the report settings: year (2023, 2023.0, "2023", "2023年", a date in the year), centre,
     fund ("46万"). Blank means the default; `where` names each value's place for the error message."""
-    where = where or {}
-
-    def error(key: str, message: str) -> InputError:
-        place = where.get(key)
-        return InputError(f"{place}：{message}" if place else message)
-
-    def given(key: str) -> bool:
-        return raw.get(key) is not None and clean_text(raw[key]) != ""
+    settings = RawSettings(raw, where)
+    given, error = settings.given, settings.error
 
     year = None
     if given("year"):

@@ -17,6 +17,7 @@ from toolkit.base.layout import Layout
 from toolkit.base.money import format_yuan, parse_amount
 from toolkit.base.sheet import RawSheet
 from toolkit.base.text import clean_text
+from toolkit.base.settings import RawSettings
 from toolkit.ledger.book import combination_lines, combined_label, compute_by_sheet, part_view
 from toolkit.ledger.parse import TOOLKIT_LEDGER_COLUMNS, Ledger
 from toolkit.subsidy.compute import (DEFAULT_FLATS, FundComparison, Level, Scenario, SubsidyResult, compare_fund,
@@ -44,14 +45,8 @@ def parse_subsidy_settings(raw: Mapping[str, object], where: Mapping[str, str | 
     """The one parser of the subsidy settings: level, fund, flats ("1800,2000", "1800，2000", "1800、2000" or one
     number), standard. Values as typed (str) or as Excel delivers them (float); blank means the default.
     `where` names the place of each value (a 参数 row, a defined name) for the error message."""
-    where = where or {}
-
-    def error(key: str, message: str) -> InputError:
-        place = where.get(key)
-        return InputError(f"{place}：{message}" if place else message)
-
-    def given(key: str) -> bool:
-        return raw.get(key) is not None and clean_text(raw[key]) != ""
+    settings = RawSettings(raw, where)
+    given, error = settings.given, settings.error
 
     level = Level("min")
     if given("level"):

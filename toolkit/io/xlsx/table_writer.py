@@ -18,11 +18,11 @@ import re
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
+from toolkit.base.layout import TableSheet
 from toolkit.io.atomic import write_bytes_atomic
 from toolkit.io.xlsx.ooxml import COL_LETTERS, SHEET_NAME_BAD
 from toolkit.base.layout import row_height, wrapped_lines
@@ -58,24 +58,6 @@ def _esc(text: str) -> str:
     return text
 
 
-@dataclass
-class TableSheet:
-    """One worksheet: an optional merged title row, a header row, data rows."""
-
-    name: str
-    header: Sequence[str]
-    rows: Iterable[Sequence]
-    widths: Sequence[float | None] = ()
-    formats: Sequence[str | None] = ()       # number format of each column's data cells
-    title: str = ""
-    freeze: bool = True
-    autofilter: bool = False
-    landscape: bool = False
-    fit_to_width: bool = False
-    paper: int = 9
-    print_titles: bool = True
-    borders: bool = True
-    wrap_columns: Sequence[int] = field(default_factory=tuple)
 
 
 class _Styles:
