@@ -190,3 +190,13 @@ def find_header(sheet: RawSheet, aliases: dict[str, str], min_matches: int = 2,
                 best = (score, HeaderMatch(rows, columns, {c: t for c, t in enumerate(labels) if t},
                                            unknown, duplicates))
     return best[1] if best else None
+
+
+def mapping_from_sheet(sheet: RawSheet, left_headers: tuple[str, ...], right_headers: tuple[str, ...]) -> dict[str, str]:
+    """A two-column mapping sheet a user keeps (their word | the standard one) as a dict; its header row is skipped."""
+    result = {}
+    for row in sheet.rows:
+        cells = [clean_text(v) for v in row[:2]] + ["", ""]
+        if cells[0] and cells[1] and cells[0] not in left_headers and cells[1] not in right_headers:
+            result[cells[0]] = cells[1]
+    return result

@@ -17,7 +17,7 @@ from toolkit.base.findings import ERROR, WARNING, Finding
 from toolkit.ledger.checks import CheckContext, load_checks, run_checks
 from toolkit.ledger.columns import ColumnTable, _categories, _type_and_stages, split_list
 from toolkit.base.sheet import RawSheet
-from toolkit.base.table import HeaderMatch, find_header
+from toolkit.base.table import mapping_from_sheet, HeaderMatch, find_header
 from toolkit.base.text import all_clean, clean_text, compact
 from toolkit.ledger.vocab import Vocabulary, default_vocabulary, lookup
 
@@ -387,9 +387,4 @@ def _normalise(kept: dict[str, ColumnTable], rows: np.ndarray, vocab: Vocabulary
 
 def column_aliases_from_sheet(sheet: RawSheet) -> dict[str, str]:
     """The user's 列名对照 sheet (their header | canonical column) as a dict."""
-    result = {}
-    for row in sheet.rows:
-        cells = [clean_text(v) for v in row[:2]] + ["", ""]
-        if cells[0] and cells[1] and cells[0] not in ("表中列名", "别名") and cells[1] not in ("标准列名",):
-            result[cells[0]] = cells[1]
-    return result
+    return mapping_from_sheet(sheet, ("表中列名", "别名"), ("标准列名",))

@@ -18,7 +18,7 @@ from toolkit.base.findings import WARNING, Finding
 from toolkit.base.idcard import mask_id
 from toolkit.base.sheet import RawSheet
 from toolkit.base.money import parse_amount, parse_count, round_half_up
-from toolkit.base.table import HeaderMatch, find_header
+from toolkit.base.table import mapping_from_sheet, HeaderMatch, find_header
 from toolkit.base.text import clean_text, compact, header_key
 from toolkit.ledger.vocab import Vocabulary, default_vocabulary, lookup, suggest
 from toolkit.monthly.rules import (PeriodDecision, decide_period, find_period, header_unit, period_label,
@@ -497,12 +497,7 @@ def _stat_vocabulary(sheets: list[RawSheet], items: dict[str, str] | None, resul
 
 def item_aliases_from_sheet(sheet: RawSheet) -> dict[str, str]:
     """A 项目对照 sheet (表中项目 | 标准项目) as a dict."""
-    result = {}
-    for row in sheet.rows:
-        cells = [clean_text(v) for v in row[:2]] + ["", ""]
-        if cells[0] and cells[1] and cells[0] not in ("表中项目", "项目") and cells[1] not in ("标准项目",):
-            result[cells[0]] = cells[1]
-    return result
+    return mapping_from_sheet(sheet, ("表中项目", "项目"), ("标准项目",))
 
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
