@@ -158,6 +158,13 @@ def check_bounds(path: str | Path) -> None:
     _check_file(path)
     if path.suffix.lower() not in EXCEL_SUFFIXES:
         return
+    if path.suffix.lower() in XLSX_SUFFIXES:
+        # the package alone (entry names, inflated sizes, ratios, DOCTYPE): what a patcher inflates is bounded by it;
+        # the sheets' extents and cell counts are checked by the streaming reader as it reads
+        zf = limits.check_package(path)
+        if zf is not None:
+            zf.close()
+        return
     with contextlib.suppress(OSError):
         ahead = _prefetched.get(_file_key(path))
         if ahead is not None:
