@@ -283,6 +283,28 @@ def test_stale_temp_files_cleaned(tmp_path):
     assert clean_stale(tmp_path) == 0
 
 
+def test_batch_writes_are_atomic_without_fsync_or_sweep(tmp_path, monkeypatch):
+    """durable=False (the returns batch: one sweep before, one sync after): no fsync per file and no sweep of the
+    folder per file, yet the file appears whole under its name and a failed write leaves nothing behind."""
+    from toolkit.io import atomic
+
+    calls = []
+    monkeypatch.setattr(atomic.os, "fsync", lambda fd: calls.append("fsync"))
+    monkeypatch.setattr(atomic, "clean_stale", lambda folder: calls.append("sweep"))
+    write_bytes_atomic(tmp_path / "a.xlsx", b"whole", durable=False)
+    assert calls == [] and (tmp_path / "a.xlsx").read_bytes() == b"whole"
+    write_bytes_atomic(tmp_path / "b.xlsx", b"whole")
+    assert calls == ["sweep", "fsync"]
+
+    def fail(src, dst):
+        raise OSError(28, "No space left on device", str(dst))
+    monkeypatch.setattr(atomic.os, "replace", fail)
+    with pytest.raises(OSError):
+        write_bytes_atomic(tmp_path / "a.xlsx", b"new", durable=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlsx", "b.xlsx"]
+    assert (tmp_path / "a.xlsx").read_bytes() == b"whole"
+
+
 @pytest.mark.parametrize("encoding, bom", [("utf-16-le", True), ("utf-16-le", False), ("utf-16-be", False)])
 def test_csv_utf16(tmp_path, encoding, bom):
     text = "案号,受援人\r\n(2023)1,张三\r\n"

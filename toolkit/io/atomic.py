@@ -64,16 +64,21 @@ def temp_dir(folder):
 
 
 @contextlib.contextmanager
-def atomic_write(path):
-    """Yield a binary file object; on success it replaces `path`, on any error nothing is left behind."""
+def atomic_write(path, durable: bool = True):
+    """Yield a binary file object; on success it replaces `path`, on any error nothing is left behind.
+
+    durable=False skips the fsync and the stale-file sweep, for a batch of many files in one folder that sweeps once
+    before and syncs once after (os.sync): the file under the final name is still never half-written."""
     target = Path(path)
-    clean_stale(target.parent or ".")
+    if durable:
+        clean_stale(target.parent or ".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent or ".")
     try:
         with os.fdopen(fd, "wb") as f:
             yield f
-            f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
     except BaseException:
@@ -88,7 +93,7 @@ def _umask() -> int:
     return mask
 
 
-def write_bytes_atomic(path, data: bytes) -> None:
-    """Write `data` to `path` atomically."""
-    with atomic_write(path) as f:
+def write_bytes_atomic(path, data: bytes, durable: bool = True) -> None:
+    """Write `data` to `path` atomically (see atomic_write for `durable`)."""
+    with atomic_write(path, durable) as f:
         f.write(data)

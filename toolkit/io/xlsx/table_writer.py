@@ -8,12 +8,9 @@ column widths, frozen header, autofilter, print setup. Every string is a shared 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import io
-import itertools
-import os
 import re
 import struct
 import zipfile
@@ -32,7 +29,6 @@ _EPOCH_DATE = _EPOCH.date()
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "@": 49}
 MAX_STRING = 32767
-_TEMP_COUNTER = itertools.count()
 _STYLES_XML: dict = {}      # the same few style sheets recur in every file of a batch
 _SI_XML: dict = {}          # text -> its shared-string item: headers, titles, names recur across a batch
 
@@ -469,17 +465,4 @@ def write_xlsx(path: str | Path, sheets: list[TableSheet], durable: bool = True)
     durable=False skips the fsync of each file, for a batch that syncs once at its end (os.sync): the file under
     the final name is still never half-written.
     """
-    data = xlsx_bytes(sheets)
-    if durable:
-        write_bytes_atomic(path, data)
-        return
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{next(_TEMP_COUNTER)}.tmp")
-    try:
-        with open(tmp, "xb") as fh:      # created with the usual mode (umask), never an existing file
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    write_bytes_atomic(path, xlsx_bytes(sheets), durable)
