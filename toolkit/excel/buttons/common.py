@@ -9,6 +9,7 @@ from toolkit.io.excel_read import RawSheet
 from toolkit.ledger.book import ALIAS_SHEET, STANDARD_SHEET, TOOLKIT_SHEETS, choose_sheets, vocabulary_for
 from toolkit.base.table import find_header
 from toolkit.base.text import clean_text, compact
+from toolkit.base.layout import tag_style
 from toolkit.excel.book_io import (alert, excel_value, grid, read_sheet)
 
 
@@ -31,7 +32,7 @@ SETTING_HELP = [
     ("输出文件夹", "整理月报", "整理结果保存到的文件夹的完整路径，不能与输入文件夹相同"),
 ]
 SETTING_NAMES = {"LA_SubsidyLevel": "level", "LA_Standard": "standard", "LA_Fund": "fund", "LA_FlatAmounts": "flats"}
-HIGHLIGHT = {ERROR: "#FFC7CE", WARNING: "#FFEB9C"}
+HIGHLIGHT = {ERROR: "#" + tag_style("error").fill, WARNING: "#" + tag_style("warning").fill}   # from TAG_STYLES
 
 
 def read_settings(sheets: list[RawSheet], named: dict[str, object] | None = None) -> dict[str, object]:
@@ -151,7 +152,7 @@ def open_settings(book) -> str:
         if existing is None:
             header = sheet.range((1, 1), (1, 3))
             header.font.bold = True
-            header.color = "#D9E1F2"
+            header.color = "#" + tag_style("header").fill
             for col, width in ((1, 14), (2, 24), (3, 90)):
                 sheet.range((1, col)).column_width = width
         sheet.range((start if existing is not None else 2, 2), (end, 2)).color = "#FFF2CC"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from toolkit.base.findings import Finding
-from toolkit.base.layout import Layout
+from toolkit.base.layout import Layout, tag_style
 from toolkit.base.sheet import RawSheet
 from toolkit.excel.book_io import grid, read_sheets, runs, set_status, write_layout
 from toolkit.excel.buttons.common import (HIGHLIGHT, TITLE, _active_sheet, choose_ledger_sheet, named_values, read_settings,
@@ -75,10 +75,10 @@ def _write_ledger_columns(book, plan: SubsidyPlan) -> None:
     sheet.range((top, left)).value = grid(block, n)
     header = sheet.range((top, left), (top, left + n - 1))
     header.font.bold = True
-    header.color = "#D9E1F2"
+    header.color = "#" + tag_style("header").fill
     body = sheet.range((top + 1, left), (last, left + n - 1))
     body.color = None                                   # earlier highlights of our own columns go
-    sheet.range((top + 1, left), (last, left + 2)).number_format = "#,##0.00"
+    sheet.range((top + 1, left), (last, left + 2)).number_format = tag_style("money").num_format
     note_col = left + n - 1
     severities = [plan.part.note_severity(r, row[n - 1]) for r, row in enumerate(block[1:], start=top + 1)]
     for i0, i1, severity in runs(severities, lambda s: s):
