@@ -21,7 +21,7 @@ from toolkit.base.layout import Layout
 from toolkit.base.sheet import RawSheet
 from toolkit.base.text import clean_text
 from toolkit.ledger.book import left_out_findings, part_view
-from toolkit.stats.compute import Catalog, Period, StatsReport, build_report, default_catalog, default_period, json_value, parse_consultations, parse_period, undated_findings
+from toolkit.stats.compute import CONSULTATION_SHEET, Catalog, Period, StatsReport, build_report, default_catalog, default_period, json_value, parse_consultations, parse_period, undated_findings
 from toolkit.stats.templates import TemplateFill, plan_template, template_values
 from toolkit.stats.evaluation import Evaluation, evaluate, parse_targets
 from toolkit.stats.sheets import FINDINGS_SHEET, STATS_SHEET, statistics_layout
@@ -161,8 +161,11 @@ class StatsOutcome:
         if evaluation is not None:
             lines.append(f"绩效自评：已评分 {evaluation.total_score} 分（满分 {evaluation.total_points}），"
                          f"待自评 {len(evaluation.pending)} 项。")
-        if unfilled:
-            lines.append(f"未填写的统计键：{'、'.join(unfilled)}")
+        if unfilled:   # by their Chinese names; the keys (for a user's own template) in brackets
+            names = "、".join(f"{self.catalog.spec(k).name}（{k}）" for k in unfilled)
+            hint = (f"（咨询各项来自“{CONSULTATION_SHEET}”表：工作簿中没有该表，或表中没有本期的记录）"
+                    if any(k.startswith("consultations.") for k in unfilled) else "")
+            lines.append(f"没有数据、未填写的统计项{hint}：{names}")
         errors = sum(1 for f in report.findings if f.severity == ERROR)
         if report.findings:
             lines.append(f"发现 {len(report.findings)} 个问题（其中错误 {errors} 个，错误行未计入统计），"
