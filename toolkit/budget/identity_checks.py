@@ -136,9 +136,9 @@ def _check_ratio(ident: RatioIdentity, items, ck: Checker):
 def check_balance(blocks: list[Block], rules: RuleSet, ck: Checker):
     """Side-by-side income / expenditure blocks: their 总计 rows agree."""
     names = {normalize(n) for n in rules.balance.get("names", [])}
-    by_sheet: dict[str, list[Block]] = {}
+    by_sheet: dict[tuple, list[Block]] = {}     # the blocks of one table (side by side under one header)
     for b in blocks:
-        by_sheet.setdefault(b.sheet, []).append(b)
+        by_sheet.setdefault((b.sheet, b.header_rows), []).append(b)
     for sheet, bs in by_sheet.items():
         if len(bs) < 2:
             continue

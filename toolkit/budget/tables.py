@@ -77,14 +77,17 @@ def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = N
     amount unit declared outside the grid, e.g. the template's 金额单位 selector, used when the sheet names none)."""
     formats = formats or {}
     width = max((len(r) for r in rows), default=0)
+    limit = stacked_title(rows, start + 1)     # the title of a next table stacked below, after a blank row
+    end = limit if limit is not None else len(rows)
     header_row = None
-    for r in range(start, min(len(rows), start + 20)):   # a header row: a label header and one more heading
+    for r in range(start, min(end, start + 20)):   # a header row: a label header and one more heading
         texts = [cell_text(v) for v in rows[r] if cell_text(v)]
         if len(texts) >= 2 and any(is_label_header(t) for t in texts):
             header_row = r
             break
     if header_row is None:
-        return _read_horizontal(name, rows, list(merged), formats, width, unit) if start == 0 else []
+        blocks = _read_horizontal(name, rows, list(merged), formats, width, unit, start, end)
+        return blocks + (read_blocks(name, rows, merged, formats, unit, start=limit) if limit is not None else [])
     # header region: down to the last row before data starts (a row with a number under a non-label column)
     label_cols = [c for c, v in enumerate(rows[header_row]) if is_label_header(cell_text(v))]
     h1 = header_row
@@ -125,6 +128,8 @@ def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = N
                     parts.append(normalize(t))
         headers.append(tuple(parts))
     below = _next_table(rows, header_row, h1)
+    if limit is not None and (below is None or limit < below):
+        below = limit
     data_rows = range(h1 + 1, below if below is not None else len(rows))
     # label columns: by the last header line (科目编码 | 科目名称 under a merged 项目), one per merged header cell
     by_last = [c for c in range(width) if headers[c] and is_label_header(headers[c][-1])
@@ -203,7 +208,22 @@ def _is_column_numbers(row) -> bool:
     return len(nums) >= 2 and all(cell_text(v) == str(i + 1) for i, v in enumerate(nums))
 
 
-def _read_horizontal(name: str, rows, merged, formats, width, default_unit=None) -> list[Block]:
+def stacked_title(rows, after: int) -> int | None:
+    """The first row from `after` on that is the title of another table stacked below: a single text ending in 表
+    (…决算表, …预算表, …情况表) right after a blank row, not a 注 or a "本表无数据" line."""
+    for r in range(max(after, 1), len(rows)):
+        texts = [cell_text(v) for v in rows[r] if cell_text(v)]
+        if len(texts) != 1 or any(cell_text(v) for v in rows[r - 1]):
+            continue
+        t = normalize(texts[0])
+        t = re.sub(r"（[^（）]*）$", "", t)
+        if len(t) >= 5 and t.endswith("表") and not t.startswith("注") and not any(w in t for w in ("无数据", "空表")):
+            return r
+    return None
+
+
+def _read_horizontal(name: str, rows, merged, formats, width, default_unit=None, start: int = 0,
+                     end: int | None = None) -> list[Block]:
     """A table without a label column: headers across (预算数 | 决算数 over 合计, 因公出国（境）费, 公务用车购置及运行费
     (小计, 购置费, 运行费), 公务接待费) and one or a few rows of figures (the 2023 公开07 三公 table). One block per
     upper group; each row of figures is a line named by its group."""
@@ -211,16 +231,17 @@ def _read_horizontal(name: str, rows, merged, formats, width, default_unit=None)
         vals = [to_decimal(v)[0] for v in row]
         texts = [v for v, d in zip(row, vals) if d is None and cell_text(v) and cell_text(v) not in DASHES]
         return sum(d is not None for d in vals) >= 3 and not texts and not _is_column_numbers(row)
-    first = next((r for r in range(min(len(rows), 30)) if numeric(rows[r])), None)
+    end = len(rows) if end is None else end
+    first = next((r for r in range(start, min(end, start + 30)) if numeric(rows[r])), None)
     if first is None:
         return []
     h1 = first - 1
-    while h1 >= 0 and _is_column_numbers(rows[h1]):
+    while h1 >= start and _is_column_numbers(rows[h1]):
         h1 -= 1
     h0 = h1
-    while h0 - 1 >= 0 and h1 - h0 < 3 and _is_group_row(rows[h0 - 1]):
+    while h0 - 1 >= start and h1 - h0 < 3 and _is_group_row(rows[h0 - 1]):
         h0 -= 1
-    if h1 < 0 or not _is_group_row(rows[h1]) and h0 == h1:
+    if h1 < start or not _is_group_row(rows[h1]) and h0 == h1:
         return []
     grid = _merged_value_grid(rows, merged, h0, h1, width)
     headers = []
@@ -233,11 +254,11 @@ def _read_horizontal(name: str, rows, merged, formats, width, default_unit=None)
         headers.append(tuple(parts))
     if not any(h and h[-1] in ("合计", "小计", "总计") for h in headers):
         return []
-    above = [cell_text(v) for r in range(h0) for v in rows[r]]
+    above = [cell_text(v) for r in range(start, h0) for v in rows[r]]
     title = next((t for t in above if t and not UNIT_RE.search(t)), name)
-    unit = find_unit(above) or unit_selector(rows, h0) or default_unit
+    unit = find_unit(above) or unit_selector(rows[start:], h0 - start) or default_unit
     data = []
-    for r in range(first, len(rows)):
+    for r in range(first, end):
         if numeric(rows[r]):
             data.append(r)
         elif any(cell_text(v) for v in rows[r]):

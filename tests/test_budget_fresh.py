@@ -1,0 +1,71 @@
+"""`legalaid validate` on a third corpus (tests/budget_corpus_fresh.py): 部门决算公开表 sets of a county 法律援助中心
+written as units publish them — nine tables one per sheet or stacked on one sheet, 万元 with 2 or 4 decimals or 元 as
+text with thousands separators, zeros blank / 0 / "0.00" / "-", 类 | 款 | 项 columns, hidden zero rows, empty
+政府性基金 / 国有资本经营 tables marked 本表无数据.
+
+Measured before the fixes of this branch (6 consistent workbooks, 34 planted slips in 6 kinds):
+consistent: the two one-sheet sets gave 1 and 2 false errors (the 收支 balance compared 总计 rows of different
+tables on one sheet; the 三公 table stacked below 基本支出 was read as more 公用经费 lines);
+类行合计错 6/6 found but 4 of them twice at the same cell; 款与类不符 6/6; 人员加公用不等于基本 6/6;
+总表与分表不符 0/12; 财政拨款跨表不符 0/6; a whole 支出决算表 in 元 under 单位：万元 0/4 — precision 22/30.
+"""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from budget_corpus import validate
+from budget_corpus_fresh import STYLES, consistent_cases, hits, planted_cases
+
+CONSISTENT = consistent_cases()
+PLANTED = planted_cases()
+
+
+@pytest.mark.parametrize("case", CONSISTENT, ids=[c.name for c in CONSISTENT])
+def test_published_sets_give_no_finding(case, tmp_path, capsys):
+    code, data = validate(capsys, case.write(tmp_path / f"{case.name}.xlsx"))
+    assert (data["errors"], data["warnings"]) == (0, 0), [(f["cell"], f["message"]) for f in data["findings"]]
+    assert code == 0
+    # the empty 政府性基金 / 国有资本经营 tables are named as unchecked (one sheet per table) — never silently
+    if not case.style.one_sheet:
+        assert {u["sheet"] for u in data["unchecked_sheets"]} == {"公开08表", "公开09表"}
+        assert all("空表" in u["reason"] for u in data["unchecked_sheets"])
+
+
+def test_the_fresh_corpus_has_the_features_it_claims(tmp_path):
+    """Read back cell by cell: stacked tables, hidden rows, text amounts, split codes, dashes."""
+    by = {c.name: c for c in CONSISTENT}
+    wb = openpyxl.load_workbook(by["元_一张工作表_分列_横杠"].write(tmp_path / "a.xlsx"))
+    assert wb.sheetnames == ["部门决算公开表"]
+    ws = wb.active
+    titles = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)
+              if isinstance(ws.cell(r, 1).value, str) and ws.cell(r, 1).value.endswith("表")]
+    assert len(titles) == 9 and titles[6].endswith("“三公”经费支出决算表")
+    assert "-" in [c.value for row in ws.iter_rows() for c in row]
+    wb = openpyxl.load_workbook(by["元_文本千分位_零为0.00_分列编码"].write(tmp_path / "b.xlsx"))
+    ws = wb["公开02表"]
+    assert [ws.cell(6, c).value for c in range(1, 5)] == ["类", "款", "项", None]
+    assert ws["A8"].value == "合计" and ws["E8"].value == "2,157,749.88" and ws["G8"].value == "0.00"
+    assert [ws.cell(10, c).value for c in range(1, 5)] == ["204", "06", None, "司法"]
+    wb = openpyxl.load_workbook(by["万元_分列编码_隐藏零行_单位另行"].write(tmp_path / "c.xlsx"))
+    ws = wb["公开03表"]
+    hidden = [r for r, d in ws.row_dimensions.items() if d.hidden]
+    assert hidden and all(ws.cell(r, 4).value == "其他司法支出" for r in hidden)
+    assert ws["J4"].value == "单位:万元" and ws["A3"].value.startswith("编制单位")
+
+
+def _findings(case, tmp_path, capsys):
+    _, data = validate(capsys, case.write(tmp_path / f"{case.name}.xlsx"))
+    return data["findings"]
+
+
+SOUND = ("类行合计错", "款与类不符", "人员加公用不等于基本")
+
+
+@pytest.mark.parametrize("case", [c for c in PLANTED if c.kind in SOUND], ids=lambda c: c.name)
+def test_a_slip_inside_one_table_is_found_at_its_cell_and_nothing_else(case, tmp_path, capsys):
+    findings = _findings(case, tmp_path, capsys)
+    for expected in case.planted:
+        assert any(hits(expected, f) and f["severity"] == "error" for f in findings), (expected, findings)
+    assert [f for f in findings if not any(hits(e, f) for e in case.planted)] == []
