@@ -67,5 +67,15 @@ SOUND = ("类行合计错", "款与类不符", "人员加公用不等于基本")
 def test_a_slip_inside_one_table_is_found_at_its_cell_and_nothing_else(case, tmp_path, capsys):
     findings = _findings(case, tmp_path, capsys)
     for expected in case.planted:
-        assert any(hits(expected, f) and f["severity"] == "error" for f in findings), (expected, findings)
+        at = [f for f in findings if hits(expected, f)]
+        assert len(at) == 1 and at[0]["severity"] == "error", (expected, findings)
     assert [f for f in findings if not any(hits(e, f) for e in case.planted)] == []
+
+
+def test_a_class_row_that_breaks_its_column_and_its_row_is_one_finding_naming_both(tmp_path, capsys):
+    case = next(c for c in PLANTED if c.kind == "类行合计错" and c.name.startswith("万元_两位"))
+    [f] = _findings(case, tmp_path, capsys)
+    assert f"{f['sheet']}!{f['cell']}" == case.planted[0] == "公开03表!C8"
+    assert (f["actual"], f["expected"]) == ("188.16", "188.06")
+    assert f["message"].startswith("2处校验都指向此单元格") and "①" in f["message"] and "②" in f["message"]
+    assert "下级明细" in f["message"] and "各分列之和" in f["message"]

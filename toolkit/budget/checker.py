@@ -104,7 +104,33 @@ class Checker:
                     elif kind == "ratio" or self._same_error(g, sign, f):
                         explained.setdefault(id(g), set()).add(id(f))
         drop = {gid for gid, fs in explained.items() if any(gid not in explained.get(fid, set()) for fid in fs)}
-        return [self._confirmed(f, explained, drop) for f in self.findings if id(f) not in drop]
+        return self._one_per_cell([self._confirmed(f, explained, drop) for f in self.findings if id(f) not in drop])
+
+    def _one_per_cell(self, findings: list[BudgetFinding]) -> list[BudgetFinding]:
+        """Two sums that both fail at the same cell by the same amount (its column's parent and its row's 合计 列)
+        are one slip: reported once, naming every relation, as the cell to correct."""
+        out: list[BudgetFinding] = []
+        joined: dict[int, list[BudgetFinding]] = {}     # index in out -> the findings it stands for
+        for f in findings:
+            twin = next((i for i, g in enumerate(out) if (g.sheet, g.cell) == (f.sheet, f.cell)
+                         and g.severity == f.severity and self._same_amount(g, f)), None)
+            if twin is None:
+                out.append(f)
+                joined[len(out) - 1] = [f]
+            else:
+                joined[twin].append(f)
+        for i, fs in joined.items():
+            if len(fs) > 1:
+                marks = "①②③④⑤⑥⑦⑧⑨"
+                text = " ".join(f"{marks[k]}{g.message}" for k, g in enumerate(fs[:9]))
+                out[i] = replace(fs[0], rule="；".join(dict.fromkeys(g.rule for g in fs)),
+                                 message=f"{len(fs)}处校验都指向此单元格、差额相同，很可能就是此格有误：{text}")
+        return out
+
+    def _same_amount(self, g: BudgetFinding, f: BudgetFinding) -> bool:
+        if g.difference is None or f.difference is None or "单位检查" in g.rule or "单位检查" in f.rule:
+            return False
+        return abs(g.difference - f.difference) <= self._tol.get(id(g), ZERO) + self._tol.get(id(f), ZERO)
 
     def _confirmed(self, f: BudgetFinding, explained: dict[int, set[int]], drop: set[int]) -> BudgetFinding:
         """A warning (a sum over a guessed structure) that also explains a certain sum off by the same amount is
