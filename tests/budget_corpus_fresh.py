@@ -589,8 +589,11 @@ def planted_cases() -> list[Case]:
         for k in (0, 2):
             a = f"{get_column_letter(amount_col(st, k))}{tr}"
             s.set(a, bump(s.get(a), delta, st))
-        leaf = code_row(s, "2040610", r0, st.split)
-        c.planted.append("|".join(f"{s.name}!{get_column_letter(amount_col(st, k))}{leaf}" for k in (0, 2)))
+        # 公开04 shows 类 only, so the disagreement shows at 204 公共安全支出 (公开05 or 公开04), not at the 项 row
+        cls = code_row(s, "204", r0, st.split)
+        s4, r4 = locate(c, "公开04表")
+        c.planted.append("|".join([f"{s.name}!{get_column_letter(amount_col(st, k))}{cls}" for k in (0, 2)]
+                                  + [f"{s4.name}!{s4.find('四、公共安全支出', 7, start=r4)}"]))
         out.append(c)
 
         # 5. 基本支出 = 人员经费 + 公用经费 broken: 公开06 人员经费合计 typed wrong

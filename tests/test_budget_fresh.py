@@ -60,11 +60,8 @@ def _findings(case, tmp_path, capsys):
     return data["findings"]
 
 
-SOUND = ("类行合计错", "款与类不符", "人员加公用不等于基本")
-
-
-@pytest.mark.parametrize("case", [c for c in PLANTED if c.kind in SOUND], ids=lambda c: c.name)
-def test_a_slip_inside_one_table_is_found_at_its_cell_and_nothing_else(case, tmp_path, capsys):
+@pytest.mark.parametrize("case", PLANTED, ids=lambda c: c.name)
+def test_each_planted_slip_is_found_once_at_its_cell_and_nothing_else(case, tmp_path, capsys):
     findings = _findings(case, tmp_path, capsys)
     for expected in case.planted:
         at = [f for f in findings if hits(expected, f)]
@@ -79,3 +76,53 @@ def test_a_class_row_that_breaks_its_column_and_its_row_is_one_finding_naming_bo
     assert (f["actual"], f["expected"]) == ("188.16", "188.06")
     assert f["message"].startswith("2处校验都指向此单元格") and "①" in f["message"] and "②" in f["message"]
     assert "下级明细" in f["message"] and "各分列之和" in f["message"]
+
+
+def test_a_figure_of_the_summary_table_that_disagrees_with_the_expenditure_table_says_either_may_be_wrong(
+        tmp_path, capsys):
+    case = next(c for c in PLANTED if c.kind == "总表与分表不符" and c.name.startswith("万元_两位"))
+    found = {f["cell"]: f for f in _findings(case, tmp_path, capsys)}
+    assert set(found) == {"C14", "C21"} and {f["sheet"] for f in found.values()} == {"公开03表"}
+    msg = found["C14"]["message"]
+    assert "“公开01表”!F14" in msg and "17.28" in msg and "9.26" in msg and "两处必有一处填错" in msg
+    assert "应为" not in msg          # neither table is taken for the right one
+    # the 财政拨款 table (公开04) agrees with 公开03: no 口径 finding because 公开01 and 公开03 disagree on the whole
+
+
+def test_a_fiscal_table_short_of_the_fiscal_summary_is_one_finding_at_the_class_row(tmp_path, capsys):
+    case = next(c for c in PLANTED if c.kind == "财政拨款跨表不符" and c.name.startswith("万元_两位"))
+    [f] = _findings(case, tmp_path, capsys)
+    assert (f["sheet"], f["cell"], f["actual"], f["difference"]) == ("公开05表", "C8", "186.06", "-1.2")
+    assert "“公开04表”!G10" in f["message"]        # its 合计 row, off by the same 1.2, is not reported again
+
+
+def test_a_whole_table_in_yuan_under_a_wan_yuan_header_is_one_finding_at_the_unit_line(tmp_path, capsys):
+    from toolkit.cli import main as cli
+
+    case = next(c for c in PLANTED if c.kind == "表内单位与标题不符" and c.name.startswith("万元_两位"))
+    src = case.write(tmp_path / "in.xlsx")
+    [f] = _findings(case, tmp_path, capsys)
+    assert (f["sheet"], f["cell"], f["rule"]) == ("公开03表", "H3", "单位检查（整表）")
+    assert "按元填写" in f["message"] and "万元" in f["message"] and "C7、C8、C14、C18、C21" in f["message"]
+    out = tmp_path / "out.xlsx"
+    assert cli.main(["validate", str(src), "-o", str(out)]) == 1
+    capsys.readouterr()
+    wb = openpyxl.load_workbook(out)
+    ws = wb["公开03表"]
+    assert ws["H3"].value == "金额单位：万元" and ws["H3"].comment is not None
+    assert "按元填写" in ws["H3"].comment.text
+    result = wb["校验结果"]
+    assert [result.cell(2, c).value for c in (1, 2, 3)] == ["错误", "公开03表!H3", "单位检查（整表）"]
+    assert result.cell(3, 1).value == "未校验" and result.cell(3, 2).value == "公开08表"   # the empty tables
+
+
+def test_three_tables_name_the_odd_one_out():
+    from toolkit.budget.workbook import SheetInput, check_workbook
+
+    def table(title, v):
+        return [[title], ["单位：万元"], ["项目", "金额"], ["支出合计", v + 2], ["基本支出", v], ["项目支出", 2]]
+    found = check_workbook([SheetInput("甲", table("收支决算表", 10)), SheetInput("乙", table("支出决算表", 12)),
+                            SheetInput("丙", table("支出决算情况表", 10))])
+    odd = [f for f in found if f.rule == "跨表一致"]
+    assert [(f.sheet, f.cell) for f in odd] == [("乙", "B5")]
+    assert "“丙”B5与“甲”B5一致，故判定此处有误" in odd[0].message

@@ -67,6 +67,7 @@ class Block:
     totals: dict[int, list[int]] = field(default_factory=dict)   # total line index -> covered line indexes
     horizontal: bool = False      # no label column: figures in one row under grouped headers (横向三公表)
     label_header: tuple = ()      # the label column's header (项目（按功能分类） …)
+    unit_cell: tuple[int, int] | None = None     # (row, col) of the 单位：万元 line above the table, if any
 
     def column(self, col: int) -> Column:
         index = self.__dict__.get("_column_index")

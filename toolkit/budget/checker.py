@@ -185,7 +185,8 @@ class Checker:
         self.findings = [f for f in self.findings if id(f) not in consumed]
 
     def check_linear(self, result: Operand, plus: list[Operand], minus: list[Operand], rule: str, what: str,
-                     severity: str = ERROR, tol_override: Decimal | None = None, note: str = "") -> bool:
+                     severity: str = ERROR, tol_override: Decimal | None = None, note: str = "",
+                     compare: bool = False) -> bool:
         """result = Σ plus − Σ minus within tolerance; otherwise a finding (or a unit-slip finding). True if ok."""
         unit = result.unit
         expected, tol = ZERO, result.tol
@@ -203,8 +204,12 @@ class Checker:
             return True
         if self._unit_slip(result, plus, minus, expected, tol, rule, what):
             return False
-        msg = (f"{what}不符：{result.ref()}应为 {_formula(plus, minus, result.sheet)} = {fmt(expected)}，实为 {fmt(result.value)}，"
-               f"差额 {fmt(diff)}（容差 {fmt(tol)}）。{note}")
+        if compare:     # two figures that should be equal: neither is the "expected" one by itself
+            msg = (f"{what}不一致：{result.ref()}为 {fmt(result.value)}，{plus[0].ref(result.sheet)}为 {fmt(expected)}，"
+                   f"相差 {fmt(diff)}（容差 {fmt(tol)}）。{note}")
+        else:
+            msg = (f"{what}不符：{result.ref()}应为 {_formula(plus, minus, result.sheet)} = {fmt(expected)}，"
+                   f"实为 {fmt(result.value)}，差额 {fmt(diff)}（容差 {fmt(tol)}）。{note}")
         self.add(BudgetFinding(severity, result.sheet, result.cell, rule, msg.strip(), expected, result.value, diff),
                  plus + minus, [1] * len(plus) + [-1] * len(minus), tol=tol)
         return False

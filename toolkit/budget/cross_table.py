@@ -3,8 +3,10 @@ amount, and a narrower scope (财政拨款) is never larger than the all-funds f
 
 from __future__ import annotations
 
+import re
 from toolkit.base.findings import ERROR
 from toolkit.budget.blocks import Block
+from toolkit.budget.cells import a1
 from toolkit.budget.checker import Checker
 from toolkit.budget.findings import BudgetFinding, Operand, fmt, grand_total, operand
 from toolkit.budget.labels import normalize
@@ -16,6 +18,7 @@ _MEASURE_WORDS = ("合计", "总计", "小计", "金额", "数额", "决算数",
 
 
 _WHOLE_ITEMS = ("本年支出合计", "本年收入合计")
+_FUND_NAMES = re.compile("一般公共预算|政府性基金预算|国有资本经营预算")
 
 
 def measure_of(block: Block, column, rules: RuleSet) -> tuple[str, str] | None:
@@ -30,8 +33,9 @@ def measure_of(block: Block, column, rules: RuleSet) -> tuple[str, str] | None:
     if any(w in title for w in cr.get("last_year", [])) and \
             not any(w in title for w in cr.get("not_last_year", [])):
         period = "上年"      # 上年预算数 / 上年决算数: another year's figure, compared only with the same period
+    plain = _FUND_NAMES.sub("", title)      # 一般公共预算财政拨款 names a source of funds, not a budget figure
     for key in ("initial_budget", "adjusted_budget", "actual", "budget"):
-        if any(w in column.title for w in cross.get(key, [])):
+        if any(w in plain for w in cross.get(key, [])):
             kind = key
             break
     if kind is None:
@@ -63,12 +67,36 @@ def table_title_item(block: Block, rules: RuleSet) -> str | None:
     return best[1] if best else None
 
 
+_FUND_SCOPES = (("一般公共预算", "一般公共预算财政拨款"), ("政府性基金", "政府性基金"), ("国有资本经营", "国有资本经营"))
+_SIDE_WHOLE = {"收入": "本年收入合计", "支出": "本年支出合计"}
+
+
+def column_scope(column) -> str | None:
+    """A column that holds one source of funds (财政拨款收入支出决算总表: 一般公共预算财政拨款 | 政府性基金预算财政拨款 …)."""
+    name = normalize(column.name)
+    return next((scope for word, scope in _FUND_SCOPES if word in name), None)
+
+
+def side_of(block: Block, column) -> str | None:
+    """收入 or 支出: what a whole-figure column adds up — from its header (收入 | 支出 over 金额, 本年支出合计,
+    本年支出 · 小计), else from the table's title (支出决算表); None when neither says."""
+    for text in ("".join(column.header), normalize(block.title).replace("收入支出", "").replace("收支", "")):
+        has_in, has_out = "收入" in text, "支出" in text
+        if has_in != has_out:
+            return "收入" if has_in else "支出"
+    return None
+
+
 def check_cross_table(blocks: list[Block], rules: RuleSet, ck: Checker):
     """The same item (by code, or by a specific label) in two sheets must have the same amount; the finding goes
     to the occurrence that also breaks a sum in its own table, else to the later one."""
     generic = {normalize(n) for n in rules.cross.get("generic_names", [])}
     seen: dict[tuple, list[Operand]] = {}
+    meta: dict[tuple, tuple] = {}       # (sheet, row, col) -> (table, detail level: code length, 1 named, 0 total)
+    tables: dict[tuple, Block] = {}
     for b in blocks:
+        tid = (b.sheet, b.header_rows[0])
+        tables.setdefault(tid, b)
         counts: dict[str, int] = {}
         for ln in b.lines:
             counts[ln.name] = counts.get(ln.name, 0) + 1
@@ -81,8 +109,17 @@ def check_cross_table(blocks: list[Block], rules: RuleSet, ck: Checker):
             if measure is None:
                 continue
             kind, column_item = measure
-            # which portion the figures are: a column 基本支出, or a whole table about 基本支出 / 三公经费
-            portion = rules.item_of(column_item, None) or column_item or title_item or ""
+            col_scope = column_scope(c)
+            if col_scope:
+                column_item = ""        # the whole figure of each line, from one source of funds
+            # which portion the figures are: a column 基本支出, or a whole table about 基本支出 / 三公经费; a column of
+            # whole figures is the 收入 or the 支出 of each line (收入决算表 and 支出决算表 of one subject differ)
+            item = rules.item_of(column_item, None)
+            whole = not column_item or item in _WHOLE_ITEMS or column_item in _SIDE_WHOLE
+            side = side_of(b, c) if whole and not title_item else None
+            plain_portion = item or column_item or title_item or ""
+            portion = side or plain_portion
+            the_scope = col_scope or scope
             for ln in b.lines:
                 if c.col not in ln.values or ln.ratio:
                     continue
@@ -91,29 +128,113 @@ def check_cross_table(blocks: list[Block], rules: RuleSet, ck: Checker):
                     keys.append(("code", ln.code))
                 if ln.name and not ln.total and ln.name not in generic and counts[ln.name] == 1:
                     keys.append(("name", rules.item_of(ln.name, None) or ln.name))
+                if side and ln.total and rules.item_of(ln.name, None) == _SIDE_WHOLE[side]:
+                    keys.append(("name", _SIDE_WHOLE[side]))      # 本年支出合计 of a 总表
+                op = operand(b, ln, c.col)
+                meta[(op.sheet, op.row, op.col)] = (tid, 0 if ln.total else len(ln.code) if ln.code else 1, ln.code)
+                # the side tells a subject's income from its spending; a named item (基本支出) is one or the other
+                known = not ln.total and rules.item_of(ln.name, ln.code) is not None
                 for key in keys:
-                    seen.setdefault((key, kind, portion, scope), []).append(operand(b, ln, c.col))
+                    seen.setdefault((key, kind, plain_portion if known else portion, the_scope), []).append(op)
             if grand is None or grand(c.col) is None or not portion:
                 continue
             # the table's overall total is the whole of that portion (or of the item it names: 人员经费合计)
             g = grand(c.col)
+            meta[(g.sheet, g.row, g.col)] = (tid, 0, None)
             named = rules.item_of(normalize(g.label), None)
-            seen.setdefault((("name", named or portion), kind, "", scope), []).append(g)
+            if side:
+                if named in (None, _SIDE_WHOLE[side]) and "总计" not in g.label:      # 合计 (总计 adds carry-overs)
+                    seen.setdefault((("name", _SIDE_WHOLE[side]), kind, side, the_scope), []).append(g)
+                continue
+            seen.setdefault((("name", named or portion), kind, "", the_scope), []).append(g)
     involved = ck.involved()
     _check_scopes(seen, rules, ck, involved | {(f.sheet, f.cell) for f in ck.findings})
+    _check_equal(seen, meta, involved, ck)
+    _one_unit_finding_per_table(ck, meta, tables)
+
+
+def _agree(x: Operand, y: Operand) -> bool:
+    v, t = y.scaled_to(x.unit)
+    return abs(x.value - v) <= x.tol + t
+
+
+def _check_equal(seen: dict, meta: dict, involved: set, ck: Checker):
+    """The same item and measure in two tables must have the same amount. With three tables or more, the odd one out
+    is reported against the others; with two, the finding goes to the figure that also breaks a sum of its own table,
+    else to the later table, and says that either may be the wrong one. A total off by what a more detailed line of
+    the same two tables is off by is only its consequence (not reported)."""
+    table = lambda op: meta.get((op.sheet, op.row, op.col), ((op.sheet, None), 1, None))      # noqa: E731
+    by_cell = {(s, a1(r, c)): m for (s, r, c), m in meta.items()}
+    narrower = [by_cell[(f.sheet, f.cell)] for f in ck.findings
+                if f.rule == "口径包含关系" and (f.sheet, f.cell) in by_cell]
+
+    def above_a_reported_line(op) -> bool:
+        """A total, or a coded parent, of a line already reported as larger than its all-funds figure."""
+        tid, level, code = table(op)
+        return any(t == tid and (level == 0 or code and c and c != code and c.startswith(code))
+                   for t, _, c in narrower)
+    pending = []        # (level, a, b, note)
     for entries in seen.values():
-        by_sheet: dict[str, Operand] = {}
+        by_table: dict[tuple, Operand] = {}
         for op in entries:
-            by_sheet.setdefault(op.sheet, op)
-        if len(by_sheet) < 2:
+            by_table.setdefault(table(op)[0], op)
+        ops = list(by_table.values())
+        if len(ops) < 2:
             continue
-        ops = list(by_sheet.values())
+        support = [sum(_agree(x, y) for y in ops if y is not x) for x in ops]
+        best = max(range(len(ops)), key=lambda i: support[i])
+        if len(ops) >= 3 and support[best] >= 1:
+            ref = ops[best]
+            agreeing = "、".join(f"“{y.sheet}”{y.cell}" for y in ops if y is not ref and _agree(ref, y))
+            for x in ops:
+                if x is not ref and not _agree(ref, x):
+                    pending.append((min(table(x)[1], table(ref)[1]), x, ref,
+                                    f"{agreeing}与“{ref.sheet}”{ref.cell}一致，故判定此处有误。"))
+            continue
         first = ops[0]
         for other in ops[1:]:
             a, b = other, first
             if (b.sheet, b.cell) in involved and (a.sheet, a.cell) not in involved:
                 a, b = b, a
-            ck.check_linear(a, [b], [], "跨表一致", f"同一项目在“{b.sheet}”与“{a.sheet}”两表中的数值")
+            if not _agree(a, b):
+                why = ("它所在表的合计也不平，故判定此处有误。" if (a.sheet, a.cell) in involved
+                       else "两处必有一处填错，请核对两表。")
+                pending.append((min(table(a)[1], table(b)[1]), a, b, why))
+    reported: list[tuple] = []
+    for level, a, b, note in sorted(pending, key=lambda p: -p[0]):
+        if above_a_reported_line(a) or above_a_reported_line(b):
+            continue
+        diff = abs(a.value - b.scaled_to(a.unit)[0])
+        pair = {table(a)[0], table(b)[0]}
+        if any(p & pair and lv > level and abs(d - diff) <= a.tol + b.tol + tol for p, lv, d, tol in reported):
+            continue        # a total off only through a line of one of its tables reported below it
+        reported.append((pair, level, diff, a.tol + b.tol))
+        ck.check_linear(a, [b], [], "跨表一致", f"同一项目在“{b.sheet}”与“{a.sheet}”两表中的数值", note=note,
+                        compare=True)
+
+
+def _one_unit_finding_per_table(ck: Checker, meta: dict, tables: dict):
+    """Several figures of one table each 10000 times (or 1/10000 of) the same item in other tables: the whole table is
+    in the other unit — one finding at its unit line instead of one per figure."""
+    by_cell = {(s, a1(r, c)): tid for (s, r, c), (tid, *_) in meta.items()}
+    groups: dict[tuple, list[BudgetFinding]] = {}
+    for f in ck.findings:
+        if f.rule == "单位检查（跨表一致）" and (f.sheet, f.cell) in by_cell:
+            groups.setdefault((by_cell[(f.sheet, f.cell)], "应为万元" in f.message), []).append(f)
+    for (tid, too_large), fs in groups.items():
+        if len(fs) < 2:
+            continue
+        b = tables[tid]
+        cell = a1(*b.unit_cell) if b.unit_cell else fs[0].cell
+        stated = f"表头注明的单位是“{b.unit}”" if b.unit else "表中未注明单位"
+        written = "元" if too_large else "万元"
+        fs.sort(key=lambda f: (int("".join(ch for ch in f.cell if ch.isdigit())), f.cell))
+        places = "、".join(f.cell for f in fs[:8]) + ("等" if len(fs) > 8 else "")
+        ck.findings = [f for f in ck.findings if f not in fs]
+        ck.add(BudgetFinding(ERROR, b.sheet, cell, "单位检查（整表）",
+                             f"疑似整张表的单位错误：{stated}，但本表 {places} 共{len(fs)}处数字都是其他表中同一项目的"
+                             f"{'10000' if too_large else '1/10000'} 倍，看来本表是按{written}填写的。请统一改为表头所注单位，"
+                             f"或更正表头的单位。", fs[0].expected, fs[0].actual, fs[0].difference), [], kind="other")
 
 
 def _check_scopes(seen: dict, rules: RuleSet, ck: Checker, involved: set):
@@ -137,8 +258,8 @@ def _check_scopes(seen: dict, rules: RuleSet, ck: Checker, involved: set):
                 if wide not in by_scope:
                     continue
                 w = by_scope[wide][0]
-                if (w.sheet, w.cell) in involved:
-                    break       # the all-funds figure breaks a sum of its own: no certain comparison
+                if (w.sheet, w.cell) in involved or not all(_agree(w, x) for x in by_scope[wide][1:]):
+                    break       # the all-funds figure breaks a sum of its own, or two tables disagree on it
                 for op in ops:
                     if key[0] == "name" and (op.sheet, op.cell) in with_code:
                         continue        # compared by its code (a name may mean another classification)

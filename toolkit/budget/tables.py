@@ -77,6 +77,7 @@ def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = N
     amount unit declared outside the grid, e.g. the template's 金额单位 selector, used when the sheet names none)."""
     formats = formats or {}
     width = max((len(r) for r in rows), default=0)
+    top = start
     limit = stacked_title(rows, start + 1)     # the title of a next table stacked below, after a blank row
     end = limit if limit is not None else len(rows)
     header_row = None
@@ -180,6 +181,7 @@ def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = N
         block.code_cols = own_codes
         block.side_labels, pending = pending, []
         block.label_header = headers[lc]
+        block.unit_cell = unit_cell(rows, top, header_row)
         _read_lines(block, rows, data_rows, formats)
         if block.lines:
             blocks.append(block)
@@ -206,6 +208,16 @@ def _is_column_numbers(row) -> bool:
     """A 栏次 row: 1, 2, 3 … in consecutive cells."""
     nums = [v for v in row if v is not None and cell_text(v)]
     return len(nums) >= 2 and all(cell_text(v) == str(i + 1) for i, v in enumerate(nums))
+
+
+def unit_cell(rows, r0: int, r1: int) -> tuple[int, int] | None:
+    """(row, col) of the first cell naming the amount unit (单位：万元) in rows r0..r1-1, the lines above a table."""
+    for r in range(r0, min(r1, len(rows))):
+        for c, v in enumerate(rows[r]):
+            t = cell_text(v)
+            if t and find_unit([t]):
+                return r, c
+    return None
 
 
 def stacked_title(rows, after: int) -> int | None:
@@ -273,6 +285,7 @@ def _read_horizontal(name: str, rows, merged, formats, width, default_unit=None,
         columns = [Column(c, headers[c], "rate" if any(w in h for h in headers[c] for w in RATE_WORDS) else "amount",
                           unit) for c in cols]
         block = Block(name, cols[0], None, columns, [], unit, title, (h0, h1), horizontal=True)
+        block.unit_cell = unit_cell(rows, start, h0)
         for r in data:
             ln = Line(r, group or title, group or title, None, None, 0, False, False)
             for c in cols:
