@@ -182,9 +182,18 @@ class Style:
     """How one unit writes its tables."""
 
     def __init__(self, unit="万元", places=2, text=False, zero="blank", split=False, indent=False,
-                 unit_cell=True, hide_zero=False, one_sheet=False):
+                 unit_cell=True, hide_zero=False, one_sheet=False, bureau=False):
         self.unit, self.places, self.text, self.zero, self.split = unit, places, text, zero, split
         self.indent, self.unit_cell, self.hide_zero, self.one_sheet = indent, unit_cell, hide_zero, one_sheet
+        # a 司法局-style set: code and name in one cell, 合计 at the bottom, no 行次 column, the unit in the title,
+        # the basic-spending table by economic rows (合计 | 人员经费 | 公用经费), the 三公 table by rows
+        self.bureau = bureau
+
+    def like(self, **changes) -> "Style":
+        new = Style()
+        new.__dict__.update(self.__dict__)
+        new.__dict__.update(changes)
+        return new
 
     @property
     def number_format(self) -> str:
@@ -207,6 +216,11 @@ class Style:
 
 def head(s: Sheet, title: str, number: str, width: int, st: Style, unit: str | None = None) -> int:
     """Title (merged), 表号, 编制单位 and the unit; returns the first row of the table's own header."""
+    if st.bureau:       # 清溪县司法局2024年度支出决算表（单位：万元）, then 编制单位 alone
+        r = s.add(*([f"{title}（单位：{unit or st.unit}）"] + [None] * (width - 1)))
+        s.merge(r, 1, r, width)
+        s.add(*([f"编制单位：{UNIT}"] + [None] * (width - 2) + [number]))
+        return len(s.rows) + 1
     r = s.add(*([title] + [None] * (width - 1)))
     s.merge(r, 1, r, width)
     s.add(*([None] * (width - 1) + [number]))
@@ -216,6 +230,10 @@ def head(s: Sheet, title: str, number: str, width: int, st: Style, unit: str | N
         s.add(f"编制单位：{UNIT}")
         s.add(*([None] * (width - 1) + [st.unit_text(unit)]))
     return len(s.rows) + 1
+
+
+def lead_of(st: Style) -> int:
+    return 1 if st.bureau else 4 if st.split else 2
 
 
 def name_of(code: str, name: str, st: Style) -> str:
@@ -243,6 +261,8 @@ def class_amount(name: str, of) -> Decimal:
 
 
 def table01(st: Style, s: Sheet) -> Sheet:
+    if st.bureau:
+        return table01_plain(st, s)
     r0 = head(s, f"{UNIT}2024年度收入支出决算总表", "公开01表", 6, st)
     s.add("收入", None, None, "支出", None, None)
     s.merge(r0, 1, r0, 3)
@@ -267,12 +287,46 @@ def table01(st: Style, s: Sheet) -> Sheet:
     return s
 
 
+def table01_plain(st: Style, s: Sheet) -> Sheet:
+    """收入支出决算总表 without 行次: 收入 | 金额 | 支出 | 金额, only the classes the unit has, blank rows padded."""
+    head(s, f"{UNIT}2024年度收入支出决算总表", "公开01表", 4, st)
+    r = s.add("收入", None, "支出", None)
+    s.merge(r, 1, r, 2)
+    s.merge(r, 3, r, 4)
+    s.add("项目", "决算数", "项目", "决算数")
+    fi, oi = income()
+    items = [("一、一般公共预算财政拨款收入", fi), ("二、其他收入", oi)]
+    used = [n for n in CLASSES if class_amount(n, lambda c: total(SPEND, c))]
+    for i, cls in enumerate(used):
+        left = [items[i][0], st(items[i][1])] if i < len(items) else [None, None]
+        s.add(*left, f"{cn_num(i + 1)}、{cls}", st(class_amount(cls, lambda c: total(SPEND, c))))
+    tin, tout = fi + oi, total(SPEND)
+    s.add("本年收入合计", st(tin), "本年支出合计", st(tout))
+    s.add("年初结转和结余", st(CARRY_IN), "年末结转和结余", st(CARRY_IN + tin - tout))
+    s.add("收入总计", st(tin + CARRY_IN), "支出总计", st(tin + CARRY_IN))
+    return s
+
+
 # ---------------------------------------------------------------- 02 / 03 / 05 by subject
 
 
 def subject_header(s: Sheet, st: Style, heads: list[str], groups: list | None = None) -> int:
     """项目 over (科目编码 | 科目名称) or (类 | 款 | 项 under 科目编码 | 科目名称), amount heads, then 栏次."""
     r0 = len(s.rows) + 1
+    if st.bureau:       # one label column 功能分类科目 ("2040601 行政运行"), group row above if any, no 栏次
+        if groups:
+            s.add("功能分类科目", *[g or h for g, h in zip(groups, heads)])
+            s.add(None, *[h if g else None for g, h in zip(groups, heads)])
+            s.merge(r0, 1, r0 + 1, 1)
+            for i, g in enumerate(groups):
+                if g is None:
+                    s.merge(r0, 2 + i, r0 + 1, 2 + i)
+            first = next(i for i, g in enumerate(groups) if g)
+            last = max(i for i, g in enumerate(groups) if g)
+            s.merge(r0, 2 + first, r0, 2 + last)
+        else:
+            s.add("功能分类科目", *heads)
+        return 1
     lead = 4 if st.split else 2
     up = groups or [None] * len(heads)
     rows = [["项目"] + [None] * (lead - 1), (["科目编码", None, None, "科目名称"] if st.split else ["科目编码", "科目名称"])]
@@ -307,6 +361,13 @@ def subject_header(s: Sheet, st: Style, heads: list[str], groups: list | None = 
 
 
 def subject_rows(s: Sheet, st: Style, values, total_label="合计"):
+    if st.bureau:       # "2040601 行政运行", 合计 at the bottom
+        for code, name in SUBJECTS:
+            cells = [st(v) for v in values(code)]
+            if not zero_row(cells):
+                s.add(f"{code} {name}", *cells)
+        s.add(total_label, *[st(v) for v in values("")])
+        return
     lead = 4 if st.split else 2
     r = s.add(*([total_label] + [None] * (lead - 1) + [st(v) for v in values("")]))
     s.merge(r, 1, r, lead)
@@ -323,7 +384,7 @@ def subject_rows(s: Sheet, st: Style, values, total_label="合计"):
 
 def table02(st: Style, s: Sheet) -> Sheet:
     heads = ["本年收入合计", "财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"]
-    head(s, f"{UNIT}2024年度收入决算表", "公开02表", (4 if st.split else 2) + len(heads), st)
+    head(s, f"{UNIT}2024年度收入决算表", "公开02表", lead_of(st) + len(heads), st)
     subject_header(s, st, heads)
 
     def values(code):
@@ -336,20 +397,19 @@ def table02(st: Style, s: Sheet) -> Sheet:
 
 def table03(st: Style, s: Sheet, unit: str | None = None) -> Sheet:
     heads = ["本年支出合计", "基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"]
-    head(s, f"{UNIT}2024年度支出决算表", "公开03表", (4 if st.split else 2) + len(heads), st)
+    head(s, f"{UNIT}2024年度支出决算表", "公开03表", lead_of(st) + len(heads), st)
     subject_header(s, st, heads)
 
     def values(code):
         p, g, j = (total(SPEND, code, i) for i in range(3))
         return [p + g + j, p + g, j, D(0), D(0), D(0)]
-    sub = Style(unit or st.unit, st.places, st.text, st.zero, st.split, st.indent, st.unit_cell, st.hide_zero)
-    subject_rows(s, sub, values)
+    subject_rows(s, st.like(unit=unit or st.unit), values)
     s.add("注：本表反映部门本年度各项支出情况。")
     return s
 
 
 def table05(st: Style, s: Sheet) -> Sheet:
-    head(s, f"{UNIT}2024年度一般公共预算财政拨款支出决算表", "公开05表", (4 if st.split else 2) + 3, st)
+    head(s, f"{UNIT}2024年度一般公共预算财政拨款支出决算表", "公开05表", lead_of(st) + 3, st)
     subject_header(s, st, ["小计", "基本支出", "项目支出"], ["本年支出"] * 3)
 
     def values(code):
@@ -396,6 +456,15 @@ def table04(st: Style, s: Sheet) -> Sheet:
 
 def table06(st: Style, s: Sheet) -> Sheet:
     people, public = econ_lists()
+    if st.bureau:       # economic rows, 合计 | 人员经费 | 公用经费, 合计 at the top
+        head(s, f"{UNIT}2024年度一般公共预算财政拨款基本支出决算表", "公开06表", 5, st)
+        s.add("科目编码", "科目名称", "合计", "人员经费", "公用经费")
+        s.add("合计", None, st(fiscal("", 0) + fiscal("", 1)), st(fiscal("", 0)), st(fiscal("", 1)))
+        for rows, k in ((people, 0), (public, 1)):
+            for code, name, v in rows:
+                if v:
+                    s.add(code, name, st(v), st(v) if k == 0 else st(D(0)), st(v) if k == 1 else st(D(0)))
+        return s
     head(s, f"{UNIT}2024年度一般公共预算财政拨款基本支出决算表", "公开06表", 9, st)
     r0 = s.add("人员经费", None, None, "公用经费", None, None, None, None, None)
     s.merge(r0, 1, r0, 3)
@@ -419,6 +488,17 @@ def table06(st: Style, s: Sheet) -> Sheet:
 
 
 def table07(st: Style, s: Sheet) -> Sheet:
+    if st.bureau:       # by rows: 合计, 1. 2. with 其中 (1) (2), 3.; 预算数 | 决算数
+        head(s, f"{UNIT}2024年度一般公共预算财政拨款“三公”经费支出决算表", "公开07表", 3, st)
+        s.add("项目", "预算数", "决算数")
+        (a0, b0, r0_, c0), (a1, b1, r1_, c1) = SANGONG_BUDGET, SANGONG_ACTUAL
+        s.add("合计", st(a0 + b0 + r0_ + c0), st(a1 + b1 + r1_ + c1))
+        s.add("1.因公出国（境）费", st(a0), st(a1))
+        s.add("2.公务用车购置及运行费", st(b0 + r0_), st(b1 + r1_))
+        s.add("其中：（1）公务用车购置费", st(b0), st(b1))
+        s.add("（2）公务用车运行费", st(r0_), st(r1_))
+        s.add("3.公务接待费", st(c0), st(c1))
+        return s
     head(s, f"{UNIT}2024年度一般公共预算财政拨款“三公”经费支出决算表", "公开07表", 12, st)
     r0 = s.add("预算数", None, None, None, None, None, "决算数", None, None, None, None, None)
     sub = ["合计", "因公出国（境）费", "公务用车购置及运行费", None, None, "公务接待费"]
@@ -489,6 +569,8 @@ STYLES = {
     "万元_分列编码_隐藏零行_单位另行": Style("万元", 2, zero="0", split=True, hide_zero=True, unit_cell=False),
     "万元_一张工作表": Style("万元", 2, one_sheet=True),
     "元_一张工作表_分列_横杠": Style("元", 2, zero="-", split=True, one_sheet=True),
+    "司法局式_万元_标题带单位": Style("万元", 2, zero="0", bureau=True),
+    "司法局式_元_文本_一张工作表": Style("元", 2, text=True, bureau=True, one_sheet=True),
 }
 
 
@@ -521,14 +603,18 @@ def locate(case: Case, table: str) -> tuple[Sheet, int]:
     title = {"公开01表": "收入支出决算总表", "公开02表": "收入决算表", "公开03表": "支出决算表",
              "公开04表": "财政拨款收入支出决算总表", "公开05表": "一般公共预算财政拨款支出决算表",
              "公开06表": "一般公共预算财政拨款基本支出决算表", "公开07表": "一般公共预算财政拨款“三公”经费支出决算表"}[table]
-    r = next(i for i, row in enumerate(s.rows, 1) if row and row[0] == f"{UNIT}2024年度{title}")
+    r = next(i for i, row in enumerate(s.rows, 1) if row and isinstance(row[0], str)
+             and row[0].split("（单位")[0] == f"{UNIT}2024年度{title}")
     return s, r
 
 
-def code_row(s: Sheet, code: str, start: int, split: bool) -> int:
+def code_row(s: Sheet, code: str, start: int, st: Style) -> int:
     for r in range(start, len(s.rows) + 1):
         row = s.rows[r - 1]
-        if split:
+        if st.bureau:
+            if row and isinstance(row[0], str) and row[0].startswith(f"{code} "):
+                return r
+        elif st.split:
             parts = [code[:3], code[3:5] or None, code[5:7] or None]
             if row[:3] == parts:
                 return r
@@ -537,9 +623,18 @@ def code_row(s: Sheet, code: str, start: int, split: bool) -> int:
     raise KeyError(code)
 
 
+def class_label(s: Sheet, name: str, start: int) -> str:
+    """The numbered label of a functional class in a 总表 ("八、社会保障和就业支出")."""
+    return next(v for row in s.rows[start - 1:] for v in row if isinstance(v, str) and v.endswith(f"、{name}"))
+
+
+def total_row(s: Sheet, start: int) -> int:
+    return next(r for r in range(start, len(s.rows) + 1) if s.rows[r - 1] and s.rows[r - 1][0] == "合计")
+
+
 def amount_col(st: Style, k: int) -> int:
     """1-based column of the k-th amount column (0-based) of a subject table."""
-    return (4 if st.split else 2) + 1 + k
+    return lead_of(st) + 1 + k
 
 
 def planted_cases() -> list[Case]:
@@ -550,7 +645,7 @@ def planted_cases() -> list[Case]:
         # 1. a 类 row's sum wrong: 204 公共安全支出 · 本年支出合计 in 支出决算表
         c = lead_case("类行合计错")
         s, r0 = locate(c, "公开03表")
-        a = f"{get_column_letter(amount_col(st, 0))}{code_row(s, '204', r0, st.split)}"
+        a = f"{get_column_letter(amount_col(st, 0))}{code_row(s, '204', r0, st)}"
         s.set(a, bump(s.get(a), D("1000.00"), st))
         c.planted.append(f"{s.name}!{a}")
         out.append(c)
@@ -558,7 +653,7 @@ def planted_cases() -> list[Case]:
         # 2. a 款 not adding to its 类 (and not the sum of its 项): 20406 司法 · 项目支出 in 收入…支出决算表
         c = lead_case("款与类不符")
         s, r0 = locate(c, "公开03表")
-        a = f"{get_column_letter(amount_col(st, 2))}{code_row(s, '20406', r0, st.split)}"
+        a = f"{get_column_letter(amount_col(st, 2))}{code_row(s, '20406', r0, st)}"
         s.set(a, bump(s.get(a), D("-20000.00"), st))
         c.planted.append(f"{s.name}!{a}")
         out.append(c)
@@ -566,14 +661,15 @@ def planted_cases() -> list[Case]:
         # 3. 总表 not matching 支出表: 社会保障和就业支出 and 住房保障支出 figures mixed up in 总表 (its sums hold)
         c = lead_case("总表与分表不符")
         s, r0 = locate(c, "公开01表")
-        a = s.find("八、社会保障和就业支出", 6, start=r0)
-        b = s.find("十九、住房保障支出", 6, start=r0)
+        spend_col = 4 if st.bureau else 6
+        a = s.find(class_label(s, "社会保障和就业支出", r0), spend_col, start=r0)
+        b = s.find(class_label(s, "住房保障支出", r0), spend_col, start=r0)
         va, vb = s.get(a), s.get(b)
         s.set(a, vb)
         s.set(b, va)
         s3, r3 = locate(c, "公开03表")
-        c.planted += [f"{s.name}!{a}|{s3.name}!{get_column_letter(amount_col(st, 0))}{code_row(s3, '208', r3, st.split)}",
-                      f"{s.name}!{b}|{s3.name}!{get_column_letter(amount_col(st, 0))}{code_row(s3, '221', r3, st.split)}"]
+        c.planted += [f"{s.name}!{a}|{s3.name}!{get_column_letter(amount_col(st, 0))}{code_row(s3, '208', r3, st)}",
+                      f"{s.name}!{b}|{s3.name}!{get_column_letter(amount_col(st, 0))}{code_row(s3, '221', r3, st)}"]
         out.append(c)
 
         # 4. 财政拨款 figures not matching between tables: 公开05 法律援助 项目支出 typed short, its parents and the
@@ -583,14 +679,14 @@ def planted_cases() -> list[Case]:
         delta = D("-12000.00")
         for code in ("2040610", "20406", "204"):
             for k in (0, 2):
-                a = f"{get_column_letter(amount_col(st, k))}{code_row(s, code, r0, st.split)}"
+                a = f"{get_column_letter(amount_col(st, k))}{code_row(s, code, r0, st)}"
                 s.set(a, bump(s.get(a), delta, st))
-        tr = next(r for r in range(r0, len(s.rows) + 1) if s.rows[r - 1][0] == "合计")
+        tr = total_row(s, r0)
         for k in (0, 2):
             a = f"{get_column_letter(amount_col(st, k))}{tr}"
             s.set(a, bump(s.get(a), delta, st))
         # 公开04 shows 类 only, so the disagreement shows at 204 公共安全支出 (公开05 or 公开04), not at the 项 row
-        cls = code_row(s, "204", r0, st.split)
+        cls = code_row(s, "204", r0, st)
         s4, r4 = locate(c, "公开04表")
         c.planted.append("|".join([f"{s.name}!{get_column_letter(amount_col(st, k))}{cls}" for k in (0, 2)]
                                   + [f"{s4.name}!{s4.find('四、公共安全支出', 7, start=r4)}"]))
@@ -599,7 +695,9 @@ def planted_cases() -> list[Case]:
         # 5. 基本支出 = 人员经费 + 公用经费 broken: 公开06 人员经费合计 typed wrong
         c = lead_case("人员加公用不等于基本")
         s, r0 = locate(c, "公开06表")
-        a = s.find("人员经费合计", 3, start=r0)
+        a = None if st.bureau else s.find("人员经费合计", 3, start=r0)
+        if st.bureau:       # the 合计 row's 人员经费 of the two-way table
+            a = f"D{total_row(s, r0)}"
         s.set(a, bump(s.get(a), D("10000.00"), st))
         c.planted.append(f"{s.name}!{a}")
         out.append(c)
@@ -608,11 +706,11 @@ def planted_cases() -> list[Case]:
         if st.unit == "万元":
             c = Case(f"{name}·单位元写成万元", public_set(st, spend_unit="元"), st, "表内单位与标题不符")
             s, r0 = locate(c, "公开03表")
-            unit_row = next(r for r in range(r0, len(s.rows) + 1)
-                            if any(isinstance(v, str) and v.startswith(("金额单位", "单位")) for v in s.rows[r - 1]))
-            ucol = next(i for i, v in enumerate(s.rows[unit_row - 1], 1)
-                        if isinstance(v, str) and v.startswith(("金额单位", "单位")))
-            tr = next(r for r in range(r0, len(s.rows) + 1) if s.rows[r - 1][0] == "合计")
+            def names_unit(v) -> bool:
+                return isinstance(v, str) and (v.startswith(("金额单位", "单位")) or "（单位：" in v)
+            unit_row = next(r for r in range(r0, len(s.rows) + 1) if any(names_unit(v) for v in s.rows[r - 1]))
+            ucol = next(i for i, v in enumerate(s.rows[unit_row - 1], 1) if names_unit(v))
+            tr = total_row(s, r0)
             c.planted.append(f"{s.name}!{get_column_letter(ucol)}{unit_row}|{s.name}!"
                              f"{get_column_letter(amount_col(st, 0))}{tr}")
             out.append(c)

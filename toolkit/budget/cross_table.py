@@ -79,8 +79,10 @@ def column_scope(column) -> str | None:
 
 def side_of(block: Block, column) -> str | None:
     """收入 or 支出: what a whole-figure column adds up — from its header (收入 | 支出 over 金额, 本年支出合计,
-    本年支出 · 小计), else from the table's title (支出决算表); None when neither says."""
-    for text in ("".join(column.header), normalize(block.title).replace("收入支出", "").replace("收支", "")):
+    本年支出 · 小计) or its label column's (收入 over 项目), else from the table's title (支出决算表); None when
+    none says."""
+    for text in ("".join(column.header), "".join(block.label_header),
+                 normalize(block.title).replace("收入支出", "").replace("收支", "")):
         has_in, has_out = "收入" in text, "支出" in text
         if has_in != has_out:
             return "收入" if has_in else "支出"
@@ -116,7 +118,9 @@ def check_cross_table(blocks: list[Block], rules: RuleSet, ck: Checker):
             # whole figures is the 收入 or the 支出 of each line (收入决算表 and 支出决算表 of one subject differ)
             item = rules.item_of(column_item, None)
             whole = not column_item or item in _WHOLE_ITEMS or column_item in _SIDE_WHOLE
-            side = side_of(b, c) if whole and not title_item else None
+            # a 合计 beside a 上年结转 column adds the carry-over in: not this year's 收入 / 支出 alone
+            carry = item not in _WHOLE_ITEMS and any(w in o.title for o in amount for w in ("结转", "结余"))
+            side = side_of(b, c) if whole and not title_item and not carry else None
             plain_portion = item or column_item or title_item or ""
             portion = side or plain_portion
             the_scope = col_scope or scope

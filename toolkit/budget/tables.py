@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from toolkit.budget.blocks import Block, Column, Line
 from toolkit.budget.cells import CellFormat, decimals_of, to_decimal
-from toolkit.budget.labels import (CODE_HEADERS, CODE_RE, DASHES, RATE_WORDS, SHARE_WORDS, SKIP_HEADERS, SPACES, UNIT_RE,
+from toolkit.budget.labels import (_TRADITIONAL_UNIT as _TRADITIONAL, CODE_HEADERS, CODE_RE, DASHES, RATE_WORDS, SHARE_WORDS, SKIP_HEADERS, SPACES, UNIT_RE,
                                    UNIT_SCALE, cell_text, find_unit, is_dash, is_label_header, is_ratio_name,
                                    is_total_name, normalize, parse_label)
 from toolkit.budget.structure import infer_structure
@@ -109,7 +109,7 @@ def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = N
         h1 = r
     # a title row above may hold a merged super-header; the sheet title and unit are above the header
     above = [cell_text(v) for r in range(start, header_row) for v in rows[r]]
-    title = next((t for t in above if t and not UNIT_RE.search(t)), name)
+    title = table_title(above, name)
     sheet_unit = find_unit(above) or find_unit(cell_text(v) for r in range(header_row, h1 + 1) for v in rows[r]
                                                if cell_text(v) and "单位" in cell_text(v)) \
         or unit_selector(rows, header_row) or unit
@@ -210,6 +210,22 @@ def _is_column_numbers(row) -> bool:
     return len(nums) >= 2 and all(cell_text(v) == str(i + 1) for i, v in enumerate(nums))
 
 
+_UNIT_PART = re.compile(r"[（(【\[]?(?:金额|计量)?单位[:：\s]*(?:万元|千元|元)[）)】\]]?")
+
+
+def table_title(texts, default: str) -> str:
+    """The table's title among the texts above its header: the first that is more than a unit line, 编制单位 line or
+    表号 — a title with the unit in it (…支出决算表（单位：万元）) is taken without the unit."""
+    for t in texts:
+        if not t:
+            continue
+        core = _UNIT_PART.sub("", SPACES.sub("", t.translate(_TRADITIONAL)))
+        if len(core) >= 4 and not core.startswith(("编制单位", "填报单位", "单位名称")) and \
+                not re.fullmatch(r"(公开|财决|预算|附)?[表]?[0-9０-９一二三四五六七八九十\-—]+[表号]?", core):
+            return core if core != SPACES.sub("", t) else t
+    return default
+
+
 def unit_cell(rows, r0: int, r1: int) -> tuple[int, int] | None:
     """(row, col) of the first cell naming the amount unit (单位：万元) in rows r0..r1-1, the lines above a table."""
     for r in range(r0, min(r1, len(rows))):
@@ -267,7 +283,7 @@ def _read_horizontal(name: str, rows, merged, formats, width, default_unit=None,
     if not any(h and h[-1] in ("合计", "小计", "总计") for h in headers):
         return []
     above = [cell_text(v) for r in range(start, h0) for v in rows[r]]
-    title = next((t for t in above if t and not UNIT_RE.search(t)), name)
+    title = table_title(above, name)
     unit = find_unit(above) or unit_selector(rows[start:], h0 - start) or default_unit
     data = []
     for r in range(first, end):
