@@ -702,7 +702,16 @@ def planted_cases() -> list[Case]:
         c.planted.append(f"{s.name}!{a}")
         out.append(c)
 
-        # 6. a whole table in 元 while its unit line says 万元 (支出决算表) — only where the set is in 万元
+        # 6. one figure of a 万元 table typed in 元 (住房公积金 · 基本支出 of 支出决算表)
+        if st.unit == "万元":
+            c = lead_case("单格元写成万元")
+            s, r0 = locate(c, "公开03表")
+            a = f"{get_column_letter(amount_col(st, 1))}{code_row(s, '2210201', r0, st)}"
+            s.set(a, f"{total(SPEND, '2210201'):,}" if st.text else float(total(SPEND, "2210201")))
+            c.planted.append(f"{s.name}!{a}")
+            out.append(c)
+
+        # 7. a whole table in 元 while its unit line says 万元 (支出决算表) — only where the set is in 万元
         if st.unit == "万元":
             c = Case(f"{name}·单位元写成万元", public_set(st, spend_unit="元"), st, "表内单位与标题不符")
             s, r0 = locate(c, "公开03表")
