@@ -240,10 +240,16 @@ def stacked_title(rows, after: int) -> int | None:
     """The first row from `after` on that is the title of another table stacked below: a single text ending in 表
     (…决算表, …预算表, …情况表) right after a blank row, not a 注 or a "本表无数据" line."""
     for r in range(max(after, 1), len(rows)):
-        texts = [cell_text(v) for v in rows[r] if cell_text(v)]
-        if len(texts) != 1 or any(cell_text(v) for v in rows[r - 1]):
+        text, n = None, 0
+        for v in rows[r]:           # one non-empty text cell (data rows stop at their second cell)
+            if v is not None and v != "":
+                n += 1
+                if n > 1:
+                    break
+                text = v
+        if n != 1 or not isinstance(text, str) or not cell_text(text) or any(cell_text(v) for v in rows[r - 1]):
             continue
-        t = normalize(texts[0])
+        t = normalize(text)
         t = re.sub(r"（[^（）]*）$", "", t)
         if len(t) >= 5 and t.endswith("表") and not t.startswith("注") and not any(w in t for w in ("无数据", "空表")):
             return r
