@@ -395,9 +395,9 @@ def table02(st: Style, s: Sheet) -> Sheet:
     return s
 
 
-def table03(st: Style, s: Sheet, unit: str | None = None) -> Sheet:
+def table03(st: Style, s: Sheet, unit: str | None = None, declared: str | None = None) -> Sheet:
     heads = ["本年支出合计", "基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"]
-    head(s, f"{UNIT}2024年度支出决算表", "公开03表", lead_of(st) + len(heads), st)
+    head(s, f"{UNIT}2024年度支出决算表", "公开03表", lead_of(st) + len(heads), st, declared)
     subject_header(s, st, heads)
 
     def values(code):
@@ -541,9 +541,10 @@ TABLES = [("公开01表", table01), ("公开02表", table02), ("公开03表", ta
           ("公开05表", table05), ("公开06表", table06), ("公开07表", table07)]
 
 
-def public_set(st: Style, spend_unit: str | None = None) -> list[Sheet]:
-    """The nine tables, one per sheet or stacked on one sheet with a blank row between tables."""
-    makers = [(n, (lambda st, s, f=f: f(st, s, spend_unit)) if f is table03 else f) for n, f in TABLES]
+def public_set(st: Style, spend_unit: str | None = None, declared: str | None = None) -> list[Sheet]:
+    """The nine tables, one per sheet or stacked on one sheet with a blank row between tables; `spend_unit`: the
+    unit the 支出决算表's figures are written in, `declared`: the unit its header states (both default to the set's)."""
+    makers = [(n, (lambda st, s, f=f: f(st, s, spend_unit, declared)) if f is table03 else f) for n, f in TABLES]
     makers += [("公开08表", lambda st, s: table_empty(st, s, "政府性基金预算财政拨款收入支出决算表", "公开08表", False)),
                ("公开09表", lambda st, s: table_empty(st, s, "国有资本经营预算财政拨款收入支出决算表", "公开09表",
                                                    st.zero == "-"))]
@@ -575,7 +576,11 @@ STYLES = {
 
 
 def consistent_cases() -> list[Case]:
-    return [Case(name, public_set(st), st) for name, st in STYLES.items()]
+    """Every style, plus a set whose 支出决算表 alone is in 元 (and says so) while the rest are in 万元."""
+    return [Case(name, public_set(st), st) for name, st in STYLES.items()] + \
+        [Case("万元_支出表为元", public_set(STYLES["万元_两位_空白零"], "元", "元"), STYLES["万元_两位_空白零"]),
+         Case("司法局式_支出表为元", public_set(STYLES["司法局式_万元_标题带单位"], "元", "元"),
+              STYLES["司法局式_万元_标题带单位"])]
 
 
 # ---------------------------------------------------------------- planted slips

@@ -56,6 +56,9 @@ def test_the_fresh_corpus_has_the_features_it_claims(tmp_path):
     hidden = [r for r, d in ws.row_dimensions.items() if d.hidden]
     assert hidden and all(ws.cell(r, 4).value == "其他司法支出" for r in hidden)
     assert ws["J4"].value == "单位:万元" and ws["A3"].value.startswith("编制单位")
+    wb = openpyxl.load_workbook(by["万元_支出表为元"].write(tmp_path / "d.xlsx"))
+    assert wb["公开03表"]["H3"].value == "金额单位：元" and wb["公开03表"]["C7"].value == 2207749.88
+    assert wb["公开01表"]["F3"].value == "金额单位：万元" and wb["公开01表"]["F32"].value == 220.77
 
 
 def _findings(case, tmp_path, capsys):
