@@ -1,13 +1,14 @@
 """A third, independent corpus for `legalaid validate`: 部门决算公开表 sets as a county 法律援助中心 publishes them,
-written from the published layouts (2019+ 公开01–09表) by an author who had not seen the checker's other corpora
-when choosing the variations.
+written from the published layouts (2019+ 公开01–09表; looked up, never copied), with its own figures and wording.
 
 What varies from workbook to workbook (a `Style`): 万元 with 2 or 4 decimals or 元 written as text with thousands
 separators ("1,617,900.00"); zeros written blank, 0, "0.00" or "-"; one code column or 类 | 款 | 项 columns (the
 款 row repeating its 类); names indented with full-width spaces; the unit in a 金额单位 cell at the right of the
 编制单位 line or in its own line; zero subject rows hidden; the nine tables one per sheet or all stacked on one
-sheet. Tables: the full 收入支出决算总表 (27 functional classes, 行次 numbers on blank rows), 收入决算表, 支出决算表,
-财政拨款收入支出决算总表 (年初/年末 by source), 一般公共预算财政拨款支出决算表, …基本支出决算表 (three code | name |
+sheet; a 司法局-style set (code and name in one cell "2040601 行政运行", 合计 at the bottom, a 总表 without 行次, the
+unit inside the title "（单位：万元）", 基本支出 by economic rows with 合计 | 人员经费 | 公用经费, 三公 by rows with
+其中); a set whose 支出决算表 alone is in 元 (and says so). Tables: the full 收入支出决算总表 (25 functional
+classes, 行次 numbers on blank rows), 收入决算表, 支出决算表, 财政拨款收入支出决算总表 (年初/年末 by source), 一般公共预算财政拨款支出决算表, …基本支出决算表 (three code | name |
 决算数 triples, 307 / 399 lines empty), 三公 (horizontal), and 政府性基金 / 国有资本经营 tables marked 本表无数据.
 
 Planted slips (`planted_cases`) come in the kinds the issue names; each case records the cell(s) where the slip

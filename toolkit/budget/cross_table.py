@@ -1,9 +1,10 @@
-"""Cross-table agreement: the same item (by code, or by a specific label) and measure in two sheets has the same
+"""Cross-table agreement: the same item (by code, or by a specific label) and measure in two tables has the same
 amount, and a narrower scope (财政拨款) is never larger than the all-funds figure of the same item."""
 
 from __future__ import annotations
 
 import re
+
 from toolkit.base.findings import ERROR
 from toolkit.budget.blocks import Block
 from toolkit.budget.cells import a1
@@ -90,8 +91,9 @@ def side_of(block: Block, column) -> str | None:
 
 
 def check_cross_table(blocks: list[Block], rules: RuleSet, ck: Checker):
-    """The same item (by code, or by a specific label) in two sheets must have the same amount; the finding goes
-    to the occurrence that also breaks a sum in its own table, else to the later one."""
+    """The same item (by code, or by a specific label) and measure in two tables (sheets, or tables stacked on one
+    sheet) must have the same amount, and a narrower scope never exceed the all-funds figure (`_check_scopes`,
+    `_check_equal`); a whole table in the other unit is one finding (`_one_unit_finding_per_table`)."""
     generic = {normalize(n) for n in rules.cross.get("generic_names", [])}
     seen: dict[tuple, list[Operand]] = {}
     meta: dict[tuple, tuple] = {}       # (sheet, row, col) -> (table, detail level: code length, 1 named, 0 total)
