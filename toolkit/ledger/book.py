@@ -20,6 +20,7 @@ from toolkit.ledger.parse import Ledger, column_aliases_from_sheet, parse_ledger
 from toolkit.subsidy.standards import Standard, apply_sheet, load_standard
 from toolkit.base.table import find_header
 from toolkit.base.text import compact
+from toolkit.ledger.summary import compare_summary, read_summary
 from toolkit.ledger.vocab import Vocabulary, default_vocabulary
 
 ALIAS_SHEET = "列名对照"
@@ -43,12 +44,23 @@ def _where(file: str | None, sheet: str) -> str:
     return f"{file}「{sheet}」" if file else f"「{sheet}」"
 
 
+class NoteLeftOut(tuple):
+    """A (file, sheet, reason) left out of the ledger that is no problem (a summary sheet of totals): said in a note,
+    never a finding."""
+
+
+def _own_sheets(sheets: list[RawSheet]):
+    return [s for s in sheets
+            if s.name not in TOOLKIT_SHEETS and s.name not in (ALIAS_SHEET, STANDARD_SHEET, *OTHER_SHEETS)]
+
+
 def _candidates(sheets: list[RawSheet], vocab: Vocabulary):
-    """(sheet, header) of every sheet that looks like a ledger (3 known column names), in workbook order."""
-    for sheet in sheets:
-        if sheet.name in TOOLKIT_SHEETS or sheet.name in (ALIAS_SHEET, STANDARD_SHEET, *OTHER_SHEETS):
-            continue
+    """(sheet, header) of every sheet that looks like a ledger (3 known column names), in workbook order; a summary
+    sheet of totals (toolkit.ledger.summary) is none, whatever its columns are called."""
+    for sheet in _own_sheets(sheets):
         header = find_header(sheet, vocab.column_aliases, min_matches=3)
+        if header is not None and read_summary(sheet, vocab) is not None:
+            continue
         if header is not None:
             yield sheet, header
 
@@ -186,7 +198,23 @@ def build_ledger_from_books(books: list[tuple[str | None, list[RawSheet]]], shee
     parts = _without_copies(parts, skipped)
     ledger = combine(parts, skipped)
     ledger.notes[:0] = remarks
+    if not sheet_name:
+        _check_summaries(books, ledger)
     return ledger
+
+
+def _check_summaries(books: list[tuple[str | None, list[RawSheet]]], ledger: Ledger) -> None:
+    """Summary sheets of the workbooks: named in a note (left out, not a problem), their figures compared with the
+    ledger's rows (a WARNING at each cell that does not agree)."""
+    for file, sheets in books:
+        vocab = vocabulary_for(sheets)
+        for sheet in _own_sheets(sheets):
+            summary = read_summary(sheet, vocab)
+            if summary is None or any(p.sheet == sheet.name and p.file == file for p in ledger.pieces):
+                continue
+            findings, notes = compare_summary(summary, ledger, file)
+            ledger.findings.extend(findings)
+            ledger.left_out.append(NoteLeftOut((file, sheet.name, "".join(notes))))
 
 
 def _lawyer_from_sheet_name(part: Ledger, sheet: RawSheet, sheets: int) -> Ledger:
@@ -320,7 +348,11 @@ def combination_lines(ledger: Ledger) -> list[str]:
         lines.append(f"合并了 {len(pieces)} 个工作表：{names}（各表行数："
                      + "、".join(f"{_where(p.file, p.sheet) if multi else p.sheet} {p.rows_read}" for p in pieces)
                      + "）。")
-    for file, sheet, reason in ledger.left_out:
+    for item in ledger.left_out:
+        file, sheet, reason = item
+        if isinstance(item, NoteLeftOut):
+            lines.append(reason)
+            continue
         lines.append(f"未合并{_where(file, sheet) if sheet else file}：{reason.rstrip('。')}。")
     if ledger.parts:   # remarks on the combination itself (a sheet whose columns differ a little)
         lines.extend(n for n in ledger.notes if not any(n in p.notes for p in pieces))
@@ -339,7 +371,7 @@ def left_out_findings(ledger: Ledger) -> list[Finding]:
     from toolkit.base.findings import WARNING
 
     return [Finding(WARNING, f"未合并到台账：{reason.rstrip('。')}。", sheet or None, None, None, None, file)
-            for file, sheet, reason in ledger.left_out]
+            for item in ledger.left_out if not isinstance(item, NoteLeftOut) for file, sheet, reason in [item]]
 
 
 def build_standard(sheets: list[RawSheet], name_or_file: str | None = None, file: str | None = None) -> Standard:
