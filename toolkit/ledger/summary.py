@@ -211,7 +211,7 @@ def compare_summary(summary: SummarySheet, ledger, file: str | None) -> tuple[li
         notes.append(f"{where}中 {len(summary.unread)} 个单元格不是数字，未核对：{'、'.join(summary.unread[:5])}"
                      + ("等" if len(summary.unread) > 5 else "") + "。")
     if all(f.value == 0 for f in summary.figures) and len(rows):
-        notes.insert(0, f"{where}是汇总表（按{summary.by}的合计），不作为台账读取、不重复计入；其中的数字都是空白或 0"
+        notes.insert(0, f"是汇总表（按{summary.by}的合计），不作为台账读取、不重复计入；其中的数字都是空白或 0"
                         "（可能是没有计算结果的公式：文件保存前未在 Excel 中重新计算），未与台账核对。")
         return [], notes
     pieces = ledger.pieces
@@ -259,7 +259,7 @@ def compare_summary(summary: SummarySheet, ledger, file: str | None) -> tuple[li
                      f"请核对汇总表或台账（按行的类型/月份与台账逐行比较，{how_month}；汇总表本身不计入统计）。",
             summary.name, f.row, f.header, None, file))
     how = f"（{how_month}）" if any(f.month is not None for f in summary.figures) else ""
-    notes.insert(0, f"{where}是汇总表（按{summary.by}的合计），不作为台账读取、不重复计入；其中 {len(summary.figures)} 个数"
+    notes.insert(0, f"是汇总表（按{summary.by}的合计），不作为台账读取、不重复计入；其中 {len(summary.figures)} 个数"
                     f"已与台账核对{how}，{agreed} 个一致。")
     return findings, notes
 
