@@ -232,7 +232,7 @@ def compare_summary(summary: SummarySheet, ledger, file: str | None) -> tuple[li
             summary.figures = [f for f in summary.figures if f.month is None]
     types = rows["案件类型"].tolist() if "案件类型" in rows else [None] * len(rows)
     unknown_types = sum(1 for t in types if t is None)
-    findings, agreed = [], 0
+    findings, agreed, zeros = [], 0, []
     for f in summary.figures:
         chosen = [i for i in range(len(rows)) if (f.case_type is None or types[i] == f.case_type)
                   and (f.month is None or months[i] == f.month)]
@@ -244,6 +244,9 @@ def compare_summary(summary: SummarySheet, ledger, file: str | None) -> tuple[li
             unit, stated = "元", f.value * f.scale
         if abs(stated - expected) <= _tolerance(f):
             agreed += 1
+            continue
+        if stated == 0:                  # a formula saved without its result reads as 0 (or blank): not compared
+            zeros.append(f.cell)
             continue
         if f.case_type is not None and f.measure == "count" and expected < stated <= expected + unknown_types:
             notes.append(f"{where}{f.cell}（“{f.label}”{f.header}）为 {_show(stated, unit)}，台账中可识别为"
@@ -258,9 +261,14 @@ def compare_summary(summary: SummarySheet, ledger, file: str | None) -> tuple[li
                      f"台账中{what}案件的{measure}为 {_show(expected, unit)}，相差 {_show(stated - expected, unit)}："
                      f"请核对汇总表或台账（按行的类型/月份与台账逐行比较，{how_month}；汇总表本身不计入统计）。",
             summary.name, f.row, f.header, None, file))
+    if zeros:
+        notes.append(f"{'、'.join(zeros[:5])}{'等' if len(zeros) > 5 else ''} {len(zeros)} 个数为 0 而台账中有数，"
+                     "可能是没有计算结果的公式（文件保存前未在 Excel 中重新计算），未核对；请在 Excel 中打开、重新计算并保存后再运行。")
     how = f"（{how_month}）" if any(f.month is not None for f in summary.figures) else ""
     notes.insert(0, f"是汇总表（按{summary.by}的合计），不作为台账读取、不重复计入；其中 {len(summary.figures)} 个数"
                     f"已与台账核对{how}，{agreed} 个一致。")
+    if zeros:
+        notes[0] = notes[0][:-1] + "；" + notes.pop()
     return findings, notes
 
 

@@ -134,8 +134,8 @@ def money_texts(vocab: StatVocabulary, sheet: RawSheet) -> tuple[RawSheet, dict[
                 continue
             if amount is None:
                 continue
-            if amount == amount.to_integral_value():
-                amount = amount.quantize(Decimal(1))      # 3.5万 is 35000 元, not 35000.0
+            # 3.5万 is 35000 元 (not 35000.0), 1.23456万 is 12345.6 元
+            amount = amount.quantize(Decimal(1)) if amount == amount.to_integral_value() else amount.normalize()
             if rows is None:
                 rows = [list(x) for x in sheet.rows]
             rows[r][c] = str(amount)
