@@ -155,3 +155,18 @@ def test_reformat_writes_the_yuan_amount_of_a_money_text(tmp_path, capsys):
     book.close()
     numbers = {Decimal(str(v)) for r in found for v in r if isinstance(v, (int, float))}
     assert form.money == Decimal(35000) and Decimal(35000) in numbers and Decimal(350000000) not in numbers
+
+
+def test_the_statistics_button_pressed_on_the_summary_sheet_counts_the_ledger(tmp_path):
+    """填写统计表 with the summary sheet active: before, a summary headed 案件类型 … 补贴金额 was read as the ledger."""
+    from toolkit.excel.buttons.stats import statistics_plan
+
+    book = ledger_book(tmp_path, 4, layout="months", kind="type", name="汇总", first=True, hidden=False,
+                       values="plain", unit="元", slip=False)
+    wb = openpyxl.load_workbook(book.path)
+    wb["汇总"].insert_cols(3)
+    wb["汇总"]["C2"] = "受援人数"                         # 案件类型, 受援人数, 补贴金额: three ledger column names
+    wb.save(book.path)
+    sheets = read_workbook(book.path)
+    layout, fill, message = statistics_plan(sheets, {}, {}, active="汇总", file=book.name)
+    assert f"案件 {book.cases} 件" in message and "发现" not in message
