@@ -157,14 +157,17 @@ def ledger_book(folder: Path, seed: int, layout: str, kind: str, name: str, firs
             money_head, top = "补贴金额", 2
         written = [m["written_type"] for m in ms]
         if kind == "type":
+            persons = seed % 2 == 0          # a 受援人数 column too: three ledger column names in the header
             summary.write_row(top, 0, [["案件类型", "类别", "项目"][seed % 3], ["件数", "案件数", "数量"][seed % 3],
-                                       money_head], fmt["head"])
+                                       money_head] + (["受援人数"] if persons else []), fmt["head"])
             lines = [(t, [m for m, w in zip(ms, written) if w == t]) for t in TYPES]
             for i, (t, rows) in enumerate(lines):
                 r = top + 1 + i
                 summary.write(r, 0, t)
                 _figure(summary, r, 1, len(rows), countif(f"A{r + 1}"), values)
                 _figure(summary, r, 2, money(sum(m["amount"] for m in rows)), sumif(f"A{r + 1}"), values, fmt["wan"])
+                if persons:
+                    _figure(summary, r, 3, len(rows), countif(f"A{r + 1}"), values)
                 cells += [(r, 1, "count"), (r, 2, "money")]
             r = top + 1 + len(lines)
             summary.write(r, 0, "合计")
