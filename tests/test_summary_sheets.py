@@ -47,6 +47,7 @@ def test_a_consistent_workbook_with_a_summary_gives_no_finding_and_counts_each_c
         assert cases == book.cases, command
     code, doc = runs["subsidy"]
     assert Decimal(doc["total_yuan"]) == book.total           # the summary's money is not added on top
+    assert runs["stats"][1]["not_combined"] == doc["not_combined"]      # both commands say the same
     (left,) = [s for s in doc["not_combined"] if s["sheet"] == book.summary]
     assert ("未核对" in left["reason"]) == (not book.checked or variant["values"] == "uncalculated")
 
