@@ -49,7 +49,7 @@ def matters(seed: int, n: int) -> list[dict]:
         lawyer, firm = rnd.choice(LAWYERS)
         month = 1 + i * 12 // n
         amount = sum(PRICE[s] for s in stages) if t == "刑事" else PRICE[t]
-        out.append({"no": f"(2023)湘援字第{i + 1:03d}号", "person": f"受援人{i + 1}", "type": t, "stages": stages,
+        out.append({"no": f"(2023)湘援字第{seed}{i + 1:03d}号", "person": f"受援人{i + 1}", "type": t, "stages": stages,
                     "lawyer": lawyer, "firm": firm, "month": month, "day": 1 + rnd.randrange(27), "amount": amount})
     return out
 

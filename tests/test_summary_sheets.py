@@ -171,3 +171,20 @@ def test_the_statistics_button_pressed_on_the_summary_sheet_counts_the_ledger(tm
     sheets = read_workbook(book.path)
     layout, fill, message = statistics_plan(sheets, {}, {}, active="汇总", file=book.name)
     assert f"案件 {book.cases} 件" in message and "发现" not in message
+
+
+def test_a_folder_of_workbooks_each_with_its_own_summary(tmp_path, capsys):
+    """Each station's file sums its own rows: its summary is compared with that file's rows only."""
+    folder = tmp_path / "各站"
+    folder.mkdir()
+    one = ledger_book(folder, 6, layout="single", kind="type", name="汇总", first=False, hidden=False,
+                      values="plain", unit="元", slip=False)
+    two = ledger_book(folder, 7, layout="months", kind="month", name="统计", first=True, hidden=False,
+                      values="formulas", unit="元", slip=True)
+    for command in ("stats", "subsidy"):
+        main([command, str(folder), "--json", "-o", str(tmp_path / f"{command}.xlsx")])
+        doc = json.loads(capsys.readouterr().out)
+        assert [(f["sheet"], f["row"]) for f in doc["findings"]] == two.slips, command
+        assert doc["findings"][0].get("file", two.name) == two.name
+        cases = doc["values"]["cases.total"] if command == "stats" else doc["cases"]
+        assert cases == one.cases + two.cases

@@ -236,6 +236,7 @@ def _copy_or_not(sheet: RawSheet, file, vocab: Vocabulary, ledger: Ledger, item)
         return item
     mine = pd.concat([copy.cases, copy.excluded], ignore_index=True)
     theirs = pd.concat([ledger.cases, ledger.excluded], ignore_index=True)
+    theirs = theirs[theirs["file"].fillna("") == (file or "")] if "file" in theirs else theirs
     columns = sorted(c for c in mine.columns if c in theirs.columns and c not in _PLACE_COLUMNS)
     if not columns or mine.empty:
         return item
@@ -487,7 +488,7 @@ def output_sheet_names(ledger: Ledger) -> dict[tuple[str | None, str], str]:
         base = _BAD_SHEET_CHARS.sub("_", base)[:31] or "台账"
         name, n = base, 2
         while name in used:
-            name = f"{base[:28]}({n})"
+            name = f"{base[:31 - len(str(n)) - 2]}({n})"      # (10) and beyond: still ≤ 31 characters
             n += 1
         used.add(name)
         names[(p.file, p.sheet)] = name

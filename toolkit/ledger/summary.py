@@ -205,6 +205,8 @@ def compare_summary(summary: SummarySheet, ledger, file: str | None) -> tuple[li
     import pandas as pd
 
     rows = pd.concat([ledger.cases, ledger.excluded], ignore_index=True)
+    if "file" in rows and len(rows):          # a folder of workbooks: a summary sums its own workbook's rows
+        rows = rows[rows["file"].fillna("") == (file or "")].reset_index(drop=True)
     where = f"「{summary.name}」"
     notes = []
     if summary.unread:
@@ -214,7 +216,7 @@ def compare_summary(summary: SummarySheet, ledger, file: str | None) -> tuple[li
         notes.insert(0, f"是汇总表（按{summary.by}的合计），不作为台账读取、不重复计入；其中的数字都是空白或 0"
                         "（可能是没有计算结果的公式：文件保存前未在 Excel 中重新计算），未与台账核对。")
         return [], notes
-    pieces = ledger.pieces
+    pieces = [p for p in ledger.pieces if (p.file or "") == (file or "")]
     sheet_months = [month_of(p.sheet) for p in pieces]
     by_sheet = len(pieces) > 1 and all(m is not None for m in sheet_months)
     if by_sheet:
