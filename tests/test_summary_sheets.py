@@ -5,6 +5,11 @@ workbooks and 52 forms). Before this branch (code at 22d1683) a summary sheet na
 first was read AS the ledger (stats: exit 2 "没有可用的指派日期"; subsidy: 3 "cases" of 36), every left-out summary
 was a warning in `stats` (exit 1) but nothing in `subsidy`, no summary figure was compared with the ledger, and a
 form's "3.5万元" was dropped silently ("35,000元" under a 万元 label read as 3.5亿).
+
+Measured on the whole corpus (2026-11-30; findings of `stats` and `subsidy` together, a finding counts when it is at
+a planted (sheet, row)): ledger workbooks before 8 found / 34 false / 96 missed (precision 0.19, recall 0.08),
+after 104 / 0 / 0 (1.00, 1.00), every case count exact; forms before 0 of 26 unreadable texts reported and 36 of 52
+挽回经济损失 figures missing or wrong, after 26 / 0 false, all 52 exact in 元.
 """
 
 from __future__ import annotations
