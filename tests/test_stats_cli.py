@@ -117,7 +117,7 @@ def test_json_document(books, capsys):
     assert main(["stats", str(ledger), "--previous", str(previous), "--period", "2023Q1", "--json",
                  "-o", str(ledger.with_name("q1.xlsx"))]) == 1
     doc = json.loads(capsys.readouterr().out)
-    assert set(doc) == {"period", "values", "previous", "unfilled_keys", "findings"}
+    assert set(doc) == {"period", "values", "previous", "unfilled_keys", "not_combined", "findings"}
     assert doc["period"] == "2023Q1"
     assert doc["values"]["cases.total"] == 3 and doc["previous"]["cases.total"] == 1
     assert doc["values"]["money.挽回经济损失"] == "30000.00"                 # amounts as decimal strings

@@ -14,12 +14,13 @@ from dataclasses import replace
 import pandas as pd
 
 from toolkit.base.errors import InputError
-from toolkit.base.findings import ERROR, Finding
+from toolkit.base.findings import ERROR, WARNING, Finding
 from toolkit.base.sheet import RawSheet
 from toolkit.ledger.parse import Ledger, column_aliases_from_sheet, parse_ledger
 from toolkit.subsidy.standards import Standard, apply_sheet, load_standard
 from toolkit.base.table import find_header
 from toolkit.base.text import compact
+from toolkit.ledger.summary import compare_summary, read_summary
 from toolkit.ledger.vocab import Vocabulary, default_vocabulary
 
 ALIAS_SHEET = "列名对照"
@@ -43,12 +44,23 @@ def _where(file: str | None, sheet: str) -> str:
     return f"{file}「{sheet}」" if file else f"「{sheet}」"
 
 
+class NoteLeftOut(tuple):
+    """A (file, sheet, reason) left out of the ledger that is no problem (a summary sheet of totals): said in a note,
+    never a finding."""
+
+
+def _own_sheets(sheets: list[RawSheet]):
+    return [s for s in sheets
+            if s.name not in TOOLKIT_SHEETS and s.name not in (ALIAS_SHEET, STANDARD_SHEET, *OTHER_SHEETS)]
+
+
 def _candidates(sheets: list[RawSheet], vocab: Vocabulary):
-    """(sheet, header) of every sheet that looks like a ledger (3 known column names), in workbook order."""
-    for sheet in sheets:
-        if sheet.name in TOOLKIT_SHEETS or sheet.name in (ALIAS_SHEET, STANDARD_SHEET, *OTHER_SHEETS):
-            continue
+    """(sheet, header) of every sheet that looks like a ledger (3 known column names), in workbook order; a summary
+    sheet of totals (toolkit.ledger.summary) is none, whatever its columns are called."""
+    for sheet in _own_sheets(sheets):
         header = find_header(sheet, vocab.column_aliases, min_matches=3)
+        if header is not None and read_summary(sheet, vocab) is not None:
+            continue
         if header is not None:
             yield sheet, header
 
@@ -186,7 +198,91 @@ def build_ledger_from_books(books: list[tuple[str | None, list[RawSheet]]], shee
     parts = _without_copies(parts, skipped)
     ledger = combine(parts, skipped)
     ledger.notes[:0] = remarks
+    if not sheet_name:
+        _check_summaries(books, ledger)
     return ledger
+
+
+def _check_summaries(books: list[tuple[str | None, list[RawSheet]]], ledger: Ledger) -> None:
+    """Summary sheets of the workbooks: named in a note (left out, not a problem), their figures compared with the
+    ledger's rows (a WARNING at each cell that does not agree). A ledger-shaped sheet left out for its name (全年汇总,
+    总表 …) that repeats the combined rows exactly is said in a note too; one that does not, names its rows."""
+    for file, sheets in books:
+        vocab = vocabulary_for(sheets)
+        by_name = {s.name: s for s in sheets}
+        for i, item in enumerate(ledger.left_out):
+            f, name, reason = item
+            if f != file or name not in by_name or isinstance(item, NoteLeftOut):
+                continue
+            if reason.startswith("每一行都与"):      # a copy of rows already counted: no problem
+                ledger.left_out[i] = NoteLeftOut(item)
+            elif reason.startswith("工作表名含"):
+                ledger.left_out[i] = _copy_or_not(by_name[name], file, vocab, ledger, item)
+        for sheet in _own_sheets(sheets):
+            summary = read_summary(sheet, vocab)
+            if summary is None or any(p.sheet == sheet.name and p.file == file for p in ledger.pieces):
+                continue
+            findings, notes = compare_summary(summary, ledger, file)
+            ledger.findings.extend(findings)
+            ledger.left_out.append(NoteLeftOut((file, sheet.name, "".join(notes))))
+
+
+def _copy_or_not(sheet: RawSheet, file, vocab: Vocabulary, ledger: Ledger, item):
+    """The left-out item as a note when the sheet's rows are the combined rows (each once), else as it was, with a
+    WARNING at each of its rows that is no row of the combined sheets (at the cell that differs, by 案号)."""
+    try:
+        copy = parse_ledger(sheet, file, vocab)
+    except InputError:
+        return item
+    mine = pd.concat([copy.cases, copy.excluded], ignore_index=True)
+    theirs = pd.concat([ledger.cases, ledger.excluded], ignore_index=True)
+    theirs = theirs[theirs["file"].fillna("") == (file or "")] if "file" in theirs else theirs
+    columns = sorted(c for c in mine.columns if c in theirs.columns and c not in _PLACE_COLUMNS)
+    if not columns or mine.empty:
+        return item
+    sig = [tuple(str(v) for v in r) for r in mine[columns].itertuples(index=False)]
+    pool: dict = {}
+    for r in theirs[columns].itertuples(index=False):
+        key = tuple(str(v) for v in r)
+        pool[key] = pool.get(key, 0) + 1
+    extra = []
+    for i, key in enumerate(sig):
+        if pool.get(key, 0):
+            pool[key] -= 1
+        else:
+            extra.append(i)
+    missing = sum(pool.values())
+    where = _where(None, sheet.name)
+    word = next((w for w in vocab.not_combined_words if w in sheet.name), "")
+    if not extra and not missing:
+        return NoteLeftOut((file, sheet.name, f"工作表名含“{word}”，是各表的汇总或副本：{len(sig)} 行与各表中的行"
+                                              "逐行相同，不重复计入。"))
+    if not any(w in word for w in ("汇总", "合计", "总计", "全年", "统计", "总表", "累计")):
+        return item
+    numbers = theirs.set_index(theirs["案号"].map(compact), drop=False) if "案号" in columns else None
+    for i in extra:
+        row = mine.iloc[i]
+        other = None
+        if numbers is not None and compact(row["案号"]) in numbers.index:
+            other = numbers.loc[[compact(row["案号"])]].iloc[0]
+        differs = [c for c in columns if other is not None and str(row[c]) != str(other[c])]
+        if differs:
+            place = _where(other["file"] if other["file"] != file else None, other["sheet"])
+            text = "、".join(f"“{copy.label(c)}”" for c in differs)
+            message = (f"汇总表{where}第{int(row['excel_row'])}行与{place}第{int(other['excel_row'])}行是同一案件"
+                       f"（案号“{row['案号']}”），但{text}不同：请核对。汇总表本身不计入（按各表计算）。")
+            column = copy.label(differs[0])
+        else:
+            message = (f"汇总表{where}第{int(row['excel_row'])}行在各表中没有相同的行：请核对是否漏登到各表，"
+                       "或汇总表多出了这一行。汇总表本身不计入（按各表计算）。")
+            column = None
+        ledger.findings.append(Finding(WARNING, message, sheet.name, int(row["excel_row"]), column, None, file))
+    if missing > len(extra):
+        ledger.findings.append(Finding(WARNING, f"各表中有 {missing - len(extra)} 行不在汇总表{where}中：请核对汇总表"
+                                                "是否漏了这些行。汇总表本身不计入（按各表计算）。",
+                                       sheet.name, None, None, None, file))
+    return NoteLeftOut((file, sheet.name, f"工作表名含“{word}”，是各表的汇总，不重复计入；与各表逐行比较，"
+                                          "不一致之处见警告。"))
 
 
 def _lawyer_from_sheet_name(part: Ledger, sheet: RawSheet, sheets: int) -> Ledger:
@@ -320,7 +416,8 @@ def combination_lines(ledger: Ledger) -> list[str]:
         lines.append(f"合并了 {len(pieces)} 个工作表：{names}（各表行数："
                      + "、".join(f"{_where(p.file, p.sheet) if multi else p.sheet} {p.rows_read}" for p in pieces)
                      + "）。")
-    for file, sheet, reason in ledger.left_out:
+    for item in ledger.left_out:
+        file, sheet, reason = item
         lines.append(f"未合并{_where(file, sheet) if sheet else file}：{reason.rstrip('。')}。")
     if ledger.parts:   # remarks on the combination itself (a sheet whose columns differ a little)
         lines.extend(n for n in ledger.notes if not any(n in p.notes for p in pieces))
@@ -336,10 +433,9 @@ def combination_lines(ledger: Ledger) -> list[str]:
 
 def left_out_findings(ledger: Ledger) -> list[Finding]:
     """A warning for every ledger-looking sheet or file that was not combined, with the reason."""
-    from toolkit.base.findings import WARNING
 
     return [Finding(WARNING, f"未合并到台账：{reason.rstrip('。')}。", sheet or None, None, None, None, file)
-            for file, sheet, reason in ledger.left_out]
+            for item in ledger.left_out if not isinstance(item, NoteLeftOut) for file, sheet, reason in [item]]
 
 
 def build_standard(sheets: list[RawSheet], name_or_file: str | None = None, file: str | None = None) -> Standard:
@@ -392,7 +488,7 @@ def output_sheet_names(ledger: Ledger) -> dict[tuple[str | None, str], str]:
         base = _BAD_SHEET_CHARS.sub("_", base)[:31] or "台账"
         name, n = base, 2
         while name in used:
-            name = f"{base[:28]}({n})"
+            name = f"{base[:31 - len(str(n)) - 2]}({n})"      # (10) and beyond: still ≤ 31 characters
             n += 1
         used.add(name)
         names[(p.file, p.sheet)] = name

@@ -16,19 +16,20 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from toolkit.budget.cells import a1, to_decimal
+from toolkit.budget.cells import a1, decimals_of, to_decimal
 from toolkit.budget.checker import Checker
 from toolkit.budget.findings import fmt
 from toolkit.budget.labels import parse_label
 from toolkit.budget.rules import load_rules
 from toolkit.budget.structure_checks import check_structure
 from toolkit.budget.tables import read_blocks
-from toolkit.base.findings import WARNING, Finding
+from toolkit.base.findings import ERROR, WARNING, Finding
 from toolkit.base.sheet import RawSheet
 from toolkit.base.text import clean_text, compact
 from toolkit.monthly.rules import find_period, period_patterns
 from toolkit.monthly.stat_vocab import (CHECKED_ROLES, CUMULATIVE, CUSTOM, MONTH, SUMMED, StatVocabulary, BRACKETS,
-                                       column_role, header_role, stat_vocabulary, without_units)
+                                       column_role, count_text, header_role, money_texts, stat_vocabulary,
+                                       without_units)
 
 _SKIP_HEADERS = {"序号", "行次", "栏次", "编号", "单位", "计量单位", "计量", "备注", "说明", "代码"}
 _TOTAL_WORDS = {"合计", "小计", "总计", "计", "总数", "合计数", "小计数", "共计"}
@@ -307,16 +308,21 @@ def read_stat_form(sheet: RawSheet, file: str, vocab: StatVocabulary | None = No
                    min_items: int = 2) -> StatForm | None:
     """The statistics form on a sheet, or None when the sheet is not one (fewer than `min_items` known items)."""
     vocab = vocab or stat_vocabulary()
+    sheet, explicit = money_texts(vocab, sheet)      # before without_units: "35,000元" keeps its unit
     sheet, with_units = without_units(vocab, sheet)
     lay = _find_layout(vocab, sheet)
     if lay is None:
         return None
+    sheet, unread, in_words = _figures_in_words(vocab, sheet, lay)
+    reading = _Reading(explicit, unread)
     grid, merged, hints, written = _one_label_column(vocab, sheet, lay)
     blocks = [b for b in read_blocks(sheet.name, grid, merged, {}) if any(c.col in lay.roles for c in b.columns)]
     if not blocks:
         return None
     findings: list[Finding] = []
     notes: list[str] = [f"{with_units} 个数字带有单位（如“12件”），已按数字读取。"] if with_units else []
+    if in_words:
+        notes.append(f"{in_words} 个数字用汉字书写（如“十二”），已按数字读取。")
     lines_out: list[StatLine] = []
     columns: dict[str, str] = {}
     known = 0
@@ -342,14 +348,17 @@ def read_stat_form(sheet: RawSheet, file: str, vocab: StatVocabulary | None = No
         for role, c in by_role.items():
             columns.setdefault(role, "·".join(c.header))
         lines_out += _check_block(vocab, sheet, file, block, keys, by_role, findings, notes, written,
-                                  _sheet_money_scale(vocab, sheet, lay.header_row))
+                                  _sheet_money_scale(vocab, sheet, lay.header_row), reading)
+    if reading.converted:
+        notes.append(f"{reading.converted} 个金额写明了单位（如“3.5万元”），按所写单位换算为元（不再按表头或“单位”行换算）。")
     _check_duplicates(lines_out, sheet, file, findings)
     station, station_source = find_station(vocab, sheet, lay.header_row, file_stem)
     return StatForm(file, sheet.name, station, station_source, None, lines_out, columns,
                     (lay.header_row + 1, lay.last_header + 1), findings, notes)
 
 
-def _check_block(vocab, sheet, file, block, keys, by_role, findings, notes, written, money_scale) -> list[StatLine]:
+def _check_block(vocab, sheet, file, block, keys, by_role, findings, notes, written, money_scale,
+                 reading: "_Reading") -> list[StatLine]:
     lines = block.lines
     # money unit of each line: its own label's, else its nearest ancestor's, else the form's
     scales = []
@@ -363,6 +372,8 @@ def _check_block(vocab, sheet, file, block, keys, by_role, findings, notes, writ
 
     def warn(row, cell, message, value=None):
         findings.append(Finding(WARNING, message, sheet.name, row, cell, value, file))
+
+    _apply_reading(vocab, sheet, file, block, keys, by_role, scales, reading, findings, shown)
 
     parents = [next((keys[p] for p in _ancestors(lines, i) if keys[p]), None) for i in range(len(lines))]
     # overlapping 其中 groups (special groups): each part at most its total, never added up
@@ -412,7 +423,7 @@ def _check_block(vocab, sheet, file, block, keys, by_role, findings, notes, writ
             name = vocab.by_key[key].name
         scale = scales[i] if (not key.startswith(CUSTOM) and vocab.by_key[key].unit == "元") else 1
         line = StatLine(key, name, label, ln.row + 1, parent,
-                        {r: v * scale for r, v in values.items()},
+                        {r: reading.explicit.get((ln.row, by_role[r].col), v * scale) for r, v in values.items()},
                         {role: a1(ln.row, c.col) for role, c in by_role.items() if c.col in ln.values})
         if MONTH in line.values and CUMULATIVE in line.values and line.values[CUMULATIVE] < line.values[MONTH]:
             warn(line.row, line.cells[CUMULATIVE],
@@ -422,6 +433,67 @@ def _check_block(vocab, sheet, file, block, keys, by_role, findings, notes, writ
     if skipped:
         notes.append(f"“{sheet.name}”第{'、'.join(map(str, skipped))}行没有数字、也不是统计项目，作为说明跳过。")
     return out
+
+
+@dataclass
+class _Reading:
+    """How the figures' texts were read: money with its own unit ({(row, col): 元}), texts that are no figure."""
+
+    explicit: dict
+    unread: dict
+    converted: int = 0
+
+
+def _figures_in_words(vocab: StatVocabulary, sheet: RawSheet, lay: _Layout) -> tuple[RawSheet, dict, int]:
+    """The figure columns' texts below the header read as numbers where they are ("十二", "一百二十人次"); the
+    others ({(row, col): text}) are reported where they stand on an item's line (never read as 0)."""
+    unread, rows, words = {}, None, 0
+    for r in range(lay.last_header + 1, len(sheet.rows)):
+        for c in lay.roles:
+            v = sheet.cell(r, c)
+            if not isinstance(v, str) or not clean_text(v) or _is_number(v):
+                continue
+            try:
+                number = count_text(vocab, v)
+            except ValueError:
+                unread[(r, c)] = clean_text(v)
+                continue
+            if rows is None:
+                rows = [list(x) for x in sheet.rows]
+            rows[r][c] = None if number is None else str(number)
+            words += number is not None
+    return (dataclasses.replace(sheet, rows=rows) if rows is not None else sheet), unread, words
+
+
+def _apply_reading(vocab, sheet, file, block, keys, by_role, scales, reading: _Reading, findings, shown) -> None:
+    """Money written with its unit becomes the line's own unit (exactly: 35,000元 on a 万元 line is 3.5); a money
+    text on a count line, and a text that is no figure on an item's line, are errors at their cells."""
+    roles = {c.col: role for role, c in by_role.items()}
+    for i, ln in enumerate(block.lines):
+        key = keys[i]
+        money = key is not None and not key.startswith(CUSTOM) and vocab.by_key[key].unit == "元"
+        for col in list(ln.values):
+            amount = reading.explicit.get((ln.row, col))
+            if amount is None or col not in roles:
+                continue
+            if money or key is None or key.startswith(CUSTOM):
+                ln.values[col] = amount / scales[i] if money else amount
+                block.decimals[(ln.row, col)] = decimals_of(ln.values[col]) or None
+                reading.converted += 1
+                continue
+            del ln.values[col]
+            unit = vocab.by_key[key].unit
+            findings.append(Finding(ERROR, f"“{shown(ln)}”{roles[col]}写的是金额“{sheet.cell(ln.row, col)}”，但该项目"
+                                    f"以{unit}计：未读取，请改为{unit}数。", sheet.name, ln.row + 1,
+                                    a1(ln.row, col), str(sheet.cell(ln.row, col)), file))
+        if key is None and not ln.values:
+            continue                                  # a note below the form, not an item
+        for col, role in roles.items():
+            text = reading.unread.get((ln.row, col))
+            if text is not None:
+                findings.append(Finding(ERROR, f"“{shown(ln)}”{role}“{text}”不是可识别的数字（应为数字，如 12、1,500元、"
+                                        "3.5万元）：未读取（不按 0 计），请改正后重新整理。", sheet.name, ln.row + 1,
+                                        a1(ln.row, col), text, file))
 
 
 def _ancestors(lines, i):

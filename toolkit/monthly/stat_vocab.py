@@ -9,6 +9,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from decimal import Decimal
+
+from toolkit.base.money import parse_amount
 from toolkit.base.sheet import RawSheet
 from toolkit.base.text import clean_text, compact
 from toolkit.budget.labels import parse_label
@@ -106,6 +109,54 @@ def stat_vocabulary() -> StatVocabulary:
     patterns = tuple((role, re.compile(p)) for role, p in spec["column_patterns"].items())
     return dataclasses.replace(vocab, index=index, roles=roles, role_words=words, role_patterns=patterns,
                                value_units=tuple(sorted(spec.get("value_units", []), key=len, reverse=True)))
+
+
+_MONEY_TEXT = re.compile(r"^[\d+\-.,(（零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億点]"
+                         r".*(元|圆|万|千元)(整|正)?[)）]?$")
+_BLANK_TEXTS = {"-", "—", "--", "/", "无", "空"}
+
+
+def money_texts(vocab: StatVocabulary, sheet: RawSheet) -> tuple[RawSheet, dict[tuple[int, int], Decimal]]:
+    """The sheet with money written as text with its unit ("3.5万元", "35,000元", "3.5 万", "叁万伍仟元") as plain
+    numbers in 元, and {(row, col): amount in 元} of those cells: their unit is the cell's own, not the label's.
+    Read by the project's one money parser (toolkit.base.money.parse_amount)."""
+    explicit, rows = {}, None
+    for r, row in enumerate(sheet.rows):
+        for c, v in enumerate(row):
+            if not isinstance(v, str):
+                continue
+            text = clean_text(v).translate(vocab.traditional)
+            if not _MONEY_TEXT.match(text):
+                continue
+            try:
+                amount = parse_amount(text)
+            except ValueError:
+                continue
+            if amount is None:
+                continue
+            # 3.5万 is 35000 元 (not 35000.0), 1.23456万 is 12345.6 元
+            amount = amount.quantize(Decimal(1)) if amount == amount.to_integral_value() else amount.normalize()
+            if rows is None:
+                rows = [list(x) for x in sheet.rows]
+            rows[r][c] = str(amount)
+            explicit[(r, c)] = amount
+    return (dataclasses.replace(sheet, rows=rows) if rows is not None else sheet), explicit
+
+
+def count_text(vocab: StatVocabulary, text: str) -> Decimal | None:
+    """A figure written in words or with a count unit ("十二件", "一百二十人次", "12 件"): the number; None when the text
+    is blank-like ("-", "无"); ValueError when it is no figure."""
+    t = compact(text)
+    if t in _BLANK_TEXTS:
+        return None
+    for unit in vocab.value_units:
+        if t.endswith(unit) and len(t) > len(unit):
+            t = t[: -len(unit)]
+            break
+    amount = parse_amount(t)      # digits, 1,234, full-width, Chinese numerals
+    if amount is None:
+        raise ValueError(text)
+    return amount
 
 
 def without_units(vocab: StatVocabulary, sheet: RawSheet) -> tuple[RawSheet, int]:

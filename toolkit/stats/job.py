@@ -174,13 +174,15 @@ class StatsOutcome:
         return lines
 
     def json(self, unfilled: list[str]) -> dict:
-        """The --json document: period, values, previous, unfilled_keys, findings."""
+        """The --json document: period, values, previous, unfilled_keys, not_combined (sheets left out of the ledger,
+        with the reason: as `subsidy --json`), findings."""
         report = self.report
         return {"period": report.period.text,
                 "values": {mask_text(k): json_value(v) for k, v in report.values.items()},
                 "previous": None if report.previous is None else {mask_text(k): json_value(v)
                                                                   for k, v in report.previous.items()},
                 "unfilled_keys": unfilled,
+                "not_combined": [{"file": f, "sheet": s, "reason": r} for f, s, r in self.ledger.left_out],
                 "findings": [f.to_dict() for f in report.findings]}
 
 

@@ -7,6 +7,7 @@ from toolkit.base.errors import InputError
 from toolkit.base.findings import ERROR, WARNING
 from toolkit.io.excel_read import RawSheet
 from toolkit.ledger.book import ALIAS_SHEET, STANDARD_SHEET, TOOLKIT_SHEETS, choose_sheets, vocabulary_for
+from toolkit.ledger.summary import read_summary
 from toolkit.base.table import find_header
 from toolkit.base.text import clean_text, compact
 from toolkit.base.layout import tag_style
@@ -205,5 +206,8 @@ def choose_ledger_sheet(sheets: list[RawSheet], active: str | None) -> str | Non
         return None
     if active in [s.name for _, s, _ in choose_sheets([(None, sheets)])[0]]:
         return None      # the active sheet is (part of) the workbook's ledger: read it with the sheets it goes with
-    header = find_header(by_name[active], vocabulary_for(sheets).column_aliases, min_matches=3)
-    return active if header and "案件类型" in header.columns else None
+    vocab = vocabulary_for(sheets)
+    header = find_header(by_name[active], vocab.column_aliases, min_matches=3)
+    if header is None or "案件类型" not in header.columns or read_summary(by_name[active], vocab) is not None:
+        return None      # the button pressed on a summary sheet (汇总) reads the workbook's ledger, not the summary
+    return active
