@@ -27,7 +27,8 @@ from toolkit.io.xlsx.ooxml import (COL_LETTERS, CT_STYLES, CT_WORKSHEET, NS_R, R
                                    RT_STYLES, RT_WORKSHEET, SHEET_NAME_BAD, attr_value, parse_attrs, parse_ref,
                                    quote_sheet, relative_target, resolve_target)
 from toolkit.io.xlsx.package import ContentTypes, Package, Rels
-from toolkit.io.xlsx.row_rewriter import SheetPlan, prepared_sheet, rewrite_sheet
+from toolkit.io.xlsx.row_rewriter import SheetPlan, rewrite_sheet
+from toolkit.io.xlsx.sheet_stream import rewrite_streamed, scan_sheet
 from toolkit.io.xlsx.styles import DEFAULT_STYLES, CellStyle, Styles
 from toolkit.io.xlsx.workbook import WorkbookXml
 
@@ -66,7 +67,7 @@ class XlsxPatch:
         except (KeyError, ValueError, ET.ParseError, zipfile.BadZipFile, UnicodeDecodeError) as e:
             raise InputError(f"工作簿结构无法识别，可能已损坏（{type(e).__name__}）", file=self._file) from None
         self._plans: dict[str, SheetPlan] = {}
-        self._prepared: dict[str, tuple] = {}   # sheet part -> its split XML and where its rows end (see prepare)
+        self._prepared: dict = {}   # sheet part -> its SheetScan (see prepare)
         self._hl_new: dict[tuple[str, int, int], tuple[str, str]] = {}
         self._hl_cleared = False
 
@@ -384,8 +385,9 @@ class XlsxPatch:
             if plan.empty() or part not in by_part:
                 continue
             where = {"file": self._file, "sheet": by_part[part]["name"]}
-            prepared = self._prepared.get(part) if part not in pkg.changed else None
-            rewrite_sheet(pkg, part, plan, self._styles, where, prepared)
+            scan = self._prepared.get(part) if part not in pkg.changed else None
+            if scan is None or not rewrite_streamed(pkg, part, plan, self._styles, where, scan):
+                rewrite_sheet(pkg, part, plan, self._styles, where)
             touched = True
         if touched or any(p in pkg.changed for p in by_part):
             for r in list(pkg.rels(wb.part).by_type(RT_CALCCHAIN)):   # stale chains make Excel "repair"
@@ -406,8 +408,9 @@ class XlsxPatch:
             pkg.write("[Content_Types].xml", self._ct.to_bytes())
 
     def prepare(self, sheet: str | None = None) -> None:
-        """Read a sheet (default: the largest) and find where its rows end now rather than when saving, e.g.
-        while another thread parses the workbook; save uses it as long as that sheet's part has not been replaced."""
+        """Scan a sheet (default: the largest) once, keeping only what saving needs (its row numbers, where its
+        cells reach), so that save can stream it: inflated again piece by piece, never held whole. Save uses it
+        as long as that sheet's part has not been replaced."""
         sizes = {s["name"]: self._pkg.infos[s["part"]].file_size for s in self._wb.sheets
                  if s.get("kind") == "worksheet" and s["part"] in self._pkg.infos}
         if sheet not in sizes:
@@ -416,4 +419,4 @@ class XlsxPatch:
             return
         part = self._sheet(sheet)["part"]
         if part not in self._prepared and part not in self._pkg.changed:
-            self._prepared[part] = prepared_sheet(self._pkg, part, {"file": self._file, "sheet": sheet})
+            self._prepared[part] = scan_sheet(self._pkg, part, {"file": self._file, "sheet": sheet})

@@ -499,37 +499,35 @@ def split_sheet(pkg, part: str, where: dict):
     return head, open_tag, body, tail
 
 
-def prepared_sheet(pkg, part: str, where: dict) -> tuple:
-    """split_sheet's pieces with the body's row ends found and the rightmost column its dimension claims (checked:
-    then saving need not scan the cells again), for rewrite_sheet."""
-    head, open_tag, body, tail = split_sheet(pkg, part, where)
-    body, rows = SheetRewriter.row_ends(body)
-    m = re.search(r'<dimension\b[^>]*?\bref="[A-Z]*\d*:?\$?([A-Z]+)\$?\d+"', head)
-    right = column_index(m.group(1)) if m and m.group(1) in COLUMN_NAMES else None
-    if right is not None and (right >= 16384 or cell_not_left_of(right + 1).search(body)):
-        right = None
-    return head, open_tag, body, tail, (*rows, right)
-
-
-def rewrite_sheet(pkg, part: str, plan: SheetPlan, styles: Styles, where: dict, prepared: tuple | None) -> None:
-    """Apply `plan` to a worksheet part (from `prepared` when given) and write it back as a list of pieces."""
-    head, open_tag, body, tail, rows = prepared or (*split_sheet(pkg, part, where), None)
-    rw = SheetRewriter(plan, styles, where)
-    pieces = [body]
-    if plan.edits or plan.clears or plan.ops or plan.tails:
-        pieces = rw.append_only(body, rows)
-        if pieces is None:
-            rw = SheetRewriter(plan, styles, where)
-            pieces = rw.rewrite(body)
-        else:
-            pieces = [pieces]   # an iterator, written while it is produced
-        dim = f'<dimension ref="{rw.dimension()}"/>'
+def sheet_head(head: str, dimension: str | None, widths: dict[int, float]) -> str:
+    """The worksheet's head (everything before <sheetData) with its <dimension> set and column widths applied."""
+    if dimension is not None:
+        dim = f'<dimension ref="{dimension}"/>'
         if re.search(r"<dimension\b[^>]*?/>", head):
             head = re.sub(r"<dimension\b[^>]*?/>", dim, head, count=1)
         else:
             head = insert_before_first(head + "<sheetData>", ["<sheetViews", "<sheetFormatPr", "<cols",
                                                               "<sheetData"], dim)[:-len("<sheetData>")]
-    if plan.widths:
-        head = apply_widths(head, plan.widths)
+    if widths:
+        head = apply_widths(head, widths)
+    return head
+
+
+def rewrite_sheet(pkg, part: str, plan: SheetPlan, styles: Styles, where: dict) -> None:
+    """Apply `plan` to a worksheet part held whole in memory and write it back as a list of pieces (the streamed
+    way, sheet_stream.rewrite_streamed, is tried first where the sheet was scanned)."""
+    head, open_tag, body, tail = split_sheet(pkg, part, where)
+    rw = SheetRewriter(plan, styles, where)
+    pieces = [body]
+    dimension = None
+    if plan.edits or plan.clears or plan.ops or plan.tails:
+        pieces = rw.append_only(body)
+        if pieces is None:
+            rw = SheetRewriter(plan, styles, where)
+            pieces = rw.rewrite(body)
+        else:
+            pieces = [pieces]   # an iterator, written while it is produced
+        dimension = rw.dimension()
+    head = sheet_head(head, dimension, plan.widths)
     del body
     pkg.write(part, [head.encode("utf-8"), open_tag, *pieces, b"</sheetData>", tail])
