@@ -60,7 +60,7 @@ def run(args) -> int:
         raise InputError(f"输出文件必须是 .xlsx 或 .xlsm，而不是“{output.suffix}”。", file=output.name)
 
     if not path.is_dir():
-        check_bounds(path)   # sizes and extents first: opening it for patching inflates the ledger sheet
+        check_bounds(path)   # sizes and extents first: saving inflates the ledger sheet again (streamed)
     patchable = path.suffix.lower() in PATCHABLE and not path.is_dir()
     patch = _prepared_patch(path, args.sheet) if patchable else None
     try:
@@ -76,6 +76,7 @@ def run(args) -> int:
                 source = Path(tmp) / "copy.xlsx"
                 _values_workbook([replace(raw[k], name=names[k]) for k in raw] if path.is_dir() else sheets, source)
                 patch = XlsxPatch(source)
+                patch.prepare()   # its largest sheet streamed when saving, as a workbook's ledger sheet is
             del sheets, raw   # the raw grids are the largest thing in memory; below works on the ledger
 
             outcome = run_subsidy(ledger, standard, settings, places)
@@ -100,9 +101,8 @@ def run(args) -> int:
 
 
 def _prepared_patch(path: Path, sheet: str | None):
-    """The workbook opened for patching, its ledger sheet (by name, else the largest) already split, while
-    calamine may still be parsing it in the background (see cli.console). None if it cannot be opened: reading it
-    then says why."""
+    """The workbook opened for patching, its ledger sheet (by name, else the largest) marked to be streamed when
+    saving (its XML is never held whole). None if it cannot be opened: reading it then says why."""
     try:
         patch = XlsxPatch(path)
     except Exception:

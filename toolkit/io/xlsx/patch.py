@@ -28,7 +28,7 @@ from toolkit.io.xlsx.ooxml import (COL_LETTERS, CT_STYLES, CT_WORKSHEET, NS_R, R
                                    quote_sheet, relative_target, resolve_target)
 from toolkit.io.xlsx.package import ContentTypes, Package, Rels
 from toolkit.io.xlsx.row_rewriter import SheetPlan, rewrite_sheet
-from toolkit.io.xlsx.sheet_stream import rewrite_streamed, scan_sheet
+from toolkit.io.xlsx.sheet_stream import StreamedSheet, streams
 from toolkit.io.xlsx.styles import DEFAULT_STYLES, CellStyle, Styles
 from toolkit.io.xlsx.workbook import WorkbookXml
 
@@ -67,7 +67,7 @@ class XlsxPatch:
         except (KeyError, ValueError, ET.ParseError, zipfile.BadZipFile, UnicodeDecodeError) as e:
             raise InputError(f"工作簿结构无法识别，可能已损坏（{type(e).__name__}）", file=self._file) from None
         self._plans: dict[str, SheetPlan] = {}
-        self._prepared: dict = {}   # sheet part -> its SheetScan (see prepare)
+        self._prepared: set[str] = set()   # sheet parts saved by streaming them (see prepare)
         self._hl_new: dict[tuple[str, int, int], tuple[str, str]] = {}
         self._hl_cleared = False
 
@@ -286,7 +286,7 @@ class XlsxPatch:
             part = existing["part"]
             pkg.drop_subtree(part, True, self._ct)
             self._plans.pop(part, None)
-            self._prepared.pop(part, None)
+            self._prepared.discard(part)
             self._hl_new = {k: v for k, v in self._hl_new.items() if k[0] != existing["name"]}
             sheet_index = wb.sheets.index(existing)
         else:
@@ -322,7 +322,7 @@ class XlsxPatch:
         if entry["part"]:
             self._pkg.drop_subtree(entry["part"], False, self._ct)
             self._plans.pop(entry["part"], None)
-            self._prepared.pop(entry["part"], None)
+            self._prepared.discard(entry["part"])
         self._pkg.rels(wb.part).remove(entry["rid"])
         wb.sheets.remove(entry)
         wb.shift_sheet_indexes(idx, -1)
@@ -385,8 +385,9 @@ class XlsxPatch:
             if plan.empty() or part not in by_part:
                 continue
             where = {"file": self._file, "sheet": by_part[part]["name"]}
-            scan = self._prepared.get(part) if part not in pkg.changed else None
-            if scan is None or not rewrite_streamed(pkg, part, plan, self._styles, where, scan):
+            if part in self._prepared and part not in pkg.changed and streams(plan):
+                pkg.write(part, StreamedSheet(pkg, part, plan, self._styles, where))
+            else:
                 rewrite_sheet(pkg, part, plan, self._styles, where)
             touched = True
         if touched or any(p in pkg.changed for p in by_part):
@@ -408,15 +409,11 @@ class XlsxPatch:
             pkg.write("[Content_Types].xml", self._ct.to_bytes())
 
     def prepare(self, sheet: str | None = None) -> None:
-        """Scan a sheet (default: the largest) once, keeping only what saving needs (its row numbers, where its
-        cells reach), so that save can stream it: inflated again piece by piece, never held whole. Save uses it
-        as long as that sheet's part has not been replaced."""
+        """Have save stream a sheet (default: the largest) rather than hold its XML: inflated again piece by piece,
+        the new cells put in as its rows flow (see sheet_stream). Nothing is read now."""
         sizes = {s["name"]: self._pkg.infos[s["part"]].file_size for s in self._wb.sheets
                  if s.get("kind") == "worksheet" and s["part"] in self._pkg.infos}
         if sheet not in sizes:
             sheet = max(sizes, key=sizes.get, default=None)
-        if sheet is None:
-            return
-        part = self._sheet(sheet)["part"]
-        if part not in self._prepared and part not in self._pkg.changed:
-            self._prepared[part] = scan_sheet(self._pkg, part, {"file": self._file, "sheet": sheet})
+        if sheet is not None:
+            self._prepared.add(self._sheet(sheet)["part"])

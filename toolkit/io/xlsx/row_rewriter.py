@@ -479,9 +479,10 @@ def apply_widths(head: str, widths: dict[int, float]) -> str:
 
 # ---------------------------------------------------------------- a worksheet part, split and rewritten
 
-def split_sheet(pkg, part: str, where: dict):
-    """(head text, sheetData open tag, body, tail) of a worksheet part."""
-    xml = pkg.read(part)
+def split_sheet(pkg, part: str, where: dict, xml: bytes | None = None):
+    """(head text, sheetData open tag, body, tail) of a worksheet part (or of its XML `xml`)."""
+    if xml is None:
+        xml = pkg.read(part)
     if not re.search(rb"<worksheet[\s>]", xml[:4000]):
         raise InputError("工作表 XML 使用了带前缀的命名空间，本工具暂不能修改，请在 Excel 中另存后再试", **where)
     m = re.search(rb"<sheetData\b[^>]*?(/?)>", xml)
@@ -514,9 +515,14 @@ def sheet_head(head: str, dimension: str | None, widths: dict[int, float]) -> st
 
 
 def rewrite_sheet(pkg, part: str, plan: SheetPlan, styles: Styles, where: dict) -> None:
-    """Apply `plan` to a worksheet part held whole in memory and write it back as a list of pieces (the streamed
-    way, sheet_stream.rewrite_streamed, is tried first where the sheet was scanned)."""
-    head, open_tag, body, tail = split_sheet(pkg, part, where)
+    """Apply `plan` to a worksheet part held whole in memory and write it back as a list of pieces (see
+    sheet_stream for the way that does not hold it)."""
+    pkg.write(part, sheet_pieces(pkg, part, plan, styles, where))
+
+
+def sheet_pieces(pkg, part: str, plan: SheetPlan, styles: Styles, where: dict, xml: bytes | None = None) -> list:
+    """The pieces of a worksheet part (or of its XML `xml`) with `plan` applied, for the zip writer."""
+    head, open_tag, body, tail = split_sheet(pkg, part, where, xml)
     rw = SheetRewriter(plan, styles, where)
     pieces = [body]
     dimension = None
@@ -530,4 +536,4 @@ def rewrite_sheet(pkg, part: str, plan: SheetPlan, styles: Styles, where: dict) 
         dimension = rw.dimension()
     head = sheet_head(head, dimension, plan.widths)
     del body
-    pkg.write(part, [head.encode("utf-8"), open_tag, *pieces, b"</sheetData>", tail])
+    return [head.encode("utf-8"), open_tag, *pieces, b"</sheetData>", tail]
