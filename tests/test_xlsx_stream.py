@@ -179,3 +179,29 @@ def test_zip_writer_undoes_an_attempt_that_raises_redo(tmp_path):
         assert z.namelist() == ["a.txt", "b.xml", "c.txt"]
         assert z.read("b.xml") == b"".join(second) and z.read("c.txt") == b"after"
     assert (tmp_path / "t.zip").stat().st_size < 1_000_000   # nothing of the first try is left
+
+
+def test_compact_blocks_hold_what_row_by_row_bytes_held(tmp_path):
+    """set_columns' blocks kept as shared fragments (Tails) give every row the XML the row-by-row dict held, a later
+    block winning on a row it shares with an earlier one; rows without any cell are not 'filled'."""
+    from toolkit.io.xlsx.row_rewriter import SheetPlan
+    from toolkit.io.xlsx.tails import Tails
+
+    src = tmp_path / "in.xlsx"
+    src.write_bytes(ledger_like(30))
+    money = CellStyle(num_format="#,##0.00")
+    plans = []
+    for tails in (Tails(), {}):
+        p = XlsxPatch(src)
+        plan = p._plans["xl/worksheets/sheet1.xml"] = SheetPlan(tails=tails)
+        p.set_columns("数据", 5, [3, 1, 2, 9], [[1.5, None, "甲", None], [None, None, 7, None]], [money, None])
+        p.set_columns("数据", 5, [2, 4], [["乙", 3], [None, "=1"]], [None, [money, None]])
+        with pytest.raises(ValueError):
+            p.set_columns("数据", 6, [4], [[1]], [None])
+        plans.append(plan)
+        p.close()
+    compact, plain = plans
+    assert dict(compact.tails) == plain.tails and list(compact.tails) == list(plain.tails)
+    assert compact.tails[2] == (5, 6, '<c r="E2" t="inlineStr"><is><t>乙</t></is></c>'.encode())
+    assert compact.tails.get(1) == (5, 6, b"") and compact.tails.get(5) is None and 5 not in compact.tails
+    assert compact.tails.filled_bounds() == (2, 4) and compact.tails.span(9) == (5, 6)

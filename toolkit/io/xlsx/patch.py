@@ -30,6 +30,7 @@ from toolkit.io.xlsx.package import ContentTypes, Package, Rels
 from toolkit.io.xlsx.row_rewriter import SheetPlan, rewrite_sheet
 from toolkit.io.xlsx.sheet_stream import StreamedSheet, streams
 from toolkit.io.xlsx.styles import DEFAULT_STYLES, CellStyle, Styles
+from toolkit.io.xlsx.tails import Tails
 from toolkit.io.xlsx.workbook import WorkbookXml
 
 __all__ = ["XlsxPatch", "CellStyle", "SheetSpec", "ChartSpec", "Formula"]
@@ -140,7 +141,10 @@ class XlsxPatch:
 
     def _plan(self, name: str) -> SheetPlan:
         part = self._sheet(name)["part"]
-        return self._plans.setdefault(part, SheetPlan())
+        plan = self._plans.get(part)
+        if plan is None:
+            plan = self._plans[part] = SheetPlan(tails=Tails())
+        return plan
 
     # -- cell edits
 
@@ -228,9 +232,13 @@ class XlsxPatch:
             if any(known.values()):
                 plan.tail_columns.add(first_col + i)
         tails = plan.tails
-        if any(t[:2] != (first_col, last_col) for t in map(tails.get, rows) if t is not None):
+        span = tails.span if isinstance(tails, Tails) else (lambda r: (tails[r][:2] if r in tails else None))
+        if any(t != (first_col, last_col) for t in map(span, rows) if t is not None):
             raise ValueError("set_columns: another block of different columns on the same row")
         starts = [f'<c r="{COL_LETTERS[first_col + i]}' for i in range(len(columns))]
+        if isinstance(tails, Tails):   # kept as fragments; a row's XML is built while the sheet is written
+            tails.add(first_col, last_col, rows, starts, fragments)
+            return
         for lo in range(0, len(rows), 8192):   # column by column, a few thousand rows at a time (bounded memory)
             hi = lo + 8192
             chunk = rows[lo:hi]

@@ -108,9 +108,16 @@ def _column_cell(col: int) -> re.Pattern:
 
 def streams(plan: SheetPlan) -> bool:
     """Whether a plan is one StreamedSheet writes (as append_only would take it)."""
-    tails = plan.tails
-    return bool(not plan.ops and not plan.clears and tails and any(t[2] for t in tails.values())
+    return bool(not plan.ops and not plan.clears and plan.tails and _filled_bounds(plan.tails)
                 and not any(None in e.values() for e in plan.edits.values()))
+
+
+def _filled_bounds(tails) -> tuple[int, int] | None:
+    """The first and last row whose block has a cell."""
+    if hasattr(tails, "filled_bounds"):
+        return tails.filled_bounds()
+    filled = [r for r, t in tails.items() if t[2]]
+    return (min(filled), max(filled)) if filled else None
 
 
 class StreamedSheet:
@@ -138,10 +145,10 @@ class StreamedSheet:
             left = left if left < first_col else 1
             rw._bounds(first_row, left, left)
             rw._bounds(last_row, left, left)
-        filled = [r for r, t in plan.tails.items() if t[2]]
+        top, bottom = _filled_bounds(plan.tails)
         used = plan.tail_columns
-        rw._bounds(min(filled), min(used), max(used))
-        rw._bounds(max(filled), min(used), max(used))
+        rw._bounds(top, min(used), max(used))
+        rw._bounds(bottom, min(used), max(used))
         for r, row_edits in plan.edits.items():
             rw._bounds(r, min(row_edits), max(row_edits))
         return rw.dimension()
