@@ -205,3 +205,4 @@ def test_compact_blocks_hold_what_row_by_row_bytes_held(tmp_path):
     assert compact.tails[2] == (5, 6, '<c r="E2" t="inlineStr"><is><t>乙</t></is></c>'.encode())
     assert compact.tails.get(1) == (5, 6, b"") and compact.tails.get(5) is None and 5 not in compact.tails
     assert compact.tails.filled_bounds() == (2, 4) and compact.tails.span(9) == (5, 6)
+    assert compact.tails.first_column() == min(t[0] for t in plain.tails.values()) == 5

@@ -375,7 +375,7 @@ class SheetRewriter:
             body = _SPANS_DROP_B.sub(b"", body)
         return body, (list(map(int, _ROW_WITH_END_B.findall(body))), [m.start() for m in _ROW_END_B.finditer(body)])
 
-    def append_only(self, body: bytes, rows=None):
+    def append_only(self, body: bytes):
         """rewrite() for the common big case, without parsing rows: the plan only appends set_columns blocks
         (and sets a few cells) right of every cell the sheet has, on rows the sheet has, and rows and cells are
         written <row r="…"> / <c r="…"> as Excel writes them. The bounds are known before any row is written, so
@@ -387,11 +387,8 @@ class SheetRewriter:
             return None
         first_col = min(t[0] for t in tails.values())
         filled = [r for r, t in tails.items() if t[2]]
-        if rows is None:
-            body, rows = self.row_ends(body)
-            rows = (*rows, None)
-        rnums, closes, right = rows   # right: no cell of the sheet is right of that column (None: unknown)
-        if not filled or ((right is None or right >= first_col) and cell_not_left_of(first_col).search(body)):
+        body, (rnums, closes) = self.row_ends(body)
+        if not filled or cell_not_left_of(first_col).search(body):
             return None
         if len(rnums) != len(closes) or not set(tails).union(edits) <= set(rnums):
             return None   # a row to write is not in the sheet yet (or is an empty <row/>): the general way

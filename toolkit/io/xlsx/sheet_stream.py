@@ -160,7 +160,7 @@ class StreamedSheet:
     def _pieces(self):
         plan = self.plan
         tails, edits = plan.tails, plan.edits
-        first_col = min(t[0] for t in tails.values())
+        first_col = tails.first_column() if hasattr(tails, "first_column") else min(t[0] for t in tails.values())
         parts = SheetParts(self.pkg, self.part, self.where)
         body = parts.body()
         try:

@@ -74,6 +74,12 @@ class Tails(Mapping):
         block = self._locate(k)[0]
         return block.first, block.last
 
+    def first_column(self) -> int:
+        """The leftmost column of the blocks (0: none)."""
+        if len(self._blocks) == 1:
+            return self._blocks[0].first if self._at else 0
+        return min((self.span(r)[0] for r in self._at), default=0)
+
     def filled_bounds(self) -> tuple[int, int] | None:
         """The first and last row whose block has a cell (None: none has)."""
         if self._filled is None:
