@@ -6,6 +6,7 @@ import datetime as dt
 import gc
 import json
 import re
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -81,6 +82,7 @@ def run(args) -> int:
 
             outcome = run_subsidy(ledger, standard, settings, places)
             del ledger
+            _release_arrow_memory()
             if args.json:
                 text = json.dumps(outcome_json(outcome, output), ensure_ascii=False, indent=2)
             else:
@@ -114,6 +116,18 @@ def _prepared_patch(path: Path, sheet: str | None):
         patch.close()
         return None
     return patch
+
+
+def _release_arrow_memory() -> None:
+    """With pyarrow installed pandas keeps the ledger's texts in Arrow buffers, whose allocator holds on to freed
+    memory unless asked to give it back: asked here, once the ledger's frames are gone, before the columns and the
+    sheet are written."""
+    pyarrow = sys.modules.get("pyarrow")
+    if pyarrow is not None:
+        try:
+            pyarrow.default_memory_pool().release_unused()
+        except Exception:   # an older pyarrow without it: nothing to give back then
+            pass
 
 
 def _values_workbook(sheets, target: Path) -> None:

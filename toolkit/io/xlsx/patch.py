@@ -37,6 +37,13 @@ __all__ = ["XlsxPatch", "CellStyle", "SheetSpec", "ChartSpec", "Formula"]
 
 
 
+def _cell_keys(values, styles=None):
+    """(type, value[, id of its style]) of each cell: cells with equal keys have the same XML."""
+    if styles is None:
+        return zip(map(type, values), values)
+    return zip(map(type, values), values, map(id, styles))
+
+
 class XlsxPatch:
     """Patch an existing .xlsx/.xlsm: edit cells, add sheets and charts, highlight cells; keep everything else.
 
@@ -211,12 +218,10 @@ class XlsxPatch:
         fragments = []   # per column, per row: the cell's XML after its r attribute ("" for no cell)
         for i, values in enumerate(columns):
             style = styles[i]
-            if style is None or isinstance(style, CellStyle):
-                keys = list(zip(map(type, values), values))
-                style_of = {k: style for k in keys}
-            else:
-                keys = list(zip(map(type, values), values, map(id, style)))
-                style_of = dict(zip(keys, style))
+            per_row = None if style is None or isinstance(style, CellStyle) else style
+            # the keys are made twice rather than held for every row
+            style_of = dict.fromkeys(_cell_keys(values), style) if per_row is None else \
+                dict(zip(_cell_keys(values, per_row), per_row))
             known = {}   # (type, value[, style id]) -> the cell's XML after its r attribute, once per distinct cell
             for key, cell_style in style_of.items():
                 value = key[1]
@@ -228,7 +233,7 @@ class XlsxPatch:
                 xf = self._styles.with_date_format(None, style_op) if style_op.__class__ is str else style_op
                 sa = "" if xf is None else f' s="{xf}"'
                 known[key] = f'{sa}{t}/>' if inner is None else f'{sa}{t}>{inner}</c>'
-            fragments.append([known[k] for k in keys])
+            fragments.append(list(map(known.__getitem__, _cell_keys(values, per_row))))
             if any(known.values()):
                 plan.tail_columns.add(first_col + i)
         tails = plan.tails
