@@ -64,7 +64,6 @@ def cell_not_left_of(col: int) -> re.Pattern:
 
 
 _COL_INDEX_B: dict[bytes, int] = dict(zip(map(str.encode, COL_LETTERS[1:16385]), range(1, 16385)))
-COLUMN_NAMES = frozenset(COL_LETTERS[1:])
 _DIGITS = frozenset(range(48, 58))
 
 

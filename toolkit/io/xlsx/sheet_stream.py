@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from toolkit.base.errors import InputError
-from toolkit.io.xlsx.ooxml import COL_LETTERS, column_index, parse_ref
+from toolkit.io.xlsx.ooxml import COL_LETTERS, column_index
 from toolkit.io.xlsx.row_rewriter import (_ROW_ATTR_DROP, _ROW_END_B, _ROW_WITH_END_B, _SPANS_DROP_B, SheetPlan,
                                           SheetRewriter, _col_at, cell_not_left_of, sheet_head, sheet_pieces)
 from toolkit.io.xlsx.styles import Styles
