@@ -6,6 +6,7 @@ import datetime as dt
 import gc
 import json
 import re
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -60,7 +61,7 @@ def run(args) -> int:
         raise InputError(f"输出文件必须是 .xlsx 或 .xlsm，而不是“{output.suffix}”。", file=output.name)
 
     if not path.is_dir():
-        check_bounds(path)   # sizes and extents first: opening it for patching inflates the ledger sheet
+        check_bounds(path)   # sizes and extents first: saving inflates the ledger sheet again (streamed)
     patchable = path.suffix.lower() in PATCHABLE and not path.is_dir()
     patch = _prepared_patch(path, args.sheet) if patchable else None
     try:
@@ -76,10 +77,12 @@ def run(args) -> int:
                 source = Path(tmp) / "copy.xlsx"
                 _values_workbook([replace(raw[k], name=names[k]) for k in raw] if path.is_dir() else sheets, source)
                 patch = XlsxPatch(source)
+                patch.prepare()   # its largest sheet streamed when saving, as a workbook's ledger sheet is
             del sheets, raw   # the raw grids are the largest thing in memory; below works on the ledger
 
             outcome = run_subsidy(ledger, standard, settings, places)
             del ledger
+            _release_arrow_memory()
             if args.json:
                 text = json.dumps(outcome_json(outcome, output), ensure_ascii=False, indent=2)
             else:
@@ -100,9 +103,8 @@ def run(args) -> int:
 
 
 def _prepared_patch(path: Path, sheet: str | None):
-    """The workbook opened for patching, its ledger sheet (by name, else the largest) already split, while
-    calamine may still be parsing it in the background (see cli.console). None if it cannot be opened: reading it
-    then says why."""
+    """The workbook opened for patching, its ledger sheet (by name, else the largest) marked to be streamed when
+    saving (its XML is never held whole). None if it cannot be opened: reading it then says why."""
     try:
         patch = XlsxPatch(path)
     except Exception:
@@ -114,6 +116,18 @@ def _prepared_patch(path: Path, sheet: str | None):
         patch.close()
         return None
     return patch
+
+
+def _release_arrow_memory() -> None:
+    """With pyarrow installed pandas keeps the ledger's texts in Arrow buffers, whose allocator holds on to freed
+    memory unless asked to give it back: asked here, once the ledger's frames are gone, before the columns and the
+    sheet are written."""
+    pyarrow = sys.modules.get("pyarrow")
+    if pyarrow is not None:
+        try:
+            pyarrow.default_memory_pool().release_unused()
+        except Exception:   # an older pyarrow without it: nothing to give back then
+            pass
 
 
 def _values_workbook(sheets, target: Path) -> None:

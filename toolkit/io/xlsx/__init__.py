@@ -6,6 +6,7 @@
       styles.py        CellStyle and styles.xml
       cells.py         cell values as XML (numbers, text, dates, formulas)
       row_rewriter.py  a sheet's rows streamed with edits applied
+      sheet_stream.py  a big sheet patched while it is inflated again at save (its XML never held whole)
       new_sheet.py     a whole toolkit-built sheet (SheetSpec)
       charts.py        native charts (ChartSpec)
       comments.py      cell notes and their VML shapes

@@ -12,7 +12,7 @@ from xml.etree import ElementTree as ET
 from toolkit.base.errors import InputError
 from toolkit.io.atomic import atomic_write
 from toolkit.io.xlsx.ooxml import NS_CT, NS_PKG_REL, attr_value, rels_path, resolve_target
-from toolkit.io.xlsx.zip_write import ZipWriter
+from toolkit.io.xlsx.zip_write import Redo, ZipWriter
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)   # the date of a new member (the toolkit's outputs do not change by day)
 
@@ -105,6 +105,19 @@ def flatten(pieces):
             yield from piece
 
 
+def joined(data) -> bytes:
+    """A part written as a list of pieces, or as tries (an object with attempts(), see ZipWriter.write_attempts),
+    as one byte string."""
+    if not hasattr(data, "attempts"):
+        return b"".join(flatten(data))
+    for pieces in data.attempts():
+        try:
+            return b"".join(flatten(pieces))
+        except Redo:
+            continue
+    raise RuntimeError("no attempt ran to its end")
+
+
 class Package:
     """The zip members: original ones read lazily, changed/new/deleted ones tracked."""
 
@@ -136,14 +149,14 @@ class Package:
             raise KeyError(name)
         if name in self.changed:
             data = self.changed[name]
-            if isinstance(data, list):   # a big part kept in pieces (see write); joined only if read again
-                data = self.changed[name] = b"".join(flatten(data))
+            if isinstance(data, list) or hasattr(data, "attempts"):   # kept in pieces (see write): joined if read
+                data = self.changed[name] = joined(data)
             return data
         return self.zf.read(self.infos[name])
 
     def write(self, name: str, data: bytes | list) -> None:
         """Replace a part; a list of byte strings (or iterators of them) is streamed into the zip piece by
-        piece, never joined in memory."""
+        piece, never joined in memory; so are the pieces of an object with attempts() (ZipWriter.write_attempts)."""
         self.deleted.discard(name)
         self.changed[name] = data
         if name not in self.order:
@@ -245,7 +258,10 @@ class Package:
                 continue
             data = self.changed[name]
             method = old.compress_type if old and old.compress_type == zipfile.ZIP_STORED else zipfile.ZIP_DEFLATED
-            if isinstance(data, list):   # a rewritten sheet: streamed, never joined in memory
+            if hasattr(data, "attempts"):   # a sheet streamed from the source: written as its first try that holds
+                zout.write_attempts(name, (flatten(p) for p in data.attempts()), date_time, attr, level=1,
+                                    method=method)
+            elif isinstance(data, list):   # a rewritten sheet: streamed, never joined in memory
                 zout.write_pieces(name, flatten(data), date_time, attr, level=1, method=method)
             else:
                 zout.write(name, data, date_time, attr, level=6 if len(data) < 4_000_000 else 1, method=method)

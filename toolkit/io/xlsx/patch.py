@@ -27,12 +27,21 @@ from toolkit.io.xlsx.ooxml import (COL_LETTERS, CT_STYLES, CT_WORKSHEET, NS_R, R
                                    RT_STYLES, RT_WORKSHEET, SHEET_NAME_BAD, attr_value, parse_attrs, parse_ref,
                                    quote_sheet, relative_target, resolve_target)
 from toolkit.io.xlsx.package import ContentTypes, Package, Rels
-from toolkit.io.xlsx.row_rewriter import SheetPlan, prepared_sheet, rewrite_sheet
+from toolkit.io.xlsx.row_rewriter import SheetPlan, rewrite_sheet
+from toolkit.io.xlsx.sheet_stream import StreamedSheet, streams
 from toolkit.io.xlsx.styles import DEFAULT_STYLES, CellStyle, Styles
+from toolkit.io.xlsx.tails import Tails
 from toolkit.io.xlsx.workbook import WorkbookXml
 
 __all__ = ["XlsxPatch", "CellStyle", "SheetSpec", "ChartSpec", "Formula"]
 
+
+
+def _cell_keys(values, styles=None):
+    """(type, value[, id of its style]) of each cell: cells with equal keys have the same XML."""
+    if styles is None:
+        return zip(map(type, values), values)
+    return zip(map(type, values), values, map(id, styles))
 
 
 class XlsxPatch:
@@ -66,7 +75,7 @@ class XlsxPatch:
         except (KeyError, ValueError, ET.ParseError, zipfile.BadZipFile, UnicodeDecodeError) as e:
             raise InputError(f"工作簿结构无法识别，可能已损坏（{type(e).__name__}）", file=self._file) from None
         self._plans: dict[str, SheetPlan] = {}
-        self._prepared: dict[str, tuple] = {}   # sheet part -> its split XML and where its rows end (see prepare)
+        self._prepared: set[str] = set()   # sheet parts saved by streaming them (see prepare)
         self._hl_new: dict[tuple[str, int, int], tuple[str, str]] = {}
         self._hl_cleared = False
 
@@ -139,7 +148,10 @@ class XlsxPatch:
 
     def _plan(self, name: str) -> SheetPlan:
         part = self._sheet(name)["part"]
-        return self._plans.setdefault(part, SheetPlan())
+        plan = self._plans.get(part)
+        if plan is None:
+            plan = self._plans[part] = SheetPlan(tails=Tails())
+        return plan
 
     # -- cell edits
 
@@ -206,12 +218,10 @@ class XlsxPatch:
         fragments = []   # per column, per row: the cell's XML after its r attribute ("" for no cell)
         for i, values in enumerate(columns):
             style = styles[i]
-            if style is None or isinstance(style, CellStyle):
-                keys = list(zip(map(type, values), values))
-                style_of = {k: style for k in keys}
-            else:
-                keys = list(zip(map(type, values), values, map(id, style)))
-                style_of = dict(zip(keys, style))
+            per_row = None if style is None or isinstance(style, CellStyle) else style
+            # the keys are made twice rather than held for every row
+            style_of = dict.fromkeys(_cell_keys(values), style) if per_row is None else \
+                dict(zip(_cell_keys(values, per_row), per_row))
             known = {}   # (type, value[, style id]) -> the cell's XML after its r attribute, once per distinct cell
             for key, cell_style in style_of.items():
                 value = key[1]
@@ -223,13 +233,17 @@ class XlsxPatch:
                 xf = self._styles.with_date_format(None, style_op) if style_op.__class__ is str else style_op
                 sa = "" if xf is None else f' s="{xf}"'
                 known[key] = f'{sa}{t}/>' if inner is None else f'{sa}{t}>{inner}</c>'
-            fragments.append([known[k] for k in keys])
+            fragments.append(list(map(known.__getitem__, _cell_keys(values, per_row))))
             if any(known.values()):
                 plan.tail_columns.add(first_col + i)
         tails = plan.tails
-        if any(t[:2] != (first_col, last_col) for t in map(tails.get, rows) if t is not None):
+        span = tails.span if isinstance(tails, Tails) else (lambda r: (tails[r][:2] if r in tails else None))
+        if any(t != (first_col, last_col) for t in map(span, rows) if t is not None):
             raise ValueError("set_columns: another block of different columns on the same row")
         starts = [f'<c r="{COL_LETTERS[first_col + i]}' for i in range(len(columns))]
+        if isinstance(tails, Tails):   # kept as fragments; a row's XML is built while the sheet is written
+            tails.add(first_col, last_col, rows, starts, fragments)
+            return
         for lo in range(0, len(rows), 8192):   # column by column, a few thousand rows at a time (bounded memory)
             hi = lo + 8192
             chunk = rows[lo:hi]
@@ -285,7 +299,7 @@ class XlsxPatch:
             part = existing["part"]
             pkg.drop_subtree(part, True, self._ct)
             self._plans.pop(part, None)
-            self._prepared.pop(part, None)
+            self._prepared.discard(part)
             self._hl_new = {k: v for k, v in self._hl_new.items() if k[0] != existing["name"]}
             sheet_index = wb.sheets.index(existing)
         else:
@@ -321,7 +335,7 @@ class XlsxPatch:
         if entry["part"]:
             self._pkg.drop_subtree(entry["part"], False, self._ct)
             self._plans.pop(entry["part"], None)
-            self._prepared.pop(entry["part"], None)
+            self._prepared.discard(entry["part"])
         self._pkg.rels(wb.part).remove(entry["rid"])
         wb.sheets.remove(entry)
         wb.shift_sheet_indexes(idx, -1)
@@ -384,8 +398,10 @@ class XlsxPatch:
             if plan.empty() or part not in by_part:
                 continue
             where = {"file": self._file, "sheet": by_part[part]["name"]}
-            prepared = self._prepared.get(part) if part not in pkg.changed else None
-            rewrite_sheet(pkg, part, plan, self._styles, where, prepared)
+            if part in self._prepared and part not in pkg.changed and streams(plan):
+                pkg.write(part, StreamedSheet(pkg, part, plan, self._styles, where))
+            else:
+                rewrite_sheet(pkg, part, plan, self._styles, where)
             touched = True
         if touched or any(p in pkg.changed for p in by_part):
             for r in list(pkg.rels(wb.part).by_type(RT_CALCCHAIN)):   # stale chains make Excel "repair"
@@ -406,14 +422,11 @@ class XlsxPatch:
             pkg.write("[Content_Types].xml", self._ct.to_bytes())
 
     def prepare(self, sheet: str | None = None) -> None:
-        """Read a sheet (default: the largest) and find where its rows end now rather than when saving, e.g.
-        while another thread parses the workbook; save uses it as long as that sheet's part has not been replaced."""
+        """Have save stream a sheet (default: the largest) rather than hold its XML: inflated again piece by piece,
+        the new cells put in as its rows flow (see sheet_stream). Nothing is read now."""
         sizes = {s["name"]: self._pkg.infos[s["part"]].file_size for s in self._wb.sheets
                  if s.get("kind") == "worksheet" and s["part"] in self._pkg.infos}
         if sheet not in sizes:
             sheet = max(sizes, key=sizes.get, default=None)
-        if sheet is None:
-            return
-        part = self._sheet(sheet)["part"]
-        if part not in self._prepared and part not in self._pkg.changed:
-            self._prepared[part] = prepared_sheet(self._pkg, part, {"file": self._file, "sheet": sheet})
+        if sheet is not None:
+            self._prepared.add(self._sheet(sheet)["part"])

@@ -64,7 +64,6 @@ def cell_not_left_of(col: int) -> re.Pattern:
 
 
 _COL_INDEX_B: dict[bytes, int] = dict(zip(map(str.encode, COL_LETTERS[1:16385]), range(1, 16385)))
-COLUMN_NAMES = frozenset(COL_LETTERS[1:])
 _DIGITS = frozenset(range(48, 58))
 
 
@@ -375,7 +374,7 @@ class SheetRewriter:
             body = _SPANS_DROP_B.sub(b"", body)
         return body, (list(map(int, _ROW_WITH_END_B.findall(body))), [m.start() for m in _ROW_END_B.finditer(body)])
 
-    def append_only(self, body: bytes, rows=None):
+    def append_only(self, body: bytes):
         """rewrite() for the common big case, without parsing rows: the plan only appends set_columns blocks
         (and sets a few cells) right of every cell the sheet has, on rows the sheet has, and rows and cells are
         written <row r="…"> / <c r="…"> as Excel writes them. The bounds are known before any row is written, so
@@ -387,11 +386,8 @@ class SheetRewriter:
             return None
         first_col = min(t[0] for t in tails.values())
         filled = [r for r, t in tails.items() if t[2]]
-        if rows is None:
-            body, rows = self.row_ends(body)
-            rows = (*rows, None)
-        rnums, closes, right = rows   # right: no cell of the sheet is right of that column (None: unknown)
-        if not filled or ((right is None or right >= first_col) and cell_not_left_of(first_col).search(body)):
+        body, (rnums, closes) = self.row_ends(body)
+        if not filled or cell_not_left_of(first_col).search(body):
             return None
         if len(rnums) != len(closes) or not set(tails).union(edits) <= set(rnums):
             return None   # a row to write is not in the sheet yet (or is an empty <row/>): the general way
@@ -479,9 +475,10 @@ def apply_widths(head: str, widths: dict[int, float]) -> str:
 
 # ---------------------------------------------------------------- a worksheet part, split and rewritten
 
-def split_sheet(pkg, part: str, where: dict):
-    """(head text, sheetData open tag, body, tail) of a worksheet part."""
-    xml = pkg.read(part)
+def split_sheet(pkg, part: str, where: dict, xml: bytes | None = None):
+    """(head text, sheetData open tag, body, tail) of a worksheet part (or of its XML `xml`)."""
+    if xml is None:
+        xml = pkg.read(part)
     if not re.search(rb"<worksheet[\s>]", xml[:4000]):
         raise InputError("工作表 XML 使用了带前缀的命名空间，本工具暂不能修改，请在 Excel 中另存后再试", **where)
     m = re.search(rb"<sheetData\b[^>]*?(/?)>", xml)
@@ -499,37 +496,40 @@ def split_sheet(pkg, part: str, where: dict):
     return head, open_tag, body, tail
 
 
-def prepared_sheet(pkg, part: str, where: dict) -> tuple:
-    """split_sheet's pieces with the body's row ends found and the rightmost column its dimension claims (checked:
-    then saving need not scan the cells again), for rewrite_sheet."""
-    head, open_tag, body, tail = split_sheet(pkg, part, where)
-    body, rows = SheetRewriter.row_ends(body)
-    m = re.search(r'<dimension\b[^>]*?\bref="[A-Z]*\d*:?\$?([A-Z]+)\$?\d+"', head)
-    right = column_index(m.group(1)) if m and m.group(1) in COLUMN_NAMES else None
-    if right is not None and (right >= 16384 or cell_not_left_of(right + 1).search(body)):
-        right = None
-    return head, open_tag, body, tail, (*rows, right)
-
-
-def rewrite_sheet(pkg, part: str, plan: SheetPlan, styles: Styles, where: dict, prepared: tuple | None) -> None:
-    """Apply `plan` to a worksheet part (from `prepared` when given) and write it back as a list of pieces."""
-    head, open_tag, body, tail, rows = prepared or (*split_sheet(pkg, part, where), None)
-    rw = SheetRewriter(plan, styles, where)
-    pieces = [body]
-    if plan.edits or plan.clears or plan.ops or plan.tails:
-        pieces = rw.append_only(body, rows)
-        if pieces is None:
-            rw = SheetRewriter(plan, styles, where)
-            pieces = rw.rewrite(body)
-        else:
-            pieces = [pieces]   # an iterator, written while it is produced
-        dim = f'<dimension ref="{rw.dimension()}"/>'
+def sheet_head(head: str, dimension: str | None, widths: dict[int, float]) -> str:
+    """The worksheet's head (everything before <sheetData) with its <dimension> set and column widths applied."""
+    if dimension is not None:
+        dim = f'<dimension ref="{dimension}"/>'
         if re.search(r"<dimension\b[^>]*?/>", head):
             head = re.sub(r"<dimension\b[^>]*?/>", dim, head, count=1)
         else:
             head = insert_before_first(head + "<sheetData>", ["<sheetViews", "<sheetFormatPr", "<cols",
                                                               "<sheetData"], dim)[:-len("<sheetData>")]
-    if plan.widths:
-        head = apply_widths(head, plan.widths)
+    if widths:
+        head = apply_widths(head, widths)
+    return head
+
+
+def rewrite_sheet(pkg, part: str, plan: SheetPlan, styles: Styles, where: dict) -> None:
+    """Apply `plan` to a worksheet part held whole in memory and write it back as a list of pieces (see
+    sheet_stream for the way that does not hold it)."""
+    pkg.write(part, sheet_pieces(pkg, part, plan, styles, where))
+
+
+def sheet_pieces(pkg, part: str, plan: SheetPlan, styles: Styles, where: dict, xml: bytes | None = None) -> list:
+    """The pieces of a worksheet part (or of its XML `xml`) with `plan` applied, for the zip writer."""
+    head, open_tag, body, tail = split_sheet(pkg, part, where, xml)
+    rw = SheetRewriter(plan, styles, where)
+    pieces = [body]
+    dimension = None
+    if plan.edits or plan.clears or plan.ops or plan.tails:
+        pieces = rw.append_only(body)
+        if pieces is None:
+            rw = SheetRewriter(plan, styles, where)
+            pieces = rw.rewrite(body)
+        else:
+            pieces = [pieces]   # an iterator, written while it is produced
+        dimension = rw.dimension()
+    head = sheet_head(head, dimension, plan.widths)
     del body
-    pkg.write(part, [head.encode("utf-8"), open_tag, *pieces, b"</sheetData>", tail])
+    return [head.encode("utf-8"), open_tag, *pieces, b"</sheetData>", tail]

@@ -23,6 +23,10 @@ _UTF8 = 0x800
 CHUNK = 4 << 20   # bytes of uncompressed data per independently deflated piece
 
 
+class Redo(Exception):
+    """Raised by the pieces of a write_attempts try that turns out wrong: the try is undone, the next one written."""
+
+
 def _dos_time(date_time) -> tuple[int, int]:
     y, mo, d, h, mi, s = date_time
     return (h << 11) | (mi << 5) | (s // 2), ((max(y, 1980) - 1980) << 9) | (mo << 5) | d
@@ -133,6 +137,20 @@ class ZipWriter:
         self.fh.write(struct.pack("<3L", crc, csize, size))
         self.fh.seek(end)
         self.entries.append((encoded, flags, method, date_time, crc, csize, size, offset, external_attr))
+
+    def write_attempts(self, name: str, attempts, date_time, external_attr: int, level: int = 1,
+                       method: int = zipfile.ZIP_DEFLATED) -> None:
+        """write_pieces of the first of `attempts` (iterables of pieces) that runs to its end: one whose pieces
+        raise Redo is cut off the file again, and the next is written in its place."""
+        for pieces in attempts:
+            start = self.fh.tell()
+            try:
+                self.write_pieces(name, pieces, date_time, external_attr, level, method)
+                return
+            except Redo:
+                self.fh.seek(start)
+                self.fh.truncate()
+        raise RuntimeError(f"no attempt at {name} ran to its end")
 
     def shutdown(self) -> None:
         """Stop the deflate threads (close() does it; call it too when a write failed half way)."""
