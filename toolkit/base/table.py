@@ -54,6 +54,8 @@ def _alias_prefixes(aliases: dict[str, str]) -> set[str]:
 
 _NOTHING = (None, 0)
 _is_normalized = unicodedata.is_normalized
+_SPECIAL = frozenset(" *:：([【（[")          # what header_key removes, or where it may cut a unit
+_KEEPS_SPECIAL = frozenset(" *:：")             # the same for a text opening with a bracket (never cut)
 _PLAIN_TYPES = frozenset({int, float, bool, dt.date, dt.datetime, dt.time, dt.timedelta})
 
 
@@ -90,7 +92,7 @@ class _AliasIndex:
                 continue
             if v.__class__ is str:
                 if v:
-                    if v[0] in risky:
+                    if v[0] in risky and not self._unknown_start(v):
                         return False
                     texts.append(v)
             elif not (self.numbers_plain and v.__class__ in _PLAIN_TYPES):
@@ -99,6 +101,20 @@ class _AliasIndex:
             return True
         joined = "|".join(texts)   # "|" neither combines with a neighbour nor is blank (as text.all_clean)
         return joined.isprintable() and _is_normalized("NFKC", joined)
+
+    def _unknown_start(self, text: str) -> bool:
+        """True when header_key(text) surely begins with a run of text that begins no known key (so the text is no
+        name and starts none): the run holds no space and no *:： (header_key removes them) and no opening bracket
+        (header_key may cut a unit from there; a text opening with a bracket is never cut). For a printable NFKC
+        text, such as a case number "(2023)…号" or a name "受援人12" whose start "受援人1" no key begins with."""
+        prefixes = self._prefixes
+        special = _KEEPS_SPECIAL if text[0] in "(（" else _SPECIAL
+        for k in range(1, len(text) + 1):
+            if text[k - 1] in special:
+                return False
+            if text[:k] not in prefixes:
+                return True
+        return False
 
     def look(self, text: str) -> tuple:
         """(canonical name or None, 2 if named | 1 if its key starts a known name | 0) of a clean_text output."""
@@ -110,8 +126,8 @@ class _AliasIndex:
             # begins with its first character other than a space or *:： (an opening bracket may begin a unit
             # header_key cuts off): if no known key begins with that, neither the text nor a prefix is known
             first = text.lstrip(" *:：")[:1]
-            if first and first not in self._firsts and first not in "([【（" and text.isprintable() \
-                    and _is_normalized("NFKC", text):
+            if first and (first not in self._firsts and first not in "([【（" or first == text[0]
+                          and self._unknown_start(text)) and text.isprintable() and _is_normalized("NFKC", text):
                 return _NOTHING
             if len(self.known) > self.LIMIT:
                 self.known.clear()
