@@ -346,6 +346,9 @@ def parse_return_sheet(sheet: RawSheet, file: str, aliases: dict[str, str], voca
         record = {"_row": r + 1}
         for name, value in in_table:
             kind, unit, answers = col_plan[name]
+            if kind == "text" and value.__class__ is str:   # _convert's answer, without remembering unique texts
+                record[name] = _clean_str(value) or None
+                continue
             key = (type(value), value)
             hit = answers.get(key)
             if hit is None:
