@@ -280,7 +280,8 @@ def _read_xlsx(path: Path, sheets: list[str] | None, names_only: bool) -> list[R
     from toolkit.io.xlsx.read_book import TooBig, XlsxBook
 
     corrupt = "文件已损坏或不是有效的Excel工作簿，无法打开。"
-    key = _file_key(path)
+    st = path.stat()
+    key = os.path.abspath(path), st.st_size, st.st_mtime_ns   # (a cache key: an unresolved link only misses it)
     if key in _packages_ok:
         try:
             zf = zipfile.ZipFile(path)
@@ -571,4 +572,5 @@ def read_csv(path: str | Path) -> RawSheet:
             rows.append([cell if cell.strip() != "" else None for cell in row])
     except csv.Error as exc:
         raise _unusable(path, f"第{reader.line_num}行的格式无法识别（{exc}），请在Excel中另存为“CSV UTF-8”后再处理。") from None
-    return _noted(path, RawSheet(path.stem, rows, notes=_cut_long_cells(rows)))
+    long_text = len(text) > limits.EXCEL_CELL_CHARS   # (no cell of a shorter file can be too long)
+    return _noted(path, RawSheet(path.stem, rows, notes=_cut_long_cells(rows) if long_text else []))

@@ -89,7 +89,7 @@ def check_package(path: Path, *, what: str = "工作簿") -> zipfile.ZipFile | N
                 elif len(head) == info.file_size and heads.kept + len(head) <= SMALL_PACKAGE_BYTES:
                     zf.parts[info.filename] = head   # whole, CRC checked: the reader takes it from here
                     heads.kept += len(head)
-                if any(mark in head for mark in _DOCTYPE):
+                if b"!" in head and any(mark in head for mark in _DOCTYPE):   # (each mark holds a "!" byte)
                     raise _refuse(path, f"文件内部部件“{info.filename[:60]}”含有 DOCTYPE 声明（Office 不会写出这种内容），"
                                         "可能是被篡改的文件，已拒绝处理。")
         return zf
