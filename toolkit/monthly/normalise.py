@@ -281,7 +281,7 @@ def parse_return_sheet(sheet: RawSheet, file: str, aliases: dict[str, str], voca
     # units: a table-wide declaration above the table or in the header, then per column
     title_texts = [v for r in range(first_header) for v in sheet.rows[r] if isinstance(v, str)]
     header_texts = list(header.labels.values())
-    below = [v for row in sheet.rows[last_header + 1:] if sum(x is not None for x in row) <= 2
+    below = [v for row in sheet.rows[last_header + 1:] if len(row) - row.count(None) <= 2
              for v in row if isinstance(v, str)]
     unit, unit_word = table_unit(title_texts + header_texts + below)
     units: dict[str, Decimal] = {}
