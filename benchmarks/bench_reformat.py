@@ -11,6 +11,7 @@ Prints files/s for both, the ratio, and peak RSS (summed over the process tree).
 
 Run: python benchmarks/bench_reformat.py [--files 1000] [--jobs N] [--repeat 3] [--keep DIR]
      python benchmarks/bench_reformat.py --floor [--repeat 3]   # against a bare read loop, --jobs 1 and 2, no baseline
+     python benchmarks/bench_reformat.py --phases [--before DIR]  # CPU ms per return of each step, in process
 """
 
 from __future__ import annotations
@@ -280,6 +281,55 @@ def floor_main(args, in_dir: Path, ours: Path, files: int) -> None:
     print(f"load     : average {os.getloadavg()[0]:.2f} at the end (other processes share the cores)")
 
 
+PHASES_CHILD = r"""
+import sys, time, tempfile, shutil
+from pathlib import Path
+root, in_dir = Path(sys.argv[1]), Path(sys.argv[2])
+sys.path.insert(0, str(root))
+from toolkit.io import excel_read, limits, returns_batch as rb
+from toolkit.io.xlsx.table_writer import RowXml, write_xlsx
+from toolkit.monthly.job import decide_return, output_names, return_record, summary_tables
+from toolkit.monthly.normalise import default_template, return_aliases
+files = rb.list_returns(in_dir)
+rels = [p.relative_to(in_dir).as_posix() for p in files]
+template, aliases = default_template(), return_aliases()
+renderer, out = rb._renderer(template), Path(tempfile.mkdtemp())
+cpu = time.process_time
+spent = dict(check=0.0, read=0.0, decide=0.0, render=0.0, write=0.0, summary=0.0)
+package = limits.check_package
+def timed_check(*a, **k):
+    t = cpu(); r = package(*a, **k); spent["check"] += cpu() - t; return r
+limits.check_package = timed_check
+records = []
+for path, rel, name in zip(files, rels, output_names(rels)):
+    t = cpu(); sheets = excel_read.read_workbook(path); spent["read"] += cpu() - t
+    t = cpu(); d = decide_return(sheets, rel, path.stem, template, aliases, {}, False); spent["decide"] += cpu() - t
+    t = cpu(); rows = [renderer.render(row, 0).xml for row in d.summary]; spent["render"] += cpu() - t
+    t = cpu(); write_xlsx(out / name, d.sheets, durable=False); spent["write"] += cpu() - t
+    records.append(return_record(d.result, name, rows, d.period_sums))
+t = cpu()
+for r in records:
+    r["summary_rows"] = [RowXml(x) for x in r["summary_rows"]]
+write_xlsx(out / "summary.xlsx", summary_tables(records, template)); spent["summary"] += cpu() - t
+shutil.rmtree(out)
+print(" ".join(f"{k}={v * 1000 / len(files):.2f}" for k, v in spent.items()))
+"""
+
+
+def phases_main(args, in_dir: Path) -> None:
+    """CPU ms per return of each step of the --jobs 1 path in one cold pass, in process (a child per tree and
+    round, this tree and --before alternating): reading (the package check inside it), decide_return, rendering
+    the 汇总 rows, writing the return's workbook, 汇总.xlsx."""
+    trees = [("after ", ROOT)] + ([("before", args.before.resolve())] if args.before else [])
+    for i in range(max(args.repeat, 1)):
+        for label, root in trees:
+            got = subprocess.run([sys.executable, "-c", PHASES_CHILD, str(root), str(in_dir)], capture_output=True,
+                                 text=True, cwd=tempfile.gettempdir())
+            if got.returncode:
+                raise SystemExit(got.stderr)
+            print(f"round {i + 1} {label}: {got.stdout.strip()} (ms per return; load {os.getloadavg()[0]:.1f})")
+
+
 def same_outputs(a: Path, b: Path) -> bool:
     """Every file under a and b the same; workbooks compared member by member."""
     files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
@@ -307,6 +357,8 @@ def main() -> None:
                              "alternating with this one in the same run, outputs compared")
     parser.add_argument("--floor", action="store_true",
                         help="compare with a bare python-calamine read loop (--jobs 1 and 2) instead of the baseline")
+    parser.add_argument("--phases", action="store_true",
+                        help="CPU ms per return of each step, in process, this tree and --before alternating")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench_reformat_"))
     in_dir, ours, base = work / "in", work / "out_toolkit", work / "out_baseline"
@@ -318,6 +370,11 @@ def main() -> None:
         print(f"generated {args.files} returns in {time.perf_counter() - t:.1f} s ({in_dir})")
     files = sum(1 for p in in_dir.rglob("*") if p.is_file())
     print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}")
+    if args.phases:
+        phases_main(args, in_dir)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+        return
     if args.floor:
         floor_main(args, in_dir, ours, files)
         if not args.keep:

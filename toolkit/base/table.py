@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -53,6 +54,9 @@ def _alias_prefixes(aliases: dict[str, str]) -> set[str]:
 
 _NOTHING = (None, 0)
 _is_normalized = unicodedata.is_normalized
+_SPECIAL = frozenset(" *:：([【（[")          # what header_key removes, or where it may cut a unit
+_KEEPS_SPECIAL = frozenset(" *:：")             # the same for a text opening with a bracket (never cut)
+_PLAIN_TYPES = frozenset({int, float, bool, dt.date, dt.datetime, dt.time, dt.timedelta})
 
 
 class _AliasIndex:
@@ -66,20 +70,64 @@ class _AliasIndex:
         self.known: dict[str, tuple] = {}      # text -> (canonical or None, 2 named | 1 starts a name | 0)
         self._prefixes: set[str] | None = None
         self._firsts: frozenset = frozenset()
+        self.risky: frozenset = frozenset()
+        self.numbers_plain = False
+
+    def _prepare(self) -> None:
+        self._prefixes = _alias_prefixes(self.aliases)
+        self._firsts = frozenset(key[0] for key in self.aliases if key)
+        # a raw text beginning with none of these (and printable, NFKC) cleans to a text look() answers _NOTHING
+        self.risky = self._firsts | frozenset(" *:：([【（")
+        # str() of a number, date, time or bool begins with one of "0123456789-inTF"
+        self.numbers_plain = self._firsts.isdisjoint("0123456789-inTF")
+
+    def plain_row(self, row: list) -> bool:
+        """True when no cell of the row can be or start a known name (every look() _NOTHING), told from the raw
+        values without cleaning them: most rows a header search sees are data rows."""
+        if self._prefixes is None:
+            self._prepare()
+        risky, texts = self.risky, []
+        for v in row:
+            if v is None:
+                continue
+            if v.__class__ is str:
+                if v:
+                    if v[0] in risky and not self._unknown_start(v):
+                        return False
+                    texts.append(v)
+            elif not (self.numbers_plain and v.__class__ in _PLAIN_TYPES):
+                return False
+        if not texts:
+            return True
+        joined = "|".join(texts)   # "|" neither combines with a neighbour nor is blank (as text.all_clean)
+        return joined.isprintable() and _is_normalized("NFKC", joined)
+
+    def _unknown_start(self, text: str) -> bool:
+        """True when header_key(text) surely begins with a run of text that begins no known key (so the text is no
+        name and starts none): the run holds no space and no *:： (header_key removes them) and no opening bracket
+        (header_key may cut a unit from there; a text opening with a bracket is never cut). For a printable NFKC
+        text, such as a case number "(2023)…号" or a name "受援人12" whose start "受援人1" no key begins with."""
+        prefixes = self._prefixes
+        special = _KEEPS_SPECIAL if text[0] in "(（" else _SPECIAL
+        for k in range(1, len(text) + 1):
+            if text[k - 1] in special:
+                return False
+            if text[:k] not in prefixes:
+                return True
+        return False
 
     def look(self, text: str) -> tuple:
         """(canonical name or None, 2 if named | 1 if its key starts a known name | 0) of a clean_text output."""
         found = self.known.get(text)
         if found is None:
             if self._prefixes is None:
-                self._prefixes = _alias_prefixes(self.aliases)
-                self._firsts = frozenset(key[0] for key in self.aliases if key)
+                self._prepare()
             # most texts are data, once each: when clean_text leaves the text as it is but for spaces, its key
             # begins with its first character other than a space or *:： (an opening bracket may begin a unit
             # header_key cuts off): if no known key begins with that, neither the text nor a prefix is known
             first = text.lstrip(" *:：")[:1]
-            if first and first not in self._firsts and first not in "([【（" and text.isprintable() \
-                    and _is_normalized("NFKC", text):
+            if first and (first not in self._firsts and first not in "([【（" or first == text[0]
+                          and self._unknown_start(text)) and text.isprintable() and _is_normalized("NFKC", text):
                 return _NOTHING
             if len(self.known) > self.LIMIT:
                 self.known.clear()
@@ -152,10 +200,22 @@ def find_header(sheet: RawSheet, aliases: dict[str, str], min_matches: int = 2,
     index = _index(aliases)
     width = max(len(r) for r in sheet.rows[: n + 1])
     filled = [_filled_row(sheet, r, width) for r in range(min(n + 1, len(sheet.rows)))]
-    # clean_text(v) of a number or date is clean_text(str(v)): remembered the same way
-    singles = [[_clean(v) if type(v) is str else "" if v is None else _clean(str(v)) for v in row] for row in filled]
-    looks = [_row_looks(labels, index) for labels in singles]
-    single_matches = [_match_labels(labels, [k[0] for k in row], ignore) for labels, row in zip(singles, looks)]
+    plain = [index.plain_row(row) for row in filled]
+    nothing = [_NOTHING] * width
+    cleaned: dict[int, list[str]] = {}
+
+    def singles(r: int) -> list[str]:
+        """Row r's texts as clean_text gives them (a number or date as clean_text(str(v))), made when needed."""
+        labels = cleaned.get(r)
+        if labels is None:
+            labels = cleaned[r] = [_clean(v) if type(v) is str else "" if v is None else _clean(str(v))
+                                   for v in filled[r]]
+        return labels
+
+    # a plain row (every text data: no cell is or starts a known name) is looked at without cleaning its cells
+    looks = [nothing if plain[r] else _row_looks(singles(r), index) for r in range(len(filled))]
+    single_matches = [({}, []) if plain[r] else _match_labels(singles(r), [k[0] for k in looks[r]], ignore)
+                      for r in range(len(filled))]
     # a row none of whose texts is or starts a known name cannot begin a two-row header, nor end one under such
     # a row: most rows of a sheet are data rows
     flags = [[k[1] for k in row] for row in looks]
@@ -164,13 +224,13 @@ def find_header(sheet: RawSheet, aliases: dict[str, str], min_matches: int = 2,
     single_scores = [len(m[0]) for m in single_matches]
     best = None
     for r in range(n):
-        candidates = [((r,), singles[r], single_matches[r])]
+        candidates = [((r,), None, single_matches[r])]
         if r + 1 < len(filled):
             # a second row only counts when it adds names, and only a better score than the best so far wins
             floor = max(single_scores[r], single_scores[r + 1], min_matches - 1, best[0] if best else 0)
-            if (starting[r] or named[r + 1]) and _pair_bound(looks[r], singles[r + 1], looks[r + 1]) > floor:
+            if (starting[r] or named[r + 1]) and _pair_bound(looks[r], singles(r + 1), looks[r + 1]) > floor:
                 two = []
-                for top, bottom in zip(singles[r], singles[r + 1]):
+                for top, bottom in zip(singles(r), singles(r + 1)):
                     # prefer the lower (more specific) name when it is a known one, else the upper
                     if bottom and index.name(bottom) is not None:
                         two.append(bottom)
@@ -185,6 +245,7 @@ def find_header(sheet: RawSheet, aliases: dict[str, str], min_matches: int = 2,
             if len(rows) == 2 and score <= max(single_scores[r], single_scores[r + 1]):
                 continue  # a second row only counts when it adds names
             if score >= min_matches and (best is None or score > best[0]):
+                labels = labels if labels is not None else singles(r)
                 unknown = [c for c, t in enumerate(labels) if t and t not in ignore and c not in columns.values()
                            and c not in [d[1] for d in duplicates]]
                 best = (score, HeaderMatch(rows, columns, {c: t for c, t in enumerate(labels) if t},

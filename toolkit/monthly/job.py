@@ -134,8 +134,8 @@ def decide_return(sheets: list[RawSheet], rel: str, file_stem: str, template: Re
         sums = period_sums.setdefault(period, [0] + [Decimal(0)] * len(layout.summed))
         shown = period_text(period)
         for record, row in zip(table.rows, masked):
-            values = row[layout.skip:] if show_id else [mask_text(v) if v.__class__ is str else v
-                                                          for v in row[layout.skip:]]
+            values = row[layout.skip:] if show_id else [mask_text(v) if v.__class__ is str and len(v) >= 15 else v
+                                                          for v in row[layout.skip:]]   # (shorter holds no ID)
             summary.append([None, rel, table.sheet, record["_row"], shown, *values])
             sums[0] += 1
             for k, i in enumerate(layout.summed, 1):

@@ -23,8 +23,6 @@ from toolkit.base.text import clean_text, compact, header_key
 from toolkit.ledger.vocab import Vocabulary, default_vocabulary, lookup, suggest
 from toolkit.monthly.rules import (PeriodDecision, decide_period, find_period, header_unit, period_label,
                                    period_sources_in_rows, returns_rules, table_unit)
-from toolkit.monthly.stat_forms import read_stat_form
-from toolkit.monthly.stat_vocab import stat_vocabulary
 
 ALIAS_SHEET = "列名对照"
 KIND_CASES, KIND_STATS = "案件清单", "统计报表"
@@ -281,7 +279,7 @@ def parse_return_sheet(sheet: RawSheet, file: str, aliases: dict[str, str], voca
     # units: a table-wide declaration above the table or in the header, then per column
     title_texts = [v for r in range(first_header) for v in sheet.rows[r] if isinstance(v, str)]
     header_texts = list(header.labels.values())
-    below = [v for row in sheet.rows[last_header + 1:] if sum(x is not None for x in row) <= 2
+    below = [v for row in sheet.rows[last_header + 1:] if len(row) - row.count(None) <= 2
              for v in row if isinstance(v, str)]
     unit, unit_word = table_unit(title_texts + header_texts + below)
     units: dict[str, Decimal] = {}
@@ -346,6 +344,9 @@ def parse_return_sheet(sheet: RawSheet, file: str, aliases: dict[str, str], voca
         record = {"_row": r + 1}
         for name, value in in_table:
             kind, unit, answers = col_plan[name]
+            if kind == "text" and value.__class__ is str:   # _convert's answer, without remembering unique texts
+                record[name] = _clean_str(value) or None
+                continue
             key = (type(value), value)
             hit = answers.get(key)
             if hit is None:
@@ -479,6 +480,8 @@ STAT_FORM_MAX_CASE_COLUMNS = 3     # a sheet whose header names this many case-l
 
 def _stat_vocabulary(sheets: list[RawSheet], items: dict[str, str] | None, result: ReturnResult):
     """The statistics-form vocabulary with the user's 项目对照 (from --items and the return's own sheet)."""
+    from toolkit.monthly.stat_vocab import stat_vocabulary   # (with the budget tables: only for a possible form)
+
     vocab = stat_vocabulary()
     user = dict(items or {})
     own = [s for s in sheets if s.name == vocab.item_sheet]
@@ -521,6 +524,8 @@ def _year_and_month_column(sheet: RawSheet, first_header: int, month_header: str
 
 def read_stat_sheet(sheet: RawSheet, file: str, vocab, file_stem: str = ""):
     """A statistics form on one sheet with its period decided as for case lists, or None."""
+    from toolkit.monthly.stat_forms import read_stat_form   # (imports the budget checker: only when needed)
+
     form = read_stat_form(sheet, file, vocab, file_stem)
     if form is None:
         return None
