@@ -213,6 +213,7 @@ class SheetRead:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     far: list[tuple[int, int, object]] = field(default_factory=list)   # 0-based (row, col, value) not in the grid
     long_text: bool = False
+    hidden: frozenset = frozenset()   # 0-based rows Excel hides (hidden="1"/"true" on the row), with or without cells
 
 
 
