@@ -15,7 +15,7 @@ from toolkit.io.xlsx.read_common import (Damaged, TooBig, OTHER, excel_date, iso
 
 
 # --------------------------------------------------------------------------------------------- the sheet itself
-_SPLIT = re.compile(rb'<c r="([A-Z]+)([0-9]+)"|</row>')   # a cell's reference (the rest is its text); a row's end
+_SPLIT = re.compile(rb'<c r="([A-Z]+)([0-9]+)"|</row>(?:<row\b[^>]*>)?')   # a cell's reference; a row's end
 _KEY = re.compile(rb'(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?>'
                   rb'(?:<v>([-+.eE0-9]+)</v>|<v>([^<&\r]*)</v>|<is><t>([^<&\r]*)</t></is>)</c>')
 _CELL_START = re.compile(rb"<c[\s/>]")
@@ -26,10 +26,11 @@ _FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>[^<]*</f>)")
 _MERGE = re.compile(rb"""<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref\s*=\s*["']([^"']*)["']""")
 _IRREGULAR = re.compile(rb"<!--|<!\[CDATA\[|<\?(?!xml\s)|<[\w.-]+:c\b")
 _ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']*)["']""")
-_PIECE = 1 << 20   # XML read at a time: what one run of rows costs in passing (~6 MB of small objects per MB)
+_PIECE = 1 << 18   # XML read at a time: what one run of rows costs in passing (~6 MB of small objects per MB)
 
 
 _EMPTY = object()   # a cell without a value (calamine leaves it out; it neither fills nor widens the grid)
+_ROW = object()     # the value of a row end in the fast scan's lists (written past the block, never kept)
 
 
 class _Restart(Exception):
@@ -62,8 +63,8 @@ class _SheetReader:
         self.long_text = False
         self.dated: dict[tuple, object] = {}
         self.attrs: dict[bytes, tuple] = {}
-        self.cols: dict[bytes, int] = {}
-        self.shared: dict[bytes, object] = {}
+        self.cols: dict = {None: 0}   # reference letters → column (None: a row end)
+        self.shared: dict[bytes, object] = {b"": _ROW}   # cell text → value (b"": a row end)
         self.hidden: set[int] = set()
 
     # -- bounds (toolkit.io.limits decides; here only counted)
@@ -192,25 +193,27 @@ class _SheetReader:
     def _fast_chunk(self, data: bytes) -> None:
         """The cells of a run of whole rows: one regular-expression split, values converted once per distinct cell
         text (attributes and body) in bulk (read_keys), then placed in the grid without a Python step per cell."""
-        if b"<!" in data or data.find(b"<?", 2) >= 0 or b":c" in data:
-            if _IRREGULAR.search(data):
-                raise _Restart   # comments, CDATA, processing instructions or prefixed cells: expat reads them
+        if b"hidden" in data:
+            self._hidden_rows(data)
         parts = _SPLIT.split(data)
         letters, digits, keys = parts[1::3], parts[2::3], parts[3::3]
         between = parts[0]
         del parts
-        if letters.count(None):   # the text after each </row> (the next row's tag …) is no cell's
+        ends = letters.count(None)   # row ends: no letters, no digits, and (usually) nothing before the next cell
+        if ends and keys.count(b"") != ends:   # something between rows (an empty row, indentation, the sheet's end)
             between += b"".join(compress(keys, map(not_, letters)))
             keys, digits = list(compress(keys, letters)), list(compress(digits, letters))
             letters = list(compress(letters, letters))
+            ends = 0
         if b"<c" in between and _CELL_START.search(between):
             raise _Restart   # a cell without a reference first, or one beyond the fast form
-        if b"hidden" in between:
-            self._hidden_rows(between)
+        if (b"<!" in between or between.find(b"<?", 2) >= 0 or b":c" in between) and _IRREGULAR.search(between):
+            raise _Restart   # comments, CDATA, processing instructions or prefixed cells: expat reads them (inside
+            # a cell's text they fail the plain forms: read_keys and convert check every text they convert)
         if b"mergeCell" in between:
             for ref in _MERGE.findall(between):
                 self.merged.append(_dimension(ref.decode("utf-8")))
-        if not keys:
+        if len(keys) == ends:
             return
         if keys[0][-1:] != b">" or keys[-1][-1:] != b">":   # white space between cells (indented XML)
             keys = list(map(bytes.rstrip, keys, repeat(b" \t\r\n")))
@@ -220,10 +223,10 @@ class _SheetReader:
             keep = list(map(is_not, values, repeat(_EMPTY)))
             letters, digits, values = (list(compress(letters, keep)), list(compress(digits, keep)),
                                        list(compress(values, keep)))
-            if not values:
+            if len(values) == ends:
                 return
         del keys, table
-        self._place_run(letters, digits, values)
+        self._place_run(letters, digits, values, ends)
 
     def _hidden_rows(self, data: bytes) -> None:
         """The rows of a run that Excel hides (hidden="1" or "true" on the row tag), as hidden_rows.py finds them."""
@@ -235,25 +238,27 @@ class _SheetReader:
             if 0 <= row < limits.EXCEL_ROWS:
                 self.hidden.add(row)
 
-    def _place_run(self, letters: list[bytes], digits: list[bytes], values: list) -> None:
-        """Cells of a run of rows (reference letters and digits, values) into the grid: the bounds checked for the
-        whole run, then a flat block sliced into rows (dense runs) or a row at a time."""
-        n = len(values)
+    def _place_run(self, letters: list, digits: list, values: list, ends: int) -> None:
+        """Cells of a run of rows (reference letters and digits, values; `ends` row ends among them, None/None/_ROW)
+        into the grid: the bounds checked for the whole run, then a flat block sliced into rows (dense runs, row ends
+        written to a slot past the block) or a row at a time."""
+        n = len(values) - ends
         numbers = dict.fromkeys(digits)   # each row's number once
+        if ends:
+            del numbers[None]
         if max(map(len, numbers)) > 7 or not all(map(bytes.isdigit, numbers)):
             raise _Restart   # beyond Excel's rows, or not a number: the exact path says which
         for d in numbers:
             numbers[d] = int(d)
         known = self.cols
-        try:
-            cols = list(map(known.__getitem__, letters))
-        except KeyError:
-            for letter in set(letters).difference(known):
-                if len(letter) > 3:
-                    raise _Restart from None
-                known[letter] = _letters_to_col(letter)
-            cols = list(map(known.__getitem__, letters))
-        r0, r1, c0, c1 = min(numbers.values()) - 1, max(numbers.values()) - 1, min(cols), max(cols)
+        present = set(letters)
+        present.discard(None)
+        for letter in present.difference(known):
+            if len(letter) > 3:
+                raise _Restart
+            known[letter] = _letters_to_col(letter)
+        used = [known[letter] for letter in present]
+        r0, r1, c0, c1 = min(numbers.values()) - 1, max(numbers.values()) - 1, min(used), max(used)
         if r0 < 0:
             raise Damaged("row 0")
         if r1 >= limits.EXCEL_ROWS or c1 >= limits.EXCEL_COLUMNS or self.cells + n > limits.MAX_CELLS:
@@ -261,22 +266,23 @@ class _SheetReader:
             raise TooBig(self._extent())
         grid = self.grid
         height, width = r1 - r0 + 1, c1 + 1
-        if height <= n + 64 and height * width <= 3 * n + 1024:   # dense: one block, cut into rows
-            first = r0 + 1
+        if r0 > self.last_row and height <= n + 64 and height * width <= 3 * n + 1024:   # dense: one block
+            first, size = r0 + 1, height * width
             for d, r in numbers.items():
                 numbers[d] = (r - first) * width   # where the row starts in the block
-            starts = list(map(numbers.__getitem__, digits))
-            if r0 > self.last_row and all(map(le, starts, islice(starts, 1, None))):
-                size = height * width
-                block = [None] * size
-                deque(map(block.__setitem__, map(add, starts, cols), values), 0)
-                grid.update(zip(range(r0, r1 + 1), map(block.__getitem__, map(slice, range(0, size, width),
-                                                                               range(width, size + width, width)))))
-                self._ran(n, r0, r1, c0, c1)
-                return
-            rows = [first + s // width for s in starts]
-        else:
-            rows = list(map(numbers.__getitem__, digits))
+            numbers[None] = size   # row ends: the slot past the block
+            block = [None] * (size + 1)
+            deque(map(block.__setitem__, map(add, map(numbers.__getitem__, digits), map(known.__getitem__, letters)),
+                      values), 0)
+            grid.update(zip(range(r0, r1 + 1), map(block.__getitem__, map(slice, range(0, size, width),
+                                                                           range(width, size + width, width)))))
+            self._ran(n, r0, r1, c0, c1)
+            return
+        if ends:
+            letters, digits, values = (list(compress(letters, letters)), list(compress(digits, letters)),
+                                       list(compress(values, letters)))
+        rows = list(map(numbers.__getitem__, digits))
+        cols = list(map(known.__getitem__, letters))
         if r0 <= self.last_row or not all(map(le, rows, islice(rows, 1, None))):
             for r, c, v in zip(rows, cols, values):   # rows out of order, or seen before: cell by cell
                 self.place(r - 1, c, v)
