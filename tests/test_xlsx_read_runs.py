@@ -17,6 +17,7 @@ import pytest
 import xlsxwriter
 
 from test_xlsx_read import assert_same, with_sheet_xml
+from toolkit.base.errors import InputError
 from toolkit.cli.ledger_input import read_with_hidden
 from toolkit.io.excel_read import read_workbook
 from toolkit.io.xlsx.hidden_rows import hidden_rows
@@ -180,3 +181,13 @@ def test_hidden_rows_noted_while_reading_equal_the_separate_scan(tmp_path):
             assert {n: book.read_sheet(n).hidden for n in book.worksheet_names} == scan
     assert hidden_rows(books[0])["台账"] == {1, 4, 5, 39, 199_999} and hidden_rows(books[0])["筛选"] == {1}
     assert hidden_rows(books[1])["台账"] == expected_forms == hidden_rows(books[2])["台账"]
+
+
+def test_reference_not_closed_is_damaged_not_a_value(tmp_path):
+    """A cell whose start tag runs into the next tag (only a damaged file has it) is refused, never read as a value."""
+    base = big_book(tmp_path / "base.xlsx", 10)
+    for name, extra in [("into-cell", '<row r="20"><c r="A20"<c r="B20"><v>1</v></c></row>'),
+                        ("into-row-end", '<row r="20"><c r="A20"</row>')]:
+        path = with_sheet_xml(base, tmp_path / f"{name}.xlsx", lambda x: x.replace("</sheetData>", extra + "</sheetData>"))
+        with pytest.raises(InputError, match="工作表内容已损坏"):
+            read_workbook(path)

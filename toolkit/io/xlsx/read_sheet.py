@@ -195,6 +195,8 @@ class _SheetReader:
         text (attributes and body) in bulk (read_keys), then placed in the grid without a Python step per cell."""
         if b"hidden" in data:
             self._hidden_rows(data)
+        if b'"<' in data and (b'"<c r="' in data or b'"</row>' in data):
+            raise _Restart   # a reference not closed by its tag: expat says the sheet is damaged
         parts = _SPLIT.split(data)
         letters, digits, keys = parts[1::3], parts[2::3], parts[3::3]
         between = parts[0]
