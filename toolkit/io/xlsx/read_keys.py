@@ -33,9 +33,10 @@ def convert_keys(reader, keys: list[bytes]) -> dict:
     distinct = list(dict.fromkeys(keys))
     got = list(map(shared.get, distinct, repeat(MISSING)))
     table = dict(zip(distinct, got))
-    if MISSING not in got:
+    missing = list(map(is_, got, repeat(MISSING)))
+    if not any(missing):
         return table
-    new = _convert(reader, list(compress(distinct, map(is_, got, repeat(MISSING)))))
+    new = _convert(reader, list(compress(distinct, missing)))
     table.update(new)
     room = CACHE_LIMIT - len(shared)
     if room > 0:

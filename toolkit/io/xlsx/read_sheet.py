@@ -220,15 +220,16 @@ class _SheetReader:
         if keys[0][-1:] != b">" or keys[-1][-1:] != b">":   # white space between cells (indented XML)
             keys = list(map(bytes.rstrip, keys, repeat(b" \t\r\n")))
         table = convert_keys(self, keys)   # the distinct cell texts of these rows, converted once each
-        values = list(map(table.__getitem__, keys))   # a plain dict: looked up in C
         if any(map(is_, table.values(), repeat(_EMPTY))):   # <c r="B2" s="1"/>, <v></v>, a formula without a value …
+            values = list(map(table.__getitem__, keys))   # a plain dict: looked up in C
             keep = list(map(is_not, values, repeat(_EMPTY)))
             letters, digits, values = (list(compress(letters, keep)), list(compress(digits, keep)),
                                        list(compress(values, keep)))
             if len(values) == ends:
                 return
-        del keys, table
-        self._place_run(letters, digits, values, ends)
+            self._place_run(letters, digits, values, ends)
+        else:
+            self._place_run(letters, digits, map(table.__getitem__, keys), ends, len(keys))
 
     def _hidden_rows(self, data: bytes) -> None:
         """The rows of a run that Excel hides (hidden="1" or "true" on the row tag), as hidden_rows.py finds them."""
@@ -240,11 +241,11 @@ class _SheetReader:
             if 0 <= row < limits.EXCEL_ROWS:
                 self.hidden.add(row)
 
-    def _place_run(self, letters: list, digits: list, values: list, ends: int) -> None:
+    def _place_run(self, letters: list, digits: list, values, ends: int, count: int | None = None) -> None:
         """Cells of a run of rows (reference letters and digits, values; `ends` row ends among them, None/None/_ROW)
         into the grid: the bounds checked for the whole run, then a flat block sliced into rows (dense runs, row ends
-        written to a slot past the block) or a row at a time."""
-        n = len(values) - ends
+        written to a slot past the block) or a row at a time. `values` may be an iterator (then `count` says how many)."""
+        n = (len(values) if count is None else count) - ends
         numbers = dict.fromkeys(digits)   # each row's number once
         if ends:
             del numbers[None]
@@ -280,6 +281,7 @@ class _SheetReader:
                                                                            range(width, size + width, width)))))
             self._ran(n, r0, r1, c0, c1)
             return
+        values = list(values)
         if ends:
             letters, digits, values = (list(compress(letters, letters)), list(compress(digits, letters)),
                                        list(compress(values, letters)))
