@@ -15,7 +15,7 @@ import zipfile
 from xml.parsers import expat
 
 from toolkit.io import limits
-from toolkit.io.xlsx.read_common import (Damaged, TooBig, OTHER, _BUILTIN, format_kind, unescape_x, _blank, _local, _parse_small, SheetInfo, SheetRead, _TextEvents, _rich_string)
+from toolkit.io.xlsx.read_common import (read_small, Damaged, TooBig, OTHER, _BUILTIN, format_kind, unescape_x, _blank, _local, _parse_small, SheetInfo, SheetRead, _TextEvents, _rich_string)
 from toolkit.io.xlsx.read_sheet import (_Restart, _SheetReader)
 
 
@@ -43,7 +43,8 @@ class XlsxBook:
         if member is None:
             return None
         try:
-            return self.zf.read(member)
+            data = read_small(self.zf, member)
+            return data if data is not None else self.zf.read(member)
         except Exception as exc:   # damaged deflate stream, bad CRC, unsupported method …
             raise Damaged(f"{name}: {exc}") from None
 
@@ -166,7 +167,8 @@ class XlsxBook:
     def _fast_strings(self, member: str) -> list[str]:
         texts: list[str] = []
         carry = b""
-        for piece in limits.xml_pieces(self.zf, member):
+        whole = read_small(self.zf, member)
+        for piece in [whole] if whole is not None else limits.xml_pieces(self.zf, member):
             data = carry + piece
             end = data.rfind(b"</si>")
             if end < 0:

@@ -11,7 +11,7 @@ from xml.parsers import expat
 from toolkit.io import limits
 from toolkit.io.xlsx.read_events import _CellEvents, _dimension
 from toolkit.io.xlsx.read_keys import CACHE_LIMIT as _CACHE_LIMIT, convert_keys
-from toolkit.io.xlsx.read_common import (Damaged, TooBig, OTHER, excel_date, iso_value, unescape_x, _ERRORS, _blank, SheetRead, _rich_string)
+from toolkit.io.xlsx.read_common import (read_small, Damaged, TooBig, OTHER, excel_date, iso_value, unescape_x, _ERRORS, _blank, SheetRead, _rich_string)
 
 
 # --------------------------------------------------------------------------------------------- the sheet itself
@@ -173,7 +173,8 @@ class _SheetReader:
     def _fast(self) -> None:
         first = True
         carry = b""
-        for piece in limits.xml_pieces(self.book.zf, self.member, _PIECE):
+        whole = read_small(self.book.zf, self.member)
+        for piece in [whole] if whole is not None else limits.xml_pieces(self.book.zf, self.member, _PIECE):
             if first:
                 first = False
                 enc = _ENCODING.match(piece)
