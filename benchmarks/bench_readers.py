@@ -5,7 +5,9 @@ interpreter and its imports; the figure printed first is the reading alone), aga
 
 Methods: `floor` (unzip + expat, benchmarks/floor.py); `toolkit` (toolkit.io.excel_read.read_workbook, what
 subsidy and stats use: every sheet as a grid of Python objects; for .xlsx since 2026-11-30 the streaming reader);
-`xlsx_read` (toolkit.io.xlsx.read_book alone, the ledger sheet: only the used cells held, repeated values one object);
+`xlsx_read` (toolkit.io.xlsx.read_book alone, the ledger sheet: only the used cells held, repeated values one object;
+since 2026-11-30 evening it also notes the hidden rows); `hidden_scan` (toolkit.io.xlsx.hidden_rows, the separate
+inflate-and-scan for hidden rows that `subsidy`/`stats` ran before the read until then);
 `calamine` (python-calamine to_python of the ledger sheet, what read_workbook used before); `calamine_iter` (iter_rows, one row at a time, nothing kept); `fastexcel` (load_sheet, all 19
 columns) and `fastexcel_used` (the 10 columns statistics use). fastexcel hands data to Python through Arrow
 (pyarrow or polars); without either installed only the parse into its Rust-side arrays is measured — the
@@ -27,7 +29,7 @@ from benchmarks.floor import REPO, child_env, load_average, parse_sizes, read_fl
 
 STATS_COLUMNS = ["指派日期", "案件类型", "特殊群体", "案件质量", "受援人数", "承办人", "律师事务所", "挽回经济损失",
                  "讨薪金额", "补贴金额"]
-METHODS = ["floor", "toolkit", "xlsx_read", "calamine", "calamine_iter", "fastexcel", "fastexcel_used"]
+METHODS = ["floor", "toolkit", "xlsx_read", "hidden_scan", "calamine", "calamine_iter", "fastexcel", "fastexcel_used"]
 
 
 def read(method: str, path: str, sheet_name: str) -> dict:
@@ -46,6 +48,10 @@ def read(method: str, path: str, sheet_name: str) -> dict:
 
         with zipfile.ZipFile(path) as zf:
             seen = len(XlsxBook(zf).read_sheet(sheet_name).rows)
+    elif method == "hidden_scan":
+        from toolkit.io.xlsx.hidden_rows import hidden_rows
+
+        seen = sum(len(h or ()) for h in hidden_rows(path).values())
     elif method.startswith("calamine"):
         from python_calamine import CalamineWorkbook
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from toolkit.base.errors import InputError
 from toolkit.io.excel_read import CSV_SUFFIXES, EXCEL_SUFFIXES, RawSheet, check_regular_file, read_workbook
-from toolkit.io.xlsx.hidden_rows import hidden_rows
 from toolkit.ledger.parse import Ledger
 from toolkit.ledger.book import build_ledger_from_books, natural_order
 
@@ -15,11 +13,10 @@ LEDGER_SUFFIXES = EXCEL_SUFFIXES | CSV_SUFFIXES
 
 
 def read_with_hidden(path: Path) -> list[RawSheet]:
-    """All sheets of a workbook, each knowing which of its rows Excel hides (when the file says so)."""
-    check_regular_file(path)       # a pipe named .xlsx must not block the hidden-row scan
-    hidden = hidden_rows(path)     # first: its buffers are gone before the grids are built
-    sheets = read_workbook(path)
-    return [replace(s, hidden=hidden[s.name]) if hidden.get(s.name) else s for s in sheets]
+    """All sheets of a workbook, each knowing which of its rows Excel hides (when the file says so: the .xlsx reader
+    notes them as it streams each sheet, so the sheet is inflated once)."""
+    check_regular_file(path)       # a pipe named .xlsx must not block the read
+    return read_workbook(path, hidden=True)
 
 
 def ledger_files(folder: Path) -> list[Path]:

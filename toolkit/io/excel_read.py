@@ -219,8 +219,10 @@ def _bounded(path: Path, sheets: list[str] | None) -> bool:
     return long_text
 
 
-def read_workbook(path: str | Path, sheets: list[str] | None = None, *, names_only: bool = False) -> list[RawSheet]:
-    """All (or the named) worksheets of a workbook as A1-anchored grids."""
+def read_workbook(path: str | Path, sheets: list[str] | None = None, *, names_only: bool = False,
+                  hidden: bool = False) -> list[RawSheet]:
+    """All (or the named) worksheets of a workbook as A1-anchored grids; with `hidden`, an .xlsx/.xlsm sheet also
+    says which rows Excel hides (RawSheet.hidden, seen by the reader as it streams the sheet)."""
     path = Path(path)
     head = _check_file(path)
     suffix = path.suffix.lower()
@@ -235,7 +237,7 @@ def read_workbook(path: str | Path, sheets: list[str] | None = None, *, names_on
     if suffix == ".xls" and head.startswith(_CFB_MAGIC):
         limits.check_xls_file(path)
     if suffix in XLSX_SUFFIXES:
-        return _read_xlsx(path, sheets, names_only)
+        return _read_xlsx(path, sheets, names_only, hidden)
     import python_calamine as calamine  # lazy: xlwings Lite imports this module without python-calamine
 
     ahead = _prefetched.pop(_file_key(path), None)
@@ -274,7 +276,7 @@ def read_workbook(path: str | Path, sheets: list[str] | None = None, *, names_on
 _packages_ok: set[tuple] = set()
 
 
-def _read_xlsx(path: Path, sheets: list[str] | None, names_only: bool) -> list[RawSheet]:
+def _read_xlsx(path: Path, sheets: list[str] | None, names_only: bool, hidden: bool = False) -> list[RawSheet]:
     """An .xlsx/.xlsm through toolkit.io.xlsx.read_book: the package checked (limits.check_package), then each sheet
     streamed, holding only the cells that hold something; the bounds on cells and Excel's grid are limits'."""
     from toolkit.io.xlsx.read_book import TooBig, XlsxBook
@@ -317,7 +319,7 @@ def _read_xlsx(path: Path, sheets: list[str] | None, names_only: bool) -> list[R
             notes = [far_cells_note(got.far)] if got.far else []
             if got.long_text:
                 notes += _cut_long_cells(got.rows)
-            result.append(_noted(path, RawSheet(name, got.rows, got.merged, notes)))
+            result.append(_noted(path, RawSheet(name, got.rows, got.merged, notes, got.hidden if hidden else frozenset())))
         return result
 
 

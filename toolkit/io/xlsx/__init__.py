@@ -14,8 +14,11 @@
       workbook.py      workbook.xml: sheets, defined names, recalculation
     table_writer.py  new table workbooks written fast (the returns batch)
     zip_write.py     the zip writer both use (unchanged members copied, big parts deflated in pieces)
-    hidden_rows.py   which rows of a workbook are hidden (read without loading the sheets)
+    hidden_rows.py   which rows of a workbook are hidden, by a separate scan (the reader notes them itself while
+                     streaming: read_workbook(hidden=True); this scan is the reference its tests compare with)
     read_book.py     XlsxBook: reading a workbook's sheets as values, streamed, only the used cells held
       read_sheet.py    one worksheet's XML scanned as a stream; far stray cells left out with a note
       read_common.py   values as python-calamine gives them: number formats, 1900/1904 dates, text, rich text
+      read_keys.py     the distinct cell texts of a run of rows converted in bulk (by head: numbers, strings, dates)
+      read_events.py   the exact path: a sheet's cells read with expat, as calamine places them
 """

@@ -2,6 +2,8 @@
 
 Read straight from the sheet XML, streamed in chunks and bounded: a sheet larger than MAX_SHEET_BYTES
 (uncompressed) is not scanned, and its rows are then reported as unknown (None) rather than guessed.
+The ledger commands no longer call it: the .xlsx reader notes hidden rows while it streams each sheet
+(read_workbook(path, hidden=True)), so the sheet is inflated once; tests compare the two answers.
 """
 
 from __future__ import annotations

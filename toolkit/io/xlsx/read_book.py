@@ -15,7 +15,7 @@ import zipfile
 from xml.parsers import expat
 
 from toolkit.io import limits
-from toolkit.io.xlsx.read_common import (Damaged, TooBig, OTHER, _BUILTIN, format_kind, unescape_x, _blank, _local, _parse_small, SheetInfo, SheetRead, _TextEvents, _rich_string)
+from toolkit.io.xlsx.read_common import (read_small, Damaged, TooBig, OTHER, _BUILTIN, format_kind, unescape_x, _blank, _local, _parse_small, SheetInfo, SheetRead, _TextEvents, _rich_string)
 from toolkit.io.xlsx.read_sheet import (_Restart, _SheetReader)
 
 
@@ -43,7 +43,8 @@ class XlsxBook:
         if member is None:
             return None
         try:
-            return self.zf.read(member)
+            data = read_small(self.zf, member)
+            return data if data is not None else self.zf.read(member)
         except Exception as exc:   # damaged deflate stream, bad CRC, unsupported method …
             raise Damaged(f"{name}: {exc}") from None
 
@@ -166,7 +167,8 @@ class XlsxBook:
     def _fast_strings(self, member: str) -> list[str]:
         texts: list[str] = []
         carry = b""
-        for piece in limits.xml_pieces(self.zf, member):
+        whole = read_small(self.zf, member)
+        for piece in [whole] if whole is not None else limits.xml_pieces(self.zf, member):
             data = carry + piece
             end = data.rfind(b"</si>")
             if end < 0:
@@ -179,9 +181,21 @@ class XlsxBook:
             self._strings_in(carry, texts)
         return texts
 
+    _SI_PLAIN = re.compile(rb'<si><t(?: xml:space="preserve")?>([^<&\r]*)</t></si>')
+    _EDGE_SPACE = re.compile(rb"(?:^|\x00)[ \t\n]|[ \t\n](?:\x00|$)")
+
     def _strings_in(self, data: bytes, texts: list[str]) -> None:
-        if b"<!" in data or b"<?" in data[2:] or b":si" in data:
+        if b"<!" in data or data.find(b"<?", 2) >= 0 or b":si" in data:
             raise _Restart   # comments, CDATA, prefixed names: expat reads them
+        items = data.count(b"<si>") + data.count(b"<si ") + data.count(b"<si/>")
+        plain = self._SI_PLAIN.findall(data)
+        if len(plain) == items:   # every item one run of text: decoded at once, trimmed in bulk when it matters
+            blob = b"\x00".join(plain)
+            if b"\x00" not in data and not self._EDGE_SPACE.search(blob):
+                text = blob.decode("utf-8")
+                got = text.split("\x00") if plain else []
+                texts.extend(map(unescape_x, got) if "_x00" in text else got)
+                return
         found = self._SI.findall(data)
         if len(found) != data.count(b"<si>") + data.count(b"<si ") + data.count(b"<si/>"):
             raise _Restart

@@ -6,6 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import struct
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
@@ -179,6 +182,38 @@ def _blank(text: str):
 
 
 # --------------------------------------------------------------------------------------------- the package
+SMALL_PART = 1 << 18   # parts up to this size (inflated) are read whole, straight from the zip file
+_LOCAL_HEADER = struct.Struct("<4s22xHH")
+
+
+def read_small(zf: zipfile.ZipFile, member: str) -> bytes | None:
+    """A small stored or deflated part read whole without zipfile's per-part stream objects (most of the cost of a
+    small workbook's parts): never inflated past its declared size, its length and CRC checked. None when the part
+    is large, encrypted or otherwise unusual (the caller then reads it through zipfile, which says what is wrong)."""
+    info = zf.NameToInfo.get(member)
+    fp = zf.fp
+    if (info is None or fp is None or info.file_size > SMALL_PART or info.compress_size > SMALL_PART + 4096
+            or info.compress_type not in (0, 8)
+            or info.flag_bits & 0x61):   # encrypted, compressed patch, strong encryption
+        return None
+    fp.seek(info.header_offset)
+    magic, name_len, extra_len = _LOCAL_HEADER.unpack(fp.read(30) or bytes(30))
+    if magic != b"PK\x03\x04":
+        return None
+    fp.seek(info.header_offset + 30 + name_len + extra_len)
+    raw = fp.read(info.compress_size)
+    if info.compress_type == 8:
+        try:
+            data = zlib.decompressobj(-15).decompress(raw, info.file_size + 1)
+        except zlib.error:
+            return None
+    else:
+        data = raw
+    if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+        return None
+    return data
+
+
 def _local(name: str) -> str:
     return name.rsplit(":", 1)[-1]
 
@@ -213,6 +248,7 @@ class SheetRead:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     far: list[tuple[int, int, object]] = field(default_factory=list)   # 0-based (row, col, value) not in the grid
     long_text: bool = False
+    hidden: frozenset = frozenset()   # 0-based rows Excel hides (hidden="1"/"true" on the row), with or without cells
 
 
 

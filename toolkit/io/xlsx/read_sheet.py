@@ -5,78 +5,32 @@ from __future__ import annotations
 import re
 from collections import deque
 from itertools import compress, groupby, islice, repeat
-from operator import is_not, le
+from operator import add, is_, is_not, le, not_
 from xml.parsers import expat
 
 from toolkit.io import limits
-from toolkit.io.xlsx.read_common import (Damaged, TooBig, OTHER, excel_date, iso_value, unescape_x, _ERRORS, _blank, _local, SheetRead, _TextEvents, _rich_string)
+from toolkit.io.xlsx.read_events import _CellEvents, _dimension
+from toolkit.io.xlsx.read_keys import CACHE_LIMIT as _CACHE_LIMIT, convert_keys
+from toolkit.io.xlsx.read_common import (read_small, Damaged, TooBig, OTHER, excel_date, iso_value, unescape_x, _ERRORS, _blank, SheetRead, _rich_string)
 
 
 # --------------------------------------------------------------------------------------------- the sheet itself
-_FAST_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^>/]*(?:/>|>[^<]*(?:<(?!/c>)[^<]*)*</c>))')
+_SPLIT = re.compile(rb'<c r="([A-Z]+)([0-9]+)"|</row>(?:<row\b[^>]*>)?')   # a cell's reference; a row's end
 _KEY = re.compile(rb'(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?>'
                   rb'(?:<v>([-+.eE0-9]+)</v>|<v>([^<&\r]*)</v>|<is><t>([^<&\r]*)</t></is>)</c>')
+_CELL_START = re.compile(rb"<c[\s/>]")
+_HIDDEN_ROW = re.compile(rb"""<(?:[\w.-]+:)?row\b[^>]*?\shidden=["'](?:1|true)["'][^>]*>""")
+_ROW_NUMBER = re.compile(rb"""\sr=["']([0-9]+)["']""")
 _FAST_ATTR = re.compile(rb'\s([st])="([^"]*)"')
 _FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>[^<]*</f>)")
 _MERGE = re.compile(rb"""<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref\s*=\s*["']([^"']*)["']""")
-_IRREGULAR = re.compile(rb"<!--|<!\[CDATA\[|<\?(?!xml\s)|<[\w.-]+:(?:sheetData|row|c)\b")
+_IRREGULAR = re.compile(rb"<!--|<!\[CDATA\[|<\?(?!xml\s)|<[\w.-]+:c\b")
 _ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']*)["']""")
-_REF = re.compile(r"([A-Za-z]*)([0-9]*)")
-_CACHE_LIMIT = 1 << 16
-_PIECE = 1 << 20   # XML read at a time: what one run of rows costs in passing (~6 MB of small objects per MB)
+_PIECE = 1 << 18   # XML read at a time: what one run of rows costs in passing (~6 MB of small objects per MB)
 
 
 _EMPTY = object()   # a cell without a value (calamine leaves it out; it neither fills nor widens the grid)
-
-
-class _Values(dict):
-    """Cell text (after the reference) → grid value, for one run of rows; each distinct text converted once, and
-    the first few thousand shared across the sheet (so repeated words and numbers are one object each)."""
-
-    def __init__(self, reader):
-        super().__init__()
-        self.reader = reader
-        self.empty = False
-
-    def __missing__(self, key):
-        reader = self.reader
-        v = reader.shared.get(key, _MISSING)
-        if v is _MISSING:
-            m = _KEY.fullmatch(key)
-            if m is None:
-                v = reader.convert(key)
-            else:   # the forms every writer uses, converted here without the general path
-                style, t, number, text, inline = m.groups()
-                if inline is not None:
-                    v = inline.decode("utf-8").strip(" \t\r\n")
-                    if "_x00" in v:
-                        v = unescape_x(v)
-                    if len(v) > limits.EXCEL_CELL_CHARS:
-                        reader.long_text = True
-                    if not v or v.isspace():
-                        v = None
-                elif number is not None and (t is None or t == b"n"):
-                    try:
-                        v = float(number)
-                    except ValueError:
-                        v, held = reader.value(style, t, "v", number)
-                        v = v if held else _EMPTY
-                    else:
-                        kind = OTHER if style is None else reader._kind(style)
-                        if kind:
-                            v = reader._dated(v, kind)
-                else:
-                    v, held = reader.value(style, t, "v", number if number is not None else text)
-                    v = v if held else _EMPTY
-            if len(reader.shared) < _CACHE_LIMIT:
-                reader.shared[key] = v
-        if v is _EMPTY:
-            self.empty = True
-        self[key] = v
-        return v
-
-
-_MISSING = object()
+_ROW = object()     # the value of a row end in the fast scan's lists (written past the block, never kept)
 
 
 class _Restart(Exception):
@@ -88,28 +42,6 @@ def _letters_to_col(letters: bytes) -> int:
     for ch in letters:
         n = n * 26 + (ch & 31)
     return n - 1
-
-
-def _ref(text: str) -> tuple[int, int | None]:
-    """'B3' → (2, 1), '3' → (2, None); 0-based, as calamine parses a reference. Damaged when it has no row."""
-    m = _REF.fullmatch(text)
-    if not m or not m.group(2):
-        raise Damaged(f"bad reference {text[:20]!r}")
-    row = int(m.group(2)) - 1
-    col = 0
-    for ch in m.group(1):
-        col = col * 26 + (ord(ch) & 31)
-    if row < 0:
-        raise Damaged(f"bad reference {text[:20]!r}")
-    return row, (col - 1 if col else None)
-
-
-def _dimension(text: str) -> tuple[int, int, int, int]:
-    parts = [_ref(p) for p in text.split(":")]
-    if len(parts) not in (1, 2) or any(c is None for _, c in parts):
-        raise Damaged(f"bad range {text[:40]!r}")
-    (r0, c0), (r1, c1) = parts[0], parts[-1]
-    return r0, c0, r1, c1
 
 
 class _SheetReader:
@@ -131,8 +63,9 @@ class _SheetReader:
         self.long_text = False
         self.dated: dict[tuple, object] = {}
         self.attrs: dict[bytes, tuple] = {}
-        self.cols: dict[bytes, int] = {}
-        self.shared: dict[bytes, object] = {}
+        self.cols: dict = {None: 0}   # reference letters → column (None: a row end)
+        self.shared: dict[bytes, object] = {b"": _ROW}   # cell text → value (b"": a row end)
+        self.hidden: set[int] = set()
 
     # -- bounds (toolkit.io.limits decides; here only counted)
     def _extent(self) -> limits.SheetExtent:
@@ -240,7 +173,8 @@ class _SheetReader:
     def _fast(self) -> None:
         first = True
         carry = b""
-        for piece in limits.xml_pieces(self.book.zf, self.member, _PIECE):
+        whole = read_small(self.book.zf, self.member)
+        for piece in [whole] if whole is not None else limits.xml_pieces(self.book.zf, self.member, _PIECE):
             if first:
                 first = False
                 enc = _ENCODING.match(piece)
@@ -258,49 +192,102 @@ class _SheetReader:
             self._fast_chunk(carry)
 
     def _fast_chunk(self, data: bytes) -> None:
-        """The cells of a run of whole rows: one regular-expression pass, values converted once per distinct cell
-        text (attributes and body), then placed in the grid a row at a time (no Python step per cell)."""
-        if (b"<!" in data or b"<?" in data[2:] or b":c " in data or b":c>" in data or b":row" in data
-                or b":sheetData" in data):
-            if _IRREGULAR.search(data):
-                raise _Restart   # comments, CDATA, processing instructions or prefixed names: expat reads them
-        if b"mergeCell" in data:
-            for ref in _MERGE.findall(data):
-                self.merged.append(_dimension(ref.decode("utf-8")))
-        parts = _FAST_CELL.split(data)
-        between = b"".join(parts[0::4])
-        if b"<c" in between and re.search(rb"<c[\s/>]", between):
+        """The cells of a run of whole rows: one regular-expression split, values converted once per distinct cell
+        text (attributes and body) in bulk (read_keys), then placed in the grid without a Python step per cell."""
+        if b"hidden" in data:
+            self._hidden_rows(data)
+        if b'"<' in data and (b'"<c r="' in data or b'"</row>' in data):
+            raise _Restart   # a reference not closed by its tag: expat says the sheet is damaged
+        parts = _SPLIT.split(data)
+        letters, digits, keys = parts[1::3], parts[2::3], parts[3::3]
+        between = parts[0]
+        del parts
+        ends = letters.count(None)   # row ends: no letters, no digits, and (usually) nothing before the next cell
+        if ends and keys.count(b"") != ends:   # something between rows (an empty row, indentation, the sheet's end)
+            between += b"".join(compress(keys, map(not_, letters)))
+            keys, digits = list(compress(keys, letters)), list(compress(digits, letters))
+            letters = list(compress(letters, letters))
+            ends = 0
+        if b"<c" in between and _CELL_START.search(between):
             raise _Restart   # a cell without a reference first, or one beyond the fast form
-        if len(parts) == 1:
+        if (b"<!" in between or between.find(b"<?", 2) >= 0 or b":c" in between) and _IRREGULAR.search(between):
+            raise _Restart   # comments, CDATA, processing instructions or prefixed cells: expat reads them (inside
+            # a cell's text they fail the plain forms: read_keys and convert check every text they convert)
+        if b"mergeCell" in between:
+            for ref in _MERGE.findall(between):
+                self.merged.append(_dimension(ref.decode("utf-8")))
+        if len(keys) == ends:
             return
-        letters, digits, keys = parts[1::4], parts[2::4], parts[3::4]
-        del parts, between
-        conv = _Values(self)
-        table = dict.fromkeys(keys)   # the distinct cell texts of these rows, converted once each
-        for key in table:
-            table[key] = conv[key]
-        values = list(map(table.__getitem__, keys))   # a plain dict: looked up in C
-        del table
-        if conv.empty:   # <c r="B2" s="1"/> (formatting only), <v></v>, a formula without a cached value …
+        if keys[0][-1:] != b">" or keys[-1][-1:] != b">":   # white space between cells (indented XML)
+            keys = list(map(bytes.rstrip, keys, repeat(b" \t\r\n")))
+        table = convert_keys(self, keys)   # the distinct cell texts of these rows, converted once each
+        if any(map(is_, table.values(), repeat(_EMPTY))):   # <c r="B2" s="1"/>, <v></v>, a formula without a value …
+            values = list(map(table.__getitem__, keys))   # a plain dict: looked up in C
             keep = list(map(is_not, values, repeat(_EMPTY)))
             letters, digits, values = (list(compress(letters, keep)), list(compress(digits, keep)),
                                        list(compress(values, keep)))
-            if not values:
+            if len(values) == ends:
                 return
-        del keys, conv
-        n = len(values)
-        rows = list(map(int, digits))
+            self._place_run(letters, digits, values, ends)
+        else:
+            self._place_run(letters, digits, map(table.__getitem__, keys), ends, len(keys))
+
+    def _hidden_rows(self, data: bytes) -> None:
+        """The rows of a run that Excel hides (hidden="1" or "true" on the row tag), as hidden_rows.py finds them."""
+        for tag in _HIDDEN_ROW.findall(data):
+            m = _ROW_NUMBER.search(tag)
+            if m is None:
+                raise _Restart   # a row numbered by its place: expat counts the rows
+            row = int(m.group(1)) - 1
+            if 0 <= row < limits.EXCEL_ROWS:
+                self.hidden.add(row)
+
+    def _place_run(self, letters: list, digits: list, values, ends: int, count: int | None = None) -> None:
+        """Cells of a run of rows (reference letters and digits, values; `ends` row ends among them, None/None/_ROW)
+        into the grid: the bounds checked for the whole run, then a flat block sliced into rows (dense runs, row ends
+        written to a slot past the block) or a row at a time. `values` may be an iterator (then `count` says how many)."""
+        n = (len(values) if count is None else count) - ends
+        numbers = dict.fromkeys(digits)   # each row's number once
+        if ends:
+            del numbers[None]
+        if max(map(len, numbers)) > 7 or not all(map(bytes.isdigit, numbers)):
+            raise _Restart   # beyond Excel's rows, or not a number: the exact path says which
+        for d in numbers:
+            numbers[d] = int(d)
         known = self.cols
-        for letter in set(letters).difference(known):
+        present = set(letters)
+        present.discard(None)
+        for letter in present.difference(known):
+            if len(letter) > 3:
+                raise _Restart
             known[letter] = _letters_to_col(letter)
-        cols = list(map(known.__getitem__, letters))
-        r0, r1, c0, c1 = min(rows) - 1, max(rows) - 1, min(cols), max(cols)
+        used = [known[letter] for letter in present]
+        r0, r1, c0, c1 = min(numbers.values()) - 1, max(numbers.values()) - 1, min(used), max(used)
         if r0 < 0:
             raise Damaged("row 0")
         if r1 >= limits.EXCEL_ROWS or c1 >= limits.EXCEL_COLUMNS or self.cells + n > limits.MAX_CELLS:
             self.last_row, self.last_col, self.cells = max(self.last_row, r1), max(self.last_col, c1), self.cells + n
             raise TooBig(self._extent())
         grid = self.grid
+        height, width = r1 - r0 + 1, c1 + 1
+        if r0 > self.last_row and height <= n + 64 and height * width <= 3 * n + 1024:   # dense: one block
+            first, size = r0 + 1, height * width
+            for d, r in numbers.items():
+                numbers[d] = (r - first) * width   # where the row starts in the block
+            numbers[None] = size   # row ends: the slot past the block
+            block = [None] * (size + 1)
+            deque(map(block.__setitem__, map(add, map(numbers.__getitem__, digits), map(known.__getitem__, letters)),
+                      values), 0)
+            grid.update(zip(range(r0, r1 + 1), map(block.__getitem__, map(slice, range(0, size, width),
+                                                                           range(width, size + width, width)))))
+            self._ran(n, r0, r1, c0, c1)
+            return
+        values = list(values)
+        if ends:
+            letters, digits, values = (list(compress(letters, letters)), list(compress(digits, letters)),
+                                       list(compress(values, letters)))
+        rows = list(map(numbers.__getitem__, digits))
+        cols = list(map(known.__getitem__, letters))
         if r0 <= self.last_row or not all(map(le, rows, islice(rows, 1, None))):
             for r, c, v in zip(rows, cols, values):   # rows out of order, or seen before: cell by cell
                 self.place(r - 1, c, v)
@@ -313,15 +300,49 @@ class _SheetReader:
             line = [None] * (max(cs) + 1)
             deque(map(line.__setitem__, cs, vs), 0)
             grid[r - 1] = line
+        self._ran(n, r0, r1, c0, c1)
+
+    def _ran(self, n: int, r0: int, r1: int, c0: int, c1: int) -> None:
         self.cells += n
         self.first_row, self.last_row = min(self.first_row, r0), max(self.last_row, r1)
         self.first_col, self.last_col = min(self.first_col, c0), max(self.last_col, c1)
 
+    def one(self, key: bytes):
+        """The grid value of one cell text (_EMPTY when the cell holds none): the plain forms here, the rest by
+        convert."""
+        m = _KEY.fullmatch(key)
+        if m is None:
+            return self.convert(key)
+        style, t, number, text, inline = m.groups()
+        if inline is not None:
+            v = inline.decode("utf-8").strip(" \t\r\n")
+            if "_x00" in v:
+                v = unescape_x(v)
+            if len(v) > limits.EXCEL_CELL_CHARS:
+                self.long_text = True
+            return None if not v or v.isspace() else v
+        if number is not None and (t is None or t == b"n"):
+            try:
+                v = float(number)
+            except ValueError:
+                pass
+            else:
+                kind = OTHER if style is None else self._kind(style)
+                return self._dated(v, kind) if kind else v
+        v, held = self.value(style, t, "v", number if number is not None else text)
+        return v if held else _EMPTY
+
     def convert(self, key: bytes):
-        """The grid value of a cell from the text after its reference: attributes, then '/>' or '>' body '</c>'."""
-        if key[-2:] == b"/>":
-            return _EMPTY   # <c r="B2" s="1"/>: formatting only
+        """The grid value of a cell from the text after its reference: attributes, then '/>' or '>' body '</c>'
+        (and what lies between it and the next cell: white space only)."""
+        if b"<c" in key and _CELL_START.search(key):
+            raise _Restart   # a cell without a reference (or not written r first) follows: expat places it
+        key = key.rstrip(b" \t\r\n")
         i = key.find(b">")
+        if i == len(key) - 1 and key[-2:] == b"/>":
+            return _EMPTY   # <c r="B2" s="1"/>: formatting only
+        if i < 0 or key.find(b"</c>") != len(key) - 4:
+            raise _Restart   # something other than one cell: expat reads it
         attrs, body = key[:i], key[i + 1:-4]
         a = self.attrs.get(attrs)
         if a is None:
@@ -390,7 +411,7 @@ class _SheetReader:
     # -- the grid
     def _result(self) -> SheetRead:
         if self.last_row < 0:
-            return SheetRead([], self.merged, [], self.long_text)
+            return SheetRead([], self.merged, [], self.long_text, frozenset(self.hidden))
         far = self._far_cells()
         height, width = self.last_row + 1, self.last_col + 1
         if height * width > limits.MAX_CELLS:
@@ -409,7 +430,7 @@ class _SheetReader:
             elif len(line) > width:
                 del line[width:]
             rows.append(line)
-        return SheetRead(rows, self.merged, far, self.long_text)
+        return SheetRead(rows, self.merged, far, self.long_text, frozenset(self.hidden))
 
     def _far_cells(self) -> list[tuple[int, int, object]]:
         """Cells far from the rest of the data (beyond FAR_ROWS empty rows or FAR_COLUMNS empty columns from the
@@ -480,97 +501,3 @@ def _number(raw: str) -> float | None:
     if "_" in raw or raw[:1].isspace() or raw[-1:].isspace():
         return None
     return v
-
-
-class _CellEvents:
-    """Expat handlers that read cells as calamine does: rows and cells placed by reference, or after the previous
-    one when they have none; the value from the last of a cell's v, is or f children."""
-
-    def __init__(self, reader: _SheetReader):
-        self.reader = reader
-        self.row = 0
-        self.col = 0
-        self.found: list[tuple[int, int, object, bool]] = []
-        self.merged: list[tuple[int, int, int, int]] = []
-        self.cell = None          # (row, col, s, t) of the open cell
-        self.child = None         # 'v', 'is' or 'f' being read
-        self.kind = None
-        self.chars: list[str] = []
-        self.rich: _TextEvents | None = None
-        self.depth = 0
-        self.in_cdata = False   # calamine takes a value's text events, not its CDATA sections
-
-    def cdata_start(self):
-        self.in_cdata = True
-
-    def cdata_end(self):
-        self.in_cdata = False
-
-    def attach(self, parser) -> None:
-        parser.buffer_text = True
-        parser.StartElementHandler, parser.EndElementHandler = self.start, self.end
-        parser.CharacterDataHandler = self.text
-        parser.StartCdataSectionHandler, parser.EndCdataSectionHandler = self.cdata_start, self.cdata_end
-
-    def start(self, name, attrs):
-        local = _local(name)
-        if self.cell is not None:
-            if self.child is None:
-                if local not in ("v", "is", "f"):
-                    raise Damaged(f"unexpected <{local[:20]}> in a cell")
-                self.child, self.depth, self.chars = local, 0, []
-                if local == "is":
-                    self.rich = _TextEvents()
-            else:
-                self.depth += 1
-                if self.child == "is":
-                    self.rich.start(name, attrs)
-            return
-        if local == "row":
-            if "r" in attrs:
-                self.row = _ref(attrs["r"])[0]
-        elif local == "c":
-            ref = attrs.get("r")
-            if ref is not None:
-                row, col = _ref(ref)
-                if col is None:
-                    raise Damaged("cell reference without a column")
-                self.col = col
-            else:
-                row, col = self.row, self.col
-            s, t = attrs.get("s"), attrs.get("t")
-            self.cell = (row, col, None if s is None else s.encode("utf-8"), None if t is None else t.encode("utf-8"))
-            self.kind, self.chars = None, []
-        elif local == "mergeCell" and "ref" in attrs:
-            self.merged.append(_dimension(attrs["ref"]))
-
-    def end(self, name):
-        local = _local(name)
-        if self.cell is not None:
-            if self.child is not None:
-                if self.depth:
-                    self.depth -= 1
-                    if self.child == "is":
-                        self.rich.end(name)
-                    return
-                self.kind = self.child
-                self.value_text = self.rich.value if self.child == "is" else "".join(self.chars)
-                self.child = None
-                return
-            if local == "c":
-                row, col, s, t = self.cell
-                self.cell = None
-                v, held = self.reader.value(s, t, self.kind, self.value_text if self.kind else None)
-                self.found.append((row, col, v, held))
-                self.col = col + 1
-            return
-        if local == "row":
-            self.row += 1
-            self.col = 0
-
-    def text(self, data):
-        if self.child == "v" and not self.depth:
-            if not self.in_cdata:
-                self.chars.append(data)
-        elif self.child == "is":
-            self.rich.text(data)
