@@ -160,7 +160,7 @@ def _without_unnamed_rate_columns(rows: list[list]) -> list[list]:
         if any(w in name for w in RATE_WORDS + SHARE_WORDS) or name.endswith("率"):
             continue
         cells = [r[c] for r in rows if r is not header and len(r) > c and _CELL_NUMBER.match(r[c] or "")]
-        if cells and all(x.endswith("%") or float(x) == 0 for x in cells) and any(x.endswith("%") for x in cells):
+        if cells and all(x.endswith("%") or float(x.replace(",", "")) == 0 for x in cells) and any(x.endswith("%") for x in cells):
             for r in rows:
                 if r is not header and len(r) > c:
                     r[c] = None
