@@ -100,6 +100,12 @@ def find_lists(figures: list[Figure], sentences: list[str]) -> list[ListOf]:
                 parts += _continued_parts(total, parts, by_sentence, sentences, index)
             overlap = any(p.label in overlapping or p.canonical in overlapping for p in parts)
             out.append(ListOf(total, parts, incomplete, overlap or len(parts) == 1))
+        for total in figs:      # "A、B分别为x、y，共计T": the parts come before their total
+            parts = [f for f in figs if total.sums and f.group == total.sums and f.plain]
+            if len(parts) < 2 or any(p.key in {q.key for lst in out for q in lst.parts} for p in parts):
+                continue
+            overlap = any(p.label in overlapping or p.canonical in overlapping for p in parts)
+            out.append(ListOf(total, parts, False, overlap))
     return out
 
 
@@ -141,6 +147,8 @@ def _continued_parts(total: Figure, parts: list[Figure], by_sentence, sentences,
 def _share_after(fig: Figure, figures: list[Figure]) -> Figure | None:
     """The "占 x%" right after a figure (same sentence, no other amount between), when its base is not named or is
     a whole."""
+    if fig.group:      # "分别为x、y，分别占a%、b%": the share paired with it, not the next one
+        return next((f for f in figures if f.of == fig.key and f.plain), None)
     later = [f for f in figures if f.sentence_index == fig.sentence_index and f.start > fig.start]
     if later and later[0].kind == PERCENT and later[0].plain and "；" not in fig.sentence[fig.end:later[0].start]:
         return later[0]
@@ -183,6 +191,18 @@ def _check_one_breakdown(lst: ListOf, figures: list[Figure]) -> list[ReportFindi
                              f"分项之和才等于合计{total.said}，疑单位误写。", ((p.key, right.value),))]
     if total_sum < total.value and lst.incomplete:
         return []
+    for p in parts:   # a part stated elsewhere with the value that makes the list add up: that part is the slip
+        rest = total.value - (total_sum - p.value)
+        again = [f for f in figures if f.canonical == p.canonical and len(p.canonical) >= 2 and f.kind == p.kind
+                 and f.plain and f.year == p.year and f.phase == p.phase and f.key != p.key
+                 and all(f.key != q.key for q in parts) and abs(f.value - p.value) > f.tolerance + p.tolerance
+                 and abs(f.value - rest) <= f.tolerance + total.tolerance + tolerance - p.tolerance]
+        if again:
+            f = again[0]
+            return [_finding("breakdown", p, p.shown(f.value),
+                             f"{p.label or '分项'}写作{p.said}，而文中另处（“{f.sentence}”）为{f.text}；按{f.text}计，"
+                             f"所列分项（{listed}）之和才等于{total.label or '合计'}{total.said}。",
+                             ((p.key, f.value),))]
     # a part that disagrees with its own share while the rest fits: that part is the slip
     for p in parts:
         pct = _share_after(p, figures)
@@ -190,8 +210,9 @@ def _check_one_breakdown(lst: ListOf, figures: list[Figure]) -> list[ReportFindi
         if pct is None or rest <= 0 or p.value == 0:
             continue
         allowed = pct.tolerance * total.value / 100 + total.tolerance + tolerance
-        if abs(rest - total.value * pct.value / 100) <= allowed and \
-                abs(p.value - total.value * pct.value / 100) > allowed:
+        on_listed = abs(p.value - total_sum * pct.value / 100) <= pct.tolerance * total_sum / 100 + tolerance
+        if abs(rest - total.value * pct.value / 100) <= allowed and not on_listed and \
+                abs(p.value - total.value * pct.value / 100) > allowed:    # the share fits the parts' sum: the total is off
             return [_finding("breakdown", p, p.shown(rest),
                              f"{p.label or '分项'}写作{p.said}，与其占比{pct.text}不符，且使“其中”所列分项（{listed}）"
                              f"之和与合计{total.said}相差{total.shown(abs(total.value - total_sum))}；"

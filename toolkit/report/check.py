@@ -50,8 +50,12 @@ def check_shares(figures: list[Figure], lists: list[ListOf]) -> list[ReportFindi
     totals = {p.key: lst for lst in lists for p in lst.parts}
     findings = []
     unbased: dict[tuple, list[tuple[Figure, Figure]]] = {}
+    by_key = {f.key: f for f in figures}
     for pct in figures:
         if pct.kind != PERCENT or not pct.plain:
+            continue
+        if pct.group:      # "分别占a%、b%": paired with its part, or (not paired for certain) left alone
+            findings.extend(_paired_share(pct, by_key, figures, totals))
             continue
         sentence = pct.sentence
         clause_start = _clause_start(sentence, pct.start)
@@ -107,6 +111,23 @@ def check_shares(figures: list[Figure], lists: list[ListOf]) -> list[ReportFindi
     for pairs in unbased.values():
         findings.extend(_derived_shares(pairs))
     return findings
+
+
+def _paired_share(pct: Figure, by_key: dict, figures: list[Figure], totals: dict) -> list[ReportFinding]:
+    """One share of a "分别占" list: its part ÷ the whole named after 占, else the total of the list the part is in."""
+    part = by_key.get(pct.of) if pct.of else None
+    if part is None:
+        return []
+    lst = totals.get(part.key)
+    if pct.base:
+        wholes = [f for f in _find_by_label(figures, canonical_label(pct.base), part.kind, pct)
+                  if _same_family(f, part) and f is not part]
+        description = f"“{pct.base}”"
+    else:
+        wholes, description = [], ""
+    if not wholes and lst is not None:
+        wholes, description = [lst.total], "所在列表的合计"
+    return _judge_share(pct, part, wholes, description, lst=lst) if wholes else []
 
 
 def _judge_share(pct: Figure, part: Figure, wholes: list[Figure], description: str,

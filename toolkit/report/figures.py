@@ -80,6 +80,10 @@ class Figure:
     approx: tuple = (0, 0)    # an approximate figure: how far below / above (percent) the exact one may be
     written: str = ""    # the text as written when a unit slip was corrected ("161.79元" read as 161.79万元)
     scope: str = ""      # the whole a share of this figure is taken of ("基本支出"): one label, two scopes
+    group: tuple = ()    # a "分别为" list it is one figure of: (sentence index, offset of 分别)
+    of: tuple = ()       # a share in a "分别占" list: the key of the figure it is a share of
+    base: str = ""       # …and the whole named after 占 ("支出合计"), if any
+    sums: tuple = ()     # the total written after a "分别为" list ("，共计T"): that list's group
 
     @property
     def plain(self) -> bool:
@@ -357,7 +361,8 @@ def extract_figures(text: str) -> list[Figure]:
                                   qualifier=qualifier, phase=phase, year=year, depth=_depth_at(sentence, fig.start),
                                   offset=offset, approx=approx))
             previous_end = fig.end
-    return _resolve_scopes(_resolve_years(figures))
+    from toolkit.report.respectively import pair_respectively   # it reads figures: imported here, not at the top
+    return pair_respectively(_resolve_scopes(_resolve_years(figures)))
 
 
 def _resolve_scopes(figures: list[Figure]) -> list[Figure]:
