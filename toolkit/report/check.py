@@ -14,7 +14,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from toolkit.report.breakdowns import ListOf, check_breakdowns, find_lists
-from toolkit.report.figures import (AMOUNT, COUNT, MONEY_FACTOR, PERCENT, POINTS, YEAR, Figure, ReportCheck, ReportFinding,
+from toolkit.report.figures import (AMOUNT, BUDGET, COUNT, MONEY_FACTOR, PERCENT, POINTS, YEAR, Figure, ReportCheck, ReportFinding,
                                     TableValue, _agree, _clause_start, _figures_agree, _find_by_label, _finding,
                                     _percent_text, _same_family, canonical_label, extract_figures, fold_forms,
                                     format_decimal, in_unit, normalize_label, report_year_of, sentence_spans, unit_slip,
@@ -62,11 +62,7 @@ def check_shares(figures: list[Figure], lists: list[ListOf]) -> list[ReportFindi
         clause = sentence[clause_start:pct.start]
         ratio = vocab["ratios"].get(pct.canonical)
         if ratio and "占" not in clause:
-            nums = _find_by_label(figures, ratio["numerator"], AMOUNT, pct)
-            dens = _find_by_label(figures, ratio["denominator"], AMOUNT, pct)
-            if nums and dens:
-                findings.extend(_judge_share(pct, nums[0], dens[:1], f"{ratio['numerator']}÷{ratio['denominator']}",
-                                             lead=pct.canonical))
+            findings.extend(_ratio_share(pct, ratio, figures))
             continue
         at = clause.rfind("占")
         if at < 0:
@@ -113,6 +109,34 @@ def check_shares(figures: list[Figure], lists: list[ListOf]) -> list[ReportFindi
     return findings
 
 
+def _ratio_share(pct: Figure, ratio: dict, figures: list[Figure]) -> list[ReportFinding]:
+    """"预算执行率x%" / "完成年初预算的x%": x = 执行数 ÷ 预算数, the two taken by their labels (the first label of each
+    list the text states), or else the budget and the actual amount stated just before it in its sentence."""
+    def first(labels) -> tuple[str, list[Figure]]:
+        for label in labels:
+            found = [f for f in _find_by_label(figures, label, AMOUNT, pct) if f.value > 0]
+            if found:
+                return label, found
+        return "", []
+
+    num_label, nums = first(ratio["numerator"])
+    den_label, dens = first(ratio["denominator"])
+    pairs = [(nums[0], dens[0], f"{num_label}÷{den_label}")] if nums and dens and nums[0] is not dens[0] else []
+    words = vocabulary()["words"]
+    here = [f for f in figures if f.sentence_index == pct.sentence_index and f.start < pct.start and f.kind == AMOUNT
+            and f.plain and f.value > 0 and not f.group]
+    actual = [f for f in here if f.phase != BUDGET and (f.canonical in ratio["numerator"]
+                                                        or f.label.endswith(tuple(words["actual_amount_words"])))]
+    budget = [f for f in here if f.phase == BUDGET and (f.canonical in ratio["denominator"]
+                                                        or f.label.endswith(tuple(words["budget_amount_words"])))]
+    if actual and budget and "其中" not in pct.sentence[:actual[-1].start]:
+        pairs.append((actual[-1], budget[-1], f"{actual[-1].label}÷{budget[-1].label}"))
+    if not pairs or any(_share_fits(pct, n, d) for n, d, _ in pairs):
+        return []
+    n, d, description = pairs[0]
+    return _judge_share(pct, n, [d], description, lead=pct.canonical)
+
+
 def _paired_share(pct: Figure, by_key: dict, figures: list[Figure], totals: dict) -> list[ReportFinding]:
     """One share of a "分别占" list: its part ÷ the whole named after 占, else the total of the list the part is in."""
     part = by_key.get(pct.of) if pct.of else None
@@ -127,7 +151,12 @@ def _paired_share(pct: Figure, by_key: dict, figures: list[Figure], totals: dict
         wholes, description = [], ""
     if not wholes and lst is not None:
         wholes, description = [lst.total], "所在列表的合计"
-    return _judge_share(pct, part, wholes, description, lst=lst) if wholes else []
+    if wholes:
+        return _judge_share(pct, part, wholes, description, lst=lst)
+    shares = [f for f in figures if f.group == pct.group and f.kind == PERCENT and f.of in by_key]
+    if shares and shares[0] is pct:   # no whole stated: the shares of one list must give one whole
+        return _derived_shares([(f, by_key[f.of]) for f in shares])
+    return []
 
 
 def _judge_share(pct: Figure, part: Figure, wholes: list[Figure], description: str,
