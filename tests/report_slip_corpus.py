@@ -98,7 +98,8 @@ class Model:
         rows += [("30227", "委托业务费", aid), ("30299", "其他商品和服务支出", self.project - aid)]
         self.rows = rows
         self.table_style = r.choice(["plain", "plain", "serial", "code", "code_merged", "two"])
-        self.wording = {k: r.randint(0, 9) for k in ("income", "exp", "basic", "exec", "cases", "again", "tail")}
+        self.wording = {k: r.randint(0, 11) for k in ("income", "exp", "basic", "exec", "cases", "again", "tail")}
+        self.rate_key = "rate_initial" if self.wording["exec"] % 8 == 7 else "rate"
 
     # ---------------------------------------------------------------- how figures are written
 
@@ -179,7 +180,10 @@ class Model:
              f"预算执行方面，全年预算执行率为{v['rate']}，按执行率计分。"],
             [f"{y}年全年预算数为{v['adjusted']}，执行数为{v['executed']}，全年预算执行率{v['rate']}，"
              f"年初预算数{v['initial']}。"],
-        ][w["exec"] % 6]
+            [f"全年预算数{v['adjusted']}，实际支出{v['executed']}，预算完成率{v['rate']}。"],
+            [f"{y}年度年初预算数{v['initial']}，决算数{v['executed']}，完成年初预算的{v['rate_initial']}，"
+             f"主要是年中追加了办案补贴。"],
+        ][w["exec"] % 8]
         out.append("四、支出决算表")
         out.append(TABLE)
         out.append("五、履职情况")
@@ -194,7 +198,15 @@ class Model:
             f"部门整体支出{v['again_total']}，日常公用经费{v['again_public']}，均控制在预算以内。",
             f"“三公”经费合计{v['again_three']}，较预算有所节约。",
             f"全年一般公共预算财政拨款收入{v['again_fiscal']}；本年支出{v['again_total']}。",
-        ][w["again"] % 4])
+            f"财政补助收入{v['again_fiscal']}，公用经费支出{v['again_public']}。",
+            f"“三公”经费支出合计{v['again_three']}，项目支出{v['again_project']}。",
+        ][w["again"] % 6])
+        out.append([   # sentences with 分别 that pair nothing: nothing to check, nothing to report
+            "中心分别于3月、9月开展业务培训，分别有25人次、31人次参加。",
+            "办案补贴分别按每件800元、1500元的标准发放。",
+            "各乡镇工作站分别设立咨询台1个，接待来访群众。",
+            f"{y - 1}年、{y}年分别办理案件{self.cases - 40}件、{self.cases}件。",
+        ][w["tail"] % 4])
         return out
 
     def table(self, v: dict[str, str]) -> list[list[str]]:
@@ -324,12 +336,13 @@ def planted(seed: int) -> list[Doc]:
         wrong = _shift(v[key], r.choice([3, -3, 11, 25]) * (10 if m.pd == 1 else 1))
         plant("分别占", key, wrong, [Accept(key, {"share"}, {v[key]})])
     # 执行率
-    wrong = _shift(v["rate"], r.choice([-2, -5, -13, 10]) * (10 if m.pd == 2 else 1))
-    if Decimal(re.match(r"[0-9.]+", wrong).group(0)) > 0:
-        plant("执行率", "rate", wrong, [Accept("rate", {"share"}, {v["rate"]})])
+    key = m.rate_key
+    wrong = _shift(v[key], r.choice([-2, -5, -13, 10]) * (10 if m.pd == 2 else 1))
+    plant("执行率", key, wrong, [Accept(key, {"share"}, {v[key]})])
     # restated under another label (an alias of the same quantity)
     again = {0: ["again_fiscal"], 1: ["again_total", "again_public"], 2: ["again_three"],
-             3: ["again_fiscal", "again_total"]}[w["again"] % 4]
+             3: ["again_fiscal", "again_total"], 4: ["again_fiscal", "again_public"],
+             5: ["again_three", "again_project"]}[w["again"] % 6]
     key = again[seed % len(again)]
     wrong = _shift(v[key], steps)
     plant("改称复述", key, wrong, [Accept(key, {"repeat"}, {v[key.replace("again_", "")]})])

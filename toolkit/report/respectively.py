@@ -18,6 +18,8 @@ from toolkit.report.figures import ACTUAL, AMOUNT, BUDGET, COUNT, PERCENT, YEAR,
 _MARK = re.compile(r"分别(?:为|是|达到|达|有|计|占|增长|增加|减少|下降)?")
 _JOIN = {"、", "和", "及", "与", "，", ",", "以及", "；"}
 _BREAK = "，,。；;：:"
+_YEAR = r"(?:(?:19|20)[0-9]{2}|[〇零一二三四五六七八九]{4})年度?"
+_YEARS = re.compile(rf"\s*(?:全年|在)?(?P<years>{_YEAR}(?:\s*[、和与及至]\s*{_YEAR})+)(?P<label>[^，,。；;0-9]{{0,12}})$")
 
 
 def _items(text: str, n: int) -> list[str] | None:
@@ -39,8 +41,9 @@ def _items(text: str, n: int) -> list[str] | None:
     return pieces[:-1] + [last[:cut.start()], last[cut.end():]]
 
 
-def _chain(sentence: str, figs: list[Figure], start: int, percent: bool) -> list[Figure]:
-    """The figures right after a 分别 mark, one after another, joined only by 、/和/，."""
+def _chain(sentence: str, figs: list[Figure], start: int, percent: bool, named: bool = False) -> list[Figure]:
+    """The figures right after a 分别 mark, one after another, joined only by 、/和/，. (`named`: a name may stand
+    between the mark and the first figure, "2022年、2023年分别办理案件500件、550件".)"""
     chain: list[Figure] = []
     for f in figs:
         if f.start < start or f.kind == YEAR:
@@ -49,7 +52,8 @@ def _chain(sentence: str, figs: list[Figure], start: int, percent: bool) -> list
             gap = sentence[start:f.start]
             if percent != (f.kind == PERCENT):
                 return []
-            if not (re.fullmatch(r"[：:\s]*", gap) or percent and re.fullmatch(r"占?[^，,。；;、0-9]{0,12}", gap)):
+            if not (re.fullmatch(r"[：:\s]*", gap) or percent and re.fullmatch(r"占?[^，,。；;、0-9]{0,12}", gap)
+                    or named and re.fullmatch(r"[^，,。；;、0-9]{0,12}", gap)):
                 return []
             chain.append(f)
             continue
@@ -109,6 +113,17 @@ def pair_respectively(figures: list[Figure]) -> list[Figure]:
             percent = m.group(0).endswith("占") or any(f.kind == PERCENT and f.start >= m.end() and
                                                        re.fullmatch(r"[：:\s]*", sentence[m.end():f.start])
                                                        for f in figs)
+            start = max([sentence.rfind(c, 0, m.start()) for c in _BREAK] + [-1]) + 1
+            by_year = _YEARS.match(sentence[start:m.start()])
+            if by_year:       # "2022年、2023年(支出)分别(办理案件)x、y": one figure for each year
+                years = [f for f in figs if f.kind == YEAR and start <= f.start < start + by_year.end("years")]
+                chain = _chain(sentence, figs, m.end(), False, named=True)
+                if len(chain) == len(years) >= 2:
+                    name = normalize_label(by_year.group("label") + sentence[m.end():chain[0].start])
+                    for y, f in zip(years, chain):
+                        changed[f.key] = replace(f, group=(index, m.start()), year=int(y.value),
+                                                 label=name, canonical=canonical_label(name) if name else "")
+                continue
             chain = _chain(sentence, figs, m.end(), percent)
             if len(chain) < 2:
                 continue
