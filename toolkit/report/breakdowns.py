@@ -19,6 +19,7 @@ class ListOf:
     parts: list[Figure]
     incomplete: bool     # ends in 等
     overlapping: bool    # groups that overlap (农民工, 老年人 …): each part only ≤ total
+    named: str = "“其中”所列分项"   # how a message names the parts ("分别为" lists: "所列分项")
 
 
 def _sub_spans(sentence: str) -> list[tuple[int, int]]:
@@ -105,7 +106,7 @@ def find_lists(figures: list[Figure], sentences: list[str]) -> list[ListOf]:
             if len(parts) < 2 or any(p.key in {q.key for lst in out for q in lst.parts} for p in parts):
                 continue
             overlap = any(p.label in overlapping or p.canonical in overlapping for p in parts)
-            out.append(ListOf(total, parts, False, overlap))
+            out.append(ListOf(total, parts, False, overlap, "“分别为”所列分项"))
     return out
 
 
@@ -174,7 +175,7 @@ def _check_one_breakdown(lst: ListOf, figures: list[Figure]) -> list[ReportFindi
                 slip = unit_slip(p, p.value, total.value, p.tolerance + total.tolerance)
                 out.append(_finding(
                     "unit" if slip else "breakdown", p, f"不超过{total.text}",
-                    f"“其中”{p.label or '分项'}{p.said}大于合计{total.label or ''}{total.said}，分项不可能超过合计"
+                    f"{lst.named.replace('所列分项', '')}{p.label or '分项'}{p.said}大于合计{total.label or ''}{total.said}，分项不可能超过合计"
                     + (f"；疑将单位“{slip}”误写为“{p.unit}”。" if slip else "。")))
         return out
     total_sum = sum((p.value for p in parts), Decimal(0))
@@ -214,15 +215,15 @@ def _check_one_breakdown(lst: ListOf, figures: list[Figure]) -> list[ReportFindi
         if abs(rest - total.value * pct.value / 100) <= allowed and not on_listed and \
                 abs(p.value - total.value * pct.value / 100) > allowed:    # the share fits the parts' sum: the total is off
             return [_finding("breakdown", p, p.shown(rest),
-                             f"{p.label or '分项'}写作{p.said}，与其占比{pct.text}不符，且使“其中”所列分项（{listed}）"
+                             f"{p.label or '分项'}写作{p.said}，与其占比{pct.text}不符，且使{lst.named}（{listed}）"
                              f"之和与合计{total.said}相差{total.shown(abs(total.value - total_sum))}；"
                              f"按合计和占比应为{p.shown(rest)}。", ((p.key, rest),))]
     decimals = max([total.decimals] + [p.decimals for p in parts if p.unit == total.unit])
     expected = total.shown(total_sum, decimals)
     if total_sum > total.value:
-        message = (f"“其中”所列分项（{listed}）之和为{expected}，大于{total.label or '合计'}{total.said}，"
+        message = (f"{lst.named}（{listed}）之和为{expected}，大于{total.label or '合计'}{total.said}，"
                    f"分项之和不应超过合计。")
     else:
-        message = (f"“其中”所列分项（{listed}）之和为{expected}，与{total.label or '合计'}{total.said}不符"
+        message = (f"{lst.named}（{listed}）之和为{expected}，与{total.label or '合计'}{total.said}不符"
                    f"（相差{total.shown(total.value - total_sum, decimals)}）；如有未列出的分项请补全或写明“等”。")
     return [_finding("breakdown", total, expected, message, ((total.key, total_sum),))]

@@ -13,6 +13,8 @@ import re
 from dataclasses import replace
 from decimal import Decimal
 
+from toolkit.base.findings import WARNING
+
 from toolkit.report.breakdowns import ListOf, check_breakdowns, find_lists
 from toolkit.report.figures import (AMOUNT, BUDGET, COUNT, MONEY_FACTOR, PERCENT, POINTS, YEAR, Figure, ReportCheck, ReportFinding,
                                     TableValue, _agree, _clause_start, _figures_agree, _find_by_label, _finding,
@@ -134,7 +136,11 @@ def _ratio_share(pct: Figure, ratio: dict, figures: list[Figure]) -> list[Report
     if not pairs or any(_share_fits(pct, n, d) for n, d, _ in pairs):
         return []
     n, d, description = pairs[0]
-    return _judge_share(pct, n, [d], description, lead=pct.canonical)
+    found = _judge_share(pct, n, [d], description, lead=pct.canonical)
+    if nums and dens:
+        return found
+    assumed = f"注意：文中未写明执行数和预算数，按同句的“{n.label}”{n.text}为执行数、“{d.label}”{d.text}为预算数计算，请核实。"
+    return [replace(f, message=f.message + assumed, severity=WARNING) for f in found]
 
 
 def _paired_share(pct: Figure, by_key: dict, figures: list[Figure], totals: dict) -> list[ReportFinding]:
@@ -178,7 +184,10 @@ def _judge_share(pct: Figure, part: Figure, wholes: list[Figure], description: s
         listed = sum((p.value for p in lst.parts), Decimal(0))
         if listed and all(abs(listed - w.value) > w.tolerance for w in fitting):
             share = part.value / listed * 100
-            if abs(share - pct.value) <= pct.tolerance:
+            spread = sum((p.tolerance for p in lst.parts), Decimal(0))   # the parts' sum within their rounding
+            low = max(part.value - part.tolerance, Decimal(0)) / (listed + spread) * 100
+            high = (part.value + part.tolerance) / (listed - spread) * 100 if listed > spread else share
+            if pct.value + pct.tolerance >= low and pct.value - pct.tolerance <= high:
                 return []
             tried.append(f"{part.canonical or '分项'}{part.said}÷所列分项之和{lst.total.shown(listed, max(p.decimals for p in lst.parts + [lst.total]))}＝"
                          f"{format_decimal(share, pct.decimals)}%")
@@ -234,10 +243,14 @@ def check_repeats(figures: list[Figure], tables: list[TableValue] = ()) -> list[
                 continue
             if other.at < first.at:
                 continue
-            findings.append(_finding(
+            named = (f"（前文写作“{first.label}”，此处写作“{other.label}”，按同一项目核对）"
+                     if first.label != other.label and first.label and other.label else "")
+            assumed = "；".join(f.named_by for f in (first, other) if f.named_by)
+            finding = _finding(
                 "repeat", other, first.text,
-                f"{label}在报告中前后不一致：前文（“{first.sentence}”）为{first.said}，此处为{other.said}。",
-                ((other.key, first.value),)))
+                f"{label}在报告中前后不一致{named}：前文（“{first.sentence}”）为{first.said}，此处为{other.said}。"
+                + (f"注意：{assumed}，请核实。" if assumed else ""), ((other.key, first.value),))
+            findings.append(replace(finding, severity=WARNING) if assumed else finding)
     return findings
 
 

@@ -95,7 +95,8 @@ def _named_total(total: Figure, parts: list[Figure]) -> Figure:
     names = {p.canonical for p in parts}
     for item, members in vocabulary().get("totals", {}).items():
         if names == set(members) and len(parts) == len(members):
-            return replace(total, label=item, canonical=item)
+            return replace(total, label=item, canonical=item,
+                           named_by=f"“{total.label or '合计'}{total.text}”按所列{'、'.join(p.label for p in parts)}视为{item}")
     return total
 
 

@@ -53,7 +53,8 @@ def _is_data(cells: list[str]) -> bool:
 
 
 def _is_header(cells: list[str]) -> bool:
-    return len(cells) >= 2 and any(w in (cells[0] or "") for w in ("项目", "科目", "名称", "指标")) \
+    named = cells[1:2] if len(cells) >= 3 and cells[0] in ("序号", "编号") else cells[:1]   # 序号 | 项目 | 金额
+    return len(cells) >= 2 and any(w in (named[0] or "") for w in ("项目", "科目", "名称", "指标")) \
         and not any(_CELL_NUMBER.match(c or "") for c in cells)
 
 
