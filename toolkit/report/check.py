@@ -133,8 +133,10 @@ def _ratio_share(pct: Figure, ratio: dict, figures: list[Figure]) -> list[Report
                                                         or f.label.endswith(tuple(words["budget_amount_words"])))]
     if actual and budget and "其中" not in pct.sentence[:actual[-1].start]:
         pairs.append((actual[-1], budget[-1], f"{actual[-1].label}÷{budget[-1].label}"))
-    if not pairs or any(_share_fits(pct, n, d) for n, d, _ in pairs):
+    if not pairs:
         return []
+    if any(_share_fits(pct, n, d) for n, d, _ in pairs):    # within the rate's and the amounts' rounding (the
+        return []       # draft, like a clerk, computes the rate from the exact amounts in 元, not the 万元 written)
     n, d, description = pairs[0]
     found = _judge_share(pct, n, [d], description, lead=pct.canonical)
     if nums and dens:
