@@ -14,15 +14,22 @@ from dataclasses import replace
 from decimal import Decimal
 
 from toolkit.base.findings import WARNING
-
 from toolkit.report.breakdowns import ListOf, check_breakdowns, find_lists
 from toolkit.report.figures import (AMOUNT, BUDGET, COUNT, MONEY_FACTOR, PERCENT, POINTS, YEAR, Figure, ReportCheck, ReportFinding,
                                     TableValue, _agree, _clause_start, _figures_agree, _find_by_label, _finding,
-                                    _percent_text, _same_family, canonical_label, extract_figures, fold_forms,
+                                    _percent_text, _same_family, canonical_label, fold_forms,
                                     format_decimal, in_unit, normalize_label, report_year_of, sentence_spans, unit_slip,
                                     vocabulary)
+from toolkit.report.figures import extract_figures as _figures_of
 from toolkit.report.relations import _derived_shares, check_changes, check_gaps, check_moves, check_years
+from toolkit.report.respectively import pair_respectively
 from toolkit.report.tables import check_text_tables
+
+
+def extract_figures(text: str) -> list[Figure]:
+    """Every figure of the text (toolkit.report.figures) with its "分别为" pairings applied
+    (toolkit.report.respectively)."""
+    return pair_respectively(_figures_of(text))
 
 
 # ---------------------------------------------------------------- shares

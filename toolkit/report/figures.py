@@ -363,8 +363,7 @@ def extract_figures(text: str) -> list[Figure]:
                                   qualifier=qualifier, phase=phase, year=year, depth=_depth_at(sentence, fig.start),
                                   offset=offset, approx=approx))
             previous_end = fig.end
-    from toolkit.report.respectively import pair_respectively   # it reads figures: imported here, not at the top
-    return pair_respectively(_resolve_scopes(_resolve_years(figures)))
+    return _resolve_scopes(_resolve_years(figures))
 
 
 def _resolve_scopes(figures: list[Figure]) -> list[Figure]:
