@@ -16,6 +16,7 @@ from toolkit.report.figures import ACTUAL, AMOUNT, BUDGET, COUNT, PERCENT, YEAR,
     normalize_label, vocabulary
 
 _MARK = re.compile(r"分别(?:为|是|达到|达|有|计|占|增长|增加|减少|下降)?")
+_BOTH = re.compile(r"(?:均|都)(?:为|是)")
 _JOIN = {"、", "和", "及", "与", "，", ",", "以及", "；"}
 _BREAK = "，,。；;：:"
 _YEAR = r"(?:(?:19|20)[0-9]{2}|[〇零一二三四五六七八九]{4})年度?"
@@ -50,9 +51,11 @@ def _chain(sentence: str, figs: list[Figure], start: int, percent: bool, named: 
             continue
         if not chain:
             gap = sentence[start:f.start]
+            if percent and f.kind in (AMOUNT, COUNT) and re.fullmatch(r"占?[^，,。；;、0-9]{0,12}", gap):
+                continue      # "分别占“三公”经费支出6.18万元的a%、b%": the whole, named with its amount
             if percent != (f.kind == PERCENT):
                 return []
-            if not (re.fullmatch(r"[：:\s]*", gap) or percent and re.fullmatch(r"占?[^，,。；;、0-9]{0,12}", gap)
+            if not (re.fullmatch(r"[：:\s]*", gap) or percent and re.fullmatch(r"占?[^，,。；;、]{0,24}", gap)
                     or named and re.fullmatch(r"[^，,。；;、0-9]{0,12}", gap)):
                 return []
             chain.append(f)
@@ -131,8 +134,9 @@ def pair_respectively(figures: list[Figure]) -> list[Figure]:
             group = (index, m.start())
             if percent:
                 partners = amounts if len(amounts) == len(chain) else []
-                base = sentence[m.end():chain[0].start]
-                base = normalize_label(re.sub(r"^占|的$", "", base.strip()))
+                whole = [f for f in figs if m.end() <= f.start < chain[0].start and f.kind in (AMOUNT, COUNT)]
+                base = canonical_label(re.sub(r"^占", "", whole[-1].label)) if whole else \
+                    normalize_label(re.sub(r"^占|的$", "", sentence[m.end():chain[0].start].strip()))
                 for i, f in enumerate(chain):
                     changed[f.key] = replace(f, group=group, of=partners[i].key if partners else (), base=base)
                 continue
@@ -155,6 +159,18 @@ def pair_respectively(figures: list[Figure]) -> list[Figure]:
             if total is not None and chain[0].kind in (AMOUNT, COUNT):
                 named = _named_total(total, labelled) if items is not None else total
                 changed[total.key] = replace(named, sums=group)
+        for m in _BOTH.finditer(sentence):   # "收入、支出决算均为452.30万元": the figure is the first item's
+            after = [f for f in figs if f.start >= m.end() and f.kind in (AMOUNT, COUNT)]
+            start = max([sentence.rfind(c, 0, m.start()) for c in _BREAK] + [-1]) + 1
+            if not after or not re.fullmatch(r"[：:\s]*", sentence[m.end():after[0].start]) \
+                    or any(start <= f.start < m.start() and f.kind != YEAR for f in figs) or after[0].key in changed:
+                continue
+            items = re.sub(_YEAR, "", sentence[start:m.start()]).split("、")
+            if len(items) >= 2 and all(items):
+                label = normalize_label(_strip_verb(normalize_label(items[0])))
+                f = after[0]
+                changed[f.key] = replace(f, label=label, canonical=canonical_label(label) if label else "",
+                                         phase=_phase(label, f.phase))
     return [changed.get(f.key, f) for f in figures]
 
 
