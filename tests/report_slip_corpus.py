@@ -97,6 +97,8 @@ class Model:
         aid = money(int(self.project * Decimal("0.6")), int(self.project * Decimal("0.9")))
         rows += [("30227", "委托业务费", aid), ("30299", "其他商品和服务支出", self.project - aid)]
         self.rows = rows
+        self.fiscal_basic = money(int(self.fiscal * Decimal("0.55")), int(self.fiscal * Decimal("0.7")))
+        self.fiscal_project = self.fiscal - self.fiscal_basic
         self.table_style = r.choice(["plain", "plain", "serial", "code", "code_merged", "two"])
         self.wording = {k: r.randint(0, 11) for k in ("income", "exp", "basic", "exec", "cases", "again", "tail")}
         self.rate_key = "rate_initial" if self.wording["exec"] % 8 == 7 else "rate"
@@ -133,7 +135,8 @@ class Model:
              "admin": f"{self.admin}件",
              "again_fiscal": self.m(self.fiscal), "again_total": self.m(self.total), "again_public": self.m(self.public),
              "again_three": self.m(self.three), "again_project": self.m(self.project),
-             "t_total": self.cell(self.total)}
+             "t_total": self.cell(self.total), "f_total": self.m(self.fiscal), "f_basic": self.m(self.fiscal_basic),
+             "f_project": self.m(self.fiscal_project)}
         for i, (_, _, value) in enumerate(self.rows):
             v[f"t_row_{'abcdef'[i]}"] = self.cell(value)
         return v
@@ -169,6 +172,10 @@ class Model:
         out.append(f"“三公”经费支出{v['three']}，其中公务接待费、公务用车运行维护费分别为{v['reception']}、{v['car']}，"
                    f"因公出国（境）费为0。" if w["tail"] % 3 else
                    f"“三公”经费支出{v['three']}，其中：公务接待费{v['reception']}，公务用车运行维护费{v['car']}。")
+        if w["basic"] % 2 == 0:    # the fund's own 基本支出 / 项目支出: other figures than the department's
+            out.append([f"一般公共预算财政拨款支出{v['f_total']}，其中基本支出、项目支出分别为{v['f_basic']}、"
+                        f"{v['f_project']}。",
+                        f"财政拨款支出{v['f_total']}，其中：基本支出{v['f_basic']}，项目支出{v['f_project']}。"][w["tail"] % 2])
         out.append("二、预算执行情况")
         out += [
             [f"年初预算数{v['initial']}，全年预算数{v['adjusted']}，全年执行数{v['executed']}，预算执行率{v['rate']}。"],

@@ -109,6 +109,15 @@ def test_years_listed_before_respectively_give_each_figure_its_year():
     assert _found(text.replace("558件、598件", "558件、597件")) == [("repeat", "597件", "598件")]
 
 
+@pytest.mark.parametrize("parts", ["其中基本支出250.00万元、项目支出101.20万元",
+                                   "其中基本支出、项目支出分别为250.00万元、101.20万元"])
+def test_a_funds_own_basic_and_project_spending_are_other_figures(parts):
+    text = ("2023年度支出合计386.42万元，其中基本支出268.15万元、项目支出118.27万元。"
+            f"一般公共预算财政拨款支出351.20万元，{parts}。")
+    assert _found(text) == []
+    assert _found(text.replace("101.20万元", "111.20万元")) == [("breakdown", "351.20万元", "361.20万元")]
+
+
 # ---------------------------------------------------------------- 执行率
 
 

@@ -28,8 +28,17 @@ from toolkit.report.tables import check_text_tables
 
 def extract_figures(text: str) -> list[Figure]:
     """Every figure of the text (toolkit.report.figures) with its "分别为" pairings applied
-    (toolkit.report.respectively)."""
-    return pair_respectively(_figures_of(text))
+    (toolkit.report.respectively), and the parts of a fund's total marked as that fund's."""
+    figures = pair_respectively(_figures_of(text))
+    sentences = [s for _, s in sentence_spans(fold_forms(text))]
+    funds = vocabulary()["words"]["fund_scopes"]
+    marked = {}
+    for lst in find_lists(figures, sentences):   # "一般公共预算财政拨款支出351.20万元，其中基本支出…"
+        fund = next((w for w in funds if w in lst.total.label), "")
+        for p in lst.parts if fund else ():
+            if not any(w in p.label for w in funds):
+                marked[p.key] = replace(p, fund=fund)
+    return [marked.get(f.key, f) for f in figures]
 
 
 # ---------------------------------------------------------------- shares
@@ -238,7 +247,7 @@ def check_repeats(figures: list[Figure], tables: list[TableValue] = ()) -> list[
             continue
         first = plain[0]
         for other in figs:
-            if other is first or (other.scope and first.scope and other.scope != first.scope) \
+            if other is first or (other.scope and first.scope and other.scope != first.scope) or other.fund != first.fund \
                     or two_bases(first, other):
                 continue
             if _figures_agree(first, other):
@@ -327,8 +336,8 @@ def correct_units(figures: list[Figure], tables: list[TableValue], sentences: li
     groups: dict[tuple, list[Figure]] = {}
     for f in figures:
         if f.kind == AMOUNT and f.plain and len(f.canonical) >= 2 and f.key not in fixed and "占" not in f.label:
-            groups.setdefault((f.canonical, f.year, f.phase, f.scope), []).append(f)
-    for (label, _, _, _), figs in groups.items():
+            groups.setdefault((f.canonical, f.year, f.phase, f.scope, f.fund), []).append(f)
+    for (label, _, _, _, _), figs in groups.items():
         first = figs[0]
         for other in figs[1:]:
             slip = unit_slip(other, other.value, first.value, other.tolerance + first.tolerance)
@@ -384,7 +393,8 @@ def check_against_tables(figures: list[Figure], tables: list[TableValue]) -> lis
     report_year = report_year_of(figures)
     findings = []
     for f in figures:
-        if f.qualifier not in ("", "approx") or f.kind not in (AMOUNT, COUNT, PERCENT) or f.canonical not in by_label:
+        if f.qualifier not in ("", "approx") or f.kind not in (AMOUNT, COUNT, PERCENT) or f.canonical not in by_label \
+                or f.fund:      # a fund's 基本支出: the table rows are the department's (or another fund's)
             continue
         if report_year is not None and f.year not in (None, report_year):
             continue

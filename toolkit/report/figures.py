@@ -86,6 +86,7 @@ class Figure:
     base: str = ""       # …and the whole named after 占 ("支出合计"), if any
     sums: tuple = ()     # the total written after a "分别为" list ("，共计T"): that list's group
     named_by: str = ""   # a label inferred, not written ("共计" after 基本支出、项目支出 is 支出合计): from what
+    fund: str = ""       # a part of a total of one fund ("财政拨款支出…，其中基本支出…"): not the department's 基本支出
 
     @property
     def plain(self) -> bool:
