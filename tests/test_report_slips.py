@@ -145,6 +145,16 @@ def test_execution_rate_within_the_amounts_rounding_is_accepted():
     assert _found(text.replace("98.77%", "98.78%")) == [("share", "98.78%", "98.76%")]
 
 
+def test_an_items_own_execution_rate_is_not_the_departments():
+    text = ("2023年度全年预算数300.00万元，全年执行数290.00万元，预算执行率96.67%。"
+            "法律援助专项经费预算80.00万元，执行78.00万元，执行率97.5%。")
+    assert check_report(text).findings == []
+    (f,) = check_report(text.replace("97.5%", "98.5%")).findings      # 78.00 ÷ 80.00, not 290.00 ÷ 300.00
+    assert (f.kind, f.stated, f.expected, f.severity) == ("share", "98.5%", "97.5%", "warning")
+    (f,) = check_report(text.replace("96.67%", "95.67%")).findings
+    assert (f.kind, f.stated, f.expected, f.severity) == ("share", "95.67%", "96.67%", "error")
+
+
 def test_execution_rate_from_unnamed_amounts_is_a_warning_that_says_so():
     text = "“三公”经费财政拨款支出预算为8.00万元，支出决算为6.40万元，完成预算的85.0%。"
     (f,) = check_report(text).findings

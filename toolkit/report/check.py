@@ -31,14 +31,36 @@ def extract_figures(text: str) -> list[Figure]:
     (toolkit.report.respectively), and the parts of a fund's total marked as that fund's."""
     figures = pair_respectively(_figures_of(text))
     sentences = [s for _, s in sentence_spans(fold_forms(text))]
-    funds = vocabulary()["words"]["fund_scopes"]
+    words = vocabulary()["words"]
+    funds = words["fund_scopes"]
     marked = {}
     for lst in find_lists(figures, sentences):   # "一般公共预算财政拨款支出351.20万元，其中基本支出…"
         fund = next((w for w in funds if w in lst.total.label), "")
         for p in lst.parts if fund else ():
             if not any(w in p.label for w in funds):
                 marked[p.key] = replace(p, fund=fund)
+    for index in {f.sentence_index for f in figures}:   # "法律援助专项经费预算80万元，执行78万元，执行率97.5%"
+        item = _budget_item([f for f in figures if f.sentence_index == index])
+        for f in figures if item else ():
+            if f.sentence_index == index and f.canonical in words["execution_labels"] and f.key not in marked:
+                marked[f.key] = replace(f, fund=item)
     return [marked.get(f.key, f) for f in figures]
+
+
+def _budget_item(figures: list[Figure]) -> str:
+    """The item a sentence's budget figures are of, when it names one ("法律援助专项经费预算80万元" → 法律援助专项经费;
+    "全年预算数…" names none)."""
+    words = vocabulary()["words"]
+    amounts = [f for f in figures if f.kind == AMOUNT and f.plain]
+    if not amounts:
+        return ""
+    label = amounts[0].label
+    marks = sorted(words["budget_marks"] + words["budget_amount_words"] + ["预算"], key=len, reverse=True)
+    at = min([label.find(m) for m in marks if m in label] or [-1])
+    if at <= 0:
+        return ""
+    item = label[:at]
+    return "" if item in words["budget_subjects"] or len(item) < 2 else item
 
 
 # ---------------------------------------------------------------- shares
@@ -128,8 +150,10 @@ def check_shares(figures: list[Figure], lists: list[ListOf]) -> list[ReportFindi
 
 
 def _ratio_share(pct: Figure, ratio: dict, figures: list[Figure]) -> list[ReportFinding]:
-    """"预算执行率x%" / "完成年初预算的x%": x = 执行数 ÷ 预算数, the two taken by their labels (the first label of each
-    list the text states), or else the budget and the actual amount stated just before it in its sentence."""
+    """"预算执行率x%" / "完成年初预算的x%": x = 执行数 ÷ 预算数. The two are taken by their labels (the first label of
+    each list the text states) when they stand in the rate's sentence or that sentence states no other amount (a rate
+    of its own item, "专项经费预算80万元，执行78万元，执行率97.5%", is not the department's); else the budget and the
+    actual amount stated just before it in its sentence (a warning: the labels were not recognised)."""
     def first(labels) -> tuple[str, list[Figure]]:
         for label in labels:
             found = [f for f in _find_by_label(figures, label, AMOUNT, pct) if f.value > 0]
@@ -137,16 +161,23 @@ def _ratio_share(pct: Figure, ratio: dict, figures: list[Figure]) -> list[Report
                 return label, found
         return "", []
 
+    here = [f for f in figures if f.sentence_index == pct.sentence_index and f.start < pct.start and f.kind == AMOUNT
+            and f.plain and f.value > 0]
     num_label, nums = first(ratio["numerator"])
     den_label, dens = first(ratio["denominator"])
-    pairs = [(nums[0], dens[0], f"{num_label}÷{den_label}")] if nums and dens and nums[0] is not dens[0] else []
+    pairs = []
+    if nums and dens and nums[0] is not dens[0]:
+        n, d = nums[0], dens[0]
+        inside = all(f.sentence_index == pct.sentence_index for f in (n, d))
+        if inside or all(f is n or f is d for f in here):
+            pairs.append((n, d, f"{num_label}÷{den_label}"))
+    named = bool(pairs)
     words = vocabulary()["words"]
-    here = [f for f in figures if f.sentence_index == pct.sentence_index and f.start < pct.start and f.kind == AMOUNT
-            and f.plain and f.value > 0 and not f.group]
-    actual = [f for f in here if f.phase != BUDGET and (f.canonical in ratio["numerator"]
-                                                        or f.label.endswith(tuple(words["actual_amount_words"])))]
-    budget = [f for f in here if f.phase == BUDGET and (f.canonical in ratio["denominator"]
-                                                        or f.label.endswith(tuple(words["budget_amount_words"])))]
+    local = [f for f in here if not f.group]
+    actual = [f for f in local if f.phase != BUDGET and (f.canonical in ratio["numerator"]
+                                                         or f.label.endswith(tuple(words["actual_amount_words"])))]
+    budget = [f for f in local if f not in actual and (f.canonical in ratio["denominator"]
+                                                       or f.label.endswith(tuple(words["budget_amount_words"])))]
     if actual and budget and "其中" not in pct.sentence[:actual[-1].start]:
         pairs.append((actual[-1], budget[-1], f"{actual[-1].label}÷{budget[-1].label}"))
     if not pairs:
@@ -155,7 +186,7 @@ def _ratio_share(pct: Figure, ratio: dict, figures: list[Figure]) -> list[Report
         return []       # draft, like a clerk, computes the rate from the exact amounts in 元, not the 万元 written)
     n, d, description = pairs[0]
     found = _judge_share(pct, n, [d], description, lead=pct.canonical)
-    if nums and dens:
+    if named:
         return found
     assumed = f"注意：文中未写明执行数和预算数，按同句的“{n.label}”{n.text}为执行数、“{d.label}”{d.text}为预算数计算，请核实。"
     return [replace(f, message=f.message + assumed, severity=WARNING) for f in found]
