@@ -96,6 +96,13 @@ def test_respectively_shares_are_paired_with_their_parts():
     assert _found(unnamed.replace("77.39%", "79.39%")) == [("share", "79.39%", "77.39%")]
 
 
+def test_shares_said_as_zhanbi_fenbie_wei_and_rates_that_are_not_shares():
+    text = "2023年度基本支出、项目支出分别为120.50万元、35.20万元，占比分别为77.39%、22.61%。"
+    assert _found(text) == []
+    assert _found(text.replace("22.61%", "25.61%")) == [("share", "25.61%", "22.61%")]
+    assert _found(text.replace("占比分别为77.39%、22.61%", "增幅分别为10.2%、5.3%")) == []
+
+
 @pytest.mark.parametrize("text", [
     "2023年度基本支出、项目支出、其他支出分别为120.50万元、35.20万元。",       # three items, two figures
     "办案补贴分别按每件800元、1500元的标准发放。",

@@ -17,7 +17,7 @@ from toolkit.report.figures import ACTUAL, AMOUNT, BUDGET, COUNT, PERCENT, YEAR,
 
 _MARK = re.compile(r"分别(?:为|是|达到|达|有|计|占|增长|增加|减少|下降)?")
 _BOTH = re.compile(r"(?:均|都)(?:为|是)")
-_JOIN = {"、", "和", "及", "与", "，", ",", "以及", "；"}
+_JOIN = {"、", "和", "及", "与", "，", ",", "以及"}
 _BREAK = "，,。；;：:"
 _YEAR = r"(?:(?:19|20)[0-9]{2}|[〇零一二三四五六七八九]{4})年度?"
 _YEARS = re.compile(rf"\s*(?:全年|在)?(?P<years>{_YEAR}(?:\s*[、和与及至]\s*{_YEAR})+)(?P<label>[^，,。；;0-9]{{0,12}})$")
@@ -132,8 +132,10 @@ def pair_respectively(figures: list[Figure]) -> list[Figure]:
             if len(chain) < 2:
                 continue
             group = (index, m.start())
-            if percent:
-                partners = amounts if len(amounts) == len(chain) else []
+            if percent:      # shares only when said so ("分别占", "占比分别为"); "增幅分别为a%、b%" are not
+                head = sentence[max([sentence.rfind(c, 0, m.start()) for c in _BREAK] + [-1]) + 1:m.end()]
+                shares = m.group(0).endswith("占") or any(w in head for w in ("占", "比重", "比例"))
+                partners = amounts if len(amounts) == len(chain) and shares else []
                 whole = [f for f in figs if m.end() <= f.start < chain[0].start and f.kind in (AMOUNT, COUNT)]
                 base = canonical_label(re.sub(r"^占", "", whole[-1].label)) if whole else \
                     normalize_label(re.sub(r"^占|的$", "", sentence[m.end():chain[0].start].strip()))
