@@ -156,7 +156,7 @@ def _ratio_share(pct: Figure, ratio: dict, figures: list[Figure]) -> list[Report
     actual amount stated just before it in its sentence (a warning: the labels were not recognised)."""
     def first(labels) -> tuple[str, list[Figure]]:
         for label in labels:
-            found = [f for f in _find_by_label(figures, label, AMOUNT, pct) if f.value > 0]
+            found = _find_by_label(figures, label, AMOUNT, pct)      # 0.00万元 too: the first label stated decides
             if found:
                 return label, found
         return "", []
