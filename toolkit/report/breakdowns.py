@@ -195,7 +195,7 @@ def _check_one_breakdown(lst: ListOf, figures: list[Figure]) -> list[ReportFindi
     for p in parts:   # a part stated elsewhere with the value that makes the list add up: that part is the slip
         rest = total.value - (total_sum - p.value)
         again = [f for f in figures if f.canonical == p.canonical and len(p.canonical) >= 2 and f.kind == p.kind
-                 and f.plain and f.year == p.year and f.phase == p.phase and f.key != p.key
+                 and f.plain and f.year == p.year and f.phase == p.phase and f.fund == p.fund and f.key != p.key
                  and all(f.key != q.key for q in parts) and abs(f.value - p.value) > f.tolerance + p.tolerance
                  and abs(f.value - rest) <= f.tolerance + total.tolerance + tolerance - p.tolerance]
         if again:
