@@ -240,7 +240,8 @@ def test_cli_json_on_markdown(tmp_path, run_cli):
     assert code == 1
     assert data["figures"] == 6
     assert [f["kind"] for f in data["findings"]] == ["breakdown"]
-    assert set(data["findings"][0]) == {"kind", "sentence", "stated", "expected", "message"}
+    assert set(data["findings"][0]) == {"kind", "severity", "sentence", "stated", "expected", "message"}
+    assert data["findings"][0]["severity"] == "错误"
 
 
 def test_cli_text_in_gb18030(tmp_path, run_cli):

@@ -68,6 +68,7 @@ def ledger_inputs(ledger_path, year):
 
 
 def run(args) -> int:
+    from toolkit.base.findings import WARNING
     from toolkit.cli.report import read_budget
     from toolkit.report.check import check_report, extract_figures, report_year_of
     from toolkit.report.job import check_values
@@ -76,16 +77,20 @@ def run(args) -> int:
     year = report_year_of(extract_figures(text)) or (budget.year if budget else None)   # the report's own year
     ledger, cases = ledger_inputs(args.ledger, year) if args.ledger else (None, None)
     result = check_report(text, check_values(budget, ledger, cases, Path(args.ledger).name if args.ledger else None))
+    errors = [f for f in result.findings if f.severity != WARNING]
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
-        return 1 if result.findings else 0
-    print(f"{Path(args.report).name}：识别数字 {len(result.figures)} 个，发现不一致 {len(result.findings)} 处。")
+        return 1 if errors else 0
+    warned = len(result.findings) - len(errors)
+    print(f"{Path(args.report).name}：识别数字 {len(result.figures)} 个，发现不一致 {len(result.findings)} 处"
+          + (f"（其中 {warned} 处为警告：按推测核对，请核实）。" if warned else "。"))
     if budget and budget.errors:
         print(f"注意：预算表“{budget.file}”本身校验发现 {len(budget.errors)} 处错误，与之相符的数字也可能有误"
               f"（用 legalaid validate 查看详情）。")
     for n, f in enumerate(result.findings, 1):
-        print(f"{n}. 【{KIND_LABEL.get(f.kind, f.kind)}】{f.message}")
+        level = "警告·" if f.severity == WARNING else ""
+        print(f"{n}. 【{level}{KIND_LABEL.get(f.kind, f.kind)}】{f.message}")
         print(f"   原句：{f.sentence}")
         expected = "按分项之和" if f.kind == "breakdown" and f.expected and not f.expected[0].isalpha() else "应为"
         print(f"   文中：{f.stated}    {expected}：{f.expected}")
-    return 1 if result.findings else 0
+    return 1 if errors else 0

@@ -19,6 +19,7 @@ class ListOf:
     parts: list[Figure]
     incomplete: bool     # ends in 等
     overlapping: bool    # groups that overlap (农民工, 老年人 …): each part only ≤ total
+    named: str = "“其中”所列分项"   # how a message names the parts ("分别为" lists: "所列分项")
 
 
 def _sub_spans(sentence: str) -> list[tuple[int, int]]:
@@ -100,6 +101,12 @@ def find_lists(figures: list[Figure], sentences: list[str]) -> list[ListOf]:
                 parts += _continued_parts(total, parts, by_sentence, sentences, index)
             overlap = any(p.label in overlapping or p.canonical in overlapping for p in parts)
             out.append(ListOf(total, parts, incomplete, overlap or len(parts) == 1))
+        for total in figs:      # "A、B分别为x、y，共计T": the parts come before their total
+            parts = [f for f in figs if total.sums and f.group == total.sums and f.plain]
+            if len(parts) < 2 or any(p.key in {q.key for lst in out for q in lst.parts} for p in parts):
+                continue
+            overlap = any(p.label in overlapping or p.canonical in overlapping for p in parts)
+            out.append(ListOf(total, parts, False, overlap, "“分别为”所列分项"))
     return out
 
 
@@ -141,6 +148,8 @@ def _continued_parts(total: Figure, parts: list[Figure], by_sentence, sentences,
 def _share_after(fig: Figure, figures: list[Figure]) -> Figure | None:
     """The "占 x%" right after a figure (same sentence, no other amount between), when its base is not named or is
     a whole."""
+    if fig.group:      # "分别为x、y，分别占a%、b%": the share paired with it, not the next one
+        return next((f for f in figures if f.of == fig.key and f.plain), None)
     later = [f for f in figures if f.sentence_index == fig.sentence_index and f.start > fig.start]
     if later and later[0].kind == PERCENT and later[0].plain and "；" not in fig.sentence[fig.end:later[0].start]:
         return later[0]
@@ -166,7 +175,7 @@ def _check_one_breakdown(lst: ListOf, figures: list[Figure]) -> list[ReportFindi
                 slip = unit_slip(p, p.value, total.value, p.tolerance + total.tolerance)
                 out.append(_finding(
                     "unit" if slip else "breakdown", p, f"不超过{total.text}",
-                    f"“其中”{p.label or '分项'}{p.said}大于合计{total.label or ''}{total.said}，分项不可能超过合计"
+                    f"{lst.named.replace('所列分项', '')}{p.label or '分项'}{p.said}大于合计{total.label or ''}{total.said}，分项不可能超过合计"
                     + (f"；疑将单位“{slip}”误写为“{p.unit}”。" if slip else "。")))
         return out
     total_sum = sum((p.value for p in parts), Decimal(0))
@@ -183,6 +192,18 @@ def _check_one_breakdown(lst: ListOf, figures: list[Figure]) -> list[ReportFindi
                              f"分项之和才等于合计{total.said}，疑单位误写。", ((p.key, right.value),))]
     if total_sum < total.value and lst.incomplete:
         return []
+    for p in parts:   # a part stated elsewhere with the value that makes the list add up: that part is the slip
+        rest = total.value - (total_sum - p.value)
+        again = [f for f in figures if f.canonical == p.canonical and len(p.canonical) >= 2 and f.kind == p.kind
+                 and f.plain and f.year == p.year and f.phase == p.phase and f.fund == p.fund and f.key != p.key
+                 and all(f.key != q.key for q in parts) and abs(f.value - p.value) > f.tolerance + p.tolerance
+                 and abs(f.value - rest) <= f.tolerance + total.tolerance + tolerance - p.tolerance]
+        if again:
+            f = again[0]
+            return [_finding("breakdown", p, p.shown(f.value),
+                             f"{p.label or '分项'}写作{p.said}，而文中另处（“{f.sentence}”）为{f.text}；按{f.text}计，"
+                             f"所列分项（{listed}）之和才等于{total.label or '合计'}{total.said}。",
+                             ((p.key, f.value),))]
     # a part that disagrees with its own share while the rest fits: that part is the slip
     for p in parts:
         pct = _share_after(p, figures)
@@ -190,18 +211,19 @@ def _check_one_breakdown(lst: ListOf, figures: list[Figure]) -> list[ReportFindi
         if pct is None or rest <= 0 or p.value == 0:
             continue
         allowed = pct.tolerance * total.value / 100 + total.tolerance + tolerance
-        if abs(rest - total.value * pct.value / 100) <= allowed and \
-                abs(p.value - total.value * pct.value / 100) > allowed:
+        on_listed = abs(p.value - total_sum * pct.value / 100) <= pct.tolerance * total_sum / 100 + tolerance
+        if abs(rest - total.value * pct.value / 100) <= allowed and not on_listed and \
+                abs(p.value - total.value * pct.value / 100) > allowed:    # the share fits the parts' sum: the total is off
             return [_finding("breakdown", p, p.shown(rest),
-                             f"{p.label or '分项'}写作{p.said}，与其占比{pct.text}不符，且使“其中”所列分项（{listed}）"
+                             f"{p.label or '分项'}写作{p.said}，与其占比{pct.text}不符，且使{lst.named}（{listed}）"
                              f"之和与合计{total.said}相差{total.shown(abs(total.value - total_sum))}；"
                              f"按合计和占比应为{p.shown(rest)}。", ((p.key, rest),))]
     decimals = max([total.decimals] + [p.decimals for p in parts if p.unit == total.unit])
     expected = total.shown(total_sum, decimals)
     if total_sum > total.value:
-        message = (f"“其中”所列分项（{listed}）之和为{expected}，大于{total.label or '合计'}{total.said}，"
+        message = (f"{lst.named}（{listed}）之和为{expected}，大于{total.label or '合计'}{total.said}，"
                    f"分项之和不应超过合计。")
     else:
-        message = (f"“其中”所列分项（{listed}）之和为{expected}，与{total.label or '合计'}{total.said}不符"
+        message = (f"{lst.named}（{listed}）之和为{expected}，与{total.label or '合计'}{total.said}不符"
                    f"（相差{total.shown(total.value - total_sum, decimals)}）；如有未列出的分项请补全或写明“等”。")
     return [_finding("breakdown", total, expected, message, ((total.key, total_sum),))]

@@ -13,14 +13,54 @@ import re
 from dataclasses import replace
 from decimal import Decimal
 
+from toolkit.base.findings import WARNING
 from toolkit.report.breakdowns import ListOf, check_breakdowns, find_lists
-from toolkit.report.figures import (AMOUNT, COUNT, MONEY_FACTOR, PERCENT, POINTS, YEAR, Figure, ReportCheck, ReportFinding,
+from toolkit.report.figures import (AMOUNT, BUDGET, COUNT, MONEY_FACTOR, PERCENT, POINTS, YEAR, Figure, ReportCheck, ReportFinding,
                                     TableValue, _agree, _clause_start, _figures_agree, _find_by_label, _finding,
-                                    _percent_text, _same_family, canonical_label, extract_figures, fold_forms,
+                                    _percent_text, _same_family, canonical_label, fold_forms,
                                     format_decimal, in_unit, normalize_label, report_year_of, sentence_spans, unit_slip,
                                     vocabulary)
+from toolkit.report.figures import extract_figures as _figures_of
 from toolkit.report.relations import _derived_shares, check_changes, check_gaps, check_moves, check_years
+from toolkit.report.respectively import pair_respectively
 from toolkit.report.tables import check_text_tables
+
+
+def extract_figures(text: str) -> list[Figure]:
+    """Every figure of the text (toolkit.report.figures) with its "分别为" pairings applied
+    (toolkit.report.respectively), and the parts of a fund's total marked as that fund's."""
+    figures = pair_respectively(_figures_of(text))
+    sentences = [s for _, s in sentence_spans(fold_forms(text))]
+    words = vocabulary()["words"]
+    funds = words["fund_scopes"]
+    marked = {}
+    for lst in find_lists(figures, sentences):   # "一般公共预算财政拨款支出351.20万元，其中基本支出…"
+        fund = next((w for w in funds if w in lst.total.label), "")
+        for p in lst.parts if fund else ():
+            if not any(w in p.label for w in funds):
+                marked[p.key] = replace(p, fund=fund)
+    for index in {f.sentence_index for f in figures}:   # "法律援助专项经费预算80万元，执行78万元，执行率97.5%"
+        item = _budget_item([f for f in figures if f.sentence_index == index])
+        for f in figures if item else ():
+            if f.sentence_index == index and f.canonical in words["execution_labels"] and f.key not in marked:
+                marked[f.key] = replace(f, fund=item)
+    return [marked.get(f.key, f) for f in figures]
+
+
+def _budget_item(figures: list[Figure]) -> str:
+    """The item a sentence's budget figures are of, when it names one ("法律援助专项经费预算80万元" → 法律援助专项经费;
+    "全年预算数…" names none)."""
+    words = vocabulary()["words"]
+    amounts = [f for f in figures if f.kind == AMOUNT and f.plain]
+    if not amounts:
+        return ""
+    label = amounts[0].label
+    marks = sorted(words["budget_marks"] + words["budget_amount_words"] + ["预算"], key=len, reverse=True)
+    at = min([label.find(m) for m in marks if m in label] or [-1])
+    if at <= 0:
+        return ""
+    item = label[:at]
+    return "" if item in words["budget_subjects"] or len(item) < 2 else item
 
 
 # ---------------------------------------------------------------- shares
@@ -50,19 +90,19 @@ def check_shares(figures: list[Figure], lists: list[ListOf]) -> list[ReportFindi
     totals = {p.key: lst for lst in lists for p in lst.parts}
     findings = []
     unbased: dict[tuple, list[tuple[Figure, Figure]]] = {}
+    by_key = {f.key: f for f in figures}
     for pct in figures:
         if pct.kind != PERCENT or not pct.plain:
+            continue
+        if pct.group:      # "分别占a%、b%": paired with its part, or (not paired for certain) left alone
+            findings.extend(_paired_share(pct, by_key, figures, totals))
             continue
         sentence = pct.sentence
         clause_start = _clause_start(sentence, pct.start)
         clause = sentence[clause_start:pct.start]
         ratio = vocab["ratios"].get(pct.canonical)
         if ratio and "占" not in clause:
-            nums = _find_by_label(figures, ratio["numerator"], AMOUNT, pct)
-            dens = _find_by_label(figures, ratio["denominator"], AMOUNT, pct)
-            if nums and dens:
-                findings.extend(_judge_share(pct, nums[0], dens[:1], f"{ratio['numerator']}÷{ratio['denominator']}",
-                                             lead=pct.canonical))
+            findings.extend(_ratio_share(pct, ratio, figures))
             continue
         at = clause.rfind("占")
         if at < 0:
@@ -109,6 +149,71 @@ def check_shares(figures: list[Figure], lists: list[ListOf]) -> list[ReportFindi
     return findings
 
 
+def _ratio_share(pct: Figure, ratio: dict, figures: list[Figure]) -> list[ReportFinding]:
+    """"预算执行率x%" / "完成年初预算的x%": x = 执行数 ÷ 预算数. The two are taken by their labels (the first label of
+    each list the text states) when they stand in the rate's sentence or that sentence states no other amount (a rate
+    of its own item, "专项经费预算80万元，执行78万元，执行率97.5%", is not the department's); else the budget and the
+    actual amount stated just before it in its sentence (a warning: the labels were not recognised)."""
+    def first(labels) -> tuple[str, list[Figure]]:
+        for label in labels:
+            found = _find_by_label(figures, label, AMOUNT, pct)      # 0.00万元 too: the first label stated decides
+            if found:
+                return label, found
+        return "", []
+
+    here = [f for f in figures if f.sentence_index == pct.sentence_index and f.start < pct.start and f.kind == AMOUNT
+            and f.plain and f.value > 0]
+    num_label, nums = first(ratio["numerator"])
+    den_label, dens = first(ratio["denominator"])
+    pairs = []
+    if nums and dens and nums[0] is not dens[0]:
+        n, d = nums[0], dens[0]
+        inside = all(f.sentence_index == pct.sentence_index for f in (n, d))
+        if inside or all(f is n or f is d for f in here):
+            pairs.append((n, d, f"{num_label}÷{den_label}"))
+    named = bool(pairs)
+    words = vocabulary()["words"]
+    local = [f for f in here if not f.group]
+    actual = [f for f in local if f.phase != BUDGET and (f.canonical in ratio["numerator"]
+                                                         or f.label.endswith(tuple(words["actual_amount_words"])))]
+    budget = [f for f in local if f not in actual and (f.canonical in ratio["denominator"]
+                                                       or f.label.endswith(tuple(words["budget_amount_words"])))]
+    if actual and budget and "其中" not in pct.sentence[:actual[-1].start]:
+        pairs.append((actual[-1], budget[-1], f"{actual[-1].label}÷{budget[-1].label}"))
+    if not pairs:
+        return []
+    if any(_share_fits(pct, n, d) for n, d, _ in pairs):    # within the rate's and the amounts' rounding (the
+        return []       # draft, like a clerk, computes the rate from the exact amounts in 元, not the 万元 written)
+    n, d, description = pairs[0]
+    found = _judge_share(pct, n, [d], description, lead=pct.canonical)
+    if named:
+        return found
+    assumed = f"注意：文中未写明执行数和预算数，按同句的“{n.label}”{n.text}为执行数、“{d.label}”{d.text}为预算数计算，请核实。"
+    return [replace(f, message=f.message + assumed, severity=WARNING) for f in found]
+
+
+def _paired_share(pct: Figure, by_key: dict, figures: list[Figure], totals: dict) -> list[ReportFinding]:
+    """One share of a "分别占" list: its part ÷ the whole named after 占, else the total of the list the part is in."""
+    part = by_key.get(pct.of) if pct.of else None
+    if part is None:
+        return []
+    lst = totals.get(part.key)
+    if pct.base:
+        wholes = [f for f in _find_by_label(figures, canonical_label(pct.base), part.kind, pct)
+                  if _same_family(f, part) and f is not part]
+        description = f"“{pct.base}”"
+    else:
+        wholes, description = [], ""
+    if not wholes and lst is not None:
+        wholes, description = [lst.total], "所在列表的合计"
+    if wholes:
+        return _judge_share(pct, part, wholes, description, lst=lst)
+    shares = [f for f in figures if f.group == pct.group and f.kind == PERCENT and f.of in by_key]
+    if shares and shares[0] is pct:   # no whole stated: the shares of one list must give one whole
+        return _derived_shares([(f, by_key[f.of]) for f in shares])
+    return []
+
+
 def _judge_share(pct: Figure, part: Figure, wholes: list[Figure], description: str,
                  lead: str = "", lst: ListOf | None = None) -> list[ReportFinding]:
     if any(_share_fits(pct, part, w) for w in wholes):
@@ -128,7 +233,10 @@ def _judge_share(pct: Figure, part: Figure, wholes: list[Figure], description: s
         listed = sum((p.value for p in lst.parts), Decimal(0))
         if listed and all(abs(listed - w.value) > w.tolerance for w in fitting):
             share = part.value / listed * 100
-            if abs(share - pct.value) <= pct.tolerance:
+            spread = sum((p.tolerance for p in lst.parts), Decimal(0))   # the parts' sum within their rounding
+            low = max(part.value - part.tolerance, Decimal(0)) / (listed + spread) * 100
+            high = (part.value + part.tolerance) / (listed - spread) * 100 if listed > spread else share
+            if pct.value + pct.tolerance >= low and pct.value - pct.tolerance <= high:
                 return []
             tried.append(f"{part.canonical or '分项'}{part.said}÷所列分项之和{lst.total.shown(listed, max(p.decimals for p in lst.parts + [lst.total]))}＝"
                          f"{format_decimal(share, pct.decimals)}%")
@@ -170,7 +278,7 @@ def check_repeats(figures: list[Figure], tables: list[TableValue] = ()) -> list[
             continue
         first = plain[0]
         for other in figs:
-            if other is first or (other.scope and first.scope and other.scope != first.scope) \
+            if other is first or (other.scope and first.scope and other.scope != first.scope) or other.fund != first.fund \
                     or two_bases(first, other):
                 continue
             if _figures_agree(first, other):
@@ -184,10 +292,14 @@ def check_repeats(figures: list[Figure], tables: list[TableValue] = ()) -> list[
                 continue
             if other.at < first.at:
                 continue
-            findings.append(_finding(
+            named = (f"（前文写作“{first.label}”，此处写作“{other.label}”，按同一项目核对）"
+                     if first.label != other.label and first.label and other.label else "")
+            assumed = "；".join(f.named_by for f in (first, other) if f.named_by)
+            finding = _finding(
                 "repeat", other, first.text,
-                f"{label}在报告中前后不一致：前文（“{first.sentence}”）为{first.said}，此处为{other.said}。",
-                ((other.key, first.value),)))
+                f"{label}在报告中前后不一致{named}：前文（“{first.sentence}”）为{first.said}，此处为{other.said}。"
+                + (f"注意：{assumed}，请核实。" if assumed else ""), ((other.key, first.value),))
+            findings.append(replace(finding, severity=WARNING) if assumed else finding)
     return findings
 
 
@@ -255,8 +367,8 @@ def correct_units(figures: list[Figure], tables: list[TableValue], sentences: li
     groups: dict[tuple, list[Figure]] = {}
     for f in figures:
         if f.kind == AMOUNT and f.plain and len(f.canonical) >= 2 and f.key not in fixed and "占" not in f.label:
-            groups.setdefault((f.canonical, f.year, f.phase, f.scope), []).append(f)
-    for (label, _, _, _), figs in groups.items():
+            groups.setdefault((f.canonical, f.year, f.phase, f.scope, f.fund), []).append(f)
+    for (label, _, _, _, _), figs in groups.items():
         first = figs[0]
         for other in figs[1:]:
             slip = unit_slip(other, other.value, first.value, other.tolerance + first.tolerance)
@@ -312,7 +424,8 @@ def check_against_tables(figures: list[Figure], tables: list[TableValue]) -> lis
     report_year = report_year_of(figures)
     findings = []
     for f in figures:
-        if f.qualifier not in ("", "approx") or f.kind not in (AMOUNT, COUNT, PERCENT) or f.canonical not in by_label:
+        if f.qualifier not in ("", "approx") or f.kind not in (AMOUNT, COUNT, PERCENT) or f.canonical not in by_label \
+                or f.fund:      # a fund's 基本支出: the table rows are the department's (or another fund's)
             continue
         if report_year is not None and f.year not in (None, report_year):
             continue

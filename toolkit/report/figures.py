@@ -14,6 +14,7 @@ from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 
+from toolkit.base.findings import ERROR, SEVERITY_LABEL
 from toolkit.base.money import chinese_integer as money_chinese_integer, round_half_up
 
 AMOUNT, PERCENT, COUNT, YEAR, POINTS = "amount", "percent", "count", "year", "points"
@@ -80,6 +81,12 @@ class Figure:
     approx: tuple = (0, 0)    # an approximate figure: how far below / above (percent) the exact one may be
     written: str = ""    # the text as written when a unit slip was corrected ("161.79元" read as 161.79万元)
     scope: str = ""      # the whole a share of this figure is taken of ("基本支出"): one label, two scopes
+    group: tuple = ()    # a "分别为" list it is one figure of: (sentence index, offset of 分别)
+    of: tuple = ()       # a share in a "分别占" list: the key of the figure it is a share of
+    base: str = ""       # …and the whole named after 占 ("支出合计"), if any
+    sums: tuple = ()     # the total written after a "分别为" list ("，共计T"): that list's group
+    named_by: str = ""   # a label inferred, not written ("共计" after 基本支出、项目支出 is 支出合计): from what
+    fund: str = ""       # a part of a total of one fund ("财政拨款支出…，其中基本支出…"): not the department's 基本支出
 
     @property
     def plain(self) -> bool:
@@ -407,10 +414,11 @@ class ReportFinding:
     at: int = field(default=0, compare=False)        # offset in the text (findings are listed in text order)
     fixes: tuple = field(default=(), compare=False)  # ((figure key, value it should have), ...)
     cause: int | None = field(default=None, compare=False)  # offset of the finding this one follows from
+    severity: str = field(default=ERROR, compare=False)     # WARNING: found through an assumption the message states
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "sentence": self.sentence, "stated": self.stated, "expected": self.expected,
-                "message": self.message}
+        return {"kind": self.kind, "severity": SEVERITY_LABEL[self.severity], "sentence": self.sentence,
+                "stated": self.stated, "expected": self.expected, "message": self.message}
 
 
 def _finding(kind: str, fig: Figure, expected: str, message: str, fixes: tuple = ()) -> ReportFinding:

@@ -40,19 +40,22 @@ def _cells(line: str) -> list[str]:
 
 
 _SUBJECT_CODE = re.compile(r"^[0-9]{3}(?:[0-9]{2}){0,2}$")     # 类/款/项 codes: 204, 20406, 2040610
+_SERIAL = re.compile(r"^[0-9]{1,2}$")                            # a 序号 column: 1, 2, 3 …
+_TOTAL_WORDS = ("合计", "总计", "小计", "共计")
 
 
 def _is_data(cells: list[str]) -> bool:
-    if len(cells) >= 3 and _SUBJECT_CODE.match(cells[0]):    # "2040610  法律援助  66.20": code, name, numbers
-        cells = cells[1:]
+    if len(cells) >= 3 and (_SUBJECT_CODE.match(cells[0]) or _SERIAL.match(cells[0])):
+        cells = cells[1:]      # "2040610  法律援助  66.20" (code, name, numbers) or "3  办公费  4.74" (序号)
     return (len(cells) >= 2 and bool(re.search(r"[\u4e00-\u9fff]", cells[0]))
             and all(_CELL_NUMBER.match(c) or c in _EMPTY for c in cells[1:])
             and any(_CELL_NUMBER.match(c) for c in cells[1:]))
 
 
 def _is_header(cells: list[str]) -> bool:
-    return len(cells) >= 2 and any(w in cells[0] for w in ("项目", "科目", "名称", "指标")) \
-        and not any(_CELL_NUMBER.match(c) for c in cells)
+    named = cells[1:2] if len(cells) >= 3 and cells[0] in ("序号", "编号") else cells[:1]   # 序号 | 项目 | 金额
+    return len(cells) >= 2 and any(w in (named[0] or "") for w in ("项目", "科目", "名称", "指标")) \
+        and not any(_CELL_NUMBER.match(c or "") for c in cells)
 
 
 def find_tables(text: str) -> list[TextTable]:
@@ -109,7 +112,7 @@ def check_text_tables(text: str):
     rules = load_rules()
     for n, table in enumerate(find_tables(text), 1):
         name = f"表{n}"
-        rows = _without_unnamed_rate_columns([list(r) for r in table.rows])
+        rows = _without_unnamed_rate_columns(_aligned([list(r) for r in table.rows]))
         for block in read_blocks(name, rows):
             ck = Checker(rules)
             check_structure(block, ck)
@@ -149,6 +152,33 @@ def check_text_tables(text: str):
     return findings, values
 
 
+def _aligned(rows: list[list]) -> list[list]:
+    """Adapter: rows as a sheet would hold them. An empty cell is empty (None), not a text ""; a 序号 column is left
+    out (its numbers are not amounts); a 合计/总计 row written across the merged code (or 序号) cells has fewer cells
+    than the header: its figures are moved right, under their columns, so the budget core reads it as the total
+    line it is."""
+    header = next((r for r in rows if len(r) > 1 and _is_header(r)), None)
+    if header is not None and header[0] in ("序号", "编号"):
+        out = []
+        for r in rows:
+            if r is header or len(r) < 2:
+                out.append(r[1:] if r is header else r)
+            elif _SERIAL.match(r[0]) or not r[0]:
+                out.append(r[1:])
+            elif any(w in r[0] for w in _TOTAL_WORDS) and not r[1]:
+                out.append(r[:1] + r[2:])
+            else:
+                out.append(r)
+        rows, header = out, out[rows.index(header)]
+    width = len(header) if header is not None else max(len(r) for r in rows)
+    out = []
+    for r in rows:
+        if 1 < len(r) < width and any(w in r[0] for w in _TOTAL_WORDS):
+            r = r[:1] + [None] * (width - len(r)) + r[1:]
+        out.append(r if r is header else [c if c != "" else None for c in r])
+    return out
+
+
 def _without_unnamed_rate_columns(rows: list[list]) -> list[list]:
     """Adapter: a column written in percentages ("-12.99%") under a header the budget core does not know as a rate or
     share ("增减幅度") would be summed as amounts; it is left out (its cells blanked) instead."""
@@ -160,7 +190,7 @@ def _without_unnamed_rate_columns(rows: list[list]) -> list[list]:
         if any(w in name for w in RATE_WORDS + SHARE_WORDS) or name.endswith("率"):
             continue
         cells = [r[c] for r in rows if r is not header and len(r) > c and _CELL_NUMBER.match(r[c] or "")]
-        if cells and all(x.endswith("%") or float(x) == 0 for x in cells) and any(x.endswith("%") for x in cells):
+        if cells and all(x.endswith("%") or float(x.replace(",", "")) == 0 for x in cells) and any(x.endswith("%") for x in cells):
             for r in rows:
                 if r is not header and len(r) > c:
                     r[c] = None
