@@ -81,23 +81,23 @@ def run_baseline(ledger: Path, out: Path) -> dict:
 # --- measuring a child process ----------------------------------------------------------------------------
 def run_measured(cmd: list[str], cwd: Path, env: dict) -> dict:
     """Run cmd; wall seconds, CPU seconds (user + system; None without wait4), peak RSS in MB, exit code, stdout
-    and stderr."""
+    and stderr. With wait4 the command runs under `child_usage.py`, so its peak is its own (see there)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err)
         if hasattr(os, "wait4"):
-            _, status, usage = os.wait4(proc.pid, 0)
-            seconds = time.perf_counter() - start
-            proc.returncode = os.waitstatus_to_exitcode(status)
-            # ru_maxrss: kilobytes on Linux, bytes on macOS
-            peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
-            cpu = usage.ru_utime + usage.ru_stime
+            with tempfile.TemporaryDirectory() as folder:
+                report = Path(folder) / "usage.json"
+                proc = subprocess.run([sys.executable, str(Path(__file__).with_name("child_usage.py")), str(report),
+                                       *cmd], cwd=cwd, env=env, stdout=out, stderr=err)
+                usage = json.loads(report.read_text(encoding="utf-8"))
+            seconds, cpu, peak, returncode = usage["seconds"], usage["cpu"], usage["peak_mb"], usage["returncode"]
         else:
+            start = time.perf_counter()
+            proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err)
             peak, cpu = _poll_peak_rss(proc), None
-            seconds = time.perf_counter() - start
+            seconds, returncode = time.perf_counter() - start, proc.returncode
         out.seek(0)
         err.seek(0)
-        return {"seconds": seconds, "cpu": cpu, "peak_mb": peak, "returncode": proc.returncode,
+        return {"seconds": seconds, "cpu": cpu, "peak_mb": peak, "returncode": returncode,
                 "stdout": out.read().decode("utf-8", "replace"), "stderr": err.read().decode("utf-8", "replace")}
 
 
