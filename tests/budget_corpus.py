@@ -16,6 +16,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple as _rc   # 'C7' → (7, 3)
 
 # ---------------------------------------------------------------- the figures (元)
 
@@ -95,14 +96,6 @@ class Sheet:
         row = self.rows[r - 1]
         row.extend([None] * (c - len(row)))
         row[c - 1] = value
-
-
-def _rc(a1: str) -> tuple[int, int]:
-    letters = "".join(ch for ch in a1 if ch.isalpha())
-    col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch) - 64
-    return int("".join(ch for ch in a1 if ch.isdigit())), col
 
 
 @dataclass
