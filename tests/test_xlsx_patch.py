@@ -24,6 +24,8 @@ from toolkit.base.errors import InputError
 from toolkit.io.xlsx.patch import CellStyle, ChartSpec, Formula, SheetSpec, XlsxPatch
 from toolkit.io.xlsx.zip_write import ZipWriter
 
+from tests.minimal_package import workbook
+
 # a real vbaProject.bin: the one in the quickstart workbook that the installed xlwings ships
 VBA_SOURCE = Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
 
@@ -404,26 +406,7 @@ def test_atomic_save_leaves_nothing_on_failure(ledger, tmp_path, monkeypatch):
 
 def raw_workbook(path: Path, sheet_data: str) -> Path:
     """A minimal hand-made package (rows/cells written without r attributes, like some writers do)."""
-    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-    with zipfile.ZipFile(path, "w") as z:
-        z.writestr("[Content_Types].xml",
-                   '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                   '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-                   '<Default Extension="xml" ContentType="application/xml"/>'
-                   '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument'
-                   '.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType='
-                   '"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
-        z.writestr("_rels/.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-                   f'relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
-                   "</Relationships>")
-        z.writestr("xl/workbook.xml", f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
-                   '<sheet name="数据" sheetId="1" r:id="rId1"/></sheets></workbook>')
-        z.writestr("xl/_rels/workbook.xml.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/'
-                   f'2006/relationships"><Relationship Id="rId1" Type="{rel}/worksheet" '
-                   'Target="worksheets/sheet1.xml"/></Relationships>')
-        z.writestr("xl/worksheets/sheet1.xml", f'<worksheet xmlns="{main}"><sheetData>{sheet_data}</sheetData>'
-                   "</worksheet>")
+    path.write_bytes(workbook("", sheet_data))
     return path
 
 
