@@ -15,9 +15,6 @@ from toolkit.base.errors import InputError
 NAME = "check-report"
 HELP = "检查已写好的自评报告或决算情况说明：文中金额、占比、件数、年份、变动率，文中表格，以及与预算表、台账是否一致。"
 
-KIND_LABEL = {"breakdown": "分项合计不符", "share": "占比不符", "repeat": "前后不一致", "unit": "单位疑误",
-              "year": "年份或变化方向有误", "table": "与表格不符", "change": "增减额或增减率不符",
-              "approx": "约数与准确数不符", "structure": "文中表格合计不符"}
 
 
 def add_arguments(parser) -> None:
@@ -71,6 +68,7 @@ def run(args) -> int:
     from toolkit.base.findings import WARNING
     from toolkit.cli.report import read_budget
     from toolkit.report.check import check_report, extract_figures, report_year_of
+    from toolkit.report.figures import KIND_LABEL
     from toolkit.report.job import check_values
     text = read_report(args.report)
     budget = read_budget(args.budget) if args.budget else None

@@ -12,6 +12,7 @@ from toolkit.base.errors import InputError
 from toolkit.io.cell_formats import read_formats
 from toolkit.io.docx import write_docx
 from toolkit.io.excel_read import read_workbook
+from toolkit.report.figures import KIND_LABEL
 from toolkit.report.inputs import BudgetBook, LedgerFigures, budget_from_sheets, ledger_figures, targets_from_sheets
 from toolkit.report.job import parse_report_settings, run_report
 from toolkit.stats.evaluation import TARGETS_SHEET, Targets
@@ -19,8 +20,6 @@ from toolkit.stats.evaluation import TARGETS_SHEET, Targets
 NAME = "report"
 HELP = "根据预算表和案件台账起草《部门整体支出绩效自评报告》（.docx），所有数字自动计算填入。"
 
-KIND_LABEL = {"breakdown": "分项合计不符", "share": "占比不符", "repeat": "前后不一致", "unit": "单位疑误",
-              "year": "年份或变化方向有误", "table": "与表格不符"}
 
 
 # ---------------------------------------------------------------- reading the workbooks
