@@ -64,12 +64,12 @@ def test_twelve_sheets_give_the_same_figures_as_one_sheet(corpus, capsys, tmp_pa
 def test_the_summary_names_what_was_combined_and_what_was_not(corpus, capsys, tmp_path):
     code, text = _text(capsys, corpus["十二个月"].path, tmp_path / "y.xlsx")
     assert "合并了 12 个工作表：" + "、".join(MONTHS) in text
-    assert "未合并按月分表.xlsx「全年汇总」：工作表名含“汇总”，是各表的汇总或副本：120 行与各表中的行逐行相同" in text
+    assert "未合并 按月分表.xlsx「全年汇总」：工作表名含“汇总”，是各表的汇总或副本：120 行与各表中的行逐行相同" in text
     assert "合计/小计行 12 行" in text
     code, text = _text(capsys, corpus["按律师"].path, tmp_path / "l.xlsx")
-    assert "未合并按律师.xlsx「律师名册」：表头与按律师.xlsx「张明」不同（缺少" in text
+    assert "未合并 按律师.xlsx「律师名册」：表头与按律师.xlsx「张明」不同（缺少" in text
     code, text = _text(capsys, corpus["工作站文件夹"].path, tmp_path / "f.xlsx")
-    assert "未合并损坏的文件.xlsx：文件已损坏" in text
+    assert "未合并 损坏的文件.xlsx：文件已损坏" in text
     code, text = _text(capsys, corpus["隐藏行"].path, tmp_path / "h.xlsx")
     assert f"在 Excel 中是隐藏或被筛选掉的行，也已读取（共 {corpus['隐藏行'].hidden} 行）" in text
     code, text = _text(capsys, corpus["季度小计"].path, tmp_path / "q.xlsx")
@@ -81,7 +81,7 @@ def test_the_summary_names_what_was_combined_and_what_was_not(corpus, capsys, tm
     # the stats summary says the same; the left-out copy agrees row by row with the months: a note, not a finding
     code, text = _text(capsys, corpus["十二个月"].path, tmp_path / "ys.xlsx", "stats")
     assert "台账：合并了 12 个工作表" in text and "法律援助案件合计：120 件" in text
-    assert "台账：未合并按月分表.xlsx「全年汇总」：工作表名含“汇总”，是各表的汇总或副本" in text
+    assert "台账：未合并 按月分表.xlsx「全年汇总」：工作表名含“汇总”，是各表的汇总或副本" in text
     book = openpyxl.load_workbook(tmp_path / "ys.xlsx", read_only=True)
     found = [r for r in book["校验结果"].iter_rows(values_only=True) if any("全年汇总" in str(v) for v in r if v)]
     book.close()

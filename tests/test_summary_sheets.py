@@ -91,7 +91,7 @@ def test_a_summary_placed_first_under_a_plain_name_is_not_taken_for_the_ledger(t
     assert main(["stats", str(book.path), "-o", str(tmp_path / "s.xlsx")]) == 0
     out = capsys.readouterr().out
     assert "台账：合并了 12 个工作表" in out
-    assert f"未合并{book.name}「Sheet13」：是汇总表（按案件类型的合计），不作为台账读取、不重复计入" in out
+    assert f"未合并 {book.name}「Sheet13」：是汇总表（按案件类型的合计），不作为台账读取、不重复计入" in out
     result = openpyxl.load_workbook(tmp_path / "s.xlsx", read_only=True)
     rows = list(result["校验结果"].iter_rows(values_only=True))
     result.close()

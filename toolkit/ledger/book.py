@@ -418,7 +418,7 @@ def combination_lines(ledger: Ledger) -> list[str]:
                      + "）。")
     for item in ledger.left_out:
         file, sheet, reason = item
-        lines.append(f"未合并{_where(file, sheet) if sheet else file}：{reason.rstrip('。')}。")
+        lines.append(f"未合并 {_where(file, sheet) if sheet else file}：{reason.rstrip('。')}。")
     if ledger.parts:   # remarks on the combination itself (a sheet whose columns differ a little)
         lines.extend(n for n in ledger.notes if not any(n in p.notes for p in pieces))
     multi = len({p.file for p in pieces}) > 1
