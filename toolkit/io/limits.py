@@ -301,6 +301,19 @@ _ATTR = re.compile(rb"""([\w:]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\s[^>]*>")
 
 
+def package_path(path: str) -> str:
+    """A part's name from a relationship target joined to its folder: '.' and empty pieces dropped, '..' going up and
+    never above the package root (as python-calamine resolves it)."""
+    parts: list[str] = []
+    for piece in path.split("/"):
+        if piece == "..":
+            if parts:
+                parts.pop()
+        elif piece not in ("", "."):
+            parts.append(piece)
+    return "/".join(parts)
+
+
 def worksheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → its part in the package (xlsx/xlsm); empty when the workbook part cannot be read."""
     names = {n.lower(): n for n in zf.namelist()}
@@ -314,14 +327,7 @@ def worksheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
         attrs = {k.split(b":")[-1]: (a or b) for k, a, b in _ATTR.findall(tag)}
         target = attrs.get(b"Target", b"").decode("utf-8", "replace")
         target = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        parts = []
-        for piece in target.split("/"):
-            if piece == "..":
-                if parts:
-                    parts.pop()
-            elif piece not in ("", "."):
-                parts.append(piece)
-        found = names.get("/".join(parts).lower())
+        found = names.get(package_path(target).lower())
         if found:
             targets[attrs.get(b"Id", b"").decode("utf-8", "replace")] = found
     result = {}

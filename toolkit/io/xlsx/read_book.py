@@ -87,14 +87,7 @@ class XlsxBook:
                     raise Damaged("sheet without relationship")
                 target, typ = rels[rid]
                 path = target[1:] if target.startswith("/") else self.xl_path + target
-                parts = []
-                for piece in path.split("/"):
-                    if piece == "..":
-                        if parts:
-                            parts.pop()
-                    elif piece not in ("", "."):
-                        parts.append(piece)
-                self.sheets.append(SheetInfo(attrs.get("name", ""), "/".join(parts), typ.rsplit("/", 1)[-1]))
+                self.sheets.append(SheetInfo(attrs.get("name", ""), limits.package_path(path), typ.rsplit("/", 1)[-1]))
             elif local == "workbookPr":
                 self.is_1904 = attrs.get("date1904") in ("1", "true")
         _parse_small(book, start)
