@@ -663,3 +663,26 @@ def test_column_letter_tables_match_the_one_conversion():
     assert COL_LETTERS[16384] == "XFD"
     assert len(_COL_INDEX_B) == 16384
     assert all(col_number(name.decode()) == i for name, i in _COL_INDEX_B.items())
+
+
+def test_a_sheet_target_climbing_above_the_package_root_is_patched_where_the_reader_reads_it(tmp_path):
+    """'../../xl/worksheets/sheet1.xml' from xl/workbook.xml names xl/worksheets/sheet1.xml (the root is never left),
+    for the patcher as for the reader; before, the patcher looked for '../xl/…' and the run ended in a KeyError."""
+    src = raw_workbook(tmp_path / "up.xlsx", '<row r="1"><c r="A1"><v>1</v></c></row>')
+    with zipfile.ZipFile(src) as zin:
+        members = {n: zin.read(n) for n in zin.namelist()}
+    members["xl/_rels/workbook.xml.rels"] = members["xl/_rels/workbook.xml.rels"].replace(
+        b'Target="worksheets/sheet1.xml"', b'Target="../../xl/worksheets/sheet1.xml"')
+    with zipfile.ZipFile(src, "w") as zout:
+        for name, data in members.items():
+            zout.writestr(name, data)
+    p = XlsxPatch(src)
+    assert p.sheet_names() == ["数据"]
+    p.set_cells("数据", {(1, 2): "乙"})
+    p.save(tmp_path / "out.xlsx")
+    with zipfile.ZipFile(tmp_path / "out.xlsx") as z:
+        assert "../" not in " ".join(z.namelist())
+        sheet = z.read("xl/worksheets/sheet1.xml")
+    assert b'<c r="A1"><v>1</v></c>' in sheet and b"\xe4\xb9\x99" in sheet   # A1 kept, 乙 written in B1
+    from toolkit.io.excel_read import read_workbook
+    assert [s.rows for s in read_workbook(tmp_path / "out.xlsx")] == [[[1.0, "乙"]]]

@@ -8,6 +8,7 @@ import posixpath
 import re
 
 from toolkit.base.layout import col_letter, col_number
+from toolkit.io.limits import package_path
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -146,9 +147,11 @@ def insert_before_first(xml: str, tags: list[str], snippet: str, start: int = 0)
 
 
 def resolve_target(source_part: str, target: str) -> str:
+    """The part a relationship of `source_part` points to, resolved as the reader resolves it (limits.package_path:
+    never above the package root)."""
     if target.startswith("/"):
-        return target[1:]
-    return posixpath.normpath(posixpath.join(posixpath.dirname(source_part), target))
+        return package_path(target)
+    return package_path(posixpath.join(posixpath.dirname(source_part), target))
 
 
 def rels_path(part: str) -> str:
