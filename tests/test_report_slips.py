@@ -141,7 +141,7 @@ def test_a_funds_own_basic_and_project_spending_are_other_figures(parts):
 def test_execution_rate_is_executed_over_budget(text, wrong, right):
     assert _found(text) == []
     (f,) = check_report(text.replace(wrong, right)).findings
-    assert (f.kind, f.stated, f.expected) == ("share", right, wrong) and f.severity == "error"
+    assert (f.kind, f.stated, f.expected) == ("rate", right, wrong) and f.severity == "error"
     assert "÷" in f.message
 
 
@@ -150,7 +150,7 @@ def test_execution_rate_within_the_amounts_rounding_is_accepted():
     # rate computed from the exact amounts in 元 would: not a slip (the draft itself writes rates so)
     text = "2023年全年预算数190.00万元，全年执行数187.65万元，预算执行率98.77%。"
     assert check_report(text).findings == []
-    assert _found(text.replace("98.77%", "98.78%")) == [("share", "98.78%", "98.76%")]
+    assert _found(text.replace("98.77%", "98.78%")) == [("rate", "98.78%", "98.76%")]
 
 
 def test_an_items_own_execution_rate_is_not_the_departments():
@@ -158,15 +158,15 @@ def test_an_items_own_execution_rate_is_not_the_departments():
             "法律援助专项经费预算80.00万元，执行78.00万元，执行率97.5%。")
     assert check_report(text).findings == []
     (f,) = check_report(text.replace("97.5%", "98.5%")).findings      # 78.00 ÷ 80.00, not 290.00 ÷ 300.00
-    assert (f.kind, f.stated, f.expected, f.severity) == ("share", "98.5%", "97.5%", "warning")
+    assert (f.kind, f.stated, f.expected, f.severity) == ("rate", "98.5%", "97.5%", "warning")
     (f,) = check_report(text.replace("96.67%", "95.67%")).findings
-    assert (f.kind, f.stated, f.expected, f.severity) == ("share", "95.67%", "96.67%", "error")
+    assert (f.kind, f.stated, f.expected, f.severity) == ("rate", "95.67%", "96.67%", "error")
 
 
 def test_execution_rate_from_unnamed_amounts_is_a_warning_that_says_so():
     text = "“三公”经费财政拨款支出预算为8.00万元，支出决算为6.40万元，完成预算的85.0%。"
     (f,) = check_report(text).findings
-    assert (f.kind, f.stated, f.expected, f.severity) == ("share", "85.0%", "80.0%", "warning")
+    assert (f.kind, f.stated, f.expected, f.severity) == ("rate", "85.0%", "80.0%", "warning")
     assert "按同句的" in f.message and "请核实" in f.message
     assert check_report(text.replace("85.0%", "80.0%")).findings == []
 
@@ -247,4 +247,4 @@ def test_cli_lists_a_warning_as_such_and_exits_zero_on_warnings_only(tmp_path, r
                       encoding="utf-8")
     code, out, _ = run_cli("check-report", report)
     assert code == 0
-    assert "其中 1 处为警告" in out and "【警告·占比不符】" in out and "应为：80.0%" in out
+    assert "其中 1 处为警告" in out and "【警告·执行率不符】" in out and "应为：80.0%" in out

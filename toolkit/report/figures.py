@@ -403,8 +403,8 @@ def report_year_of(figures: list[Figure]) -> int | None:
 # ---------------------------------------------------------------- findings and table values
 
 # What each kind of finding is called where it is listed (the console, the report's check).
-KIND_LABEL = {"breakdown": "分项合计不符", "share": "占比不符", "repeat": "前后不一致", "unit": "单位疑误",
-              "year": "年份或变化方向有误", "table": "与表格不符", "change": "增减额或增减率不符",
+KIND_LABEL = {"breakdown": "分项合计不符", "share": "占比不符", "rate": "执行率不符", "repeat": "前后不一致",
+              "unit": "单位疑误", "year": "年份或变化方向有误", "table": "与表格不符", "change": "增减额或增减率不符",
               "approx": "约数与准确数不符", "structure": "文中表格合计不符"}
 
 
@@ -412,7 +412,7 @@ KIND_LABEL = {"breakdown": "分项合计不符", "share": "占比不符", "repea
 class ReportFinding:
     """A figure in the prose that disagrees with another figure or a table."""
 
-    kind: str        # breakdown | share | repeat | unit | year | table | change | approx | structure
+    kind: str        # breakdown | share | rate | repeat | unit | year | table | change | approx | structure
     sentence: str
     stated: str
     expected: str
