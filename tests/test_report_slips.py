@@ -77,7 +77,7 @@ def test_respectively_list_closed_by_its_total():
     assert _found(text) == []
     (f,) = check_report(text.replace("155.70", "158.70")).findings
     assert (f.kind, f.stated, f.expected) == ("breakdown", "158.70万元", "155.70万元")
-    assert f.message.startswith("“分别为”所列分项（基本支出120.50万元、项目支出35.20万元）之和为155.70万元")
+    assert f.message.startswith("“分别是”所列分项（基本支出120.50万元、项目支出35.20万元）之和为155.70万元")   # the word as written
 
 
 def test_respectively_counts_and_a_restatement_of_one_item():

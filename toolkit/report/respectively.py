@@ -1,4 +1,4 @@
-""""A、B、C分别为x、y、z" in a report's prose: each figure of the list is paired with its item, so the other checks
+""""A、B、C分别为x、y、z" (or 各为/各是/依次为) in a report's prose: each figure of the list is paired with its item, so the other checks
 see "基本支出 120.50万元" instead of an unlabelled figure; "分别占a%、b%" is paired with the figures it is a share of; and
 a total written after the list ("…，共计/合计 T") is the list's total (named, when its label is only 共计/合计, by the
 item the listed parts make up, as report_vocabulary.toml's [totals] says).
@@ -15,7 +15,9 @@ from dataclasses import replace
 from toolkit.report.figures import ACTUAL, AMOUNT, BUDGET, COUNT, PERCENT, YEAR, Figure, _alias_map, canonical_label, \
     normalize_label, vocabulary
 
-_MARK = re.compile(r"分别(?:为|是|达到|达|有|计|占|增长|增加|减少|下降)?")
+# "分别为" and the words real reports use the same way: "各为/各是" (各 needs its verb: "各级" is no list), "依次为"
+_MARK = re.compile(r"(?:分别|依次)(?:为|是|达到|达|有|计|占|增长|增加|减少|下降)?"
+                   r"|各(?:为|是|达到|达|有|计|占|增长|增加|减少|下降)")
 _BOTH = re.compile(r"(?:均|都)(?:为|是)")
 _JOIN = {"、", "和", "及", "与", "，", ",", "以及"}
 _BREAK = "，,。；;：:"
@@ -182,3 +184,9 @@ def _strip_verb(item: str) -> str:
         if item.startswith(verb) and len(item) > len(verb):
             return item[len(verb):]
     return item
+
+
+def mark_word(sentence: str, at: int) -> str:
+    """The list word at `at` ("分别为", "各是", "依次为"), as a message quotes it."""
+    m = _MARK.match(sentence, at)
+    return m.group(0) if m else "分别为"
