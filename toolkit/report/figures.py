@@ -113,8 +113,13 @@ class Figure:
 
     @property
     def said(self) -> str:
-        """How a message names it: as written, or corrected with what was written."""
-        return f"{self.text}（原文“{self.written}”，按更正后的单位计）" if self.written else self.text
+        """How a message names it: as written, or corrected with what was written (a bare number of "300、700件"
+        with the unit it shares)."""
+        if self.written:
+            return f"{self.text}（原文“{self.written}”，按更正后的单位计）"
+        if self.kind in (AMOUNT, COUNT) and not self.text.endswith(self.unit):
+            return self.shown()
+        return self.text
 
     def shown(self, value: Decimal | None = None, decimals: int | None = None) -> str:
         """A value (default: this figure's) written in this figure's unit and decimals (or the decimals given)."""

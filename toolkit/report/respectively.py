@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from decimal import Decimal
 
-from toolkit.report.figures import ACTUAL, AMOUNT, BUDGET, COUNT, PERCENT, YEAR, Figure, _alias_map, canonical_label, \
-    normalize_label, vocabulary
+from toolkit.report.figures import ACTUAL, AMOUNT, BUDGET, COUNT, MONEY_FACTOR, PERCENT, YEAR, Figure, _alias_map, \
+    canonical_label, normalize_label, parse_number, vocabulary
 
 # "分别为" and the words real reports use the same way: "各为/各是" (各 needs its verb: "各级" is no list), "依次为"
 _MARK = re.compile(r"(?:分别|依次)(?:为|是|达到|达|有|计|占|增长|增加|减少|下降)?"
@@ -105,8 +106,45 @@ def _named_total(total: Figure, parts: list[Figure]) -> Figure:
     return total
 
 
+_BARE = re.compile(r"[：:\s]*((?:(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?\s*(?:、|和|及|与)\s*)+)")
+_NUMBER = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
+
+
+def _shared_unit(figs: list[Figure]) -> list[Figure]:
+    """"分别为300、700、20件" / "各是4125.49、4143.91万元": the bare numbers of a list share the unit of its last
+    figure; each is read as a figure in that unit (its text the number as written)."""
+    if not figs:
+        return []
+    sentence, out = figs[0].sentence, []
+    for m in _MARK.finditer(sentence):
+        bare = _BARE.match(sentence, m.end())
+        last = next((f for f in figs if bare and f.start == bare.end()), None)
+        if last is None or last.kind not in (AMOUNT, COUNT) or last.qualifier in ("approx", "range"):
+            continue
+        written = _NUMBER.match(last.text)
+        if written is None:
+            continue
+        shown, _ = parse_number(written.group(0))
+        factor = MONEY_FACTOR[last.unit] if last.kind == AMOUNT else last.value / shown if shown else Decimal(1)
+        for n in _NUMBER.finditer(bare.group(1)):
+            value, decimals = parse_number(n.group(0))
+            half = Decimal(5).scaleb(-decimals - 1) if (value or decimals) and not (last.kind == COUNT and decimals == 0
+                                                                                   and factor == 1) else Decimal(0)
+            start = bare.start(1) + n.start()
+            out.append(Figure(last.kind, value * factor, half * factor, n.group(0), last.unit, sentence,
+                              last.sentence_index, start, start + len(n.group(0)), qualifier=last.qualifier,
+                              phase=last.phase, year=last.year, depth=last.depth, offset=last.offset))
+    return out
+
+
 def pair_respectively(figures: list[Figure]) -> list[Figure]:
     """The figures with every certain "分别" pairing applied (labels, share partners, list totals)."""
+    by_index: dict[int, list[Figure]] = {}
+    for f in figures:
+        by_index.setdefault(f.sentence_index, []).append(f)
+    extra = [b for figs in by_index.values() for b in _shared_unit(figs)]
+    if extra:
+        figures = sorted(figures + extra, key=lambda f: f.key)
     by_sentence: dict[int, list[Figure]] = {}
     for f in figures:
         by_sentence.setdefault(f.sentence_index, []).append(f)
