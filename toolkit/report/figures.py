@@ -504,6 +504,8 @@ def unit_slip(fig: Figure, wrong: Decimal, right: Decimal, tolerance: Decimal) -
     own = MONEY_FACTOR[fig.unit]
     for unit in _SLIPS[fig.unit]:
         rescaled = fig.value / own * MONEY_FACTOR[unit]
+        if rescaled < 1:      # "0.24万元" is no slip for 0.24元: less than one yuan is no amount a report lists
+            continue
         if _agree(wrong - fig.value + rescaled, tolerance, right, Decimal(0)):
             return unit
     return None

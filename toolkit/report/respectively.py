@@ -80,12 +80,15 @@ def _phase(label: str, phase: str) -> str:
 
 
 def _total_after(sentence: str, chain: list[Figure], figs: list[Figure]) -> Figure | None:
-    """"A、B分别为x、y，共计T" / "…，合计T" / "…，收入合计T": the figure closing the list."""
-    later = [f for f in figs if f.start >= chain[-1].end and f.kind != YEAR]
+    """"A、B分别为x、y，共计T" / "…，合计T" / "…，收入合计T" (the list's shares may stand between): the figure
+    closing the list."""
+    later = [f for f in figs if f.start >= chain[-1].end and f.kind not in (YEAR, PERCENT)]
     if not later:
         return None
     t = later[0]
     between = sentence[chain[-1].end:t.start]
+    # "…分别为x、y，分别占a%、b%，合计T": the shares of the list stand between it and its total
+    between = re.sub(r"^[，,]\s*(?:分别|各|依次)?占[^，,。；;]*?[0-9.]+%(?:\s*[、和]\s*[0-9.]+%)*", "", between)
     if t.kind != chain[0].kind or not t.plain or (t.kind == COUNT and t.unit != chain[0].unit):
         return None
     if re.fullmatch(r"[，,；;]\s*[^，,。；;、0-9]{0,8}?(?:共计|合计|总计|总额|累计|共)(?:为|是|达到|达)?[：:]?\s*", between):
