@@ -138,6 +138,17 @@ def test_a_total_before_the_list_in_its_own_sentence_without_qizhong():
     assert "同句的支出合计" in f.message
 
 
+def test_a_total_before_may_itself_be_a_part_or_have_another_breakdown():
+    text = ("2023年本年支出合计155.70万元，其中基本支出120.50万元、项目支出35.20万元。"
+            "人员经费、公用经费分别为100.00万元、20.50万元。")
+    assert _found(text) == []
+    (f,) = check_report(text.replace("、20.50", "、21.50")).findings
+    assert (f.kind, f.stated, f.expected, f.severity) == ("breakdown", "120.50万元", "121.50万元", "error")
+    cases = "2023年全年办理法律援助案件1,020件，其中为农民工办理案件300件。刑事、民事、行政案件各为300件、700件、20件。"
+    assert _found(cases) == []
+    assert _found(cases.replace("20件。", "30件。")) == [("breakdown", "1,020件", "1,030件", "error")]
+
+
 @pytest.mark.parametrize("text", [
     # two figures that each could be the total: nothing is assumed
     "2023年全年受理法律援助案件1,020件，办结法律援助案件1,020件。刑事、民事、行政案件分别为300件、600件、20件。",

@@ -125,7 +125,7 @@ def _context_lists(figures: list[Figure], sentences: list[str], found: list[List
     parts_of = {k: set(v) for k, v in vocab.get("parts_of", {}).items()}
     for item, members in vocab.get("totals", {}).items():
         parts_of.setdefault(item, set()).update(members)
-    taken = {p.key for lst in found for p in lst.parts} | {lst.total.key for lst in found}
+    taken = {p.key for lst in found for p in lst.parts}
     sums = {f.sums for f in figures if f.sums}
     groups: dict[tuple, list[Figure]] = {}
     for f in figures:
@@ -142,7 +142,7 @@ def _context_lists(figures: list[Figure], sentences: list[str], found: list[List
             continue
 
         def fits(f: Figure) -> bool:
-            return f.plain and f.depth == 0 and not f.group and f.key not in taken and _same_family(f, parts[0]) \
+            return f.plain and f.depth == 0 and f.group != group and _same_family(f, parts[0]) \
                 and f.year == parts[0].year and f.phase == parts[0].phase and not f.fund \
                 and set(names) <= parts_of.get(f.canonical, set())
         here = [f for f in figures if f.sentence_index == index and f.end <= parts[0].start and fits(f)]
