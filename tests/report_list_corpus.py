@@ -6,7 +6,7 @@ no total of its own whose total stands just before it (in its sentence without �
 Each model is one county centre's consistent year (amounts exact at the precision written); each document writes it
 in one of several wordings, drawn per paragraph: where the total stands (其中…, closing the list, the sentence before,
 the same sentence without 其中), the list word, 、 or 和 between items, shares said with 分别占/各占/依次占, a shared unit,
-ASCII punctuation, full-width digits, and sentences with 各/依次 that are no list (they must stay silent). A planted
+an ASCII comma between bare amounts ("4003.07,266.33万元"), ASCII punctuation, full-width digits, and sentences with 各/依次 that are no list (they must stay silent). A planted
 document changes one figure and says where it is and which findings a reader would accept there. The wording is this
 project's own, modelled on how published 部门整体支出绩效自评报告 and 决算情况说明 phrase these figures (e.g. "收、支总计
 各是…", "分别占…"), not copied from any.
@@ -40,6 +40,7 @@ class ListForm:
     bare: bool           # numbers before the last written without their unit
     shares: str          # "" or the word before 占 ("分别", "各", "依次")
     joint: str           # between items and between figures: "、" or "和"
+    comma: bool = False  # bare amounts with decimals separated by an ASCII comma ("4003.07,266.33万元")
 
 
 class Model:
@@ -89,7 +90,9 @@ class Model:
                   "cases": ["qizhong", "after", "prev", "same", "qizhong_next"]}[key]
         word = r.choice(NEW_WORDS + WORDS)
         shares = r.choice(["", "", "分别", "各", "依次"]) if key in ("income", "exp") else ""
-        return ListForm(key, r.choice(places), word, r.random() < 0.3, shares, r.choice(["、", "、", "和"]))
+        bare = r.random() < 0.3
+        comma = bare and key != "cases" and self.unit == "万元" and r.random() < 0.4   # not "1,249.63,564.33元"
+        return ListForm(key, r.choice(places), word, bare, shares, r.choice(["、", "、", "和"]), comma)
 
     # ---------------------------------------------------------------- how figures are written
 
@@ -137,7 +140,7 @@ class Model:
         figures = [v[k] for k in keys]
         if form.bare:     # the unit once, at the end ("300、700、20件"); the marks stay around the number
             figures = [re.sub(r"(万元|元|件)(\x03?)$", r"\2", f) for f in figures[:-1]] + figures[-1:]
-        listed = f"{join.join(names)}{form.word}{join.join(figures)}"
+        listed = f"{join.join(names)}{form.word}{(',' if form.comma else join).join(figures)}"
         if form.shares and share_keys:
             listed += f"，{form.shares}占{join.join(v[k] for k in share_keys)}"
         total = v[total_key]

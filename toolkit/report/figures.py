@@ -193,10 +193,23 @@ def _has_cn_digit(text: str) -> bool:
     return any(ch in _CN_DIGITS for ch in text) or text.startswith("十")
 
 
+def _matches(sentence: str):
+    """The figure pattern's matches; in "4003.07,266.33万元" (two numbers, an ASCII comma after the decimals) the
+    match "07,266.33万元" starts inside the first number: the figure is the one after the comma."""
+    for m in _figure_pattern().finditer(sentence):
+        start = m.start()
+        if start > 0 and sentence[start - 1] in ".．" and "," in m.group(0):
+            inner = _figure_pattern().match(sentence, start + m.group(0).index(",") + 1)
+            if inner:
+                yield inner
+            continue
+        yield m
+
+
 def _raw_figures(sentence: str, index: int) -> list[Figure]:
     figures = []
     item_words = vocabulary()["items"]["year_item_words"]
-    for m in _figure_pattern().finditer(sentence):
+    for m in _matches(sentence):
         start, end = m.span()
         if start > 0 and (sentence[start - 1].isdigit() or sentence[start - 1] in "第.．"):
             continue

@@ -109,8 +109,10 @@ def _named_total(total: Figure, parts: list[Figure]) -> Figure:
     return total
 
 
-_BARE = re.compile(r"[：:\s]*((?:(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?\s*(?:、|和|及|与)\s*)+)")
-_NUMBER = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
+# a number and what follows it in the list: 、/和/及/与, or an ASCII comma after a number with decimals ("4125.49,4143.91万元":
+# no thousands group follows a decimal point; "300,700件" stays one number)
+_BARE = re.compile(r"[：:\s]*((?:(?:(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?\s*(?:、|和|及|与)|[0-9]+\.[0-9]+\s*,)\s*)+)")
+_NUMBER = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?")
 
 
 def _shared_unit(figs: list[Figure]) -> list[Figure]:
