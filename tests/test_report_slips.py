@@ -13,6 +13,8 @@ sys.path), precision / recall per slip kind, a false finding counted against eve
   表尾合计           0.396 / 0.360    0.542 / 0.515      1.000 / 1.000   (200)
   clean reports     110 false        87 false           0              (200 reports)
 (On 600 seeds this branch also gives 1.000 / 1.000 for every kind and no finding on any clean report.)
+A wrong 执行率 is now its own kind (`rate`, 执行率不符; it was `share`, 占比不符): the same finding at the same figure, so
+the 执行率 row still reads 1.000 / 1.000 on 200 seeds (the other rows unchanged).
 The base's false findings on clean reports: a pasted table in 元 with thousands separators ended the check with a
 traceback (44 reports), "2022年、2023年分别办理案件x件、y件" read as two figures of 2023, and the 基本支出 / 项目支出 of
 "一般公共预算财政拨款支出…，其中…" compared with the department's (66 and 87 false "前后不一致").
