@@ -345,7 +345,7 @@ def planted(seed: int) -> list[Doc]:
     # 执行率
     key = m.rate_key
     wrong = _shift(v[key], r.choice([-2, -5, -13, 10]) * (10 if m.pd == 2 else 1))
-    plant("执行率", key, wrong, [Accept(key, {"share"}, {v[key]})])
+    plant("执行率", key, wrong, [Accept(key, {"rate"}, {v[key]})])
     # restated under another label (an alias of the same quantity)
     again = {0: ["again_fiscal"], 1: ["again_total", "again_public"], 2: ["again_three"],
              3: ["again_fiscal", "again_total"], 4: ["again_fiscal", "again_public"],

@@ -148,7 +148,7 @@ def test_share_unnamed_base_uses_list_total():
 
 def test_execution_rate_wrong():
     (f,) = findings("2023年全年预算数330.00万元，全年执行数325.68万元，预算执行率为95.00%。")
-    assert (f.kind, f.stated, f.expected) == ("share", "95.00%", "98.69%")
+    assert (f.kind, f.stated, f.expected) == ("rate", "95.00%", "98.69%")
     assert "全年执行数÷全年预算数" in f.message
 
 
@@ -309,7 +309,7 @@ def test_published_style_report_with_six_slips():
         text = text.replace(right, wrong)
     found = [(f.kind, f.stated, f.expected) for f in check_report(text).findings]
     assert found == [("share", "97.26%", "98.26%"), ("share", "66.62%", "64.62%"), ("breakdown", "1.23万元", "1.33万元"),
-                     ("year", "2023年", "上一年或其他比较年份"), ("share", "96.69%", "98.69%"),
+                     ("year", "2023年", "上一年或其他比较年份"), ("rate", "96.69%", "98.69%"),
                      ("breakdown", "1020件", "1030件")]   # in the order they appear in the text
 
 
@@ -533,7 +533,7 @@ def test_self_evaluation_with_a_two_year_table_without_errors():
     ("\t0.71\t", "\t0.81\t", ("structure", "2.01", "2.11")),                # a table cell: the table's sum breaks
     ("支出2.01万元", "支出2.11万元", ("table", "2.11万元", "2.01万元")),      # against the 2023 column, not 2022
     ("减少0.30万元", "减少0.40万元", ("change", "0.40万元", "0.30万元")),      # 2022 from the table's 2022 column
-    ("预算执行率为98.41%", "预算执行率为99.41%", ("share", "99.41%", "98.41%")),
+    ("预算执行率为98.41%", "预算执行率为99.41%", ("rate", "99.41%", "98.41%")),
     ("其中在编在岗4人", "其中在编在岗5人", ("breakdown", "5人", "6人")),
 ])
 def test_self_evaluation_each_slip_once(right, wrong, expected):

@@ -13,6 +13,8 @@ sys.path), precision / recall per slip kind, a false finding counted against eve
   表尾合计           0.396 / 0.360    0.542 / 0.515      1.000 / 1.000   (200)
   clean reports     110 false        87 false           0              (200 reports)
 (On 600 seeds this branch also gives 1.000 / 1.000 for every kind and no finding on any clean report.)
+A wrong 执行率 is now its own kind (`rate`, 执行率不符; it was `share`, 占比不符): the same finding at the same figure, so
+the 执行率 row still reads 1.000 / 1.000 on 200 seeds (the other rows unchanged).
 The base's false findings on clean reports: a pasted table in 元 with thousands separators ended the check with a
 traceback (44 reports), "2022年、2023年分别办理案件x件、y件" read as two figures of 2023, and the 基本支出 / 项目支出 of
 "一般公共预算财政拨款支出…，其中…" compared with the department's (66 and 87 false "前后不一致").
@@ -77,7 +79,7 @@ def test_respectively_list_closed_by_its_total():
     assert _found(text) == []
     (f,) = check_report(text.replace("155.70", "158.70")).findings
     assert (f.kind, f.stated, f.expected) == ("breakdown", "158.70万元", "155.70万元")
-    assert f.message.startswith("“分别为”所列分项（基本支出120.50万元、项目支出35.20万元）之和为155.70万元")
+    assert f.message.startswith("“分别是”所列分项（基本支出120.50万元、项目支出35.20万元）之和为155.70万元")   # the word as written
 
 
 def test_respectively_counts_and_a_restatement_of_one_item():
@@ -141,7 +143,7 @@ def test_a_funds_own_basic_and_project_spending_are_other_figures(parts):
 def test_execution_rate_is_executed_over_budget(text, wrong, right):
     assert _found(text) == []
     (f,) = check_report(text.replace(wrong, right)).findings
-    assert (f.kind, f.stated, f.expected) == ("share", right, wrong) and f.severity == "error"
+    assert (f.kind, f.stated, f.expected) == ("rate", right, wrong) and f.severity == "error"
     assert "÷" in f.message
 
 
@@ -150,7 +152,7 @@ def test_execution_rate_within_the_amounts_rounding_is_accepted():
     # rate computed from the exact amounts in 元 would: not a slip (the draft itself writes rates so)
     text = "2023年全年预算数190.00万元，全年执行数187.65万元，预算执行率98.77%。"
     assert check_report(text).findings == []
-    assert _found(text.replace("98.77%", "98.78%")) == [("share", "98.78%", "98.76%")]
+    assert _found(text.replace("98.77%", "98.78%")) == [("rate", "98.78%", "98.76%")]
 
 
 def test_an_items_own_execution_rate_is_not_the_departments():
@@ -158,15 +160,15 @@ def test_an_items_own_execution_rate_is_not_the_departments():
             "法律援助专项经费预算80.00万元，执行78.00万元，执行率97.5%。")
     assert check_report(text).findings == []
     (f,) = check_report(text.replace("97.5%", "98.5%")).findings      # 78.00 ÷ 80.00, not 290.00 ÷ 300.00
-    assert (f.kind, f.stated, f.expected, f.severity) == ("share", "98.5%", "97.5%", "warning")
+    assert (f.kind, f.stated, f.expected, f.severity) == ("rate", "98.5%", "97.5%", "warning")
     (f,) = check_report(text.replace("96.67%", "95.67%")).findings
-    assert (f.kind, f.stated, f.expected, f.severity) == ("share", "95.67%", "96.67%", "error")
+    assert (f.kind, f.stated, f.expected, f.severity) == ("rate", "95.67%", "96.67%", "error")
 
 
 def test_execution_rate_from_unnamed_amounts_is_a_warning_that_says_so():
     text = "“三公”经费财政拨款支出预算为8.00万元，支出决算为6.40万元，完成预算的85.0%。"
     (f,) = check_report(text).findings
-    assert (f.kind, f.stated, f.expected, f.severity) == ("share", "85.0%", "80.0%", "warning")
+    assert (f.kind, f.stated, f.expected, f.severity) == ("rate", "85.0%", "80.0%", "warning")
     assert "按同句的" in f.message and "请核实" in f.message
     assert check_report(text.replace("85.0%", "80.0%")).findings == []
 
@@ -247,4 +249,4 @@ def test_cli_lists_a_warning_as_such_and_exits_zero_on_warnings_only(tmp_path, r
                       encoding="utf-8")
     code, out, _ = run_cli("check-report", report)
     assert code == 0
-    assert "其中 1 处为警告" in out and "【警告·占比不符】" in out and "应为：80.0%" in out
+    assert "其中 1 处为警告" in out and "【警告·执行率不符】" in out and "应为：80.0%" in out

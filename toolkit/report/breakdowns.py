@@ -4,11 +4,13 @@ parts of which total, and whether the parts add up (a part in the wrong unit is 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from toolkit.base.findings import WARNING
 from toolkit.report.figures import (AMOUNT, COUNT, PERCENT, Figure, ReportFinding, _agree, _depth_at, _finding, _same_family,
                                     in_unit, unit_slip, vocabulary)
+from toolkit.report.respectively import mark_word
 
 
 @dataclass
@@ -20,6 +22,9 @@ class ListOf:
     incomplete: bool     # ends in 等
     overlapping: bool    # groups that overlap (农民工, 老年人 …): each part only ≤ total
     named: str = "“其中”所列分项"   # how a message names the parts ("分别为" lists: "所列分项")
+    context: str = ""    # a "分别为" list whose total stands before it, outside its clause: where ("上一句")
+    complete: bool = True   # …and whether its items are all the parts of that total ([totals]); if not, a sum
+                            # short of the total is only a warning (other parts may be left unsaid)
 
 
 def _sub_spans(sentence: str) -> list[tuple[int, int]]:
@@ -106,7 +111,49 @@ def find_lists(figures: list[Figure], sentences: list[str]) -> list[ListOf]:
             if len(parts) < 2 or any(p.key in {q.key for lst in out for q in lst.parts} for p in parts):
                 continue
             overlap = any(p.label in overlapping or p.canonical in overlapping for p in parts)
-            out.append(ListOf(total, parts, False, overlap, "“分别为”所列分项"))
+            word = mark_word(sentences[total.sums[0]], total.sums[1]) if total.sums[0] < len(sentences) else "分别为"
+            out.append(ListOf(total, parts, False, overlap, f"“{word}”所列分项"))
+    return out + _context_lists(figures, sentences, out)
+
+
+def _context_lists(figures: list[Figure], sentences: list[str], found: list[ListOf]) -> list[ListOf]:
+    """"全年办理法律援助案件1,020件。刑事、民事、行政案件分别为300件、700件、20件。": a "分别为" list with no total of
+    its own, whose items are all parts of one figure stated before it (in its sentence, else in the sentence before;
+    [parts_of] in the vocabulary says which items are parts of which). Only one such figure may qualify: with two,
+    or none, nothing is assumed."""
+    vocab = vocabulary()
+    parts_of = {k: set(v) for k, v in vocab.get("parts_of", {}).items()}
+    for item, members in vocab.get("totals", {}).items():
+        parts_of.setdefault(item, set()).update(members)
+    taken = {p.key for lst in found for p in lst.parts}
+    sums = {f.sums for f in figures if f.sums}
+    groups: dict[tuple, list[Figure]] = {}
+    for f in figures:
+        if f.group and f.kind in (AMOUNT, COUNT):
+            groups.setdefault(f.group, []).append(f)
+    out = []
+    for group, parts in groups.items():
+        names = [p.canonical for p in parts]
+        if len(parts) < 2 or group in sums or any(p.key in taken or not p.plain or not _same_family(p, parts[0])
+                                                  for p in parts) or len(set(names)) != len(names):
+            continue
+        index, mark = group
+        if index >= len(sentences) or "其中" in sentences[index][:mark]:
+            continue
+
+        def fits(f: Figure) -> bool:
+            return f.plain and f.depth == 0 and f.group != group and _same_family(f, parts[0]) \
+                and f.year == parts[0].year and f.phase == parts[0].phase and not f.fund \
+                and set(names) <= parts_of.get(f.canonical, set())
+        here = [f for f in figures if f.sentence_index == index and f.end <= parts[0].start and fits(f)]
+        before = [f for f in figures if f.sentence_index == index - 1 and fits(f)] if not here else []
+        candidates = here or before
+        if len(candidates) != 1:
+            continue
+        total = candidates[0]
+        word = mark_word(sentences[index], mark)
+        complete = set(names) == set(vocab.get("totals", {}).get(total.canonical, ()))
+        out.append(ListOf(total, parts, False, False, f"“{word}”所列分项", "同句" if here else "上一句", complete))
     return out
 
 
@@ -192,6 +239,16 @@ def _check_one_breakdown(lst: ListOf, figures: list[Figure]) -> list[ReportFindi
                              f"分项之和才等于合计{total.said}，疑单位误写。", ((p.key, right.value),))]
     if total_sum < total.value and lst.incomplete:
         return []
+    decimals = max([total.decimals] + [p.decimals for p in parts if p.unit == total.unit])
+    expected = total.shown(total_sum, decimals)
+    where = f"{lst.context}的" if lst.context else ""
+    if lst.context and total_sum < total.value and not lst.complete:   # other parts may be left unsaid: assumed
+        return [replace(_finding(
+            "breakdown", total, expected,
+            f"{lst.named}（{listed}）之和为{expected}，小于{where}{total.label or '合计'}{total.said}"
+            f"（相差{total.shown(total.value - total_sum, decimals)}）。注意：按{where}“{total.label}{total.text}”为所列"
+            f"分项的合计核对；如另有未列出的分项，请写明“等”或补全，否则请核实合计或分项。",
+            ((total.key, total_sum),)), severity=WARNING)]
     for p in parts:   # a part stated elsewhere with the value that makes the list add up: that part is the slip
         rest = total.value - (total_sum - p.value)
         again = [f for f in figures if f.canonical == p.canonical and len(p.canonical) >= 2 and f.kind == p.kind
@@ -218,12 +275,10 @@ def _check_one_breakdown(lst: ListOf, figures: list[Figure]) -> list[ReportFindi
                              f"{p.label or '分项'}写作{p.said}，与其占比{pct.text}不符，且使{lst.named}（{listed}）"
                              f"之和与合计{total.said}相差{total.shown(abs(total.value - total_sum))}；"
                              f"按合计和占比应为{p.shown(rest)}。", ((p.key, rest),))]
-    decimals = max([total.decimals] + [p.decimals for p in parts if p.unit == total.unit])
-    expected = total.shown(total_sum, decimals)
     if total_sum > total.value:
-        message = (f"{lst.named}（{listed}）之和为{expected}，大于{total.label or '合计'}{total.said}，"
+        message = (f"{lst.named}（{listed}）之和为{expected}，大于{where}{total.label or '合计'}{total.said}，"
                    f"分项之和不应超过合计。")
     else:
-        message = (f"{lst.named}（{listed}）之和为{expected}，与{total.label or '合计'}{total.said}不符"
+        message = (f"{lst.named}（{listed}）之和为{expected}，与{where}{total.label or '合计'}{total.said}不符"
                    f"（相差{total.shown(total.value - total_sum, decimals)}）；如有未列出的分项请补全或写明“等”。")
     return [_finding("breakdown", total, expected, message, ((total.key, total_sum),))]

@@ -185,7 +185,7 @@ def _ratio_share(pct: Figure, ratio: dict, figures: list[Figure]) -> list[Report
     if any(_share_fits(pct, n, d) for n, d, _ in pairs):    # within the rate's and the amounts' rounding (the
         return []       # draft, like a clerk, computes the rate from the exact amounts in 元, not the 万元 written)
     n, d, description = pairs[0]
-    found = _judge_share(pct, n, [d], description, lead=pct.canonical)
+    found = _judge_share(pct, n, [d], description, lead=pct.canonical, kind="rate")
     if named:
         return found
     assumed = f"注意：文中未写明执行数和预算数，按同句的“{n.label}”{n.text}为执行数、“{d.label}”{d.text}为预算数计算，请核实。"
@@ -215,7 +215,8 @@ def _paired_share(pct: Figure, by_key: dict, figures: list[Figure], totals: dict
 
 
 def _judge_share(pct: Figure, part: Figure, wholes: list[Figure], description: str,
-                 lead: str = "", lst: ListOf | None = None) -> list[ReportFinding]:
+                 lead: str = "", lst: ListOf | None = None, kind: str = "share") -> list[ReportFinding]:
+    """A share (kind "share") or a rate (执行率/完成率, kind "rate") that fits none of its bases: one finding."""
     if any(_share_fits(pct, part, w) for w in wholes):
         return []
     fitting = [w for w in wholes if _share_fits(pct, part, w) is not None]
@@ -241,7 +242,7 @@ def _judge_share(pct: Figure, part: Figure, wholes: list[Figure], description: s
             tried.append(f"{part.canonical or '分项'}{part.said}÷所列分项之和{lst.total.shown(listed, max(p.decimals for p in lst.parts + [lst.total]))}＝"
                          f"{format_decimal(share, pct.decimals)}%")
             description += "、所列分项之和"
-    return [_finding("share", pct, _percent_text(part, fitting[0], pct.decimals),
+    return [_finding(kind, pct, _percent_text(part, fitting[0], pct.decimals),
                      f"{lead or (part.canonical or '该项') + '的占比'}写作{pct.text}，与计算不符"
                      f"（部分不会超过100%）。已试的基数（{description}）：{'；'.join(tried)}。"
                      if pct.value > 100 else
@@ -458,7 +459,7 @@ def check_against_tables(figures: list[Figure], tables: list[TableValue]) -> lis
 
 # ---------------------------------------------------------------- the whole check
 
-PRIORITY = ["unit", "structure", "table", "breakdown", "change", "repeat", "share", "approx", "year"]
+PRIORITY = ["unit", "structure", "table", "breakdown", "change", "repeat", "share", "rate", "approx", "year"]
 
 
 def _run_checks(figures: list[Figure], sentences: list[str], tables: list[TableValue]) -> list[ReportFinding]:

@@ -113,8 +113,13 @@ class Figure:
 
     @property
     def said(self) -> str:
-        """How a message names it: as written, or corrected with what was written."""
-        return f"{self.text}（原文“{self.written}”，按更正后的单位计）" if self.written else self.text
+        """How a message names it: as written, or corrected with what was written (a bare number of "300、700件"
+        with the unit it shares)."""
+        if self.written:
+            return f"{self.text}（原文“{self.written}”，按更正后的单位计）"
+        if self.kind in (AMOUNT, COUNT) and not self.text.endswith(self.unit):
+            return self.shown()
+        return self.text
 
     def shown(self, value: Decimal | None = None, decimals: int | None = None) -> str:
         """A value (default: this figure's) written in this figure's unit and decimals (or the decimals given)."""
@@ -188,10 +193,23 @@ def _has_cn_digit(text: str) -> bool:
     return any(ch in _CN_DIGITS for ch in text) or text.startswith("十")
 
 
+def _matches(sentence: str):
+    """The figure pattern's matches; in "4003.07,266.33万元" (two numbers, an ASCII comma after the decimals) the
+    match "07,266.33万元" starts inside the first number: the figure is the one after the comma."""
+    for m in _figure_pattern().finditer(sentence):
+        start = m.start()
+        if start > 0 and sentence[start - 1] in ".．" and "," in m.group(0):
+            inner = _figure_pattern().match(sentence, start + m.group(0).index(",") + 1)
+            if inner:
+                yield inner
+            continue
+        yield m
+
+
 def _raw_figures(sentence: str, index: int) -> list[Figure]:
     figures = []
     item_words = vocabulary()["items"]["year_item_words"]
-    for m in _figure_pattern().finditer(sentence):
+    for m in _matches(sentence):
         start, end = m.span()
         if start > 0 and (sentence[start - 1].isdigit() or sentence[start - 1] in "第.．"):
             continue
@@ -403,8 +421,8 @@ def report_year_of(figures: list[Figure]) -> int | None:
 # ---------------------------------------------------------------- findings and table values
 
 # What each kind of finding is called where it is listed (the console, the report's check).
-KIND_LABEL = {"breakdown": "分项合计不符", "share": "占比不符", "repeat": "前后不一致", "unit": "单位疑误",
-              "year": "年份或变化方向有误", "table": "与表格不符", "change": "增减额或增减率不符",
+KIND_LABEL = {"breakdown": "分项合计不符", "share": "占比不符", "rate": "执行率不符", "repeat": "前后不一致",
+              "unit": "单位疑误", "year": "年份或变化方向有误", "table": "与表格不符", "change": "增减额或增减率不符",
               "approx": "约数与准确数不符", "structure": "文中表格合计不符"}
 
 
@@ -412,7 +430,7 @@ KIND_LABEL = {"breakdown": "分项合计不符", "share": "占比不符", "repea
 class ReportFinding:
     """A figure in the prose that disagrees with another figure or a table."""
 
-    kind: str        # breakdown | share | repeat | unit | year | table | change | approx | structure
+    kind: str        # breakdown | share | rate | repeat | unit | year | table | change | approx | structure
     sentence: str
     stated: str
     expected: str
@@ -499,6 +517,8 @@ def unit_slip(fig: Figure, wrong: Decimal, right: Decimal, tolerance: Decimal) -
     own = MONEY_FACTOR[fig.unit]
     for unit in _SLIPS[fig.unit]:
         rescaled = fig.value / own * MONEY_FACTOR[unit]
+        if rescaled < 1:      # "0.24万元" is no slip for 0.24元: less than one yuan is no amount a report lists
+            continue
         if _agree(wrong - fig.value + rescaled, tolerance, right, Decimal(0)):
             return unit
     return None

@@ -1,4 +1,4 @@
-""""A、B、C分别为x、y、z" in a report's prose: each figure of the list is paired with its item, so the other checks
+""""A、B、C分别为x、y、z" (or 各为/各是/依次为) in a report's prose: each figure of the list is paired with its item, so the other checks
 see "基本支出 120.50万元" instead of an unlabelled figure; "分别占a%、b%" is paired with the figures it is a share of; and
 a total written after the list ("…，共计/合计 T") is the list's total (named, when its label is only 共计/合计, by the
 item the listed parts make up, as report_vocabulary.toml's [totals] says).
@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from decimal import Decimal
 
-from toolkit.report.figures import ACTUAL, AMOUNT, BUDGET, COUNT, PERCENT, YEAR, Figure, _alias_map, canonical_label, \
-    normalize_label, vocabulary
+from toolkit.report.figures import ACTUAL, AMOUNT, BUDGET, COUNT, MONEY_FACTOR, PERCENT, YEAR, Figure, _alias_map, \
+    canonical_label, normalize_label, parse_number, vocabulary
 
-_MARK = re.compile(r"分别(?:为|是|达到|达|有|计|占|增长|增加|减少|下降)?")
+# "分别为" and the words real reports use the same way: "各为/各是" (各 needs its verb: "各级" is no list), "依次为"
+_MARK = re.compile(r"(?:分别|依次)(?:为|是|达到|达|有|计|占|增长|增加|减少|下降)?"
+                   r"|各(?:为|是|达到|达|有|计|占|增长|增加|减少|下降)")
 _BOTH = re.compile(r"(?:均|都)(?:为|是)")
 _JOIN = {"、", "和", "及", "与", "，", ",", "以及"}
 _BREAK = "，,。；;：:"
@@ -77,12 +80,15 @@ def _phase(label: str, phase: str) -> str:
 
 
 def _total_after(sentence: str, chain: list[Figure], figs: list[Figure]) -> Figure | None:
-    """"A、B分别为x、y，共计T" / "…，合计T" / "…，收入合计T": the figure closing the list."""
-    later = [f for f in figs if f.start >= chain[-1].end and f.kind != YEAR]
+    """"A、B分别为x、y，共计T" / "…，合计T" / "…，收入合计T" (the list's shares may stand between): the figure
+    closing the list."""
+    later = [f for f in figs if f.start >= chain[-1].end and f.kind not in (YEAR, PERCENT)]
     if not later:
         return None
     t = later[0]
     between = sentence[chain[-1].end:t.start]
+    # "…分别为x、y，分别占a%、b%，合计T": the shares of the list stand between it and its total
+    between = re.sub(r"^[，,]\s*(?:分别|各|依次)?占[^，,。；;]*?[0-9.]+%(?:\s*[、和]\s*[0-9.]+%)*", "", between)
     if t.kind != chain[0].kind or not t.plain or (t.kind == COUNT and t.unit != chain[0].unit):
         return None
     if re.fullmatch(r"[，,；;]\s*[^，,。；;、0-9]{0,8}?(?:共计|合计|总计|总额|累计|共)(?:为|是|达到|达)?[：:]?\s*", between):
@@ -103,8 +109,47 @@ def _named_total(total: Figure, parts: list[Figure]) -> Figure:
     return total
 
 
+# a number and what follows it in the list: 、/和/及/与, or an ASCII comma after a number with decimals ("4125.49,4143.91万元":
+# no thousands group follows a decimal point; "300,700件" stays one number)
+_BARE = re.compile(r"[：:\s]*((?:(?:(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?\s*(?:、|和|及|与)|[0-9]+\.[0-9]+\s*,)\s*)+)")
+_NUMBER = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?")
+
+
+def _shared_unit(figs: list[Figure]) -> list[Figure]:
+    """"分别为300、700、20件" / "各是4125.49、4143.91万元": the bare numbers of a list share the unit of its last
+    figure; each is read as a figure in that unit (its text the number as written)."""
+    if not figs:
+        return []
+    sentence, out = figs[0].sentence, []
+    for m in _MARK.finditer(sentence):
+        bare = _BARE.match(sentence, m.end())
+        last = next((f for f in figs if bare and f.start == bare.end()), None)
+        if last is None or last.kind not in (AMOUNT, COUNT) or last.qualifier in ("approx", "range"):
+            continue
+        written = _NUMBER.match(last.text)
+        if written is None:
+            continue
+        shown, _ = parse_number(written.group(0))
+        factor = MONEY_FACTOR[last.unit] if last.kind == AMOUNT else last.value / shown if shown else Decimal(1)
+        for n in _NUMBER.finditer(bare.group(1)):
+            value, decimals = parse_number(n.group(0))
+            half = Decimal(5).scaleb(-decimals - 1) if (value or decimals) and not (last.kind == COUNT and decimals == 0
+                                                                                   and factor == 1) else Decimal(0)
+            start = bare.start(1) + n.start()
+            out.append(Figure(last.kind, value * factor, half * factor, n.group(0), last.unit, sentence,
+                              last.sentence_index, start, start + len(n.group(0)), qualifier=last.qualifier,
+                              phase=last.phase, year=last.year, depth=last.depth, offset=last.offset))
+    return out
+
+
 def pair_respectively(figures: list[Figure]) -> list[Figure]:
     """The figures with every certain "分别" pairing applied (labels, share partners, list totals)."""
+    by_index: dict[int, list[Figure]] = {}
+    for f in figures:
+        by_index.setdefault(f.sentence_index, []).append(f)
+    extra = [b for figs in by_index.values() for b in _shared_unit(figs)]
+    if extra:
+        figures = sorted(figures + extra, key=lambda f: f.key)
     by_sentence: dict[int, list[Figure]] = {}
     for f in figures:
         by_sentence.setdefault(f.sentence_index, []).append(f)
@@ -182,3 +227,9 @@ def _strip_verb(item: str) -> str:
         if item.startswith(verb) and len(item) > len(verb):
             return item[len(verb):]
     return item
+
+
+def mark_word(sentence: str, at: int) -> str:
+    """The list word at `at` ("分别为", "各是", "依次为"), as a message quotes it."""
+    m = _MARK.match(sentence, at)
+    return m.group(0) if m else "分别为"
