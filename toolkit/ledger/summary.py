@@ -83,6 +83,7 @@ class SummarySheet:
     unread: list[str] = field(default_factory=list)   # cells whose text is no figure ("B5“见附表”")
     header_row: int = 1                          # 1-based
     label_col: int = 0                           # 0-based
+    label_header: str = ""                       # the label column's header as written
     total_row: int | None = None                 # 1-based row of 合计, if any
 
     @property
@@ -218,7 +219,8 @@ def _figures(sheet: RawSheet, vocab: Vocabulary, header_row: int, label_col: int
     header = sheet.rows[header_row]
     by = by_name or ("月份" if months >= types else "案件类型")
     total_row = next((r + 1 for r, *_, total in keyed if total), None)
-    out = SummarySheet(sheet.name, by, header_row=header_row + 1, label_col=label_col, total_row=total_row)
+    out = SummarySheet(sheet.name, by, header_row=header_row + 1, label_col=label_col, total_row=total_row,
+                       label_header=clean_text(header[label_col]))
     for r, label, month, row_type, name, total in keyed:
         for c, (measure, col_type, every) in measures.items():
             value = sheet.cell(r, c)

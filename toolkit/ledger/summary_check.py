@@ -239,7 +239,7 @@ def _names(summary: SummarySheet, book: _Ledger, expected: dict, reported: set, 
         findings.append(Finding(
             WARNING, f"汇总表{where}{col_letter(summary.label_col + 1)}{first.row} 的“{first.label}”（{said}）在台账的"
                      f"“{by}”列中没有（按去掉空格后的名称比较）：请核对名称是否写错，或台账是否漏登了这些案件"
-                     "（汇总表本身不计入统计）。", summary.name, first.row, None, first.label, file))
+                     "（汇总表本身不计入统计）。", summary.name, first.row, summary.label_header, None, file))
     missing = sorted(known - set(rows), key=lambda n: book.names.index(n))
     if missing and rows:
         counts = {n: book.names.count(n) for n in missing}
@@ -249,5 +249,5 @@ def _names(summary: SummarySheet, book: _Ledger, expected: dict, reported: set, 
             WARNING, f"台账中“{by}”为 {listed}，汇总表{where}中没有{'这些名称' if len(missing) > 1 else '这一行'}"
                      f"（按去掉空格后的名称比较）：汇总表漏列了，或名称写法不同；请核对"
                      f"{'（合计因此与台账不符，不另行报告）' if summary.total_row else ''}（汇总表本身不计入统计）。",
-                   summary.name, row, None, None, file))
+                   summary.name, row, summary.label_header, None, file))
     return findings, missing
