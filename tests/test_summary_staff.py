@@ -165,3 +165,62 @@ def test_the_statistics_button_on_a_summary_by_lawyer_counts_the_ledger(tmp_path
     sheets = read_workbook(book.path)
     layout, fill, message = statistics_plan(sheets, {}, {}, active=book.summary, file=book.name)
     assert f"案件 {book.cases} 件" in message and "发现" not in message
+
+
+def _quarter_book(path, slip: bool):
+    """One ledger sheet for the year and a 第一季度 payment table by lawyer (the figures of 1–3月 only)."""
+    from summary_corpus import HEADER, STAFF, matters
+
+    ms = matters(77, 40, STAFF[:5])
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "台账"
+    ws.append(["2023年法律援助案件台账"])
+    ws.append(HEADER)
+    for i, m in enumerate(ms):
+        ws.append([i + 1, m["no"], m["person"], m["type"], "、".join(m["stages"]) or None, m["lawyer"], m["firm"],
+                   f"2023-{m['month']:02d}-{m['day']:02d}", m["amount"]])
+    summary = wb.create_sheet("补贴发放")
+    summary.append(["2023年第一季度法律援助律师办案补贴发放表"])
+    summary.append(["序号", "承办律师", "办案件数", "应发补贴"])
+    quarter = [m for m in ms if m["month"] <= 3]
+    names = sorted({m["lawyer"] for m in quarter})
+    for i, n in enumerate(names):
+        mine = [m for m in quarter if m["lawyer"] == n]
+        summary.append([i + 1, n, len(mine) + (1 if slip and i == 1 else 0), sum(m["amount"] for m in mine)])
+    summary.append(["合计", None, len(quarter), sum(m["amount"] for m in quarter)])
+    wb.save(path)
+    return len(ms)
+
+
+@pytest.mark.parametrize("slip", [False, True])
+def test_a_quarterly_payment_table_is_compared_with_that_quarter(slip, tmp_path):
+    """Centres pay lawyers by quarter: a 第一季度 table beside the year's ledger is compared with 1–3月 only."""
+    path = tmp_path / "quarter.xlsx"
+    cases = _quarter_book(path, slip)
+    book = type("B", (), {"path": path, "name": path.name})
+    for command, (code, doc) in run_ledger(book, tmp_path).items():
+        assert [(f["sheet"], f["row"]) for f in doc["findings"]] == ([("补贴发放", 4)] if slip else []), command
+        cases_read = doc["values"]["cases.total"] if command == "stats" else doc["cases"]
+        assert cases_read == cases
+        (left,) = [s for s in doc["not_combined"] if s["sheet"] == "补贴发放"]
+        assert "只比较标题所写期间“第一季度”（1月–3月）的案件" in left["reason"]
+    if slip:
+        assert "只比较标题所写期间“第一季度”" in doc["findings"][0]["message"]
+
+
+def test_a_total_over_a_row_the_ledger_cannot_check_is_not_said_to_be_miscounted(tmp_path):
+    """A "其他" row (no type of the ledger) that the 合计 includes: the 合计 is compared with the ledger only — it is
+    not "合计本身算错" because the rows checked do not add up to it."""
+    book = ledger_book(tmp_path, 43, slip=False, **dict(SUMS[0], values="plain"))
+    wb = openpyxl.load_workbook(book.path)
+    ws = wb["汇总"]
+    total = next(r for r in range(3, 12) if ws.cell(r, 1).value == "合计")
+    ws.insert_rows(total)
+    ws.cell(total, 1).value, ws.cell(total, 2).value = "其他", 2
+    ws.cell(total + 1, 2).value = ws.cell(total + 1, 2).value + 2
+    wb.save(book.path)
+    for command, (code, doc) in run_ledger(book, tmp_path).items():
+        (finding,) = doc["findings"]
+        assert (finding["sheet"], finding["row"]) == ("汇总", total + 1) and INNER not in finding["message"], command
+        assert "台账中全部案件的件数为" in finding["message"]

@@ -39,6 +39,7 @@ class _Words:
     name_headers: dict      # header key -> 承办律师 | 律师事务所
     money_headers: dict     # header key -> money column
     note_words: tuple
+    subtotal_labels: frozenset
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +51,8 @@ def _words() -> _Words:
                   frozenset(spec["case_columns"]), frozenset(compact(w) for w in spec["total_labels"]),
                   tuple(sorted(((w, Decimal(v)) for w, v in spec["units"].items()), key=lambda x: -len(x[0]))),
                   {header_key(k): v for k, v in spec["name_headers"].items()},
-                  {header_key(k): v for k, v in spec["money_headers"].items()}, tuple(spec["note_words"]))
+                  {header_key(k): v for k, v in spec["money_headers"].items()}, tuple(spec["note_words"]),
+                  frozenset(compact(w) for w in spec["subtotal_labels"]))
 
 
 @dataclass
@@ -84,6 +86,10 @@ class SummarySheet:
     header_row: int = 1                          # 1-based
     label_col: int = 0                           # 0-based
     label_header: str = ""                       # the label column's header as written
+    period: tuple[int, ...] | None = None        # the months its title names ("第一季度", "1-3月"); None: the year
+    period_text: str = ""                        # … as written
+    loose: set = field(default_factory=set)      # columns with figures on rows no ledger figure stands for ("其他",
+    #                                              "其中：…", "小计"): their 合计 is not checked against its parts
     total_row: int | None = None                 # 1-based row of 合计, if any
 
     @property
@@ -109,6 +115,49 @@ def month_of(value) -> int | None:
     except (ValueError, KeyError):
         return None
     return n if 1 <= n <= 12 else None
+
+
+_NUM = r"([0-9]{1,2}|[一二三四五六七八九十]{1,3})"
+_QUARTER = re.compile(r"(?:第)?([1-4一二三四])季度")
+_RANGE = re.compile(_NUM + r"\s*月?\s*(?:-|－|~|～|至|到|—|–)+\s*" + _NUM + r"\s*月")
+_ONE_MONTH = re.compile(r"(?<![0-9一二三四五六七八九十])" + _NUM + r"\s*月份?(?!\s*[0-9一二三四五六七八九十]+\s*日)")
+_HALF = {"上半年": (1, 6), "下半年": (7, 12)}
+
+
+def _number(token: str) -> int | None:
+    try:
+        n = int(token) if token.isdigit() else chinese_integer(token, "positional")
+    except (ValueError, KeyError):
+        return None
+    return n if 1 <= n <= 12 else None
+
+
+def period_of(text: str) -> tuple[tuple[int, ...], str] | None:
+    """(months, as written) of a period named in a title or a sheet name: "第一季度" → 1–3, "1-6月", "上半年", "3月份";
+    None for a whole year ("2023年度", "1-12月") or no period. "3月5日" is a date, not a period."""
+    text = clean_text(text)
+    found = None
+    if (m := _RANGE.search(text)) and (a := _number(m.group(1))) and (b := _number(m.group(2))) and a <= b:
+        found = (tuple(range(a, b + 1)), m.group(0))
+    elif m := _QUARTER.search(text):
+        q = "1一2二3三4四".index(m.group(1)) // 2
+        found = (tuple(range(3 * q + 1, 3 * q + 4)), m.group(0))
+    elif half := next((w for w in _HALF if w in text), None):
+        found = (tuple(range(_HALF[half][0], _HALF[half][1] + 1)), half)
+    else:
+        months = {n for m in _ONE_MONTH.finditer(text) if (n := _number(m.group(1)))}
+        if len(months) == 1:
+            found = ((months.pop(),), _ONE_MONTH.search(text).group(0))
+    return None if found is None or len(found[0]) == 12 else found
+
+
+def _period(sheet: RawSheet, header_row: int):
+    """The period named above the table, else in the sheet's name."""
+    for r in range(header_row):
+        for v in sheet.rows[r]:
+            if isinstance(v, str) and (found := period_of(v)):
+                return found
+    return period_of(sheet.name)
 
 
 def _unit_in(text: str) -> Decimal | None:
@@ -167,6 +216,15 @@ def read_summary(sheet: RawSheet, vocab: Vocabulary) -> SummarySheet | None:
     return None
 
 
+def _is_number(value) -> bool:
+    if value is None or isinstance(value, bool):
+        return False
+    try:
+        return parse_amount(value) is not None
+    except ValueError:
+        return False
+
+
 def _is_note(label: str) -> bool:
     return ":" in label or "：" in label or label.startswith(_words().note_words)
 
@@ -174,7 +232,7 @@ def _is_note(label: str) -> bool:
 def _rows(sheet: RawSheet, vocab: Vocabulary, header_row: int, label_col: int, across: bool, by_name: bool):
     """(row, label, month, case type, name, total) of the table's rows that a figure of the ledger stands for."""
     words = _words()
-    keyed, seen = [], set()
+    keyed, seen, skipped = [], set(), []
     for r in range(header_row + 1, len(sheet.rows)):
         label = sheet.cell(r, label_col)
         text = clean_text(label) if label is not None else ""
@@ -187,7 +245,8 @@ def _rows(sheet: RawSheet, vocab: Vocabulary, header_row: int, label_col: int, a
             text = text or next(clean_text(v) for v in sheet.rows[r][:label_col]
                                 if isinstance(v, str) and compact(v) in words.total_labels)
         elif by_name:
-            if _is_note(text) or isinstance(label, (int, float)):
+            if _is_note(text) or isinstance(label, (int, float)) or compact(text) in words.subtotal_labels:
+                skipped.append(r)
                 continue                                   # "制表：财务室", a stray number: no name
             name = compact(text)
         else:
@@ -195,21 +254,23 @@ def _rows(sheet: RawSheet, vocab: Vocabulary, header_row: int, label_col: int, a
             if month is None and not across:
                 case_type = lookup(vocab.case_types, label)
             if month is None and case_type is None:
+                skipped.append(r)
                 continue                                   # a row the ledger cannot check ("其中：农民工")
         key = (month, case_type, name, total)
         if key in seen:
             return None                                    # a label repeated: rows of cases, not totals
         seen.add(key)
         keyed.append((r, text, month, case_type, name, total))
-    return keyed
+    return keyed, skipped
 
 
 def _figures(sheet: RawSheet, vocab: Vocabulary, header_row: int, label_col: int, measures,
              by_name: str | None) -> SummarySheet | None:
     across = any(not every for _, _, every in measures.values())
-    keyed = _rows(sheet, vocab, header_row, label_col, across, by_name is not None)
-    if keyed is None:
+    found = _rows(sheet, vocab, header_row, label_col, across, by_name is not None)
+    if found is None:
         return None
+    keyed, skipped = found
     months = sum(1 for k in keyed if k[2] is not None)
     types = sum(1 for k in keyed if k[3] is not None)
     names = sum(1 for k in keyed if k[4] is not None)
@@ -221,6 +282,13 @@ def _figures(sheet: RawSheet, vocab: Vocabulary, header_row: int, label_col: int
     total_row = next((r + 1 for r, *_, total in keyed if total), None)
     out = SummarySheet(sheet.name, by, header_row=header_row + 1, label_col=label_col, total_row=total_row,
                        label_header=clean_text(header[label_col]))
+    if by != "月份" and (period := _period(sheet, header_row)):
+        out.period, out.period_text = period
+    last = total_row or len(sheet.rows)
+    out.loose = {c for r in skipped if r < last for c in measures if _is_number(sheet.cell(r, c))}
+    if across and any(_is_number(sheet.cell(r, c)) for c in range(label_col + 1, len(header))
+                      if c not in measures and clean_text(header[c]) for r, *_ in keyed):
+        out.loose.add("across")                          # a column of figures besides the types ("其他")
     for r, label, month, row_type, name, total in keyed:
         for c, (measure, col_type, every) in measures.items():
             value = sheet.cell(r, c)

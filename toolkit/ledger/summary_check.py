@@ -79,6 +79,14 @@ class _Ledger:
             if len(years) > 1 and any(f.month is not None for f in summary.figures):
                 notes.append(f"「{summary.name}」按月份汇总，台账的指派日期跨 {len(years)} 个年份，按月的数未核对。")
                 summary.figures = [f for f in summary.figures if f.month is None]
+        self.undated = False
+        if summary.period:                    # "第一季度律师补贴发放表": the rows of those months only
+            self.undated = all(m is None for m in self.months)
+            keep = [i for i, m in enumerate(self.months) if m in summary.period]
+            rows = self.rows = rows.iloc[keep].reset_index(drop=True)
+            self.months, self.n = [self.months[i] for i in keep], len(keep)
+            months = f"{summary.period[0]}月" + (f"–{summary.period[-1]}月" if len(summary.period) > 1 else "")
+            self.how_month += f"，只比较标题所写期间“{summary.period_text}”（{months}）的案件"
         self.types = rows["案件类型"].tolist() if "案件类型" in rows else [None] * self.n
         self.unknown_types = sum(1 for t in self.types if t is None)
         by = summary.by if summary.by in NAME_COLUMNS else None
@@ -111,6 +119,12 @@ def compare_summary(summary: SummarySheet, ledger, file: str | None) -> tuple[li
     if not numbers and book.n:
         notes.insert(0, head + "其中的数字都是空白（可能是没有计算结果的公式：文件保存前未在 Excel 中重新计算），"
                               "未与台账核对。")
+        return [], notes
+    if book.undated:
+        notes.insert(0, head + f"标题写明期间“{summary.period_text}”，台账中没有可用的月份（指派日期），其中的数未与台账核对。")
+        return [], notes
+    if summary.by in NAME_COLUMNS and not any(book.names):
+        notes.insert(0, head + f"台账中没有填写“{summary.by}”，其中的数未与台账核对。")
         return [], notes
     expected = {id(f): book.expected(f) for f in summary.figures}
     if all(f.value == 0 for f in numbers) and any(expected[id(f)] for f in numbers):
@@ -155,7 +169,7 @@ def compare_summary(summary: SummarySheet, ledger, file: str | None) -> tuple[li
         findings.append(_mismatch(summary, f, want, book.how_month, file))
         reported.add(id(f))
     blanks = [f.cell for f in summary.blanks if expected[id(f)]]
-    how = f"（{book.how_month}）" if any(f.month is not None for f in summary.figures) else ""
+    how = f"（{book.how_month}）" if summary.period or any(f.month is not None for f in summary.figures) else ""
     line = head + f"其中 {len(numbers)} 个数已与台账核对{how}，{agreed} 个一致"
     if blanks:
         line += (f"；{'、'.join(blanks[:5])}{'等' if len(blanks) > 5 else ''} {len(blanks)} 个单元格空白而台账中有数，"
@@ -168,8 +182,8 @@ def _mismatch(summary: SummarySheet, f: Figure, want: Decimal, how_month: str, f
     where, stated, unit = f"「{summary.name}」", _stated(f), _unit(f)
     measure = "件数" if f.measure == "count" else f"“{f.measure}”合计"
     scale = "" if f.measure == "count" or f.scale == 1 else f"（按{unit_name(f.scale)}换算为元）"
-    by = (f"按{summary.by}（去掉空格后）与台账“{summary.by}”列逐行比较" if f.name is not None
-          else f"按行的类型/月份与台账逐行比较，{how_month}")
+    by = (f"按{summary.by}（去掉空格后）与台账“{summary.by}”列逐行比较" + (f"，{how_month}" if summary.period else "")
+          if f.name is not None else f"按行的类型/月份与台账逐行比较，{how_month}")
     zero = ("；此格是 0，若它是公式，可能是文件保存前没有计算，请在 Excel 中重新计算后保存" if f.value == 0 else "")
     return Finding(WARNING, f"汇总表{where}{f.cell}（“{f.label}”行“{f.header}”列）为 {_show(stated, unit)}{scale}，"
                             f"台账中{_what(f, summary.by)}案件的{measure}为 {_show(want, unit)}，相差 "
@@ -185,9 +199,9 @@ def _parts(summary: SummarySheet) -> dict[int, list[Figure]]:
     across its row (a 合计 column)."""
     out: dict[int, list[Figure]] = {}
     for f in summary.figures:
-        if f.total:
+        if f.total and f.col not in summary.loose:
             out[id(f)] = [p for p in summary.figures if p.col == f.col and not p.total]
-        elif f.total_col:
+        elif f.total_col and "across" not in summary.loose:
             out[id(f)] = [p for p in summary.figures if p.row == f.row and not p.total_col and p.measure == f.measure]
     return {k: v for k, v in out.items() if len(v) >= 2}
 
