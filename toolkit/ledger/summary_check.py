@@ -92,17 +92,27 @@ class _Ledger:
         by = summary.by if summary.by in NAME_COLUMNS else None
         self.names = [compact(v) if isinstance(v, str) and compact(v) else None
                       for v in (rows[by].tolist() if by and by in rows else [None] * self.n)]
-        self.columns: dict[str, list] = {}
+        self.groups: dict[str, dict[tuple, Decimal]] = {}   # measure -> (type, month, name) -> count or sum
+
+    def _group(self, measure: str) -> dict[tuple, Decimal]:
+        """The ledger's rows added up once per (type, month, name), so each figure adds a few groups, not every row."""
+        if measure not in self.groups:
+            keys = zip(self.types, self.months, self.names)
+            out: dict[tuple, Decimal] = {}
+            if measure == "count":
+                for key in keys:
+                    out[key] = out.get(key, Decimal(0)) + 1
+            else:
+                column = self.rows[measure].tolist() if measure in self.rows else [None] * self.n
+                for key, value in zip(keys, column):
+                    out[key] = out.get(key, Decimal(0)) + (value if isinstance(value, Decimal) else 0)
+            self.groups[measure] = out
+        return self.groups[measure]
 
     def expected(self, f: Figure) -> Decimal:
-        chosen = [i for i in range(self.n) if (f.case_type is None or self.types[i] == f.case_type)
-                  and (f.month is None or self.months[i] == f.month) and (f.name is None or self.names[i] == f.name)]
-        if f.measure == "count":
-            return Decimal(len(chosen))
-        if f.measure not in self.columns:
-            self.columns[f.measure] = self.rows[f.measure].tolist() if f.measure in self.rows else []
-        column = self.columns[f.measure]
-        return sum((column[i] for i in chosen if isinstance(column[i], Decimal)), Decimal(0))
+        return sum((v for (t, m, n), v in self._group(f.measure).items()
+                    if (f.case_type is None or t == f.case_type) and (f.month is None or m == f.month)
+                    and (f.name is None or n == f.name)), Decimal(0))
 
 
 def compare_summary(summary: SummarySheet, ledger, file: str | None) -> tuple[list[Finding], list[str]]:
