@@ -224,3 +224,24 @@ def test_a_total_over_a_row_the_ledger_cannot_check_is_not_said_to_be_miscounted
         (finding,) = doc["findings"]
         assert (finding["sheet"], finding["row"]) == ("汇总", total + 1) and INNER not in finding["message"], command
         assert "台账中全部案件的件数为" in finding["message"]
+
+
+@pytest.mark.parametrize("slip", [None, "part", "extra"])
+def test_subsidy_marks_the_summary_cell_with_a_comment(slip, tmp_path):
+    """The subsidy copy carries a summary's finding as a comment at its cell (read back cell by cell); a clean
+    summary gets none, and the input is never changed."""
+    book = staff_book(tmp_path, 9, "lawyer", "months", "plain", slip)
+    before = book.path.read_bytes()
+    code, doc = run_ledger(book, tmp_path)["subsidy"]
+    assert book.path.read_bytes() == before
+    wb = openpyxl.load_workbook(tmp_path / f"subsidy_{book.name}")
+    marked = [(ws.title, c.row, c.comment.text) for ws in wb.worksheets for row in ws.iter_rows() for c in row
+              if c.comment]
+    wb.close()
+    if slip is None:
+        assert marked == [] and doc["findings"] == []
+        return
+    ((sheet, row),) = book.slips
+    (finding,) = doc["findings"]
+    ((title, at, text),) = marked
+    assert (title, at) == (sheet, row) and f"【警告】{finding['message']}" in text

@@ -9,12 +9,20 @@ without its result reads blank) is never compared, only noted where the ledger h
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from toolkit.base.findings import WARNING, Finding
 from toolkit.base.text import compact
 from toolkit.ledger.summary import NAME_COLUMNS, Figure, SummarySheet, month_of, unit_name
 from toolkit.base.layout import col_letter
+
+
+@dataclass(frozen=True)
+class CellFinding(Finding):
+    """A finding at one cell of a summary sheet; `cell` ("C8") lets a copy of the workbook carry it as a comment."""
+
+    cell: str | None = None
 
 
 def _places(value: Decimal) -> int:
@@ -139,10 +147,10 @@ def compare_summary(summary: SummarySheet, ledger, file: str | None) -> tuple[li
     expected = {id(f): book.expected(f) for f in summary.figures}
     if all(f.value == 0 for f in numbers) and any(expected[id(f)] for f in numbers):
         first = numbers[0]
-        finding = Finding(WARNING, f"汇总表{where}中的数都是 0（{first.cell} 起 {len(numbers)} 个），而台账中有 "
+        finding = CellFinding(WARNING, f"汇总表{where}中的数都是 0（{first.cell} 起 {len(numbers)} 个），而台账中有 "
                                    f"{book.n:,} 件：汇总表没有填写，或其中的公式在文件保存前没有计算；请在 Excel 中"
                                    "填写或重新计算后保存再运行（汇总表本身不计入统计）。",
-                          summary.name, first.row, first.header, None, file)
+                              summary.name, first.row, first.header, None, file, first.cell)
         notes.insert(0, head + "其中的数都是 0，未逐个与台账核对（见警告）。")
         return [finding], notes
     places: dict[int, int] = {}
@@ -195,10 +203,10 @@ def _mismatch(summary: SummarySheet, f: Figure, want: Decimal, how_month: str, f
     by = (f"按{summary.by}（去掉空格后）与台账“{summary.by}”列逐行比较" + (f"，{how_month}" if summary.period else "")
           if f.name is not None else f"按行的类型/月份与台账逐行比较，{how_month}")
     zero = ("；此格是 0，若它是公式，可能是文件保存前没有计算，请在 Excel 中重新计算后保存" if f.value == 0 else "")
-    return Finding(WARNING, f"汇总表{where}{f.cell}（“{f.label}”行“{f.header}”列）为 {_show(stated, unit)}{scale}，"
+    return CellFinding(WARNING, f"汇总表{where}{f.cell}（“{f.label}”行“{f.header}”列）为 {_show(stated, unit)}{scale}，"
                             f"台账中{_what(f, summary.by)}案件的{measure}为 {_show(want, unit)}，相差 "
                             f"{_show(stated - want, unit)}：请核对汇总表或台账（{by}{zero}；汇总表本身不计入统计）。",
-                   summary.name, f.row, f.header, None, file)
+                       summary.name, f.row, f.header, None, file, f.cell)
 
 
 # ---------------------------------------------------------------- the summary's own 合计
@@ -230,10 +238,10 @@ def _inner(total: Figure, parts: list[Figure], expected: dict, places: dict) -> 
 def _inner_finding(summary: SummarySheet, f: Figure, inner: Decimal, want: Decimal, file) -> Finding:
     where, unit, stated = f"「{summary.name}」", _unit(f), _stated(f)
     over = "其上各行" if f.total else "同一行各类型"
-    return Finding(WARNING, f"汇总表{where}{f.cell}（“{f.label}”行“{f.header}”列）为 {_show(stated, unit)}，但{over}"
+    return CellFinding(WARNING, f"汇总表{where}{f.cell}（“{f.label}”行“{f.header}”列）为 {_show(stated, unit)}，但{over}"
                             f"之和为 {_show(inner, unit)}，相差 {_show(stated - inner, unit)}：合计本身算错了（台账中为 "
                             f"{_show(want, unit)}）；请改正合计或改用求和公式（汇总表本身不计入统计）。",
-                   summary.name, f.row, f.header, None, file)
+                       summary.name, f.row, f.header, None, file, f.cell)
 
 
 # ---------------------------------------------------------------- names of a summary by lawyer / law firm
@@ -260,18 +268,19 @@ def _names(summary: SummarySheet, book: _Ledger, expected: dict, reported: set, 
         reported.update(id(f) for f in figures)
         first = figures[0]
         said = "、".join(f"“{f.header}”{_show(_stated(f), _unit(f))}" for f in shown)
-        findings.append(Finding(
-            WARNING, f"汇总表{where}{col_letter(summary.label_col + 1)}{first.row} 的“{first.label}”（{said}）在台账的"
+        label_cell = f"{col_letter(summary.label_col + 1)}{first.row}"
+        findings.append(CellFinding(
+            WARNING, f"汇总表{where}{label_cell} 的“{first.label}”（{said}）在台账的"
                      f"“{by}”列中没有（按去掉空格后的名称比较）：请核对名称是否写错，或台账是否漏登了这些案件"
-                     "（汇总表本身不计入统计）。", summary.name, first.row, summary.label_header, None, file))
+                     "（汇总表本身不计入统计）。", summary.name, first.row, summary.label_header, None, file, label_cell))
     missing = sorted(known - set(rows), key=lambda n: book.names.index(n))
     if missing and rows:
         counts = {n: book.names.count(n) for n in missing}
         listed = "、".join(f"“{n}” {counts[n]} 件" for n in missing[:8]) + ("等" if len(missing) > 8 else "")
         row = summary.total_row or summary.header_row
-        findings.append(Finding(
+        findings.append(CellFinding(
             WARNING, f"台账中“{by}”为 {listed}，汇总表{where}中没有{'这些名称' if len(missing) > 1 else '这一行'}"
                      f"（按去掉空格后的名称比较）：汇总表漏列了，或名称写法不同；请核对"
                      f"{'（合计因此与台账不符，不另行报告）' if summary.total_row else ''}（汇总表本身不计入统计）。",
-                   summary.name, row, summary.label_header, None, file))
+                   summary.name, row, summary.label_header, None, file, f"{col_letter(summary.label_col + 1)}{row}"))
     return findings, missing
