@@ -247,3 +247,41 @@ def test_subsidy_marks_the_summary_cell_with_a_comment(slip, tmp_path):
     (finding,) = doc["findings"]
     ((title, at, text),) = marked
     assert (title, at) == (sheet, row) and f"【警告】{finding['message']}" in text
+
+
+@pytest.mark.parametrize("slip", [None, "cell", "total"])
+def test_a_summary_of_lawyers_by_case_type(slip, tmp_path):
+    """承办律师 | 刑事 | 民事 | 行政 | 仲裁 | 合计: each lawyer's count per type against the ledger, the 合计 column
+    against its row; a wrong cell is one warning there, a wrong 合计 one warning said as a 合计 slip."""
+    from summary_corpus import HEADER, STAFF, TYPES, matters
+
+    ms = matters(88, 30, STAFF[:4])
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "台账"
+    ws.append(["2023年法律援助案件台账"])
+    ws.append(HEADER)
+    for i, m in enumerate(ms):
+        ws.append([i + 1, m["no"], m["person"], m["type"], "、".join(m["stages"]) or None, m["lawyer"], m["firm"],
+                   f"2023-{m['month']:02d}-{m['day']:02d}", m["amount"]])
+    summary = wb.create_sheet("律师分类统计")
+    summary.append(["2023年度承办律师办案分类统计"])
+    summary.append(["承办人", *TYPES, "合计"])
+    lawyers = sorted({m["lawyer"] for m in ms})
+    for name in lawyers:
+        counts = [sum(1 for m in ms if m["lawyer"] == name and m["type"] == t) for t in TYPES]
+        summary.append([name, *counts, sum(counts)])
+    if slip == "cell":
+        summary["C4"] = summary["C4"].value + 1        # the second lawyer's 民事, 合计 left as it was
+    if slip == "total":
+        summary["F3"] = summary["F3"].value + 1
+    path = tmp_path / "cross.xlsx"
+    wb.save(path)
+    book = type("B", (), {"path": path, "name": path.name})
+    for command, (code, doc) in run_ledger(book, tmp_path).items():
+        rows = [(f["sheet"], f["row"]) for f in doc["findings"]]
+        assert rows == {None: [], "cell": [("律师分类统计", 4)], "total": [("律师分类统计", 3)]}[slip], command
+        if slip == "total":
+            assert INNER in doc["findings"][0]["message"] and "同一行各类型之和为" in doc["findings"][0]["message"]
+        cases = doc["values"]["cases.total"] if command == "stats" else doc["cases"]
+        assert cases == len(ms)
