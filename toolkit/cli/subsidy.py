@@ -90,6 +90,8 @@ def run(args) -> int:
             code = 1 if outcome.has_errors else 0
             for part in outcome.parts:
                 _apply(patch, names[part.key], part)
+            if patchable:
+                _mark_summary_cells(patch, outcome.findings)
             patch.add_sheet(layout_to_sheet_spec(outcome.layout), replace=True)
             # what is printed is ready: let the ledger and results go before the sheet is rewritten (the memory peak)
             del outcome
@@ -152,6 +154,19 @@ def _values_workbook(sheets, target: Path) -> None:
                 else:
                     ws.write_string(r, c, str(value))
     book.close()
+
+
+def _mark_summary_cells(patch, findings) -> None:
+    """A summary sheet's findings (toolkit.ledger.summary_check) as a comment at their cell of the copy."""
+    marks = [f for f in findings if getattr(f, "cell", None)]
+    if not marks:
+        return
+    from toolkit.cli.validate import HIGHLIGHT_FILL
+
+    sheets = set(patch.sheet_names())
+    for f in marks:
+        if f.sheet in sheets:
+            patch.highlight(f.sheet, f.cell, f"【{f.severity_label}】{f.message}", HIGHLIGHT_FILL[f.severity])
 
 
 def _apply(patch, sheet_name, part) -> None:

@@ -20,7 +20,8 @@ from toolkit.ledger.parse import Ledger, column_aliases_from_sheet, parse_ledger
 from toolkit.subsidy.standards import Standard, apply_sheet, load_standard
 from toolkit.base.table import find_header
 from toolkit.base.text import compact
-from toolkit.ledger.summary import compare_summary, read_summary
+from toolkit.ledger.summary import read_summary
+from toolkit.ledger.summary_check import compare_summary
 from toolkit.ledger.vocab import Vocabulary, default_vocabulary
 
 ALIAS_SHEET = "列名对照"
