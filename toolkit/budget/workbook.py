@@ -23,6 +23,7 @@ from toolkit.budget.rules import RuleSet, load_rules
 from toolkit.budget.share_checks import check_change_rates, check_share_lines, check_shares
 from toolkit.budget.structure_checks import check_structure
 from toolkit.budget.tables import read_blocks
+from toolkit.budget.unit_checks import check_unit_plausibility
 from toolkit.budget.user_rules import check_user_rules
 
 RULES_SHEET = "校验规则"
@@ -120,6 +121,7 @@ CHECKS: tuple[Check, ...] = (
     Check("收支两方总计", lambda book, ck: check_balance(book.blocks, book.rules, ck)),
     Check("占比、执行率与增减幅度", _shares_and_rates),
     Check("跨表一致", lambda book, ck: check_cross_table(book.blocks, book.rules, ck)),
+    Check("整表单位（无旁证）", lambda book, ck: check_unit_plausibility(book.blocks, book.rules, ck)),
     Check("自定义规则", _user_rules),
 )
 
