@@ -24,10 +24,14 @@ from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
+from decimal import ROUND_HALF_UP
+
 from budget_corpus_fresh import (D, SANGONG_ACTUAL, SANGONG_BUDGET, STYLES, UNIT, Case, Sheet, Style, amount_col,
                                  bump, code_row, head, hits, locate, planted_cases, public_set, table03)
 
 # ---------------------------------------------------------------- 三公 across, with a 项目 column
+
+SANGONG_LAST = (D(0), D(0), D("24000.00"), D("4000.00"))     # 上年决算数: 出国, 购置, 运行, 接待
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,7 @@ class Across:
     wording: int = 0                 # 0: 因公出国（境）费 / 公务用车运行费; 1: （境）费用 / 运行维护费, half-width brackets
     zeros: tuple = ()                # zero marks used in turn ("-", "—", None …); () = the style's own
     rows: tuple = ("预算数", "决算数")
+    change: str = ""                 # "%" / "number": 上年决算数 | 本年决算数 rows, then 增减金额 and 增减幅度 rows
 
 
 def across_table(st: Style, s: Sheet, lay: Across) -> Sheet:
@@ -64,16 +69,27 @@ def across_table(st: Style, s: Sheet, lay: Across) -> Sheet:
     if lay.marks:
         s.add("栏次", *[str(i) for i in range(1, len(items) + 1)])
     zeros = iter(lay.zeros * 20)
-    for label, (a, b, r, c) in zip(lay.rows, (SANGONG_BUDGET, SANGONG_ACTUAL)):
+    rows = (("上年决算数", "本年决算数") if lay.change else lay.rows)
+    per_row = []
+    for label, (a, b, r, c) in zip(rows, (SANGONG_LAST, SANGONG_ACTUAL) if lay.change else
+                                   (SANGONG_BUDGET, SANGONG_ACTUAL)):
         figures = {"合计": a + b + r + c, abroad: a, "公务接待费": c, "小计": b + r, "公务用车购置费": b, run: r}
+        per_row.append([figures[sub or g] for g, sub in items])
         cells = []
-        for g, sub in items:
-            v = figures[sub or g]
+        for v in per_row[-1]:
             if v == 0 and lay.zeros:
                 cells.append(next(zeros))
             else:
                 cells.append(st(v))
         s.add(label, *cells)
+    if lay.change:
+        last, this = per_row
+        s.add("增减金额", *[st(t - x) if t - x or not lay.zeros else next(zeros) for x, t in zip(last, this)])
+        rates = []
+        for x, t in zip(last, this):
+            q = ((t - x) / x * 100).quantize(D("0.01"), ROUND_HALF_UP) if x else None
+            rates.append("—" if q is None else f"{q}%" if lay.change == "%" else float(q))
+        s.add("增减幅度", *rates)
     s.add("注：“三公”经费为一般公共预算财政拨款安排的支出；本单位2024年度无因公出国（境）费和公务用车购置费支出。")
     return s
 
@@ -104,6 +120,8 @@ ACROSS = {
     "三公横排_接待在前_万元四位_一张工作表": (Style("万元", 4, zero="—", one_sheet=True),
                                    Across(hosting_first=True, zeros=("—", None))),
     "三公横排_上年本年_万元": (Style("万元", 2, zero="0.00"), Across(rows=("年初预算数", "本年决算数"), wording=1)),
+    "三公横排_增减率文本_元": (Style("元", 2, zero="-"), Across(change="%", zeros=("-", None))),
+    "三公横排_增减率数字_万元": (Style("万元", 2, zero="—"), Across(change="number", marks=True)),
 }
 
 
@@ -242,7 +260,7 @@ def planted_variants() -> list[Variant]:
     out: list[Variant] = []
     # 三公 across: the 决算数 合计 typed wrong; the 公务用车 小计 typed wrong (it breaks both 合计 and 小计 = 购置 + 运行)
     for name, (st, lay) in ACROSS.items():
-        actual = lay.rows[1]
+        actual = "本年决算数" if lay.change else lay.rows[1]
         c = Case(f"{name}·三公合计错", across_set(st, lay), st, "三公合计错")
         s, _ = locate(c, "公开07表")
         at = _sangong_cells(c, actual, "合计")
@@ -260,6 +278,16 @@ def planted_variants() -> list[Variant]:
         # without a 小计 column, only 合计 = Σ breaks: the 运行费 cell or the 合计 may be the wrong one
         planted = at if lay.subtotal else f"{at}|{_sangong_cells(c, actual, '合计')}"
         out.append(Variant(c, kind="三公分项错", planted=[planted]))
+
+    for name, (st, lay) in ACROSS.items():     # 增减幅度 of 公务接待费 typed wrong (a rate row: never summed)
+        if not lay.change:
+            continue
+        c = Case(f"{name}·三公增减幅度错", across_set(st, lay), st, "三公增减幅度错")
+        s, _ = locate(c, "公开07表")
+        at = _sangong_cells(c, "增减幅度", "公务接待费")
+        a1 = at.split("!")[1]
+        s.set(a1, "-12.00%" if lay.change == "%" else -12.0)
+        out.append(Variant(c, kind="三公增减幅度错", planted=[at]))
 
     for name, st in HORIZONTAL.items():       # the standard layout without a 项目 column: 决算数 合计, 小计
         for kind, column, delta in (("三公合计错", 7, "1000.00"), ("三公分项错", 9, "-2000.00")):

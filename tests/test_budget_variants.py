@@ -2,15 +2,16 @@
 for zeros, whole tables in 万元 under a 元 header, and .xls (Excel 97–2003) workbooks.
 
 Measured on this corpus before the fixes of this branch (main at abfd702) and after, with
-`python tests/budget_corpus_variants.py --measure` (15 consistent workbooks; 44 planted cases, 65 planted cells).
+`python tests/budget_corpus_variants.py --measure` (17 consistent workbooks; 50 planted cases, 71 planted cells).
 Recall = planted cells reported exactly once with the planted severity / planted cells; precision = findings at a
 planted cell / all findings of the planted workbooks:
 
 | kind | before: recall, precision | after: recall, precision |
 |---|---|---|
-| consistent workbooks with 0 findings (errors and warnings) | 14/15 | 15/15 |
-| 三公合计错 (across with 项目 column, and without) | 8/8, 8/8 | 8/8, 8/8 |
-| 三公分项错 (公务用车 小计, or 运行费 without 小计) | 4/8, 4/8 | 8/8, 8/8 |
+| consistent workbooks with 0 findings (errors and warnings) | 14/17 | 17/17 |
+| 三公合计错 (across with a 项目 column, and without) | 10/10, 10/12 | 10/10, 10/10 |
+| 三公分项错 (公务用车 小计, or 运行费 without 小计) | 6/10, 6/12 | 10/10, 10/10 |
+| 三公增减幅度错 (rows 上年 / 本年 / 增减金额 / 增减幅度) | 0/2, 0/2 | 2/2, 2/2 |
 | 整表万元标元（跨表） .xlsx / .xls (an error) | 4/4, 4/32 / 1/1, 1/8 | 4/4, 4/4 / 1/1, 1/1 |
 | 整表万元标元（无旁证） (a warning) | 0/10, 0/0 | 10/10, 10/10 |
 | 缩进层级 (.xls, hierarchy by indent only) | 0/1, 0/1 | 1/1, 1/1 |
@@ -18,9 +19,10 @@ planted cell / all findings of the planted workbooks:
 
 Before: the 万元-under-元 支出决算表 was named at its unit line but also drew seven false 口径包含关系 errors (the
 财政拨款 figures looked larger than the all-funds ones read as 元); a 公务用车 小计 beside a 购置费 column left blank
-was not checked (a wholly blank column was dropped), so its slip went to the 合计 or was lost; a lone table or a
-whole set in 万元 under 元 headers gave nothing; an .xls was read without its number formats and indents (the
-indent-only budget gave a false warning and missed its slip) and could not be annotated (`-o` refused it).
+was not checked (a wholly blank column was dropped), so its slip went to the 合计 or was lost; a 增减幅度 row of a
+三公 table laid out across was summed like an amount row (a false error at its 合计) and never checked as a rate; a
+lone table or a whole set in 万元 under 元 headers gave nothing; an .xls was read without its number formats and
+indents (the indent-only budget gave a false warning and missed its slip) and could not be annotated (`-o` refused).
 """
 
 from __future__ import annotations
@@ -160,3 +162,23 @@ def test_an_xls_whose_hierarchy_is_only_its_indents_is_checked_by_them(tmp_path,
     [f] = data["findings"]
     assert (f["severity"], f["cell"]) == ("error", "B10") or (f["severity"], f["cell"]) == ("error", "B8"), f
     assert code == 1
+
+
+def test_a_rate_row_of_a_table_laid_out_across_is_checked_as_a_rate_and_never_summed():
+    from toolkit.budget.workbook import SheetInput, check_workbook
+
+    rows = [["某县法律援助中心2024年度“三公”经费支出决算表"], ["单位：万元"],
+            ["项目", "合计", "因公出国（境）费", "公务用车购置及运行费", None, None, "公务接待费"],
+            [None, None, None, "小计", "公务用车购置费", "公务用车运行费", None],
+            ["上年决算数", 2.80, "—", 2.40, "—", 2.40, 0.40],
+            ["本年决算数", 2.48, "—", 2.16, "—", 2.16, 0.32],
+            ["增减金额", -0.32, "—", -0.24, "—", -0.24, -0.08],
+            ["增减幅度", -11.43, "—", -10.0, "—", -10.0, -20.0]]
+    merged = [(2, 3, 2, 5), (2, 0, 3, 0), (2, 1, 3, 1), (2, 2, 3, 2), (2, 6, 3, 6)]
+    assert check_workbook([SheetInput("三公", rows, merged)]) == []
+    rows[7][3] = -12.0
+    [f] = check_workbook([SheetInput("三公", rows, merged)])
+    assert (f.cell, f.rule, f.expected, f.actual) == ("D8", "增减幅度 = 增减金额 ÷ 上年数", -10, -12)
+    rows[7][3], rows[6][6] = -10.0, -0.06
+    [f] = check_workbook([SheetInput("三公", rows, merged)])
+    assert (f.cell, f.rule) == ("G7", "增减金额 = 本年 − 上年") and "-0.08" in f.message

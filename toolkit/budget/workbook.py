@@ -20,7 +20,7 @@ from toolkit.budget.findings import BudgetFinding
 from toolkit.budget.identity_checks import check_balance, check_identities
 from toolkit.budget.labels import cell_text, is_label_header, normalize
 from toolkit.budget.rules import RuleSet, load_rules
-from toolkit.budget.share_checks import check_change_rates, check_share_lines, check_shares
+from toolkit.budget.share_checks import check_change_rate_lines, check_change_rates, check_share_lines, check_shares
 from toolkit.budget.structure_checks import check_structure
 from toolkit.budget.tables import read_blocks
 from toolkit.budget.unit_checks import check_unit_plausibility
@@ -106,6 +106,7 @@ def _shares_and_rates(book: Workbook, ck: Checker):
         check_shares(b, ck)
         check_share_lines(b, ck)
         check_change_rates(b, book.rules, ck)
+        check_change_rate_lines(b, book.rules, ck)
 
 
 def _user_rules(book: Workbook, ck: Checker):
