@@ -317,6 +317,14 @@ def planted_variants() -> list[Variant]:
         _relabel(sheets, "元")
         c = Case(f"{name}·单表万元标元", sheets, st, "整表万元标元（无旁证）")
         out.append(Variant(c, kind="整表万元标元（无旁证）", planted=[_unit_cell(c, "公开03表")], severity="warning"))
+    # in a 元 set, the 三公 table alone in 万元 under 单位：元: no other table shows its items, a warning
+    st, lay = ACROSS["三公横排_元_长横杠"]
+    sheets = across_set(st, lay)
+    sheets[6] = across_table(st.like(unit="万元"), Sheet("公开07表"), lay)
+    _relabel([sheets[6]], "元")
+    c = Case("三公横排_元_长横杠·三公表万元标元", sheets, st, "整表万元标元（无旁证）")
+    out.append(Variant(c, kind="整表万元标元（无旁证）", planted=[_unit_cell(c, "公开07表")], severity="warning"))
+
     # a whole set in 万元 whose every unit line says 元: one warning at each table's unit line
     st = STYLES["万元_两位_空白零"]
     sheets = public_set(st)

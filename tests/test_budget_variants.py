@@ -2,8 +2,8 @@
 for zeros, whole tables in 万元 under a 元 header, and .xls (Excel 97–2003) workbooks.
 
 Measured on this corpus before the fixes of this branch (main at abfd702) and after, with
-`python tests/budget_corpus_variants.py --measure` (17 consistent workbooks; 50 planted cases, 71 planted cells).
-Recall = planted cells reported exactly once with the planted severity / planted cells; precision = findings at a
+`python tests/budget_corpus_variants.py --measure` (17 consistent workbooks; 52 planted cases, 61 planted places).
+Recall = planted places reported exactly once with the planted severity / planted places; precision = findings at a
 planted cell / all findings of the planted workbooks:
 
 | kind | before: recall, precision | after: recall, precision |
@@ -13,7 +13,7 @@ planted cell / all findings of the planted workbooks:
 | 三公分项错 (公务用车 小计, or 运行费 without 小计) | 6/10, 6/12 | 10/10, 10/10 |
 | 三公增减幅度错 (rows 上年 / 本年 / 增减金额 / 增减幅度) | 0/2, 0/2 | 2/2, 2/2 |
 | 整表万元标元（跨表） .xlsx / .xls (an error) | 4/4, 4/32 / 1/1, 1/8 | 4/4, 4/4 / 1/1, 1/1 |
-| 整表万元标元（无旁证） (a warning) | 0/10, 0/0 | 10/10, 10/10 |
+| 整表万元标元（无旁证） (a warning) | 0/11, 0/0 | 11/11, 11/11 |
 | 缩进层级 (.xls, hierarchy by indent only) | 0/1, 0/1 | 1/1, 1/1 |
 | the fresh corpus's 7 kinds saved as .xls | 22/22, 22/22 | 22/22, 22/22 |
 

@@ -57,10 +57,12 @@ def check_unit_plausibility(blocks: list[Block], rules: RuleSet, ck: Checker):
         four = f"，且{'各' if fine == len(places) else '多数'}金额写到{max(places)}位小数（以元为单位一般只到分）" \
             if fine * 2 > len(places) else ""
         name = ln.name or ln.raw or "合计"
+        scale = ("县级法律援助中心一年的收支在百万元上下" if bound >= Decimal(str(rules.plausible["min_largest_yuan"]))
+                 else "“三公”经费这类小项一年也在百元以上")
         ck.add(BudgetFinding(
             WARNING, sheet, where, WHOLE_TABLE_RULE,
             f"疑似整张表按万元填写：表头注明的单位是“元”，但本表最大的数 {a1(ln.row, ln.cell_col(col))}（{name}）只有 "
-            f"{fmt(largest)} 元{four}。县级法律援助中心一年的收支在百万元上下，本表各数看来是以万元为单位（"
+            f"{fmt(largest)} 元{four}。{scale}，本表各数看来是以万元为单位（"
             f"{fmt(largest)} 万元 = {fmt(largest * 10000)} 元）。此为推测：没有其他表中的同一项目可以比对，假定这类表"
             f"最大的数不少于 {fmt(bound)} 元。若按万元填写，请把表头的单位改为“万元”；若确为元，可忽略本条。",
             largest * 10000, largest, None), [], kind="other")
