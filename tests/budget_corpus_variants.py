@@ -45,6 +45,7 @@ class Across:
     zeros: tuple = ()                # zero marks used in turn ("-", "—", None …); () = the style's own
     rows: tuple = ("预算数", "决算数")
     change: str = ""                 # "%" / "number": 上年决算数 | 本年决算数 rows, then 增减金额 and 增减幅度 rows
+    years: bool = False              # those rows named by year (2023年决算数 | 2024年决算数 | 增减额 | 增长率（%）)
 
 
 def across_table(st: Style, s: Sheet, lay: Across) -> Sheet:
@@ -69,7 +70,7 @@ def across_table(st: Style, s: Sheet, lay: Across) -> Sheet:
     if lay.marks:
         s.add("栏次", *[str(i) for i in range(1, len(items) + 1)])
     zeros = iter(lay.zeros * 20)
-    rows = (("上年决算数", "本年决算数") if lay.change else lay.rows)
+    rows = (("2023年决算数", "2024年决算数") if lay.years else ("上年决算数", "本年决算数") if lay.change else lay.rows)
     per_row = []
     for label, (a, b, r, c) in zip(rows, (SANGONG_LAST, SANGONG_ACTUAL) if lay.change else
                                    (SANGONG_BUDGET, SANGONG_ACTUAL)):
@@ -84,12 +85,13 @@ def across_table(st: Style, s: Sheet, lay: Across) -> Sheet:
         s.add(label, *cells)
     if lay.change:
         last, this = per_row
-        s.add("增减金额", *[st(t - x) if t - x or not lay.zeros else next(zeros) for x, t in zip(last, this)])
+        s.add("增减额" if lay.years else "增减金额",
+              *[st(t - x) if t - x or not lay.zeros else next(zeros) for x, t in zip(last, this)])
         rates = []
         for x, t in zip(last, this):
             q = ((t - x) / x * 100).quantize(D("0.01"), ROUND_HALF_UP) if x else None
             rates.append("—" if q is None else f"{q}%" if lay.change == "%" else float(q))
-        s.add("增减幅度", *rates)
+        s.add("增长率（%）" if lay.years else "增减幅度", *rates)
     s.add("注：“三公”经费为一般公共预算财政拨款安排的支出；本单位2024年度无因公出国（境）费和公务用车购置费支出。")
     return s
 
@@ -122,6 +124,7 @@ ACROSS = {
     "三公横排_上年本年_万元": (Style("万元", 2, zero="0.00"), Across(rows=("年初预算数", "本年决算数"), wording=1)),
     "三公横排_增减率文本_元": (Style("元", 2, zero="-"), Across(change="%", zeros=("-", None))),
     "三公横排_增减率数字_万元": (Style("万元", 2, zero="—"), Across(change="number", marks=True)),
+    "三公横排_按年份_无小计_元": (Style("元", 2, zero="——"), Across(change="number", years=True, subtotal=False)),
 }
 
 
@@ -260,7 +263,7 @@ def planted_variants() -> list[Variant]:
     out: list[Variant] = []
     # 三公 across: the 决算数 合计 typed wrong; the 公务用车 小计 typed wrong (it breaks both 合计 and 小计 = 购置 + 运行)
     for name, (st, lay) in ACROSS.items():
-        actual = "本年决算数" if lay.change else lay.rows[1]
+        actual = "2024年决算数" if lay.years else "本年决算数" if lay.change else lay.rows[1]
         c = Case(f"{name}·三公合计错", across_set(st, lay), st, "三公合计错")
         s, _ = locate(c, "公开07表")
         at = _sangong_cells(c, actual, "合计")
@@ -284,7 +287,7 @@ def planted_variants() -> list[Variant]:
             continue
         c = Case(f"{name}·三公增减幅度错", across_set(st, lay), st, "三公增减幅度错")
         s, _ = locate(c, "公开07表")
-        at = _sangong_cells(c, "增减幅度", "公务接待费")
+        at = _sangong_cells(c, "增长率（%）" if lay.years else "增减幅度", "公务接待费")
         a1 = at.split("!")[1]
         s.set(a1, "-12.00%" if lay.change == "%" else -12.0)
         out.append(Variant(c, kind="三公增减幅度错", planted=[at]))

@@ -3,6 +3,7 @@ refer to, and year-on-year columns (增减金额 = 本年 − 上年, 增减幅�
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import Decimal
 
@@ -284,6 +285,9 @@ def _change_and_rate(block: Block, ck: Checker, what: str, lo: Operand, to: Oper
            [lo, to], kind="ratio", refit=fits)
 
 
+_YEAR = re.compile(r"\s*((?:19|20)\d{2})\s*年")
+
+
 def check_change_rate_lines(block: Block, rules: RuleSet, ck: Checker):
     """The same laid out across (a 三公 table with the items as columns): rows 上年决算数 | 本年决算数 | 增减金额 |
     增减幅度, checked column by column."""
@@ -297,11 +301,19 @@ def check_change_rate_lines(block: Block, rules: RuleSet, ck: Checker):
                     None)
     amounts = [ln for ln in block.lines if not ln.ratio]
     last = pick(amounts, "last_year")
+    years = {}
+    for ln in amounts:          # 2023年决算数 | 2024年决算数: the earlier year is 上年
+        m = _YEAR.match(ln.raw or ln.name)
+        if m:
+            years.setdefault(int(m.group(1)), ln)
+    if last is None and len(years) == 2:
+        last = years[min(years)]
     if last is None:
         return
     change = pick(amounts, "change", (last,))
-    this = pick(amounts, "this_year", (last, change)) or next(
-        (ln for ln in amounts if ln.row > last.row and ln is not change), None)
+    this = (years[max(years)] if len(years) == 2 and years[min(years)] is last else None) or \
+        pick(amounts, "this_year", (last, change)) or next(
+            (ln for ln in amounts if ln.row > last.row and ln is not change), None)
     rate = pick([ln for ln in block.lines if ln.ratio], "rate")
     if this is None:
         return
