@@ -198,7 +198,7 @@ class Style:
         if yuan is None:
             return None
         if yuan == 0:
-            return {"blank": None, "0": 0, "0.00": "0.00", "-": "-"}[self.zero]
+            return {"blank": None, "0": 0}.get(self.zero, self.zero)     # "0.00", "-", "—", "——" as written
         v = yuan / 10000 if unit == "万元" else yuan
         v = v.quantize(D(1).scaleb(-self.places), ROUND_HALF_UP)
         return f"{v:,}" if self.text else float(v)
@@ -584,7 +584,7 @@ def bump(v, delta_yuan: Decimal, st: Style, unit: str | None = None):
     """A written amount changed by `delta_yuan` (元), kept in the cell's own form."""
     unit = unit or st.unit
     delta = delta_yuan / 10000 if unit == "万元" else delta_yuan
-    if v in (None, "-", "0.00", 0):
+    if v in (None, "-", "—", "——", "－", "0.00", 0):
         old = D(0)
     elif isinstance(v, str):
         old = D(v.replace(",", ""))

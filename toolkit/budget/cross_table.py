@@ -4,6 +4,7 @@ amount, and a narrower scope (财政拨款) is never larger than the all-funds f
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from toolkit.base.findings import ERROR
 from toolkit.budget.blocks import Block
@@ -154,7 +155,8 @@ def check_cross_table(blocks: list[Block], rules: RuleSet, ck: Checker):
                 continue
             seen.setdefault((("name", named or portion), kind, "", the_scope), []).append(g)
     involved = ck.involved()
-    _check_scopes(seen, rules, ck, involved | {(f.sheet, f.cell) for f in ck.findings})
+    _check_scopes(seen, rules, ck, involved | {(f.sheet, f.cell) for f in ck.findings},
+                  _unit_suspects(seen, meta, rules), meta)
     _check_equal(seen, meta, involved, ck)
     _one_unit_finding_per_table(ck, meta, tables)
 
@@ -243,10 +245,59 @@ def _one_unit_finding_per_table(ck: Checker, meta: dict, tables: dict):
                              f"或更正表头的单位。", fs[0].expected, fs[0].actual, fs[0].difference), [], kind="other")
 
 
-def _check_scopes(seen: dict, rules: RuleSet, ck: Checker, involved: set):
+def _in_other_unit(op: Operand, factor) -> Operand:
+    """The figure read as if its table were in the other unit (元 ↔ 万元): its value scaled by `factor` (×10000 or
+    ÷10000), its unit kept, so comparisons with other tables scale as before."""
+    return replace(op, value=op.value * factor, tol=op.tol * factor)
+
+
+def _unit_suspects(seen: dict, meta: dict, rules: RuleSet) -> dict:
+    """Tables whose figures agree with the same items of another table only after ×10000 or ÷10000 (at two items or
+    more): {table: the factors that would make them agree}. Both tables of such a pair are suspects — which one has
+    the wrong unit is decided later (`_one_unit_finding_per_table`); a scope comparison involving a suspect must
+    hold whichever unit is right before it is reported."""
+    k = rules.unit_factor
+    table = lambda op: meta.get((op.sheet, op.row, op.col), ((op.sheet, None),))[0]      # noqa: E731
+    pairs: dict[tuple, set] = {}
+    for entries in seen.values():
+        by_table: dict = {}
+        for op in entries:
+            by_table.setdefault(table(op), op)
+        ops = list(by_table.items())
+        for i, (ta, a) in enumerate(ops):
+            for tb, b in ops[i + 1:]:
+                if a.value == 0 or _agree(a, b):
+                    continue
+                for factor in (k, 1 / k):
+                    if _agree(_in_other_unit(a, factor), b):
+                        pairs.setdefault((ta, tb, factor), set()).add((a.sheet, a.cell))
+    suspects: dict = {}
+    for (ta, tb, factor), cells in pairs.items():
+        if len(cells) >= 2:
+            suspects.setdefault(ta, set()).add(factor)
+            suspects.setdefault(tb, set()).add(1 / factor)
+    return suspects
+
+
+def _check_scopes(seen: dict, rules: RuleSet, ck: Checker, involved: set, suspects: dict | None = None,
+                  meta: dict | None = None):
     """A figure of a narrower scope (财政拨款) larger than the all-funds figure of the same item is certainly wrong.
     Reported at the most detailed line that exceeds (its coded parents and the table total exceed only through it),
-    once per line."""
+    once per line. Where a table's unit is in doubt (`suspects`), the figure must exceed whichever unit is right."""
+    suspects, meta = suspects or {}, meta or {}
+
+    def readings(op: Operand) -> list[Operand]:
+        """The figure as declared and, if its table's unit is in doubt, as in the other unit."""
+        tid = meta.get((op.sheet, op.row, op.col), (None,))[0]
+        return [op] + [_in_other_unit(op, f) for f in sorted(suspects.get(tid, ()))]
+
+    def exceeds(op: Operand, w: Operand) -> bool:
+        for x in readings(op):
+            for y in readings(w):
+                v, t = x.scaled_to(y.unit)
+                if v - y.value <= t + y.tol:
+                    return False
+        return True
     within = rules.cross.get("scope_within", {})
     if len({k[3] for k in seen}) < 2:
         return
@@ -269,8 +320,7 @@ def _check_scopes(seen: dict, rules: RuleSet, ck: Checker, involved: set):
                 for op in ops:
                     if key[0] == "name" and (op.sheet, op.cell) in with_code:
                         continue        # compared by its code (a name may mean another classification)
-                    v, t = op.scaled_to(w.unit)
-                    if v - w.value > t + w.tol:
+                    if exceeds(op, w):
                         hits.append((key, op, w, narrow, wide))
                 break
     coded = {(op.sheet, key[1]) for key, op, *_ in hits if key[0] == "code"}

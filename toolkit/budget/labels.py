@@ -67,7 +67,7 @@ def parse_label(raw: str) -> LabelParts:
     return LabelParts(normalize(t), marker, code, of_which, indent)
 
 
-RATIO_SUFFIX = re.compile(r"(占比|比重|比例|百分比|[^税]率)$")
+RATIO_SUFFIX = re.compile(r"(占比|比重|比例|百分比|幅度|增幅|[^税]率)$")
 RATIO_NAMED = re.compile(r"^(.+?)占(.+?)的?(比重|比例|百分比)$")
 
 
@@ -81,7 +81,7 @@ def share_parts(name: str) -> tuple[str, str | None] | None:
     if m:
         return m.group(1), m.group(2)
     m = RATIO_SUFFIX.search(name)
-    if m and not m.group(1).endswith("率"):
+    if m and not m.group(1).endswith(("率", "幅度", "增幅")):
         return name[:m.start()].removesuffix("占"), None
     return None
 

@@ -46,6 +46,7 @@ class RuleSet:
     change_rate: dict = field(default_factory=dict)
     name_index: dict[str, str] = field(default_factory=dict)
     code_index: dict[str, str] = field(default_factory=dict)
+    plausible: dict = field(default_factory=dict)      # [unit_plausibility]: the smallest believable 元 table
 
     def item_of(self, name: str, code: str | None) -> str | None:
         if code and code in self.code_index:
@@ -94,6 +95,7 @@ def load_rules(text: str | None = None) -> RuleSet:
                     data.get("cross_table", {}), Decimal(str(data.get("tolerance", {}).get("unit_factor", 10000))),
                     Decimal(str(data.get("tolerance", {}).get("unit_slip_relative", "0.002"))),
                     data.get("change_rate", {}))
+    rules.plausible = data.get("unit_plausibility", {})
     for item, spec in rules.items.items():
         for name in spec.get("names", []):
             rules.name_index[normalize(name)] = item

@@ -3,6 +3,7 @@ refer to, and year-on-year columns (增减金额 = 本年 − 上年, 增减幅�
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import Decimal
 
@@ -243,31 +244,85 @@ def check_change_rates(block: Block, rules: RuleSet, ck: Checker):
         if lo is None or to is None:
             continue
         co = operand(block, ln, change.col) if change is not None else None
-        if co is not None:
-            ck.check_linear(co, [to], [lo], "增减金额 = 本年 − 上年", f"“{ln.name}”的{change.name}")
-        got = fraction(block, ln, rate.col) if rate is not None else None
-        if got is None or lo.value == 0:
-            continue
-        value, tol, percent_units = got
+        _change_and_rate(block, ck, f"“{ln.name}”的{change.name}" if change is not None else "", lo, to, co,
+                         (ln, rate.col, rate.name) if rate is not None else None)
 
-        def fits(corrected: dict, lo=lo, to=to, value=value, tol=tol) -> bool:
-            lv = corrected.get((lo.sheet, lo.cell), lo.value)
-            tv = corrected.get((to.sheet, to.cell), to.value)
-            if lv == 0:
-                return True
-            q = (tv - lv) / lv
-            return abs(value - q) <= tol + (lo.tol + to.tol) / abs(lv) + abs(q) * lo.tol / abs(lv)
-        if fits({}):
+
+def _change_and_rate(block: Block, ck: Checker, what: str, lo: Operand, to: Operand, co: Operand | None,
+                     rate: tuple | None):
+    """增减金额 = 本年 − 上年 (`co`), and the rate cell (`rate`: line, column, the header or label naming it) =
+    增减金额 ÷ 上年."""
+    if co is not None:
+        ck.check_linear(co, [to], [lo], "增减金额 = 本年 − 上年", what)
+    if rate is None:
+        return
+    ln, col, rate_name = rate
+    got = fraction(block, ln, col)
+    if got is None or lo.value == 0:
+        return
+    value, tol, percent_units = got
+
+    def fits(corrected: dict, lo=lo, to=to, value=value, tol=tol) -> bool:
+        lv = corrected.get((lo.sheet, lo.cell), lo.value)
+        tv = corrected.get((to.sheet, to.cell), to.value)
+        if lv == 0:
+            return True
+        q = (tv - lv) / lv
+        return abs(value - q) <= tol + (lo.tol + to.tol) / abs(lv) + abs(q) * lo.tol / abs(lv)
+    if fits({}):
+        return
+    scale = Decimal(100) if percent_units else Decimal(1)
+    dec = block.decimals.get((ln.row, ln.cell_col(col)))
+    places = dec if dec is not None else (2 if percent_units else 4)
+    expected = round_half_up((to.value - lo.value) / lo.value * scale, places)
+    cell = a1(ln.row, ln.cell_col(col))
+    actual = ln.values[col]
+    ck.add(BudgetFinding(ERROR, block.sheet, cell, "增减幅度 = 增减金额 ÷ 上年数",
+                         f"增减幅度不符：{cell} 填 {show_ratio(block, ln, col, actual, percent_units)}，按"
+                         f"（{to.ref()} − {lo.ref()}）÷ {lo.ref()} = （{fmt(to.value)} − {fmt(lo.value)}）÷ "
+                         f"{fmt(lo.value)} 应为 {show_ratio(block, ln, col, expected, percent_units)}"
+                         f"（按“{rate_name}”认定为增减率）。", expected, actual, actual - expected),
+           [lo, to], kind="ratio", refit=fits)
+
+
+_YEAR = re.compile(r"\s*((?:19|20)\d{2})\s*年")
+
+
+def check_change_rate_lines(block: Block, rules: RuleSet, ck: Checker):
+    """The same laid out across (a 三公 table with the items as columns): rows 上年决算数 | 本年决算数 | 增减金额 |
+    增减幅度, checked column by column."""
+    words = rules.change_rate
+    if not words:
+        return
+
+    def pick(lines, key, exclude=()):
+        return next((ln for ln in lines if ln not in exclude and any(w in ln.name for w in words.get(key, []))
+                     and not (key == "last_year" and any(w in ln.name for w in words.get("not_last_year", [])))),
+                    None)
+    amounts = [ln for ln in block.lines if not ln.ratio]
+    last = pick(amounts, "last_year")
+    years = {}
+    for ln in amounts:          # 2023年决算数 | 2024年决算数: the earlier year is 上年
+        m = _YEAR.match(ln.raw or ln.name)
+        if m:
+            years.setdefault(int(m.group(1)), ln)
+    if last is None and len(years) == 2:
+        last = years[min(years)]
+    if last is None:
+        return
+    change = pick(amounts, "change", (last,))
+    this = (years[max(years)] if len(years) == 2 and years[min(years)] is last else None) or \
+        pick(amounts, "this_year", (last, change)) or next(
+            (ln for ln in amounts if ln.row > last.row and ln is not change), None)
+    rate = pick([ln for ln in block.lines if ln.ratio], "rate")
+    if this is None:
+        return
+    for c in block.columns:
+        if c.kind != "amount":
             continue
-        scale = Decimal(100) if percent_units else Decimal(1)
-        dec = block.decimals.get((ln.row, rate.col))
-        places = dec if dec is not None else (2 if percent_units else 4)
-        expected = round_half_up((to.value - lo.value) / lo.value * scale, places)
-        cell = a1(ln.row, rate.col)
-        actual = ln.values[rate.col]
-        ck.add(BudgetFinding(ERROR, block.sheet, cell, "增减幅度 = 增减金额 ÷ 上年数",
-                             f"增减幅度不符：{cell} 填 {show_ratio(block, ln, rate.col, actual, percent_units)}，按"
-                             f"（{to.ref()} − {lo.ref()}）÷ {lo.ref()} = （{fmt(to.value)} − {fmt(lo.value)}）÷ "
-                             f"{fmt(lo.value)} 应为 {show_ratio(block, ln, rate.col, expected, percent_units)}"
-                             f"（按“{rate.name}”列表头认定为增减率）。", expected, actual, actual - expected),
-               [lo, to], kind="ratio", refit=fits)
+        lo, to = operand(block, last, c.col), operand(block, this, c.col)
+        if lo is None or to is None:
+            continue
+        co = operand(block, change, c.col) if change is not None else None
+        _change_and_rate(block, ck, f"“{c.title}”的{change.name}" if change is not None else "", lo, to, co,
+                         (rate, c.col, rate.name) if rate is not None else None)

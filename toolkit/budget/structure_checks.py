@@ -246,6 +246,8 @@ def _check_total_columns(block: Block, ck: Checker):
         if len(parts) < 2:
             continue
         for ln in block.lines:
+            if ln.ratio:        # a 增减幅度 / 占比 row of a table laid out across: rates are never summed
+                continue
             res = operand(block, ln, c.col)
             ops = [operand(block, ln, d.col, label=f"{ln.name}·{d.name}") for d in parts if d.col in ln.values]
             if res is None or not ops:

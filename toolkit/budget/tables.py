@@ -159,7 +159,9 @@ def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = N
             if c == lc or c in own_codes or not headers[c] or headers[c][-1] in SKIP_HEADERS:
                 continue
             if not any(to_decimal(rows[r][c] if c < len(rows[r]) else None)[0] is not None
-                       or is_dash(rows[r][c] if c < len(rows[r]) else None) for r in data_rows):
+                       or is_dash(rows[r][c] if c < len(rows[r]) else None) for r in data_rows) \
+                    and not blank_part_of_group(headers, c, range(start, end), lambda d: any(
+                        to_decimal(rows[r][d] if d < len(rows[r]) else None)[0] for r in data_rows)):
                 continue
             hdr = headers[c]
             joined = "".join(hdr)
@@ -191,6 +193,20 @@ def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = N
     if below is not None:
         blocks += read_blocks(name, rows, merged, formats, unit, start=below)
     return blocks
+
+
+_TOTAL_HEADS = ("小计", "合计", "总计")
+
+
+def blank_part_of_group(headers, c: int, cols, has_figures) -> bool:
+    """A column left blank (zero) under an upper header whose 小计 / 合计 column counts it and holds figures
+    (公务用车购置及运行费: 小计 | 公务用车购置费 (blank) | 公务用车运行费): kept as an amount column so the 小计 is
+    still checked. `has_figures(col)`: whether a column holds a non-zero figure."""
+    hdr = headers[c]
+    if len(hdr) < 2 or hdr[-1] in _TOTAL_HEADS:
+        return False
+    return any(d != c and len(headers[d]) == len(hdr) and headers[d][:-1] == hdr[:-1] and headers[d][-1] in _TOTAL_HEADS
+               and has_figures(d) for d in cols)
 
 
 _MARK = re.compile(r"[A-Z甲乙丙丁戊]")
@@ -299,7 +315,9 @@ def _read_horizontal(name: str, rows, merged, formats, width, default_unit=None,
             break
     groups: dict[str, list[int]] = {}
     for c in range(width):
-        if headers[c] and any(c < len(rows[r]) and to_decimal(rows[r][c])[0] is not None for r in data):
+        if headers[c] and (any(c < len(rows[r]) and to_decimal(rows[r][c])[0] is not None for r in data)
+                           or blank_part_of_group(headers, c, range(width), lambda d: any(
+                               d < len(rows[r]) and to_decimal(rows[r][d])[0] for r in data))):
             groups.setdefault(headers[c][0] if len(headers[c]) > 1 else "", []).append(c)
     blocks = []
     for group, cols in groups.items():

@@ -20,9 +20,10 @@ from toolkit.budget.findings import BudgetFinding
 from toolkit.budget.identity_checks import check_balance, check_identities
 from toolkit.budget.labels import cell_text, is_label_header, normalize
 from toolkit.budget.rules import RuleSet, load_rules
-from toolkit.budget.share_checks import check_change_rates, check_share_lines, check_shares
+from toolkit.budget.share_checks import check_change_rate_lines, check_change_rates, check_share_lines, check_shares
 from toolkit.budget.structure_checks import check_structure
 from toolkit.budget.tables import read_blocks
+from toolkit.budget.unit_checks import check_unit_plausibility
 from toolkit.budget.user_rules import check_user_rules
 
 RULES_SHEET = "校验规则"
@@ -105,6 +106,7 @@ def _shares_and_rates(book: Workbook, ck: Checker):
         check_shares(b, ck)
         check_share_lines(b, ck)
         check_change_rates(b, book.rules, ck)
+        check_change_rate_lines(b, book.rules, ck)
 
 
 def _user_rules(book: Workbook, ck: Checker):
@@ -120,6 +122,7 @@ CHECKS: tuple[Check, ...] = (
     Check("收支两方总计", lambda book, ck: check_balance(book.blocks, book.rules, ck)),
     Check("占比、执行率与增减幅度", _shares_and_rates),
     Check("跨表一致", lambda book, ck: check_cross_table(book.blocks, book.rules, ck)),
+    Check("整表单位（无旁证）", lambda book, ck: check_unit_plausibility(book.blocks, book.rules, ck)),
     Check("自定义规则", _user_rules),
 )
 

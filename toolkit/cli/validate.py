@@ -40,14 +40,15 @@ def run(args) -> int:
     if idle and not args.json:
         print("注意：以下工作表未校验：" + "；".join(f"“{u['sheet']}”（{u['reason']}）" for u in idle) + "。",
               file=sys.stderr)
-    if args.output:
-        write_annotated_copy(path, Path(args.output), outcome)
+    written = write_annotated_copy(path, Path(args.output), outcome) if args.output else None
     findings, errors, warnings = outcome.findings, outcome.errors, outcome.warnings
     if args.json:
         print(json.dumps({"errors": errors, "warnings": warnings, "findings": [f.to_json() for f in findings],
                           "unchecked_sheets": idle}, ensure_ascii=False, indent=2))
     else:
-        print_findings(path, findings, errors, warnings, args.output)
+        print_findings(path, findings, errors, warnings, written)
+    if written is not None and path.suffix.lower() == ".xls":
+        print(XLS_COPY_NOTE.format(src=path.name, out=written.name), file=sys.stderr if args.json else sys.stdout)
     return 1 if errors else 0
 
 
@@ -96,20 +97,46 @@ def load_rule_lines(path: Path, sheets: list[SheetInput], rules_file: str | None
 # ---------------------------------------------------------------- output
 
 
-def write_annotated_copy(src: Path, out: Path, outcome):
-    """OUT = a copy of BOOK with a 校验结果 sheet and the offending cells highlighted with a comment."""
+XLS_COPY_NOTE = ("注意：“{src}”是 Excel 97-2003（.xls）格式，不能在原格式上加标注；已把各工作表的数值、合并单元格、数字格式、"
+                 "缩进和列宽复制到新的 .xlsx 文件“{out}”中再标注（公式只保留计算结果，图表、图片、批注未带入）。原文件未改动。")
+
+
+def write_annotated_copy(src: Path, out: Path, outcome) -> Path:
+    """OUT = a copy of BOOK with a 校验结果 sheet and the offending cells highlighted with a comment; returns the
+    file written. An .xls is first carried into a new .xlsx (values, merges, formats) — an .xls cannot be patched —
+    and an OUT ending in .xls is written as .xlsx beside it."""
+    xls = src.suffix.lower() == ".xls"
+    if xls and out.suffix.lower() == ".xls":
+        out = out.with_suffix(".xlsx")
     if out.resolve() == src.resolve():
         raise InputError("输出文件不能与输入文件相同（原文件不会被修改），请换一个文件名。", file=out.name)
-    if src.suffix.lower() not in (".xlsx", ".xlsm") or out.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise InputError("只能为 .xlsx/.xlsm 工作簿生成带标注的副本（可先在Excel中另存为 .xlsx）。", file=src.name)
+    if src.suffix.lower() not in (".xlsx", ".xlsm", ".xls") or out.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise InputError("只能为 .xlsx/.xlsm/.xls 工作簿生成带标注的副本，输出文件须为 .xlsx（可先在Excel中另存为 .xlsx）。",
+                         file=src.name if src.suffix.lower() not in (".xlsx", ".xlsm", ".xls") else out.name)
+    from toolkit.io.atomic import temp_dir
     from toolkit.io.xlsx.patch import XlsxPatch
 
-    with XlsxPatch(src) as p:
-        p.clear_highlights()
-        for mark in outcome.marks:
-            p.highlight(mark.sheet, mark.cell, comment=mark.comment, fill=HIGHLIGHT_FILL[mark.severity])
-        p.add_sheet(layout_to_sheet_spec(outcome.layout), replace=True)
-        p.save(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with temp_dir(out.parent) as tmp:
+        source = src
+        if xls:
+            from toolkit.io.xls_copy import xls_to_xlsx
+
+            source = Path(tmp) / "copy.xlsx"
+            try:
+                xls_to_xlsx(src, source)
+            except InputError:
+                raise
+            except Exception:
+                raise InputError("无法把这个 .xls 工作簿复制为 .xlsx 以生成带标注的副本（可能是 Excel 95 格式或文件损坏）；"
+                                 "请在Excel中另存为 .xlsx 后再试。", file=src.name) from None
+        with XlsxPatch(source) as p:
+            p.clear_highlights()
+            for mark in outcome.marks:
+                p.highlight(mark.sheet, mark.cell, comment=mark.comment, fill=HIGHLIGHT_FILL[mark.severity])
+            p.add_sheet(layout_to_sheet_spec(outcome.layout), replace=True)
+            p.save(out)
+    return out
 
 
 def print_findings(path: Path, findings, errors, warnings, output):

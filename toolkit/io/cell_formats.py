@@ -23,7 +23,9 @@ def format_decimals(number_format: str | None) -> tuple[int | None, bool]:
 
 
 def read_formats(path: Path, names: list[str]) -> dict[str, dict[tuple[int, int], CellFormat]]:
-    """Shown decimals, percent formats and indentation of numeric / label cells (xlsx/xlsm only)."""
+    """Shown decimals, percent formats and indentation of numeric / label cells (.xlsx/.xlsm, and .xls via xlrd)."""
+    if path.suffix.lower() == ".xls":
+        return _xls_formats(path, names)
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return {}
     try:
@@ -52,4 +54,19 @@ def read_formats(path: Path, names: list[str]) -> dict[str, dict[tuple[int, int]
             out[name] = cells
     finally:
         wb.close()
+    return out
+
+
+def _xls_formats(path: Path, names: list[str]) -> dict[str, dict[tuple[int, int], CellFormat]]:
+    """The same for an Excel 97–2003 workbook (its XF records, read by xlrd)."""
+    from toolkit.io.xls_copy import xls_cell_formats
+
+    out = {}
+    for name, cells in xls_cell_formats(path, names).items():
+        kept = {}
+        for at, (number_format, indent) in cells.items():
+            decimals, percent = format_decimals(number_format)
+            if decimals is not None or percent or indent:
+                kept[at] = CellFormat(decimals, percent, indent)
+        out[name] = kept
     return out
