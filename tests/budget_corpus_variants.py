@@ -26,8 +26,8 @@ from openpyxl.utils import get_column_letter
 
 from decimal import ROUND_HALF_UP
 
-from budget_corpus_fresh import (D, SANGONG_ACTUAL, SANGONG_BUDGET, STYLES, UNIT, Case, Sheet, Style, amount_col,
-                                 bump, code_row, head, hits, locate, planted_cases, public_set, table03)
+from budget_corpus_fresh import (D, SANGONG_ACTUAL, SANGONG_BUDGET, STYLES, UNIT, Case, Sheet, Style, bump, head,
+                                 hits, locate, planted_cases, public_set, table03)
 
 # ---------------------------------------------------------------- 三公 across, with a 项目 column
 
