@@ -329,7 +329,12 @@ records = []
 for path, rel, name in zip(files, rels, output_names(rels)):
     t = cpu(); sheets = excel_read.read_workbook(path); spent["read"] += cpu() - t
     t = cpu(); d = decide_return(sheets, rel, path.stem, template, aliases, {}, False); spent["decide"] += cpu() - t
-    t = cpu(); rows = [renderer.render(row, 0).xml for row in d.summary]; spent["render"] += cpu() - t
+    t = cpu()
+    if hasattr(renderer, "render_rows"):    # as process_file renders them (the tree before: row by row, as str)
+        rows = [x.encode("utf-8") for x in renderer.render_rows(d.summary, 0)]
+    else:
+        rows = [renderer.render(row, 0).xml for row in d.summary]
+    spent["render"] += cpu() - t
     t = cpu(); write_xlsx(out / name, d.sheets, durable=False); spent["write"] += cpu() - t
     records.append(return_record(d.result, name, rows, d.period_sums))
 t = cpu()

@@ -114,10 +114,10 @@ _RENDERERS: dict = {}
 
 def _renderer(template: ReturnTemplate) -> RowRenderer:
     """Renders 汇总 rows in the worker; the summary sheet is written first, so its styles match these."""
-    renderer = _RENDERERS.get(template)
-    if renderer is None:
-        renderer = _RENDERERS[template] = RowRenderer(summary_layout(template).formats)
-    return renderer
+    known = _RENDERERS.get(id(template))      # (by identity: hashing a template costs ≈ 15 µs a file)
+    if known is None or known[0] is not template:
+        known = _RENDERERS[id(template)] = (template, RowRenderer(summary_layout(template).formats))
+    return known[1]
 
 
 # ---------------------------------------------------------------- the batch

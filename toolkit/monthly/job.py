@@ -88,7 +88,21 @@ class SummaryLayout:
         return ["0", "@", "@", "0", "@", *[c.num_format for c in self.columns]]
 
 
+_LAYOUTS: dict = {}     # id(template) -> (template, its layout): hashing a template costs more than the layout
+
+
 def summary_layout(template: ReturnTemplate) -> SummaryLayout:
+    known = _LAYOUTS.get(id(template))
+    if known is not None and known[0] is template:
+        return known[1]
+    if len(_LAYOUTS) > 64:
+        _LAYOUTS.clear()
+    layout = _summary_layout(template)
+    _LAYOUTS[id(template)] = (template, layout)
+    return layout
+
+
+def _summary_layout(template: ReturnTemplate) -> SummaryLayout:
     skip = 1 if template.columns and template.columns[0].kind == "seq" else 0
     columns = tuple(template.columns[skip:])
     summed = tuple([i for i, c in enumerate(columns) if c.name == "受援人数"]
