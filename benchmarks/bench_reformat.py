@@ -159,16 +159,39 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+COLD_BYTECODE = False     # --cold-bytecode: every child compiles the toolkit's sources, as before 2026-11-30 evening
+
+
+def child_env(root: Path) -> dict:
+    """The environment of a child running the toolkit of `root`: its bytecode cached as after a user's first run
+    (in a cache folder per tree outside the checkout, compiled once here), even where PYTHONDONTWRITEBYTECODE is set
+    (then every child would compile every module from source: ≈ 0.3 s CPU a process on this machine)."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    if COLD_BYTECODE:
+        return env
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "bench_reformat_pyc"
+                                     / str(root.resolve()).strip("/").replace("/", "_"))
+    if root not in _COMPILED:
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(root / "toolkit")], env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+        _COMPILED.add(root)
+    return env
+
+
+_COMPILED: set = set()
+
+
 def run_toolkit(in_dir: Path, out_dir: Path, jobs: int | None, root: Path = ROOT) -> tuple[float, float, int, int]:
     """The command in a fresh process, as a user runs it (the toolkit of `root`): (seconds, CPU seconds of the
     process tree, peak RSS bytes, exit code)."""
     cmd = [sys.executable, "-m", "toolkit", "reformat", str(in_dir), "-o", str(out_dir), "--json"]
     if jobs:
         cmd += ["--jobs", str(jobs)]
+    env = child_env(root)
     cpu = _children_cpu()
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env={**os.environ, "PYTHONPATH": str(root)})
+    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     with PeakRSS(proc.pid) as rss:
         _, err = proc.communicate()
     seconds = time.perf_counter() - start
@@ -290,6 +313,8 @@ from toolkit.io import excel_read, limits, returns_batch as rb
 from toolkit.io.xlsx.table_writer import RowXml, write_xlsx
 from toolkit.monthly.job import decide_return, output_names, return_record, summary_tables
 from toolkit.monthly.normalise import default_template, return_aliases
+import gc
+gc.freeze(); gc.set_threshold(1_000_000, 20, 100)     # as toolkit/cli/main.py does for every command
 files = rb.list_returns(in_dir)
 rels = [p.relative_to(in_dir).as_posix() for p in files]
 template, aliases = default_template(), return_aliases()
@@ -304,7 +329,12 @@ records = []
 for path, rel, name in zip(files, rels, output_names(rels)):
     t = cpu(); sheets = excel_read.read_workbook(path); spent["read"] += cpu() - t
     t = cpu(); d = decide_return(sheets, rel, path.stem, template, aliases, {}, False); spent["decide"] += cpu() - t
-    t = cpu(); rows = [renderer.render(row, 0).xml for row in d.summary]; spent["render"] += cpu() - t
+    t = cpu()
+    if hasattr(renderer, "render_rows"):    # as process_file renders them (the tree before: row by row, as str)
+        rows = [x.encode("utf-8") for x in renderer.render_rows(d.summary, 0)]
+    else:
+        rows = [renderer.render(row, 0).xml for row in d.summary]
+    spent["render"] += cpu() - t
     t = cpu(); write_xlsx(out / name, d.sheets, durable=False); spent["write"] += cpu() - t
     records.append(return_record(d.result, name, rows, d.period_sums))
 t = cpu()
@@ -324,7 +354,7 @@ def phases_main(args, in_dir: Path) -> None:
     for i in range(max(args.repeat, 1)):
         for label, root in trees:
             got = subprocess.run([sys.executable, "-c", PHASES_CHILD, str(root), str(in_dir)], capture_output=True,
-                                 text=True, cwd=tempfile.gettempdir())
+                                 text=True, cwd=tempfile.gettempdir(), env=child_env(root))
             if got.returncode:
                 raise SystemExit(got.stderr)
             print(f"round {i + 1} {label}: {got.stdout.strip()} (ms per return; load {os.getloadavg()[0]:.1f})")
@@ -359,7 +389,12 @@ def main() -> None:
                         help="compare with a bare python-calamine read loop (--jobs 1 and 2) instead of the baseline")
     parser.add_argument("--phases", action="store_true",
                         help="CPU ms per return of each step, in process, this tree and --before alternating")
+    parser.add_argument("--cold-bytecode", action="store_true",
+                        help="children compile the toolkit from source (PYTHONDONTWRITEBYTECODE kept), as measured "
+                             "before 2026-11-30 evening")
     args = parser.parse_args()
+    global COLD_BYTECODE
+    COLD_BYTECODE = args.cold_bytecode
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench_reformat_"))
     in_dir, ours, base = work / "in", work / "out_toolkit", work / "out_baseline"
     for d in (ours, base):

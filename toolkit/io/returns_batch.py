@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -104,8 +102,8 @@ def _process(path: Path, rel: str, out_name: str | None, ctx: RunContext) -> dic
     if decision.result.status == FAILED:
         return return_record(decision.result, None, [])
     renderer = _renderer(ctx.template)
-    # rendered here, and sent back as plain strings (cheap to pickle; wrapped as RowXml by the batch)
-    summary = [renderer.render(row, 0).xml for row in decision.summary]
+    # rendered here, and sent back as UTF-8 bytes (cheap to pickle and to fill in; wrapped as RowXml by the batch)
+    summary = [xml.encode("utf-8") for xml in renderer.render_rows(decision.summary, 0)]
     write_xlsx(Path(ctx.out_folder) / out_name, decision.sheets,
                durable=False)   # synced once after the batch
     return return_record(decision.result, out_name, summary, decision.period_sums)
@@ -116,10 +114,10 @@ _RENDERERS: dict = {}
 
 def _renderer(template: ReturnTemplate) -> RowRenderer:
     """Renders 汇总 rows in the worker; the summary sheet is written first, so its styles match these."""
-    renderer = _RENDERERS.get(template)
-    if renderer is None:
-        renderer = _RENDERERS[template] = RowRenderer(summary_layout(template).formats)
-    return renderer
+    known = _RENDERERS.get(id(template))      # (by identity: hashing a template costs ≈ 15 µs a file)
+    if known is None or known[0] is not template:
+        known = _RENDERERS[id(template)] = (template, RowRenderer(summary_layout(template).formats))
+    return known[1]
 
 
 # ---------------------------------------------------------------- the batch
@@ -149,6 +147,10 @@ def run_batch(tasks: list[tuple[str, str, str]], ctx: RunContext, jobs: int, pro
             if progress:
                 progress(done, len(tasks))
         return results
+    # (imported here: a --jobs 1 run and the button's single process need none of it)
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     broken = []
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(ctx,)) as pool:
         pending = {pool.submit(process_files, [tasks[i] for i in run]): run for run in _chunks(len(tasks), jobs)}

@@ -88,7 +88,21 @@ class SummaryLayout:
         return ["0", "@", "@", "0", "@", *[c.num_format for c in self.columns]]
 
 
+_LAYOUTS: dict = {}     # id(template) -> (template, its layout): hashing a template costs more than the layout
+
+
 def summary_layout(template: ReturnTemplate) -> SummaryLayout:
+    known = _LAYOUTS.get(id(template))
+    if known is not None and known[0] is template:
+        return known[1]
+    if len(_LAYOUTS) > 64:
+        _LAYOUTS.clear()
+    layout = _summary_layout(template)
+    _LAYOUTS[id(template)] = (template, layout)
+    return layout
+
+
+def _summary_layout(template: ReturnTemplate) -> SummaryLayout:
     skip = 1 if template.columns and template.columns[0].kind == "seq" else 0
     columns = tuple(template.columns[skip:])
     summed = tuple([i for i, c in enumerate(columns) if c.name == "受援人数"]
@@ -133,15 +147,24 @@ def decide_return(sheets: list[RawSheet], rel: str, file_stem: str, template: Re
         period = table.period or ""
         sums = period_sums.setdefault(period, [0] + [Decimal(0)] * len(layout.summed))
         shown = period_text(period)
+        skip, sheet_name = layout.skip, table.sheet
+        # one mask_text over the table's texts joined by line breaks (which end an ID as a cell's edge does) says
+        # whether any cell would change, instead of a check per cell
+        texts = "\n".join([v for row in masked for v in row if v.__class__ is str])
+        plain = show_id or mask_text(texts) == texts
+        added = len(summary)
         for record, row in zip(table.rows, masked):
-            values = row[layout.skip:] if show_id else [mask_text(v) if v.__class__ is str and len(v) >= 15 else v
-                                                          for v in row[layout.skip:]]   # (shorter holds no ID)
-            summary.append([None, rel, table.sheet, record["_row"], shown, *values])
-            sums[0] += 1
-            for k, i in enumerate(layout.summed, 1):
-                v = values[i]
+            values = row[skip:] if plain else [mask_text(v) if v.__class__ is str and len(v) >= 15 else v
+                                               for v in row[skip:]]   # (shorter holds no ID)
+            summary.append([None, rel, sheet_name, record["_row"], shown, *values])
+        sums[0] += len(summary) - added
+        for k, i in enumerate(layout.summed, 1):        # column by column, in row order as before
+            total = sums[k]
+            for line in summary[added:]:
+                v = line[5 + i]
                 if isinstance(v, (int, Decimal)) and not isinstance(v, bool):
-                    sums[k] += v
+                    total += v
+            sums[k] = total
     out_sheets += _stat_sheets(result, several or len(result.stat_forms) > 1)
     return ReturnDecision(result, out_sheets, summary, period_sums)
 
@@ -160,6 +183,8 @@ def _masked(rows: list[list], id_columns: list[int]) -> list[list]:
 
 def _stat_sheets(result, several: bool) -> list[TableSheet]:
     """Each statistics form of a return in the standard item list."""
+    if not result.stat_forms:
+        return []                  # (a case list: no need to import the statistics-form reader)
     from toolkit.monthly.stat_forms import stat_vocabulary
     from toolkit.monthly.consolidation import form_table
 
@@ -234,9 +259,6 @@ def stat_form_tables(records: list[dict]) -> tuple[list[TableSheet], int]:
     """Statistics forms across the batch: 本年累计 against last month's return (warnings added to the records), then
     the sheets of 统计月报汇总.xlsx (consolidated form per month, stations × items, checks, log) and the number of
     forms (no sheets when there is none)."""
-    from toolkit.monthly.stat_forms import stat_vocabulary
-    from toolkit.monthly.consolidation import consolidate, matrix_table, running_total_findings, summary_table
-
     forms, owner = [], []
     for i, rec in enumerate(records):
         for form in rec.get("stat_forms") or []:
@@ -244,6 +266,9 @@ def stat_form_tables(records: list[dict]) -> tuple[list[TableSheet], int]:
             owner.append(i)
     if not forms:
         return [], 0
+    from toolkit.monthly.stat_forms import stat_vocabulary
+    from toolkit.monthly.consolidation import consolidate, matrix_table, running_total_findings, summary_table
+
     vocab = stat_vocabulary()
     added, replaced = running_total_findings(forms, vocab)
     for k, finding in replaced:

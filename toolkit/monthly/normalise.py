@@ -312,11 +312,17 @@ def parse_return_sheet(sheet: RawSheet, file: str, aliases: dict[str, str], voca
     col_plan = {name: (kinds[name], units.get(name, _ONE),
                        _converted.setdefault((kinds[name], units.get(name, _ONE), id(vocab)), {}))
                 for name, _ in data_cols}
+    text_cols = {name for name, _ in data_cols if kinds[name] == "text"}
+    widest = max((c for _, c in data_cols), default=-1)
     for r in range(last_header + 1, len(sheet.rows)):
         raw = sheet.rows[r]
-        width = len(raw)
-        in_table = [(name, v) for name, c in data_cols if c < width and (v := raw[c]) is not None
-                    and (type(v) is not str or v.strip())]
+        if len(raw) > widest:     # (the usual row: every data column inside it)
+            in_table = [(name, v) for name, c in data_cols if (v := raw[c]) is not None
+                        and (v.__class__ is not str or v.strip())]
+        else:
+            width = len(raw)
+            in_table = [(name, v) for name, c in data_cols if c < width and (v := raw[c]) is not None
+                        and (type(v) is not str or v.strip())]
         # every filled cell of the row: only needed to tell notes from data
         present = [(c, v) for c, v in enumerate(raw) if v is not None and (type(v) is not str or v.strip())] \
             if len(in_table) <= 2 else None
@@ -343,10 +349,10 @@ def parse_return_sheet(sheet: RawSheet, file: str, aliases: dict[str, str], voca
                 continue
         record = {"_row": r + 1}
         for name, value in in_table:
-            kind, unit, answers = col_plan[name]
-            if kind == "text" and value.__class__ is str:   # _convert's answer, without remembering unique texts
+            if value.__class__ is str and name in text_cols:   # _convert's answer, without remembering unique texts
                 record[name] = _clean_str(value) or None
                 continue
+            kind, unit, answers = col_plan[name]
             key = (type(value), value)
             hit = answers.get(key)
             if hit is None:
@@ -556,8 +562,7 @@ def template_rows(table: ReturnTable, template: ReturnTemplate, start: int = 1, 
     ids = [k for k, c in enumerate(template.columns) if mask_ids and c.kind == "id" and c.name is not None]
     out = []
     for i, record in enumerate(table.rows):
-        get = record.get
-        row = [get(name) for name in names]
+        row = list(map(record.get, names))
         for k in seq:
             row[k] = start + i
         for k in ids:

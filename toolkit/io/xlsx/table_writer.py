@@ -141,8 +141,8 @@ class _Strings:
                 f'uniqueCount="{n}">{"".join(parts)}</sst>')
 
 
-def _sheet_xml(sheet: TableSheet, styles: _Styles, strings: _Strings, selected: bool) -> tuple[str, int]:
-    """The worksheet XML and the number of rows above the data (title + header)."""
+def _sheet_xml(sheet: TableSheet, styles: _Styles, strings: _Strings, selected: bool) -> tuple[str | bytes, int]:
+    """The worksheet XML (UTF-8 bytes when rows came as bytes) and the number of rows above the data."""
     ncols = max(len(sheet.header), 1)
     wraps = set(sheet.wrap_columns)
     formats = list(sheet.formats) + [None] * (ncols - len(sheet.formats))
@@ -170,11 +170,21 @@ def _sheet_xml(sheet: TableSheet, styles: _Styles, strings: _Strings, selected: 
     num_end = [f'" s="{col_styles[c]}"><v>' for c in range(ncols)]
     col_chars = [w or 9 for w in list(sheet.widths) + [None] * (ncols - len(sheet.widths))]
     wrap_list = sorted(c for c in wraps if c < ncols)
+    encoded: list[bytes] = []      # the rows so far as UTF-8, once a row came as bytes
     for values in sheet.rows:
         r += 1
         rs = str(r)
         if type(values) is RowXml:        # rendered ahead, in a worker process
-            out.append(f'<row r="{rs}">{values.xml.replace(ROW, rs).replace(NUMBER, str(r - header_row))}</row>')
+            xml = values.xml
+            if xml.__class__ is bytes:    # already UTF-8: the rows in bytes between the sheet's text pieces
+                if out:
+                    encoded.append("".join(out).encode("utf-8"))
+                    out = []
+                b = rs.encode("ascii")
+                encoded.append(b'<row r="%b">%b</row>' % (b, xml.replace(ROW_BYTE, b).replace(
+                    NUMBER_BYTE, str(r - header_row).encode("ascii"))))
+                continue
+            out.append(f'<row r="{rs}">{xml.replace(ROW, rs).replace(NUMBER, str(r - header_row))}</row>')
             continue
         cells = []
         add = cells.append
@@ -242,6 +252,9 @@ def _sheet_xml(sheet: TableSheet, styles: _Styles, strings: _Strings, selected: 
            '<sheetFormatPr defaultRowHeight="15"/>'
            + (f"<cols>{cols}</cols>" if cols else "")
            + f'<sheetData>{"".join(out)}</sheetData>{autofilter}{merge}{setup}</worksheet>')
+    if encoded:     # the same document in UTF-8: its start, the rows encoded so far, the rows after and its end
+        cut = xml.index("<sheetData>") + len("<sheetData>")
+        return b"".join([xml[:cut].encode("utf-8"), *encoded, xml[cut:].encode("utf-8")]), header_row
     return xml, header_row
 
 
@@ -260,11 +273,13 @@ def _cols_xml(widths: tuple, col_styles: tuple) -> str:
 
 
 ROW, NUMBER = "\x00", "\x01"     # placeholders in a RowXml (control characters never survive _esc)
+ROW_BYTE, NUMBER_BYTE = ROW.encode(), NUMBER.encode()     # the same in a RowXml of UTF-8 bytes
 
 
 class RowXml:
     """One data row rendered ahead of time: cell XML with ROW where the row number goes and NUMBER for the row's
-    running number (1 for the first data row)."""
+    running number (1 for the first data row); a str, or the same XML as UTF-8 bytes (cheaper to send from a worker
+    process and to fill in)."""
 
     __slots__ = ("xml",)
 
@@ -316,6 +331,52 @@ class RowRenderer:
             else:
                 add(self._other(heads[c], value))
         return RowXml("".join(cells))
+
+    def render_rows(self, rows: Sequence[Sequence], number_column: int | None = None) -> list[str]:
+        """[render(row, number_column).xml for row in rows], worked out column by column: a column holding one
+        value in every row (a return's file, sheet and period in 汇总) is rendered once, a column of texts or
+        amounts in one pass, and each row joined from its columns' pieces."""
+        count = len(rows)
+        if not count or any(len(row) != len(rows[0]) for row in rows):
+            return [self.render(row, number_column).xml for row in rows]
+        heads, texts = self.heads, self.texts
+        columns = []
+        for c, column in enumerate(zip(*rows)):
+            if c >= len(heads):
+                break
+            if c == number_column:
+                columns.append([f"{heads[c]}><v>{NUMBER}</v></c>"] * count)
+                continue
+            first = column[0]
+            if all(v is first for v in column):          # the same object in every row: one rendering
+                if first is not None:
+                    columns.append([self._cell(heads[c], first)] * count)
+                continue
+            kinds = set(map(type, column))
+            kinds.discard(type(None))
+            head = heads[c]
+            if kinds == {str}:
+                columns.append(["" if v is None else head + (texts.get(v) or self._text(v)) for v in column])
+            elif kinds == {Decimal} and all(v is None or v.is_finite() for v in column):
+                columns.append(["" if v is None else f"{head}><v>{v:f}</v></c>" for v in column])
+            else:
+                columns.append(["" if v is None else self._cell(head, v) for v in column])
+        if not columns:
+            return [""] * count
+        return ["".join(pieces) for pieces in zip(*columns)]
+
+    def _cell(self, head: str, value) -> str:
+        """One cell as render writes it."""
+        t = type(value)
+        if t is str:
+            return head + self._text(value)
+        if t is Decimal and value.is_finite():
+            return f"{head}><v>{value:f}</v></c>"
+        if t is int:
+            return f"{head}><v>{value!r}</v></c>"
+        if t is dt.date:
+            return f"{head}><v>{(value - _EPOCH_DATE).days}</v></c>"
+        return self._other(head, value)
 
     def _other(self, head: str, value) -> str:
         """A cell of any other type (the general case of render)."""
@@ -397,7 +458,7 @@ def xlsx_bytes_to(target, sheets: list[TableSheet]) -> None:
              ("xl/_rels/workbook.xml.rels", wb_rels),
              *((f"xl/worksheets/sheet{i + 1}.xml", xml) for i, xml in enumerate(sheet_xml)),
              ("xl/styles.xml", styles.xml()), ("xl/sharedStrings.xml", strings.xml())]
-    encoded = [(name, xml.encode("utf-8")) for name, xml in parts]
+    encoded = [(name, xml if xml.__class__ is bytes else xml.encode("utf-8")) for name, xml in parts]
     if type(target) is io.BytesIO and not target.getbuffer().nbytes \
             and sum(len(data) for _, data in encoded) < zipfile.ZIP64_LIMIT // 2:
         target.write(_zip_package(encoded))
