@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.base.findings import WARNING, Finding
-from toolkit.ledger.columns import object_series
+from toolkit.ledger.columns import object_series, objects
 from toolkit.ledger.parse import per_distinct
 from toolkit.base.money import parse_amount, round_half_up
 from toolkit.subsidy.standards import PER_DAY, Standard
@@ -118,11 +118,12 @@ def _yuan_text(fen) -> str:
 
 
 def _yuan_column(fen: pd.Series, mask) -> pd.Series:
-    """Integer fen → Decimal 元 (None where mask is False); converted once per distinct amount."""
-    values = fen.where(mask)
-    table = {v: _fen_to_yuan(v) for v in values.dropna().unique()}
-    result = values.map(table).astype(object)
-    return result.where(result.notna(), None)
+    """Integer fen → Decimal 元 (None where mask is False); converted once per distinct amount (one object each)."""
+    mask = np.asarray(mask, dtype=bool)
+    result = np.empty(len(fen), dtype=object)     # (None)
+    amounts, codes = np.unique(fen.to_numpy(np.int64)[mask], return_inverse=True)
+    result[mask] = objects([_fen_to_yuan(v) for v in amounts.tolist()])[codes.reshape(-1)]
+    return object_series(result, fen.index)
 
 
 def _fen_to_yuan(fen) -> Decimal:
