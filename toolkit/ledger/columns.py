@@ -147,7 +147,10 @@ def object_series(values, index=None) -> pd.Series:
     if values is None or isinstance(values, str):      # one value on every row (pandas would make None NaN)
         values, one = np.empty(len(index), dtype=object), values
         values.fill(one)    # the one str object on every row (np.full would make a copy of it per row)
-    return pd.Series(values, index=index, dtype=object, copy=False)
+    # (an array of the caller's own is not copied; a read-only one — to_numpy() of a column — is, so the column can be
+    # set into later)
+    return pd.Series(values, index=index, dtype=object,
+                     copy=isinstance(values, np.ndarray) and not values.flags.writeable)
 
 
 # --- parsers: each distinct cell value to what it means (or the reason it means nothing) -----------------------

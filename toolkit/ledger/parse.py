@@ -380,7 +380,8 @@ def _normalise(kept: dict[str, ColumnTable], rows: np.ndarray, vocab: Vocabulary
             frame[name] = pd.Series(rows, index=index, copy=False)
         elif name in columns:
             values = columns[name]
-            frame[name] = pd.Series(values, index=index, copy=False, dtype=bool if values.__class__ is np.ndarray
+            own = isinstance(values, np.ndarray) and values.flags.writeable
+            frame[name] = pd.Series(values, index=index, copy=not own, dtype=bool if values.__class__ is np.ndarray
                                     and values.dtype == bool else None if isinstance(values, list) else object)
         else:   # a column the checks leave as the user typed it (序号)
             frame[name] = object_series(tables[name].take(tables[name].same()), index)
