@@ -3,6 +3,7 @@
     python benchmarks/bench_subsidy.py [--rows 100000] [--repeat 1] [--keep DIR]
     python benchmarks/bench_subsidy.py --floor 1k,10k,100k [--repeat 2]     # against the I/O floor (floor.py)
     python benchmarks/bench_subsidy.py --floor 10k,100k --before ../旧版本  # also an older checkout, alternating
+    python benchmarks/bench_subsidy.py --floor 100k --python .venv-arrow/bin/python   # the job in another venv
 
 Both sides run as child processes (interpreter start and imports included) so that wall time and peak RSS
 are measured the same way: peak RSS from os.wait4 (Linux/macOS), else by polling with psutil.
@@ -135,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
                         "如 --floor 1k,10k,100k（不运行朴素脚本）")
     parser.add_argument("--before", type=Path, metavar="目录", help="与 --floor 同用：另一份代码（如 git worktree "
                         "add ../旧版本 某提交）在同一次运行中交替测量，并逐个比较两者的输出文件成员")
+    parser.add_argument("--python", metavar="解释器", help="与 --floor 同用：用另一个 Python 解释器运行 legalaid（如装有 "
+                        "pyarrow 的虚拟环境的 bin/python），测量与已安装的包有关的内存")
     parser.add_argument("--baseline", nargs=2, type=Path, metavar=("LEDGER", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -144,8 +147,6 @@ def main(argv: list[str] | None = None) -> int:
 
     from benchmarks.ledger_gen import write_ledger
 
-    if args.floor and args.before:
-        return before_after_main(args)
     if args.floor:
         return floor_main(args)
 
@@ -226,70 +227,8 @@ def floor_main(args) -> int:
     with tempfile.TemporaryDirectory(prefix="bench_subsidy_") as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        ledger_job_vs_floor("subsidy", parse_sizes(args.floor), args.repeat, command, written, folder, args.seed)
-    return 0
-
-
-def before_after_main(args) -> int:
-    """The job of this checkout and of `--before` (an older one), alternating in one run, each against the same
-    floor; the two outputs are compared member by member."""
-    import zipfile
-
-    from benchmarks.floor import load_average, parse_sizes, read_floor, sheet_members, write_floor
-    from benchmarks.ledger_gen import LEDGER_SHEET, STANDARD_SHEET, write_ledger
-
-    trees = {"after": REPO, "before": args.before.resolve()}
-    envs = {}
-    for name, tree in trees.items():
-        path = os.pathsep.join(filter(None, [str(tree), os.environ.get("PYTHONPATH")]))
-        envs[name] = dict(os.environ, PYTHONPATH=path)
-        subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "toolkit")], check=True, env=envs[name],
-                       stdout=subprocess.DEVNULL)
-    print(f"subsidy before ({trees['before']}) / after ({REPO}): {os.cpu_count()} cores, load {load_average()}")
-    with tempfile.TemporaryDirectory(prefix="bench_subsidy_") as tmp:
-        folder = args.keep or Path(tmp)
-        folder.mkdir(parents=True, exist_ok=True)
-        summary = []
-        for rows in parse_sizes(args.floor):
-            ledger = folder / f"台账_{rows}.xlsx"
-            if not ledger.exists():
-                write_ledger(ledger, rows, args.seed)
-            best: dict[str, dict] = {}
-            floors = []
-            for i in range(args.repeat):
-                read = read_floor(ledger, LEDGER_SHEET)
-                outs = {}
-                for name in ("before", "after") if i % 2 else ("after", "before"):
-                    out = outs[name] = folder / f"subsidy_{name}_{rows}.xlsx"
-                    out.unlink(missing_ok=True)
-                    cmd = [sys.executable, "-m", "toolkit", "subsidy", str(ledger), "--level", "最低", "--fund", FUND,
-                           "-o", str(out)]
-                    run = run_measured(cmd, trees[name], envs[name])
-                    if run["returncode"] not in (0, 1) or not out.exists():
-                        raise SystemExit(f"{name} failed ({run['returncode']}):\n{run['stderr'][-2000:]}")
-                    b = best.setdefault(name, {"seconds": [], "cpu": [], "peak_mb": []})
-                    for key in b:
-                        b[key].append(run[key])
-                with zipfile.ZipFile(outs["after"]) as book:
-                    written = [s for s in sheet_members(book) if s != STANDARD_SHEET]
-                write = write_floor(outs["after"], written)
-                floors.append((read["seconds"] + write["seconds"], read["cpu"] + write["cpu"]))
-                with zipfile.ZipFile(outs["before"]) as x, zipfile.ZipFile(outs["after"]) as y:
-                    same = x.namelist() == y.namelist() and all(x.read(m) == y.read(m) for m in x.namelist())
-                print(f"  [{rows} rows, run {i + 1}] after {best['after']['seconds'][-1]:6.2f} s (CPU "
-                      f"{best['after']['cpu'][-1]:6.2f}) | before {best['before']['seconds'][-1]:6.2f} s (CPU "
-                      f"{best['before']['cpu'][-1]:6.2f}) | floor {floors[-1][0]:5.2f} s | outputs "
-                      f"{'identical' if same else 'DIFFER'}")
-            floor, floor_cpu = min(f[0] for f in floors), min(f[1] for f in floors)
-            for name in ("before", "after"):
-                b = best[name]
-                summary.append((rows, name, min(b["seconds"]), min(b["cpu"]), max(b["peak_mb"]), floor, floor_cpu))
-    print(f"\nbest of {args.repeat} (load {load_average()} at the end)")
-    print(f"{'rows':>8} {'tree':>7} {'wall s':>8} {'CPU s':>8} {'peak MB':>8} {'floor s':>8} {'ratio':>7} "
-          f"{'CPU ratio':>9}")
-    for rows, name, sec, cpu, peak, floor, floor_cpu in summary:
-        print(f"{rows:>8} {name:>7} {sec:>8.2f} {cpu:>8.2f} {peak:>8.0f} {floor:>8.2f} {sec / floor:>6.1f}x "
-              f"{cpu / floor_cpu:>8.1f}x")
+        ledger_job_vs_floor("subsidy", parse_sizes(args.floor), args.repeat, command, written, folder, args.seed,
+                            python=args.python, before=args.before)
     return 0
 
 

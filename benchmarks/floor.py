@@ -77,14 +77,14 @@ def write_floor(path: Path, sheets: list[str] | None = None) -> dict:
             "xml_mb": sum(map(len, datas)) / 1e6}
 
 
-def compile_toolkit(env: dict) -> None:
+def compile_toolkit(env: dict, tree: Path = REPO, python: str | None = None) -> None:
     """Start from compiled bytecode, as an installed package does (this machine sets PYTHONDONTWRITEBYTECODE)."""
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "toolkit")], check=True, env=env,
+    subprocess.run([python or sys.executable, "-m", "compileall", "-q", str(tree / "toolkit")], check=True, env=env,
                    stdout=subprocess.DEVNULL)
 
 
-def child_env() -> dict:
-    return dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
+def child_env(tree: Path = REPO) -> dict:
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(tree), os.environ.get("PYTHONPATH")])))
 
 
 def load_average() -> str:
@@ -94,17 +94,30 @@ def load_average() -> str:
         return "?"
 
 
+def same_members(a: Path, b: Path) -> bool:
+    """Two workbooks hold the same members with the same bytes."""
+    with zipfile.ZipFile(a) as x, zipfile.ZipFile(b) as y:
+        return x.namelist() == y.namelist() and all(x.read(m) == y.read(m) for m in x.namelist())
+
+
 def ledger_job_vs_floor(job: str, sizes: list[int], repeat: int, command, written_sheets, folder: Path,
-                        seed: int = 0) -> list[dict]:
+                        seed: int = 0, python: str | None = None, before: Path | None = None) -> list[dict]:
     """For each ledger size: generate the ledger (benchmarks.ledger_gen), then `repeat` times, alternating, the
     read floor, the job (`command(ledger, out)` → argv) and the write floor of the sheets it wrote
-    (`written_sheets(out)` → sheet names). Prints one line per run and the best of each; returns the summaries."""
+    (`written_sheets(out)` → sheet names). Prints one line per run and the best of each; returns the summaries.
+    `python`: the interpreter the job runs with (another venv, e.g. one with pyarrow); `before`: an older checkout
+    run alternating with this one, its output compared member by member."""
     from benchmarks.bench_subsidy import run_measured
     from benchmarks.ledger_gen import LEDGER_SHEET, write_ledger
 
-    env = child_env()
-    compile_toolkit(env)
-    print(f"{job}: {os.cpu_count()} cores, load average {load_average()} at the start")
+    trees = {"after": REPO, "before": before.resolve()} if before else {"": REPO}
+    if python:
+        python = os.path.abspath(python)   # (not resolved: a venv's python is a link to the base interpreter)
+    envs = {name: child_env(tree) for name, tree in trees.items()}
+    for name, tree in trees.items():
+        compile_toolkit(envs[name], tree, python)
+    print(f"{job}: {os.cpu_count()} cores, load average {load_average()} at the start; job interpreter "
+          f"{python or sys.executable}" + (f"; before = {trees['before']}" if before else ""))
     results = []
     for rows in sizes:
         ledger = folder / f"台账_{rows}.xlsx"
@@ -112,37 +125,48 @@ def ledger_job_vs_floor(job: str, sizes: list[int], repeat: int, command, writte
             start = time.perf_counter()
             write_ledger(ledger, rows, seed)
             print(f"  generated {rows} rows in {time.perf_counter() - start:.1f} s ({ledger.stat().st_size / 1e6:.1f} MB)")
-        runs = []
+        runs: dict[str, list] = {name: [] for name in trees}
         for i in range(repeat):
             read = read_floor(ledger, LEDGER_SHEET)
-            out = folder / f"{job}_{rows}.xlsx"
-            out.unlink(missing_ok=True)
-            run = run_measured(command(ledger, out), REPO, env)
-            if run["returncode"] not in (0, 1) or not out.exists():
-                raise SystemExit(f"{job} failed ({run['returncode']}):\n{run['stderr'][-2000:]}")
-            write = write_floor(out, written_sheets(out))
-            floor, floor_cpu = read["seconds"] + write["seconds"], read["cpu"] + write["cpu"]
-            runs.append({"seconds": run["seconds"], "cpu": run["cpu"], "peak_mb": run["peak_mb"], "floor": floor,
-                         "floor_cpu": floor_cpu, "read": read, "write": write})
-            print(f"  [{rows} rows, run {i + 1}] {job} {run['seconds']:6.2f} s (CPU {run['cpu']:6.2f}), peak "
-                  f"{run['peak_mb']:5.0f} MB | floor {floor:5.2f} s = read {read['seconds']:.2f} "
-                  f"({read['xml_mb']:.0f} MB XML) + deflate {write['seconds']:.2f} ({write['xml_mb']:.0f} MB) "
-                  f"| ratio {run['seconds'] / floor:4.1f}x wall, {run['cpu'] / floor_cpu:4.1f}x CPU")
-        best = {"rows": rows, "seconds": min(r["seconds"] for r in runs), "cpu": min(r["cpu"] for r in runs),
-                "peak_mb": max(r["peak_mb"] for r in runs), "floor": min(r["floor"] for r in runs),
-                "floor_cpu": min(r["floor_cpu"] for r in runs)}
-        best["ratio"] = best["seconds"] / best["floor"]
-        best["ratio_cpu"] = best["cpu"] / best["floor_cpu"]
-        results.append(best)
+            outs = {}
+            for name in (list(trees) if i % 2 == 0 else list(trees)[::-1]):
+                out = outs[name] = folder / f"{job}_{name + '_' if name else ''}{rows}.xlsx"
+                out.unlink(missing_ok=True)
+                cmd = command(ledger, out)
+                if python:
+                    cmd = [python, *cmd[1:]]
+                run = run_measured(cmd, trees[name], envs[name])
+                if run["returncode"] not in (0, 1) or not out.exists():
+                    raise SystemExit(f"{job} {name} failed ({run['returncode']}):\n{run['stderr'][-2000:]}")
+                write = write_floor(out, written_sheets(out))
+                floor, floor_cpu = read["seconds"] + write["seconds"], read["cpu"] + write["cpu"]
+                runs[name].append({"seconds": run["seconds"], "cpu": run["cpu"], "peak_mb": run["peak_mb"],
+                                   "floor": floor, "floor_cpu": floor_cpu, "read": read, "write": write})
+                print(f"  [{rows} rows, run {i + 1}] {job} {name} {run['seconds']:6.2f} s (CPU {run['cpu']:6.2f}), "
+                      f"peak {run['peak_mb']:5.0f} MB | floor {floor:5.2f} s = read {read['seconds']:.2f} "
+                      f"({read['xml_mb']:.0f} MB XML) + deflate {write['seconds']:.2f} ({write['xml_mb']:.0f} MB) "
+                      f"| ratio {run['seconds'] / floor:4.1f}x wall, {run['cpu'] / floor_cpu:4.1f}x CPU")
+            if before:
+                print(f"  outputs {'identical' if same_members(outs['before'], outs['after']) else 'DIFFER'}")
+        for name, tree_runs in runs.items():
+            best = {"rows": rows, "tree": name, "seconds": min(r["seconds"] for r in tree_runs),
+                    "cpu": min(r["cpu"] for r in tree_runs), "peak_mb": max(r["peak_mb"] for r in tree_runs),
+                    "floor": min(r["floor"] for r in tree_runs), "floor_cpu": min(r["floor_cpu"] for r in tree_runs)}
+            best["ratio"] = best["seconds"] / best["floor"]
+            best["ratio_cpu"] = best["cpu"] / best["floor_cpu"]
+            results.append(best)
     print(f"\n{job}: best of {repeat} per size (load average {load_average()} at the end)")
-    print(f"{'rows':>8} {'wall s':>8} {'CPU s':>8} {'peak MB':>8} {'floor s':>8} {'ratio':>7} {'CPU ratio':>9}")
+    print(f"{'rows':>8} {'tree':>7} {'wall s':>8} {'CPU s':>8} {'peak MB':>8} {'floor s':>8} {'ratio':>7} "
+          f"{'CPU ratio':>9}")
     for b in results:
-        print(f"{b['rows']:>8} {b['seconds']:>8.2f} {b['cpu']:>8.2f} {b['peak_mb']:>8.0f} {b['floor']:>8.2f} "
-              f"{b['ratio']:>6.1f}x {b['ratio_cpu']:>8.1f}x")
-    if len(results) > 1:
-        a, b = results[-2], results[-1]
-        print(f"memory per extra 1k rows ({a['rows']}→{b['rows']}): "
-              f"{(b['peak_mb'] - a['peak_mb']) / ((b['rows'] - a['rows']) / 1000):.2f} MB")
+        print(f"{b['rows']:>8} {b['tree']:>7} {b['seconds']:>8.2f} {b['cpu']:>8.2f} {b['peak_mb']:>8.0f} "
+              f"{b['floor']:>8.2f} {b['ratio']:>6.1f}x {b['ratio_cpu']:>8.1f}x")
+    for name in trees:
+        mine = [b for b in results if b["tree"] == name]
+        if len(mine) > 1:
+            a, b = mine[-2], mine[-1]
+            print(f"memory per extra 1k rows{' (' + name + ')' if name else ''} ({a['rows']}→{b['rows']}): "
+                  f"{(b['peak_mb'] - a['peak_mb']) / ((b['rows'] - a['rows']) / 1000):.2f} MB")
     return results
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 from toolkit.base.errors import InputError
 from toolkit.base.findings import ERROR, WARNING, Finding
 from toolkit.base.sheet import RawSheet
+from toolkit.ledger.columns import object_series
 from toolkit.ledger.parse import Ledger, column_aliases_from_sheet, parse_ledger
 from toolkit.subsidy.standards import Standard, apply_sheet, load_standard
 from toolkit.base.table import find_header
@@ -294,7 +295,7 @@ def _lawyer_from_sheet_name(part: Ledger, sheet: RawSheet, sheets: int) -> Ledge
     name = compact(sheet.name)
     if not name or not any(f"{name}律师" in t for t in above):
         return part
-    part.cases["承办律师"] = sheet.name.strip()
+    part.cases["承办律师"] = object_series(sheet.name.strip(), part.cases.index)
     part.notes.append(f"「{sheet.name}」没有“承办律师”列，标题写明“{sheet.name}律师”，承办律师按工作表名填写。")
     return part
 
@@ -463,11 +464,14 @@ def compute_by_sheet(ledger: Ledger, standard: Standard, level, ranges=None):
                                    ranges=ranges if not ledger.parts else None)
         if "basis" in result.per_case and "读法" in view.cases and view.cases["读法"].notna().any():
             readings = view.cases["读法"].tolist()
-            result.per_case["basis"] = [f"{b}（{r}）" if r and b else b
-                                        for b, r in zip(result.per_case["basis"].tolist(), readings)]
+            result.per_case["basis"] = object_series([f"{b}（{r}）" if r and b else b for b, r in
+                                                      zip(result.per_case["basis"].tolist(), readings)],
+                                                     result.per_case.index)
         by_sheet[(part.file, part.sheet)] = (view, result)
         if ledger.parts:
-            frames.append(result.per_case.assign(sheet=part.sheet, file=part.file))
+            index = result.per_case.index
+            frames.append(result.per_case.assign(sheet=object_series(part.sheet, index),
+                                                 file=object_series(part.file, index)))
         findings += result.findings
     if not ledger.parts:
         return next(iter(by_sheet.values()))[1], by_sheet

@@ -110,7 +110,7 @@ class ColumnTable:
     def take(self, per_value: list) -> np.ndarray:
         """Per row, the entry of its value (an object array); the cells themselves when that is what it holds."""
         if per_value is self.cache.get("same") and self.cells is not None:
-            return self.cells
+            return self.cells.copy()   # (a column of its own: the cells may be a view of the whole sheet's grid)
         return objects(per_value)[self.codes]
 
     def same(self) -> list:
@@ -137,6 +137,20 @@ def _joined_clean(joined: str, spaces: bool, upper: bool) -> bool:
 def objects(values) -> np.ndarray:
     """A 1-d object array of these values (tuples stay single elements)."""
     return np.fromiter(values, dtype=object, count=len(values))
+
+
+def object_series(values, index=None) -> pd.Series:
+    """A column of Python objects (text, None, a scalar repeated over `index`), whatever pandas would infer: pandas 3
+    makes text its `str` dtype, Arrow-backed when pyarrow is installed — the texts copied into Arrow buffers and
+    made into new str objects at every read back — and None NaN. The ledger's and the results' text columns are
+    object columns with every pandas and every set of installed packages."""
+    if values is None or isinstance(values, str):      # one value on every row (pandas would make None NaN)
+        values, one = np.empty(len(index), dtype=object), values
+        values.fill(one)    # the one str object on every row (np.full would make a copy of it per row)
+    # (an array of the caller's own is not copied; a read-only one — to_numpy() of a column — is, so the column can be
+    # set into later)
+    return pd.Series(values, index=index, dtype=object,
+                     copy=isinstance(values, np.ndarray) and not values.flags.writeable)
 
 
 # --- parsers: each distinct cell value to what it means (or the reason it means nothing) -----------------------

@@ -15,7 +15,7 @@ import pandas as pd
 from toolkit.base.errors import InputError
 from toolkit.base.findings import ERROR, WARNING, Finding
 from toolkit.ledger.checks import CheckContext, load_checks, run_checks
-from toolkit.ledger.columns import ColumnTable, _categories, _type_and_stages, split_list
+from toolkit.ledger.columns import ColumnTable, _categories, _type_and_stages, object_series, split_list
 from toolkit.base.sheet import RawSheet
 from toolkit.base.table import mapping_from_sheet, HeaderMatch, find_header
 from toolkit.base.text import all_clean, clean_text, compact
@@ -175,9 +175,8 @@ def parse_ledger(sheet: RawSheet, file: str | None = None, vocab: Vocabulary | N
     whole = len(keep) == n    # (the usual sheet: no blank, total or note row among the data)
     kept = {name: (tables[c] if whole else tables[c].subset(keep)) if c < width else ColumnTable.empty(len(keep))
             for name, c in cols.items()}
-    frame = _normalise(kept, excel_rows[keep], vocab, out, today, _year_hint(sheet, start, file), readings)
-    frame["sheet"] = sheet.name
-    frame["file"] = file
+    frame = _normalise(kept, excel_rows[keep], vocab, out, today, _year_hint(sheet, start, file), readings,
+                       {"sheet": sheet.name, "file": file})
     hidden = sorted(r for r in frame["excel_row"].tolist() if r - 1 in sheet.hidden) if sheet.hidden else []
     if hidden:
         readings.append(f"第{_row_list(hidden)}行在 Excel 中是隐藏或被筛选掉的行，也已读取（共 {len(hidden)} 行）。")
@@ -363,26 +362,32 @@ def normalise_columns(ctx: CheckContext, checks, out, readings: list[str]) -> di
 
 
 def _normalise(kept: dict[str, ColumnTable], rows: np.ndarray, vocab: Vocabulary, out: "_Collector", today,
-               year: int | None = None, readings: list[str] | None = None) -> pd.DataFrame:
+               year: int | None = None, readings: list[str] | None = None, place: dict | None = None
+               ) -> pd.DataFrame:
     """The kept rows as a frame of normalised columns: the header's columns in their order, excel_row, the
-    canonical columns the sheet lacks, 附带民事 and 读法; the check table's findings go to `out`."""
+    canonical columns the sheet lacks, 附带民事, 读法 and `place` (sheet and file: the same value on every row);
+    the check table's findings go to `out`. Built in one go (a column added later is a second block of objects,
+    which pandas copies into one when it next consolidates the frame)."""
     n = len(rows)
     tables = {c: kept.get(c) or ColumnTable.empty(n) for c in vocab.canonical_columns}
     ctx = CheckContext(tables, rows, vocab, out.header, today, year, vocab.check_texts)
     checks = load_checks(vocab.checks, vocab.parsers)
     columns = normalise_columns(ctx, checks, out, [] if readings is None else readings)
     index = pd.RangeIndex(n)
-    frame = {}
+    frame = {}   # (the arrays are this function's own: not copied by the Series, nor consolidated by the frame)
     for name in [*kept, "excel_row", *(c for c in vocab.canonical_columns if c not in kept), "附带民事", "读法"]:
         if name == "excel_row":
-            frame[name] = pd.Series(rows, index=index)
+            frame[name] = pd.Series(rows, index=index, copy=False)
         elif name in columns:
             values = columns[name]
-            frame[name] = pd.Series(values, index=index, dtype=bool if values.__class__ is np.ndarray
+            own = isinstance(values, np.ndarray) and values.flags.writeable
+            frame[name] = pd.Series(values, index=index, copy=not own, dtype=bool if values.__class__ is np.ndarray
                                     and values.dtype == bool else None if isinstance(values, list) else object)
         else:   # a column the checks leave as the user typed it (序号)
-            frame[name] = pd.Series(tables[name].take(tables[name].same()), index=index, dtype=object)
-    return pd.DataFrame(frame, index=index)
+            frame[name] = object_series(tables[name].take(tables[name].same()), index)
+    for name, value in (place or {}).items():
+        frame[name] = object_series(value, index)
+    return pd.DataFrame(frame, index=index, copy=False)
 
 
 def column_aliases_from_sheet(sheet: RawSheet) -> dict[str, str]:

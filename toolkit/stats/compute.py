@@ -272,6 +272,7 @@ def parse_consultations(sheet: RawSheet, file: str | None = None, catalog: Catal
             channel = OTHER_CHANNEL
         rows.append((day, channel, 1 if persons is None else persons, r))
     frame = pd.DataFrame(rows, columns=["日期", "渠道", "人次", "excel_row"])
+    frame["渠道"] = frame["渠道"].astype(object)   # text as object columns, as the ledger's (not pandas 3's str)
     return Consultations(frame, findings, sheet.name)
 
 

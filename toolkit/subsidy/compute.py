@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import chain
 
 import numpy as np
 import pandas as pd
 
 from toolkit.base.findings import WARNING, Finding
+from toolkit.ledger.columns import object_series, objects
 from toolkit.ledger.parse import per_distinct
 from toolkit.base.money import parse_amount, round_half_up
 from toolkit.subsidy.standards import PER_DAY, Standard
@@ -104,6 +106,7 @@ class SubsidyResult:
             order = {t: i for i, t in enumerate(dict.fromkeys(default_vocabulary().case_types.values()))}
             table = table.sort_values(key, key=lambda s: s.map(lambda v: (order.get(str(v).split("·")[0], 99), v)),
                                       kind="stable").reset_index(drop=True)
+        table[key] = table[key].astype(object)   # (grouping makes the keys pandas 3's str dtype)
         table["补贴金额"] = table["fen"].map(_fen_to_yuan)
         return table.drop(columns="fen")
 
@@ -115,11 +118,12 @@ def _yuan_text(fen) -> str:
 
 
 def _yuan_column(fen: pd.Series, mask) -> pd.Series:
-    """Integer fen → Decimal 元 (None where mask is False); converted once per distinct amount."""
-    values = fen.where(mask)
-    table = {v: _fen_to_yuan(v) for v in values.dropna().unique()}
-    result = values.map(table).astype(object)
-    return result.where(result.notna(), None)
+    """Integer fen → Decimal 元 (None where mask is False); converted once per distinct amount (one object each)."""
+    mask = np.asarray(mask, dtype=bool)
+    result = np.empty(len(fen), dtype=object)     # (None)
+    amounts, codes = np.unique(fen.to_numpy(np.int64)[mask], return_inverse=True)
+    result[mask] = objects([_fen_to_yuan(v) for v in amounts.tolist()])[codes.reshape(-1)]
+    return object_series(result, fen.index)
 
 
 def _fen_to_yuan(fen) -> Decimal:
@@ -146,11 +150,15 @@ class PriceRanges:
 
 def price_ranges(cases: pd.DataFrame, standard: Standard) -> PriceRanges:
     """Look up every matter's stages in the standard: lower and upper bound in fen, vectorised."""
-    base = cases.reset_index(drop=True).copy()
+    base = cases.reset_index(drop=True)   # (a new frame: the column added below is not added to `cases`)
     base["case_id"] = np.arange(len(base))
     # one row per (matter, stage); matters without stages get stage ""
-    stages = base["诉讼阶段"].map(lambda s: list(s) if s else [""])
-    parts = base[["case_id", "案件类型", "适用程序", "值班天数"]].assign(stage=stages).explode("stage")
+    stages = per_distinct(base["诉讼阶段"].tolist(), lambda s: s or ("",))
+    counts = np.fromiter(map(len, stages), dtype=np.intp, count=len(stages))
+    parts = base[["case_id", "案件类型", "适用程序", "值班天数"]]
+    if (counts != 1).any():
+        parts = parts.take(np.repeat(np.arange(len(base)), counts))   # (the matter's index, as explode keeps it)
+    parts = parts.assign(stage=object_series(list(chain.from_iterable(stages)), parts.index))
     summary_stage = standard.adjustments.summary_procedure_stage
     parts["priced_stage"] = parts["stage"]
     if summary_stage:
@@ -164,9 +172,11 @@ def price_ranges(cases: pd.DataFrame, standard: Standard) -> PriceRanges:
             joined = base.loc[list(merged), "诉讼阶段"].map(lambda st: "、".join(st))
             keep = parts["case_id"].isin(merged) & (parts["priced_stage"] == summary_stage)
             parts.loc[keep, "stage"] = parts.loc[keep, "case_id"].map(joined)
-    rate_table = pd.DataFrame(
-        [(r.case_type, r.stage, r.per, _to_fen(r.min), _to_fen(r.max)) for r in standard.rates.values()],
-        columns=["案件类型", "priced_stage", "per", "min_fen", "max_fen"])
+    rates = list(standard.rates.values())
+    rate_table = pd.DataFrame({"案件类型": object_series([r.case_type for r in rates]),
+                               "priced_stage": object_series([r.stage for r in rates]),
+                               "per": object_series([r.per for r in rates]),
+                               "min_fen": [_to_fen(r.min) for r in rates], "max_fen": [_to_fen(r.max) for r in rates]})
     parts = parts.merge(rate_table, on=["案件类型", "priced_stage"], how="left")
     parts["priced"] = parts["per"].notna()
     parts["per_day"] = parts["per"] == PER_DAY
@@ -258,21 +268,22 @@ def compute_subsidies(cases: pd.DataFrame, standard: Standard, level: Level, *, 
     })
     if not explain:   # scenarios need amounts only
         return SubsidyResult(level, standard, out, findings)
-    out["案号"] = base["案号"].to_numpy()
-    out["案件类型"] = base["案件类型"].to_numpy()
-    out["类型阶段"] = per_distinct(zip(base["案件类型"].tolist(), base["诉讼阶段"].tolist()),
-                                lambda k: str(k[0]) + ("·" + "+".join(k[1]) if k[1] else ""))
-    out["承办律师"] = base["承办律师"].fillna(UNFILLED).to_numpy()
-    out["律师事务所"] = base["律师事务所"].fillna(UNFILLED).to_numpy()
-    out["结案月份"] = per_distinct(base["结案日期"].tolist(),
-                                lambda d: f"{d:%Y-%m}" if d is not None and pd.notna(d) else OPEN_CASE)
+    index = out.index
+    out["案号"] = object_series(base["案号"].to_numpy(), index)
+    out["案件类型"] = object_series(base["案件类型"].to_numpy(), index)
+    out["类型阶段"] = object_series(per_distinct(zip(base["案件类型"].tolist(), base["诉讼阶段"].tolist()),
+                                             lambda k: str(k[0]) + ("·" + "+".join(k[1]) if k[1] else "")), index)
+    out["承办律师"] = object_series(base["承办律师"].fillna(UNFILLED).to_numpy(), index)
+    out["律师事务所"] = object_series(base["律师事务所"].fillna(UNFILLED).to_numpy(), index)
+    out["结案月份"] = object_series(per_distinct(base["结案日期"].tolist(), lambda d: f"{d:%Y-%m}"
+                                             if d is not None and pd.notna(d) else OPEN_CASE), index)
     for col, mask in (("lower", priced), ("upper", priced), ("amount", counted)):
         out[col] = _yuan_column(out[f"{col}_fen"], mask)
     if explain:
-        out["basis"], out["note"] = _explain(out, labels, notes, priced, counted, lower, upper, amount,
-                                             per_case["no_days"].to_numpy(bool),
-                                             per_case["per_day"].to_numpy(bool) | own_standard,
-                                             level, findings, sheet, file)
+        basis, note = _explain(out, labels, notes, priced, counted, lower, upper, amount,
+                               per_case["no_days"].to_numpy(bool), per_case["per_day"].to_numpy(bool) | own_standard,
+                               level, findings, sheet, file)
+        out["basis"], out["note"] = object_series(basis, index), object_series(note, index)
     return SubsidyResult(level, standard, out, findings)
 
 
