@@ -382,38 +382,47 @@ def _number_forms(cell: str) -> set[str]:
 def measure(seeds, check=None) -> dict[str, dict]:
     """Per slip kind: planted, found once at the right place (tp), missed, extra findings; and the clean documents'
     findings (each a false finding)."""
+    return tally(seeds, KINDS, clean, planted, check)
+
+
+def tally(seeds, kinds, clean_doc, planted_docs, check=None) -> dict[str, dict]:
+    """Per slip kind of a corpus (its `clean_doc(seed)` and `planted_docs(seed)`): planted, found once at the right
+    place (tp, of which `warned` were warnings), missed, extra findings (warnings count as findings); and every
+    finding on a clean document (each a false one)."""
     if check is None:
         from toolkit.report.check import check_report as check
-    out = {k: {"planted": 0, "tp": 0, "missed": [], "extra": []} for k in KINDS}
+    out = {k: {"planted": 0, "tp": 0, "warned": 0, "missed": [], "extra": []} for k in kinds}
     out["clean"] = {"documents": 0, "false": []}
+
     def findings(text):
         try:
             return check(text).findings
         except Exception as exc:      # noqa: BLE001 - a crash is a miss (measuring older code)
             return [type("Crash", (), {"kind": "crash", "stated": str(exc)[:40], "expected": "", "at": -1,
-                                       "message": ""})()]
+                                       "message": "", "severity": "error"})()]
 
     for seed in seeds:
-        doc = clean(seed)
+        doc = clean_doc(seed)
         out["clean"]["documents"] += 1
         out["clean"]["false"] += [(doc.name, f.kind, f.stated, f.message) for f in findings(doc.text)]
-        for doc in planted(seed):
+        for doc in planted_docs(seed):
             row = out[doc.kind]
             row["planted"] += 1
             found = findings(doc.text)
             hits = [f for f in found if doc.hit(f)]
             if len(hits) == 1:
                 row["tp"] += 1
+                row["warned"] += getattr(hits[0], "severity", "error") == "warning"
             else:
                 row["missed"].append((doc.name, [(f.kind, f.stated, f.expected) for f in found]))
             row["extra"] += [(doc.name, f.kind, f.stated, f.expected) for f in found if f not in hits[:1]]
     return out
 
 
-def summary(result: dict) -> list[tuple[str, int, int, int, float, float]]:
-    """(kind, planted, found, false, precision, recall) per kind, then the clean documents' line."""
+def summary(result: dict, kinds=None) -> list[tuple[str, int, int, int, float, float]]:
+    """(kind, planted, found, false, precision, recall) per kind."""
     rows = []
-    for k in KINDS:
+    for k in kinds or KINDS:
         row = result[k]
         tp, fp = row["tp"], len(row["extra"])
         rows.append((k, row["planted"], tp, fp, tp / (tp + fp) if tp + fp else 1.0,
@@ -421,18 +430,24 @@ def summary(result: dict) -> list[tuple[str, int, int, int, float, float]]:
     return rows
 
 
-if __name__ == "__main__":      # pragma: no cover - a measuring aid
+def print_measure(measure_corpus, kinds) -> None:   # pragma: no cover - a measuring aid
+    """`python tests/<corpus>.py [seeds] [-v]`: the table of one corpus."""
     import sys
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 60
-    res = measure(range(n))
+    n = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 60
+    res = measure_corpus(range(n))
     print(f"clean documents {res['clean']['documents']}, false findings {len(res['clean']['false'])}")
     for x in res["clean"]["false"][:15]:
         print("  clean:", x)
-    for k, planted_n, tp, fp, prec, rec in summary(res):
-        print(f"{k:8s} planted {planted_n:3d} found {tp:3d} extra {fp:3d} precision {prec:.3f} recall {rec:.3f}")
+    for k, planted_n, tp, fp, prec, rec in summary(res, kinds):
+        print(f"{k:8s} planted {planted_n:3d} found {tp:3d} (warnings {res[k]['warned']:3d}) extra {fp:3d} "
+              f"precision {prec:.3f} recall {rec:.3f}")
     if "-v" in sys.argv:
-        for k in KINDS:
+        for k in kinds:
             for x in res[k]["missed"][:6]:
                 print("  missed", k, x)
             for x in res[k]["extra"][:6]:
                 print("  extra", k, x)
+
+
+if __name__ == "__main__":      # pragma: no cover - a measuring aid
+    print_measure(measure, KINDS)

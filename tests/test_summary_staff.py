@@ -169,11 +169,11 @@ def test_the_statistics_button_on_a_summary_by_lawyer_counts_the_ledger(tmp_path
     assert f"案件 {book.cases} 件" in message and "发现" not in message
 
 
-def _quarter_book(path, slip: bool):
-    """One ledger sheet for the year and a 第一季度 payment table by lawyer (the figures of 1–3月 only)."""
+def _ledger_book(seed: int, n: int, lawyers: int):
+    """A workbook whose first sheet 台账 holds `n` matters of the first `lawyers` lawyers (summary_corpus.matters)."""
     from summary_corpus import HEADER, STAFF, matters
 
-    ms = matters(77, 40, STAFF[:5])
+    ms = matters(seed, n, STAFF[:lawyers])
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "台账"
@@ -182,6 +182,12 @@ def _quarter_book(path, slip: bool):
     for i, m in enumerate(ms):
         ws.append([i + 1, m["no"], m["person"], m["type"], "、".join(m["stages"]) or None, m["lawyer"], m["firm"],
                    f"2023-{m['month']:02d}-{m['day']:02d}", m["amount"]])
+    return wb, ms
+
+
+def _quarter_book(path, slip: bool):
+    """One ledger sheet for the year and a 第一季度 payment table by lawyer (the figures of 1–3月 only)."""
+    wb, ms = _ledger_book(77, 40, 5)
     summary = wb.create_sheet("补贴发放")
     summary.append(["2023年第一季度法律援助律师办案补贴发放表"])
     summary.append(["序号", "承办律师", "办案件数", "应发补贴"])
@@ -253,17 +259,9 @@ def test_subsidy_marks_the_summary_cell_with_a_comment(slip, tmp_path):
 def test_a_summary_of_lawyers_by_case_type(slip, tmp_path):
     """承办律师 | 刑事 | 民事 | 行政 | 仲裁 | 合计: each lawyer's count per type against the ledger, the 合计 column
     against its row; a wrong cell is one warning there, a wrong 合计 one warning said as a 合计 slip."""
-    from summary_corpus import HEADER, STAFF, TYPES, matters
+    from summary_corpus import TYPES
 
-    ms = matters(88, 30, STAFF[:4])
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "台账"
-    ws.append(["2023年法律援助案件台账"])
-    ws.append(HEADER)
-    for i, m in enumerate(ms):
-        ws.append([i + 1, m["no"], m["person"], m["type"], "、".join(m["stages"]) or None, m["lawyer"], m["firm"],
-                   f"2023-{m['month']:02d}-{m['day']:02d}", m["amount"]])
+    wb, ms = _ledger_book(88, 30, 4)
     summary = wb.create_sheet("律师分类统计")
     summary.append(["2023年度承办律师办案分类统计"])
     summary.append(["承办人", *TYPES, "合计"])
