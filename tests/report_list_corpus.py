@@ -22,7 +22,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from report_slip_corpus import ASCII_PUNCT, CENTRES, FULL_DIGITS, MARK, Accept, Doc, _shift, marked, print_measure, q, tally
+from report_slip_corpus import (ASCII_PUNCT, CENTRES, FULL_DIGITS, Accept, Doc, _shift, marked, print_measure, q, tally,
+                                unmark)
 from report_slip_corpus import summary as corpus_summary
 
 WORDS = ["分别为", "分别是", "各为", "各是", "依次为", "依次是"]
@@ -200,17 +201,7 @@ def render(model: Model, v: dict[str, str], name: str, kind: str, accept: list[A
         if model.fullwidth:
             p = re.sub("[0-9.%]+", lambda m: m.group(0).translate(FULL_DIGITS), p)
         lines.append(p)
-    text = "\n".join(lines)
-    where, out, pos = {}, [], 0
-    for mk in MARK.finditer(text):
-        out.append(text[pos:mk.start()])
-        at = sum(len(x) for x in out)
-        line = "".join(out).rfind("\n") + 1
-        where[mk.group(1)] = (at, line, mk.group(2))
-        out.append(mk.group(2))
-        pos = mk.end()
-    out.append(text[pos:])
-    return Doc(name, kind, "".join(out), where, accept)
+    return unmark("\n".join(lines), name, kind, accept)
 
 
 def clean(seed: int) -> Doc:

@@ -255,7 +255,11 @@ def render(model: Model, v: dict[str, str], name: str, kind: str, accept: list[A
         if model.fullwidth:      # prose only: a pasted table keeps the digits the spreadsheet wrote
             p = re.sub("[0-9.%]+", lambda m: m.group(0).translate(FULL_DIGITS), p)
         lines.append(p)
-    text = "\n".join(lines)
+    return unmark("\n".join(lines), name, kind, accept)
+
+
+def unmark(text: str, name: str, kind: str, accept: list[Accept]) -> Doc:
+    """The document with its marks taken out, each marked figure's offset, line start and text kept."""
     where, out, pos = {}, [], 0
     for mk in MARK.finditer(text):
         out.append(text[pos:mk.start()])
