@@ -213,3 +213,20 @@ def test_the_clerk_reads_the_new_label_and_the_assumption(tmp_path, run_cli):
     assert "1. 【警告·分项合计不符】“依次为”所列分项（刑事300件、民事690件、行政案件20件）之和为1,010件" in out
     assert "注意：按上一句的“办理法律援助案件1,020件”为所列分项的合计核对" in out
     assert "2. 【执行率不符】预算执行率写作97.76%" in out and "文中：97.76%    应为：98.76%" in out
+
+
+def test_a_list_opening_with_qizhong_after_a_sentence_of_two_totals():
+    """"受理1,020件，办结980件。其中…": the parts are checked against the total they add up to, else against the total
+    they exceed (more than both: the larger), and nothing is said when they fall between the two (either may be meant).
+    Before, the last figure (办结) was always taken: a false error when the list was of 受理."""
+    head = "全年受理法律援助案件1,020件，办结980件。其中刑事、民事、行政案件分别为"
+    assert _found(head + "300件、650件、70件。") == []                 # = 受理
+    assert _found(head + "300件、620件、60件。") == []                 # = 办结
+    assert _found(head + "300件、650件、50件。") == []                 # between: not said which
+    found = check_report(head + "300件、650件、90件。").findings      # more than both
+    assert [(f.kind, f.stated, f.expected) for f in found] == [("breakdown", "1,020件", "1,040件")]
+    assert "大于受理法律援助案件1,020件" in found[0].message
+    budget = ("“三公”经费财政拨款支出预算为8.00万元，支出决算为6.40万元。其中：因公出国（境）费支出决算为0万元；"
+              "公务用车购置及运行维护费支出决算为4.90万元；公务接待费支出决算为{}万元。")
+    assert _found(budget.format("1.50")) == []
+    assert [(k, s) for k, s, _, _ in _found(budget.format("2.50"))] == [("breakdown", "6.40万元")]   # 决算 parts: 决算

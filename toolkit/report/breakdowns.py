@@ -27,6 +27,30 @@ class ListOf:
                             # short of the total is only a warning (other parts may be left unsaid)
 
 
+def _previous_total(last: Figure, before: list[Figure], parts: list[Figure]) -> Figure | None:
+    """The total of a sentence opening with 其中, among the figures of the sentence before of its parts' kind
+    ("受理1,020件，办结980件。其中…"): the one the parts add up to; else, the parts being more than every one, the
+    largest, or less than every one, the smallest; None when they fall between two (a partial list of the larger
+    one may be meant, and which one is not said). Figures of the parts' phase (预算/决算) first; the last figure when
+    there is only one."""
+    candidates = [f for f in before if f.plain and _same_family(f, last)]
+    phases = {p.phase for p in parts}
+    if len(phases) == 1 and any(f.phase in phases for f in candidates):   # 决算 parts of the 决算, not the 预算
+        candidates = [f for f in candidates if f.phase in phases]
+    if len(candidates) < 2:
+        return candidates[-1] if candidates else last
+    total_sum = sum((p.value for p in parts), Decimal(0))
+    tolerance = sum((p.tolerance for p in parts), Decimal(0))
+    fits = [f for f in candidates if _agree(total_sum, tolerance, f.value, f.tolerance)]
+    if fits:
+        return fits[-1]
+    if all(total_sum > f.value for f in candidates):
+        return max(candidates, key=lambda f: f.value)
+    if all(total_sum < f.value for f in candidates):
+        return min(candidates, key=lambda f: f.value)
+    return None
+
+
 def _sub_spans(sentence: str) -> list[tuple[int, int]]:
     """Clauses opened by 主要包括/主要用于…: they list sub-items of the figure before them (up to the next ；)."""
     spans = []
@@ -71,7 +95,8 @@ def find_lists(figures: list[Figure], sentences: list[str]) -> list[ListOf]:
         for n, pos in enumerate(marks):
             depth = _depth_at(sentence, pos)
             before = [f for f in figs if f.end <= pos and f.depth <= depth and f.qualifier not in ("delta", "range")]
-            if not before and index > 0 and sentence.startswith("其中"):
+            from_previous = not before and index > 0 and sentence.startswith("其中")
+            if from_previous:
                 before = [f for f in by_sentence.get(index - 1, []) if f.depth == 0
                           and f.qualifier not in ("delta", "range")]
             if not before:
@@ -100,6 +125,10 @@ def find_lists(figures: list[Figure], sentences: list[str]) -> list[ListOf]:
                 parts = parts[:cut[0]]
             if not parts:
                 continue
+            if from_previous:
+                total = _previous_total(total, before, parts)
+                if total is None:
+                    continue
             incomplete = any(sentence[stop - 2:stop + 1].find(w) >= 0 or sentence[pos:stop].rstrip("。；;，,")
                              .endswith(w) for w in vocab["words"]["incomplete_marks"])
             if depth == 0 and not next_list and not incomplete:
