@@ -96,7 +96,8 @@ def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = N
     for r in range(header_row + 1, min(len(rows), header_row + 4)):
         row = rows[r]
         label_texts = [cell_text(row[c]) if c < len(row) else None for c in label_cols]
-        if any(t and normalize(t) in ("栏次", "行次") for t in label_texts) or is_column_marks(row):
+        if any(t and normalize(t) in ("栏次", "行次") for t in label_texts) or is_column_marks(row) or \
+                any(normalize(t) == "栏次" for t in (cell_text(v) for v in row) if t):    # 栏次 under the code column
             h1 = r
             marks_rows.add(r)
             continue
@@ -458,7 +459,13 @@ def _read_lines(block: Block, rows, data_rows, formats):
                 block.decimals[k] = most if most > 0 else None
 
 
+_SPACED_CODE = re.compile(r"\d{3}(?:[\s\u3000\xa0]+\d{2}){1,2}")
+
+
 def _code_part(value, sub: bool) -> str:
-    """One piece of a code split into 类 | 款 | 项 columns (款 and 项 have two digits: 6 -> "06")."""
+    """One piece of a code split into 类 | 款 | 项 columns (款 and 项 have two digits: 6 -> "06"); a whole code
+    written with spaces in one column ("204 06 01") is read without them."""
     t = cell_text(value) or ""
+    if _SPACED_CODE.fullmatch(t):
+        t = SPACES.sub("", t)
     return t.zfill(2) if sub and t.isdigit() and len(t) < 2 else t
