@@ -203,8 +203,8 @@ class Case:
         return path
 
 
-def head(s: Sheet, title: str, number: str, width: int, lk: Look) -> None:
-    r = s.add(*([f"{YEAR}年度{title}"] + [None] * (width - 1)))
+def head(s: Sheet, title: str, number: str, width: int, lk: Look, prefix: str = f"{YEAR}年度") -> None:
+    r = s.add(*([f"{prefix}{title}"] + [None] * (width - 1)))
     s.merge(r, 1, r, width)
     s.add(*([None] * (width - 1) + [number]))
     s.add(*([f"编制单位：{UNIT}"] + [None] * (width - 2) + [f"单位：{lk.unit}"]))
@@ -228,7 +228,8 @@ def lead_of(lk: Look) -> int:
     return 4 if lk.codes == "split" else 2
 
 
-def subject_table(s: Sheet, table: str, lk: Look, heads: list, values, codes: list[str], groups_row=None):
+def subject_table(s: Sheet, table: str, lk: Look, heads: list, values, codes: list[str], groups_row=None,
+                  names: dict | None = None):
     """科目编码 | 科目名称 | amount heads (optionally under upper groups), 栏次, 合计 first or last, subject rows."""
     lead = lead_of(lk)
     top = (["科目编码", None, None, "科目名称"] if lk.codes == "split" else ["科目编码", "科目名称"])
@@ -261,7 +262,7 @@ def subject_table(s: Sheet, table: str, lk: Look, heads: list, values, codes: li
         total_row()
     for code in codes:
         vals = values(code)
-        row = s.add(*(code_cells(code, lk) + [NAMES[code]] + [lk(v) for v in vals]))
+        row = s.add(*(code_cells(code, lk) + [(names or NAMES)[code]] + [lk(v) for v in vals]))
         s.put(table, code, dict(zip(heads, vals)), lead + 1, row)
     if lk.total_last:
         total_row()
@@ -479,17 +480,18 @@ TABLES = [("公开01表", t01), ("公开02表", t02), ("公开03表", t03), ("�
           ("公开06表", t06), ("公开07表", t07), ("公开08表", t08), ("公开09表", t09)]
 
 
-def final_accounts(lk: Look) -> list[Sheet]:
+def final_accounts(lk: Look, tables=None, one_name: str = "部门决算公开表") -> list[Sheet]:
     """The nine tables, one per sheet, or stacked on one sheet with two blank rows between them."""
+    tables = tables or TABLES
     if not lk.one_sheet:
         out = []
-        for name, make in TABLES:
+        for name, make in tables:
             s = Sheet(name)
             make(s, lk)
             out.append(s)
         return out
-    s = Sheet("部门决算公开表")
-    for name, make in TABLES:
+    s = Sheet(one_name)
+    for name, make in tables:
         part = Sheet(name)
         make(part, lk)
         off = len(s.rows)
@@ -598,12 +600,12 @@ def run_json(path: Path) -> dict:
     return json.loads(text)
 
 
-def measure(folder: Path, verbose: bool = False) -> list[str]:
+def measure(folder: Path, verbose: bool = False, clean=None, planted=None) -> list[str]:
     """Consistent workbooks with 0 findings; per slip kind: recall (planted places reported exactly once as an
     error) and precision (findings at a planted place / all findings of the planted workbooks)."""
     folder.mkdir(parents=True, exist_ok=True)
     lines, bad = [], []
-    clean = consistent_cases()
+    clean = consistent_cases() if clean is None else clean
     for c in clean:
         data = run_json(c.write(folder / f"{c.name}.xlsx"))
         if data["errors"] or data["warnings"]:
@@ -613,7 +615,7 @@ def measure(folder: Path, verbose: bool = False) -> list[str]:
                           for f in data["findings"]] or [f"  {c.name}: {data.get('failed')}"]
     lines.append(f"consistent: {len(clean) - len(bad)}/{len(clean)} with 0 findings")
     kinds: dict[str, list[int]] = {}
-    for c in planted_cases():
+    for c in planted_cases() if planted is None else planted:
         data = run_json(c.write(folder / f"{c.name}.xlsx"))
         fs = data["findings"]
         k = kinds.setdefault(c.kind, [0, 0, 0, 0])

@@ -255,6 +255,8 @@ class Checker:
 
     def _slip_finding(self, op: Operand, expected: Decimal, rule, what, text, whole: Operand | None = None,
                       operands=None):
+        if any((f.sheet, f.cell) == (op.sheet, op.cell) and f.rule.startswith("单位检查") for f in self.findings):
+            return      # the same cell already named by another sum (its row's and its column's differ by rounding)
         around = f"，使 {whole.ref()} 不平" if whole else ""
         declared = f"本表金额单位为{op.unit}，" if op.unit else ""
         msg = (f"疑似单位错误：元/万元。{declared}{op.ref()}为 {fmt(op.value)}，约为{what}所需数值 {fmt(expected)} 的"

@@ -315,11 +315,15 @@ def _read_horizontal(name: str, rows, merged, formats, width, default_unit=None,
         elif any(cell_text(v) for v in rows[r]):
             break
     groups: dict[str, list[int]] = {}
-    for c in range(width):
-        if headers[c] and (any(c < len(rows[r]) and to_decimal(rows[r][c])[0] is not None for r in data)
-                           or blank_part_of_group(headers, c, range(width), lambda d: any(
-                               d < len(rows[r]) and to_decimal(rows[r][d])[0] for r in data))):
-            groups.setdefault(headers[c][0] if len(headers[c]) > 1 else "", []).append(c)
+    used = [c for c in range(width) if headers[c] and (
+        any(c < len(rows[r]) and to_decimal(rows[r][c])[0] is not None for r in data)
+        or blank_part_of_group(headers, c, range(width), lambda d: any(
+            d < len(rows[r]) and to_decimal(rows[r][d])[0] for r in data)))]
+    # upper groups (预算数 | 决算数) only when every column has one: 合计 | 因公出国（境）费 | 公务用车购置及运行费 (小计 |
+    # 购置费 | 运行费) | 公务接待费 is one table whose 公务用车 columns are an item split in two, not a group of their own
+    flat = any(len(headers[c]) == 1 for c in used)
+    for c in used:
+        groups.setdefault(headers[c][0] if len(headers[c]) > 1 and not flat else "", []).append(c)
     blocks = []
     for group, cols in groups.items():
         # a rate group (增减率 over 合计 | 因公出国（境）费 …) holds rates in every column: never summed
