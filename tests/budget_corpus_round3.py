@@ -120,6 +120,8 @@ class Look:
     econ_list: bool = False       # 基本支出决算表 as 科目 rows with 合计 | 人员经费 | 公用经费 columns
     sangong_rows: bool = False    # 三公 by rows (项目 | 预算数 | 决算数) instead of across
     empty_zeros: bool = True      # empty tables keep a 合计 row of zeros
+    numeric_codes: bool = False   # codes stored as numbers (2040601, or 204 | 6 | 1), 合计 written "合　计"
+    budget_columns: bool = False  # 一般公共预算财政拨款支出决算表 with 年初预算数 | 决算数 … | 决算数为年初预算数的%
 
     @property
     def places(self) -> int:
@@ -216,6 +218,8 @@ def mark_row(s: Sheet, lead: int, n: int, label="栏次"):
 
 
 def code_cells(code: str, lk: Look) -> list:
+    if lk.numeric_codes:
+        return [int(x) if x else None for x in code_cells(code, replace(lk, numeric_codes=False))]
     if lk.codes == "split":
         return [code if len(code) == 3 else None, code[3:5] if len(code) == 5 else None,
                 code[5:] if len(code) == 7 else None]
@@ -255,7 +259,7 @@ def subject_table(s: Sheet, table: str, lk: Look, heads: list, values, codes: li
 
     def total_row():
         vals = values("")
-        row = s.add(*(["合计"] + [None] * (lead - 1) + [lk(v) for v in vals]))
+        row = s.add(*(["合　计" if lk.numeric_codes else "合计"] + [None] * (lead - 1) + [lk(v) for v in vals]))
         s.merge(row, 1, row, lead)
         s.put(table, "合计", dict(zip(heads, vals)), lead + 1, row)
     if not lk.total_last:
@@ -376,12 +380,26 @@ def t04(s: Sheet, lk: Look):
 
 def t05(s: Sheet, lk: Look):
     heads = ["合计", "基本支出", "项目支出"]
-    head(s, "一般公共预算财政拨款支出决算表", "公开05表", lead_of(lk) + 3, lk)
+    groups_row = None
+    if lk.budget_columns:
+        heads = ["年初预算数"] + heads + ["决算数为年初预算数的%"]
+        groups_row = ["年初预算数", "决算数", None, None, "决算数为年初预算数的%"]
+    head(s, "一般公共预算财政拨款支出决算表", "公开05表", lead_of(lk) + len(heads), lk)
 
     def values(code):
         p, g, j = (fiscal(code, i) for i in range(3))
-        return [p + g + j, p + g, j]
-    subject_table(s, "05", lk, heads, values, with_spend(SUBJECTS, lambda c: fiscal(c)))
+        if not lk.budget_columns:
+            return [p + g + j, p + g, j]
+        plan = sum((initial_budget(c) for c in SPEND if c.startswith(code)), D(0))
+        pct = ((p + g + j) / plan * 100).quantize(D("0.01"), ROUND_HALF_UP) if plan else None
+        return [plan, p + g + j, p + g, j, pct * 10000 if pct and lk.unit == "万元" else pct]
+    subject_table(s, "05", lk, heads, values, with_spend(SUBJECTS, lambda c: fiscal(c)), groups_row)
+
+
+def initial_budget(leaf: str) -> Decimal:
+    """年初预算数 of a leaf: its fiscal spending rounded up to the next 10,000 元 (less for 法律援助's carry-over)."""
+    v = fiscal(leaf) - tot(CARRY_USED, leaf)
+    return -(-v // 10000) * 10000 if v else D(0)
 
 
 def t06(s: Sheet, lk: Look):
@@ -515,6 +533,9 @@ LOOKS = {
                                        zero=0),
     "元_一张工作表_空格编码_基本支出分列_三公竖排": Look(unit="元", one_sheet=True, codes="spaced", basic_split=True,
                                            sangong_rows=True, empty_zeros=False),
+    "万元_数字编码_年初预算与完成率": Look(numeric_codes=True, budget_columns=True, zero=None),
+    "元_数字分列编码_年初预算与完成率_合计在后": Look(unit="元", numeric_codes=True, codes="split", budget_columns=True,
+                                         total_last=True, text=True, zero="-"),
 }
 
 

@@ -167,14 +167,16 @@ def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = N
             hdr = headers[c]
             joined = "".join(hdr)
             last = hdr[-1]
+            raw_hdr = " ".join(t for t in (grid[r][c] for r in range(len(grid)) if h0 + r not in marks_rows) if t)
             if any(w in last for w in RATE_WORDS) or (last.endswith("率") and len(last) <= 6):
                 kind = "rate"
             elif any(w in last for w in SHARE_WORDS) or last in ("%", "％"):
                 kind = "share"
+            elif _PERCENT_HEAD.search(raw_hdr):
+                kind = "rate"       # 决算数为年初预算数的% : a ratio of two columns, never summed
             else:
                 kind = "amount"
             unit = find_unit([joined.replace("（", "(").replace("）", ")")]) if kind == "amount" else None
-            raw_hdr = " ".join(t for t in (grid[r][c] for r in range(len(grid))) if t)
             percent_units = kind != "amount" and ("%" in raw_hdr or "％" in raw_hdr)
             columns.append(Column(c, hdr, kind, unit or sheet_unit, percent_units))
         if not columns:
@@ -197,6 +199,7 @@ def read_blocks(name: str, rows: list[list], merged=(), formats: dict | None = N
 
 
 _TOTAL_HEADS = ("小计", "合计", "总计")
+_PERCENT_HEAD = re.compile(r"[%％]\s*[）)]?\s*$")
 
 
 def blank_part_of_group(headers, c: int, cols, has_figures) -> bool:
