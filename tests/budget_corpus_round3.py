@@ -11,7 +11,8 @@ differ from totals by 0.01) or 元; zeros as 0.00, "-" or blank; 收入支出决
 their full header, a 合计 row of zeros (or none) and a note "本单位无…，故此表为空表"; all tables on one sheet.
 
 Planted slips (`planted_cases`): a wrong 合计, a 款 row that adds neither to its 类 nor from its 项, 总表 against
-支出决算表, one cell in 元 in a 万元 table, a 三公 合计 not the sum of its parts, 基本支出 小计 ≠ 人员经费 + 公用经费.
+支出决算表, one cell in 元 in a 万元 table, a 三公 合计 not the sum of its parts, 基本支出 小计 ≠ 人员经费 + 公用经费,
+a wrong 年末结转和结余 in 收入支出决算总表, a by-source line under 年末财政拨款结转和结余 not adding up to it.
 Each records the cell(s) where it must be reported ("表!C7|表!D9" = either). Run as a script:
 `python tests/budget_corpus_round3.py --measure` (precision / recall per kind) or `... OUT` (write the workbooks).
 """
@@ -311,7 +312,8 @@ def t01(s: Sheet, lk: Look):
     s.add("本年收入合计", line, lk(year_in), "本年支出合计", line + n, lk(year_out))
     s.at[("01", "本年支出合计", "金额")] = f"F{len(s.rows)}"
     s.add("使用非财政拨款结余", line + 1, lk(tot(NONFISCAL_USED)), "结余分配", line + n + 1, lk(D(0)))
-    s.add("年初结转和结余", line + 2, lk(CARRY_IN), "年末结转和结余", line + n + 2, lk(carry_out))
+    r = s.add("年初结转和结余", line + 2, lk(CARRY_IN), "年末结转和结余", line + n + 2, lk(carry_out))
+    s.at[("01", "年末结转和结余", "金额")] = f"F{r}"
     s.add("总计", line + 3, lk(total_in), "总计", line + n + 3, lk(total_in))
 
 
@@ -375,7 +377,9 @@ def t04(s: Sheet, lk: Look):
             ("总计", fiscal_income() + FISCAL_CARRY_IN, "总计", fiscal("") + carry_out)]
     for k, (a, va, b, vb) in enumerate(rows):
         gp = vb if b != "政府性基金预算财政拨款" and b != "国有资本经营预算财政拨款" else D(0)
-        s.add(a, n + k + 1, lk(va), b, 30 + n + k + 1, lk(vb), lk(gp), lk(D(0)), lk(D(0)))
+        r = s.add(a, n + k + 1, lk(va), b, 30 + n + k + 1, lk(vb), lk(gp), lk(D(0)), lk(D(0)))
+        if k == 2:      # 一般公共预算财政拨款 under 年末财政拨款结转和结余
+            s.at[("04", "年末·一般公共预算财政拨款", "一般公共预算财政拨款")] = f"G{r}"
 
 
 def t05(s: Sheet, lk: Look):
@@ -596,6 +600,16 @@ def planted_cases() -> list[Case]:
         p = (c.where("03", "合计", "小计") if lk.basic_split else c.where("06", "合计", "人员经费") if lk.econ_list
              else c.where("06", "人员经费合计", "决算数"))
         bump(c, p, D("1000.00"))
+        c.planted.append(p)
+
+        c = case("年末结转和结余错")
+        p = c.where("01", "年末结转和结余", "金额")
+        bump(c, p, D("1000.00"))
+        c.planted.append(p)
+
+        c = case("结转结余分项错")
+        p = c.where("04", "年末·一般公共预算财政拨款", "一般公共预算财政拨款")
+        bump(c, p, D("-700.00"))
         c.planted.append(p)
     return out
 

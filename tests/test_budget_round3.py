@@ -20,13 +20,19 @@ places; precision = findings at a planted place / all findings of the planted wo
 | 单格元写成万元 | 6/6, 6/102 | 6/6, 6/6 | 1/3, 5/33 | 3/3, 3/3 |
 | 三公合计错 | 9/9, 9/181 | 9/9, 9/9 | 3/5, 3/66 | 5/5, 5/5 |
 | 基本支出不等于人员加公用 | 7/9, 11/181 | 9/9, 9/9 | 4/5, 6/71 | 5/5, 5/5 |
+| 年末结转和结余错 (收入支出决算总表) | 7/9, 7/181 | 9/9, 9/9 | | |
+| 结转结余分项错 (年末 一般公共预算财政拨款) | 0/9, 0/181 | 9/9, 9/9 | | |
 
 What was wrong before: a 栏次 row written under the code column (项目 merged over 科目编码 | 科目名称) was read as a
 data line, so every 合计 was "wrong" by the column numbers; codes spaced in one column were not read as codes (a 类
 summed with its 款 and 项); a 政府性基金预算财政拨款… table was taken for all 财政拨款 and its zeros compared with
 财政拨款收入支出决算总表; a 决算数为年初预算数的% column was summed like an amount (its header was read together with
 the 栏次 number under it); a 三公 table across without upper groups had its 公务用车 小计 left out of 合计; a cell in 元
-in a 万元 table was named twice when its row and its column expect it rounded differently (11.79 / 11.8).
+in a 万元 table was named twice when its row and its column expect it rounded differently (11.79 / 11.8); with all
+tables on one sheet, 收入支出决算总表 and 财政拨款收入支出决算总表 shared one context for the identities (their 金额
+columns), so 年末结转和结余 = 本年收入 + … − 本年支出 was never checked and a wrong 年末 was reported at 总计; the
+by-source lines under 年末财政拨款结转和结余 (一般公共预算 / 政府性基金 / 国有资本经营) were only a 其中 list, so
+one that fell short was never found.
 """
 
 from __future__ import annotations
@@ -169,3 +175,37 @@ def test_a_yuan_figure_in_a_wan_yuan_table_is_named_once_when_row_and_column_rou
                    ["50201", "办公经费", 5.01, None, 5.01]]
     [f] = check_workbook([SheetInput("表", rows)])
     assert (f.cell, f.severity) == ("D7", "error") and "疑似单位错误" in f.message
+
+
+def test_identities_are_checked_per_table_when_tables_share_a_sheet():
+    """Two 总表 stacked on one sheet, both with a 金额 column: 年末结转和结余 is checked within its own table."""
+    first = [["收入支出决算总表"], [None, None, "单位：万元"], ["项目", "金额", "项目", "金额"],
+             ["一、财政拨款收入", 100.0, "一、公共安全支出", 90.0], ["本年收入合计", 100.0, "本年支出合计", 90.0],
+             ["年初结转和结余", 5.0, "年末结转和结余", 15.0], ["总计", 105.0, "总计", 105.0], [], []]
+    second = [["财政拨款收入支出决算总表"], [None, None, "单位：万元"], ["项目", "金额", "项目", "金额"],
+              ["一、一般公共预算财政拨款", 80.0, "一、公共安全支出", 82.0], ["本年收入合计", 80.0, "本年支出合计", 82.0],
+              ["年初财政拨款结转和结余", 4.0, "年末财政拨款结转和结余", 2.0], ["总计", 84.0, "总计", 84.0]]
+    rows = first + second
+    assert check_workbook([SheetInput("表", rows)]) == []
+    rows[5][3] = 16.0           # 年末 wrong: before, reported at 总计 (the identity was never checked)
+    [f] = check_workbook([SheetInput("表", rows)])
+    assert (f.cell, f.severity) == ("D6", "error") and "年末结转和结余" in f.rule
+
+
+def test_a_balance_broken_down_by_every_source_adds_up_to_it():
+    rows = [["财政拨款收入支出决算总表"], [None, None, None, "单位：万元"],
+            ["项目", "合计", "一般公共预算财政拨款", "政府性基金预算财政拨款"],
+            ["一、公共安全支出", 90.0, 90.0, 0.0], ["本年支出合计", 90.0, 90.0, 0.0],
+            ["年末财政拨款结转和结余", 10.0, 10.0, 0.0], ["一般公共预算财政拨款", 10.0, 10.0, 0.0],
+            ["政府性基金预算财政拨款", 0.0, 0.0, 0.0], ["国有资本经营预算财政拨款", 0.0, 0.0, 0.0],
+            ["总计", 100.0, 100.0, 0.0]]
+    assert check_workbook([SheetInput("表", rows)]) == []
+    rows[6][2] = 9.0            # before: never found (the three lines were only a 其中 list)
+    [f] = check_workbook([SheetInput("表", rows)])
+    assert (f.cell, f.severity) == ("C7", "error")
+    del rows[8]                 # 国有资本经营 not listed: a 其中 list, which may add up to less …
+    rows[6][1] = 9.0
+    assert check_workbook([SheetInput("表", rows)]) == []
+    rows[6][1] = rows[6][2] = 11.0      # … but never to more (both columns)
+    assert [(f.cell, f.rule) for f in check_workbook([SheetInput("表", rows)])] == [("B6", "其中项不超过总数"),
+                                                                                 ("C6", "其中项不超过总数")]

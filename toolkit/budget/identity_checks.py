@@ -20,14 +20,15 @@ _SIDE_WORDS = ("收入", "支出")
 
 
 def _row_contexts(blocks: list[Block], rules: RuleSet):
-    """(sheet, measure) -> item -> operands: items as row labels, one context per amount column title."""
+    """(sheet, table, measure) -> item -> operands: items as row labels, one context per amount column title."""
     ctx: dict[tuple, dict[str, list[tuple[Block, Line, int]]]] = {}
     for b in blocks:
         for c in b.columns:
             if c.kind != "amount":
                 continue
-            # income and expenditure sides of one sheet (收入 | 支出 over 决算数) share one context
-            key = (b.sheet, "·".join(h for h in c.header if h not in _SIDE_WORDS) or c.title)
+            # income and expenditure sides of one table (收入 | 支出 over 决算数) share one context; tables stacked on
+            # one sheet (收入支出决算总表 above 财政拨款收入支出决算总表) do not
+            key = (b.sheet, b.header_rows, "·".join(h for h in c.header if h not in _SIDE_WORDS) or c.title)
             for ln in b.lines:
                 if c.col not in ln.values:
                     continue

@@ -36,7 +36,8 @@ def structure_vocab() -> dict:
     if _STRUCTURE is None:
         data = tomllib.loads(default_rules_text()).get("structure", {})
         _STRUCTURE = {"parents": tuple(normalize(n) for n in data.get("breakdown_parents", [])),
-                      "names": {normalize(n) for n in data.get("breakdown_names", [])}}
+                      "names": {normalize(n) for n in data.get("breakdown_names", [])},
+                      "complete": [frozenset(normalize(n) for n in s) for s in data.get("complete_breakdowns", [])]}
     return _STRUCTURE
 
 

@@ -8,6 +8,7 @@ from toolkit.budget.blocks import Block, Line
 from toolkit.budget.checker import Checker
 from toolkit.budget.findings import ZERO, BudgetFinding, Operand, fmt, half_unit, operand
 from toolkit.budget.rules import Identity, RuleSet
+from toolkit.budget.structure import structure_vocab
 
 
 def _continuation_ops(block: Block, cont: Block | None, col: int) -> list[Operand]:
@@ -42,10 +43,14 @@ def check_structure(block: Block, ck: Checker, cont: Block | None = None):
     for j, k in enumerate(lines):
         if k.parent is not None:
             children.setdefault(k.parent, []).append(j)
+    complete = structure_vocab()["complete"]
     for i, ln in enumerate(lines):
         kids = children.get(i, [])
         full = [j for j in kids if not lines[j].partial]
         part = [j for j in kids if lines[j].partial]
+        listed = {lines[j].name for j in part}
+        if not full and part and all(lines[j].breakdown for j in part) and any(s <= listed for s in complete):
+            full, part = part, []       # every source of the balance listed: they add up to it
         for col in amount_cols:
             parent = operand(block, ln, col)
             if parent is None:
