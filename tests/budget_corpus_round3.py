@@ -38,7 +38,8 @@ NAMES = {"204": "公共安全支出", "20406": "司法", "2040601": "行政运�
          "208": "社会保障和就业支出", "20805": "行政事业单位养老支出", "2080505": "机关事业单位基本养老保险缴费支出",
          "2080506": "机关事业单位职业年金缴费支出", "20808": "抚恤", "2080801": "死亡抚恤",
          "210": "卫生健康支出", "21011": "行政事业单位医疗", "2101102": "事业单位医疗", "2101103": "公务员医疗补助",
-         "221": "住房保障支出", "22102": "住房改革支出", "2210201": "住房公积金"}
+         "221": "住房保障支出", "22102": "住房改革支出", "2210201": "住房公积金",
+         "229": "其他支出", "22960": "彩票公益金安排的支出", "2296013": "用于法律援助的彩票公益金支出"}
 # leaf -> (人员经费, 公用经费, 项目支出), all funds
 SPEND = {"2040601": (D("1286543.27"), D("192656.49"), D(0)), "2040602": (D(0), D(0), D("45678.91")),
          "2040610": (D(0), D(0), D("734215.55")), "2040699": (D(0), D(0), D(0)),
@@ -49,6 +50,7 @@ OTHER_INCOME = {"2040601": D("6200.00")}          # 其他收入, spent on 公�
 NONFISCAL_USED = {"2040601": D("3000.00")}        # 使用非财政拨款结余, spent on 公用经费 of 行政运行
 CARRY_USED = {"2040610": D("52000.00")}           # 年初财政拨款结转 spent on 法律援助
 CARRY_IN, FISCAL_CARRY_IN = D("96400.00"), D("80000.00")
+FUND = {"2296013": D("63518.27")}          # 政府性基金 (中央专项彩票公益金) spent on legal aid projects, when a look has it
 CLASSES = ["一般公共服务支出", "外交支出", "国防支出", "公共安全支出", "教育支出", "科学技术支出", "文化旅游体育与传媒支出",
            "社会保障和就业支出", "卫生健康支出", "节能环保支出", "城乡社区支出", "农林水支出", "交通运输支出",
            "资源勘探工业信息等支出", "商业服务业等支出", "金融支出", "援助其他地区支出", "自然资源海洋气象等支出",
@@ -79,6 +81,16 @@ def fiscal(code: str, idx: int | None = None) -> Decimal:
     if idx is None:
         return sum((fiscal(code, i) for i in range(3)), D(0))
     return tot(SPEND, code, idx) - ((tot(OTHER_INCOME, code) + tot(NONFISCAL_USED, code)) if idx == 1 else D(0))
+
+
+def spend(code: str, idx: int | None, lk) -> Decimal:
+    """All funds (with the 政府性基金 project spending when the look has it)."""
+    fund = tot(FUND, code) if lk.fund and idx in (None, 2) else D(0)
+    return tot(SPEND, code, idx) + fund
+
+
+def fund(code: str, lk) -> Decimal:
+    return tot(FUND, code) if lk.fund else D(0)
 
 
 def fiscal_income(code: str = "") -> Decimal:
@@ -123,6 +135,7 @@ class Look:
     empty_zeros: bool = True      # empty tables keep a 合计 row of zeros
     numeric_codes: bool = False   # codes stored as numbers (2040601, or 204 | 6 | 1), 合计 written "合　计"
     budget_columns: bool = False  # 一般公共预算财政拨款支出决算表 with 年初预算数 | 决算数 … | 决算数为年初预算数的%
+    fund: bool = False            # 彩票公益金 (政府性基金) for legal aid: 公开08表 not empty
 
     @property
     def places(self) -> int:
@@ -292,21 +305,21 @@ def t01(s: Sheet, lk: Look):
     s.add("项目", "行次", "金额", "项目", "行次", "金额")
     if lk.marks:
         s.add("栏次", None, "1", "栏次", None, "2")
-    income = [("一、一般公共预算财政拨款收入", fiscal_income()), ("二、政府性基金预算财政拨款收入", D(0)),
+    income = [("一、一般公共预算财政拨款收入", fiscal_income()), ("二、政府性基金预算财政拨款收入", fund("", lk)),
               ("三、国有资本经营预算财政拨款收入", D(0)), ("四、上级补助收入", D(0)), ("五、事业收入", D(0)),
               ("六、经营收入", D(0)), ("七、附属单位上缴收入", D(0)), ("八、其他收入", tot(OTHER_INCOME))]
-    cls = {n: tot(SPEND, c) for c, n in NAMES.items() if len(c) == 3}
-    spend = [(f"{cn(i)}、{n}", cls.get(n, D(0))) for i, n in enumerate(CLASSES, 1)]
-    n = max(len(income), len(spend))
+    cls = {n: spend(c, None, lk) for c, n in NAMES.items() if len(c) == 3}
+    out = [(f"{cn(i)}、{n}", cls.get(n, D(0))) for i, n in enumerate(CLASSES, 1)]
+    n = max(len(income), len(out))
     income += [(None, None)] * (n - len(income))
     line = 1
-    for (a, va), (b, vb) in zip(income, spend):
+    for (a, va), (b, vb) in zip(income, out):
         r = s.add(a, line if a else None, lk(va) if a else None, b, line + n + 4, lk(vb))
         if b:
             s.at[("01", b.split("、")[1], "金额")] = f"F{r}"
         line += 1
-    year_in = fiscal_income() + tot(OTHER_INCOME)
-    year_out = tot(SPEND)
+    year_in = fiscal_income() + tot(OTHER_INCOME) + fund("", lk)
+    year_out = spend("", None, lk)
     total_in = year_in + tot(NONFISCAL_USED) + CARRY_IN
     carry_out = total_in - year_out
     s.add("本年收入合计", line, lk(year_in), "本年支出合计", line + n, lk(year_out))
@@ -330,9 +343,9 @@ def t02(s: Sheet, lk: Look):
     head(s, "收入决算表", "公开02表", lead_of(lk) + len(heads), lk)
 
     def values(code):
-        f, o = fiscal_income(code), tot(OTHER_INCOME, code)
+        f, o = fiscal_income(code) + fund(code, lk), tot(OTHER_INCOME, code)
         return [f + o, f, D(0), D(0), D(0), D(0), o]
-    subject_table(s, "02", lk, heads, values, with_spend(SUBJECTS, lambda c: tot(SPEND, c)))
+    subject_table(s, "02", lk, heads, values, with_spend(SUBJECTS, lambda c: spend(c, None, lk)))
 
 
 def t03(s: Sheet, lk: Look):
@@ -345,9 +358,9 @@ def t03(s: Sheet, lk: Look):
     head(s, "支出决算表", "公开03表", lead_of(lk) + len(heads), lk)
 
     def values(code):
-        p, g, j = (tot(SPEND, code, i) for i in range(3))
+        p, g, j = (spend(code, i, lk) for i in range(3))
         return [p + g + j] + ([p + g, p, g] if lk.basic_split else [p + g]) + [j, D(0), D(0), D(0)]
-    subject_table(s, "03", lk, heads, values, with_spend(SUBJECTS, lambda c: tot(SPEND, c)), groups_row)
+    subject_table(s, "03", lk, heads, values, with_spend(SUBJECTS, lambda c: spend(c, None, lk)), groups_row)
 
 
 def t04(s: Sheet, lk: Look):
@@ -359,25 +372,27 @@ def t04(s: Sheet, lk: Look):
     s.add("项目", "行次", "金额", "项目", "行次", "合计", "一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款")
     if lk.marks:
         s.add("栏次", None, "1", "栏次", None, "2", "3", "4", "5")
-    income = [("一、一般公共预算财政拨款", fiscal_income()), ("二、政府性基金预算财政拨款", D(0)),
+    income = [("一、一般公共预算财政拨款", fiscal_income()), ("二、政府性基金预算财政拨款", fund("", lk)),
               ("三、国有资本经营预算财政拨款", D(0))]
-    cls = {n: fiscal(c) for c, n in NAMES.items() if len(c) == 3}
-    spend = [(f"{cn(i)}、{n}", cls.get(n, D(0))) for i, n in enumerate(CLASSES, 1)]
-    income += [(None, None)] * (len(spend) - len(income))
-    for i, ((a, va), (b, vb)) in enumerate(zip(income, spend), 1):
-        r = s.add(a, i if a else None, lk(va) if a else None, b, 30 + i, lk(vb), lk(vb), lk(D(0)), lk(D(0)))
+    cls = {n: (fiscal(c), fund(c, lk)) for c, n in NAMES.items() if len(c) == 3}
+    out = [(f"{cn(i)}、{n}", cls.get(n, (D(0), D(0)))) for i, n in enumerate(CLASSES, 1)]
+    income += [(None, None)] * (len(out) - len(income))
+    for i, ((a, va), (b, (vg, vf))) in enumerate(zip(income, out), 1):
+        r = s.add(a, i if a else None, lk(va) if a else None, b, 30 + i, lk(vg + vf), lk(vg), lk(vf), lk(D(0)))
         s.at[("04", b.split("、")[1], "合计")] = f"F{r}"
-    n = len(spend)
+    n = len(out)
     carry_out = FISCAL_CARRY_IN - tot(CARRY_USED)
-    rows = [("本年收入合计", fiscal_income(), "本年支出合计", fiscal("")),
+    f = fund("", lk)
+    rows = [("本年收入合计", fiscal_income() + f, "本年支出合计", fiscal("") + f),
             ("年初财政拨款结转和结余", FISCAL_CARRY_IN, "年末财政拨款结转和结余", carry_out),
             ("一般公共预算财政拨款", FISCAL_CARRY_IN, "一般公共预算财政拨款", carry_out),
             ("政府性基金预算财政拨款", D(0), "政府性基金预算财政拨款", D(0)),
             ("国有资本经营预算财政拨款", D(0), "国有资本经营预算财政拨款", D(0)),
-            ("总计", fiscal_income() + FISCAL_CARRY_IN, "总计", fiscal("") + carry_out)]
+            ("总计", fiscal_income() + f + FISCAL_CARRY_IN, "总计", fiscal("") + f + carry_out)]
     for k, (a, va, b, vb) in enumerate(rows):
         gp = vb if b != "政府性基金预算财政拨款" and b != "国有资本经营预算财政拨款" else D(0)
-        r = s.add(a, n + k + 1, lk(va), b, 30 + n + k + 1, lk(vb), lk(gp), lk(D(0)), lk(D(0)))
+        gf = f if k in (0, 5) else D(0)
+        r = s.add(a, n + k + 1, lk(va), b, 30 + n + k + 1, lk(vb), lk(gp - gf), lk(gf), lk(D(0)))
         if k == 2:      # 一般公共预算财政拨款 under 年末财政拨款结转和结余
             s.at[("04", "年末·一般公共预算财政拨款", "一般公共预算财政拨款")] = f"G{r}"
 
@@ -488,6 +503,15 @@ def t_empty(s: Sheet, lk: Look, title: str, number: str, heads: list, what: str)
 
 
 def t08(s, lk):
+    if lk.fund:
+        heads = ["年初结转和结余", "本年收入", "本年支出合计", "基本支出", "项目支出", "年末结转和结余"]
+        head(s, "政府性基金预算财政拨款收入支出决算表", "公开08表", lead_of(lk) + len(heads), lk)
+
+        def values(code):
+            v = fund(code, lk)
+            return [D(0), v, v, D(0), v, D(0)]
+        subject_table(s, "08", lk, heads, values, [c for c in SUBJECTS if fund(c, lk)])
+        return
     t_empty(s, lk, "政府性基金预算财政拨款收入支出决算表", "公开08表",
             ["年初结转和结余", "本年收入", "本年支出合计", "基本支出", "项目支出", "年末结转和结余"],
             "使用政府性基金预算财政拨款安排的收入、支出和结转结余")
@@ -540,6 +564,9 @@ LOOKS = {
     "万元_数字编码_年初预算与完成率": Look(numeric_codes=True, budget_columns=True, zero=None),
     "元_数字分列编码_年初预算与完成率_合计在后": Look(unit="元", numeric_codes=True, codes="split", budget_columns=True,
                                          total_last=True, text=True, zero="-"),
+    "万元_彩票公益金_政府性基金表有数": Look(fund=True, basic_split=True),
+    "元_文本导出_彩票公益金_一张工作表_分列": Look(unit="元", text=True, fund=True, one_sheet=True, codes="split",
+                                      zero="-"),
 }
 
 
@@ -606,6 +633,12 @@ def planted_cases() -> list[Case]:
         p = c.where("01", "年末结转和结余", "金额")
         bump(c, p, D("1000.00"))
         c.planted.append(p)
+
+        if lk.fund:
+            c = case("政府性基金表款行错")
+            p = c.where("08", "22960", "本年收入")
+            bump(c, p, D("1000.00"))
+            c.planted.append(p)
 
         c = case("结转结余分项错")
         p = c.where("04", "年末·一般公共预算财政拨款", "一般公共预算财政拨款")

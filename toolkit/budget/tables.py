@@ -322,9 +322,9 @@ def _read_horizontal(name: str, rows, merged, formats, width, default_unit=None,
         any(c < len(rows[r]) and to_decimal(rows[r][c])[0] is not None for r in data)
         or blank_part_of_group(headers, c, range(width), lambda d: any(
             d < len(rows[r]) and to_decimal(rows[r][d])[0] for r in data)))]
-    # upper groups (预算数 | 决算数) only when every column has one: 合计 | 因公出国（境）费 | 公务用车购置及运行费 (小计 |
+    # upper groups (预算数 | 决算数) unless the 合计 column has none: 合计 | 因公出国（境）费 | 公务用车购置及运行费 (小计 |
     # 购置费 | 运行费) | 公务接待费 is one table whose 公务用车 columns are an item split in two, not a group of their own
-    flat = any(len(headers[c]) == 1 for c in used)
+    flat = any(len(headers[c]) == 1 and headers[c][0] in _TOTAL_HEADS for c in used)
     for c in used:
         groups.setdefault(headers[c][0] if len(headers[c]) > 1 and not flat else "", []).append(c)
     blocks = []
