@@ -280,6 +280,13 @@ def planted_cases() -> list[Case]:
             c.change(p, f"{v:,}.00 " if lk.text else float(v))
             c.planted.append(p)
 
+        c = case("上年结转结余错")
+        s = next(x for x in c.sheets if any(k[0] == "b01" for k in x.at))
+        r = next(i for i, row in enumerate(s.rows, 1) if "上年结转结余" in row)
+        p = f"{s.name}!B{r}"
+        bump(c, p, D("5000"))
+        c.planted.append(p)
+
         c = case("三公合计错")
         p = c.where("b07", "预算数", "合计")
         bump(c, p, D("1000"))

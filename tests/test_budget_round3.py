@@ -21,6 +21,7 @@ places; precision = findings at a planted place / all findings of the planted wo
 | 单格元写成万元 | 7/7, 7/119 | 7/7, 7/7 | 1/3, 5/33 | 3/3, 3/3 |
 | 三公合计错 | 11/11, 11/219 | 11/11, 11/11 | 3/5, 3/66 | 5/5, 5/5 |
 | 基本支出不等于人员加公用 | 9/11, 13/219 | 11/11, 11/11 | 4/5, 6/71 | 5/5, 5/5 |
+| 上年结转结余错 (部门收支总表) | | | 0/5, 0/71 | 5/5, 5/5 |
 | 年末结转和结余错 (收入支出决算总表) | 8/11, 8/219 | 11/11, 11/11 | | |
 | 结转结余分项错 (年末 一般公共预算财政拨款) | 0/11, 0/219 | 11/11, 11/11 | | |
 | 政府性基金表款行错 (公开08表 with figures) | 2/2, 2/37 | 2/2, 2/2 | | |
@@ -34,7 +35,8 @@ together with the 栏次 number under it); a 三公 table across without upper g
 (11.79 / 11.8); with all tables on one sheet, 收入支出决算总表 and 财政拨款收入支出决算总表 shared one context for
 the identities (their 金额 columns), so 年末结转和结余 = 本年收入 + … − 本年支出 was never checked and a wrong 年末
 was reported at 总计; the by-source lines under 年末财政拨款结转和结余 (一般公共预算 / 政府性基金 / 国有资本经营)
-were only a 其中 list, so one that fell short was never found.
+were only a 其中 list, so one that fell short was never found; 部门收支总表's 上年结转结余 / 年末结转结余 were not
+known as 年初 / 年末结转和结余, so a wrong 上年结转结余 was reported at 收入总计 (rule data: item names).
 """
 
 from __future__ import annotations
