@@ -141,7 +141,7 @@ def assert_copy_keeps_the_xls(src, out, sheet: str, skip=range(0), from_row: int
     assert {str(m) for m in ws.merged_cells.ranges} == want_merges
     for c, info in sh.colinfo_map.items():
         dim = ws.column_dimensions[get_column_letter(c + 1)]
-        assert abs(dim.width - info.width / 256) < 1, (sheet, c, dim.width, info.width / 256)
+        assert abs(dim.width - info.width / 256) < 0.1, (sheet, c, dim.width, info.width / 256)
         assert bool(dim.hidden) == bool(info.hidden), (sheet, c)
     for r in range(sh.nrows):
         info = sh.rowinfo_map.get(r)

@@ -201,8 +201,11 @@ def _write_copy(book, target: Path) -> None:
     import xlrd
     import xlsxwriter
 
-    out = xlsxwriter.Workbook(str(target), {"strings_to_formulas": False, "strings_to_urls": False,
-                                            "strings_to_numbers": False})
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    if book.font_list:   # the workbook's own default font: column widths are counted in its characters
+        options["default_format_properties"] = {"font_name": book.font_list[0].name,
+                                                "font_size": book.font_list[0].height / 20}
+    out = xlsxwriter.Workbook(str(target), options)
     looks: dict[tuple[int, bool], object] = {}
 
     def look(xf_index: int, date: bool = False):
@@ -222,8 +225,11 @@ def _write_copy(book, target: Path) -> None:
                 ws.set_first_sheet()
             elif not shown[index]:
                 ws.hide()
+            if sh.default_row_height and 0 < sh.default_row_height < 0x8000:
+                ws.set_default_row(sh.default_row_height / 20)
             for c, info in sh.colinfo_map.items():
-                ws.set_column(c, c, info.width / 256, None, {"hidden": bool(info.hidden)})
+                # the .xls's width (1/256 of a digit, cell padding included) is the .xlsx's <col width> as it is
+                ws.set_column_pixels(c, c, round(info.width * 7 / 256), None, {"hidden": bool(info.hidden)})
             for r, info in sh.rowinfo_map.items():
                 height = info.height / 20 if info.height_mismatch and 0 < info.height < 0x8000 else None
                 if info.hidden or height is not None:
