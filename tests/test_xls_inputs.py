@@ -228,3 +228,96 @@ def test_csv_input_still_gets_a_values_copy(tmp_path, capsys):
     assert [[c.value for c in row] for row in ws.iter_rows(max_col=5)] == [
         ["案号", "案件类型", "诉讼阶段", "补贴下限", "补贴上限"], ["X1", "民事", None, 1500, 5000],
         ["X2", "刑事", "侦查", 800, 1500]]
+
+
+def test_subsidy_on_an_excel95_xls_carries_its_gbk_text_and_dates(tmp_path, capsys):
+    """An Excel 95 (BIFF5) ledger, its text in GBK: the copy holds the same text and dates at the same places."""
+    from fuzz import hostile as h
+
+    rows = [[], [None, "示例县法律援助中心2023年案件台账"], [None, *h.HEADER], *([None, *r] for r in h.ledger_rows(4))]
+    src = h.biff5_workbook(tmp_path / "旧台账.xls", {"案件台账": rows, "说明": [["本表由Excel 95保存"]]})
+    assert main(["subsidy", str(src), "-o", str(tmp_path / "出.xlsx")]) == 0
+    assert "Excel 97-2003" in capsys.readouterr().out
+    wb = openpyxl.load_workbook(tmp_path / "出.xlsx")
+    ws = wb["案件台账"]
+    for r, row in enumerate(rows, 1):
+        for c, v in enumerate(row, 1):
+            assert ws.cell(r, c).value == v, (ws.cell(r, c).coordinate, ws.cell(r, c).value, v)
+    assert ws["I4"].is_date and ws["I4"].value == h.ledger_rows(1)[0][7]
+    first = len(h.HEADER) + 2                      # right of the ledger, which starts in column B
+    assert [ws.cell(3, first + i).value for i in range(5)] == list(TOOLKIT_LEDGER_COLUMNS)
+    assert [ws.cell(r, first).value for r in range(4, 8)] == [1500, 1500, 1500, 800]
+    assert wb["说明"]["A1"].value == "本表由Excel 95保存"
+
+
+def test_validate_annotates_an_excel95_xls_in_its_copy(tmp_path, capsys):
+    from fuzz import hostile as h
+
+    rows = [["某县法律援助中心2025年支出预算表"], ["单位：万元"], ["项目", "预算数"], ["合计", 250], ["基本支出", 180],
+            ["项目支出", 60]]
+    src = h.biff5_workbook(tmp_path / "预算.xls", {"支出预算": rows})
+    assert main(["validate", str(src), "-o", str(tmp_path / "出.xlsx")]) == 1
+    assert "支出预算!B4" in capsys.readouterr().out
+    ws = openpyxl.load_workbook(tmp_path / "出.xlsx")["支出预算"]
+    assert [[c.value for c in row] for row in ws.iter_rows(max_col=2)] == [r + [None] * (2 - len(r)) for r in rows]
+    assert "应为" in ws["B4"].comment.text and ws["B4"].fill.fgColor.rgb.endswith("FFC7CE")
+
+
+def test_an_xls_whose_formats_cannot_be_followed_gets_a_values_copy_and_says_so(tmp_path, capsys, monkeypatch):
+    """xlrd failing on the formats (a record it cannot follow) while the reader read the values: the results are
+    written into a values-only copy, and the user is told the formats were not carried."""
+    from toolkit.io import xls_copy
+
+    def cannot(path):
+        raise xlrd.XLRDError("unsupported record")
+    monkeypatch.setattr(xls_copy, "_open", cannot)
+    shape = Shape(top=1)
+    src = write_xls(tmp_path / "台账.xls", [shape])
+    assert main(["subsidy", str(src)]) == 0
+    out = capsys.readouterr().out
+    assert "只带入了各工作表的数值" in out and "“台账_补贴.xlsx”" in out
+    ws = openpyxl.load_workbook(tmp_path / "台账_补贴.xlsx")[shape.name]
+    assert not ws.merged_cells.ranges                       # a values copy: no merge, no format
+    assert ws.cell(shape.case_rows[0] + 1, 1).value.startswith("(2024)")
+    assert_toolkit_columns(ws, shape)
+
+
+def xlsx_as_xls(src, target):
+    """The values and merges of an .xlsx saved as an .xls (xlwt), dates with a date format: a centre's older copy."""
+    wb = openpyxl.load_workbook(src)
+    book = xlwt.Workbook(encoding="utf-8")
+    date_look = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    for ws in wb.worksheets:
+        out = book.add_sheet(ws.title)
+        tails = {(r, c) for m in ws.merged_cells.ranges for r in range(m.min_row, m.max_row + 1)
+                 for c in range(m.min_col, m.max_col + 1) if (r, c) != (m.min_row, m.min_col)}
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is None or (cell.row, cell.column) in tails:
+                    continue
+                if isinstance(cell.value, dt.datetime):
+                    out.write(cell.row - 1, cell.column - 1, cell.value, date_look)
+                else:
+                    out.write(cell.row - 1, cell.column - 1, cell.value)
+        for m in ws.merged_cells.ranges:
+            out.merge(m.min_row - 1, m.max_row - 1, m.min_col - 1, m.max_col - 1)
+    book.save(str(target))
+    return target
+
+
+def test_a_slip_in_an_xls_summary_sheet_is_marked_at_its_cell_in_the_copy(tmp_path, capsys):
+    """A workbook with monthly sheets and a 汇总 sheet kept as .xls: the summary figure that disagrees with the ledger
+    is commented at its cell of the copy, as it is for an .xlsx."""
+    from summary_corpus import ledger_book
+
+    book = ledger_book(tmp_path, 0, layout="months", kind="type", name="汇总", first=False, hidden=False,
+                       values="plain", unit="元", slip=True)
+    ((sheet, row),) = book.slips
+    src = xlsx_as_xls(book.path, tmp_path / "台账.xls")
+    assert main(["subsidy", str(src), "--json"]) == 0
+    (finding,) = json.loads(capsys.readouterr().out)["findings"]
+    assert (finding["severity"], finding["sheet"], finding["row"]) == ("warning", sheet, row)
+    ws = openpyxl.load_workbook(tmp_path / "台账_补贴.xlsx")[sheet]
+    marked = [c.coordinate for r in ws.iter_rows() for c in r if c.comment is not None]
+    assert len(marked) == 1 and int(marked[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) == row
+    assert "汇总表本身不计入统计" in ws[marked[0]].comment.text
