@@ -54,10 +54,12 @@ class Shape:
         return self.left + len(HEADER) - 1
 
 
-def write_xls(path, shapes: list[Shape]):
+def write_xls(path, shapes: list[Shape], dates_1904: bool = False):
     """An .xls (xlwt) with one sheet per shape: bold merged title, bordered header, dates and 万元 amounts with their
-    number formats, column widths, a tall title row, hidden rows and columns."""
+    number formats, column widths, a tall title row, hidden rows and columns (dates counted from 1904 if asked, as
+    Excel for Mac once saved them)."""
     book = xlwt.Workbook(encoding="utf-8")
+    book.dates_1904 = dates_1904
     title_look = xlwt.easyxf("font: bold on, height 320; align: horiz center, vert center")
     header_look = xlwt.easyxf("font: bold on; borders: left thin, right thin, top thin, bottom thin; "
                               "pattern: pattern solid, fore_colour light_yellow; align: horiz center, wrap on")
@@ -195,6 +197,18 @@ def test_subsidy_on_an_xls_keeps_its_look_and_puts_the_columns_at_the_ledgers_ro
         assert_toolkit_columns(ws, shape)
     names = openpyxl.load_workbook(out, read_only=True).sheetnames
     assert names == [s.name for s in shapes] + ["补贴汇总"]
+
+
+def test_dates_of_an_xls_counted_from_1904_are_the_same_dates_in_the_copy(tmp_path, capsys):
+    shape = Shape(cases=4)
+    src = write_xls(tmp_path / "台账.xls", [shape], dates_1904=True)
+    assert xlrd.open_workbook(str(src)).datemode == 1
+    assert main(["subsidy", str(src), "-o", str(tmp_path / "出.xlsx")]) == 0
+    capsys.readouterr()
+    ws = assert_copy_keeps_the_xls(src, tmp_path / "出.xlsx", shape.name, range(shape.last_col + 1, shape.last_col + 6),
+                                   shape.header_row)
+    column = shape.left + HEADER.index("指派日期") + 1
+    assert [ws.cell(r + 1, column).value for r in shape.case_rows] == [dt.datetime(2024, m, 5) for m in (1, 2, 3, 4)]
 
 
 def test_the_copy_keeps_fonts_borders_fills_and_alignment(tmp_path, capsys):

@@ -11,7 +11,6 @@ ordinary reader and the formats out. A command that needs both the formats and t
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from pathlib import Path
 
 from toolkit.base.errors import InputError
@@ -198,8 +197,9 @@ def xls_to_xlsx(path: Path, target: Path, xls: XlsFile | None = None) -> None:
 
 
 def _write_copy(book, target: Path) -> None:
-    import xlrd
     import xlsxwriter
+    from xlrd import XL_CELL_BOOLEAN as BOOLEAN, XL_CELL_DATE as DATE, XL_CELL_EMPTY as EMPTY, \
+        XL_CELL_NUMBER as NUMBER, XL_CELL_TEXT as TEXT
 
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     if book.font_list:   # the workbook's own default font: column widths are counted in its characters
@@ -235,34 +235,28 @@ def _write_copy(book, target: Path) -> None:
                 if info.hidden or height is not None:
                     ws.set_row(r, height, None, {"hidden": True} if info.hidden else None)
             for r in range(sh.nrows):
-                for c in range(sh.row_len(r)):
-                    cell = sh.cell(r, c)
-                    if cell.ctype == xlrd.XL_CELL_EMPTY:
+                types, values = sh.row_types(r), sh.row_values(r)
+                for c, kind in enumerate(types):
+                    if kind == EMPTY:
                         continue
-                    if cell.ctype in (xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):   # its look (a border, a fill) only
-                        fmt = look(cell.xf_index)
-                        if fmt is not None:
-                            ws.write_blank(r, c, None, fmt)
-                    elif cell.ctype == xlrd.XL_CELL_DATE:
-                        try:
-                            when = xlrd.xldate_as_datetime(cell.value, book.datemode)
-                        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
-                            ws.write_number(r, c, cell.value, look(cell.xf_index))
-                            continue
-                        ws.write_datetime(r, c, when if isinstance(when, dt.datetime) else
-                                          dt.datetime.combine(when, dt.time()), look(cell.xf_index, True))
-                    elif cell.ctype == xlrd.XL_CELL_NUMBER:
-                        ws.write_number(r, c, cell.value, look(cell.xf_index))
-                    elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
-                        ws.write_boolean(r, c, bool(cell.value), look(cell.xf_index))
-                    else:
-                        ws.write_string(r, c, str(cell.value), look(cell.xf_index))
+                    fmt = look(sh.cell_xf_index(r, c), kind == DATE)
+                    if kind == NUMBER:
+                        ws.write_number(r, c, values[c], fmt)
+                    elif kind == TEXT:
+                        ws.write_string(r, c, values[c], fmt)
+                    elif kind == DATE:   # the serial number as it is (1904-based ones moved to 1900), with its format
+                        ws.write_number(r, c, values[c] + (1462 if book.datemode else 0), fmt)
+                    elif kind == BOOLEAN:
+                        ws.write_boolean(r, c, bool(values[c]), fmt)
+                    elif fmt is not None:   # blank, error: its look (a border, a fill) only
+                        ws.write_blank(r, c, None, fmt)
             for r0, r1, c0, c1 in sh.merged_cells:          # xlrd: rows r0..r1-1, columns c0..c1-1
                 if (r1 - r0) * (c1 - c0) > 1:
                     top = sh.cell(r0, c0) if r0 < sh.nrows and c0 < sh.row_len(r0) else None
-                    value = top.value if top is not None and top.ctype not in (0, 6) else ""
-                    fmt = look(top.xf_index, top.ctype == xlrd.XL_CELL_DATE) if top is not None else None
+                    value = top.value if top is not None and top.ctype in (NUMBER, TEXT, DATE) else ""
+                    fmt = look(top.xf_index, top.ctype == DATE) if top is not None else None
                     if isinstance(value, float):
+                        value += 1462 if top.ctype == DATE and book.datemode else 0
                         ws.merge_range(r0, c0, r1 - 1, c1 - 1, "", fmt)
                         ws.write_number(r0, c0, value, fmt)
                     else:
