@@ -335,3 +335,19 @@ def test_a_slip_in_an_xls_summary_sheet_is_marked_at_its_cell_in_the_copy(tmp_pa
     marked = [c.coordinate for r in ws.iter_rows() for c in r if c.comment is not None]
     assert len(marked) == 1 and int(marked[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) == row
     assert "汇总表本身不计入统计" in ws[marked[0]].comment.text
+
+
+def test_xlrd_warnings_stay_out_of_the_json_output(tmp_path):
+    """An .xls with a few stray bytes at its end (xlrd warns "file size … not 512 + multiple of sector size" on
+    stdout by default): `--json` output is still one JSON document."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    src = write_xls(tmp_path / "台账.xls", [Shape()])
+    src.write_bytes(src.read_bytes() + b"\0" * 100)
+    run = subprocess.run([sys.executable, "-m", "toolkit", "subsidy", str(src), "--json"], capture_output=True,
+                         cwd=Path(__file__).resolve().parent.parent, timeout=300)
+    assert run.returncode == 0, run.stderr.decode()
+    assert json.loads(run.stdout.decode())["cases"] == 3
+    assert b"WARNING" not in run.stdout + run.stderr

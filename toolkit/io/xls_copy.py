@@ -36,9 +36,12 @@ _VERTICAL = {0: "top", 1: "vcenter", 2: "bottom", 3: "vjustify", 4: "vdistribute
 
 
 def _open(path: Path):
+    import io
+
     import xlrd
 
-    return xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
+    # xlrd writes its warnings (an odd file size, an old version) to stdout by default: kept out of the output
+    return xlrd.open_workbook(str(path), formatting_info=True, on_demand=True, logfile=io.StringIO())
 
 
 class XlsFile:
