@@ -17,6 +17,7 @@ from toolkit.io.atomic import temp_dir
 from toolkit.io.excel_read import check_bounds
 from toolkit.io.layout_writer import STYLES, layout_to_sheet_spec
 from toolkit.io.limits import EXCEL_COLUMNS
+from toolkit.io.xls_copy import xls_copy_note, xls_to_xlsx
 from toolkit.io.xlsx.patch import XlsxPatch
 from toolkit.ledger.book import LEDGER_SHEET_NAMES, build_standard, output_sheet_names
 from toolkit.subsidy.job import ledger_placements, outcome_json, outcome_text, parse_subsidy_settings, run_subsidy
@@ -63,7 +64,9 @@ def run(args) -> int:
     if not path.is_dir():
         check_bounds(path)   # sizes and extents first: saving inflates the ledger sheet again (streamed)
     patchable = path.suffix.lower() in PATCHABLE and not path.is_dir()
+    xls = path.suffix.lower() == ".xls" and not path.is_dir()
     patch = _prepared_patch(path, args.sheet) if patchable else None
+    note = None
     try:
         sheets, ledger, raw = read_ledger_input(path, args.sheet)
         standard = build_standard(sheets, settings.standard, file=path.name)
@@ -75,7 +78,18 @@ def run(args) -> int:
                 patch = patch or XlsxPatch(path)
             else:  # .xls / .csv / a folder cannot be edited in place: the data is carried into a new .xlsx first
                 source = Path(tmp) / "copy.xlsx"
-                _values_workbook([replace(raw[k], name=names[k]) for k in raw] if path.is_dir() else sheets, source)
+                carried = False
+                if xls:   # with its look (merges, formats, widths, hidden rows), cells where the reader put them
+                    try:
+                        xls_to_xlsx(path, source)
+                        carried = True
+                    except InputError:   # its formats cannot be followed: the values the reader read are carried
+                        pass
+                if not carried:   # CSV and folders have values only
+                    _values_workbook([replace(raw[k], name=names[k]) for k in raw] if path.is_dir() else sheets,
+                                     source)
+                if xls:
+                    note = xls_copy_note(path.name, output.name, "写入补贴列", carried)
                 patch = XlsxPatch(source)
                 patch.prepare()   # its largest sheet streamed when saving, as a workbook's ledger sheet is
             del sheets, raw   # the raw grids are the largest thing in memory; below works on the ledger
@@ -90,7 +104,7 @@ def run(args) -> int:
             code = 1 if outcome.has_errors else 0
             for part in outcome.parts:
                 _apply(patch, names[part.key], part)
-            if patchable:
+            if patchable or xls:   # (the sheets of the copy of an .xls keep their names and places)
                 _mark_summary_cells(patch, outcome.findings)
             patch.add_sheet(layout_to_sheet_spec(outcome.layout), replace=True)
             # what is printed is ready: let the ledger and results go before the sheet is rewritten (the memory peak)
@@ -101,6 +115,8 @@ def run(args) -> int:
         if patch is not None:
             patch.close()
     print(text)
+    if note:
+        print(note, file=sys.stderr if args.json else sys.stdout)
     return code
 
 

@@ -15,6 +15,7 @@ from toolkit.base.findings import WARNING
 from toolkit.io.cell_formats import format_decimals, read_formats  # noqa: F401 (imported from here before)
 from toolkit.io.excel_read import check_regular_file, decode_text, read_workbook, sheet_names
 from toolkit.io.layout_writer import layout_to_sheet_spec
+from toolkit.io.xls_copy import opened_xls, xls_copy_note
 
 NAME = "validate"
 HELP = "校验预算/决算表：合计、占比、单位（元/万元）、跨表一致、执行率及自定义规则"
@@ -31,16 +32,17 @@ def add_arguments(parser):
 
 def run(args) -> int:
     path = Path(args.book)
-    sheets = load_sheets(path, args.sheet)
-    rule_lines = load_rule_lines(path, sheets, args.rules)
-    loaded = {s.name for s in sheets}
-    outcome = run_validate(sheets, rule_lines, file=path.name,
-                           not_loaded=frozenset(n for n in sheet_names(path) if n not in loaded))
-    idle = outcome.unchecked
-    if idle and not args.json:
-        print("注意：以下工作表未校验：" + "；".join(f"“{u['sheet']}”（{u['reason']}）" for u in idle) + "。",
-              file=sys.stderr)
-    written = write_annotated_copy(path, Path(args.output), outcome) if args.output else None
+    with opened_xls(path) as xls_book:   # an .xls: its formats and its copy read from one opening
+        sheets, names = load_sheets(path, args.sheet, xls_book)
+        rule_lines = load_rule_lines(path, sheets, args.rules)
+        loaded = {s.name for s in sheets}
+        outcome = run_validate(sheets, rule_lines, file=path.name,
+                               not_loaded=frozenset(n for n in names if n not in loaded))
+        idle = outcome.unchecked
+        if idle and not args.json:
+            print("注意：以下工作表未校验：" + "；".join(f"“{u['sheet']}”（{u['reason']}）" for u in idle) + "。",
+                  file=sys.stderr)
+        written = write_annotated_copy(path, Path(args.output), outcome, xls_book) if args.output else None
     findings, errors, warnings = outcome.findings, outcome.errors, outcome.warnings
     if args.json:
         print(json.dumps({"errors": errors, "warnings": warnings, "findings": [f.to_json() for f in findings],
@@ -48,29 +50,33 @@ def run(args) -> int:
     else:
         print_findings(path, findings, errors, warnings, written)
     if written is not None and path.suffix.lower() == ".xls":
-        print(XLS_COPY_NOTE.format(src=path.name, out=written.name), file=sys.stderr if args.json else sys.stdout)
+        print(xls_copy_note(path.name, written.name, "加标注"), file=sys.stderr if args.json else sys.stdout)
     return 1 if errors else 0
 
 
 # ---------------------------------------------------------------- reading
 
 
-def load_sheets(path: Path, wanted: list[str] | None) -> list[SheetInput]:
-    """The sheets to check (plus a 校验规则 sheet if there is one), with display formats where readable."""
-    names = sheet_names(path)
-    chosen = names if not wanted else list(wanted)
-    missing = [n for n in chosen if n not in names]
-    if missing:
-        raise InputError(f"找不到工作表“{'、'.join(missing)}”。现有工作表：{'、'.join(names)}。", file=path.name)
+def load_sheets(path: Path, wanted: list[str] | None, xls_book=None) -> tuple[list[SheetInput], list[str]]:
+    """(the sheets to check (plus a 校验规则 sheet if there is one) with display formats where readable, the names of
+    all sheets). Without `wanted` the workbook is read once, names and all; `xls_book`: an .xls opened for formats."""
     if wanted:
+        names = sheet_names(path)
+        chosen = list(wanted)
+        missing = [n for n in chosen if n not in names]
+        if missing:
+            raise InputError(f"找不到工作表“{'、'.join(missing)}”。现有工作表：{'、'.join(names)}。", file=path.name)
         chosen += [n for n in names if normalize(n) == RULES_SHEET and n not in chosen]
-    raw = read_workbook(path, chosen)
-    formats = read_formats(path, chosen)
+        raw = read_workbook(path, chosen)
+    else:
+        raw = read_workbook(path)
+        names = chosen = [s.name for s in raw]
+    formats = read_formats(path, chosen, xls_book)
     sheets = [SheetInput(s.name, s.rows, s.merged, formats.get(s.name, {})) for s in raw]
     if not any(any(v is not None for row in s.rows for v in row) for s in sheets
                if normalize(s.name) not in (RULES_SHEET, RESULT_SHEET)):
         raise InputError("工作簿中没有任何数据，无法校验。", file=path.name)
-    return sheets
+    return sheets, names
 
 
 def load_rule_lines(path: Path, sheets: list[SheetInput], rules_file: str | None) -> list[RuleLine]:
@@ -97,14 +103,10 @@ def load_rule_lines(path: Path, sheets: list[SheetInput], rules_file: str | None
 # ---------------------------------------------------------------- output
 
 
-XLS_COPY_NOTE = ("注意：“{src}”是 Excel 97-2003（.xls）格式，不能在原格式上加标注；已把各工作表的数值、合并单元格、数字格式、"
-                 "缩进和列宽复制到新的 .xlsx 文件“{out}”中再标注（公式只保留计算结果，图表、图片、批注未带入）。原文件未改动。")
-
-
-def write_annotated_copy(src: Path, out: Path, outcome) -> Path:
+def write_annotated_copy(src: Path, out: Path, outcome, xls_book=None) -> Path:
     """OUT = a copy of BOOK with a 校验结果 sheet and the offending cells highlighted with a comment; returns the
-    file written. An .xls is first carried into a new .xlsx (values, merges, formats) — an .xls cannot be patched —
-    and an OUT ending in .xls is written as .xlsx beside it."""
+    file written. An .xls is first carried into a new .xlsx (values, merges, formats; `xls_book` if already opened)
+    — an .xls cannot be patched — and an OUT ending in .xls is written as .xlsx beside it."""
     xls = src.suffix.lower() == ".xls"
     if xls and out.suffix.lower() == ".xls":
         out = out.with_suffix(".xlsx")
@@ -123,13 +125,7 @@ def write_annotated_copy(src: Path, out: Path, outcome) -> Path:
             from toolkit.io.xls_copy import xls_to_xlsx
 
             source = Path(tmp) / "copy.xlsx"
-            try:
-                xls_to_xlsx(src, source)
-            except InputError:
-                raise
-            except Exception:
-                raise InputError("无法把这个 .xls 工作簿复制为 .xlsx 以生成带标注的副本（可能是 Excel 95 格式或文件损坏）；"
-                                 "请在Excel中另存为 .xlsx 后再试。", file=src.name) from None
+            xls_to_xlsx(src, source, xls_book)   # InputError in Chinese if it cannot be carried
         with XlsxPatch(source) as p:
             p.clear_highlights()
             for mark in outcome.marks:

@@ -22,10 +22,11 @@ def format_decimals(number_format: str | None) -> tuple[int | None, bool]:
     return (len(m.group(1)) if m else 0), "%" in section
 
 
-def read_formats(path: Path, names: list[str]) -> dict[str, dict[tuple[int, int], CellFormat]]:
-    """Shown decimals, percent formats and indentation of numeric / label cells (.xlsx/.xlsm, and .xls via xlrd)."""
+def read_formats(path: Path, names: list[str], xls_book=None) -> dict[str, dict[tuple[int, int], CellFormat]]:
+    """Shown decimals, percent formats and indentation of numeric / label cells (.xlsx/.xlsm, and .xls via xlrd;
+    `xls_book`: the .xls as opened once, toolkit.io.xls_copy.opened_xls)."""
     if path.suffix.lower() == ".xls":
-        return _xls_formats(path, names)
+        return _xls_formats(path, names, xls_book)
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return {}
     try:
@@ -57,12 +58,12 @@ def read_formats(path: Path, names: list[str]) -> dict[str, dict[tuple[int, int]
     return out
 
 
-def _xls_formats(path: Path, names: list[str]) -> dict[str, dict[tuple[int, int], CellFormat]]:
+def _xls_formats(path: Path, names: list[str], xls=None) -> dict[str, dict[tuple[int, int], CellFormat]]:
     """The same for an Excel 97–2003 workbook (its XF records, read by xlrd)."""
     from toolkit.io.xls_copy import xls_cell_formats
 
     out = {}
-    for name, cells in xls_cell_formats(path, names).items():
+    for name, cells in xls_cell_formats(path, names, xls).items():
         kept = {}
         for at, (number_format, indent) in cells.items():
             decimals, percent = format_decimals(number_format)
