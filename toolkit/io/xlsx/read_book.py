@@ -243,7 +243,11 @@ class XlsxBook:
             raise Damaged(f"no part {info.part}")
         reader = _SheetReader(self, member)
         try:
-            return reader.read()
+            got = reader.read()
+            if reader.formula_seen:   # formulas saved with 0 or no result: where (a second pass, only then)
+                from toolkit.io.xlsx.read_formulas import formula_cells
+                got.formulas = formula_cells(self, member, got.rows)
+            return got
         except (Damaged, TooBig):
             raise
         except Exception as exc:   # zlib, decoding, expat, a malformed number …
