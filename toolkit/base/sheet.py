@@ -14,11 +14,11 @@ class RawSheet:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based (r0, c0, r1, c1) inclusive
     notes: list[str] = field(default_factory=list)   # what reading changed (a too-long cell cut), in Chinese
     hidden: frozenset = frozenset()   # 0-based rows hidden or filtered out in Excel (when the reader knows them)
-    # formulas saved with 0 or no result (a program's workbook, Excel on manual calculation): 0-based (row, col), and
-    # how many formula cells of the sheet hold another result (0: nothing on the sheet was ever calculated). Known
-    # for .xlsx/.xlsm only; elsewhere empty.
+    # formulas saved with 0 or no result (a program's workbook, Excel on manual calculation): 0-based (row, col); and
+    # whether some formula of the sheet holds another result (then the sheet was calculated, and its 0s are results).
+    # Known for .xlsx/.xlsm only (.xls, .csv and xlwings: empty, False).
     formula_zeros: frozenset = frozenset()
-    formula_results: int = 0
+    formula_results: bool = False
 
     def cell(self, r: int, c: int):
         if r < len(self.rows) and c < len(self.rows[r]):

@@ -321,7 +321,7 @@ def _read_xlsx(path: Path, sheets: list[str] | None, names_only: bool, hidden: b
                 notes += _cut_long_cells(got.rows)
             sheet = RawSheet(name, got.rows, got.merged, notes, got.hidden if hidden else frozenset())
             if got.formulas is not None:
-                sheet.formula_zeros, sheet.formula_results = got.formulas.zeros, got.formulas.results
+                sheet.formula_zeros, sheet.formula_results = got.formulas.zeros, got.formulas.results > 0
             result.append(_noted(path, sheet))
         return result
 

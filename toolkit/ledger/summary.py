@@ -284,7 +284,7 @@ def _figures(sheet: RawSheet, vocab: Vocabulary, header_row: int, label_col: int
     by = by_name or ("月份" if months >= types else "案件类型")
     total_row = next((r + 1 for r, *_, total in keyed if total), None)
     out = SummarySheet(sheet.name, by, header_row=header_row + 1, label_col=label_col, total_row=total_row,
-                       label_header=clean_text(header[label_col]), calculated=sheet.formula_results > 0)
+                       label_header=clean_text(header[label_col]), calculated=sheet.formula_results)
     formulas = sheet.formula_zeros
     if by != "月份" and (period := _period(sheet, header_row)):
         out.period, out.period_text = period

@@ -244,9 +244,10 @@ class XlsxBook:
         reader = _SheetReader(self, member)
         try:
             got = reader.read()
-            if reader.formula_seen:   # formulas saved with 0 or no result: where (a second pass, only then)
-                from toolkit.io.xlsx.read_formulas import formula_cells
-                got.formulas = formula_cells(self, member, got.rows)
+            if reader.formula_seen or reader.formula_results:   # formulas saved with 0 or no result: where (a
+                from toolkit.io.xlsx.read_formulas import Formulas, formula_cells   # second pass, only then)
+                got.formulas = (formula_cells(self, member, got.rows) if reader.formula_seen else
+                                Formulas(frozenset(), 1))
             return got
         except (Damaged, TooBig):
             raise

@@ -131,6 +131,8 @@ class _CellEvents:
                     self.formulas.append((row, col, result, self.formula if self.formula is not True else None))
                     if no_result(result):
                         self.reader.formula_seen = True
+                    else:
+                        self.reader.formula_results = True
                 self.col = col + 1
             return
         if local == "row":

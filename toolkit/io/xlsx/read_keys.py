@@ -6,7 +6,8 @@ child) lie together; each such group is converted by C-level passes (slicing, on
 over the whole group) after checking in bulk that every text of the group has the plain form. A group that does not,
 and every text without a known head (formulas, rich text, escapes, odd attributes), goes through the reader's own
 per-cell conversion (read_sheet._SheetReader.one), which gives the same values. A formula met there whose saved
-result is 0 or nothing sets the reader's `formula_seen` (then read_formulas finds where such formulas are).
+result is 0 or nothing sets the reader's `formula_seen` (then read_formulas finds where such formulas are); one with
+another result, `formula_results`.
 """
 
 from __future__ import annotations
@@ -54,8 +55,11 @@ def _convert(reader, keys: list[bytes]) -> dict:
         m = _HEAD.match(keys[i])
         if m is None:
             v = out[keys[i]] = reader.one(keys[i])
-            if b"<f" in keys[i] and no_result(v):   # a formula saved with 0 or no result: read_formulas says where
-                reader.formula_seen = True
+            if b"<f" in keys[i]:   # a formula saved with 0 or no result: read_formulas says where
+                if no_result(v):
+                    reader.formula_seen = True
+                else:
+                    reader.formula_results = True
             i += 1
             continue
         head = m.group()
@@ -71,8 +75,12 @@ def _convert(reader, keys: list[bytes]) -> dict:
             values = _shared_strings(reader, group, len(head))
         if values is None:
             values = list(map(reader.one, group))
-            if any(b"<f" in k and no_result(v) for k, v in zip(group, values)):
-                reader.formula_seen = True
+            for k, v in zip(group, values):
+                if b"<f" in k:
+                    if no_result(v):
+                        reader.formula_seen = True
+                    else:
+                        reader.formula_results = True
         out.update(zip(group, values))
         i = j
     return out
