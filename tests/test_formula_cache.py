@@ -10,6 +10,9 @@ the module doc of formula_cache_corpus and the branch report).
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 import re
 import zipfile
 
@@ -21,6 +24,7 @@ from formula_cache_corpus import (F, KINDS, Book, STALE, UNCALCULATED, WRITERS, 
                                   judge, run_validate)
 from summary_corpus import matters, run_ledger
 from test_xlsx_read import with_sheet_xml
+from toolkit.cli.main import main
 from toolkit.io.excel_read import read_workbook
 
 
@@ -206,3 +210,35 @@ def test_a_typed_0_total_stays_an_error_and_slips_are_still_found_beside_calcula
         findings = run_validate(path)["findings"]
         errors = [f for f in findings if f["severity"] == "error"]
         assert [(f["sheet"], f["cell"]) for f in errors] == [(sheet.name, cell)], writer
+
+
+# ---------------------------------------------------------------- the ledger itself
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_ledger_amounts_that_are_formulas_never_calculated_are_read_as_not_filled(tmp_path, writer):
+    """补贴金额 as a formula per row (=800+700): never calculated, each row's 0 would be "not in the standard's range"
+    under --level 台账 (20 warnings, a total of 0.00). It is read as not filled: one warning for the count, one note
+    saying why; calculated or typed, the amounts are read."""
+    from summary_corpus import HEADER
+
+    ms = matters(3, 20)
+    grid = [["2023年法律援助案件台账"], list(HEADER)]
+    for i, m in enumerate(ms):
+        grid.append([i + 1, m["no"], m["person"], m["type"], "、".join(m["stages"]) or None, m["lawyer"], m["firm"],
+                     f"2023-{m['month']:02d}-{m['day']:02d}", F(f"={m['amount']}*1", m["amount"])])
+    path = tmp_path / f"{writer}.xlsx"
+    _write(path, writer, [("台账", grid)])
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        main(["subsidy", str(path), "--level", "台账", "--json", "-o", str(tmp_path / "o.xlsx")])
+    doc = json.loads(buffer.getvalue())
+    said = [n for n in doc["notes"] if STALE in n]
+    if writer in UNCALCULATED:
+        (finding,) = doc["findings"]
+        assert "共 20 件未填写补贴金额" in finding["message"] and doc["total_yuan"] == "0.00"
+        (note,) = said
+        assert "“补贴金额”列 20 个（I3 起）" in note and "按 F9" in note
+    else:
+        assert doc["findings"] == [] and said == []
+        assert doc["total_yuan"] == f"{sum(m['amount'] for m in ms)}.00"
