@@ -242,3 +242,31 @@ def test_ledger_amounts_that_are_formulas_never_calculated_are_read_as_not_fille
     else:
         assert doc["findings"] == [] and said == []
         assert doc["total_yuan"] == f"{sum(m['amount'] for m in ms)}.00"
+
+
+# ---------------------------------------------------------------- monthly statistics forms (reformat)
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_a_stat_form_total_never_calculated_is_a_note_not_a_sum_warning(tmp_path, writer):
+    """A station's 总数 as =B5+B6: saved as 0 it read as "总数 应为 3，实为 0" per column. Now it is read as not
+    filled and said once; calculated or typed, it is read and agrees with its parts."""
+    from toolkit.monthly.stat_forms import read_stat_form
+
+    lines = [("一、法律援助案件总数", F("=B5+B6", 3), F("=C5+C6", 9)), ("1.刑事案件", 1, 4), ("2.民事案件", 2, 5),
+             ("四、受援人数", 3, 9)]
+    grid = [["第1司法所法律援助工作统计月报表（2023年3月）"], ["填报单位：第1司法所", None, "单位：件、人次、元"],
+            ["项目", "本月", "本年累计"]] + [list(x) for x in lines]
+    path = tmp_path / f"{writer}.xlsx"
+    _write(path, writer, [("3月", grid)])
+    (sheet,) = read_workbook(path)
+    form = read_stat_form(sheet, path.name)
+    assert form.findings == []
+    said = [n for n in form.notes if STALE in n]
+    total = form.line("案件总数").values
+    if writer in UNCALCULATED:
+        (note,) = said
+        assert "B4、C4 2 个公式单元格" in note and "按 F9" in note
+        assert total.get("本月") is None and total.get("本年累计") is None
+    else:
+        assert said == [] and (total["本月"], total["本年累计"]) == (3, 9)

@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from toolkit.base.findings import WARNING
+from toolkit.base.sheet import NEVER_CALCULATED, RECALCULATE, STALE_FORMULAS
 from toolkit.budget.cells import a1
 from toolkit.budget.findings import BudgetFinding
 
-RULE = "公式未重新计算"
+RULE = STALE_FORMULAS
 
 
 def stale_cells(sheets) -> dict[str, frozenset]:
@@ -59,9 +60,8 @@ def warnings(sheets, stale: dict[str, frozenset], before: list[BudgetFinding], a
         shown = "、".join(a1(r, c) for r, c in cells[:3]) + ("等" if len(cells) > 3 else "")
         out.append(BudgetFinding(
             WARNING, s.name, a1(*cells[0]), RULE,
-            f"公式未重新计算：“{s.name}”中 {shown} {len(cells)} 个公式单元格保存的结果是 0 或空白——文件由程序生成，或在手动"
-            "计算模式下保存，其中的公式没有计算过；这些格未作为数字校验（否则每个合计都会显示为“不符”）。请在 Excel 中打开此"
-            "文件，按 F9（或“公式→开始计算”）重新计算后保存，再运行校验。"))
+            f"{RULE}：“{s.name}”中 {shown} {len(cells)} 个公式单元格保存的结果是 0 或空白——{NEVER_CALCULATED}；这些格未作为"
+            f"数字校验（否则每个合计都会显示为“不符”）。{RECALCULATE}。"))
     return out
 
 

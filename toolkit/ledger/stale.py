@@ -7,19 +7,20 @@ Pure functions over a RawSheet.
 from __future__ import annotations
 
 from toolkit.base.layout import col_letter
-from toolkit.base.sheet import RawSheet
+from toolkit.base.sheet import NEVER_CALCULATED, RECALCULATE, STALE_FORMULAS, RawSheet, uncalculated
 
 
 def set_aside(sheet: RawSheet, data: list[list], start: int, columns: dict[str, int]
               ) -> tuple[list[list], dict[str, list[int]]]:
     """(the data rows with the ledger columns' never-calculated formula cells blank — rows copied, never changed in
     place —, {column: its 0-based data rows so blanked}). Nothing when some formula of the sheet holds a result."""
-    if not sheet.formula_zeros or sheet.formula_results:
+    cells = uncalculated(sheet)
+    if not cells:
         return data, {}
     by_col = {c: name for name, c in columns.items()}
     found: dict[str, list[int]] = {}
     copied: set[int] = set()
-    for r, c in sorted(sheet.formula_zeros):
+    for r, c in sorted(cells):
         i = r - start
         if i < 0 or i >= len(data) or c not in by_col or c >= len(data[i]):
             continue
@@ -43,6 +44,5 @@ def note(found: dict[str, list[int]], kept: set[int], start: int, label, columns
             parts.append(f"“{label(name)}”列 {len(rows)} 个（{first} 起）")
     if not parts:
         return None
-    return ("公式未重新计算：" + "、".join(parts) + "单元格是公式，保存的结果是 0 或空白——文件由程序生成，或在手动计算模式下"
-            "保存，其中的公式没有计算过；这些格按未填写读取。请在 Excel 中打开此文件，按 F9（或“公式→开始计算”）重新计算后"
-            "保存，再运行本工具。")
+    return (f"{STALE_FORMULAS}：" + "、".join(parts) + f"单元格是公式，保存的结果是 0 或空白——{NEVER_CALCULATED}；这些格按未填写"
+            f"读取。{RECALCULATE}。")

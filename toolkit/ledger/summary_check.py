@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from toolkit.base.findings import WARNING, Finding
+from toolkit.base.sheet import NEVER_CALCULATED, RECALCULATE, STALE_FORMULAS
 from toolkit.base.text import compact
 from toolkit.ledger.summary import NAME_COLUMNS, Figure, SummarySheet, month_of, unit_name
 from toolkit.base.layout import col_letter
@@ -216,9 +217,8 @@ def _stale(summary: SummarySheet, book: _Ledger) -> list[Figure]:
 
 def _stale_note(where: str, stale: list[Figure]) -> str:
     cells = "、".join(f.cell for f in stale[:3]) + ("等" if len(stale) > 3 else "")
-    return (f"公式未重新计算：{where}{cells} {len(stale)} 个公式单元格保存的结果是 0 或空白，而台账中有数——文件由程序"
-            "生成，或在手动计算模式下保存，其中的公式没有计算过，这些格未核对。请在 Excel 中打开此文件，按 F9（或"
-            "“公式→开始计算”）重新计算后保存，再运行本工具核对；")
+    return (f"{STALE_FORMULAS}：{where}{cells} {len(stale)} 个公式单元格保存的结果是 0 或空白，而台账中有数——"
+            f"{NEVER_CALCULATED}，这些格未核对。{RECALCULATE}核对；")
 
 
 def _mismatch(summary: SummarySheet, f: Figure, want: Decimal, how_month: str, file) -> Finding:
