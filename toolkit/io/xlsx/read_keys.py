@@ -75,7 +75,7 @@ def _convert(reader, keys: list[bytes]) -> dict:
             values = _shared_strings(reader, group, len(head))
         if values is None:
             values = list(map(reader.one, group))
-            for k, v in zip(group, values):
+            for k, v in zip(group, values) if any(map(bytes.__contains__, group, repeat(b"<f"))) else ():
                 if b"<f" in k:
                     if no_result(v):
                         reader.formula_seen = True
