@@ -85,7 +85,8 @@ def _summary(ms: list[dict], kind: str, sheets: list[str], name: str) -> tuple[l
             r = len(grid) + 1
             rows = [m for m in ms if m["type" if kind == "type" else "lawyer"] == label]
             grid.append([label, F("=" + over(lambda s: f"COUNTIF({s}!{col}:{col},A{r})"), len(rows)),
-                         F("=" + over(lambda s: f"SUMIF({s}!{col}:{col},A{r},{s}!I:I)"), sum(m["amount"] for m in rows))])
+                         F("=" + over(lambda s: f"SUMIF({s}!{col}:{col},A{r},{s}!I:I)"),
+                           sum(m["amount"] for m in rows))])
             figures += [(r - 1, 1, len(rows)), (r - 1, 2, len(rows))]
     else:
         grid.append(["月份", "案件数", "补贴金额"])

@@ -4,8 +4,15 @@ openpyxl saves none), or by Excel on manual calculation. The reader says which c
 ("公式未重新计算", in the note naming it), not warned about cell by cell as typed zeros; `validate` sets such 合计
 aside with one warning per sheet instead of an error per 合计. A typed 0 stays a finding.
 
-Corpus: tests/formula_cache_corpus.py (`--measure`, `--measure-budget`). Measured 2026-11-30 (see the figures in
-the module doc of formula_cache_corpus and the branch report).
+Corpus: tests/formula_cache_corpus.py. Measured 2026-11-30 against the code before (d705817):
+- `--measure` (144 ledger workbooks with a summary by type / month / lawyer, written by xlsxwriter's default,
+  openpyxl, with results, typed; clean or one typed slip; `stats` and `subsidy` each counted): before 176 slips
+  found, 344 false findings, 16 missed (all in xlsxwriter's books), "公式未重新计算" said for 0 of the 144 runs on
+  uncalculated books; after 192 found, 0 false, 0 missed, said once in each of the 144, never on the other 144.
+- `--measure-budget` (budget_corpus's 6 consistent and 19 planted cases, 合计 rows as formulas, each by the four
+  writers): saved as 0, before 66 errors on the consistent books and 289 false findings beside the 22 planted slips;
+  after 0 errors, 14 warnings (at most one per sheet), all 22 slips found, 0 false. The other writers: unchanged
+  (0 errors; 22 found, 0 false).
 """
 
 from __future__ import annotations
@@ -20,8 +27,8 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from formula_cache_corpus import (F, KINDS, Book, STALE, UNCALCULATED, WRITERS, _ledger, _summary, _write, book, budget_book,
-                                  judge, run_validate)
+from formula_cache_corpus import (F, KINDS, Book, STALE, UNCALCULATED, WRITERS, _ledger, _summary, _write, book,
+                                  budget_book, judge, run_validate)
 from summary_corpus import matters, run_ledger
 from test_xlsx_read import with_sheet_xml
 from toolkit.cli.main import main
