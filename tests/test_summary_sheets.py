@@ -109,7 +109,8 @@ def test_formulas_without_results_are_said_not_compared(tmp_path, capsys):
     wb.save(book.path)
     assert main(["subsidy", str(book.path), "-o", str(tmp_path / "o.xlsx")]) == 0
     out = capsys.readouterr().out
-    assert "「汇总」：是汇总表（按案件类型的合计），不作为台账读取、不重复计入；其中的数字都是空白（可能是没有计算结果的公式" in out
+    assert "「汇总」：是汇总表（按案件类型的合计），不作为台账读取、不重复计入；公式未重新计算：「汇总」B3、C3、B4等 10 个公式" in out
+    assert "按 F9" in out
 
 
 # ---------------------------------------------------------------- statistics forms: money with units

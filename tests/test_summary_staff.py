@@ -47,7 +47,7 @@ def test_a_consistent_summary_by_lawyer_or_firm_gives_no_finding(seed, by, layou
     assert Decimal(runs["subsidy"][1]["total_yuan"]) == book.total
     (left,) = [s for s in runs["subsidy"][1]["not_combined"] if s["sheet"] == book.summary]
     assert f"是汇总表（按{'承办律师' if by == 'lawyer' else '律师事务所'}的合计）" in left["reason"]
-    assert ("没有计算结果的公式" in left["reason"]) == (values == "uncalculated")
+    assert ("公式未重新计算" in left["reason"]) == (values == "uncalculated")
     assert runs["stats"][1]["not_combined"] == runs["subsidy"][1]["not_combined"]
     _, rows = _findings_sheet(tmp_path / f"stats_{book.name}")
     assert [r for r in rows if any(r)] == []
@@ -129,7 +129,7 @@ def test_a_formula_saved_without_its_result_is_noted_not_reported(tmp_path):
     for command, (code, doc) in run_ledger(book, tmp_path).items():
         assert doc["findings"] == [] and code == 0, command
         (left,) = [s for s in doc["not_combined"] if s["sheet"] == sheet]
-        assert f"{cell.coordinate} 1 个单元格空白而台账中有数，可能是没有计算结果的公式" in left["reason"]
+        assert f"公式未重新计算：「{sheet}」{cell.coordinate} 1 个公式单元格保存的结果是 0 或空白" in left["reason"]
 
 
 def test_a_part_and_its_recalculated_total_are_one_finding(tmp_path):

@@ -18,6 +18,7 @@ from toolkit.budget.tables import UNIT_SCALE, normalize
 from toolkit.budget.user_rules import RuleLine, rules_from_sheet
 from toolkit.budget.workbook import RESULT_SHEET, RULES_SHEET, BudgetFinding, SheetInput, check_workbook, read_tables, unchecked_sheets
 from toolkit.budget.findings import fmt
+from toolkit.budget.stale import set_aside, stale_cells, warnings as stale_warnings
 
 HEADER = ["严重程度", "位置", "规则", "期望值", "实际值", "差额", "说明"]
 RESULT_WIDTHS = {1: 9, 2: 20, 3: 24, 4: 12, 5: 12, 6: 12, 7: 60}
@@ -79,12 +80,19 @@ class ValidateOutcome:
 
 def run_validate(inputs: list[SheetInput], rule_lines: list[RuleLine], *, not_loaded: frozenset = frozenset(),
                  file: str | None = None) -> ValidateOutcome:
-    """Check every table of the sheets (identities, shares, units, cross-table, the user's rules)."""
+    """Check every table of the sheets (identities, shares, units, cross-table, the user's rules). Formulas never
+    calculated are set aside (toolkit.budget.stale): one warning per sheet, not an error per 合计."""
+    stale = stale_cells(inputs)
+    if stale and read_tables(inputs):
+        before = check_workbook(inputs, rule_lines, not_loaded=not_loaded)
+        inputs = set_aside(inputs, stale)
     tables = read_tables(inputs)
     if not tables:
         raise InputError(NO_TABLES, file=file)
     idle = unchecked_sheets(inputs, tables)
     findings = check_workbook(inputs, rule_lines, not_loaded=not_loaded)
+    if stale:
+        findings += stale_warnings(inputs, stale, before, findings)
     names = [s.name for s in inputs]
     outcome = ValidateOutcome(findings, idle, result_layout(findings, names, idle), marks(findings, names))
     outcome.message = _message(outcome, inputs, {b.sheet for b in tables})

@@ -39,6 +39,8 @@ class SheetInput:
     merged: list = field(default_factory=list)
     formats: dict[tuple[int, int], CellFormat] = field(default_factory=dict)
     unit: str | None = None       # amount unit declared outside the grid (the template's LA_AmountUnit)
+    formula_zeros: frozenset = frozenset()   # formulas saved with 0 or no result (RawSheet.formula_zeros), 0-based
+    formula_results: bool = False            # some formula of the sheet holds another result (RawSheet)
 
 
 def read_tables(sheets: list[SheetInput]) -> list[Block]:

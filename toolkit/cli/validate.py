@@ -72,7 +72,8 @@ def load_sheets(path: Path, wanted: list[str] | None, xls_book=None) -> tuple[li
         raw = read_workbook(path)
         names = chosen = [s.name for s in raw]
     formats = read_formats(path, chosen, xls_book)
-    sheets = [SheetInput(s.name, s.rows, s.merged, formats.get(s.name, {})) for s in raw]
+    sheets = [SheetInput(s.name, s.rows, s.merged, formats.get(s.name, {}), formula_zeros=s.formula_zeros,
+                         formula_results=s.formula_results) for s in raw]
     if not any(any(v is not None for row in s.rows for v in row) for s in sheets
                if normalize(s.name) not in (RULES_SHEET, RESULT_SHEET)):
         raise InputError("工作簿中没有任何数据，无法校验。", file=path.name)

@@ -319,7 +319,10 @@ def _read_xlsx(path: Path, sheets: list[str] | None, names_only: bool, hidden: b
             notes = [far_cells_note(got.far)] if got.far else []
             if got.long_text:
                 notes += _cut_long_cells(got.rows)
-            result.append(_noted(path, RawSheet(name, got.rows, got.merged, notes, got.hidden if hidden else frozenset())))
+            sheet = RawSheet(name, got.rows, got.merged, notes, got.hidden if hidden else frozenset())
+            if got.formulas is not None:
+                sheet.formula_zeros, sheet.formula_results = got.formulas.zeros, got.formulas.results > 0
+            result.append(_noted(path, sheet))
         return result
 
 

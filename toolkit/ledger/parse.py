@@ -14,6 +14,7 @@ import pandas as pd
 
 from toolkit.base.errors import InputError
 from toolkit.base.findings import ERROR, WARNING, Finding
+from toolkit.ledger import stale as stale_formulas
 from toolkit.ledger.checks import CheckContext, load_checks, run_checks
 from toolkit.ledger.columns import ColumnTable, _categories, _type_and_stages, object_series, split_list
 from toolkit.base.sheet import RawSheet
@@ -139,6 +140,7 @@ def parse_ledger(sheet: RawSheet, file: str | None = None, vocab: Vocabulary | N
     width = max(map(len, data), default=0)
     if min(map(len, data), default=0) != width:   # CSV rows can be ragged
         data = [list(r) + [None] * (width - len(r)) for r in data]
+    data, stale = stale_formulas.set_aside(sheet, data, start, cols)   # formulas never calculated: not filled
     readings: list[str] = []
     if sheet.merged:
         data = _fill_merged(sheet, data, start, cols, vocab, out, readings)
@@ -172,6 +174,8 @@ def parse_ledger(sheet: RawSheet, file: str | None = None, vocab: Vocabulary | N
     total_rows = excel_rows[totals].tolist()
     note_rows = excel_rows[notes].tolist()
     keep = np.flatnonzero(~(blank | totals | notes))
+    if stale and (said := stale_formulas.note(stale, set(keep.tolist()), start, header.label, cols)):
+        readings.append(said)
     whole = len(keep) == n    # (the usual sheet: no blank, total or note row among the data)
     kept = {name: (tables[c] if whole else tables[c].subset(keep)) if c < width else ColumnTable.empty(len(keep))
             for name, c in cols.items()}

@@ -5,7 +5,8 @@ Finance officers keep one next to the month sheets, often with formulas (COUNTIF
 a ledger sheet: it is never read as cases (its figures would be counted twice), it is named in a note, and its
 figures are compared with the ledger and with its own 合计 (toolkit.ledger.summary_check). This module reads the
 table: which figure stands for which rows of the ledger. A blank figure cell is kept as blank (a formula saved
-without its result reads blank); a typed 0 is a figure. Pure functions over RawSheets.
+without its result reads blank); a typed 0 is a figure; a formula saved with 0 or no result is marked as one (the
+reader knows it for .xlsx/.xlsm: RawSheet.formula_zeros). Pure functions over RawSheets.
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ class Figure:
     name: str | None = None      # a summary by lawyer / firm: the row's name, spaces removed (None: every name)
     total: bool = False          # on the 合计 row (the sum of the rows above it)
     total_col: bool = False      # in a 合计 column (the sum of the case types across its row)
+    formula: bool = False        # a formula saved with 0 or no result (the reader knows it for .xlsx/.xlsm)
 
     @property
     def cell(self) -> str:
@@ -91,6 +93,7 @@ class SummarySheet:
     loose: set = field(default_factory=set)      # columns with figures on rows no ledger figure stands for ("其他",
     #                                              "其中：…", "小计"): their 合计 is not checked against its parts
     total_row: int | None = None                 # 1-based row of 合计, if any
+    calculated: bool = False                     # some formula of the sheet holds another result: it was calculated
 
     @property
     def blanks(self) -> list[Figure]:
@@ -281,7 +284,8 @@ def _figures(sheet: RawSheet, vocab: Vocabulary, header_row: int, label_col: int
     by = by_name or ("月份" if months >= types else "案件类型")
     total_row = next((r + 1 for r, *_, total in keyed if total), None)
     out = SummarySheet(sheet.name, by, header_row=header_row + 1, label_col=label_col, total_row=total_row,
-                       label_header=clean_text(header[label_col]))
+                       label_header=clean_text(header[label_col]), calculated=sheet.formula_results)
+    formulas = sheet.formula_zeros
     if by != "月份" and (period := _period(sheet, header_row)):
         out.period, out.period_text = period
     last = total_row or len(sheet.rows)
@@ -295,7 +299,7 @@ def _figures(sheet: RawSheet, vocab: Vocabulary, header_row: int, label_col: int
             head = clean_text(header[c])
             scale = (_unit_in(head) or unit) if measure != "count" else Decimal(1)
             where = dict(label=label, header=head, case_type=row_type or col_type, month=month, measure=measure,
-                         scale=scale, name=name, total=total, total_col=across and every)
+                         scale=scale, name=name, total=total, total_col=across and every, formula=(r, c) in formulas)
             if value is None or (isinstance(value, str) and not clean_text(value)):
                 out.figures.append(Figure(r + 1, c, value=None, **where))   # blank: compared with 0 at most
                 continue

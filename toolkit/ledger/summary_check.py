@@ -4,7 +4,10 @@ Each figure is compared with the ledger's rows it stands for (by type, month, la
 with the figures it adds up. One slip is ONE finding at its cell: a 合计 that disagrees with both the ledger and its
 own parts is a slip of the 合计 (said as such, not also as a ledger mismatch); a 合计 that only carries on a part's
 slip (or a name left out) is not reported again. A typed 0 is a figure like any other; a blank cell (a formula saved
-without its result reads blank) is never compared, only noted where the ledger has cases. Pure functions.
+without its result reads blank) is never compared, only noted where the ledger has cases. Formulas saved with 0 or no
+result on a sheet where no formula holds another result were never calculated (a workbook written by a program,
+Excel on manual calculation): they are not compared either, and ONE note per sheet says "公式未重新计算" and how to
+recalculate — not a warning per cell, as a typed 0 would be. Pure functions.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from toolkit.base.findings import WARNING, Finding
+from toolkit.base.sheet import NEVER_CALCULATED, RECALCULATE, STALE_FORMULAS
 from toolkit.base.text import compact
 from toolkit.ledger.summary import NAME_COLUMNS, Figure, SummarySheet, month_of, unit_name
 from toolkit.base.layout import col_letter
@@ -133,10 +137,12 @@ def compare_summary(summary: SummarySheet, ledger, file: str | None) -> tuple[li
                      + ("等" if len(summary.unread) > 5 else "") + "。")
     book = _Ledger(summary, ledger, file, notes)
     head = f"是汇总表（按{summary.by}的合计），不作为台账读取、不重复计入；"
+    stale = _stale(summary, book)
     numbers = [f for f in summary.figures if f.value is not None]
     if not numbers and book.n:
-        notes.insert(0, head + "其中的数字都是空白（可能是没有计算结果的公式：文件保存前未在 Excel 中重新计算），"
-                              "未与台账核对。")
+        notes.insert(0, head + (_stale_note(where, stale) if stale else
+                                "其中的数字都是空白（可能是没有计算结果的公式：文件保存前未在 Excel 中重新计算），"
+                                "未与台账核对。"))
         return [], notes
     if book.undated:
         notes.insert(0, head + f"标题写明期间“{summary.period_text}”，台账中没有可用的月份（指派日期），其中的数未与台账核对。")
@@ -145,7 +151,7 @@ def compare_summary(summary: SummarySheet, ledger, file: str | None) -> tuple[li
         notes.insert(0, head + f"台账中没有填写“{summary.by}”，其中的数未与台账核对。")
         return [], notes
     expected = {id(f): book.expected(f) for f in summary.figures}
-    if all(f.value == 0 for f in numbers) and any(expected[id(f)] for f in numbers):
+    if not stale and all(f.value == 0 for f in numbers) and any(expected[id(f)] for f in numbers):
         first = numbers[0]
         finding = CellFinding(WARNING, f"汇总表{where}中的数都是 0（{first.cell} 起 {len(numbers)} 个），而台账中有 "
                                    f"{book.n:,} 件：汇总表没有填写，或其中的公式在文件保存前没有计算；请在 Excel 中"
@@ -186,14 +192,33 @@ def compare_summary(summary: SummarySheet, ledger, file: str | None) -> tuple[li
             continue
         findings.append(_mismatch(summary, f, want, book.how_month, file))
         reported.add(id(f))
-    blanks = [f.cell for f in summary.blanks if expected[id(f)]]
+    blanks = [f.cell for f in summary.blanks if expected[id(f)] and not f.formula]
     how = f"（{book.how_month}）" if summary.period or any(f.month is not None for f in summary.figures) else ""
-    line = head + f"其中 {len(numbers)} 个数已与台账核对{how}，{agreed} 个一致"
+    line = (head + (_stale_note(where, stale) if stale else "") + f"其中 {len(numbers)} 个数已与台账核对{how}，"
+            f"{agreed} 个一致")
     if blanks:
         line += (f"；{'、'.join(blanks[:5])}{'等' if len(blanks) > 5 else ''} {len(blanks)} 个单元格空白而台账中有数，"
                  "可能是没有计算结果的公式（文件保存前未在 Excel 中重新计算），未核对；请在 Excel 中打开、重新计算并保存后再运行")
     notes.insert(0, line + "。")
     return findings, notes
+
+
+def _stale(summary: SummarySheet, book: _Ledger) -> list[Figure]:
+    """The figures that are formulas never calculated where the ledger has cases: saved with 0 or no result on a sheet
+    none of whose formulas holds another result (a workbook written by a program, or saved by Excel on manual
+    calculation). They are set blank (not compared; a 合计 over them is not checked against them) and returned."""
+    if summary.calculated:
+        return []
+    stale = [f for f in summary.figures if f.formula and book.expected(f)]
+    for f in stale:
+        f.value = None
+    return stale
+
+
+def _stale_note(where: str, stale: list[Figure]) -> str:
+    cells = "、".join(f.cell for f in stale[:3]) + ("等" if len(stale) > 3 else "")
+    return (f"{STALE_FORMULAS}：{where}{cells} {len(stale)} 个公式单元格保存的结果是 0 或空白，而台账中有数——"
+            f"{NEVER_CALCULATED}，这些格未核对。{RECALCULATE}核对；")
 
 
 def _mismatch(summary: SummarySheet, f: Figure, want: Decimal, how_month: str, file) -> Finding:
@@ -202,7 +227,8 @@ def _mismatch(summary: SummarySheet, f: Figure, want: Decimal, how_month: str, f
     scale = "" if f.measure == "count" or f.scale == 1 else f"（按{unit_name(f.scale)}换算为元）"
     by = (f"按{summary.by}（去掉空格后）与台账“{summary.by}”列逐行比较" + (f"，{how_month}" if summary.period else "")
           if f.name is not None else f"按行的类型/月份与台账逐行比较，{how_month}")
-    zero = ("；此格是 0，若它是公式，可能是文件保存前没有计算，请在 Excel 中重新计算后保存" if f.value == 0 else "")
+    zero = ("；此格是公式，保存的结果为 0：请检查公式引用的范围，或在 Excel 中重新计算后保存" if f.value == 0 and f.formula
+            else "；此格是 0，若它是公式，可能是文件保存前没有计算，请在 Excel 中重新计算后保存" if f.value == 0 else "")
     return CellFinding(WARNING, f"汇总表{where}{f.cell}（“{f.label}”行“{f.header}”列）为 {_show(stated, unit)}{scale}，"
                             f"台账中{_what(f, summary.by)}案件的{measure}为 {_show(want, unit)}，相差 "
                             f"{_show(stated - want, unit)}：请核对汇总表或台账（{by}{zero}；汇总表本身不计入统计）。",

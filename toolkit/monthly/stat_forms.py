@@ -24,7 +24,7 @@ from toolkit.budget.rules import load_rules
 from toolkit.budget.structure_checks import check_structure
 from toolkit.budget.tables import read_blocks
 from toolkit.base.findings import ERROR, WARNING, Finding
-from toolkit.base.sheet import RawSheet
+from toolkit.base.sheet import RawSheet, stale_note, uncalculated, without_cells
 from toolkit.base.text import clean_text, compact
 from toolkit.monthly.rules import find_period, period_patterns
 from toolkit.monthly.stat_vocab import (CHECKED_ROLES, CUMULATIVE, CUSTOM, MONTH, SUMMED, StatVocabulary, BRACKETS,
@@ -308,6 +308,9 @@ def read_stat_form(sheet: RawSheet, file: str, vocab: StatVocabulary | None = No
                    min_items: int = 2) -> StatForm | None:
     """The statistics form on a sheet, or None when the sheet is not one (fewer than `min_items` known items)."""
     vocab = vocab or stat_vocabulary()
+    stale = uncalculated(sheet)                      # formulas never calculated (a 总数 saved as 0): not filled
+    if stale:
+        sheet = without_cells(sheet, stale)
     sheet, explicit = money_texts(vocab, sheet)      # before without_units: "35,000元" keeps its unit
     sheet, with_units = without_units(vocab, sheet)
     lay = _find_layout(vocab, sheet)
@@ -321,6 +324,8 @@ def read_stat_form(sheet: RawSheet, file: str, vocab: StatVocabulary | None = No
         return None
     findings: list[Finding] = []
     notes: list[str] = [f"{with_units} 个数字带有单位（如“12件”），已按数字读取。"] if with_units else []
+    if stale:
+        notes.append(stale_note(stale))
     if in_words:
         notes.append(f"{in_words} 个数字用汉字书写（如“十二”），已按数字读取。")
     lines_out: list[StatLine] = []

@@ -243,7 +243,12 @@ class XlsxBook:
             raise Damaged(f"no part {info.part}")
         reader = _SheetReader(self, member)
         try:
-            return reader.read()
+            got = reader.read()
+            if reader.formula_seen or reader.formula_results:   # formulas saved with 0 or no result: where (a
+                from toolkit.io.xlsx.read_formulas import Formulas, formula_cells   # second pass, only then)
+                got.formulas = (formula_cells(self, member, got.rows) if reader.formula_seen else
+                                Formulas(frozenset(), 1))
+            return got
         except (Damaged, TooBig):
             raise
         except Exception as exc:   # zlib, decoding, expat, a malformed number …

@@ -249,6 +249,7 @@ class SheetRead:
     far: list[tuple[int, int, object]] = field(default_factory=list)   # 0-based (row, col, value) not in the grid
     long_text: bool = False
     hidden: frozenset = frozenset()   # 0-based rows Excel hides (hidden="1"/"true" on the row), with or without cells
+    formulas: object = None   # read_formulas.Formulas when the sheet holds formulas saved with 0 or no result
 
 
 

@@ -25,6 +25,12 @@ def _ref(text: str) -> tuple[int, int | None]:
     return row, (col - 1 if col else None)
 
 
+def no_result(value) -> bool:
+    """A formula's saved result that may be no result at all: 0, nothing, blank text (a program that cannot calculate
+    saves 0 or nothing; so does Excel set to manual calculation, for a formula never calculated)."""
+    return value is None or value.__class__ is float and value == 0 or value.__class__ is object   # object: _EMPTY
+
+
 def _dimension(text: str) -> tuple[int, int, int, int]:
     parts = [_ref(p) for p in text.split(":")]
     if len(parts) not in (1, 2) or any(c is None for _, c in parts):
@@ -35,13 +41,16 @@ def _dimension(text: str) -> tuple[int, int, int, int]:
 
 class _CellEvents:
     """Expat handlers that read cells as calamine does: rows and cells placed by reference, or after the previous
-    one when they have none; the value from the last of a cell's v, is or f children."""
+    one when they have none; the value from the last of a cell's v, is or f children. Cells holding a formula are
+    also listed in `formulas` (read_formulas uses them; the reader is told one was met)."""
 
     def __init__(self, reader):   # reader: read_sheet._SheetReader
         self.reader = reader
         self.row = 0
         self.col = 0
         self.found: list[tuple[int, int, object, bool]] = []
+        self.formulas: list[tuple[int, int, object, str | None]] = []   # (row, col, result, array ref); "#": an error
+        self.formula: str | bool = False   # the open cell has an <f> child (its array range, if it spans one)
         self.merged: list[tuple[int, int, int, int]] = []
         self.cell = None          # (row, col, s, t) of the open cell
         self.child = None         # 'v', 'is' or 'f' being read
@@ -72,6 +81,8 @@ class _CellEvents:
                 self.child, self.depth, self.chars = local, 0, []
                 if local == "is":
                     self.rich = _TextEvents()
+                elif local == "f":
+                    self.formula = attrs.get("ref", True) if attrs.get("t") == "array" else True
             else:
                 self.depth += 1
                 if self.child == "is":
@@ -93,7 +104,7 @@ class _CellEvents:
                 row, col = self.row, self.col
             s, t = attrs.get("s"), attrs.get("t")
             self.cell = (row, col, None if s is None else s.encode("utf-8"), None if t is None else t.encode("utf-8"))
-            self.kind, self.chars = None, []
+            self.kind, self.chars, self.formula = None, [], False
         elif local == "mergeCell" and "ref" in attrs:
             self.merged.append(_dimension(attrs["ref"]))
 
@@ -115,6 +126,13 @@ class _CellEvents:
                 self.cell = None
                 v, held = self.reader.value(s, t, self.kind, self.value_text if self.kind else None)
                 self.found.append((row, col, v, held))
+                if self.formula:
+                    result = "#" if t == b"e" else v if held else None
+                    self.formulas.append((row, col, result, self.formula if self.formula is not True else None))
+                    if no_result(result):
+                        self.reader.formula_seen = True
+                    else:
+                        self.reader.formula_results = True
                 self.col = col + 1
             return
         if local == "row":

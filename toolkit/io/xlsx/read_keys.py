@@ -5,7 +5,9 @@ A cell text (`key`) is what follows a cell's reference: ` s="2"><v>44927</v></c>
 child) lie together; each such group is converted by C-level passes (slicing, one decode and split, `float`/`int`
 over the whole group) after checking in bulk that every text of the group has the plain form. A group that does not,
 and every text without a known head (formulas, rich text, escapes, odd attributes), goes through the reader's own
-per-cell conversion (read_sheet._SheetReader.one), which gives the same values.
+per-cell conversion (read_sheet._SheetReader.one), which gives the same values. A formula met there whose saved
+result is 0 or nothing sets the reader's `formula_seen` (then read_formulas finds where such formulas are); one with
+another result, `formula_results`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from operator import getitem, is_
 
 from toolkit.io import limits
 from toolkit.io.xlsx.read_common import OTHER, unescape_x
+from toolkit.io.xlsx.read_events import no_result
 
 _HEAD = re.compile(rb'(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?>(<v>|<is><t>)')
 _NUMBERS = re.compile(rb"[-+.eE0-9]+(?: [-+.eE0-9]+)*")
@@ -51,7 +54,12 @@ def _convert(reader, keys: list[bytes]) -> dict:
     while i < n:
         m = _HEAD.match(keys[i])
         if m is None:
-            out[keys[i]] = reader.one(keys[i])
+            v = out[keys[i]] = reader.one(keys[i])
+            if b"<f" in keys[i]:   # a formula saved with 0 or no result: read_formulas says where
+                if no_result(v):
+                    reader.formula_seen = True
+                else:
+                    reader.formula_results = True
             i += 1
             continue
         head = m.group()
@@ -65,7 +73,15 @@ def _convert(reader, keys: list[bytes]) -> dict:
             values = _numbers(reader, group, len(head), style)
         elif t == b"s":
             values = _shared_strings(reader, group, len(head))
-        out.update(zip(group, values if values is not None else map(reader.one, group)))
+        if values is None:
+            values = list(map(reader.one, group))
+            for k, v in zip(group, values) if any(map(bytes.__contains__, group, repeat(b"<f"))) else ():
+                if b"<f" in k:
+                    if no_result(v):
+                        reader.formula_seen = True
+                    else:
+                        reader.formula_results = True
+        out.update(zip(group, values))
         i = j
     return out
 

@@ -47,6 +47,9 @@ def _letters_to_col(letters: bytes) -> int:
 class _SheetReader:
     """Reads one worksheet part into a SheetRead (see module doc)."""
 
+    formula_seen = False      # set on meeting a formula saved with 0 or no result (read_keys, read_events) …
+    formula_results = False   # … and one saved with another result
+
     def __init__(self, book, member: str):   # book: the XlsxBook (read_book) whose part this is
         self.book = book
         self.member = member
