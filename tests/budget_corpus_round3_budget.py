@@ -14,7 +14,6 @@ classes / 二、年终结转结余 on the right, 合计 | 一般公共预算 | �
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
