@@ -335,6 +335,24 @@ def _sibling_slips(figures: list[Figure]) -> list[tuple[Figure, str, list[Figure
                 continue
             if _orders(f.value, median) >= Decimal("3.5") and _orders(rescaled, median) <= Decimal("1.5"):
                 out.append((f, unit, others))
+    return _one_of_two(out, figures)
+
+
+def _one_of_two(slips: list[tuple[Figure, str, list[Figure]]], figures: list[Figure]
+                ) -> list[tuple[Figure, str, list[Figure]]]:
+    """"人员经费137.66万元，公用经费34.62元": each of two amounts is 10⁴ off the other, so either could be the slip; the
+    one written in the unit the report uses less is taken (the report's other amounts decide), else neither."""
+    used: dict[str, int] = {}
+    for f in figures:
+        if f.kind == AMOUNT and f.plain:
+            used[f.unit] = used.get(f.unit, 0) + 1
+    flagged = {f.key for f, _, _ in slips}
+    out = []
+    for f, unit, others in slips:
+        rivals = [g for g in others if g.key in flagged and g.sentence_index == f.sentence_index]
+        if rivals and not all(used.get(f.unit, 0) < used.get(g.unit, 0) for g in rivals):
+            continue
+        out.append((f, unit, others))
     return out
 
 

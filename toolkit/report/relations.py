@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from toolkit.report.figures import (AMOUNT, COUNT, PERCENT, YEAR, Figure, ReportFinding, _agree, _clause_start,
                                     _find_by_label, _finding, _same_family, canonical_label, format_decimal,
-                                    normalize_label, vocabulary)
+                                    normalize_label, report_year_of, vocabulary)
 
 def _derived_shares(pairs: list[tuple[Figure, Figure]]) -> list[ReportFinding]:
     """Shares of one whole that is not stated: each part ÷ its share gives the whole; a share whose whole disagrees
@@ -132,11 +132,27 @@ def _year_pair_changes(figs: list[Figure], figures: list[Figure] = ()) -> tuple[
     return findings, handled
 
 
+def _dated_last_year(before: list[Figure], d: Figure, report_year: int | None) -> list[Figure]:
+    """"2022年度支出合计245.44万元，本年较上年增加42.00万元" in the 2023 report: the level named with the year before
+    the report's is last year's (the compared one), not this year's."""
+    if report_year is None:
+        return []
+    return [f for f in before if f.plain and f.canonical and _same_family(f, d) and f.year == report_year - 1][-1:]
+
+
+def _this_year_of(last: Figure, figures: list[Figure], report_year: int | None) -> list[Figure]:
+    """The report year's figure under the label of last year's one (stated once, or every time alike)."""
+    found = [f for f in figures if f.plain and f.canonical == last.canonical and _same_family(f, last)
+             and f.year in (None, report_year) and f.fund == last.fund and f.scope == last.scope and f is not last]
+    return found[:1] if found and all(f.value == found[0].value for f in found) else []
+
+
 def check_changes(figures: list[Figure], tables=()) -> list[ReportFinding]:  # noqa: C901
     """"X，较上年增加D，增长R%": R = D ÷ (X − D) (not D ÷ X, the classic slip), and D = X − the previous year's
     figure when the text states it ("上年为P") or a table of the text has a column of that year."""
     items = vocabulary()["items"]
     findings = []
+    report_year = report_year_of(figures)
     by_sentence: dict[int, list[Figure]] = {}
     for f in figures:
         by_sentence.setdefault(f.sentence_index, []).append(f)
@@ -158,7 +174,11 @@ def check_changes(figures: list[Figure], tables=()) -> list[ReportFinding]:  # n
             if not verb or not (previous or any(w in head for w in vocabulary()["words"]["compare_with"] + ["同比"])):
                 continue
             sign = -1 if verb[0] in items["change_down"] else 1
+            if not previous and d.year in (None, report_year):
+                previous = _dated_last_year(figs[:i], d, report_year)
             levels = [f for f in figs[:i] if f.plain and _same_family(f, d) and f not in previous]
+            if not levels and previous and previous[0].year is not None:
+                levels = _this_year_of(previous[0], figures, report_year)
             if not levels:   # "支出合计较上年的…增加…": the level is the one stated elsewhere under that label
                 head = d.sentence[:d.start]
                 cut = min([head.find(w) for w in vocabulary()["words"]["compare_with"] if w in head] or [-1])
