@@ -30,7 +30,7 @@ from report_slip_corpus import summary as corpus_summary
 CENTRES = ["桐溪县法律援助中心", "南湖区法律援助中心", "安平县法律援助中心", "清河县法律援助中心", "永宁县法律援助中心",
            "云台县法律援助中心", "松阳县法律援助中心"]
 ABC = "abcdefghijkl"
-KINDS = ["分项之和", "占比基数", "执行率", "元写作万元", "得分合计", "分值合计", "同比", "总计各是"]
+KINDS = ["分项之和", "占比基数", "执行率", "元写作万元", "得分合计", "分值合计", "自评总分", "同比", "总计各是"]
 
 
 def q(value: Decimal, places: int) -> Decimal:
@@ -172,7 +172,7 @@ class Model:
         v["pts_total"] = "100"
         total_score = sum((row[6] for row in self.scores), Decimal(0))
         v["score_total"] = _score_text(total_score)
-        v["score_total_again"] = _score_text(total_score)
+        v["score_total_again"] = _score_text(total_score) + "分"
         for name, first in (("out", "产出指标"), ("eff", "效益指标"), ("sat", "满意度指标"), ("exe", "预算执行")):
             v[f"score_{name}"] = _score_text(sum((row[6] for row in self.scores if row[0] == first), Decimal(0)))
         v["t_exec_rate"] = self.p(self.sp_exec, self.sp_adjusted, 2)
@@ -321,10 +321,11 @@ class Model:
         w = self.wording
         grade = "优" if self.scores and sum(r[6] for r in self.scores) >= 90 else "良"
         return [[
-            f"经自评，该项目综合得分{v['score_total_again']}分，评价等级为“{grade}”。其中：产出指标得分{v['score_out']}分，"
+            f"经自评，该项目综合得分{v['score_total_again']}，评价等级为“{grade}”。其中：产出指标得分{v['score_out']}分，"
             f"效益指标得分{v['score_eff']}分，满意度指标得分{v['score_sat']}分，预算执行率得分{v['score_exe']}分。",
-            f"根据绩效指标完成情况，自评得分{v['score_total_again']}分（满分100分），等级为“{grade}”。",
-            f"自评总分为{v['score_total_again']}分，其中产出指标{v['score_out']}分、效益指标{v['score_eff']}分、"
+            f"根据绩效指标完成情况，自评得分{v['score_total_again']}（满分100分），等级为“{grade}”，"
+            f"评价会议历时40分钟。",
+            f"自评总分为{v['score_total_again']}，其中产出指标{v['score_out']}分、效益指标{v['score_eff']}分、"
             f"满意度指标{v['score_sat']}分、预算执行{v['score_exe']}分。",
         ][w["score"] % 3]]
 
@@ -455,7 +456,7 @@ def planted(seed: int) -> list[Doc]:
         plant("执行率", key, wrong, [Accept(key, {"rate"}, {v[key]})])
     # 元 written for 万元
     if m.unit == "万元":
-        key = r.choice(["reception", "public", "other"] if m.doc_kind != "project" else ["sp_added", "sp_initial"])
+        key = r.choice(["reception", "public", "other"]) if m.doc_kind != "project" else "sp_initial"
         wrong = v[key].replace("万元", "元")
         plant("元写作万元", key, wrong, [Accept(key, {"unit"}, {v[key]})])
     # scores: a 得分 that does not add up, a 分值 total that is not 100
@@ -473,12 +474,17 @@ def planted(seed: int) -> list[Doc]:
                                                      {str(100 - m.scores[j][5] + int(wrong))}),
                                             Accept(f"pts_{ABC[j]}", {"structure", "score"}, {v[f"pts_{ABC[j]}"]})],
               also=("pts_total",))
+    # the prose's total score against the table's (or against its own 其中 list)
+    if m.doc_kind != "final":
+        wrong = _score_text(Decimal(v["score_total_again"][:-1]) - r.choice([1, 2, Decimal("0.5")])) + "分"
+        plant("自评总分", "score_total_again", wrong, [Accept("score_total_again", {"table", "breakdown"},
+                                                             {v["score_total_again"]})])
     # a wrong 同比
     if m.doc_kind == "final":
         wrong = _shift(v["yoy_pct"], r.choice([-7, 11, 25]) * (10 if m.pd == 2 else 1))
         plant("同比", "yoy_pct", wrong, [Accept("yoy_pct", {"change"}, {v["yoy_pct"]})])
     elif w["yoy"] % 3 == 1:
-        wrong = _shift(v["case_pct"], r.choice([-7, 11, 25]))
+        wrong = _shift(v["case_pct"], r.choice([7, 11, 25]))
         plant("同比", "case_pct", wrong, [Accept("case_pct", {"change"}, {v["case_pct"]})])
     # 收、支总计各是…: the pair against the table's 收入总计
     if m.doc_kind == "final":

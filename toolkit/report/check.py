@@ -23,6 +23,7 @@ from toolkit.report.figures import (AMOUNT, BUDGET, COUNT, MONEY_FACTOR, PERCENT
 from toolkit.report.figures import extract_figures as _figures_of
 from toolkit.report.relations import _derived_shares, check_changes, check_gaps, check_moves, check_years
 from toolkit.report.respectively import pair_respectively
+from toolkit.report.scores import check_score_prose, check_score_tables
 from toolkit.report.tables import check_text_tables
 
 
@@ -503,6 +504,8 @@ def check_report(text: str, tables: list[TableValue] | None = None) -> ReportChe
     sentences = [s for _, s in spans]
     figures = extract_figures(text)
     table_findings, pasted = check_text_tables(folded)
+    score_findings, score_totals = check_score_tables(folded)
+    table_findings += score_findings + check_score_prose(folded, score_totals)
     unit_findings, corrected = correct_units(figures, tables + pasted, sentences)
     findings = _run_checks(corrected, sentences, tables + pasted)
     findings = _fold(unit_findings + table_findings + findings, corrected, sentences, tables + pasted)

@@ -183,6 +183,8 @@ def check_changes(figures: list[Figure], tables=()) -> list[ReportFinding]:  # n
                 head = d.sentence[:d.start]
                 cut = min([head.find(w) for w in vocabulary()["words"]["compare_with"] if w in head] or [-1])
                 name = canonical_label(normalize_label(head[_clause_start(head, cut):cut])) if cut > 0 else ""
+                if not name:   # "与上年相比，本年支出合计增加…": the level is named just before the verb
+                    name = canonical_label(normalize_label(clause[:len(clause) - len(verb[0])].rstrip("了")))
                 levels = sorted([f for f in _find_by_label(figures, name, d.kind, d) if _same_family(f, d)
                                  and f.sentence_index != d.sentence_index], key=lambda f: f.tolerance)[:1] if name else []
                 rows = [t for t in tables if name and t.label == name and t.kind == d.kind and t.flagged is None
