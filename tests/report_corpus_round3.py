@@ -76,6 +76,7 @@ class Model:
         self.other = self.income - self.gp
         self.grand = self.income + self.carry_in                        # 收入总计 = 支出总计
         self.prev_total = money(self.total * Decimal("0.78"), self.total * Decimal("0.98"))
+        self.gp_budget = money(self.gp * Decimal("0.9"), self.gp * Decimal("0.99"))
         self.prev_grand = money(self.grand * Decimal("0.80"), self.grand * Decimal("0.97"))
         self.initial = money(self.total * Decimal("0.85"), self.total * Decimal("0.97"))
         self.adjusted = money(self.total * Decimal("1.001"), self.total * Decimal("1.06"))
@@ -157,7 +158,8 @@ class Model:
              "three": self.m(self.three), "reception": self.m(self.reception), "car": self.m(self.car),
              "prev_three": self.m(self.prev_three), "three_delta": self.m(self.prev_three - self.three),
              "three_pct": self.p(self.prev_three - self.three, self.prev_three),
-             "gp_share": self.p(self.gp, self.total),
+             "gp_share": self.p(self.gp, self.total), "gp_budget": self.m(self.gp_budget),
+             "gp_rate": self.p(self.gp, self.gp_budget),
              "sp_initial": self.m(self.sp_initial), "sp_adjusted": self.m(self.sp_adjusted),
              "sp_added": self.m(self.sp_added), "sp_exec": self.m(self.sp_exec),
              "sp_rate": self.p(self.sp_exec, self.sp_adjusted),
@@ -211,7 +213,8 @@ class Model:
             f"受援人满意度为{self.satisfied}%，高于不低于95%的年度目标；案件质量评查合格率{self.quality}%。",
             f"受援人满意度达到{self.satisfied}%（目标值≥95%），案件质量评查合格率为{self.quality}%。",
         ][w["tail"] % 2])
-        out.append(f"全年为受援人挽回经济损失{self.m(self.recovered, '万元', 2)}，超过年度指标值100万元。")
+        out.append(f"全年为受援人挽回经济损失{self.m(self.recovered, '万元', 2)}，超过年度指标值100万元，"
+                   f"平均每件案件补贴约{int(round(self.sp_exec / self.cases, -1))}元。")
         out += ["绩效指标完成情况表", self._score_table(v)]
         out += ["四、自评结论"] + self._score_text(v)
         out += self._tail(v)
@@ -230,6 +233,8 @@ class Model:
             f"全年预算数为{v['adjusted']}，执行数为{v['executed']}，执行率达{v['rate']}，较上年有所提高。",
         ][w["rate"] % 4])
         out += self._three_text(v)
+        out.append(f"全年公务接待{self.r.randint(5, 20)}批次，公务接待费{self.reception:,.2f}元，均按标准列支。"
+                   if self.unit == "万元" and w["approx"] % 2 else "全年未发生因公出国（境）费用。")
         out += ["三、部门履职情况"] + self._cases_text(v)
         out.append(f"法律援助专项经费全年预算数{v['sp_adjusted']}，全年执行数{v['sp_exec']}，执行率{v['sp_rate']}。")
         out += ["四、绩效指标完成情况", self._score_table(v)] + self._score_text(v)
@@ -255,6 +260,10 @@ class Model:
         out.append(f"与{y - 1}年度相比，本年支出合计增加{v['yoy_delta']}，增长{v['yoy_pct']}，"
                    f"主要原因是刑事案件律师辩护全覆盖后办案补贴增加。" if w["yoy"] % 2 else
                    f"{y - 1}年度支出合计{v['prev_total']}，本年较上年增加{v['yoy_delta']}，同比增长{v['yoy_pct']}。")
+        out.append([
+            f"{y}年度财政拨款支出{v['gp']}，年初预算数{v['gp_budget']}，完成年初预算的{v['gp_rate']}。",
+            f"财政拨款支出年初预算数{v['gp_budget']}，完成年初预算的{v['gp_rate']}，主要原因是年中追加了值班律师补贴。",
+        ][w["gp"] % 2])
         out += ["收入支出决算总表", self._grand_table(v)]
         out += ["五、财政拨款“三公”经费支出决算情况说明"] + self._three_text(v)
         out += self._tail(v)
@@ -268,7 +277,9 @@ class Model:
             f"本年收入合计{v['income']}，包括一般公共预算财政拨款收入{v['gp']}，占{v['gp_pct']}；"
             f"其他收入{v['other']}，占{v['other_pct']}。",
             f"本年收入合计{v['income']}。其中，一般公共预算财政拨款收入{v['gp']}，其他收入{v['other']}。",
-        ][w["inc"] % 3]]
+            f"本年收入合计{v['income']}，包括财政拨款收入{v['gp']}（其中，一般公共预算{v['gp']}，政府性基金预算"
+            f"{self.m(Decimal(0))}），占收入合计的{v['gp_pct']}；其他收入{v['other']}，占收入合计的{v['other_pct']}。",
+        ][w["inc"] % (4 if self.doc_kind == "final" else 3)]]
 
     def _spend_text(self, v):
         w = self.wording
@@ -343,7 +354,8 @@ class Model:
         y, w = self.year, self.wording
         return ["存在的问题及改进措施", [
             f"一是办案补贴标准偏低，部分律师办理{y}年度案件积极性不高；二是基层法律援助工作站力量薄弱。",
-            f"下一步，力争{y + 1}年办理法律援助案件不少于{self.case_target + 100}件，受援人满意度保持在95%以上。",
+            f"下一步，力争{y + 1}年办理法律援助案件不少于{self.case_target + 100}件，受援人满意度保持在95%以上，"
+            f"预算执行率达到98%以上。",
             f"部分专项资金支付进度偏慢，第四季度支出占全年的比重偏高，{y + 1}年将按月监控执行进度。",
         ][w["tail"] % 3]]
 

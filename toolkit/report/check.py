@@ -14,7 +14,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from toolkit.base.findings import WARNING
-from toolkit.report.breakdowns import ListOf, check_breakdowns, find_lists
+from toolkit.report.breakdowns import ListOf, assumed, check_breakdowns, find_lists
 from toolkit.report.figures import (AMOUNT, BUDGET, COUNT, MONEY_FACTOR, PERCENT, POINTS, YEAR, Figure, ReportCheck, ReportFinding,
                                     TableValue, _agree, _clause_start, _figures_agree, _find_by_label, _finding,
                                     _percent_text, _same_family, canonical_label, fold_forms,
@@ -111,7 +111,7 @@ def check_shares(figures: list[Figure], lists: list[ListOf]) -> list[ReportFindi
         part_name = normalize_label(clause[:at])
         base_name = normalize_label(re.sub(r"(比例|比重|比)$", "", normalize_label(clause[at + 1:])))
         same_sentence = [f for f in figures if f.sentence_index == pct.sentence_index and f.start < pct.start
-                         and f.kind in (AMOUNT, COUNT) and f.plain]
+                         and f.kind in (AMOUNT, COUNT) and f.plain and f.depth <= pct.depth]   # not "（其中…）"
         inside = [f for f in same_sentence if clause_start <= f.start < clause_start + at]
         named_whole = [f for f in same_sentence if f.start > clause_start + at]   # "占补贴需求192.35万元的41.59%"
         if named_whole:
@@ -139,9 +139,9 @@ def check_shares(figures: list[Figure], lists: list[ListOf]) -> list[ReportFindi
             description = f"“{base_name}”"
         else:
             wholes = [lst.total] if lst is not None else []
-            description = "所在“其中”列表的合计"
+            description = "推定的合计" if lst is not None and lst.assumed else "所在“其中”列表的合计"
         if wholes:
-            findings.extend(_judge_share(pct, part, wholes, description, lst=lst))
+            findings.extend(assumed(_judge_share(pct, part, wholes, description, lst=lst), lst))
         elif part.kind == AMOUNT or part.kind == COUNT:
             unbased.setdefault((base_name or f"#{pct.sentence_index}", part.kind, part.unit if part.kind == COUNT
                                 else ""), []).append((pct, part))
@@ -311,8 +311,9 @@ def _sibling_slips(figures: list[Figure]) -> list[tuple[Figure, str, list[Figure
     """An amount in 元 among 万元 siblings (or the reverse) that is about 10⁴ times off them: (figure, unit, others)."""
     out = []
     by_sentence: dict[int, list[Figure]] = {}
+    per_item = vocabulary()["items"]["not_parts"]     # "平均每件案件补贴约350元": another scale than the totals
     for f in figures:
-        if f.kind == AMOUNT and f.value > 0 and f.qualifier != "range":
+        if f.kind == AMOUNT and f.value > 0 and f.qualifier != "range" and not any(w in f.label for w in per_item):
             by_sentence.setdefault(f.sentence_index, []).append(f)
     for figs in by_sentence.values():
         if len(figs) < 2:
