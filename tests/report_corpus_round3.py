@@ -30,7 +30,7 @@ from report_slip_corpus import summary as corpus_summary
 CENTRES = ["桐溪县法律援助中心", "南湖区法律援助中心", "安平县法律援助中心", "清河县法律援助中心", "永宁县法律援助中心",
            "云台县法律援助中心", "松阳县法律援助中心"]
 ABC = "abcdefghijkl"
-KINDS = ["分项之和", "占比基数", "执行率", "元写作万元", "得分合计", "分值合计", "自评总分", "同比", "总计各是"]
+KINDS = ["分项之和", "占比基数", "执行率", "元写作万元", "得分合计", "分值合计", "自评总分", "资金表执行率", "同比", "总计各是"]
 
 
 def q(value: Decimal, places: int) -> Decimal:
@@ -477,8 +477,9 @@ def planted(seed: int) -> list[Doc]:
         got = m.scores[i][6]
         wrong = _score_text(got - r.choice([1, 2, 3]))
         total = _score_text(sum((row[6] for row in m.scores), Decimal(0)))
-        plant("得分合计", f"got_{ABC[i]}", wrong, [Accept("score_total", {"structure", "score"}, {_score_text(
-            Decimal(total) - got + Decimal(wrong))}), Accept(f"got_{ABC[i]}", {"structure", "score"}, {v[f"got_{ABC[i]}"]})],
+        right = Decimal(total) - got + Decimal(wrong)
+        plant("得分合计", f"got_{ABC[i]}", wrong, [Accept("score_total", {"structure", "score"}, {
+            _score_text(right), f"{right:.2f}"}), Accept(f"got_{ABC[i]}", {"structure", "score"}, {v[f"got_{ABC[i]}"]})],
             also=("score_total",))
         j = r.randrange(len(m.scores))
         wrong = str(m.scores[j][5] + r.choice([5, -5, 2]))
@@ -491,6 +492,12 @@ def planted(seed: int) -> list[Doc]:
         wrong = _score_text(Decimal(v["score_total_again"][:-1]) - r.choice([1, 2, Decimal("0.5")])) + "分"
         plant("自评总分", "score_total_again", wrong, [Accept("score_total_again", {"table", "breakdown"},
                                                              {v["score_total_again"]})])
+    # the 项目资金 table's 执行率
+    if m.doc_kind == "project":
+        wrong = _shift(v["t_exec_rate"], r.choice([-200, -35, 150, 1000]))
+        shown = Decimal(v["t_exec"]) / Decimal(v["t_adjusted"]) * 100      # from the cells as the table rounds them
+        plant("资金表执行率", "t_exec_rate", wrong, [Accept("t_exec_rate", {"rate"}, {v["t_exec_rate"],
+                                                                               f"{q(shown, 2):.2f}%"})])
     # a wrong 同比
     if m.doc_kind == "final":
         wrong = _shift(v["yoy_pct"], r.choice([-7, 11, 25]) * (10 if m.pd == 2 else 1))

@@ -75,6 +75,50 @@ def _cell_at(row: tuple, col: int) -> int:
     return offset
 
 
+def _row_name(table: dict, cells: list[str]) -> str:
+    """How a message names a row: its 三级指标 (the most specific name), else its first cell."""
+    words = vocabulary()["scores"]["indicator_headers"]
+    col = next((c for c, x in enumerate(table["header"]) if any(w in x for w in words)), 0)
+    return cells[col] if col < len(cells) and cells[col] else cells[0]
+
+
+def _funds_row(table: dict, row: tuple) -> list[ReportFinding]:
+    """A 项目资金 row ("年度资金总额 | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分"): 执行率 = 全年执行数 ÷
+    全年预算数 (within the rounding of the cells), 得分 = 分值 × 执行率 (at most 分值)."""
+    words = vocabulary()["scores"]
+    header, cells = table["header"], row[2]
+
+    def col(names, starts=False) -> int | None:
+        return next((c for c, x in enumerate(header) for n in names if (x.startswith(n) if starts else x == n)), None)
+
+    b, a, r = col(words["budget_headers"]), col(words["actual_headers"]), col(words["rate_headers"], True)
+    if None in (b, a, r) or max(b, a, r, table["got"], table["points"]) >= len(cells):
+        return []
+    budget, actual = _number(cells[b].replace(",", "")), _number(cells[a].replace(",", ""))
+    rate = _number(cells[r].rstrip("%")) if cells[r].endswith("%") else None
+    if not (budget and actual and rate) or budget[0] <= 0:
+        return []
+    half = Decimal(5).scaleb(-max(budget[1], actual[1]) - 1)
+    low = (actual[0] - half) / (budget[0] + half) * 100
+    high = (actual[0] + half) / (budget[0] - half) * 100
+    rate_half = Decimal(5).scaleb(-rate[1] - 1)
+    if rate[0] + rate_half < low or rate[0] - rate_half > high:
+        expected = _shown(actual[0] / budget[0] * 100, rate[1]) + "%"
+        return [ReportFinding("rate", row[1].strip(), cells[r], expected,
+                              f"项目资金表“{cells[0]}”一行执行率写作{cells[r]}，而全年执行数{cells[a]}÷全年预算数{cells[b]}"
+                              f"＝{expected}。", _cell_at(row, r), ())]
+    points, got = _number(cells[table["points"]]), _number(cells[table["got"]])
+    if not (points and got):
+        return []
+    expected = points[0] * min(rate[0], Decimal(100)) / 100
+    if abs(expected - got[0]) > Decimal(5).scaleb(-got[1] - 1) + points[0] * rate_half / 100:
+        shown = _shown(expected, max(got[1], 2))
+        return [ReportFinding("structure", row[1].strip(), cells[table["got"]], shown,
+                              f"项目资金表“{cells[0]}”一行得分写作{cells[table['got']]}，按分值{cells[table['points']]}×"
+                              f"执行率{cells[r]}应为{shown}。", _cell_at(row, table["got"]), ())]
+    return []
+
+
 def check_score_tables(text: str) -> tuple[list[ReportFinding], list[Decimal]]:
     """Findings on every 分值/得分 table of the text, and each table's total score (for the prose)."""
     words = vocabulary()["scores"]
@@ -96,6 +140,8 @@ def check_score_tables(text: str) -> tuple[list[ReportFinding], list[Decimal]]:
             if values:
                 sums[col] = (sum((v for v, _ in values), Decimal(0)), max(d for _, d in values))
         indicators = any(w in c for c in table["header"] for w in words["indicator_headers"])
+        for row in body if not indicators else ():
+            findings += _funds_row(table, row)
         over = []     # rows whose 得分 exceeds their 分值
         for r in body:
             p = _number(r[2][pc]) if pc < len(r[2]) else None
@@ -120,7 +166,7 @@ def check_score_tables(text: str) -> tuple[list[ReportFinding], list[Decimal]]:
                     over.remove(r)
                     findings.append(ReportFinding(
                         "structure", r[1].strip(), r[2][pc], right,
-                        f"绩效指标表“{r[2][0]}”一行分值写作{r[2][pc]}，低于其得分{r[2][gc]}；各项分值之和为{expected}，"
+                        f"绩效指标表“{_row_name(table, r[2])}”一行分值写作{r[2][pc]}，低于其得分{r[2][gc]}；各项分值之和为{expected}，"
                         f"与合计{total[2][col]}不符，该项分值疑应为{right}。", _cell_at(r, pc), ()))
                     continue
                 hint = "；满分应为100分，请核对各项分值" if col == pc and stated[0] == 100 else ""
@@ -142,7 +188,7 @@ def check_score_tables(text: str) -> tuple[list[ReportFinding], list[Decimal]]:
         for r in over:
             findings.append(ReportFinding(
                 "structure", r[1].strip(), r[2][gc], r[2][pc],
-                f"绩效指标表“{r[2][0]}”一行得分{r[2][gc]}超过该项分值{r[2][pc]}，得分不应高于分值。", _cell_at(r, gc), ()))
+                f"绩效指标表“{_row_name(table, r[2])}”一行得分{r[2][gc]}超过该项分值{r[2][pc]}，得分不应高于分值。", _cell_at(r, gc), ()))
     return findings, totals
 
 
