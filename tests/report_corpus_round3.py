@@ -154,7 +154,7 @@ class Model:
              "grand_delta": self.m(self.grand - self.prev_grand),
              "grand_pct": self.p(self.grand - self.prev_grand, self.prev_grand),
              "initial": self.m(self.initial), "adjusted": self.m(self.adjusted), "executed": self.m(self.total),
-             "rate": self.p(self.total, self.adjusted), "rate_initial": self.p(self.total, self.initial),
+             "rate": self.p(self.total, self.adjusted), "rate_again": self.p(self.total, self.adjusted), "rate_initial": self.p(self.total, self.initial),
              "three": self.m(self.three), "reception": self.m(self.reception), "car": self.m(self.car),
              "prev_three": self.m(self.prev_three), "three_delta": self.m(self.prev_three - self.three),
              "three_pct": self.p(self.prev_three - self.three, self.prev_three),
@@ -235,6 +235,8 @@ class Model:
         out += self._three_text(v)
         out.append(f"全年公务接待{self.r.randint(5, 20)}批次，公务接待费{self.reception:,.2f}元，均按标准列支。"
                    if self.unit == "万元" and w["approx"] % 2 else "全年未发生因公出国（境）费用。")
+        out.append(f"预算执行方面，全年预算执行率为{v['rate_again']}，资金到位率100%。" if w["rate"] % 4 != 2 else
+                   f"全年部门支出{self._near(self.total)}，保障了法律援助工作正常开展。")
         out += ["三、部门履职情况"] + self._cases_text(v)
         out.append(f"法律援助专项经费全年预算数{v['sp_adjusted']}，全年执行数{v['sp_exec']}，执行率{v['sp_rate']}。")
         out += ["四、绩效指标完成情况", self._score_table(v)] + self._score_text(v)
@@ -264,10 +266,20 @@ class Model:
             f"{y}年度财政拨款支出{v['gp']}，年初预算数{v['gp_budget']}，完成年初预算的{v['gp_rate']}。",
             f"财政拨款支出年初预算数{v['gp_budget']}，完成年初预算的{v['gp_rate']}，主要原因是年中追加了值班律师补贴。",
         ][w["gp"] % 2])
+        out.append(f"全年收入{self._near(self.income)}，支出{self._near(self.total)}，收支基本平衡。")
         out += ["收入支出决算总表", self._grand_table(v)]
         out += ["五、财政拨款“三公”经费支出决算情况说明"] + self._three_text(v)
         out += self._tail(v)
         return out
+
+    def _near(self, value: Decimal) -> str:
+        """An approximate restatement: 近/超过/约 a round figure."""
+        wan = value / 10000
+        if self.wording["approx"] % 3 == 0:
+            return f"近{int(wan // 10 * 10 + 10)}万元"
+        if self.wording["approx"] % 3 == 1:      # "超过" a round figure at most 10% below
+            return f"超过{int(wan // 10 * 10) if wan // 10 * 10 >= wan * Decimal('0.91') else int(wan)}万元"
+        return f"约{int(round(wan))}万元"
 
     def _income_text(self, v):
         w = self.wording
@@ -455,7 +467,8 @@ def planted(seed: int) -> list[Doc]:
         if wrong != v["project_pct"]:
             plant("占比基数", "project_pct", wrong, [Accept("project_pct", {"share"}, {v["project_pct"]})])
     if m.doc_kind == "final":
-        wrong = m.p(m.gp, m.income if m.income != m.total else m.grand)
+        base = m.income if abs(m.income - m.total) > m.total / 200 else m.grand   # a base told apart from the right one
+        wrong = m.p(m.gp, base)
         if wrong != v["gp_share"]:
             docs.pop() if docs and docs[-1].kind == "占比基数" and r.random() < 0.5 else None
             plant("占比基数", "gp_share", wrong, [Accept("gp_share", {"share"}, {v["gp_share"]})])

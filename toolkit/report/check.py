@@ -157,7 +157,8 @@ def _ratio_share(pct: Figure, ratio: dict, figures: list[Figure]) -> list[Report
     actual amount stated just before it in its sentence (a warning: the labels were not recognised)."""
     def first(labels) -> tuple[str, list[Figure]]:
         for label in labels:
-            found = _find_by_label(figures, label, AMOUNT, pct)      # 0.00万元 too: the first label stated decides
+            found = [f for f in _find_by_label(figures, label, AMOUNT, pct)      # 0.00万元 too: the first label
+                     if f.fund == pct.fund]      # stated decides; an item's own 全年执行数 is not the department's
             if found:
                 return label, found
         return "", []
