@@ -211,3 +211,47 @@ def test_each_kind_message_names_what_to_change(kind):
     (hit,) = [f for f in check_report(doc.text).findings if doc.hit(f)]
     assert hit.expected and hit.expected in hit.message or hit.kind in ("breakdown", "structure", "table", "rate")
     assert hit.message.endswith("。") and len(hit.message) < 400
+
+
+# ---------------------------------------------------------------- a 决算情况说明 written as published ones are (our figures)
+
+FINAL = (
+    "某县司法局2023年度部门决算情况说明\n"
+    "（一）收入支出决算总体情况说明\n"
+    "2023年度收入总计3862.15万元，支出总计3862.15万元，与2022年度相比，各减少301.42万元，下降7.24%，"
+    "主要原因是单位自有资金结余未纳入决算。\n"
+    "（二）收入决算情况说明\n"
+    "本年收入合计3862.15万元；包括财政拨款收入3416.95万元（其中，一般公共预算3318.40万元，政府性基金预算98.55万元，"
+    "国有资本经营预算0.00万元），占收入合计88.47%；上级补助收入0.00万元，占收入合计0.00%；事业收入445.20万元，"
+    "占收入合计11.53%。\n"
+    "（三）支出决算情况说明\n"
+    "本年支出合计3862.15万元，其中基本支出2790.06万元，占72.24%；项目支出1072.09万元，占27.76%；上缴上级支出0.00万元，"
+    "占0.00%。\n"
+    "（四）财政拨款收入支出决算总体情况说明\n"
+    "2023年度财政拨款收入总计3416.95万元，支出总计3416.95万元，与2022年相比，各增加288.13万元，增长9.21%。"
+    "财政拨款支出年初预算数3480.20万元，完成年初预算的98.18%。\n"
+    "（五）一般公共预算财政拨款支出决算情况说明\n"
+    "2023年度一般公共预算财政拨款支出3318.40万元，占本年支出合计的85.92%。与2022年相比，一般公共预算财政拨款支出"
+    "增加201.67万元，增长6.47%。\n"
+    "部门整体支出概况\n"
+    "1、收入：688.40万元。同比上年度增加152.36万元，增加28.42%。")
+
+
+def test_a_final_accounts_statement_as_published_gives_nothing():
+    assert _found(FINAL) == []
+
+
+@pytest.mark.parametrize("old,new,found", [
+    ("下降7.24%", "下降8.24%", ("change", "8.24%", "7.24%")),
+    ("政府性基金预算98.55", "政府性基金预算88.55", ("breakdown", "3416.95万元", "3406.95万元")),  # the bracket's 其中
+    ("占收入合计88.47%", "占收入合计87.47%", ("share", "87.47%", "88.47%")),
+    ("各增加288.13万元，增长9.21%", "各增加288.13万元，增长8.43%", ("change", "8.43%", "9.21%")),
+    ("占本年支出合计的85.92%", "占本年支出合计的84.92%", ("share", "84.92%", "85.92%")),
+    ("增长6.47%", "增长7.47%", ("change", "7.47%", "6.47%")),      # "与2022年相比" is the compared year
+    ("增加28.42%", "增加26.42%", ("change", "26.42%", "28.42%")),  # the level in the sentence before: a warning
+])
+def test_each_slip_in_a_published_style_statement_is_found_once(old, new, found):
+    assert old in FINAL
+    (f,) = check_report(FINAL.replace(old, new)).findings
+    assert (f.kind, f.stated, f.expected) == found
+    assert f.severity == (WARNING if "增加26.42%" in new else "error")

@@ -117,8 +117,9 @@ def find_lists(figures: list[Figure], sentences: list[str]) -> list[ListOf]:
             outside = re.search(r"[；;，,](?:另外|另|此外|同时|除此之外)", sentence[pos:stop])
             if outside:
                 stop = pos + outside.start()
+            around = [span for span in subs if not span[0] <= pos < span[1]]   # "包括A（其中…）": A's own list
             parts = [f for f in figs if pos < f.start < stop and f.depth == depth and _same_family(f, total)
-                     and f.qualifier not in ("delta", "range") and not _in_spans(f, subs)
+                     and f.qualifier not in ("delta", "range") and not _in_spans(f, around)
                      and not any(w in f.label for w in vocab["items"]["not_parts"])]
             if next_list and parts:  # the figure just before the next 其中 is that list's total
                 parts = parts[:-1]

@@ -40,6 +40,13 @@ def extract_figures(text: str) -> list[Figure]:
         for p in lst.parts if fund else ():
             if not any(w in p.label for w in funds):
                 marked[p.key] = replace(p, fund=fund)
+    for index in {f.sentence_index for f in figures}:   # "财政拨款收入总计X万元，支出总计X万元": both the fund's
+        here = [f for f in figures if f.sentence_index == index and f.kind == AMOUNT]
+        lead = next((w for f in here[:1] for w in funds if f.label.startswith(w)), "")
+        for f in here[1:] if lead else ():
+            if f.key not in marked and not f.fund and not any(w in f.label for w in funds) \
+                    and re.fullmatch(r"(?:收入|支出)(?:总计|合计)", f.label):
+                marked[f.key] = replace(f, fund=lead)
     for index in {f.sentence_index for f in figures}:   # "法律援助专项经费预算80万元，执行78万元，执行率97.5%"
         item = _budget_item([f for f in figures if f.sentence_index == index])
         for f in figures if item else ():
@@ -141,7 +148,7 @@ def check_shares(figures: list[Figure], lists: list[ListOf]) -> list[ReportFindi
             wholes = [lst.total] if lst is not None else []
             description = "推定的合计" if lst is not None and lst.assumed else "所在“其中”列表的合计"
         if wholes:
-            findings.extend(assumed(_judge_share(pct, part, wholes, description, lst=lst), lst))
+            findings.extend(assumed(_judge_share(pct, part, wholes, description, lst=lst, figures=figures), lst))
         elif part.kind == AMOUNT or part.kind == COUNT:
             unbased.setdefault((base_name or f"#{pct.sentence_index}", part.kind, part.unit if part.kind == COUNT
                                 else ""), []).append((pct, part))
@@ -209,7 +216,7 @@ def _paired_share(pct: Figure, by_key: dict, figures: list[Figure], totals: dict
     if not wholes and lst is not None:
         wholes, description = [lst.total], "所在列表的合计"
     if wholes:
-        return _judge_share(pct, part, wholes, description, lst=lst)
+        return _judge_share(pct, part, wholes, description, lst=lst, figures=figures)
     shares = [f for f in figures if f.group == pct.group and f.kind == PERCENT and f.of in by_key]
     if shares and shares[0] is pct:   # no whole stated: the shares of one list must give one whole
         return _derived_shares([(f, by_key[f.of]) for f in shares])
@@ -217,7 +224,8 @@ def _paired_share(pct: Figure, by_key: dict, figures: list[Figure], totals: dict
 
 
 def _judge_share(pct: Figure, part: Figure, wholes: list[Figure], description: str,
-                 lead: str = "", lst: ListOf | None = None, kind: str = "share") -> list[ReportFinding]:
+                 lead: str = "", lst: ListOf | None = None, kind: str = "share",
+                 figures: list[Figure] = ()) -> list[ReportFinding]:
     """A share (kind "share") or a rate (执行率/完成率, kind "rate") that fits none of its bases: one finding."""
     if any(_share_fits(pct, part, w) for w in wholes):
         return []
@@ -244,6 +252,10 @@ def _judge_share(pct: Figure, part: Figure, wholes: list[Figure], description: s
             tried.append(f"{part.canonical or '分项'}{part.said}÷所列分项之和{lst.total.shown(listed, max(p.decimals for p in lst.parts + [lst.total]))}＝"
                          f"{format_decimal(share, pct.decimals)}%")
             description += "、所列分项之和"
+    other = _wrong_base(pct, part, wholes, figures) if kind == "share" else None
+    if other is not None:
+        tried.append(f"文中的{pct.text}与{part.canonical or '分项'}{part.said}÷{other.label}{other.said}相符，"
+                     f"疑误以{other.label}为基数")
     return [_finding(kind, pct, _percent_text(part, fitting[0], pct.decimals),
                      f"{lead or (part.canonical or '该项') + '的占比'}写作{pct.text}，与计算不符"
                      f"（部分不会超过100%）。已试的基数（{description}）：{'；'.join(tried)}。"
@@ -251,6 +263,19 @@ def _judge_share(pct: Figure, part: Figure, wholes: list[Figure], description: s
                      f"{lead or (part.canonical or '该项') + '的占比'}写作{pct.text}，与计算不符。"
                      f"已试的基数（{description}）：{'；'.join(tried)}。",
                      ((pct.key, part.value / fitting[0].value * 100),))]
+
+
+def _wrong_base(pct: Figure, part: Figure, wholes: list[Figure], figures: list[Figure]) -> Figure | None:
+    """Another whole of the text (a 合计/总计 or an item made of parts, [totals]/[parts_of]) the stated share is of:
+    the classic slip of a share taken of the wrong base ("占本年支出合计的x%" computed on 收入合计)."""
+    vocab = vocabulary()
+    named = set(vocab.get("totals", {})) | set(vocab.get("parts_of", {}))
+    for f in figures:
+        if f.kind == part.kind and f.plain and f is not part and f not in wholes and f.value > part.value \
+                and (f.canonical in named or f.label.endswith(("合计", "总计"))) and _same_family(f, part) \
+                and not any(f.value == w.value for w in wholes) and _share_fits(pct, part, f):
+            return f
+    return None
 
 
 # ---------------------------------------------------------------- the same figure twice

@@ -7,6 +7,8 @@ import re
 from dataclasses import replace
 from decimal import Decimal
 
+from toolkit.base.findings import WARNING
+
 from toolkit.report.figures import (AMOUNT, COUNT, PERCENT, YEAR, Figure, ReportFinding, _agree, _clause_start,
                                     _find_by_label, _finding, _same_family, canonical_label, format_decimal,
                                     normalize_label, report_year_of, vocabulary)
@@ -152,6 +154,7 @@ def check_changes(figures: list[Figure], tables=()) -> list[ReportFinding]:  # n
     figure when the text states it ("上年为P") or a table of the text has a column of that year."""
     items = vocabulary()["items"]
     findings = []
+    assumed: dict[int, str] = {}     # sentence → what was assumed of its level (its findings are warnings)
     report_year = report_year_of(figures)
     by_sentence: dict[int, list[Figure]] = {}
     for f in figures:
@@ -197,6 +200,14 @@ def check_changes(figures: list[Figure], tables=()) -> list[ReportFinding]:  # n
             if not levels:   # "与上年相比，收、支总计各增加…": the 总计/合计 of the sentence before
                 levels = [f for f in figures if f.sentence_index == d.sentence_index - 1 and f.plain
                           and _same_family(f, d) and f.label[-2:] in ("总计", "合计", "总额") and f.label[-2:] in clause]
+            if not levels and re.match(r"(?:同比|较上年|比上年|与上年度?相比)", d.sentence):
+                # "1、收入：792.22万元。同比上年度增加189.25万元，增加31.39%。": the one level of the sentence before
+                levels = [f for f in figures if f.sentence_index == d.sentence_index - 1 and f.plain and f.depth == 0
+                          and _same_family(f, d) and f.kind in (AMOUNT, COUNT)]
+                levels = levels if len(levels) == 1 else []
+                if levels:
+                    assumed[d.sentence_index] = (f"句中未写明与上年比较的是哪个数，按上一句的“{levels[0].label}"
+                                                 f"{levels[0].text}”为本年数核对")
             if not levels:
                 continue
             current = levels[-1]
@@ -240,7 +251,10 @@ def check_changes(figures: list[Figure], tables=()) -> list[ReportFinding]:  # n
                 message = (f"变动率写作{rate.text}，与变动额不符：上年数为{current.shown(before)}（{current.said}"
                            f"{'−' if sign > 0 else '＋'}{d.said}），{d.said}÷{current.shown(before)}＝{shown}。")
             findings.append(_finding("change", rate, shown, message, ((rate.key, expected),)))
-    return findings
+    spans = {f.sentence_index: (f.offset, f.offset + len(f.sentence)) for f in figures if f.sentence_index in assumed}
+    return [replace(f, severity=WARNING, message=f"{f.message}注意：{assumed[i]}，请核实。")
+            if f.kind == "change" and (i := next((i for i, (a, b) in spans.items() if a <= f.at < b), None)) is not None
+            else f for f in findings]
 
 
 def check_years(figures: list[Figure], sentences: list[str]) -> list[ReportFinding]:

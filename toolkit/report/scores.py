@@ -169,7 +169,7 @@ def check_score_tables(text: str) -> tuple[list[ReportFinding], list[Decimal]]:
                         f"绩效指标表“{_row_name(table, r[2])}”一行分值写作{r[2][pc]}，低于其得分{r[2][gc]}；各项分值之和为{expected}，"
                         f"与合计{total[2][col]}不符，该项分值疑应为{right}。", _cell_at(r, pc), ()))
                     continue
-                hint = "；满分应为100分，请核对各项分值" if col == pc and stated[0] == 100 else ""
+                hint = "；满分应为100分，请核对各项分值" if col == pc and stated[0] == 100 else f"，请核对各项{name}或合计行"
                 findings.append(ReportFinding(
                     "structure", total[1].strip(), total[2][col], expected,
                     f"绩效指标表合计行的{name}写作{total[2][col]}，而各项{name}之和为{expected}{hint}。",
