@@ -257,3 +257,53 @@ def test_each_slip_in_a_published_style_statement_is_found_once(old, new, found)
     (f,) = check_report(FINAL.replace(old, new)).findings
     assert (f.kind, f.stated, f.expected) == found
     assert f.severity == (WARNING if "增加26.42%" in new else "error")
+
+
+def test_a_word_score_table_with_merged_cells_and_part_of_the_score(tmp_path):
+    """The 一级指标 cells merged down, the 合计 cell merged across five columns (the row reads "合计 90 88"); the table
+    holds 90 of the 100 points (预算执行 scored apart), so the prose's 自评总分98分 is not compared with its 88."""
+    from docx import Document as Docx
+    rows = [["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+            ["产出指标(50分)", "数量指标", "办理法律援助案件数", "≥800件", "912件", "20", "20", ""],
+            ["产出指标(50分)", "质量指标", "案件质量合格率", "≥95%", "96.2%", "15", "15", ""],
+            ["产出指标(50分)", "时效指标", "补贴发放及时率", "100%", "100%", "15", "15", ""],
+            ["效益指标(30分)", "社会效益指标", "困难群众获得感", "显著提升", "显著提升", "30", "28", "宣传覆盖面不足"],
+            ["满意度指标(10分)", "服务对象满意度", "受援人满意度", "≥90%", "95%", "10", "10", ""],
+            ["合计", "", "", "", "", "90", "88", ""]]
+
+    def write(rows, path):
+        doc = Docx()
+        doc.add_paragraph("某县法律援助中心2024年度法律援助专项经费绩效自评表")
+        table = doc.add_table(rows=len(rows), cols=8)
+        for i, row in enumerate(rows):
+            for j, cell in enumerate(row):
+                table.cell(i, j).text = cell
+        table.cell(1, 0).merge(table.cell(3, 0)).text = "产出指标(50分)"
+        table.cell(6, 0).merge(table.cell(6, 4)).text = "合计"
+        doc.add_paragraph("经自评，该项目得分88分（预算执行率指标10分另计），自评总分98分。")
+        doc.save(str(path))
+        return read_report(path)
+
+    text = write(rows, tmp_path / "a.docx")
+    assert "合计\t90\t88\t" in text and _found(text) == []
+    rows[4][6] = "26"
+    (f,) = check_report(write(rows, tmp_path / "b.docx")).findings
+    assert (f.kind, f.stated, f.expected) == ("structure", "88", "86")
+
+
+def test_a_change_against_the_budget_is_taken_on_the_budget():
+    text = "2024年度自评报告\n“三公”经费支出1.86万元，比年初预算2.50万元减少0.64万元，下降25.6%，主要是压减公务接待。"
+    assert _found(text) == []
+    assert _found(text.replace("下降25.6%", "下降20.6%")) == [("change", "20.6%", "25.6%")]
+
+
+@pytest.mark.parametrize("text", [
+    "2024年度项目自评\n全年预算数80.00万元，全年执行数78.60万元，预算执行率=全年执行数/全年预算数×100%=98.25%。",
+    "2024年度项目自评\n项目全年预算数120万元，实际支出118.5万元，资金执行率98.75%，得分9.88分（满分10分）。",
+    "2024年度自评报告\n受援人满意度目标值为≥90%，实际达到96.3%，得10分；案件合格率不低于95%，实际为100%。",
+    "2024年度自评报告\n全年办理法律援助案件1,205件，同比增长8.6%（2023年为1,110件）。",
+    "2024年度自评报告\n2024年收入合计352.18万元，较2023年的318.40万元增长10.61%。",
+    "2024年度自评报告\n法律援助办案补贴支出62.37万元，占专项经费支出的79.35%，惠及受援群众1,200余人次。专项经费支出78.60万元。",
+])
+def test_phrasings_of_real_reports_that_are_right(text):
+    assert _found(text) == []

@@ -170,7 +170,8 @@ def check_changes(figures: list[Figure], tables=()) -> list[ReportFinding]:  # n
                     re.search(re.escape(w) + r"了?$", clause)]
             previous = [f for f in figs if _same_family(f, d) and f is not d and (any(
                 w in f.sentence[_clause_start(f.sentence, f.start):f.start] for w in items["previous_year"])
-                or _compared_with_a_year(f.sentence[_clause_start(f.sentence, f.start):f.start]))
+                or _compared_with_a_year(f.sentence[_clause_start(f.sentence, f.start):f.start])
+                or re.match(r"\s*(?:比|较)", f.sentence[_clause_start(f.sentence, f.start):f.start]))
                 and not any(w in f.sentence[_clause_start(f.sentence, f.start):f.start]
                             for w in items["change_up"] + items["change_down"])]
             head = d.sentence[:d.start]

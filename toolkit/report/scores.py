@@ -19,7 +19,8 @@ _NUMBER = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
 
 
 def _cells(line: str) -> list[str]:
-    return [c.strip() for c in re.split(r"\t|\s*[|｜]\s*", line.strip().strip("|｜"))]
+    """A row's cells; empty cells at the end are kept (a Word row "合计\t90\t88\t" has a last, empty cell)."""
+    return [c.strip() for c in re.split(r"\t|\s*[|｜]\s*", line.strip(" \u3000\r").strip("|｜"))]
 
 
 def _number(cell: str) -> tuple[Decimal, int] | None:
@@ -64,7 +65,9 @@ def score_tables(text: str) -> list[dict]:
 
 def _cell_at(row: tuple, col: int) -> int:
     """The offset of a cell of a row in the text."""
-    offset, line, cells = row
+    offset, line, cells = row[:3]
+    pad = row[3] if len(row) > 3 else 0
+    col = col - pad if col > pad else 0 if col > 0 and pad else col
     parts = re.split(r"(\t|\s*[|｜]\s*)", line)
     at, n = 0, 0
     for part in parts:
@@ -130,7 +133,8 @@ def check_score_tables(text: str) -> tuple[list[ReportFinding], list[Decimal]]:
         for row in table["rows"]:
             cells = row[2]
             if any(w in cells[0] for w in words["total_rows"]):
-                total = row
+                pad = len(table["header"]) - len(cells)    # "合计" written across merged cells: the rest moves right
+                total = (row[0], row[1], cells[:1] + [""] * pad + cells[1:], pad) if pad > 0 else row
                 break
             body.append(row)
         sums = {}
@@ -175,7 +179,8 @@ def check_score_tables(text: str) -> tuple[list[ReportFinding], list[Decimal]]:
                     f"绩效指标表合计行的{name}写作{total[2][col]}，而各项{name}之和为{expected}{hint}。",
                     _cell_at(total, col), ()))
             got = _number(total[2][gc]) if gc < len(total[2]) else None
-            if got is not None:
+            full = _number(total[2][pc]) if pc < len(total[2]) else None
+            if got is not None and full is not None and full[0] == 100:   # a table of part of the score: not the total
                 totals.append(got[0])
         elif pc in sums and sums[pc][0] != 100 and len(body) >= 3 and indicators:
             listed = _shown(*sums[pc])
@@ -183,7 +188,7 @@ def check_score_tables(text: str) -> tuple[list[ReportFinding], list[Decimal]]:
                 "structure", table["rows"][-1][1].strip() if table["rows"] else "", listed, "100",
                 f"绩效指标表没有合计行，各项分值之和为{listed}分，而自评满分通常为100分（按财预〔2020〕10号的计分办法"
                 f"推测；若表中只列了部分指标，可不理会）。", table["at"], severity=WARNING))
-        elif gc in sums and len(body) >= 3 and indicators:
+        elif gc in sums and len(body) >= 3 and indicators and pc in sums and sums[pc][0] == 100:
             totals.append(sums[gc][0])
         for r in over:
             findings.append(ReportFinding(
