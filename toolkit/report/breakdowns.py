@@ -25,6 +25,8 @@ class ListOf:
     context: str = ""    # a "分别为" list whose total stands before it, outside its clause: where ("上一句")
     complete: bool = True   # …and whether its items are all the parts of that total ([totals]); if not, a sum
                             # short of the total is only a warning (other parts may be left unsaid)
+    assumed: str = ""    # parts stated with no list word at all, taken as the parts of a total by [totals]: what
+                         # was assumed (every finding on such a list is a warning saying it)
 
 
 def _previous_total(last: Figure, before: list[Figure], parts: list[Figure]) -> Figure | None:
@@ -115,8 +117,9 @@ def find_lists(figures: list[Figure], sentences: list[str]) -> list[ListOf]:
             outside = re.search(r"[；;，,](?:另外|另|此外|同时|除此之外)", sentence[pos:stop])
             if outside:
                 stop = pos + outside.start()
+            around = [span for span in subs if not span[0] <= pos < span[1]]   # "包括A（其中…）": A's own list
             parts = [f for f in figs if pos < f.start < stop and f.depth == depth and _same_family(f, total)
-                     and f.qualifier not in ("delta", "range") and not _in_spans(f, subs)
+                     and f.qualifier not in ("delta", "range") and not _in_spans(f, around)
                      and not any(w in f.label for w in vocab["items"]["not_parts"])]
             if next_list and parts:  # the figure just before the next 其中 is that list's total
                 parts = parts[:-1]
@@ -183,6 +186,49 @@ def _context_lists(figures: list[Figure], sentences: list[str], found: list[List
         word = mark_word(sentences[index], mark)
         complete = set(names) == set(vocab.get("totals", {}).get(total.canonical, ()))
         out.append(ListOf(total, parts, False, False, f"“{word}”所列分项", "同句" if here else "上一句", complete))
+    return out + _unmarked_lists(figures, sentences, found + out)
+
+
+def _unmarked_lists(figures: list[Figure], sentences: list[str], found: list[ListOf]) -> list[ListOf]:
+    """"本年支出合计287.44万元。基本支出172.28万元，占59.94%…；项目支出115.16万元，占40.06%。": a sentence with no
+    list word that states every part of one item ([totals]: 基本支出 and 项目支出 make 支出合计), each once, right after
+    the sentence stating that item (or after it in its own sentence), is taken as its list; an assumption, so what
+    is found on it is a warning that says so."""
+    vocab = vocabulary()
+    taken = {p.key for lst in found for p in lst.parts}
+    by_sentence: dict[int, list[Figure]] = {}
+    for f in figures:
+        if f.kind in (AMOUNT, COUNT):
+            by_sentence.setdefault(f.sentence_index, []).append(f)
+    out = []
+    for index, figs in by_sentence.items():
+        if index >= len(sentences) or _list_marks(sentences[index]) or any(f.group for f in figs):
+            continue
+        plain = [f for f in figs if f.plain and f.depth == 0 and not f.fund and f.key not in taken]
+        for item, members in vocab.get("totals", {}).items():
+            parts = [f for f in plain if f.canonical in members]
+            if len(parts) != len(members) or len({p.canonical for p in parts}) != len(parts) \
+                    or any(not _same_family(p, parts[0]) or p.phase != parts[0].phase for p in parts):
+                continue
+
+            def fits(f: Figure) -> bool:
+                return f.plain and f.canonical == item and _same_family(f, parts[0]) and not f.fund \
+                    and f.year == parts[0].year and f.phase == parts[0].phase
+
+            here = [f for f in plain if f.end <= parts[0].start and fits(f)]
+            before = [f for f in by_sentence.get(index - 1, []) if fits(f)] if not here else []
+            candidates = here or before
+            if len(candidates) != 1:
+                continue
+            total = candidates[0]
+            where = "同句" if here else "上一句"
+            sharper = sorted((f for f in figures if fits(f) and f.tolerance < total.tolerance and f.at < parts[0].at
+                              and _agree(f.value, f.tolerance, total.value, total.tolerance)), key=lambda f: f.tolerance)
+            if sharper:   # "全年支出合计195万元" restating 195.06万元: the exact one is the total
+                total, where = sharper[0], "前文"
+            names = "、".join(p.canonical for p in parts)
+            out.append(ListOf(total, parts, False, False, "所列分项", where, True,
+                              f"文中未用“其中”等词列出分项，按{where}“{total.label}{total.text}”为{names}的合计核对"))
     return out
 
 
@@ -238,8 +284,16 @@ def check_breakdowns(lists: list[ListOf], figures: list[Figure]) -> list[ReportF
     for lst in lists:
         if any(not p.plain for p in lst.parts):
             continue
-        findings.extend(_check_one_breakdown(lst, figures))
+        found = _check_one_breakdown(lst, figures)
+        findings.extend(assumed(found, lst))
     return findings
+
+
+def assumed(findings: list[ReportFinding], lst: ListOf | None) -> list[ReportFinding]:
+    """Findings on a list taken by assumption: warnings that say what was assumed."""
+    if lst is None or not lst.assumed:
+        return findings
+    return [replace(f, severity=WARNING, message=f"{f.message}注意：{lst.assumed}，请核实。") for f in findings]
 
 
 def _check_one_breakdown(lst: ListOf, figures: list[Figure]) -> list[ReportFinding]:

@@ -2,9 +2,9 @@
 the tables pasted into it, or with the workbooks.
 
 Pure core: text in, findings out, in text order. A unit slip is corrected before the other checks use the figure; a
-finding that only follows from another one is folded into it. Figures and unit slips: toolkit.report.figures; 其中
-lists: toolkit.report.breakdowns; changes, years and derived shares: toolkit.report.relations; tables in the text:
-toolkit.report.tables.
+finding that only follows from another one is folded into it. Figures: toolkit.report.figures; unit slips:
+toolkit.report.units; 其中 lists: toolkit.report.breakdowns; changes, years and derived shares: toolkit.report.relations;
+tables in the text: toolkit.report.tables; scores (绩效指标表, 项目资金表, 自评得分): toolkit.report.scores.
 """
 
 from __future__ import annotations
@@ -14,16 +14,17 @@ from dataclasses import replace
 from decimal import Decimal
 
 from toolkit.base.findings import WARNING
-from toolkit.report.breakdowns import ListOf, check_breakdowns, find_lists
-from toolkit.report.figures import (AMOUNT, BUDGET, COUNT, MONEY_FACTOR, PERCENT, POINTS, YEAR, Figure, ReportCheck, ReportFinding,
-                                    TableValue, _agree, _clause_start, _figures_agree, _find_by_label, _finding,
+from toolkit.report.breakdowns import ListOf, assumed, check_breakdowns, find_lists
+from toolkit.report.figures import (AMOUNT, BUDGET, COUNT, PERCENT, POINTS, YEAR, Figure, ReportCheck, ReportFinding,
+                                    TableValue, _clause_start, _figures_agree, _find_by_label, _finding,
                                     _percent_text, _same_family, canonical_label, fold_forms,
-                                    format_decimal, in_unit, normalize_label, report_year_of, sentence_spans, unit_slip,
-                                    vocabulary)
+                                    format_decimal, normalize_label, report_year_of, sentence_spans, vocabulary)
 from toolkit.report.figures import extract_figures as _figures_of
 from toolkit.report.relations import _derived_shares, check_changes, check_gaps, check_moves, check_years
 from toolkit.report.respectively import pair_respectively
+from toolkit.report.scores import check_score_prose, check_score_tables
 from toolkit.report.tables import check_text_tables
+from toolkit.report.units import _table_shown, correct_units
 
 
 def extract_figures(text: str) -> list[Figure]:
@@ -39,6 +40,13 @@ def extract_figures(text: str) -> list[Figure]:
         for p in lst.parts if fund else ():
             if not any(w in p.label for w in funds):
                 marked[p.key] = replace(p, fund=fund)
+    for index in {f.sentence_index for f in figures}:   # "财政拨款收入总计X万元，支出总计X万元": both the fund's
+        here = [f for f in figures if f.sentence_index == index and f.kind == AMOUNT]
+        lead = next((w for f in here[:1] for w in funds if f.label.startswith(w)), "")
+        for f in here[1:] if lead else ():
+            if f.key not in marked and not f.fund and not any(w in f.label for w in funds) \
+                    and re.fullmatch(r"(?:收入|支出)(?:总计|合计)", f.label):
+                marked[f.key] = replace(f, fund=lead)
     for index in {f.sentence_index for f in figures}:   # "法律援助专项经费预算80万元，执行78万元，执行率97.5%"
         item = _budget_item([f for f in figures if f.sentence_index == index])
         for f in figures if item else ():
@@ -110,7 +118,7 @@ def check_shares(figures: list[Figure], lists: list[ListOf]) -> list[ReportFindi
         part_name = normalize_label(clause[:at])
         base_name = normalize_label(re.sub(r"(比例|比重|比)$", "", normalize_label(clause[at + 1:])))
         same_sentence = [f for f in figures if f.sentence_index == pct.sentence_index and f.start < pct.start
-                         and f.kind in (AMOUNT, COUNT) and f.plain]
+                         and f.kind in (AMOUNT, COUNT) and f.plain and f.depth <= pct.depth]   # not "（其中…）"
         inside = [f for f in same_sentence if clause_start <= f.start < clause_start + at]
         named_whole = [f for f in same_sentence if f.start > clause_start + at]   # "占补贴需求192.35万元的41.59%"
         if named_whole:
@@ -138,9 +146,9 @@ def check_shares(figures: list[Figure], lists: list[ListOf]) -> list[ReportFindi
             description = f"“{base_name}”"
         else:
             wholes = [lst.total] if lst is not None else []
-            description = "所在“其中”列表的合计"
+            description = "推定的合计" if lst is not None and lst.assumed else "所在“其中”列表的合计"
         if wholes:
-            findings.extend(_judge_share(pct, part, wholes, description, lst=lst))
+            findings.extend(assumed(_judge_share(pct, part, wholes, description, lst=lst, figures=figures), lst))
         elif part.kind == AMOUNT or part.kind == COUNT:
             unbased.setdefault((base_name or f"#{pct.sentence_index}", part.kind, part.unit if part.kind == COUNT
                                 else ""), []).append((pct, part))
@@ -156,7 +164,8 @@ def _ratio_share(pct: Figure, ratio: dict, figures: list[Figure]) -> list[Report
     actual amount stated just before it in its sentence (a warning: the labels were not recognised)."""
     def first(labels) -> tuple[str, list[Figure]]:
         for label in labels:
-            found = _find_by_label(figures, label, AMOUNT, pct)      # 0.00万元 too: the first label stated decides
+            found = [f for f in _find_by_label(figures, label, AMOUNT, pct)      # 0.00万元 too: the first label
+                     if f.fund == pct.fund]      # stated decides; an item's own 全年执行数 is not the department's
             if found:
                 return label, found
         return "", []
@@ -207,7 +216,7 @@ def _paired_share(pct: Figure, by_key: dict, figures: list[Figure], totals: dict
     if not wholes and lst is not None:
         wholes, description = [lst.total], "所在列表的合计"
     if wholes:
-        return _judge_share(pct, part, wholes, description, lst=lst)
+        return _judge_share(pct, part, wholes, description, lst=lst, figures=figures)
     shares = [f for f in figures if f.group == pct.group and f.kind == PERCENT and f.of in by_key]
     if shares and shares[0] is pct:   # no whole stated: the shares of one list must give one whole
         return _derived_shares([(f, by_key[f.of]) for f in shares])
@@ -215,7 +224,8 @@ def _paired_share(pct: Figure, by_key: dict, figures: list[Figure], totals: dict
 
 
 def _judge_share(pct: Figure, part: Figure, wholes: list[Figure], description: str,
-                 lead: str = "", lst: ListOf | None = None, kind: str = "share") -> list[ReportFinding]:
+                 lead: str = "", lst: ListOf | None = None, kind: str = "share",
+                 figures: list[Figure] = ()) -> list[ReportFinding]:
     """A share (kind "share") or a rate (执行率/完成率, kind "rate") that fits none of its bases: one finding."""
     if any(_share_fits(pct, part, w) for w in wholes):
         return []
@@ -242,6 +252,10 @@ def _judge_share(pct: Figure, part: Figure, wholes: list[Figure], description: s
             tried.append(f"{part.canonical or '分项'}{part.said}÷所列分项之和{lst.total.shown(listed, max(p.decimals for p in lst.parts + [lst.total]))}＝"
                          f"{format_decimal(share, pct.decimals)}%")
             description += "、所列分项之和"
+    other = _wrong_base(pct, part, wholes, figures) if kind == "share" else None
+    if other is not None:
+        tried.append(f"文中的{pct.text}与{part.canonical or '分项'}{part.said}÷{other.label}{other.said}相符，"
+                     f"疑误以{other.label}为基数")
     return [_finding(kind, pct, _percent_text(part, fitting[0], pct.decimals),
                      f"{lead or (part.canonical or '该项') + '的占比'}写作{pct.text}，与计算不符"
                      f"（部分不会超过100%）。已试的基数（{description}）：{'；'.join(tried)}。"
@@ -249,6 +263,19 @@ def _judge_share(pct: Figure, part: Figure, wholes: list[Figure], description: s
                      f"{lead or (part.canonical or '该项') + '的占比'}写作{pct.text}，与计算不符。"
                      f"已试的基数（{description}）：{'；'.join(tried)}。",
                      ((pct.key, part.value / fitting[0].value * 100),))]
+
+
+def _wrong_base(pct: Figure, part: Figure, wholes: list[Figure], figures: list[Figure]) -> Figure | None:
+    """Another whole of the text (a 合计/总计 or an item made of parts, [totals]/[parts_of]) the stated share is of:
+    the classic slip of a share taken of the wrong base ("占本年支出合计的x%" computed on 收入合计)."""
+    vocab = vocabulary()
+    named = set(vocab.get("totals", {})) | set(vocab.get("parts_of", {}))
+    for f in figures:
+        if f.kind == part.kind and f.plain and f is not part and f not in wholes and f.value > part.value \
+                and (f.canonical in named or f.label.endswith(("合计", "总计"))) and _same_family(f, part) \
+                and not any(f.value == w.value for w in wholes) and _share_fits(pct, part, f):
+            return f
+    return None
 
 
 # ---------------------------------------------------------------- the same figure twice
@@ -302,118 +329,6 @@ def check_repeats(figures: list[Figure], tables: list[TableValue] = ()) -> list[
                 + (f"注意：{assumed}，请核实。" if assumed else ""), ((other.key, first.value),))
             findings.append(replace(finding, severity=WARNING) if assumed else finding)
     return findings
-
-
-# ---------------------------------------------------------------- unit slips (found first, then corrected)
-
-def _sibling_slips(figures: list[Figure]) -> list[tuple[Figure, str, list[Figure]]]:
-    """An amount in 元 among 万元 siblings (or the reverse) that is about 10⁴ times off them: (figure, unit, others)."""
-    out = []
-    by_sentence: dict[int, list[Figure]] = {}
-    for f in figures:
-        if f.kind == AMOUNT and f.value > 0 and f.qualifier != "range":
-            by_sentence.setdefault(f.sentence_index, []).append(f)
-    for figs in by_sentence.values():
-        if len(figs) < 2:
-            continue
-        for f in figs:
-            others = [g for g in figs if g is not f]
-            siblings = [g for g in others if g.unit != f.unit]
-            if siblings and len({g.unit for g in siblings}) == 1 and len(siblings) == len(others):
-                unit = siblings[0].unit  # 元 among 万元 (or the reverse)
-            elif not siblings and len(others) >= 2 and f.unit != "元":
-                unit = "元"  # all in 万元, one of them 10⁴ times its siblings: a 元 amount written as 万元
-                values = [g.value for g in others]
-                if _orders(max(values), min(values)) > 2:
-                    continue
-            else:
-                continue
-            values = sorted(g.value for g in others)
-            median = values[len(values) // 2]
-            rescaled = f.value / MONEY_FACTOR[f.unit] * MONEY_FACTOR[unit]
-            if unit == "元" and not siblings and f.value < median:
-                continue
-            if _orders(f.value, median) >= Decimal("3.5") and _orders(rescaled, median) <= Decimal("1.5"):
-                out.append((f, unit, others))
-    return out
-
-
-def correct_units(figures: list[Figure], tables: list[TableValue], sentences: list[str] = ()
-                  ) -> tuple[list[ReportFinding], list[Figure]]:
-    """Unit slips (元 ↔ 万元) found among siblings, against the same figure stated elsewhere or in a table; every other
-    check then uses the corrected value (and says so)."""
-    findings, fixed = [], {}
-    for f, unit, others in _sibling_slips(figures):
-        right = in_unit(f, unit)
-        fixed[f.key] = right
-        findings.append(_finding(
-            "unit", f, right.text, f"{f.label or '该金额'}写作{f.text}，与同句其他金额（{'、'.join(g.text for g in others)}）"
-            f"数量级相差约一万倍，疑应为“{right.text}”；以下各项核对均按{right.text}计。"))
-    for lst in find_lists(figures, sentences):   # a total in 元 over parts in 万元 (or the reverse)
-        total, units = lst.total, {p.unit for p in lst.parts}
-        if total.kind != AMOUNT or total.key in fixed or len(units) != 1 or total.unit in units \
-                or any(p.key in fixed for p in lst.parts):
-            continue
-        right = in_unit(total, units.pop())
-        listed = sum((p.value for p in lst.parts), Decimal(0))
-        tol = sum((p.tolerance for p in lst.parts), Decimal(0))
-        fits = (lambda t: all(p.value <= t.value + t.tolerance + p.tolerance for p in lst.parts)) if lst.overlapping \
-            else (lambda t: _agree(listed, tol, t.value, t.tolerance))
-        if fits(right) and not fits(total) and _orders(total.value, right.value) >= 3:
-            fixed[total.key] = right
-            findings.append(_finding(
-                "unit", total, right.text, f"{total.label or '合计'}写作{total.text}，而其中所列"
-                f"{'、'.join(f'{p.label}{p.text}' for p in lst.parts)}以“{right.unit}”计，疑应为“{right.text}”；"
-                f"以下各项核对均按{right.text}计。"))
-    groups: dict[tuple, list[Figure]] = {}
-    for f in figures:
-        if f.kind == AMOUNT and f.plain and len(f.canonical) >= 2 and f.key not in fixed and "占" not in f.label:
-            groups.setdefault((f.canonical, f.year, f.phase, f.scope, f.fund), []).append(f)
-    for (label, _, _, _, _), figs in groups.items():
-        first = figs[0]
-        for other in figs[1:]:
-            slip = unit_slip(other, other.value, first.value, other.tolerance + first.tolerance)
-            if slip and not _figures_agree(first, other):
-                right = in_unit(other, slip)
-                fixed[other.key] = right
-                findings.append(_finding(
-                    "unit", other, first.text,
-                    f"{label}前文为{first.text}，此处写作{other.text}，相差约一万倍，疑将单位“{slip}”误写为“{other.unit}”。"))
-    by_label: dict[str, list[TableValue]] = {}
-    for t in tables:
-        by_label.setdefault(t.label, []).append(t)
-    for f in figures:
-        rows = [t for t in by_label.get(f.canonical, []) if t.kind == AMOUNT]
-        if f.key in fixed or not f.plain or f.kind != AMOUNT or not rows:
-            continue
-        if any(f.allows(t.value, t.tolerance) for t in rows):
-            continue
-        t = rows[0]
-        slip = unit_slip(f, f.value, t.value, f.tolerance + t.tolerance)
-        if slip:
-            right = in_unit(f, slip)
-            fixed[f.key] = right
-            findings.append(_finding(
-                "unit", f, _table_shown(f, t), f"{f.canonical}文中为{f.text}，表中（{t.where}）为{_table_shown(f, t)}，"
-                f"疑将单位“{slip}”误写为“{f.unit}”。"))
-    return findings, [fixed.get(f.key, f) for f in figures]
-
-
-def _orders(a: Decimal, b: Decimal) -> Decimal:
-    """How many orders of magnitude apart two positive values are."""
-    if a <= 0 or b <= 0:
-        return Decimal(0)
-    return abs((a / b).log10())
-
-
-def _table_shown(f: Figure, t: TableValue) -> str:
-    """A table value written in the prose figure's unit, with the table's own decimals (230.70, not 231)."""
-    if f.kind != AMOUNT or t.decimals is None or t.unit not in MONEY_FACTOR:
-        return f.shown(t.value)
-    if f.unit == t.unit:
-        return f.shown(t.value, t.decimals)
-    shift = int((MONEY_FACTOR[f.unit] / MONEY_FACTOR[t.unit]).log10())   # 万元 table (2 decimals), 元 prose: 0
-    return f.shown(t.value, max(0, t.decimals + shift))
 
 
 def check_against_tables(figures: list[Figure], tables: list[TableValue]) -> list[ReportFinding]:
@@ -485,6 +400,8 @@ def check_report(text: str, tables: list[TableValue] | None = None) -> ReportChe
     sentences = [s for _, s in spans]
     figures = extract_figures(text)
     table_findings, pasted = check_text_tables(folded)
+    score_findings, score_totals = check_score_tables(folded)
+    table_findings += score_findings + check_score_prose(folded, score_totals)
     unit_findings, corrected = correct_units(figures, tables + pasted, sentences)
     findings = _run_checks(corrected, sentences, tables + pasted)
     findings = _fold(unit_findings + table_findings + findings, corrected, sentences, tables + pasted)

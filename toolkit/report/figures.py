@@ -363,7 +363,8 @@ def extract_figures(text: str) -> list[Figure]:
                 qualifier = "delta"
             if fig.kind == YEAR:
                 figures.append(replace(fig, offset=offset))
-                last_year = int(fig.value)
+                if not _compared_year(sentence, fig):
+                    last_year = int(fig.value)
                 previous_end = fig.end
                 continue
             if qualifier in ("", "approx") and _in_range(sentence, fig):
@@ -383,6 +384,13 @@ def extract_figures(text: str) -> list[Figure]:
                                   offset=offset, approx=approx))
             previous_end = fig.end
     return _resolve_scopes(_resolve_years(figures))
+
+
+def _compared_year(sentence: str, year: Figure) -> bool:
+    """"与2022年相比，支出增加…", "较2022年度增加…": the year compared with, not the year of the figures after it."""
+    lead, tail = sentence[:year.start], sentence[year.end:]
+    return bool(re.search(r"(?:与|同|和)\s*$", lead) and re.match(r"\s*年?度?(?:相比|相较|比较)", tail)
+                or re.search(r"(?:较|比)\s*$", lead) and re.match(r"\s*年?度?(?:增加|减少|增长|下降|提高|降低)", tail))
 
 
 def _resolve_scopes(figures: list[Figure]) -> list[Figure]:

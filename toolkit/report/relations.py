@@ -7,9 +7,11 @@ import re
 from dataclasses import replace
 from decimal import Decimal
 
+from toolkit.base.findings import WARNING
+
 from toolkit.report.figures import (AMOUNT, COUNT, PERCENT, YEAR, Figure, ReportFinding, _agree, _clause_start,
                                     _find_by_label, _finding, _same_family, canonical_label, format_decimal,
-                                    normalize_label, vocabulary)
+                                    normalize_label, report_year_of, vocabulary)
 
 def _derived_shares(pairs: list[tuple[Figure, Figure]]) -> list[ReportFinding]:
     """Shares of one whole that is not stated: each part ÷ its share gives the whole; a share whose whole disagrees
@@ -132,11 +134,28 @@ def _year_pair_changes(figs: list[Figure], figures: list[Figure] = ()) -> tuple[
     return findings, handled
 
 
+def _dated_last_year(before: list[Figure], d: Figure, report_year: int | None) -> list[Figure]:
+    """"2022年度支出合计245.44万元，本年较上年增加42.00万元" in the 2023 report: the level named with the year before
+    the report's is last year's (the compared one), not this year's."""
+    if report_year is None:
+        return []
+    return [f for f in before if f.plain and f.canonical and _same_family(f, d) and f.year == report_year - 1][-1:]
+
+
+def _this_year_of(last: Figure, figures: list[Figure], report_year: int | None) -> list[Figure]:
+    """The report year's figure under the label of last year's one (stated once, or every time alike)."""
+    found = [f for f in figures if f.plain and f.canonical == last.canonical and _same_family(f, last)
+             and f.year in (None, report_year) and f.fund == last.fund and f.scope == last.scope and f is not last]
+    return found[:1] if found and all(f.value == found[0].value for f in found) else []
+
+
 def check_changes(figures: list[Figure], tables=()) -> list[ReportFinding]:  # noqa: C901
     """"X，较上年增加D，增长R%": R = D ÷ (X − D) (not D ÷ X, the classic slip), and D = X − the previous year's
     figure when the text states it ("上年为P") or a table of the text has a column of that year."""
     items = vocabulary()["items"]
     findings = []
+    assumed: dict[int, str] = {}     # sentence → what was assumed of its level (its findings are warnings)
+    report_year = report_year_of(figures)
     by_sentence: dict[int, list[Figure]] = {}
     for f in figures:
         by_sentence.setdefault(f.sentence_index, []).append(f)
@@ -151,18 +170,25 @@ def check_changes(figures: list[Figure], tables=()) -> list[ReportFinding]:  # n
                     re.search(re.escape(w) + r"了?$", clause)]
             previous = [f for f in figs if _same_family(f, d) and f is not d and (any(
                 w in f.sentence[_clause_start(f.sentence, f.start):f.start] for w in items["previous_year"])
-                or _compared_with_a_year(f.sentence[_clause_start(f.sentence, f.start):f.start]))
+                or _compared_with_a_year(f.sentence[_clause_start(f.sentence, f.start):f.start])
+                or re.match(r"\s*(?:比|较)", f.sentence[_clause_start(f.sentence, f.start):f.start]))
                 and not any(w in f.sentence[_clause_start(f.sentence, f.start):f.start]
                             for w in items["change_up"] + items["change_down"])]
             head = d.sentence[:d.start]
             if not verb or not (previous or any(w in head for w in vocabulary()["words"]["compare_with"] + ["同比"])):
                 continue
             sign = -1 if verb[0] in items["change_down"] else 1
+            if not previous and d.year in (None, report_year):
+                previous = _dated_last_year(figs[:i], d, report_year)
             levels = [f for f in figs[:i] if f.plain and _same_family(f, d) and f not in previous]
+            if not levels and previous and previous[0].year is not None:
+                levels = _this_year_of(previous[0], figures, report_year)
             if not levels:   # "支出合计较上年的…增加…": the level is the one stated elsewhere under that label
                 head = d.sentence[:d.start]
                 cut = min([head.find(w) for w in vocabulary()["words"]["compare_with"] if w in head] or [-1])
                 name = canonical_label(normalize_label(head[_clause_start(head, cut):cut])) if cut > 0 else ""
+                if not name:   # "与上年相比，本年支出合计增加…": the level is named just before the verb
+                    name = canonical_label(normalize_label(clause[:len(clause) - len(verb[0])].rstrip("了")))
                 levels = sorted([f for f in _find_by_label(figures, name, d.kind, d) if _same_family(f, d)
                                  and f.sentence_index != d.sentence_index], key=lambda f: f.tolerance)[:1] if name else []
                 rows = [t for t in tables if name and t.label == name and t.kind == d.kind and t.flagged is None
@@ -175,6 +201,14 @@ def check_changes(figures: list[Figure], tables=()) -> list[ReportFinding]:  # n
             if not levels:   # "与上年相比，收、支总计各增加…": the 总计/合计 of the sentence before
                 levels = [f for f in figures if f.sentence_index == d.sentence_index - 1 and f.plain
                           and _same_family(f, d) and f.label[-2:] in ("总计", "合计", "总额") and f.label[-2:] in clause]
+            if not levels and re.match(r"(?:同比|较上年|比上年|与上年度?相比)", d.sentence):
+                # "1、收入：792.22万元。同比上年度增加189.25万元，增加31.39%。": the one level of the sentence before
+                levels = [f for f in figures if f.sentence_index == d.sentence_index - 1 and f.plain and f.depth == 0
+                          and _same_family(f, d) and f.kind in (AMOUNT, COUNT)]
+                levels = levels if len(levels) == 1 else []
+                if levels:
+                    assumed[d.sentence_index] = (f"句中未写明与上年比较的是哪个数，按上一句的“{levels[0].label}"
+                                                 f"{levels[0].text}”为本年数核对")
             if not levels:
                 continue
             current = levels[-1]
@@ -218,7 +252,10 @@ def check_changes(figures: list[Figure], tables=()) -> list[ReportFinding]:  # n
                 message = (f"变动率写作{rate.text}，与变动额不符：上年数为{current.shown(before)}（{current.said}"
                            f"{'−' if sign > 0 else '＋'}{d.said}），{d.said}÷{current.shown(before)}＝{shown}。")
             findings.append(_finding("change", rate, shown, message, ((rate.key, expected),)))
-    return findings
+    spans = {f.sentence_index: (f.offset, f.offset + len(f.sentence)) for f in figures if f.sentence_index in assumed}
+    return [replace(f, severity=WARNING, message=f"{f.message}注意：{assumed[i]}，请核实。")
+            if f.kind == "change" and (i := next((i for i, (a, b) in spans.items() if a <= f.at < b), None)) is not None
+            else f for f in findings]
 
 
 def check_years(figures: list[Figure], sentences: list[str]) -> list[ReportFinding]:

@@ -19,7 +19,7 @@ from toolkit.report.figures import ACTUAL, AMOUNT, BUDGET, COUNT, MONEY_FACTOR, 
 # "分别为" and the words real reports use the same way: "各为/各是" (各 needs its verb: "各级" is no list), "依次为"
 _MARK = re.compile(r"(?:分别|依次)(?:为|是|达到|达|有|计|占|增长|增加|减少|下降)?"
                    r"|各(?:为|是|达到|达|有|计|占|增长|增加|减少|下降)")
-_BOTH = re.compile(r"(?:均|都)(?:为|是)")
+_BOTH = re.compile(r"(?:均|都|各)(?:为|是)")
 _JOIN = {"、", "和", "及", "与", "，", ",", "以及"}
 _BREAK = "，,。；;：:"
 _YEAR = r"(?:(?:19|20)[0-9]{2}|[〇零一二三四五六七八九]{4})年度?"
@@ -212,13 +212,25 @@ def pair_respectively(figures: list[Figure]) -> list[Figure]:
             if not after or not re.fullmatch(r"[：:\s]*", sentence[m.end():after[0].start]) \
                     or any(start <= f.start < m.start() and f.kind != YEAR for f in figs) or after[0].key in changed:
                 continue
-            items = re.sub(_YEAR, "", sentence[start:m.start()]).split("、")
+            items = _short_items(re.sub(_YEAR, "", sentence[start:m.start()]).split("、"))
             if len(items) >= 2 and all(items):
                 label = normalize_label(_strip_verb(normalize_label(items[0])))
                 f = after[0]
                 changed[f.key] = replace(f, label=label, canonical=canonical_label(label) if label else "",
                                          phase=_phase(label, f.phase))
     return [changed.get(f.key, f) for f in figures]
+
+
+def _short_items(items: list[str]) -> list[str]:
+    """"收、支总计" → 收入总计, 支出总计: items written short share the last item's ending (report_vocabulary.toml
+    words.short_items)."""
+    short = vocabulary()["words"].get("short_items", {})
+    last = normalize_label(items[-1]) if items else ""
+    head = next((k for k in sorted(short, key=len, reverse=True) if last.startswith(k)), None)
+    if head is None or len(items) < 2 or not all(normalize_label(i) in short for i in items[:-1]):
+        return items
+    ending = last[len(head):]
+    return [short[normalize_label(i)] + ending for i in items[:-1]] + [short[head] + ending]
 
 
 def _strip_verb(item: str) -> str:
