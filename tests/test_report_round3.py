@@ -112,6 +112,20 @@ def test_income_and_expenditure_grand_totals_each_are_checked_against_the_table(
     assert (f.kind, f.stated, f.expected) == ("table", "293.24万元", "292.24万元") and "收入总计" in f.message
 
 
+def test_a_total_written_above_does_not_take_the_opening_balance_as_its_part():
+    # 本年收入合计 on top with no parts (or with its parts) and 年初结转和结余 after: the balance stands beside the total
+    # (收入总计 = 本年收入合计 + 年初结转和结余, [structure] beside_totals), it is not a part of 本年收入合计
+    head = "2023年度部门决算情况说明\n收入支出决算总表\n单位：万元\n项目\t决算数\n本年收入合计\t292.11\n"
+    for parts in ("", "一般公共预算财政拨款收入\t235.31\n其他收入\t56.80\n"):
+        text = head + parts + "年初结转和结余\t0.13\n收入总计\t292.24"
+        assert _found(text) == []
+        (f,) = check_report(text.replace("收入总计\t292.24", "收入总计\t293.24")).findings
+        assert "“收入总计”应为 “本年收入合计” + “年初结转和结余” = 292.24" in f.message
+    (f,) = check_report(head + "一般公共预算财政拨款收入\t235.31\n其他收入\t55.80\n年初结转和结余\t0.13\n"
+                        "收入总计\t292.24").findings
+    assert "“本年收入合计”应为" in f.message and "= 291.11" in f.message
+
+
 # ---------------------------------------------------------------- 元 and 万元 in one report
 
 

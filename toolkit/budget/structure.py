@@ -34,8 +34,11 @@ def structure_vocab() -> dict:
     """The [structure] section of toolkit/data/budget_rules.toml (breakdown lines under 结转和结余 …)."""
     global _STRUCTURE
     if _STRUCTURE is None:
-        data = tomllib.loads(default_rules_text()).get("structure", {})
-        _STRUCTURE = {"parents": tuple(normalize(n) for n in data.get("breakdown_parents", [])),
+        rules = tomllib.loads(default_rules_text())
+        data, items = rules.get("structure", {}), rules.get("items", {})
+        _STRUCTURE = {"beside": {normalize(n) for item in data.get("beside_totals", [])
+                                 for n in [item, *items.get(item, {}).get("names", [])]},
+                      "parents": tuple(normalize(n) for n in data.get("breakdown_parents", [])),
                       "names": {normalize(n) for n in data.get("breakdown_names", [])},
                       "complete": [frozenset(normalize(n) for n in s) for s in data.get("complete_breakdowns", [])]}
     return _STRUCTURE
@@ -119,7 +122,8 @@ def _relation(ln: Line, top: Line, stack: list[Line]) -> str:
 def _resolve_totals(block: Block):
     """Which lines each 合计/总计/小计 line covers: a 小计 the top-level lines since the last total; a 合计/总计 below
     its lines covers them, the 小计s and the total before it (总计 = 收入合计 + 年初结转和结余); a total written on
-    top covers the top-level lines after it."""
+    top covers the top-level lines after it, up to an item that stands beside totals (年初结转和结余: [structure]
+    beside_totals), which with that total is covered by the next one."""
     lines = block.lines
     top = [i for i, ln in enumerate(lines)
            if ln.parent is None and not ln.total and not ln.ratio and (ln.code or not block.coded)]
@@ -142,6 +146,8 @@ def _resolve_totals(block: Block):
                 block.totals[i] = []
                 open_top = i
         elif i in top:
+            if open_top is not None and ln.name in structure_vocab()["beside"]:
+                pending, open_top = [open_top], None
             if open_top is not None:
                 block.totals[open_top].append(i)
             else:
