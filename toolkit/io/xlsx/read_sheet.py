@@ -318,8 +318,9 @@ class _SheetReader:
         """Place a run of consecutive new rows a row at a time, each by its shape (its column letters joined): the
         shape's getter takes the row's values (and the None of its row end for the columns it lacks) in column order,
         so no step per cell. The lines are those of the dense block. False (nothing placed) when the run is not so:
-        a row without a value, a cell of another row's number, rows not consecutive or seen before, a sparse or wide
-        run, more shapes than the sheet remembers."""
+        a row without a value or with more cells than columns, a cell of another row's number, rows not consecutive
+        or seen before, a sparse or wide run, more shapes than the sheet remembers (so what the shapes hold stays
+        small: ≤ _SHAPES getters of ≤ _SHAPE_WIDTH indices)."""
         width = c1 + 1
         if width < 2 or width > _SHAPE_WIDTH:
             return False
@@ -331,7 +332,7 @@ class _SheetReader:
         join = b" ".join
         a = 0
         for e in compress(range(len(letters)), map(is_, letters, repeat(None))):   # each row end
-            if a == e:
+            if a == e or e - a > width:   # (a row of more cells than columns writes a column twice or more)
                 return False
             d = digits[a]
             if digits[a:e].count(d) != e - a:
