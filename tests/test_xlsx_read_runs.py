@@ -191,3 +191,80 @@ def test_reference_not_closed_is_damaged_not_a_value(tmp_path):
         path = with_sheet_xml(base, tmp_path / f"{name}.xlsx", lambda x: x.replace("</sheetData>", extra + "</sheetData>"))
         with pytest.raises(InputError, match="工作表内容已损坏"):
             read_workbook(path)
+
+
+# ------------------------------------------------------------------------------------------ rows placed by shape
+SHAPE_LETTERS = ["A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "M", "S", "AB", "IV"]
+
+
+def random_rows_xml(seed: int, rows: int = 16000) -> str:
+    """A hand-written sheet of `rows` rows whose shapes (the column letters of a row) vary: columns left out, out of
+    order or written twice, styled empty cells, rows of empty cells only, gaps, runs out of order, a row written
+    twice, cells numbered as another row, a cell beyond the widest shape (column JA)."""
+    rng = random.Random(seed)
+    numbers = list(range(1, rows + 1))
+    for _ in range(3):   # gaps
+        i, step = rng.randrange(len(numbers)), rng.choice([1, 2, 40])
+        numbers[i:] = [n + step for n in numbers[i:]]
+    if seed % 2:   # a stretch moved to the end, and a row written again
+        i = rng.randrange(len(numbers) - 300)
+        numbers = numbers[:i] + numbers[i + 200:] + numbers[i:i + 200] + [numbers[i + 5]]
+    empty, wide, stray = (set(rng.sample(numbers, k)) for k in (2, 2, 2))   # a few rows of each oddity
+    pool = []   # the row shapes: most in column order, some not
+    for _ in range(40):
+        shape = rng.sample(SHAPE_LETTERS[:12], rng.randrange(1, 12) if rng.random() < 0.2 else rng.randrange(6, 12))
+        pool.append(sorted(shape, key=lambda x: (len(x), x)) if rng.random() < 0.7 else shape)
+    out = []
+    for r in numbers:
+        k = rng.random()
+        if r in empty:   # a row of styled empty cells only
+            out.append(f'<row r="{r}">' + "".join(f'<c r="{c}{r}" s="4"/>' for c in "ABC") + "</row>")
+            continue
+        letters = list(rng.choice(pool)) if k < 0.9 else SHAPE_LETTERS[:rng.randrange(2, 13 if r % 50 else 14)]
+        if rng.random() < 0.03:
+            letters.append(letters[0])   # a column written twice: the later cell is the one kept
+        if r in wide:
+            letters.append(SHAPE_LETTERS[-1] if r % 2 else "JA")   # a sparse run; one wider than the shapes kept
+        cells = []
+        for i, c in enumerate(letters):
+            row = r + 1 if r in stray and i == len(letters) - 1 else r   # a cell numbered as the next row
+            kind = rng.randrange(6) if i else rng.randrange(1, 6)   # (the first cell holds a value)
+            if kind == 0:
+                cells.append(f'<c r="{c}{row}" s="4"/>')
+            elif kind == 1:
+                cells.append(f'<c r="{c}{row}"><v>{rng.choice(NUMBERS)}</v></c>')
+            elif kind == 2:
+                cells.append(f'<c r="{c}{row}" t="b"><v>{rng.randrange(2)}</v></c>')
+            else:
+                cells.append(f'<c r="{c}{row}" t="inlineStr"><is><t>{rng.choice(NAMES)}{rng.randrange(9)}</t></is></c>')
+        out.append(f'<row r="{r}">' + "".join(cells) + "</row>")
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/'
+            'spreadsheetml/2006/main"><sheetData>' + "".join(out) + "</sheetData></worksheet>")
+
+
+@pytest.mark.parametrize("seed, shapes", [(1, None), (2, None), (3, None), (4, 6)])
+def test_rows_placed_by_shape_same_grid_as_calamine(tmp_path, monkeypatch, seed, shapes):
+    """Runs placed a whole row at a time by their shape (read_sheet._whole_rows) and the runs it leaves to the
+    cell-by-cell paths give python-calamine's grid; both kinds occur. With few shapes remembered (`shapes`) the
+    rest of the sheet is placed as before."""
+    import toolkit.io.xlsx.read_sheet as read_sheet
+
+    if shapes is not None:
+        monkeypatch.setattr(read_sheet, "_SHAPES", shapes)
+    placed = {True: 0, False: 0}
+    whole_rows = read_sheet._SheetReader._whole_rows
+
+    def counted(self, *args):
+        done = whole_rows(self, *args)
+        placed[done] += 1
+        return done
+    monkeypatch.setattr(read_sheet._SheetReader, "_whole_rows", counted)
+    base = big_book(tmp_path / "base.xlsx", 10)
+    path = with_sheet_xml(base, tmp_path / f"shapes{seed}.xlsx", lambda x: random_rows_xml(seed))
+    with zipfile.ZipFile(path) as z:
+        assert z.getinfo("xl/worksheets/sheet1.xml").file_size > 4 * (1 << 18)   # several runs of rows
+    assert_same(path)
+    if shapes is None:
+        assert placed[True] >= 2 and placed[False] >= 1, placed
+    else:   # the first run meets more shapes than remembered: no run tries it again
+        assert placed == {True: 0, False: 1}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from itertools import compress, groupby, islice, repeat
-from operator import add, is_, is_not, le, not_
+from itertools import compress, count, groupby, islice, repeat
+from operator import add, is_, is_not, itemgetter, le, not_
 from xml.parsers import expat
 
 from toolkit.io import limits
@@ -30,7 +30,8 @@ _PIECE = 1 << 18   # XML read at a time: what one run of rows costs in passing (
 
 
 _EMPTY = object()   # a cell without a value (calamine leaves it out; it neither fills nor widens the grid)
-_ROW = object()     # the value of a row end in the fast scan's lists (written past the block, never kept)
+_SHAPES = 1024      # row shapes (column letters of a row) remembered per sheet for placing whole rows
+_SHAPE_WIDTH = 256   # runs wider than this are placed as before (a shape's getter holds one index per column)
 
 
 class _Restart(Exception):
@@ -67,7 +68,8 @@ class _SheetReader:
         self.dated: dict[tuple, object] = {}
         self.attrs: dict[bytes, tuple] = {}
         self.cols: dict = {None: 0}   # reference letters → column (None: a row end)
-        self.shared: dict[bytes, object] = {b"": _ROW}   # cell text → value (b"": a row end)
+        self.shared: dict[bytes, object] = {b"": None}   # cell text → value (b"": a row end, whose slot pads a row)
+        self.shapes: dict[int, dict[bytes, itemgetter]] = {}   # grid width → row shape → its cells in column order
         self.hidden: set[int] = set()
 
     # -- bounds (toolkit.io.limits decides; here only counted)
@@ -246,17 +248,11 @@ class _SheetReader:
                 self.hidden.add(row)
 
     def _place_run(self, letters: list, digits: list, values, ends: int, count: int | None = None) -> None:
-        """Cells of a run of rows (reference letters and digits, values; `ends` row ends among them, None/None/_ROW)
-        into the grid: the bounds checked for the whole run, then a flat block sliced into rows (dense runs, row ends
-        written to a slot past the block) or a row at a time. `values` may be an iterator (then `count` says how many)."""
+        """Cells of a run of rows (reference letters and digits, values; `ends` row ends among them, None/None/None)
+        into the grid: the bounds checked for the whole run, then whole rows by their shape (_whole_rows), else a flat
+        block sliced into rows (dense runs, row ends written to a slot past the block) or a row at a time. `values`
+        may be an iterator (then `count` says how many)."""
         n = (len(values) if count is None else count) - ends
-        numbers = dict.fromkeys(digits)   # each row's number once
-        if ends:
-            del numbers[None]
-        if max(map(len, numbers)) > 7 or not all(map(bytes.isdigit, numbers)):
-            raise _Restart   # beyond Excel's rows, or not a number: the exact path says which
-        for d in numbers:
-            numbers[d] = int(d)
         known = self.cols
         present = set(letters)
         present.discard(None)
@@ -265,12 +261,21 @@ class _SheetReader:
                 raise _Restart
             known[letter] = _letters_to_col(letter)
         used = [known[letter] for letter in present]
-        r0, r1, c0, c1 = min(numbers.values()) - 1, max(numbers.values()) - 1, min(used), max(used)
-        if r0 < 0:
-            raise Damaged("row 0")
-        if r1 >= limits.EXCEL_ROWS or c1 >= limits.EXCEL_COLUMNS or self.cells + n > limits.MAX_CELLS:
-            self.last_row, self.last_col, self.cells = max(self.last_row, r1), max(self.last_col, c1), self.cells + n
-            raise TooBig(self._extent())
+        c0, c1 = min(used), max(used)
+        if ends and letters[-1] is None and self.shapes is not None:
+            if count is not None:
+                values = list(values)
+            if self._whole_rows(letters, digits, values, n, c0, c1):
+                return
+        numbers = dict.fromkeys(digits)   # each row's number once
+        if ends:
+            del numbers[None]
+        if max(map(len, numbers)) > 7 or not all(map(bytes.isdigit, numbers)):
+            raise _Restart   # beyond Excel's rows, or not a number: the exact path says which
+        for d in numbers:
+            numbers[d] = int(d)
+        r0, r1 = min(numbers.values()) - 1, max(numbers.values()) - 1
+        self._bounds(n, r0, r1, c1)
         grid = self.grid
         height, width = r1 - r0 + 1, c1 + 1
         if r0 > self.last_row and height <= n + 64 and height * width <= 3 * n + 1024:   # dense: one block
@@ -304,6 +309,70 @@ class _SheetReader:
             deque(map(line.__setitem__, cs, vs), 0)
             grid[r - 1] = line
         self._ran(n, r0, r1, c0, c1)
+
+    def _bounds(self, n: int, r0: int, r1: int, c1: int) -> None:
+        if r0 < 0:
+            raise Damaged("row 0")
+        if r1 >= limits.EXCEL_ROWS or c1 >= limits.EXCEL_COLUMNS or self.cells + n > limits.MAX_CELLS:
+            self.last_row, self.last_col, self.cells = max(self.last_row, r1), max(self.last_col, c1), self.cells + n
+            raise TooBig(self._extent())
+
+    def _whole_rows(self, letters: list, digits: list, values: list, n: int, c0: int, c1: int) -> bool:
+        """Place a run of consecutive new rows a row at a time, each by its shape (its column letters joined): the
+        shape's getter takes the row's values (and the None of its row end for the columns it lacks) in column order,
+        so no step per cell. The lines are those of the dense block. False (nothing placed) when the run is not so:
+        a row without a value or with more cells than columns, a cell of another row's number, rows not consecutive
+        or seen before, a sparse or wide run, more shapes than the sheet remembers (so what the shapes hold stays
+        small: ≤ _SHAPES getters of ≤ _SHAPE_WIDTH indices)."""
+        width = c1 + 1
+        if width < 2 or width > _SHAPE_WIDTH:
+            return False
+        shapes = self.shapes.get(width)
+        if shapes is None:
+            shapes = self.shapes[width] = {}
+        rows, lines = [], []
+        add_row, add_line = rows.append, lines.append
+        join = b" ".join
+        a = 0
+        for e in compress(range(len(letters)), map(is_, letters, repeat(None))):   # each row end
+            if a == e or e - a > width:   # (a row of more cells than columns writes a column twice or more)
+                return False
+            d = digits[a]
+            if digits[a:e].count(d) != e - a:
+                return False
+            shape = join(letters[a:e])
+            get = shapes.get(shape)
+            if get is None:
+                get = self._shape(shapes, shape, letters[a:e], width)
+                if get is None:
+                    return False
+            add_row(d)
+            add_line(list(get(values[a:e + 1])))
+            a = e + 1
+        if max(map(len, rows)) > 7:
+            raise _Restart   # beyond Excel's rows: the exact path says so
+        first = int(rows[0])
+        if list(map(int, rows)) != list(range(first, first + len(rows))):
+            return False
+        r0, r1 = first - 1, first + len(rows) - 2
+        self._bounds(n, r0, r1, c1)
+        if r0 <= self.last_row or len(rows) * width > 3 * n + 1024:
+            return False
+        self.grid.update(zip(range(r0, r1 + 1), lines))
+        self._ran(n, r0, r1, c0, c1)
+        return True
+
+    def _shape(self, shapes: dict, shape: bytes, letters: list, width: int) -> itemgetter | None:
+        """The getter of a row shape: for each column, the index of its cell in the row (the last one of a letter
+        written twice, as placing them in order leaves it), else that of the row end."""
+        if sum(map(len, self.shapes.values())) >= _SHAPES:
+            self.shapes = None   # a sheet of ever new shapes: placed cell by cell from here on
+            return None
+        index = [len(letters)] * width
+        for i, c in enumerate(map(self.cols.__getitem__, letters)):
+            index[c] = i
+        get = shapes[shape] = itemgetter(*index)
+        return get
 
     def _ran(self, n: int, r0: int, r1: int, c0: int, c1: int) -> None:
         self.cells += n
