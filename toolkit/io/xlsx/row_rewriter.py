@@ -430,6 +430,11 @@ class SheetRewriter:
                                   self.plan.tails.get(rnum))
         return text[:start] + f"<row{attrs}>{inner}".encode("utf-8")
 
+    def replace_blocks(self, body: bytes):
+        """rewrite() for a re-run, ~4 MB of rows at a time (see rerun.py); None when the sheet is not that case."""
+        from toolkit.io.xlsx.rerun import replace_blocks
+        return replace_blocks(self, body, PIECE)
+
     def _new_row(self, rnum: int) -> bytes:
         plan = self.plan
         inner = self._rewrite_row(rnum, None, plan.edits.get(rnum), plan.ops.get(rnum), None, plan.tails.get(rnum))
@@ -527,6 +532,9 @@ def sheet_pieces(pkg, part: str, plan: SheetPlan, styles: Styles, where: dict, x
     dimension = None
     if plan.edits or plan.clears or plan.ops or plan.tails:
         pieces = rw.append_only(body)
+        if pieces is None:
+            rw = SheetRewriter(plan, styles, where)
+            pieces = rw.replace_blocks(body)
         if pieces is None:
             rw = SheetRewriter(plan, styles, where)
             pieces = rw.rewrite(body)
