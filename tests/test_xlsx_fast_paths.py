@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from toolkit.io.xlsx import patch as patch_module
-from toolkit.io.xlsx import row_rewriter, sheet_stream
+from toolkit.io.xlsx import row_rewriter, sheet_rewrite, sheet_stream
 from toolkit.io.xlsx.patch import CellStyle, XlsxPatch
 
 from tests.minimal_package import SHEET, workbook
@@ -105,8 +105,7 @@ def members(path) -> dict[str, bytes]:
 def exact(monkeypatch):
     """Make saving take the row-by-row rewrite: no streaming, no block-appending shortcut, no re-run shortcut."""
     monkeypatch.setattr(row_rewriter.SheetRewriter, "append_only", lambda self, body: None)
-    if hasattr(row_rewriter.SheetRewriter, "replace_blocks"):
-        monkeypatch.setattr(row_rewriter.SheetRewriter, "replace_blocks", lambda self, body: None)
+    monkeypatch.setattr(sheet_rewrite, "replace_blocks", lambda rw, body, piece: None)
     monkeypatch.setattr(patch_module, "streams", lambda plan: False)
 
 

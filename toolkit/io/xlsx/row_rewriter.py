@@ -430,11 +430,6 @@ class SheetRewriter:
                                   self.plan.tails.get(rnum))
         return text[:start] + f"<row{attrs}>{inner}".encode("utf-8")
 
-    def replace_blocks(self, body: bytes):
-        """rewrite() for a re-run, ~4 MB of rows at a time (see rerun.py); None when the sheet is not that case."""
-        from toolkit.io.xlsx.rerun import replace_blocks
-        return replace_blocks(self, body, PIECE)
-
     def _new_row(self, rnum: int) -> bytes:
         plan = self.plan
         inner = self._rewrite_row(rnum, None, plan.edits.get(rnum), plan.ops.get(rnum), None, plan.tails.get(rnum))
@@ -516,31 +511,3 @@ def sheet_head(head: str, dimension: str | None, widths: dict[int, float]) -> st
     if widths:
         head = apply_widths(head, widths)
     return head
-
-
-def rewrite_sheet(pkg, part: str, plan: SheetPlan, styles: Styles, where: dict) -> None:
-    """Apply `plan` to a worksheet part held whole in memory and write it back as a list of pieces (see
-    sheet_stream for the way that does not hold it)."""
-    pkg.write(part, sheet_pieces(pkg, part, plan, styles, where))
-
-
-def sheet_pieces(pkg, part: str, plan: SheetPlan, styles: Styles, where: dict, xml: bytes | None = None) -> list:
-    """The pieces of a worksheet part (or of its XML `xml`) with `plan` applied, for the zip writer."""
-    head, open_tag, body, tail = split_sheet(pkg, part, where, xml)
-    rw = SheetRewriter(plan, styles, where)
-    pieces = [body]
-    dimension = None
-    if plan.edits or plan.clears or plan.ops or plan.tails:
-        pieces = rw.append_only(body)
-        if pieces is None:
-            rw = SheetRewriter(plan, styles, where)
-            pieces = rw.replace_blocks(body)
-        if pieces is None:
-            rw = SheetRewriter(plan, styles, where)
-            pieces = rw.rewrite(body)
-        else:
-            pieces = [pieces]   # an iterator, written while it is produced
-        dimension = rw.dimension()
-    head = sheet_head(head, dimension, plan.widths)
-    del body
-    return [head.encode("utf-8"), open_tag, *pieces, b"</sheetData>", tail]

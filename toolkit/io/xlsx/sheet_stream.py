@@ -5,7 +5,7 @@ Only for the common big case, SheetRewriter.append_only's: blocks appended right
 has, rows and cells written <row r="…"> / <c r="…">. The head (with the <dimension>) goes out before any row is
 read, so it is written with the bounds the sheet's own <dimension> claims; what the rows turn out to need is
 checked as they flow. If the claim was wrong the zip writer undoes the member and it is streamed again with the
-bounds now known; if the sheet is not that case after all, it is rewritten whole (row_rewriter.sheet_pieces).
+bounds now known; if the sheet is not that case after all, it is rewritten whole (sheet_rewrite.sheet_pieces).
 Every way gives the zip writer the same pieces, so the member is byte for byte what sheet_pieces writes.
 """
 
@@ -16,7 +16,8 @@ import re
 from toolkit.base.errors import InputError
 from toolkit.io.xlsx.ooxml import COL_LETTERS, column_index
 from toolkit.io.xlsx.row_rewriter import (_ROW_WITH_END_B, _SPANS_DROP_B, SheetPlan, SheetRewriter, _col_at,
-                                          cell_not_left_of, sheet_head, sheet_pieces)
+                                          cell_not_left_of, sheet_head)
+from toolkit.io.xlsx.sheet_rewrite import sheet_pieces
 from toolkit.io.xlsx.styles import Styles
 from toolkit.io.xlsx.tails import blocks_into_rows
 from toolkit.io.xlsx.zip_write import Redo

@@ -1,5 +1,9 @@
-"""A re-run's ledger sheet rewritten ~4 MB of rows at a time rather than row by row: the toolkit's columns of the
-earlier run stand at the end of each row; they are cut off and the new blocks put in their place.
+"""A worksheet part rewritten with a plan (sheet_pieces): the quick ways first — blocks appended right of a sheet's
+cells (SheetRewriter.append_only), a re-run's blocks put in place of the earlier ones (replace_blocks) — else the
+row-by-row SheetRewriter.rewrite.
+
+replace_blocks: a re-run's ledger sheet rewritten ~4 MB of rows at a time rather than row by row: the toolkit's
+columns of the earlier run stand at the end of each row; they are cut off and the new blocks put in their place.
 
 What SheetRewriter.rewrite writes for such a plan (one clear of the blocks' columns from the header row down,
 blocks, the header's set_cells), byte for byte: rows with a block and no edit go the quick way, as rewrite()'s own
@@ -16,9 +20,11 @@ import re
 from bisect import bisect_left
 from itertools import repeat
 
+from toolkit.io.xlsx import row_rewriter
 from toolkit.io.xlsx.ooxml import COL_LETTERS
 from toolkit.io.xlsx.row_rewriter import (_COL_INDEX_B, _ROW_END_B, _ROW_WITH_END_B, SheetPlan, SheetRewriter,
-                                          _col_at, _column_letters_before)
+                                          _col_at, _column_letters_before, sheet_head, split_sheet)
+from toolkit.io.xlsx.styles import Styles
 
 _ROW_SPANS = re.compile(rb'(<row r="\d+"[^>]*?) spans="[^"]*"')
 
@@ -158,3 +164,31 @@ def _pieces(body: bytes, rows, closes, quick, chunks, tails):
         yield b"".join(out)
         pos = closes[j - 1] + 6
     yield memoryview(body)[pos:]
+
+
+def rewrite_sheet(pkg, part: str, plan: SheetPlan, styles: Styles, where: dict) -> None:
+    """Apply `plan` to a worksheet part held whole in memory and write it back as a list of pieces (see
+    sheet_stream for the way that does not hold it)."""
+    pkg.write(part, sheet_pieces(pkg, part, plan, styles, where))
+
+
+def sheet_pieces(pkg, part: str, plan: SheetPlan, styles: Styles, where: dict, xml: bytes | None = None) -> list:
+    """The pieces of a worksheet part (or of its XML `xml`) with `plan` applied, for the zip writer."""
+    head, open_tag, body, tail = split_sheet(pkg, part, where, xml)
+    rw = SheetRewriter(plan, styles, where)
+    pieces = [body]
+    dimension = None
+    if plan.edits or plan.clears or plan.ops or plan.tails:
+        pieces = rw.append_only(body)
+        if pieces is None:
+            rw = SheetRewriter(plan, styles, where)
+            pieces = replace_blocks(rw, body, row_rewriter.PIECE)
+        if pieces is None:
+            rw = SheetRewriter(plan, styles, where)
+            pieces = rw.rewrite(body)
+        else:
+            pieces = [pieces]   # an iterator, written while it is produced
+        dimension = rw.dimension()
+    head = sheet_head(head, dimension, plan.widths)
+    del body
+    return [head.encode("utf-8"), open_tag, *pieces, b"</sheetData>", tail]
