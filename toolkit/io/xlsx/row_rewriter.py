@@ -15,7 +15,7 @@ from toolkit.io.xlsx.ooxml import (COL_LETTERS, attr_value, cell_ref, column_ind
 from toolkit.io.xlsx.styles import Styles
 from toolkit.io.xlsx.tails import blocks_into_rows
 
-PIECE = 4 << 20   # bytes of rows a block-appending pass works on at a time
+PIECE = 1 << 20   # bytes of rows a block-appending or -replacing pass works on at a time
 
 # A cell during a row rewrite: [s (int|None), other attributes text (no r, no s), inner XML or None]
 _CELL_RE = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
@@ -412,7 +412,7 @@ class SheetRewriter:
 
     def _append_pieces(self, body: bytes, rnums: list[int], closes: list[int]):
         pos = i = 0
-        while i < len(closes):   # ~4 MB of whole rows at a time
+        while i < len(closes):   # PIECE bytes of whole rows at a time
             j = min(bisect_left(closes, pos + PIECE, i), len(closes) - 1)
             end = closes[j] + 6
             yield blocks_into_rows(body[pos:end], rnums[i:j + 1], self.plan.tails, self.plan.edits,

@@ -2,7 +2,7 @@
 cells (SheetRewriter.append_only), a re-run's blocks put in place of the earlier ones (replace_blocks) — else the
 row-by-row SheetRewriter.rewrite.
 
-replace_blocks: a re-run's ledger sheet rewritten ~4 MB of rows at a time rather than row by row: the toolkit's
+replace_blocks: a re-run's ledger sheet rewritten ~1 MB of rows at a time rather than row by row: the toolkit's
 columns of the earlier run stand at the end of each row; they are cut off and the new blocks put in their place.
 
 What SheetRewriter.rewrite writes for such a plan (one clear of the blocks' columns from the header row down,

@@ -22,7 +22,7 @@ from toolkit.io.xlsx.styles import Styles
 from toolkit.io.xlsx.tails import blocks_into_rows
 from toolkit.io.xlsx.zip_write import Redo
 
-READ_SIZE = 4 << 20   # inflated bytes asked of the member at a time; body pieces end after a </row>
+READ_SIZE = 1 << 20   # inflated bytes asked of the member at a time; body pieces end after a </row>
 _SHEETDATA = re.compile(rb"<sheetData\b[^>]*?(/?)>")
 _SHEETDATA_END = b"</sheetData>"
 _PLAIN_SPANS = re.compile(rb' spans="[^"<>]*"')
@@ -204,7 +204,9 @@ class StreamedSheet:
                         break
             out, hit = blocks_into_rows(piece, list(map(int, found)), tails, edits, rw.edited_row, segs)
             seen |= hit
+            piece = segs = found = None   # not held while the zip writer takes `out` and the next piece is read
             yield out
+            out = None
             try:
                 piece = next(body, None)
             except NotStreamable:
