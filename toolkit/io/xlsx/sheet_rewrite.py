@@ -83,9 +83,7 @@ def replace_blocks(rw: SheetRewriter, body: bytes, piece: int):
         segs = chunk.split(b"</row>")
         others = _others(rw, segs, rows, quick, i, j)
         xml_rows = [r for r, q in zip(rows[i:j], quick[i:j]) if q]
-        slots = tails.slots(xml_rows) if xml_rows else []
-        filled = list(map(any, zip(*slots))) if slots else [False] * len(xml_rows)
-        if xml_rows and not _bounds(rw, xml_rows, kept, filled, tmin, tmax):
+        if xml_rows and not _bounds(rw, xml_rows, kept, tails.has_cells(xml_rows), tmin, tmax):
             return None
         chunks.append((i, j, cuts, others))
         pos, i = closes[j - 1] + 6, j

@@ -31,6 +31,7 @@ class Tails(Mapping):
         self._offsets: list[int] = []
         self._size = 0
         self._filled = None             # cached (first, last) row with a cell
+        self._has = None                # cached _flags()
 
     def add(self, first: int, last: int, rows, starts: list[str], frags: list[list[str]]) -> None:
         """A block: starts[c] is '<c r="X' of its column c; frags[c][k] the rest of the cell after its row number
@@ -40,7 +41,7 @@ class Tails(Mapping):
         self._offsets.append(self._size)
         self._at.update(zip(rows, range(self._size, self._size + len(rows))))
         self._size += len(rows)
-        self._filled = None
+        self._filled = self._has = None
 
     def _locate(self, k: int) -> tuple[_Block, int]:
         blocks = self._blocks
@@ -105,10 +106,20 @@ class Tails(Mapping):
             return self._blocks[0].first if self._at else 0
         return min((self.span(r)[0] for r in self._at), default=0)
 
+    def _flags(self) -> list[bool]:
+        """By index k over all blocks' rows: whether the row's block has a cell."""
+        if self._has is None:
+            self._has = list(chain.from_iterable(map(any, zip(*block.frags)) for block in self._blocks))
+        return self._has
+
+    def has_cells(self, rows: list[int]) -> list[bool]:
+        """Whether the block of each of `rows` (every one has a block) has a cell there."""
+        return list(map(self._flags().__getitem__, map(self._at.__getitem__, rows)))
+
     def filled_bounds(self) -> tuple[int, int] | None:
         """The first and last row whose block has a cell (None: none has)."""
         if self._filled is None:
-            flags = list(chain.from_iterable(map(any, zip(*block.frags)) for block in self._blocks))   # by index k
+            flags = self._flags()
             rows = list(compress(self._at, map(flags.__getitem__, self._at.values())))
             self._filled = (min(rows), max(rows)) if rows else ()
         return self._filled or None
