@@ -27,7 +27,8 @@ from toolkit.io.xlsx.ooxml import (COL_LETTERS, CT_STYLES, CT_WORKSHEET, NS_R, R
                                    RT_STYLES, RT_WORKSHEET, SHEET_NAME_BAD, attr_value, parse_attrs, parse_ref,
                                    quote_sheet, relative_target, resolve_target)
 from toolkit.io.xlsx.package import ContentTypes, Package, Rels
-from toolkit.io.xlsx.row_rewriter import SheetPlan, rewrite_sheet
+from toolkit.io.xlsx.row_rewriter import SheetPlan
+from toolkit.io.xlsx.sheet_rewrite import rewrite_sheet
 from toolkit.io.xlsx.sheet_stream import StreamedSheet, streams
 from toolkit.io.xlsx.styles import DEFAULT_STYLES, CellStyle, Styles
 from toolkit.io.xlsx.tails import Tails

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from toolkit.base.errors import InputError
@@ -12,6 +13,9 @@ from toolkit.io.xlsx.cells import cell_xml
 from toolkit.io.xlsx.ooxml import (COL_LETTERS, attr_value, cell_ref, column_index, insert_before_first,
                                    parse_attrs)
 from toolkit.io.xlsx.styles import Styles
+from toolkit.io.xlsx.tails import blocks_into_rows
+
+PIECE = 1 << 20   # bytes of rows a block-appending or -replacing pass works on at a time
 
 # A cell during a row rewrite: [s (int|None), other attributes text (no r, no s), inner XML or None]
 _CELL_RE = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
@@ -407,25 +411,24 @@ class SheetRewriter:
         return self._append_pieces(body, rnums, closes)
 
     def _append_pieces(self, body: bytes, rnums: list[int], closes: list[int]):
-        view = memoryview(body)
-        tails, edits = self.plan.tails, self.plan.edits
-        pos = 0
-        for rnum, close in zip(rnums, closes):
-            tail = tails.get(rnum)
-            if rnum in edits:
-                start = body.rfind(b"<row", pos, close)
-                gt = body.find(b">", start)
-                yield view[pos:start]
-                attrs = f' r="{rnum}"' + _ROW_ATTR_DROP.sub("", body[start + 4:gt].decode("utf-8")).rstrip()
-                inner = self._rewrite_row(rnum, body[gt + 1:close].decode("utf-8"), edits[rnum], None, None, tail)
-                yield f"<row{attrs}>{inner}".encode("utf-8")
-            elif tail is not None:
-                yield view[pos:close]
-                yield tail[2]
-            else:
-                continue
-            pos = close   # "</row>" goes out with the next piece
-        yield view[pos:]
+        pos = i = 0
+        while i < len(closes):   # PIECE bytes of whole rows at a time
+            j = min(bisect_left(closes, pos + PIECE, i), len(closes) - 1)
+            end = closes[j] + 6
+            yield blocks_into_rows(body[pos:end], rnums[i:j + 1], self.plan.tails, self.plan.edits,
+                                   self.edited_row)[0]
+            pos, i = end, j + 1
+        yield memoryview(body)[pos:]
+
+    def edited_row(self, rnum: int, text: bytes) -> bytes:
+        """A row with set_cells edits (and its block), its cells written again, from its text up to its </row>
+        (what comes before its <row stays as it is; the </row> is not part of it)."""
+        start = text.rfind(b"<row")
+        gt = text.find(b">", start)
+        attrs = f' r="{rnum}"' + _ROW_ATTR_DROP.sub("", text[start + 4:gt].decode("utf-8")).rstrip()
+        inner = self._rewrite_row(rnum, text[gt + 1:].decode("utf-8"), self.plan.edits[rnum], None, None,
+                                  self.plan.tails.get(rnum))
+        return text[:start] + f"<row{attrs}>{inner}".encode("utf-8")
 
     def _new_row(self, rnum: int) -> bytes:
         plan = self.plan
@@ -508,28 +511,3 @@ def sheet_head(head: str, dimension: str | None, widths: dict[int, float]) -> st
     if widths:
         head = apply_widths(head, widths)
     return head
-
-
-def rewrite_sheet(pkg, part: str, plan: SheetPlan, styles: Styles, where: dict) -> None:
-    """Apply `plan` to a worksheet part held whole in memory and write it back as a list of pieces (see
-    sheet_stream for the way that does not hold it)."""
-    pkg.write(part, sheet_pieces(pkg, part, plan, styles, where))
-
-
-def sheet_pieces(pkg, part: str, plan: SheetPlan, styles: Styles, where: dict, xml: bytes | None = None) -> list:
-    """The pieces of a worksheet part (or of its XML `xml`) with `plan` applied, for the zip writer."""
-    head, open_tag, body, tail = split_sheet(pkg, part, where, xml)
-    rw = SheetRewriter(plan, styles, where)
-    pieces = [body]
-    dimension = None
-    if plan.edits or plan.clears or plan.ops or plan.tails:
-        pieces = rw.append_only(body)
-        if pieces is None:
-            rw = SheetRewriter(plan, styles, where)
-            pieces = rw.rewrite(body)
-        else:
-            pieces = [pieces]   # an iterator, written while it is produced
-        dimension = rw.dimension()
-    head = sheet_head(head, dimension, plan.widths)
-    del body
-    return [head.encode("utf-8"), open_tag, *pieces, b"</sheetData>", tail]

@@ -5,7 +5,7 @@ Only for the common big case, SheetRewriter.append_only's: blocks appended right
 has, rows and cells written <row r="…"> / <c r="…">. The head (with the <dimension>) goes out before any row is
 read, so it is written with the bounds the sheet's own <dimension> claims; what the rows turn out to need is
 checked as they flow. If the claim was wrong the zip writer undoes the member and it is streamed again with the
-bounds now known; if the sheet is not that case after all, it is rewritten whole (row_rewriter.sheet_pieces).
+bounds now known; if the sheet is not that case after all, it is rewritten whole (sheet_rewrite.sheet_pieces).
 Every way gives the zip writer the same pieces, so the member is byte for byte what sheet_pieces writes.
 """
 
@@ -15,12 +15,14 @@ import re
 
 from toolkit.base.errors import InputError
 from toolkit.io.xlsx.ooxml import COL_LETTERS, column_index
-from toolkit.io.xlsx.row_rewriter import (_ROW_ATTR_DROP, _ROW_END_B, _ROW_WITH_END_B, _SPANS_DROP_B, SheetPlan,
-                                          SheetRewriter, _col_at, cell_not_left_of, sheet_head, sheet_pieces)
+from toolkit.io.xlsx.row_rewriter import (_ROW_WITH_END_B, _SPANS_DROP_B, SheetPlan, SheetRewriter, _col_at,
+                                          cell_not_left_of, sheet_head)
+from toolkit.io.xlsx.sheet_rewrite import sheet_pieces
 from toolkit.io.xlsx.styles import Styles
+from toolkit.io.xlsx.tails import blocks_into_rows
 from toolkit.io.xlsx.zip_write import Redo
 
-READ_SIZE = 4 << 20   # inflated bytes asked of the member at a time; body pieces end after a </row>
+READ_SIZE = 1 << 20   # inflated bytes asked of the member at a time; body pieces end after a </row>
 _SHEETDATA = re.compile(rb"<sheetData\b[^>]*?(/?)>")
 _SHEETDATA_END = b"</sheetData>"
 _PLAIN_SPANS = re.compile(rb' spans="[^"<>]*"')
@@ -181,11 +183,10 @@ class StreamedSheet:
         seen = set()
         first_row = last_row = None
         left = 16385
-        carry: list = []   # the start of the piece being gathered, from earlier body pieces
         while piece is not None:
             found = _ROW_WITH_END_B.findall(piece)
-            closes = [m.start() for m in _ROW_END_B.finditer(piece)]
-            if len(found) != len(closes) or beyond.search(piece):
+            segs = piece.split(b"</row>")
+            if len(found) != len(segs) - 1 or beyond.search(piece):
                 raise self._redo()
             first = piece.find(b'<c r="')
             if first >= 0:   # the rows of the first and last cells, the leftmost column (as append_only finds them)
@@ -201,25 +202,11 @@ class StreamedSheet:
                     if _column_cell(col).search(piece):
                         left = col
                         break
-            view = memoryview(piece)
-            pos = 0
-            for rnum, close in zip(map(int, found), closes):
-                tail = tails.get(rnum)
-                if rnum in edits:
-                    start = piece.rfind(b"<row", pos, close)
-                    gt = piece.find(b">", start)
-                    yield _joined(carry, view[pos:start])
-                    attrs = f' r="{rnum}"' + _ROW_ATTR_DROP.sub("", piece[start + 4:gt].decode("utf-8")).rstrip()
-                    inner = rw._rewrite_row(rnum, piece[gt + 1:close].decode("utf-8"), edits[rnum], None, None, tail)
-                    yield f"<row{attrs}>{inner}".encode("utf-8")
-                elif tail is not None:
-                    yield _joined(carry, view[pos:close])
-                    yield tail[2]
-                else:
-                    continue
-                seen.add(rnum)
-                pos = close   # "</row>" goes out with the next piece
-            carry.append(bytes(view[pos:]) if pos else piece)
+            out, hit = blocks_into_rows(piece, list(map(int, found)), tails, edits, rw.edited_row, segs)
+            seen |= hit
+            piece = segs = found = None   # not held while the zip writer takes `out` and the next piece is read
+            yield out
+            out = None
             try:
                 piece = next(body, None)
             except NotStreamable:
@@ -230,15 +217,6 @@ class StreamedSheet:
         self.known = True
         if self._dimension(self.bounds, first_col) != dimension:
             raise self._redo(whole=False)
-        yield b"".join(carry) if len(carry) != 1 else carry[0]
         yield _SHEETDATA_END
         yield parts.tail
 
-
-def _joined(carry: list, view: memoryview):
-    if not carry:
-        return view
-    carry.append(view)
-    out = b"".join(carry)
-    carry.clear()
-    return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Mapping
+from itertools import chain, compress
 
 
 class _Block:
@@ -30,6 +31,7 @@ class Tails(Mapping):
         self._offsets: list[int] = []
         self._size = 0
         self._filled = None             # cached (first, last) row with a cell
+        self._has = None                # cached _flags()
 
     def add(self, first: int, last: int, rows, starts: list[str], frags: list[list[str]]) -> None:
         """A block: starts[c] is '<c r="X' of its column c; frags[c][k] the rest of the cell after its row number
@@ -39,7 +41,7 @@ class Tails(Mapping):
         self._offsets.append(self._size)
         self._at.update(zip(rows, range(self._size, self._size + len(rows))))
         self._size += len(rows)
-        self._filled = None
+        self._filled = self._has = None
 
     def _locate(self, k: int) -> tuple[_Block, int]:
         blocks = self._blocks
@@ -56,6 +58,30 @@ class Tails(Mapping):
             return default
         block, i = self._locate(k)
         return block.first, block.last, block.xml(row, i)
+
+    def slots(self, rows: list[int]) -> list[list[bytes]]:
+        """The blocks' XML of `rows`, as lists of one byte string per row whose concatenation row by row is each
+        row's get(row)[2] (b"" for a row without a block): for each column its cells' starts ('<c r="X'), row
+        numbers and ends ('" s=…>…</c>'), b"" where a row has no cell; built a column at a time, not a row."""
+        at = self._at
+        ks = list(map(at.get, rows))
+        if len(self._blocks) != 1:
+            return [[b"" if k is None else self[r][2] for r, k in zip(rows, ks)]]
+        block = self._blocks[0]
+        rows_b = list(map(b"%d".__mod__, rows))
+        out = []
+        for start, frags in zip(block.starts, block.frags):
+            got = list(map(frags.__getitem__, ks)) if None not in ks else \
+                [frags[k] if k is not None else "" for k in ks]
+            distinct = set(got)
+            if distinct == {""}:
+                continue
+            starts = {f: start.encode("utf-8") if f else b"" for f in distinct}
+            ends = {f: b'"' + f.encode("utf-8") if f else b"" for f in distinct}
+            out.append(list(map(starts.__getitem__, got)))
+            out.append(list(map(bytes.__mul__, rows_b, map(bool, got))) if "" in distinct else rows_b)
+            out.append(list(map(ends.__getitem__, got)))
+        return out
 
     def __contains__(self, row) -> bool:
         return row in self._at
@@ -80,10 +106,52 @@ class Tails(Mapping):
             return self._blocks[0].first if self._at else 0
         return min((self.span(r)[0] for r in self._at), default=0)
 
+    def _flags(self) -> list[bool]:
+        """By index k over all blocks' rows: whether the row's block has a cell."""
+        if self._has is None:
+            self._has = list(chain.from_iterable(map(any, zip(*block.frags)) for block in self._blocks))
+        return self._has
+
+    def has_cells(self, rows: list[int]) -> list[bool]:
+        """Whether the block of each of `rows` (every one has a block) has a cell there."""
+        return list(map(self._flags().__getitem__, map(self._at.__getitem__, rows)))
+
     def filled_bounds(self) -> tuple[int, int] | None:
         """The first and last row whose block has a cell (None: none has)."""
         if self._filled is None:
-            flags = [any(cells) for block in self._blocks for cells in zip(*block.frags)]   # by index k
-            rows = [r for r, k in self._at.items() if flags[k]]
+            flags = self._flags()
+            rows = list(compress(self._at, map(flags.__getitem__, self._at.values())))
             self._filled = (min(rows), max(rows)) if rows else ()
         return self._filled or None
+
+
+def blocks_into_rows(piece: bytes, rows: list[int], tails, edits, edited_row, segs: list[bytes] | None = None
+                     ) -> tuple[bytes, set[int]]:
+    """A piece of whole rows with each row's block put just before its </row>, as the row-by-row ways of
+    row_rewriter put it: `rows` are the numbers of the piece's rows that have a </row> (<row r="N"…>, in order);
+    a row in `edits` is made by edited_row(its number, its text up to its </row>). Also the rows given a block or
+    an edit. Done on the whole piece at once: one split at the </row>s, the blocks' XML laid in column by column
+    and everything joined once (segs: piece.split(b"</row>"), if at hand)."""
+    have = getattr(tails, "_at", tails)
+    hit = set(filter(have.__contains__, rows))
+    edited = [j for j, r in enumerate(rows) if r in edits] if edits and not edits.keys().isdisjoint(rows) else ()
+    if not hit and not edited:
+        return piece, hit
+    if hasattr(tails, "slots"):
+        slots = tails.slots(rows)
+    else:
+        slots = [[b"" if (t := tails.get(r)) is None else t[2] for r in rows]]
+    segs = piece.split(b"</row>") if segs is None else segs
+    n = len(rows)
+    if len(segs) != n + 1:
+        raise ValueError("blocks_into_rows: every </row> must be one of `rows`")
+    m = len(slots) + 2   # per row: its text, the blocks' slots, its </row>
+    out = [b"</row>"] * (n * m)
+    out[0::m] = segs[:n]
+    for i, slot in enumerate(slots, 1):
+        out[i::m] = slot
+    for j in edited:
+        out[j * m:j * m + m - 1] = [edited_row(rows[j], segs[j])] + [b""] * (m - 2)
+        hit.add(rows[j])
+    out.append(segs[n])
+    return b"".join(out), hit
