@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from itertools import compress, count, groupby, islice, repeat
+from itertools import compress, groupby, islice, repeat
 from operator import add, is_, is_not, itemgetter, le, not_
 from xml.parsers import expat
 
