@@ -351,3 +351,26 @@ def test_xlrd_warnings_stay_out_of_the_json_output(tmp_path):
     assert run.returncode == 0, run.stderr.decode()
     assert json.loads(run.stdout.decode())["cases"] == 3
     assert b"WARNING" not in run.stdout + run.stderr
+
+
+def test_an_xls_ledgers_hidden_rows_are_read_and_said_as_in_an_xlsx(tmp_path, capsys):
+    """Rows hidden in an .xls (by hand, or filtered out) are read like the others, and the clerk is told which, as
+    for an .xlsx: python-calamine does not say, so they come from the .xls's ROW records."""
+    from toolkit.io.excel_read import read_workbook
+
+    shapes = [Shape(name="一月", cases=5, hidden_cases=(1, 3), top=1), Shape(name="Feb", cases=3),
+              Shape(name="三月", cases=4, hidden_cases=(0,))]
+    src = write_xls(tmp_path / "台账.xls", shapes)
+    book = xlrd.open_workbook(str(src), formatting_info=True)
+    for shape, sheet in zip(shapes, read_workbook(src, hidden=True)):
+        want = {r for r, info in book.sheet_by_name(shape.name).rowinfo_map.items() if info.hidden}
+        assert want == {shape.case_rows[k] for k in shape.hidden_cases}     # what xlwt wrote is what we planted
+        assert sheet.name == shape.name and sheet.hidden == want
+    assert all(s.hidden == frozenset() for s in read_workbook(src))       # asked for only by the ledger commands
+    code = main(["subsidy", str(src)])
+    said = capsys.readouterr()
+    assert code == 0
+    rows = "、".join(str(shapes[0].case_rows[k] + 1) for k in (1, 3))
+    lines = [line for line in (said.out + said.err).splitlines() if "行在 Excel 中是隐藏" in line]
+    assert lines == [f"「一月」：第{rows}行在 Excel 中是隐藏或被筛选掉的行，也已读取（共 2 行）。",
+                     f"「三月」：第{shapes[2].case_rows[0] + 1}行在 Excel 中是隐藏或被筛选掉的行，也已读取（共 1 行）。"]

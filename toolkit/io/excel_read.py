@@ -221,8 +221,9 @@ def _bounded(path: Path, sheets: list[str] | None) -> bool:
 
 def read_workbook(path: str | Path, sheets: list[str] | None = None, *, names_only: bool = False,
                   hidden: bool = False) -> list[RawSheet]:
-    """All (or the named) worksheets of a workbook as A1-anchored grids; with `hidden`, an .xlsx/.xlsm sheet also
-    says which rows Excel hides (RawSheet.hidden, seen by the reader as it streams the sheet)."""
+    """All (or the named) worksheets of a workbook as A1-anchored grids; with `hidden`, an .xlsx/.xlsm/.xls sheet also
+    says which rows Excel hides (RawSheet.hidden: seen by the .xlsx reader as it streams the sheet; an .xls's from its
+    ROW records, toolkit.io.xls_rows)."""
     path = Path(path)
     head = _check_file(path)
     suffix = path.suffix.lower()
@@ -268,6 +269,12 @@ def read_workbook(path: str | Path, sheets: list[str] | None = None, *, names_on
             if name not in visible_sheets:
                 raise InputError(f"找不到工作表“{name}”。现有工作表：{'、'.join(visible_sheets)}。", file=path.name)
             result.append(_noted(path, _read_sheet(book, name, path, parsed.get(name), long_text)))
+        if hidden and suffix == ".xls":
+            from toolkit.io.xls_rows import xls_hidden_rows
+
+            rows_hidden = xls_hidden_rows(path)
+            for sheet in result:
+                sheet.hidden = rows_hidden.get(sheet.name, frozenset())
         return result
     finally:
         book.close()
