@@ -320,7 +320,9 @@ def _check_scopes(seen: dict, rules: RuleSet, ck: Checker, involved: set, suspec
                 for op in ops:
                     if key[0] == "name" and (op.sheet, op.cell) in with_code:
                         continue        # compared by its code (a name may mean another classification)
-                    if exceeds(op, w):
+                    if exceeds(op, w) and not ck.tails.explains(
+                            op.scaled_to(w.unit)[0] - w.value, op.scaled_to(w.unit)[1] + w.tol, [op, w], w.unit,
+                            f"{narrow}数不大于全部资金数", across=True):
                         hits.append((key, op, w, narrow, wide))
                 break
     coded = {(op.sheet, key[1]) for key, op, *_ in hits if key[0] == "code"}
