@@ -277,19 +277,20 @@ def measure(folder: Path, verbose: bool = False, clean=None, planted=None) -> li
     folder.mkdir(parents=True, exist_ok=True)
     lines = []
     clean = consistent_cases() if clean is None else clean
-    errors = others = notes = bad_notes = 0
+    errors = others = notes = bad_notes = with_errors = 0
     for c in clean:
         data = run_json(c.write(folder / f"{c.name}.xlsx"))
         fs = data["findings"]
         tails = [f for f in fs if f["rule"] == TAIL_RULE]
         errors += sum(f["severity"] == "error" for f in fs)
+        with_errors += any(f["severity"] == "error" for f in fs)
         others += sum(f["severity"] != "error" and f["rule"] != TAIL_RULE for f in fs)
         notes += len(tails)
         bad_notes += len(tails) > (0 if c.look.note else 1)
         if verbose and (len(fs) > len(tails) or data.get("failed")):
             lines += [f"  {c.name}: {f['severity']} {f['sheet']}!{f['cell']} {f['message'][:160]}"
                       for f in fs] or [f"  {c.name}: {data.get('failed')}"]
-    lines.append(f"rounding only: {len(clean)} documents, {errors} errors, {others} other warnings, "
+    lines.append(f"rounding only: {len(clean)} documents, {errors} errors (in {with_errors}), {others} other warnings, "
                  f"{notes} tail notes ({bad_notes} documents with more than allowed)")
     kinds: dict[str, list[int]] = {}
     for c in planted_cases() if planted is None else planted:
