@@ -71,8 +71,9 @@ class RoundLook(Look):
 
     size: str = "县中心"
     decimals: int = 2
-    summed: tuple = ()          # table ids ("01", "02", "03", "05") whose parents / totals are sums of rounded lines
+    summed: tuple = ()          # table ids ("01", "02", "03", "05", "shares") whose totals are sums of rounded lines
     note: bool = False
+    shares: bool = False        # two more tables: 支出结构 with 占比, 三公 增减金额 / 增减幅度 (shares and rates from 元)
 
     def shown(self, yuan: Decimal) -> Decimal:
         """A 元 amount as published: in the look's unit, rounded half up to its decimals."""
@@ -126,7 +127,7 @@ def _sum_subject_table(case: Case, table: str):
     """Every 款, 类 and 合计 of a subject table replaced by the sum of the rounded lines right under it."""
     keys = {(k, col) for s in case.sheets for (t, k, col) in s.at if t == table}
     codes = sorted({k for k, _ in keys if k != "合计" and k.isdigit()})
-    cols = sorted({col for _, col in keys})
+    cols = sorted({col for _, col in keys if "%" not in col})      # a 完成率 column is never summed
     for col in cols:
         for length in (5, 3):
             for code in [c for c in codes if len(c) == length]:
@@ -175,13 +176,63 @@ def _add_notes(sheets: list[Sheet]):
         s.rows.append([TAIL_NOTE])
 
 
+def _percent(part: Decimal, whole: Decimal) -> str:
+    """A share or rate as the unit's software writes it: from the 元 figures, "56.12%"."""
+    return f"{(part / whole * 100).quantize(D('0.01'), ROUND_HALF_UP)}%"
+
+
+def t_shares(s: Sheet, lk: RoundLook):
+    """支出结构情况表: 项目 | 本年决算数 | 占比 (合计, 一、基本支出 with 人员经费 / 公用经费, 二、项目支出), shares
+    computed from 元; with `summed`, 合计 and 一、 are sums of the rounded lines."""
+    people, office, projects = (r3.tot(r3.SPEND, "", i) for i in range(3))
+    whole = people + office + projects
+    r3.head(s, "支出结构情况表", "附表1", 3, lk)
+    s.add("项目", "本年决算数", "占比")
+    shown = {k: lk.shown(v) for k, v in (("1", people), ("2", office), ("二", projects))}
+    basic = shown["1"] + shown["2"] if "shares" in lk.summed else lk.shown(people + office)
+    total = basic + shown["二"] if "shares" in lk.summed else lk.shown(whole)
+    for key, label, figure, yuan in (("合计", "合计", total, whole), ("一", "一、基本支出", basic, people + office),
+                                     ("1", "1.人员经费", shown["1"], people), ("2", "2.公用经费", shown["2"], office),
+                                     ("二", "二、项目支出", shown["二"], projects)):
+        r = s.add(label, lk.form(figure), _percent(yuan, whole))
+        s.put("S1", key, {"本年决算数": 0, "占比": 0}, 2, r)
+
+
+def t_changes(s: Sheet, lk: RoundLook):
+    """“三公”经费增减情况表: 项目 | 上年决算数 | 本年决算数 | 增减金额 | 增减幅度, the rate from 元; with `summed`, the
+    合计 and 2. lines are sums of the rounded lines and 增减金额 the difference of the rounded figures."""
+    now = r3.SANGONG["决算数"]
+    last = tuple((v * D("1.0731")).quantize(D("0.01")) for v in now)
+    r3.head(s, "“三公”经费增减情况表", "附表2", 5, lk)
+    s.add("项目", "上年决算数", "本年决算数", "增减金额", "增减幅度")
+    summed = "shares" in lk.summed
+
+    def line(idx):
+        a, b = sum((last[i] for i in idx), D(0)), sum((now[i] for i in idx), D(0))
+        sa = sum((lk.shown(last[i]) for i in idx), D(0)) if summed else lk.shown(a)
+        sb = sum((lk.shown(now[i]) for i in idx), D(0)) if summed else lk.shown(b)
+        return a, b, sa, sb
+    for key, label, idx in (("合计", "合计", (0, 1, 2, 3)), ("1", "1.因公出国（境）费", (0,)),
+                            ("2", "2.公务用车购置及运行费", (1, 2)), ("（1）", "（1）公务用车购置费", (1,)),
+                            ("（2）", "（2）公务用车运行费", (2,)), ("3", "3.公务接待费", (3,))):
+        a, b, sa, sb = line(idx)
+        change = sb - sa if summed else lk.shown(b - a)
+        r = s.add(label, lk.form(sa), lk.form(sb), lk.form(change), _percent(b - a, a) if a else "-")
+        s.put("S2", key, {"上年决算数": 0, "本年决算数": 0, "增减金额": 0, "增减幅度": 0}, 2, r)
+
+
 def build(name: str, lk: RoundLook, kind: str = "") -> RCase:
     with scaled_model(SIZES[lk.size]):
         case = RCase(name, final_accounts(lk), lk, kind)
+        if lk.shares:
+            for sheet_name, make in (("附表1", t_shares), ("附表2", t_changes)):
+                extra = Sheet(sheet_name)
+                make(extra, lk)
+                case.sheets.append(extra)
     for table in lk.summed:
         if table == "01":
             _sum_overview(case)
-        else:
+        elif table != "shares":
             _sum_subject_table(case, table)
     if lk.note:
         _add_notes(case.sheets)
@@ -198,6 +249,11 @@ LOOKS = {
                                           basic_split=True),
     "市局_千元_两位小数_软件合计": RoundLook(size="市局", unit="千元", summed=("02", "03"), codes="spaced"),
     "市局_千元_整数": RoundLook(size="市局", unit="千元", decimals=0),
+    "县中心_万元_年初预算与完成率_软件合计": RoundLook(summed=("05",), budget_columns=True, zero=None),
+    "县中心_万元_占比与增减幅度_逐格四舍五入": RoundLook(shares=True),
+    "县中心_万元_占比与增减幅度_软件合计": RoundLook(shares=True, summed=("03", "shares")),
+    "市局_万元_占比与增减幅度_软件合计_有尾差注": RoundLook(size="市局", shares=True, summed=("01", "shares"), note=True),
+    "省厅_万元_占比与增减幅度_软件合计": RoundLook(size="省厅", shares=True, summed=("02", "shares"), codes="spaced"),
     "省厅_万元_文本导出_软件合计_无尾差注": RoundLook(size="省厅", text=True, summed=("01", "03", "05"), codes="split"),
     "省厅_万元_一张工作表_软件合计_有尾差注": RoundLook(size="省厅", one_sheet=True, summed=("01", "02", "03"),
                                          note=True, econ_list=True),
@@ -253,6 +309,16 @@ def planted_cases() -> list[RCase]:
         k = next(i for i in range(1, len(t) - 1) if t[i] != t[i + 1] and "." not in t[i:i + 2])
         _digits(c, p, lambda s, k=k: s[:k] + s[k + 1] + s[k] + s[k + 2:])
         c.planted.append(p)
+        if lk.shares:
+            c = case("占比错")            # 人员经费's share one point too high
+            p = c.where("S1", "1", "占比")
+            c.change(p, f"{D(c.value(p).rstrip('%')) + 1}%")
+            c.planted.append(p)
+
+            c = case("增减幅度错")        # 公务接待费's rate with its sign lost
+            p = c.where("S2", "3", "增减幅度")
+            c.change(p, c.value(p).lstrip("-"))
+            c.planted.append(p)
     return out
 
 

@@ -9,13 +9,19 @@ place / all findings other than the one 四舍五入尾差 warning):
 
 | | before | after |
 |---|---|---|
-| 10 rounding-only documents: errors | 12 (in 7 documents) | 0 |
-| … 四舍五入尾差 warnings (≤ 1 per document, none with the note) | 0 | 4 (documents without the note) |
-| 错一位数字 | 10/10, 10/22 | 10/10, 10/10 |
-| 差0.1 | 9/9, 9/21 | 9/9, 9/9 |
-| 差1.00 | 10/10, 10/22 | 10/10, 10/10 |
-| 万元表中一格按元填写 | 7/7, 7/18 | 7/7, 7/7 |
-| 数字颠倒 | 10/10, 10/22 | 10/10, 10/10 |
+| 15 rounding-only documents: errors | 15 (in 9 documents) | 0 |
+| … 四舍五入尾差 warnings (≤ 1 per document, none with the note) | 0 | 6 (one in each document without the note that has a tail) |
+| 错一位数字 | 15/15, 15/30 | 15/15, 15/15 |
+| 差0.1 | 14/14, 14/29 | 14/14, 14/14 |
+| 差1.00 (10 units in whole 千元) | 15/15, 15/30 | 15/15, 15/15 |
+| 万元表中一格按元填写 | 11/12, 13/27 | 12/12, 12/12 |
+| 数字颠倒 | 15/15, 15/30 | 15/15, 15/15 |
+| 占比错 | 4/4, 4/6 | 4/4, 4/4 |
+| 增减幅度错 | 4/4, 4/6 | 4/4, 4/4 |
+
+Before, a 支出决算表 合计 summed from its rounded lines 0.02 from the 总表's 本年支出合计 was an error (跨表一致, or
+口径包含关系 when the 财政拨款 figure was the sum); a cell written in 元 in a 万元 table was also reported as larger than
+its all-funds figure when its parent expected it rounded differently (107.95 / 107.94).
 """
 
 from __future__ import annotations
@@ -126,3 +132,17 @@ def test_the_tail_allowance_is_rule_data():
     default = check_workbook(_inputs(case))
     assert [f.rule for f in default] == ["四舍五入尾差"]
     assert [(f.severity, f.rule) for f in strict] == [("error", "跨表一致")]
+
+
+def test_a_users_rule_between_two_tables_allows_the_same_tail(tmp_path, capsys):
+    """校验规则 “公开01表!F30 = 公开03表!C6”: 0.02 apart because 支出决算表's 合计 sums rounded lines — a tail, not a
+    broken rule; with the user's own 容差 of 0.01 it is broken (the user decides)."""
+    case = _county()
+    rules = rc.Sheet("校验规则", [["规则", "容差"], ["公开01表!F30 = 公开03表!C6", None],
+                                 ["公开01表!F30 = 公开03表!C6", "0.01"]])
+    case.sheets.append(rules)
+    code, data = validate(capsys, case.write(tmp_path / "规则.xlsx"))
+    broken = [f for f in data["findings"] if f["rule"].startswith("自定义规则")]
+    assert len(broken) == 1 and "容差 0.01" in broken[0]["message"] and broken[0]["severity"] == "error"
+    [tail] = _tails(data)
+    assert "相差 0.02" in tail["message"] and "左边 154.19 与右边 154.21" in tail["message"]

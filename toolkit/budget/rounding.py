@@ -102,12 +102,13 @@ class Tails:
         return max(1, n)
 
     def explains(self, diff: Decimal, tol: Decimal, ops: list[Operand], unit: str | None, what: str,
-                 across: bool = False) -> bool:
-        """A difference beyond the half units but within what rounding can explain: recorded as a tail."""
-        if abs(diff) <= tol or abs(diff) > self.allowance(ops, unit, across):
+                 across: bool = False, whole: str | None = None) -> bool:
+        """A difference beyond the half units but within what rounding can explain: recorded as a tail (`whole`:
+        how to name the two sides compared, when they are not ops[0] against the rest)."""
+        if not ops or abs(diff) <= tol or abs(diff) > self.allowance(ops, unit, across):
             return False
-        if not any(_key(ops[0]) == _key(r) and r2 == ops[1:] for r, r2, _, _ in self.found):
-            self.found.append((ops[0], ops[1:], diff, what))
+        if not any(_key(ops[0]) == _key(r) and r2 == ops[1:] for r, r2, _, _, _ in self.found):
+            self.found.append((ops[0], ops[1:], diff, what, whole))
         return True
 
     def finding(self) -> BudgetFinding | None:
@@ -117,10 +118,11 @@ class Tails:
             return None
         marks = "①②③④⑤⑥⑦⑧⑨⑩"
         items = []
-        for i, (res, others, diff, what) in enumerate(shown[:10]):
+        for i, (res, others, diff, what, whole) in enumerate(shown[:10]):
             other = (f"{others[0].ref('')} {fmt(others[0].value)}" if len(others) == 1
                      else f"所含{len(others)}项之和 {fmt(res.value - diff)}")
-            items.append(f"{marks[i]}{res.ref('')} {fmt(res.value)} 与 {other}，相差 {fmt(diff)}（{what}）")
+            pair = whole or f"{res.ref('')} {fmt(res.value)} 与 {other}"
+            items.append(f"{marks[i]}{pair}，相差 {fmt(diff)}（{what}）")
         more = f"等{len(shown)}处" if len(shown) > 10 else ""
         first = shown[0][0]
         return BudgetFinding(
