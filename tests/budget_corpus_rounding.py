@@ -73,6 +73,7 @@ class RoundLook(Look):
     decimals: int = 2
     summed: tuple = ()          # table ids ("01", "02", "03", "05", "shares") whose totals are sums of rounded lines
     note: bool = False
+    general: bool = False       # figures saved without a number format (General), as some exports do
     shares: bool = False        # two more tables: 支出结构 with 占比, 三公 增减金额 / 增减幅度 (shares and rates from 元)
 
     def shown(self, yuan: Decimal) -> Decimal:
@@ -107,7 +108,7 @@ class RCase(Case):
                 for c, v in enumerate(row, 1):
                     if v is not None:
                         cell = ws.cell(r, c, v)
-                        if isinstance(v, (int, float)) and not isinstance(v, bool) and r > 3:
+                        if isinstance(v, (int, float)) and not isinstance(v, bool) and r > 3 and not self.look.general:
                             cell.number_format = fmt
             for r0, c0, r1, c1 in s.merges:
                 ws.merge_cells(start_row=r0, start_column=c0, end_row=r1, end_column=c1)
@@ -249,6 +250,7 @@ LOOKS = {
                                           basic_split=True),
     "市局_千元_两位小数_软件合计": RoundLook(size="市局", unit="千元", summed=("02", "03"), codes="spaced"),
     "市局_千元_整数": RoundLook(size="市局", unit="千元", decimals=0),
+    "市局_千元_整数_常规格式_软件合计": RoundLook(size="市局", unit="千元", decimals=0, general=True, summed=("03",)),
     "县中心_万元_年初预算与完成率_软件合计": RoundLook(summed=("05",), budget_columns=True, zero=None),
     "县中心_万元_占比与增减幅度_逐格四舍五入": RoundLook(shares=True),
     "县中心_万元_占比与增减幅度_软件合计": RoundLook(shares=True, summed=("03", "shares")),

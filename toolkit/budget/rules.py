@@ -61,6 +61,12 @@ def default_rules_text() -> str:
     return resources.files("toolkit").joinpath("data/budget_rules.toml").read_text(encoding="utf-8")
 
 
+@lru_cache(maxsize=1)
+def rounding_spec() -> dict:
+    """The [rounding] section of the default rules (read once)."""
+    return tomllib.loads(default_rules_text()).get("rounding", {})
+
+
 _LINEAR_KEYS = ("plus", "minus", "optional_plus", "optional_minus")
 
 
