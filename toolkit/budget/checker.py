@@ -10,6 +10,7 @@ from decimal import Decimal
 from toolkit.base.findings import ERROR, WARNING
 from toolkit.budget.findings import ZERO, BudgetFinding, Operand, fmt
 from toolkit.budget.labels import UNIT_SCALE
+from toolkit.budget.rounding import Tails
 from toolkit.budget.rules import RuleSet
 
 
@@ -25,6 +26,7 @@ class Checker:
         self._tol: dict[int, Decimal] = {}
         self._ok: set[tuple[str, int, int]] = set()     # (sheet, row, col) of cells of sums that add up
         self._refit: dict[int, object] = {}         # id(ratio finding) -> fits(corrected values) -> bool
+        self.tails = Tails(rules.rounding)          # differences rounding explains (四舍五入尾差), and the sums
 
     def _same_error(self, g: BudgetFinding, sign: int, f: BudgetFinding) -> bool:
         """g is off by what f's cell is off (through sign), within both rounding tolerances."""
@@ -104,7 +106,9 @@ class Checker:
                     elif kind == "ratio" or self._same_error(g, sign, f):
                         explained.setdefault(id(g), set()).add(id(f))
         drop = {gid for gid, fs in explained.items() if any(gid not in explained.get(fid, set()) for fid in fs)}
-        return self._one_per_cell([self._confirmed(f, explained, drop) for f in self.findings if id(f) not in drop])
+        out = self._one_per_cell([self._confirmed(f, explained, drop) for f in self.findings if id(f) not in drop])
+        tail = self.tails.finding()
+        return out + ([tail] if tail is not None else [])
 
     def _one_per_cell(self, findings: list[BudgetFinding]) -> list[BudgetFinding]:
         """Two sums that both fail at the same cell by the same amount (its column's parent and its row's 合计 列)
@@ -195,10 +199,13 @@ class Checker:
                 v, t = op.scaled_to(unit)
                 expected += sign * v
                 tol += t
+        if not compare and not minus:
+            self.tails.add_sum(result, plus)
         if tol_override is not None:
             tol = tol_override
         diff = result.value - expected
-        if abs(diff) <= tol:
+        if abs(diff) <= tol or tol_override is None and self.tails.explains(
+                diff, tol, [result, *plus, *minus], unit, "两表中的同一项目" if compare else rule, compare):
             self._ok.add((result.sheet, result.row, result.col))
             self._ok.update((op.sheet, op.row, op.col) for op in plus + minus)
             return True

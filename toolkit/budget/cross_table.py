@@ -308,6 +308,7 @@ def _check_scopes(seen: dict, rules: RuleSet, ck: Checker, involved: set, suspec
     if not groups:
         return
     hits = []
+    slips = {(f.sheet, f.cell) for f in ck.findings if f.rule.startswith("单位检查")}     # already named in 元 / 万元
     with_code = {(op.sheet, op.cell) for (key, *_), ops in seen.items() if key[0] == "code" for op in ops}
     for (key, kind, portion), by_scope in groups.items():
         for narrow, ops in by_scope.items():
@@ -318,9 +319,11 @@ def _check_scopes(seen: dict, rules: RuleSet, ck: Checker, involved: set, suspec
                 if (w.sheet, w.cell) in involved or not all(_agree(w, x) for x in by_scope[wide][1:]):
                     break       # the all-funds figure breaks a sum of its own, or two tables disagree on it
                 for op in ops:
-                    if key[0] == "name" and (op.sheet, op.cell) in with_code:
+                    if key[0] == "name" and (op.sheet, op.cell) in with_code or (op.sheet, op.cell) in slips:
                         continue        # compared by its code (a name may mean another classification)
-                    if exceeds(op, w):
+                    if exceeds(op, w) and not ck.tails.explains(
+                            op.scaled_to(w.unit)[0] - w.value, op.scaled_to(w.unit)[1] + w.tol, [op, w], w.unit,
+                            f"{narrow}数不大于全部资金数", across=True):
                         hits.append((key, op, w, narrow, wide))
                 break
     coded = {(op.sheet, key[1]) for key, op, *_ in hits if key[0] == "code"}

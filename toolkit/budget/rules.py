@@ -47,6 +47,7 @@ class RuleSet:
     name_index: dict[str, str] = field(default_factory=dict)
     code_index: dict[str, str] = field(default_factory=dict)
     plausible: dict = field(default_factory=dict)      # [unit_plausibility]: the smallest believable 元 table
+    rounding: dict = field(default_factory=dict)       # [rounding]: how far rounding tails (尾差) may go
 
     def item_of(self, name: str, code: str | None) -> str | None:
         if code and code in self.code_index:
@@ -58,6 +59,12 @@ class RuleSet:
 def default_rules_text() -> str:
     """toolkit/data/budget_rules.toml as text (read once)."""
     return resources.files("toolkit").joinpath("data/budget_rules.toml").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def rounding_spec() -> dict:
+    """The [rounding] section of the default rules (read once)."""
+    return tomllib.loads(default_rules_text()).get("rounding", {})
 
 
 _LINEAR_KEYS = ("plus", "minus", "optional_plus", "optional_minus")
@@ -96,6 +103,7 @@ def load_rules(text: str | None = None) -> RuleSet:
                     Decimal(str(data.get("tolerance", {}).get("unit_slip_relative", "0.002"))),
                     data.get("change_rate", {}))
     rules.plausible = data.get("unit_plausibility", {})
+    rules.rounding = data.get("rounding", {})
     for item, spec in rules.items.items():
         for name in spec.get("names", []):
             rules.name_index[normalize(name)] = item

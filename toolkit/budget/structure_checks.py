@@ -33,6 +33,33 @@ def _adds_up(result: Operand, ops: list[Operand]) -> bool:
     return abs(result.value - total) <= tol
 
 
+def register_sums(block: Block, ck: Checker):
+    """Tell the collector which figures are sums of which (parents of their children, totals of what they cover, 合计
+    columns of the columns beside them), before any check: a sum may carry the rounding of every line under it."""
+    amount = [c for c in block.columns if c.kind == "amount"]
+    lines = block.lines
+    kids: dict[int, list[int]] = {}
+    for j, k in enumerate(lines):
+        if k.parent is not None and not k.partial:
+            kids.setdefault(k.parent, []).append(j)
+    groups = list(kids.items()) + list(block.totals.items())
+    for col in [c.col for c in amount]:
+        for i, members in groups:
+            res = operand(block, lines[i], col)
+            ops = [op for j in members for op in [operand(block, lines[j], col)] if op is not None]
+            if res is not None and ops:
+                ck.tails.add_sum(res, ops)
+    for c in amount:
+        if not is_total_column(c):
+            continue
+        parts = total_column_parts(amount, c)
+        for ln in block.lines if len(parts) >= 2 else []:
+            res = operand(block, ln, c.col)
+            ops = [op for d in parts for op in [operand(block, ln, d.col)] if op is not None]
+            if res is not None and ops and not ln.ratio:
+                ck.tails.add_sum(res, ops)
+
+
 def check_structure(block: Block, ck: Checker, cont: Block | None = None):
     """Numbered / coded parents against their children, totals against what they cover, 合计 columns."""
     amount_cols = [c.col for c in block.columns if c.kind == "amount"]

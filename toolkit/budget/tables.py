@@ -16,6 +16,7 @@ from toolkit.budget.cells import CellFormat, decimals_of, to_decimal
 from toolkit.budget.labels import (_TRADITIONAL_UNIT as _TRADITIONAL, CODE_HEADERS, CODE_RE, DASHES, RATE_WORDS, SHARE_WORDS, SKIP_HEADERS, SPACES, UNIT_RE,
                                    UNIT_SCALE, cell_text, find_unit, is_dash, is_label_header, is_ratio_name,
                                    is_total_name, normalize, parse_label)
+from toolkit.budget.rules import rounding_spec
 from toolkit.budget.structure import infer_structure
 
 
@@ -351,7 +352,7 @@ def _read_horizontal(name: str, rows, merged, formats, width, default_unit=None,
                 most = max(decimals_of(block.lines[[x.row for x in block.lines].index(r)].values[c])
                            for r, c in general)
                 for k in general:
-                    block.decimals[k] = most if most > 0 else None
+                    block.decimals[k] = general_decimals(most, column)
         blocks.append(block)
     return blocks
 
@@ -388,7 +389,7 @@ def _merge_continuations(blocks: list[Block], rows, formats) -> list[Block]:
                     if (ln.row, c) not in b.decimals:
                         fmt = formats.get((ln.row, c), CellFormat())
                         b.decimals[(ln.row, c)] = fmt.decimals if fmt.decimals is not None else (
-                            decimals_of(d) or None)
+                            general_decimals(decimals_of(d), prev.column(pc)))
         k = next((i for i, ln in enumerate(prev.lines) if ln.total), len(prev.lines))
         prev.lines[k:k] = b.lines
         prev.decimals.update(b.decimals)
@@ -463,7 +464,15 @@ def _read_lines(block: Block, rows, data_rows, formats):
             by_row = {ln.row: ln for ln in block.lines}
             most = max(decimals_of(by_row[r].values[c]) for r, c in general)
             for k in general:
-                block.decimals[k] = most if most > 0 else None
+                block.decimals[k] = general_decimals(most, column)
+
+
+def general_decimals(most: int, column: Column) -> int | None:
+    """Decimals shown by General-format figures carrying at most `most` decimals: whole numbers are exact in 元 but
+    rounded to the unit in the units of [rounding] integers_rounded_in (千元 / 万元 tables are rounded from 元)."""
+    if most > 0:
+        return most
+    return 0 if column.kind == "amount" and column.unit in rounding_spec().get("integers_rounded_in", []) else None
 
 
 _SPACED_CODE = re.compile(r"\d{3}(?:[\s\u3000\xa0]+\d{2}){1,2}")

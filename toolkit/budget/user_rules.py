@@ -281,8 +281,13 @@ def check_user_rules(lines: list[RuleLine], sheets, blocks, rules, ck, not_loade
             rv, rt, rops = _evaluate(rhs, resolve)
             tol = tol_override if tol_override is not None else lt + rt
             diff = lv - rv
-            ok = {"=": abs(diff) <= tol, "<=": diff <= tol, "≤": diff <= tol,
-                  ">=": diff >= -tol, "≥": diff >= -tol, "<": diff < tol, ">": diff > -tol}[cmp]
+            ok = _holds(cmp, diff, tol)
+            if not ok and tol_override is None:     # within what rounding explains (四舍五入尾差): not an error
+                ops = lops + rops
+                wider = ck.tails.allowance(ops, None)
+                if wider > tol and _holds(cmp, diff, wider):
+                    ok = ck.tails.explains(diff, tol, ops, None, f"校验规则“{line.text}”两边",
+                                           whole=f"左边 {fmt(lv)} 与右边 {fmt(rv)}")
             if ok:
                 return
             place = (lops or rops)[0]
@@ -345,6 +350,12 @@ def check_user_rules(lines: list[RuleLine], sheets, blocks, rules, ck, not_loade
             reason = (f"中的项目“{'、'.join(missing)}”在工作簿中找不到" if missing
                       else "中的各项目不在同一张表的同一列（或同一行）中，无法计算")
             bad(line, reason, WARNING)
+
+
+def _holds(cmp: str, diff: Decimal, tol: Decimal) -> bool:
+    """left − right = `diff` satisfies the comparison within `tol`."""
+    return {"=": abs(diff) <= tol, "<=": diff <= tol, "≤": diff <= tol,
+            ">=": diff >= -tol, "≥": diff >= -tol, "<": diff < tol, ">": diff > -tol}[cmp]
 
 
 def _key(label: str) -> str:

@@ -21,7 +21,7 @@ from toolkit.budget.identity_checks import check_balance, check_identities
 from toolkit.budget.labels import cell_text, is_label_header, normalize
 from toolkit.budget.rules import RuleSet, load_rules
 from toolkit.budget.share_checks import check_change_rate_lines, check_change_rates, check_share_lines, check_shares
-from toolkit.budget.structure_checks import check_structure
+from toolkit.budget.structure_checks import check_structure, register_sums
 from toolkit.budget.tables import read_blocks
 from toolkit.budget.unit_checks import check_unit_plausibility
 from toolkit.budget.user_rules import check_user_rules
@@ -97,6 +97,8 @@ class Check:
 
 def _structure(book: Workbook, ck: Checker):
     blocks = book.blocks
+    for b in blocks:        # every table's sums first: how far a figure may carry rounding depends on the ones below
+        register_sums(b, ck)
     for i, b in enumerate(blocks):
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
         cont = nxt if nxt is not None and nxt.sheet == b.sheet and not nxt.totals and b.totals else None
@@ -136,6 +138,7 @@ def check_workbook(sheets: list[SheetInput], user_rules=None, rules: RuleSet | N
     `not_loaded`: names of the workbook's sheets left out on purpose (user rules about them are skipped)."""
     rules = rules or load_rules()
     ck = Checker(rules)
+    ck.tails.note_sheets(sheets)
     book = Workbook(sheets, read_tables(sheets), rules, user_rules or [], frozenset(not_loaded))
     for check in CHECKS:
         check.run(book, ck)
