@@ -84,3 +84,12 @@ def test_workbook_corpus_no_false_finding_whatever_saved_the_formulas(tmp_path):
         assert row["false"] == [], (writer, row["false"][:5])
         assert row["tp"] == row["planted"] and row["extra"] == [], (writer, row["missed"][:3], row["extra"][:3])
         assert row["notes"] == (row["documents"] if writer in ("xlsxwriter", "openpyxl") else 0), writer
+
+
+def test_a_change_down_to_nothing_is_checked_not_a_crash():
+    """Read as 0 (a formula never calculated, or "0.00万元" written), a level after a fall: base f665eba divided by it."""
+    from toolkit.report.check import check_report
+    text = "2023年度部门决算情况说明\n本年因公出国（境）费0.00万元，较上年减少2.00万元，下降{}。"
+    assert check_report(text.format("100.0%")).findings == []
+    (f,) = check_report(text.format("90.0%")).findings
+    assert (f.kind, f.stated, f.expected) == ("change", "90.0%", "100.0%")
