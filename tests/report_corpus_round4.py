@@ -273,12 +273,15 @@ def planted(seed: int) -> list[Doc]:
     # a tiny slip in a part with shares: the shares tell the part
     key = r.choice(["basic", "project"] + (["personnel", "public"] if f["incl"] % 2 == 0 else []))
     wrong = _shift(v[key], r.choice([2, 3, 4, -2, -3, -4]))
-    total = "total" if key in ("basic", "project") else "basic"
-    if key in ("personnel", "public"):
-        total = None   # the 基本支出 of that sentence is named in the list before, stated in the sentence before it
-    plant("分项微差", key, wrong, [Accept(key, {"breakdown", "share"}, {v[key]})]
-          + ([Accept(total, {"breakdown"}, {_like(_num(v[total]) - _num(v[key]) + _num(wrong), v[total])})]
-             if total else []), also=(total,) if total else ())
+    total = "total" if key in ("basic", "project") else "basic"    # (the 基本支出 of the sentence before)
+    part, whole, pct = _num(wrong), _num(v[total]), _num(v[f"{key}_pct"])
+    half = [Decimal(5).scaleb(-len(str(x).split(".")[1]) - 1) for x in (part, whole, pct)]
+    told = (part + half[0]) / (whole - half[1]) * 100 < pct - half[2] or \
+        (part - half[0]) / (whole + half[1]) * 100 > pct + half[2]     # the share as written rules it out
+    # the part's own share rules the wrong figure out: found at the part; else (a slip of a few 元 in a share of two
+    # decimals) once at the total, the message naming each part that could be wrong
+    plant("分项微差", key, wrong, [Accept(key, {"breakdown", "share"}, {v[key]})] + ([] if told else [
+        Accept(total, {"breakdown"}, {_like(_num(v[total]) - _num(v[key]) + _num(wrong), v[total])})]), also=(total,))
     # …and in a part with no share: once, at the total (which figure is wrong cannot be told)
     if f["incl"] % 3 in (0, 1):
         key = "other"      # (the 财政拨款收入 is stated again below: a slip there is another kind)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from report_corpus_round3 import Model
 from report_corpus_round3 import clean as clean3
 from report_corpus_round4 import WRITERS, check_with_book, measure_books, write_budget_book
@@ -93,3 +95,87 @@ def test_a_change_down_to_nothing_is_checked_not_a_crash():
     assert check_report(text.format("100.0%")).findings == []
     (f,) = check_report(text.format("90.0%")).findings
     assert (f.kind, f.stated, f.expected) == ("change", "90.0%", "100.0%")
+
+
+# ---------------------------------------------------------------- 2 and 3: sentence forms and tiny slips (the corpus)
+
+
+def _found(text):
+    from toolkit.report.check import check_report
+    return [(f.kind, f.stated, f.expected, f.severity) for f in check_report(text).findings]
+
+
+def test_sentence_forms_and_tiny_slips_precision_and_recall():
+    from report_corpus_round4 import KINDS, measure, summary
+    result = measure(range(40))
+    assert result["clean"]["false"] == []
+    rows = {k: (n, tp, fp) for k, n, tp, fp, _, _ in summary(result)}
+    assert all(n >= 15 for n, _, _ in rows.values()), rows
+    details = {k: (result[k]["missed"][:3], result[k]["extra"][:3]) for k in KINDS}
+    assert {k: (tp, fp) for k, (n, tp, fp) in rows.items()} == {k: (n, 0) for k, (n, _, _) in rows.items()}, details
+
+
+FISCAL = ("某县法律援助中心2023年度部门决算情况说明\n"
+          "2023年度财政拨款收入总计3416.95万元，支出总计3416.95万元。财政拨款支出年初预算数3480.20万元，完成年初预算的"
+          "98.18%。\n2023年度一般公共预算财政拨款支出3318.40万元，主要用于法律援助。项目支出年初预算数900.00万元，完成"
+          "年初预算的92.50%。")
+
+
+def test_a_rate_whose_actual_figure_is_in_the_sentence_before_is_checked_as_a_warning():
+    assert _found(FISCAL) == []
+    found = _found(FISCAL.replace("98.18%", "96.18%"))
+    assert found == [("rate", "96.18%", "98.18%", "warning")]
+    from toolkit.report.check import check_report
+    (f,) = check_report(FISCAL.replace("98.18%", "96.18%")).findings
+    assert "按前文“财政拨款支出总计”3416.95万元为执行数" in f.message
+    # an item whose actual figure the text does not state before (项目支出) is not guessed at
+    assert _found(FISCAL.replace("92.50%", "12.50%")) == []
+    # last year's figure of the item is not this year's
+    text = ("2023年度部门决算情况说明\n2022年度财政拨款支出3100.00万元。财政拨款支出年初预算数3480.20万元，"
+            "完成年初预算的98.18%。")
+    assert _found(text) == []
+
+
+BAOKUO = "2023年度部门决算情况说明\n本年支出合计287.44万元，包括基本支出172.28万元、项目支出115.16万元。"
+
+
+@pytest.mark.parametrize("text,found", [
+    (BAOKUO, []),
+    (BAOKUO.replace("115.16", "116.16"), [("breakdown", "287.44万元", "288.44万元", "error")]),
+    (BAOKUO.replace("115.16", "105.16"), [("breakdown", "287.44万元", "277.44万元", "error")]),  # [totals]: all parts
+    # parts of 收入合计 by [parts_of] but not all there may be: short is a warning, over is an error
+    ("本年收入合计292.11万元，包括财政拨款收入235.31万元、其他收入46.80万元。",
+     [("breakdown", "292.11万元", "282.11万元", "warning")]),
+    ("本年收入合计292.11万元，包括财政拨款收入235.31万元、其他收入66.80万元。",
+     [("breakdown", "292.11万元", "302.11万元", "error")]),
+    # items the vocabulary does not know may be only some; over the total they are a slip
+    ("项目支出115.16万元，包括办案补贴90.00万元、宣传经费10.00万元。", []),
+    ("项目支出115.16万元，包括办案补贴90.00万元、宣传经费30.00万元。", [("breakdown", "115.16万元", "120.00万元", "error")]),
+    # after 其中, 包括 lists the items of one part, not the sentence's parts
+    ("本年支出合计287.44万元，其中基本支出172.28万元，包括人员经费137.66万元；项目支出115.16万元。", []),
+    ("本中心包括主任1名、工作人员6名，全年办理法律援助案件557件。", []),
+    ("全年支出287.44万元，不包括年末结转12.00万元。", []),
+])
+def test_a_list_opened_by_baokuo_without_a_colon(text, found):
+    assert _found(text) == found
+
+
+TINY = ("2023年度部门整体支出绩效自评报告\n本年支出合计287.44万元，其中基本支出172.28万元，占59.94%；项目支出115.16万元，"
+        "占40.06%。\n基本支出中，人员经费137.66万元，公用经费34.62万元。")
+
+
+def test_a_tiny_slip_in_a_part_is_found_once_where_the_text_tells_which():
+    from toolkit.report.check import check_report
+    # 0.02万元 off in 项目支出: its share 40.06% fits 115.16 and not 115.18 — the part, not the total, is the slip
+    (f,) = check_report(TINY.replace("项目支出115.16", "项目支出115.18")).findings
+    assert (f.kind, f.stated, f.expected) == ("breakdown", "115.18万元", "115.16万元") and "“40.06%”" in f.message
+    # the total off: both shares fit the parts' sum
+    (f,) = check_report(TINY.replace("287.44", "287.46")).findings
+    assert (f.kind, f.stated, f.expected) == ("breakdown", "287.46万元", "287.44万元")
+    # 人员经费 or 公用经费 off, no share to tell which: once, at the 基本支出 they add up to, naming both
+    (f,) = check_report(TINY.replace("公用经费34.62", "公用经费34.64")).findings
+    assert (f.kind, f.stated, f.expected) == ("breakdown", "172.28万元", "172.30万元")
+    assert "人员经费137.66万元（应为137.64万元），或公用经费34.64万元（应为34.62万元）" in f.message
+    # 基本支出 off: the 支出 list and 基本支出's own parts both say so — one finding at it
+    (f,) = check_report(TINY.replace("基本支出172.28", "基本支出172.25").replace("59.94%", "59.93%")).findings
+    assert (f.kind, f.stated, f.expected) == ("breakdown", "172.25万元", "172.28万元")

@@ -447,6 +447,9 @@ class ReportFinding:
     fixes: tuple = field(default=(), compare=False)  # ((figure key, value it should have), ...)
     cause: int | None = field(default=None, compare=False)  # offset of the finding this one follows from
     severity: str = field(default=ERROR, compare=False)     # WARNING: found through an assumption the message states
+    # a sum that does not add up: each single figure that could be the slip, with the value that makes it add up
+    # ((total key, sum), (part key, total − other parts), …); check._one_slip keeps the one the rest of the text bears out
+    alternatives: tuple = field(default=(), compare=False)
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "severity": SEVERITY_LABEL[self.severity], "sentence": self.sentence,
