@@ -6,7 +6,8 @@
 2. sentence forms of 决算情况说明 and 自评报告 the third corpus does not write: "财政拨款支出年初预算数X万元，完成年初预算
    的y%。" with the actual figure in the sentence before, and "包括A…、B…" (no colon) listing all the parts of a total;
 3. tiny slips: one part of a list with shares off by two to four units of its last decimal (0.02–0.04万元), which
-   must be found once — at the part when the shares tell which figure is wrong, else once at the total.
+   must be found once — at the part when the shares tell which figure is wrong, else once at the total; and a cell of
+   the 收入支出决算总表 pasted in the text off by a few units while the prose states it right: found at that cell.
 
 Wording is this project's own, modelled on how published reports phrase these figures (not copied from any).
 
@@ -27,7 +28,7 @@ from report_corpus_round3 import planted as planted3
 from report_slip_corpus import MARK, Accept, Doc, _shift, print_measure, tally, unmark
 from report_slip_corpus import summary as corpus_summary
 
-KINDS = ["上句执行数", "包括分项", "分项微差", "分项微差（无占比）"]
+KINDS = ["上句执行数", "包括分项", "分项微差", "分项微差（无占比）", "表格微差"]
 WRITERS = ("typed", "calculated", "xlsxwriter", "openpyxl")   # how the budget workbook's 合计 formulas were saved
 
 
@@ -184,6 +185,11 @@ class Model4(Model):
             f"占基本支出的{v['public_pct']}。",
             f"基本支出{v['basic_again']}，包括人员经费{v['personnel']}、公用经费{v['public']}。",
         ][f["incl"] % 2])
+        if self.doc_kind == "final":
+            unit = "单位：万元" if self.unit == "万元" else "单位：元"
+            out += ["收入支出决算总表", unit, Table([
+                ["项目", "决算数"], ["本年收入合计", v["t_income"]], ["一般公共预算财政拨款收入", v["t_gp"]],
+                ["其他收入", v["t_other"]], ["年初结转和结余", v["t_carry"]], ["收入总计", v["t_grand"]]])]
         out += ["二、一般公共预算财政拨款支出决算情况说明"]
         out.append([
             f"{y}年度一般公共预算财政拨款支出{v['gp']}，占本年支出合计的{v['gp_share']}。财政拨款支出年初预算数"
@@ -219,7 +225,9 @@ class Model4(Model):
                  basic_again=self.m(self.basic), project_again=self.m(self.project),
                  criminal_pct=self.p(Decimal(self.criminal), Decimal(self.cases), 1),
                  civil_pct=self.p(Decimal(self.civil), Decimal(self.cases), 1),
-                 admin_pct=self.p(Decimal(self.admin), Decimal(self.cases), 1))
+                 admin_pct=self.p(Decimal(self.admin), Decimal(self.cases), 1),
+                 t_income=self.cell(self.income), t_gp=self.cell(self.gp), t_other=self.cell(self.other),
+                 t_carry=self.cell(self.carry_in), t_grand=self.cell(self.grand))
         return v
 
 
@@ -269,7 +277,7 @@ def planted(seed: int) -> list[Doc]:
         wrong = _shift(v[key], r.choice([3, 7, -4, -9]) * (100 if m.unit == "元" else 1))
         rest = _num(v[total]) - _num(v[key]) + _num(wrong)
         plant("包括分项", key, wrong, [Accept(total, {"breakdown"}, {_like(rest, v[total])}),
-                                     Accept(key, {"breakdown"}, {v[key]})], also=(total,))
+                                     Accept(key, {"breakdown", "table"}, {v[key]})], also=(total,))
     # a tiny slip in a part with shares: the shares tell the part
     key = r.choice(["basic", "project"] + (["personnel", "public"] if f["incl"] % 2 == 0 else []))
     wrong = _shift(v[key], r.choice([2, 3, 4, -2, -3, -4]))
@@ -280,15 +288,21 @@ def planted(seed: int) -> list[Doc]:
         (part - half[0]) / (whole + half[1]) * 100 > pct + half[2]     # the share as written rules it out
     # the part's own share rules the wrong figure out: found at the part; else (a slip of a few 元 in a share of two
     # decimals) once at the total, the message naming each part that could be wrong
-    plant("分项微差", key, wrong, [Accept(key, {"breakdown", "share"}, {v[key]})] + ([] if told else [
+    plant("分项微差", key, wrong, [Accept(key, {"breakdown", "share", "table"}, {v[key]})] + ([] if told else [
         Accept(total, {"breakdown"}, {_like(_num(v[total]) - _num(v[key]) + _num(wrong), v[total])})]), also=(total,))
-    # …and in a part with no share: once, at the total (which figure is wrong cannot be told)
+    # …and in a part with no share: once, at the total (which figure is wrong cannot be told), or at the part when the
+    # 决算总表 in the text states it
     if f["incl"] % 3 in (0, 1):
         key = "other"      # (the 财政拨款收入 is stated again below: a slip there is another kind)
         wrong = _shift(v[key], r.choice([2, 3, 4, -2, -3, -4]))
         rest = _num(v["income"]) - _num(v[key]) + _num(wrong)
         plant("分项微差（无占比）", key, wrong, [Accept("income", {"breakdown"}, {_like(rest, v["income"])}),
-                                         Accept(key, {"breakdown"}, {v[key]})], also=("income",))
+                                         Accept(key, {"breakdown", "table"}, {v[key]})], also=("income",))
+    # a cell of the 收入支出决算总表 in the text off by a few units, the prose stating it right: found at that cell
+    if m.doc_kind == "final":
+        key = r.choice(["t_gp", "t_other"])
+        wrong = _shift(v[key], r.choice([2, 3, 4, 9, -2, -3, -4, -9]))
+        plant("表格微差", key, wrong, [Accept(key, {"structure"}, {v[key]})])
     return docs
 
 

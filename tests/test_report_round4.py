@@ -179,3 +179,25 @@ def test_a_tiny_slip_in_a_part_is_found_once_where_the_text_tells_which():
     # 基本支出 off: the 支出 list and 基本支出's own parts both say so — one finding at it
     (f,) = check_report(TINY.replace("基本支出172.28", "基本支出172.25").replace("59.94%", "59.93%")).findings
     assert (f.kind, f.stated, f.expected) == ("breakdown", "172.25万元", "172.28万元")
+
+
+GRAND = ("2023年度部门决算情况说明\n本年收入合计292.11万元，其中：一般公共预算财政拨款收入235.31万元，其他收入56.80万元。\n"
+         "收入支出决算总表\n单位：万元\n项目\t决算数\n本年收入合计\t292.11\n一般公共预算财政拨款收入\t235.31\n其他收入\t56.80\n"
+         "年初结转和结余\t0.13\n收入总计\t292.24")
+
+
+def test_a_table_cell_the_prose_states_otherwise_is_named_at_its_row():
+    from toolkit.report.check import check_report
+    assert check_report(GRAND).findings == []
+    text = GRAND.replace("其他收入\t56.80", "其他收入\t56.82")
+    (f,) = check_report(text).findings
+    assert (f.kind, f.stated, f.expected, f.sentence) == ("structure", "56.82", "56.80", "其他收入\t56.82")
+    assert f.at == text.index("其他收入\t56.82") and "疑此格写错" in f.message
+    # the table's total off, or the prose's part off: found where they are, once
+    (f,) = check_report(GRAND.replace("本年收入合计\t292.11", "本年收入合计\t292.13")).findings
+    assert (f.kind, f.stated, f.expected) == ("structure", "292.13", "292.11")
+    (f,) = check_report(GRAND.replace("其他收入56.80万元", "其他收入56.82万元")).findings
+    assert (f.kind, f.stated, f.expected) == ("table", "56.82万元", "56.80万元")
+    # the prose does not state the cell: the 合计 row, as before
+    (f,) = check_report(GRAND.replace("，其他收入56.80万元", "").replace("其他收入\t56.80", "其他收入\t56.82")).findings
+    assert (f.kind, f.stated, f.expected) == ("structure", "292.11", "292.13")

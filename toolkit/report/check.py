@@ -15,7 +15,8 @@ from decimal import Decimal
 
 from toolkit.base.findings import WARNING
 from toolkit.report.breakdowns import ListOf, assumed, check_breakdowns, find_lists
-from toolkit.report.figures import (AMOUNT, BUDGET, COUNT, PERCENT, POINTS, YEAR, Figure, ReportCheck, ReportFinding,
+from toolkit.report.figures import (AMOUNT, BUDGET, COUNT, MONEY_FACTOR, PERCENT, POINTS, YEAR, Figure, ReportCheck,
+                                    ReportFinding,
                                     TableValue, _clause_start, _figures_agree, _find_by_label, _finding,
                                     _percent_text, _same_family, canonical_label, fold_forms,
                                     format_decimal, normalize_label, report_year_of, sentence_spans, vocabulary)
@@ -430,6 +431,8 @@ def check_report(text: str, tables: list[TableValue] | None = None) -> ReportChe
     score_findings, score_totals = check_score_tables(folded)
     table_findings += score_findings + check_score_prose(folded, score_totals)
     unit_findings, corrected = correct_units(figures, tables + pasted, sentences)
+    table_findings, moved = _table_cell_slips(table_findings, corrected, pasted, folded)
+    pasted = [replace(t, flagged=moved.get(t.flagged, t.flagged)) for t in pasted]   # consequences follow the move
     findings = _one_slip(_run_checks(corrected, sentences, tables + pasted), corrected, sentences, tables + pasted)
     findings = _fold(unit_findings + table_findings + findings, corrected, sentences, tables + pasted)
     originals = {s: text[o:o + len(s)] for o, s in spans}
@@ -471,9 +474,10 @@ def _one_slip(findings: list[ReportFinding], figures: list[Figure], sentences: l
         if len(top) == 1:
             at, value, gone = top[0]
             part = by_key[at]
-            also = "、".join(f"“{stated}”" if x != part.at else "其自身所列分项之和"
-                            for _, x, stated in sorted(gone, key=lambda g: g[1]))
-            why = (f"文中的{also}也才相符；如为合计写错，它们仍不相符" if also else
+            own = {"breakdown": "它自身所列分项之和", "table": "表格中的数", "repeat": "前后文的数"}
+            also = "、".join(dict.fromkeys(f"文中的“{stated}”" if x != part.at else own.get(kind, "别处的数")
+                                           for kind, x, stated in sorted(gone, key=lambda g: g[1])))
+            why = (f"{also}也才相符；如为合计写错，它们仍不相符" if also else
                    "而改动合计或其他分项都会使文中别处的数字不符")
             out.append(replace(_finding(
                 "breakdown", part, part.shown(value),
@@ -490,6 +494,39 @@ def _one_slip(findings: list[ReportFinding], figures: list[Figure], sentences: l
             seen.add(key(f))
             unique.append(f)
     return unique
+
+
+def _table_cell_slips(findings: list[ReportFinding], figures: list[Figure], pasted: list[TableValue],
+                      text: str) -> tuple[list[ReportFinding], dict[int, int]]:
+    """A table in the text whose 合计 does not add up, and one of its cells the prose states otherwise by just the
+    difference: that cell is the slip (the prose and the rest of the table agree), so the finding goes to its row.
+    (findings, {offset of a finding moved: its new offset})."""
+    out, moved = [], {}
+    for f in findings:
+        try:
+            stated, expected = Decimal(f.stated.replace(",", "")), Decimal(f.expected.replace(",", ""))
+        except (ArithmeticError, ValueError):
+            out.append(f)
+            continue
+        found = []
+        for t in pasted if f.kind == "structure" else ():
+            scale = MONEY_FACTOR.get(t.unit or "")
+            if t.flagged != f.at or t.at is None or t.at == f.at or t.kind != AMOUNT or scale is None:
+                continue
+            found += [(t, g) for g in figures if g.kind == AMOUNT and g.plain and g.canonical == t.label and not g.fund
+                      and g.phase == t.phase and not g.allows(t.value, t.tolerance)
+                      and abs(g.value - t.value - (stated - expected) * scale) <= g.tolerance + t.tolerance]
+        if len({t.at for t, _ in found}) != 1:
+            out.append(f)
+            continue
+        t, g = found[0]
+        line = text[t.at:text.find("\n", t.at) if "\n" in text[t.at:] else len(text)].strip()
+        right = format_decimal(g.value / MONEY_FACTOR[t.unit], t.decimals or 0, "," in t.cell)
+        moved[f.at] = t.at
+        out.append(replace(f, sentence=line, stated=t.cell, expected=right, at=t.at, message=(
+            f"{t.where}为{t.cell}，正文（“{g.sentence}”）为{g.text}：按{right}计，该表的合计才与所含各项之和相符，"
+            f"疑此格写错。{f.message}")))
+    return out, moved
 
 
 def _fold(findings: list[ReportFinding], figures: list[Figure], sentences: list[str],

@@ -475,6 +475,8 @@ class TableValue:
     basis: str = ""               # a counting basis (口径), e.g. "案件（按指派日期）": any basis may match
     flagged: int | None = None    # a pasted table's cell in a sum that does not add up: offset of that finding
     year: int | None = None       # a column headed by a year ("2022年"): the value is of that year
+    at: int | None = None         # a table in the text: offset of the value's row (its line) in the text …
+    cell: str = ""                # … and the cell as written
 
 
 @dataclass
