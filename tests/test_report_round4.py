@@ -201,3 +201,13 @@ def test_a_table_cell_the_prose_states_otherwise_is_named_at_its_row():
     # the prose does not state the cell: the 合计 row, as before
     (f,) = check_report(GRAND.replace("，其他收入56.80万元", "").replace("其他收入\t56.80", "其他收入\t56.82")).findings
     assert (f.kind, f.stated, f.expected) == ("structure", "292.11", "292.13")
+
+
+def test_report_draft_says_it_once_and_leaves_those_figures_to_fill(tmp_path, run_cli):
+    book = tmp_path / "决算.xlsx"
+    write_budget_book(Model(0), book, "xlsxwriter")
+    code, out, _ = run_cli("report", "--budget", book, "--year", "2021", "-o", tmp_path / "草稿.docx")
+    assert out.count(STALE) == 1 and "校验发现" not in out        # no false budget errors from the 0s
+    from toolkit.cli.check_report import read_report
+    text = read_report(tmp_path / "草稿.docx")
+    assert "【待填写】支出合计" in text and "0.00万元" not in text
