@@ -25,7 +25,7 @@ from pathlib import Path
 from report_corpus_round3 import Model, Table, _marked, _values, flatten, q
 from report_corpus_round3 import clean as clean3
 from report_corpus_round3 import planted as planted3
-from report_slip_corpus import MARK, Accept, Doc, _shift, print_measure, tally, unmark
+from report_slip_corpus import Accept, Doc, _shift, print_measure, tally, unmark
 from report_slip_corpus import summary as corpus_summary
 
 KINDS = ["上句执行数", "包括分项", "分项微差", "分项微差（无占比）", "表格微差"]
