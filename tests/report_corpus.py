@@ -272,9 +272,8 @@ def planted(seed: int) -> list[Document]:
     wrong = f"{w(m.total * Decimal('1.3'), 0)}万元"
     plant("约数", {"total_approx": wrong}, wrong, {f"约{v['total']}", v["total"], f"{w(m.total, m.d)}万元"},
           {"approx", "table"}, approx=True)
-    wrong = _shift(v["t_reception"], Decimal(1))
-    plant("表格", {"t_reception": wrong}, v["t_three"], {w(m.three + 1, m.d).rstrip("0").rstrip(".")},
-          {"structure"})
+    wrong = _shift(v["t_reception"], Decimal(1))     # the prose states the cell right: found at the cell (branch rp)
+    plant("表格", {"t_reception": wrong}, wrong, {v["t_reception"]}, {"structure"})
     wrong = _shift(v["d_project_pct"], Decimal(4))
     plant("推算基数的占比", {"d_project_pct": wrong}, wrong, {v["d_project_pct"]}, {"share"})
     wrong = f"{int(v['cases'].rstrip('件')) + 37}件"

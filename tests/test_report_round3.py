@@ -23,7 +23,8 @@ The base's 121 false findings on clean reports: 46 单位疑误 (both of two amo
 21 执行率 ("本项目全年预算数" not read as 全年预算数, so the rate was taken on 年初预算数; the 专项经费's own 全年执行数 taken
 for the department's), 21 占比 (a share after "（其中，一般公共预算…，政府性基金预算0.00万元）" taken as the bracket's last
 figure's). The one extra left: a 0.04万元 slip in a part whose share (24.81%) then also misses by 0.01 point; both are
-reported (the sum at the total, the share at the share).
+reported (the sum at the total, the share at the share). Since branch rp (tests/test_report_round4.py) it is found once,
+at the part (分项之和 1.000 / 1.000).
 """
 
 from __future__ import annotations

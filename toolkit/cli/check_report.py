@@ -76,8 +76,9 @@ def run(args) -> int:
     ledger, cases = ledger_inputs(args.ledger, year) if args.ledger else (None, None)
     result = check_report(text, check_values(budget, ledger, cases, Path(args.ledger).name if args.ledger else None))
     errors = [f for f in result.findings if f.severity != WARNING]
+    notes = budget.notes if budget else []       # cells set aside (formulas never calculated): said once
     if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps({**result.to_dict(), **({"notes": notes} if notes else {})}, ensure_ascii=False, indent=2))
         return 1 if errors else 0
     warned = len(result.findings) - len(errors)
     print(f"{Path(args.report).name}：识别数字 {len(result.figures)} 个，发现不一致 {len(result.findings)} 处"
@@ -85,6 +86,8 @@ def run(args) -> int:
     if budget and budget.errors:
         print(f"注意：预算表“{budget.file}”本身校验发现 {len(budget.errors)} 处错误，与之相符的数字也可能有误"
               f"（用 legalaid validate 查看详情）。")
+    for note in notes:
+        print(f"注意：{note}")
     for n, f in enumerate(result.findings, 1):
         level = "警告·" if f.severity == WARNING else ""
         print(f"{n}. 【{level}{KIND_LABEL.get(f.kind, f.kind)}】{f.message}")

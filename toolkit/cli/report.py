@@ -100,6 +100,8 @@ def run(args) -> int:
     if ledger and ledger.excluded_rows:
         print(f"注意：台账“{ledger.file}”第{outcome.excluded_rows_text()}行有错误，未计入报告中的案件数和金额"
               f"（用 legalaid subsidy 查看错误说明）。")
+    for note in budget.notes:    # formulas never calculated: those cells were not read (the draft leaves them to fill)
+        print(f"注意：{note}")
     if budget.errors:
         print(f"注意：预算表“{budget.file}”校验发现 {len(budget.errors)} 处错误，报告中取自预算表的金额可能有误，"
               f"草稿开头已注明（用 legalaid validate 查看详情）。")

@@ -27,6 +27,8 @@ class ListOf:
                             # short of the total is only a warning (other parts may be left unsaid)
     assumed: str = ""    # parts stated with no list word at all, taken as the parts of a total by [totals]: what
                          # was assumed (every finding on such a list is a warning saying it)
+    loose: bool = False  # opened by "包括" with no colon: the parts listed may be only some (a sum short of the
+                         # total is a warning, unless [totals] says they are all the parts)
 
 
 def _previous_total(last: Figure, before: list[Figure], parts: list[Figure]) -> Figure | None:
@@ -71,7 +73,14 @@ def _in_spans(fig: Figure, spans) -> bool:
 
 
 def _list_marks(sentence: str) -> list[int]:
-    """Where a list of parts opens: "其中", and "包括：" with a colon unless hedged ("主要包括：" lists only some)."""
+    """Where a list of parts opens: "其中", and "包括：" with a colon unless hedged ("主要包括：" lists only some); and
+    "，包括A…、B…" with no colon when it is the sentence's list (no 其中 before it: there it lists a part's items)."""
+    marks = _strict_marks(sentence)
+    loose = _loose_mark(sentence, marks)
+    return sorted(marks + ([loose] if loose is not None else []))
+
+
+def _strict_marks(sentence: str) -> list[int]:
     words = vocabulary()["words"]
     marks = []
     for mark in words["list_marks"]:
@@ -79,6 +88,21 @@ def _list_marks(sentence: str) -> list[int]:
             if not any(sentence[:m.start()].endswith(w) for w in words["list_marks_hedged"]):
                 marks.append(m.start())
     return sorted(marks)
+
+
+def _loose_mark(sentence: str, strict: list[int]) -> int | None:
+    """The first "，包括" (no colon) after a figure, with no list mark before it at its bracket depth, if any."""
+    words = vocabulary()["words"]
+    for mark in words["list_marks_loose"]:
+        for m in re.finditer(re.escape(mark), sentence):
+            at, end = m.start(), m.end()
+            if at == 0 or sentence[at - 1] not in "，," or sentence[end:end + 1] in "：:" or at in strict:
+                continue
+            depth = _depth_at(sentence, at)
+            if any(pos < at and _depth_at(sentence, pos) == depth for pos in strict):
+                return None
+            return at
+    return None
 
 
 def find_lists(figures: list[Figure], sentences: list[str]) -> list[ListOf]:
@@ -93,6 +117,7 @@ def find_lists(figures: list[Figure], sentences: list[str]) -> list[ListOf]:
     for index, sentence in enumerate(sentences):
         figs = by_sentence.get(index, [])
         marks = _list_marks(sentence)
+        loose = _loose_mark(sentence, _strict_marks(sentence)) if marks else None
         subs = [span for span in _sub_spans(sentence) if span[0] not in marks]
         for n, pos in enumerate(marks):
             depth = _depth_at(sentence, pos)
@@ -137,7 +162,8 @@ def find_lists(figures: list[Figure], sentences: list[str]) -> list[ListOf]:
             if depth == 0 and not next_list and not incomplete:
                 parts += _continued_parts(total, parts, by_sentence, sentences, index)
             overlap = any(p.label in overlapping or p.canonical in overlapping for p in parts)
-            out.append(ListOf(total, parts, incomplete, overlap or len(parts) == 1))
+            out.append(ListOf(total, parts, incomplete, overlap or len(parts) == 1,
+                              **({"named": "“包括”所列分项", "loose": True} if pos == loose else {})))
         for total in figs:      # "A、B分别为x、y，共计T": the parts come before their total
             parts = [f for f in figs if total.sums and f.group == total.sums and f.plain]
             if len(parts) < 2 or any(p.key in {q.key for lst in out for q in lst.parts} for p in parts):
@@ -358,10 +384,24 @@ def _check_one_breakdown(lst: ListOf, figures: list[Figure]) -> list[ReportFindi
                              f"{p.label or '分项'}写作{p.said}，与其占比{pct.text}不符，且使{lst.named}（{listed}）"
                              f"之和与合计{total.said}相差{total.shown(abs(total.value - total_sum))}；"
                              f"按合计和占比应为{p.shown(rest)}。", ((p.key, rest),))]
+    # which one figure is wrong — the total or one part — is decided by the rest of the text (check._one_slip)
+    alternatives = ((total.key, total_sum),) + tuple((p.key, total.value - (total_sum - p.value)) for p in parts)
+    names, vocab = {p.canonical for p in parts}, vocabulary()
+    whole = set(vocab.get("totals", {}).get(total.canonical, ()))
+    if lst.loose and total_sum < total.value and names != whole:
+        if not names <= whole | set(vocab.get("parts_of", {}).get(total.canonical, ())):
+            return []        # "项目支出…，包括办案补贴…、宣传经费…": items the vocabulary does not know may be only some
+        return [replace(_finding(
+            "breakdown", total, expected,
+            f"{lst.named}（{listed}）之和为{expected}，小于{total.label or '合计'}{total.said}"
+            f"（相差{total.shown(total.value - total_sum, decimals)}）。注意：按“包括”后所列为{total.label or '合计'}的"
+            f"全部分项核对；如另有未列出的分项，请写明“等”或“主要包括”，否则请核实合计或分项。",
+            ((total.key, total_sum),)), severity=WARNING, alternatives=alternatives)]
     if total_sum > total.value:
         message = (f"{lst.named}（{listed}）之和为{expected}，大于{where}{total.label or '合计'}{total.said}，"
                    f"分项之和不应超过合计。")
     else:
         message = (f"{lst.named}（{listed}）之和为{expected}，与{where}{total.label or '合计'}{total.said}不符"
                    f"（相差{total.shown(total.value - total_sum, decimals)}）；如有未列出的分项请补全或写明“等”。")
-    return [_finding("breakdown", total, expected, message, ((total.key, total_sum),))]
+    return [replace(_finding("breakdown", total, expected, message, ((total.key, total_sum),)),
+                    alternatives=alternatives)]

@@ -15,7 +15,8 @@ from decimal import Decimal
 
 from toolkit.base.findings import WARNING
 from toolkit.report.breakdowns import ListOf, assumed, check_breakdowns, find_lists
-from toolkit.report.figures import (AMOUNT, BUDGET, COUNT, PERCENT, POINTS, YEAR, Figure, ReportCheck, ReportFinding,
+from toolkit.report.figures import (AMOUNT, BUDGET, COUNT, MONEY_FACTOR, PERCENT, POINTS, YEAR, Figure, ReportCheck,
+                                    ReportFinding,
                                     TableValue, _clause_start, _figures_agree, _find_by_label, _finding,
                                     _percent_text, _same_family, canonical_label, fold_forms,
                                     format_decimal, normalize_label, report_year_of, sentence_spans, vocabulary)
@@ -189,6 +190,14 @@ def _ratio_share(pct: Figure, ratio: dict, figures: list[Figure]) -> list[Report
                                                        or f.label.endswith(tuple(words["budget_amount_words"])))]
     if actual and budget and "其中" not in pct.sentence[:actual[-1].start]:
         pairs.append((actual[-1], budget[-1], f"{actual[-1].label}÷{budget[-1].label}"))
+    where = "同句的"
+    if not pairs and budget and not actual:   # "财政拨款支出年初预算数X万元，完成年初预算的y%": its 支出 said before
+        earlier = _earlier_actual(pct, budget[-1], figures)
+        if earlier is not None:
+            if earlier.fund and not earlier.label.startswith(earlier.fund):   # the fund's 支出总计: named with it
+                earlier = replace(earlier, label=earlier.fund + earlier.label)
+            pairs.append((earlier, budget[-1], f"{earlier.label}÷{budget[-1].label}"))
+            where = "前文"
     if not pairs:
         return []
     if any(_share_fits(pct, n, d) for n, d, _ in pairs):    # within the rate's and the amounts' rounding (the
@@ -197,8 +206,27 @@ def _ratio_share(pct: Figure, ratio: dict, figures: list[Figure]) -> list[Report
     found = _judge_share(pct, n, [d], description, lead=pct.canonical, kind="rate")
     if named:
         return found
-    assumed = f"注意：文中未写明执行数和预算数，按同句的“{n.label}”{n.text}为执行数、“{d.label}”{d.text}为预算数计算，请核实。"
+    assumed = f"注意：文中未写明执行数和预算数，按{where}“{n.label}”{n.text}为执行数、“{d.label}”{d.text}为预算数计算，请核实。"
     return [replace(f, message=f.message + assumed, severity=WARNING) for f in found]
+
+
+def _earlier_actual(pct: Figure, budget: Figure, figures: list[Figure]) -> Figure | None:
+    """The actual amount of the item a budget figure names ("财政拨款支出年初预算数" → 财政拨款支出), stated in the three
+    sentences before the rate's (the nearest): "一般公共预算财政拨款支出X万元", or the fund's "支出总计X万元"."""
+    words = vocabulary()["words"]
+    marks = [m for m in words["budget_marks"] + words["budget_amount_words"] + ["预算"] if m in budget.label]
+    item = budget.label[:min(budget.label.find(m) for m in marks)] if marks else ""
+    if len(item) < 2 or item in words["budget_subjects"]:
+        return None
+
+    def names(f: Figure) -> bool:
+        own = f.label[len(f.fund):] if f.fund and f.label.startswith(f.fund) else f.label
+        return f.label.endswith(item) or bool(f.fund) and item.startswith(f.fund) and len(item) > len(f.fund) \
+            and own.startswith(item[len(f.fund):])
+
+    found = [f for f in figures if f.kind == AMOUNT and f.plain and f.phase != BUDGET and f.value > 0
+             and f.year == pct.year and pct.sentence_index - 3 <= f.sentence_index < pct.sentence_index and names(f)]
+    return found[-1] if found else None
 
 
 def _paired_share(pct: Figure, by_key: dict, figures: list[Figure], totals: dict) -> list[ReportFinding]:
@@ -403,13 +431,102 @@ def check_report(text: str, tables: list[TableValue] | None = None) -> ReportChe
     score_findings, score_totals = check_score_tables(folded)
     table_findings += score_findings + check_score_prose(folded, score_totals)
     unit_findings, corrected = correct_units(figures, tables + pasted, sentences)
-    findings = _run_checks(corrected, sentences, tables + pasted)
+    table_findings, moved = _table_cell_slips(table_findings, corrected, pasted, folded)
+    pasted = [replace(t, flagged=moved.get(t.flagged, t.flagged)) for t in pasted]   # consequences follow the move
+    findings = _one_slip(_run_checks(corrected, sentences, tables + pasted), corrected, sentences, tables + pasted)
     findings = _fold(unit_findings + table_findings + findings, corrected, sentences, tables + pasted)
     originals = {s: text[o:o + len(s)] for o, s in spans}
     findings = [replace(f, sentence=originals.get(f.sentence, f.sentence),
                         stated=text[f.at:f.at + len(f.stated)] if folded[f.at:f.at + len(f.stated)] == f.stated
                         else f.stated) for f in findings]
     return ReportCheck(figures, sorted(findings, key=lambda f: f.at))
+
+
+def _one_slip(findings: list[ReportFinding], figures: list[Figure], sentences: list[str],
+              tables: list[TableValue]) -> list[ReportFinding]:
+    """A sum that does not add up is one slip: the total or one of its parts. Each is tried at the value that makes
+    the sum add up; the one that also clears the most other findings (a share, a restated figure, a table cell) and
+    raises none is named, at its own figure. When the text cannot tell between some of them (all: the finding stays
+    at the total, as it was), the finding names each one."""
+    def key(f: ReportFinding):
+        return f.kind, f.at, f.stated
+
+    base = {key(f) for f in findings}
+    by_key = {f.key: f for f in figures}
+    out = []
+    for f in findings:
+        if f.kind != "breakdown" or len(f.alternatives) < 2:
+            out.append(f)
+            continue
+        judged = []
+        for at, value in f.alternatives:
+            changed = [replace(g, value=value) if g.key == at else g for g in figures]
+            after = {key(x) for x in _run_checks(changed, sentences, tables)}
+            if key(f) not in after and not after - base:
+                judged.append((len(base - after), at, value, base - after - {key(f)}))
+        best = max((n for n, _, _, _ in judged), default=0)
+        top = [(at, value, gone) for n, at, value, gone in judged if n == best]
+        if not top or len(top) == len(f.alternatives) or [at for at, _, _ in top] == [f.alternatives[0][0]]:
+            out.append(f)
+            continue
+        note = f.message[f.message.rfind("注意："):] if "注意：" in f.message else ""
+        total = by_key[f.alternatives[0][0]]
+        if len(top) == 1:
+            at, value, gone = top[0]
+            part = by_key[at]
+            own = {"breakdown": "它自身所列分项之和", "table": "表格中的数", "repeat": "前后文的数"}
+            also = "、".join(dict.fromkeys(f"文中的“{stated}”" if x != part.at else own.get(kind, "别处的数")
+                                           for kind, x, stated in sorted(gone, key=lambda g: g[1])))
+            why = (f"{also}也才相符；如为合计写错，它们仍不相符" if also else
+                   "而改动合计或其他分项都会使文中别处的数字不符")
+            out.append(replace(_finding(
+                "breakdown", part, part.shown(value),
+                f"{part.label or '该分项'}写作{part.said}，疑应为{part.shown(value)}：按此计，所列分项之和才等于"
+                f"{total.label or '合计'}{total.said}，{why}。{note}", ((at, value),)), severity=f.severity))
+            continue
+        said = [f"{g.label or '合计'}{g.said}（应为{g.shown(value)}）" for at, value, _ in top for g in [by_key[at]]]
+        head = f.message[:len(f.message) - len(note)] if note else f.message
+        out.append(replace(f, message=f"{head}可能写错的是{'，或'.join(said)}，文中其他数字不能判断是哪一个，请核对。{note}",
+                           fixes=((top[0][0], top[0][1]),)))
+    seen, unique = set(), []     # a part that is also the total of its own list: named once
+    for f in out:
+        if key(f) not in seen:
+            seen.add(key(f))
+            unique.append(f)
+    return unique
+
+
+def _table_cell_slips(findings: list[ReportFinding], figures: list[Figure], pasted: list[TableValue],
+                      text: str) -> tuple[list[ReportFinding], dict[int, int]]:
+    """A table in the text whose 合计 does not add up, and one of its cells the prose states otherwise by just the
+    difference: that cell is the slip (the prose and the rest of the table agree), so the finding goes to its row.
+    (findings, {offset of a finding moved: its new offset})."""
+    out, moved = [], {}
+    for f in findings:
+        try:
+            stated, expected = Decimal(f.stated.replace(",", "")), Decimal(f.expected.replace(",", ""))
+        except (ArithmeticError, ValueError):
+            out.append(f)
+            continue
+        found = []
+        for t in pasted if f.kind == "structure" else ():
+            scale = MONEY_FACTOR.get(t.unit or "")
+            if t.flagged != f.at or t.at is None or t.at == f.at or t.kind != AMOUNT or scale is None:
+                continue
+            found += [(t, g) for g in figures if g.kind == AMOUNT and g.plain and g.canonical == t.label and not g.fund
+                      and g.phase == t.phase and not g.allows(t.value, t.tolerance)
+                      and abs(g.value - t.value - (stated - expected) * scale) <= g.tolerance + t.tolerance]
+        if len({t.at for t, _ in found}) != 1:
+            out.append(f)
+            continue
+        t, g = found[0]
+        line = text[t.at:text.find("\n", t.at) if "\n" in text[t.at:] else len(text)].strip()
+        right = format_decimal(g.value / MONEY_FACTOR[t.unit], t.decimals or 0, "," in t.cell)
+        moved[f.at] = t.at
+        out.append(replace(f, sentence=line, stated=t.cell, expected=right, at=t.at, message=(
+            f"{t.where}为{t.cell}，正文（“{g.sentence}”）为{g.text}：按{right}计，该表的合计才与所含各项之和相符，"
+            f"疑此格写错。{f.message}")))
+    return out, moved
 
 
 def _fold(findings: list[ReportFinding], figures: list[Figure], sentences: list[str],

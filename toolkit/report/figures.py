@@ -447,6 +447,9 @@ class ReportFinding:
     fixes: tuple = field(default=(), compare=False)  # ((figure key, value it should have), ...)
     cause: int | None = field(default=None, compare=False)  # offset of the finding this one follows from
     severity: str = field(default=ERROR, compare=False)     # WARNING: found through an assumption the message states
+    # a sum that does not add up: each single figure that could be the slip, with the value that makes it add up
+    # ((total key, sum), (part key, total − other parts), …); check._one_slip keeps the one the rest of the text bears out
+    alternatives: tuple = field(default=(), compare=False)
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "severity": SEVERITY_LABEL[self.severity], "sentence": self.sentence,
@@ -472,6 +475,8 @@ class TableValue:
     basis: str = ""               # a counting basis (口径), e.g. "案件（按指派日期）": any basis may match
     flagged: int | None = None    # a pasted table's cell in a sum that does not add up: offset of that finding
     year: int | None = None       # a column headed by a year ("2022年"): the value is of that year
+    at: int | None = None         # a table in the text: offset of the value's row (its line) in the text …
+    cell: str = ""                # … and the cell as written
 
 
 @dataclass

@@ -11,13 +11,14 @@ from functools import lru_cache
 
 from toolkit.base.errors import InputError
 from toolkit.base.findings import ERROR
-from toolkit.base.sheet import RawSheet
+from toolkit.base.sheet import NEVER_CALCULATED, RECALCULATE, STALE_FORMULAS, RawSheet
 from toolkit.base.text import clean_text
 from toolkit.budget.cross_table import measure_of, scope_of
 from toolkit.budget.findings import grand_total
 from toolkit.budget.cross_table import table_title_item as title_item
 from toolkit.budget.tables import UNIT_SCALE, normalize
 from toolkit.budget.cells import a1
+from toolkit.budget.stale import set_aside, stale_cells, warnings as stale_warnings
 from toolkit.budget.user_rules import rules_from_sheet
 from toolkit.budget.workbook import RULES_SHEET, SheetInput, check_workbook, load_rules, read_tables
 from toolkit.report.check import canonical_label, vocabulary
@@ -61,6 +62,7 @@ class BudgetBook:
     findings: list = field(default_factory=list)       # toolkit.budget.workbook.BudgetFinding, as `legalaid validate` lists
     year: int | None = None
     centre: str | None = None
+    notes: list[str] = field(default_factory=list)      # what reading set aside (formulas never calculated), said once
 
     @property
     def errors(self) -> list:
@@ -139,20 +141,38 @@ def _title_label(block, rules) -> str | None:
 
 def sheet_inputs(sheets: list[RawSheet], formats: dict | None = None) -> list[SheetInput]:
     formats = formats or {}
-    return [SheetInput(s.name, s.rows, s.merged, formats.get(s.name, {})) for s in sheets]
+    return [SheetInput(s.name, s.rows, s.merged, formats.get(s.name, {}), formula_zeros=s.formula_zeros,
+                       formula_results=s.formula_results) for s in sheets]
 
 
 def budget_from_sheets(sheets: list[RawSheet], file: str | None, formats: dict | None = None) -> BudgetBook:
-    """read_budget on sheets already read (a file, or an open workbook through xlwings)."""
+    """read_budget on sheets already read (a file, or an open workbook through xlwings). Formulas never calculated
+    (a workbook written by a program, saved with 0 or no result) are set aside as `legalaid validate` sets them aside
+    (toolkit.budget.stale): not read as figures, not compared, and said once (BudgetBook.notes)."""
     inputs = sheet_inputs(sheets, formats)
     rules = load_rules()
-    blocks = read_tables(inputs)
+    stale = stale_cells(inputs)
+    read = read_tables(inputs)
+    if stale and read:
+        user_rules = [line for s in inputs if normalize(s.name) == RULES_SHEET for line in rules_from_sheet(s.rows, s.name)]
+        before = check_workbook(inputs, user_rules, rules)
+        zeroed = _as_zeros(inputs, stale)      # what a reader taking them as figures reads (openpyxl saves blanks)
+        as_read = _budget_figures(read_tables(zeroed), rules, {s.name: s.rows for s in zeroed}, file)
+        inputs = set_aside(inputs, stale)
+    blocks = read_tables(inputs) if stale else read
     if not blocks:
         raise InputError("没有找到预算数据：预算表应有一个“项目”列（或“科目名称”）和金额列，"
                          "并在表头上方写明“单位：万元”或“单位：元”。", file=file)
     user_rules = [line for s in inputs if normalize(s.name) == RULES_SHEET for line in rules_from_sheet(s.rows, s.name)]
     findings = check_workbook(inputs, user_rules, rules)
     book = BudgetBook(file, _budget_figures(blocks, rules, {s.name: s.rows for s in inputs}, file), findings)
+    if stale and read:
+        broke = stale_warnings(inputs, stale, before, findings)
+        book.findings += broke
+        set_apart = {(name, a1(r, c)) for name, cells in stale.items() for r, c in cells}
+        unread = [f for f in as_read if (f.sheet, f.cell) in set_apart]
+        if broke or unread:
+            book.notes.append(_stale_note(file, stale, unread))
     reported = {(f.sheet, f.cell) for f in findings}
     book.figures = [replace(f, flagged=(f.sheet, f.cell) in reported) for f in book.figures]
     for s in inputs:
@@ -164,6 +184,32 @@ def budget_from_sheets(sheets: list[RawSheet], file: str | None, formats: dict |
                 if book.centre is None and (m := re.search(r"([^\s0-9（(“”\"]*?法律援助中心)", t)):
                     book.centre = m.group(1)
     return book
+
+
+def _as_zeros(inputs: list[SheetInput], stale: dict[str, frozenset]) -> list[SheetInput]:
+    """Copies of the sheets with each never-calculated formula cell read as 0 (as a program that does not calculate
+    shows it)."""
+    out = []
+    for s in inputs:
+        rows = [list(row) for row in s.rows]
+        for r, c in stale.get(s.name, ()):
+            if r < len(rows):
+                rows[r] += [None] * (c + 1 - len(rows[r]))
+                rows[r][c] = 0
+        out.append(replace(s, rows=rows))
+    return out
+
+
+def _stale_note(file: str | None, stale: dict[str, frozenset], unread: list[BudgetFigure]) -> str:
+    """The one note on the budget workbook's formulas never calculated: where, and which report figures it leaves
+    unchecked."""
+    cells = [(name, r, c) for name, found in stale.items() for r, c in sorted(found)]
+    shown = "、".join(f"“{name}”{a1(r, c)}" for name, r, c in cells[:3]) + ("等" if len(cells) > 3 else "")
+    labels = list(dict.fromkeys(f.label for f in unread))
+    unchecked = (f"报告中的{'、'.join(labels[:5])}{'等' if len(labels) > 5 else ''}因此未与预算表核对"
+                 if labels else "这些格未作为数字读取")
+    return (f"{STALE_FORMULAS}：预算表“{file or ''}”中 {shown} {len(cells)} 个公式单元格保存的结果是 0 或空白——"
+            f"{NEVER_CALCULATED}；{unchecked}（否则会按 0 比较，报出不存在的差异）。{RECALCULATE}。")
 
 
 def _budget_figures(blocks, rules, grids: dict[str, list[list]], file: str | None) -> list[BudgetFigure]:

@@ -243,8 +243,8 @@ def check_changes(figures: list[Figure], tables=()) -> list[ReportFinding]:  # n
             if abs(expected - rate.value) <= rate.tolerance + span:
                 continue
             shown = f"{format_decimal(expected, rate.decimals)}%"
-            on_current = d.value / current.value * 100
-            if abs(on_current - rate.value) <= rate.tolerance + span:
+            on_current = d.value / current.value * 100 if current.value else None   # "减少至0万元": no such slip
+            if on_current is not None and abs(on_current - rate.value) <= rate.tolerance + span:
                 message = (f"变动率写作{rate.text}，是用变动额{d.said}除以本年数{current.said}算得；变动率应以上年数"
                            f"（{current.shown(before)} = {current.said}{'−' if sign > 0 else '＋'}{d.said}）为基数，"
                            f"应为{shown}。")

@@ -148,7 +148,10 @@ def check_text_tables(text: str):
                                              f"文中表格“{table.name}”“{ln.name}”行", phase, decimals,
                                              "万元" if scale == 10000 else "元" if scale == 1 else None,
                                              flagged=flagged.get(a1(ln.row, column.col)),
-                                             year=int(named.group(1)) if named else None))
+                                             year=int(named.group(1)) if named else None,
+                                             at=table.offsets[min(ln.row, len(table.offsets) - 1)],
+                                             cell=str(rows[ln.row][column.col]) if ln.row < len(rows)
+                                             and column.col < len(rows[ln.row]) else ""))
     return findings, values
 
 
