@@ -183,9 +183,10 @@ class XlsxBook:
             raise
         except Exception as exc:   # zlib, decoding, expat
             raise Damaged(f"sharedStrings: {exc.__class__.__name__}: {exc}") from None
-        limit = limits.EXCEL_CELL_CHARS
-        self._long_strings = any(len(t) > limit for t in texts)
+        self._long_strings = max(map(len, texts), default=0) > limits.EXCEL_CELL_CHARS
         self.raw_strings = texts
+        if "" not in texts and True not in map(str.isspace, texts):   # (in C: usually no blank text at all)
+            return list(texts)
         return [_blank(t) for t in texts]
 
     _SI = re.compile(rb'<si>(?:<t>([^<&\r]*)</t>|<t xml:space="preserve">([^<&\r]*)</t>)</si>'
