@@ -20,12 +20,15 @@ from toolkit.io.xlsx.read_sheet import (_Restart, _SheetReader)
 
 # What the small parts say, keyed by their exact bytes (never by a file's name): the returns of a batch come from a
 # few programs, whose relationships, workbook and styles parts recur byte for byte. Only answers parsed without error
-# are kept; a few dozen entries of a few KB each.
+# are kept, and only for parts of at most 64 KB (a bloated styles part is parsed each time rather than held).
 _PARSED: dict = {}
 _PARSED_LIMIT = 256
+_PARSED_PART_BYTES = 1 << 16
 
 
 def _remember(key, value):
+    if sum(len(k) for k in key if k.__class__ is bytes) > _PARSED_PART_BYTES:
+        return value
     if len(_PARSED) >= _PARSED_LIMIT:
         _PARSED.clear()
     _PARSED[key] = value
