@@ -231,10 +231,32 @@ _ONE = Decimal(1)
 _converted: dict = {}      # (kind, unit, vocabulary) -> {(type, value): _convert's answer}; values recur in a batch
 
 
+_AMOUNT_LIMIT = Decimal("1e15")      # as toolkit.base.money.AMOUNT_DIGITS_LIMIT
+
+
+def _plain_float_amount(value: float, unit: Decimal) -> Decimal | None:
+    """parse_amount(value, unit)'s value for a float written with at most 10 decimals and no exponent (most amounts
+    in a return: 12345.67), from its repr directly; None for any other float (parse_amount then decides). Same value:
+    parse_amount cuts the repr at 10 decimals (exact here), normalises (the value unchanged) and multiplies by the
+    unit; round_half_up then depends on the value only."""
+    if value.is_integer():          # (-0.0 among them: parse_amount's own way)
+        return None
+    text = repr(value)
+    point = text.find(".")
+    if point < 0 or len(text) - point > 11 or "e" in text or "n" in text:    # (exponent, nan, inf)
+        return None
+    amount = Decimal(text) * unit
+    return amount if -_AMOUNT_LIMIT < amount < _AMOUNT_LIMIT else None
+
+
 def _convert(kind: str, value, unit: Decimal, vocab: Vocabulary):
     """(normalised value, problem text or None) for one cell."""
     if value is None or (isinstance(value, str) and not clean_text(value)):
         return None, None
+    if kind == "money" and value.__class__ is float:
+        amount = _plain_float_amount(value, unit)
+        if amount is not None:
+            return round_half_up(amount, 2), None
     try:
         if kind == "money":
             amount = parse_amount(value, default_unit=unit)

@@ -18,6 +18,22 @@ from toolkit.io import limits
 from toolkit.io.xlsx.read_common import (read_small, Damaged, TooBig, OTHER, _BUILTIN, format_kind, unescape_x, _blank, _local, _parse_small, SheetInfo, SheetRead, _TextEvents, _rich_string)
 from toolkit.io.xlsx.read_sheet import (_Restart, _SheetReader)
 
+# What the small parts say, keyed by their exact bytes (never by a file's name): the returns of a batch come from a
+# few programs, whose relationships, workbook and styles parts recur byte for byte. Only answers parsed without error
+# are kept, and only for parts of at most 64 KB (a bloated styles part is parsed each time rather than held).
+_PARSED: dict = {}
+_PARSED_LIMIT = 256
+_PARSED_PART_BYTES = 1 << 16
+
+
+def _remember(key, value):
+    if sum(len(k) for k in key if k.__class__ is bytes) > _PARSED_PART_BYTES:
+        return value
+    if len(_PARSED) >= _PARSED_LIMIT:
+        _PARSED.clear()
+    _PARSED[key] = value
+    return value
+
 
 class XlsxBook:
     """An open .xlsx/.xlsm package (already checked by limits.check_package): its sheets, styles, shared strings."""
@@ -52,6 +68,13 @@ class XlsxBook:
         data = self._read("_rels/.rels")
         if data is None:
             raise Damaged("no _rels/.rels")
+        known = _PARSED.get(("rels", data))
+        if known is not None:
+            return known
+        return _remember(("rels", data), self._parse_document_folder(data))
+
+    @staticmethod
+    def _parse_document_folder(data: bytes) -> str:
         target = []
 
         def start(name, attrs):
@@ -69,13 +92,22 @@ class XlsxBook:
         rels_data = self._read(f"{self.xl_path}_rels/workbook.xml.rels")
         if rels_data is None:
             raise Damaged("no workbook relationships")
+        book = self._read(f"{self.xl_path}workbook.xml")
+        key = ("workbook", self.xl_path, rels_data, book)
+        known = _PARSED.get(key)
+        if known is None:
+            self._parse_workbook(rels_data, book)
+            _remember(key, (tuple(self.sheets), self.is_1904))
+        else:
+            self.sheets, self.is_1904 = list(known[0]), known[1]
+
+    def _parse_workbook(self, rels_data: bytes, book: bytes | None) -> None:
         rels: dict[str, tuple[str, str]] = {}
 
         def rel(name, attrs):
             if _local(name) == "Relationship" and "Id" in attrs:
                 rels[attrs["Id"]] = (attrs.get("Target", ""), attrs.get("Type", ""))
         _parse_small(rels_data, rel)
-        book = self._read(f"{self.xl_path}workbook.xml")
         if book is None:
             return
 
@@ -100,8 +132,12 @@ class XlsxBook:
     @property
     def formats(self) -> list[int]:
         if self._formats is None:
-            self._formats = []
             data = self._read(f"{self.xl_path}styles.xml")
+            known = _PARSED.get(("styles", data)) if data is not None else None
+            if known is not None:
+                self._formats = known
+                return known
+            self._formats = []
             if data is not None:
                 custom: dict[str, str] = {}
                 where = []
@@ -125,6 +161,7 @@ class XlsxBook:
                     if _local(name) == "cellXfs" and where:
                         where.pop()
                 _parse_small(data, start, end)
+                self._formats = _remember(("styles", data), tuple(self._formats))
         return self._formats
 
     # -- shared strings
@@ -149,9 +186,10 @@ class XlsxBook:
             raise
         except Exception as exc:   # zlib, decoding, expat
             raise Damaged(f"sharedStrings: {exc.__class__.__name__}: {exc}") from None
-        limit = limits.EXCEL_CELL_CHARS
-        self._long_strings = any(len(t) > limit for t in texts)
+        self._long_strings = max(map(len, texts), default=0) > limits.EXCEL_CELL_CHARS
         self.raw_strings = texts
+        if "" not in texts and True not in map(str.isspace, texts):   # (in C: usually no blank text at all)
+            return list(texts)
         return [_blank(t) for t in texts]
 
     _SI = re.compile(rb'<si>(?:<t>([^<&\r]*)</t>|<t xml:space="preserve">([^<&\r]*)</t>)</si>'
