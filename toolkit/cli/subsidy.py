@@ -11,7 +11,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from toolkit.base.errors import InputError
-from toolkit.base.findings import ERROR
 from toolkit.cli.ledger_input import read_ledger_input
 from toolkit.io.atomic import temp_dir
 from toolkit.io.excel_read import check_bounds
