@@ -11,7 +11,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from toolkit.base.errors import InputError
-from toolkit.base.findings import ERROR
 from toolkit.cli.ledger_input import read_ledger_input
 from toolkit.io.atomic import temp_dir
 from toolkit.io.excel_read import check_bounds
@@ -196,14 +195,15 @@ def _apply(patch, sheet_name, part) -> None:
                                    for i, title in enumerate(columns.headers)})
     for i, width in enumerate(columns.widths):
         patch.set_column_width(sheet_name, first_col + i, width)
-    items = [*columns.rows.items(), *columns.total_rows.items()]
-    is_total = [r in columns.total_rows for r, _ in items]
-    values = [[None if v == "" else v for v in column] if tag == "text" else list(column)
-              for tag, column in zip(columns.tags, zip(*(v for _, v in items)))] if items else [[] for _ in columns.tags]
+    rows = columns.excel_rows
+    values = [[None if v == "" else v for v in column] if tag == "text" else column
+              for tag, column in zip(columns.tags, columns.values)]
+    n_plain = len(rows) - columns.totals
     column_styles = []
     for i, tag in enumerate(columns.tags):
         plain, total = STYLES[tag], STYLES["total_" + tag] if tag == "money" else STYLES[tag]
-        column_styles.append([total if t else plain for t in is_total] if any(is_total) else plain)
-    error, warning = STYLES["error"], STYLES["warning"]
-    column_styles[-1] = [error if part.note_severity(r, v[-1]) == ERROR else warning for r, v in items]
-    patch.set_columns(sheet_name, first_col, [r for r, _ in items], values, column_styles)
+        column_styles.append([plain] * n_plain + [total] * columns.totals if columns.totals else plain)
+    error, warning = STYLES["error"], STYLES["warning"]   # (part.note_severity: an error row, else a warning)
+    errors = part.error_rows
+    column_styles[-1] = [error if r in errors else warning for r in rows] if errors else [warning] * len(rows)
+    patch.set_columns(sheet_name, first_col, rows, values, column_styles)

@@ -35,18 +35,37 @@ class ColumnTable:
     value it holds (`codes`; -1 for an empty cell). Whatever is computed per distinct value is kept in `cache`
     and shared by every check of the column and by the output."""
 
-    __slots__ = ("codes", "uniques", "cache", "cells")
+    __slots__ = ("_codes", "_uniques", "cache", "cells")
 
-    def __init__(self, codes: np.ndarray, uniques: list, cache: dict | None = None, cells: np.ndarray | None = None):
-        self.codes, self.uniques, self.cache = codes, uniques, {} if cache is None else cache
+    def __init__(self, codes: np.ndarray | None, uniques: list | None, cache: dict | None = None,
+                 cells: np.ndarray | None = None):
+        self._codes, self._uniques, self.cache = codes, uniques, {} if cache is None else cache
         self.cells = cells     # the cells themselves (an object array), when kept
 
     @classmethod
     def of(cls, values) -> "ColumnTable":
-        """One pass in C over an object array (hashing as a dict does: 1 == 1.0 == True, the first one kept)."""
-        cells = np.asarray(values, dtype=object)
-        codes, uniques = pd.factorize(cells)
-        return cls(codes, uniques.tolist(), None, cells)
+        """A column of cells, its distinct values found when first asked for (a column only copied to the output,
+        or not used at all, is never hashed)."""
+        return cls(None, None, None, np.asarray(values, dtype=object))
+
+    def _factorize(self) -> None:
+        """One pass in C over the cells (hashing as a dict does: 1 == 1.0 == True, the first one kept)."""
+        codes, uniques = pd.factorize(self.cells)
+        self._codes, self._uniques = codes, uniques.tolist()
+
+    @property
+    def codes(self) -> np.ndarray:
+        """Per row, the index of its value in `uniques` (-1 for an empty cell)."""
+        if self._codes is None:
+            self._factorize()
+        return self._codes
+
+    @property
+    def uniques(self) -> list:
+        """The distinct values, in order of first appearance."""
+        if self._uniques is None:
+            self._factorize()
+        return self._uniques
 
     @classmethod
     def empty(cls, n: int) -> "ColumnTable":
@@ -54,7 +73,9 @@ class ColumnTable:
 
     def subset(self, positions: np.ndarray) -> "ColumnTable":
         """These rows only (the distinct values and what was computed from them are shared)."""
-        return ColumnTable(self.codes[positions], self.uniques, self.cache,
+        if self._codes is None:    # (not hashed yet: the rows' own table)
+            return ColumnTable.of(self.cells[positions])
+        return ColumnTable(self._codes[positions], self._uniques, self.cache,
                            None if self.cells is None else self.cells[positions])
 
     def strings(self) -> list[str]:
@@ -123,6 +144,16 @@ class ColumnTable:
     @property
     def filled(self) -> np.ndarray:
         return self.codes != -1
+
+    def joined(self) -> str | None:
+        """The distinct values joined by "|" when all are text (None otherwise); kept for all_clean."""
+        values = self.uniques
+        if self.strings() is not values:
+            return None
+        joined = self.cache.get("joined")
+        if joined is None:
+            joined = self.cache["joined"] = "|".join(values)
+        return joined
 
 
 def _joined_clean(joined: str, spaces: bool, upper: bool) -> bool:

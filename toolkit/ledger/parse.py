@@ -81,7 +81,9 @@ def _is_total(cells) -> bool:
 
 def _total_flags(table: ColumnTable) -> list[bool] | None:
     """Per distinct value of a column (the empty one last): does it say 合计/小计/…? None when none does."""
-    if not _TOTAL_HINT.search("\n".join(table.strings())):   # most columns: no text has a 合/小/总/… at all
+    joined = table.joined()      # (the joined text all_clean asks for later)
+    if not _TOTAL_HINT.search("\n".join(table.strings()) if joined is None else joined):
+        # most columns: no text has a 合/小/总/… at all
         return None
     flags = [v.__class__ is str and _TOTAL_HINT.search(v) is not None and _is_total((v,)) for v in table.uniques]
     return [*flags, False] if any(flags) else None
@@ -144,11 +146,14 @@ def parse_ledger(sheet: RawSheet, file: str | None = None, vocab: Vocabulary | N
     readings: list[str] = []
     if sheet.merged:
         data = _fill_merged(sheet, data, start, cols, vocab, out, readings)
-    grid = pd.DataFrame(data, dtype=object) if data else pd.DataFrame(index=range(0))   # rows → columns, in C
-    # every column is read once into its table of distinct values; all that follows works on those tables
-    tables = [ColumnTable.of(grid[c].to_numpy()) for c in range(width)]
-    del grid
     n = len(data)
+    # every column is read once into its table of distinct values; all that follows works on those tables (a column
+    # no check and no output reads — the toolkit's own columns to the right — is taken from the rows only if a row
+    # might be a note under the table)
+    grid = pd.DataFrame(data, dtype=object) if data else pd.DataFrame(index=range(0))   # rows → columns, in C
+    column_of = (lambda c: grid[c].to_numpy())
+    read = {*cols.values(), 0, 1, 2, 3}      # (the first four: where a 合计 row says so)
+    tables: list[ColumnTable | None] = [ColumnTable.of(column_of(c)) if c in read else None for c in range(width)]
     excel_rows = np.arange(start + 1, start + 1 + n)
 
     # blank, total and note rows are not matters (the reader gives None for empty and blank-only cells)
@@ -164,11 +169,14 @@ def parse_ledger(sheet: RawSheet, file: str | None = None, vocab: Vocabulary | N
     notes = np.zeros(n, dtype=bool)
     # a note or the signature line under the table fills a few cells, the first of them starting 注/制表/审核 …
     noted = np.zeros(n, dtype=bool)
-    for table in tables:
+    candidates = ~blank & ~totals & (filled_count <= 4)
+    for c in range(width) if candidates.any() else ():
+        table = tables[c] = tables[c] or ColumnTable.of(column_of(c))
         flags = _note_flags(table)
         if flags is not None:
             noted |= table.mask(flags)
-    for i in np.flatnonzero(noted & ~blank & ~totals & (filled_count <= 4)).tolist():
+    del grid, column_of
+    for i in np.flatnonzero(noted & candidates).tolist():
         first = next((clean_text(v) for v in data[i] if v is not None and clean_text(v)), "")
         notes[i] = first.startswith(NOTE_PREFIXES)
     total_rows = excel_rows[totals].tolist()

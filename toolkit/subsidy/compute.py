@@ -7,6 +7,7 @@ handed out as Decimal 元. Rounding is half up, as Excel's ROUND.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain
@@ -226,7 +227,7 @@ def compute_subsidies(cases: pd.DataFrame, standard: Standard, level: Level, *, 
         amount = base["补贴金额"].map(lambda a: _to_fen(a) if a is not None else -1).to_numpy(np.int64)
 
     adjust = standard.adjustments
-    notes = [[] for _ in range(len(base))] if explain else None   # adjustments in words, per matter
+    notes = defaultdict(list) if explain else None   # adjustments in words, by matter (only those adjusted)
     # with the ledger's own amounts the adjustments move the bounds it is checked against, not the amount
     targets = (lower, upper) if level.kind == "ledger" else (lower, upper, amount)
     quality = base["案件质量"].to_numpy(object)
@@ -254,7 +255,7 @@ def compute_subsidies(cases: pd.DataFrame, standard: Standard, level: Level, *, 
         mask = extra > 0
         for arr in targets:
             arr[mask] += extra[mask] * _to_fen(adjust.extra_person)
-        for i in np.flatnonzero(mask) if explain else ():
+        for i in np.flatnonzero(mask).tolist() if explain else ():
             notes[i].append(f"增加受援人{extra[i]}名加付{extra[i] * adjust.extra_person:,.0f}元")
 
     priced = per_case["priced"].to_numpy(bool) & ~per_case["no_days"].to_numpy(bool)
@@ -271,12 +272,12 @@ def compute_subsidies(cases: pd.DataFrame, standard: Standard, level: Level, *, 
     index = out.index
     out["案号"] = object_series(base["案号"].to_numpy(), index)
     out["案件类型"] = object_series(base["案件类型"].to_numpy(), index)
-    out["类型阶段"] = object_series(per_distinct(zip(base["案件类型"].tolist(), base["诉讼阶段"].tolist()),
-                                             lambda k: str(k[0]) + ("·" + "+".join(k[1]) if k[1] else "")), index)
+    out["类型阶段"] = object_series(_per_key([base["案件类型"].to_numpy(object), base["诉讼阶段"].to_numpy(object)],
+                                         lambda t, st: str(t) + ("·" + "+".join(st) if st else "")), index)
     out["承办律师"] = object_series(base["承办律师"].fillna(UNFILLED).to_numpy(), index)
     out["律师事务所"] = object_series(base["律师事务所"].fillna(UNFILLED).to_numpy(), index)
-    out["结案月份"] = object_series(per_distinct(base["结案日期"].tolist(), lambda d: f"{d:%Y-%m}"
-                                             if d is not None and pd.notna(d) else OPEN_CASE), index)
+    closed, months = pd.factorize(base["结案日期"].to_numpy(object))   # (an open case's None: code -1)
+    out["结案月份"] = object_series(objects([f"{d:%Y-%m}" for d in months] + [OPEN_CASE])[closed], index)
     for col, mask in (("lower", priced), ("upper", priced), ("amount", counted)):
         out[col] = _yuan_column(out[f"{col}_fen"], mask)
     if explain:
@@ -291,9 +292,9 @@ def _case_labels(parts, level, n_cases) -> list[str]:
     """Per matter, the priced parts in words: '刑事·审查起诉 最低标准800元 + 刑事·审判 最低标准1,500元'."""
     qty = np.maximum(parts["qty"].to_numpy(np.int64), 1)
     days = parts["days"].fillna(0).astype(np.int64)   # (NaN would make every key distinct)
-    columns = (parts["案件类型"].tolist(), parts["stage"].tolist(), parts["priced_stage"].tolist(),
-               parts["per_day"].tolist(), days.tolist(), (parts["min_fen"].to_numpy() // qty).tolist(),
-               (parts["max_fen"].to_numpy() // qty).tolist())
+    arrays = [parts["案件类型"].to_numpy(object), parts["stage"].to_numpy(object),
+              parts["priced_stage"].to_numpy(object), parts["per_day"].to_numpy(bool), days.to_numpy(np.int64),
+              parts["min_fen"].to_numpy(np.int64) // qty, parts["max_fen"].to_numpy(np.int64) // qty]
     known: dict[tuple, str] = {}   # a ledger has a few dozen distinct priced parts: each is worded once
 
     def words(key) -> str:
@@ -308,13 +309,47 @@ def _case_labels(parts, level, n_cases) -> list[str]:
             return f"{name} {level.label}{_yuan_text(unit_max)}{unit}"
         return f"{name} 标准{_yuan_text(unit_min)}–{_yuan_text(unit_max)}{unit}"
 
+    grouped = group_codes(arrays)
+    case_ids = parts["case_id"].to_numpy(np.int64)
+    if grouped is None:   # (a missing type or stage: each key as a tuple, as None and NaN are not the same)
+        texts = [known.get(key) or known.setdefault(key, words(key)) for key in zip(*(a.tolist() for a in arrays))]
+    else:
+        codes, firsts = grouped
+        texts = objects(list(map(words, zip(*(a[firsts].tolist() for a in arrays)))))[codes].tolist()
+    if len(case_ids) == n_cases and (case_ids == np.arange(n_cases)).all():   # one priced part per matter (usual)
+        return texts
+    case_ids = case_ids.tolist()
     labels = [""] * n_cases
-    for case_id, key in zip(parts["case_id"].tolist(), zip(*columns)):
-        text = known.get(key)
-        if text is None:
-            text = known[key] = words(key)
+    for case_id, text in zip(case_ids, texts):
         labels[case_id] = f"{labels[case_id]} + {text}" if labels[case_id] else text
     return labels
+
+
+def _per_key(arrays: list[np.ndarray], fn) -> np.ndarray | list:
+    """fn(*values of a row) per row, computed once per distinct row of the arrays."""
+    grouped = group_codes(arrays)
+    if grouped is None:
+        return per_distinct(zip(*(a.tolist() for a in arrays)), lambda key: fn(*key))
+    codes, firsts = grouped
+    return objects([fn(*(a[i] for a in arrays)) for i in firsts])[codes]
+
+
+def group_codes(arrays: list[np.ndarray]) -> tuple[np.ndarray, list[int]] | None:
+    """Rows grouped by equal values in every array (compared as dict keys are): (per row the code of its group,
+    per group its first row), groups numbered in order of first appearance. None when an array has a missing value
+    (None, NaN), which pandas would group with the other missing values."""
+    n = len(arrays[0]) if arrays else 0
+    key = np.zeros(n, dtype=np.int64)
+    for values in arrays:
+        codes, uniques = pd.factorize(values)
+        if n and codes.min() < 0:
+            return None
+        key = pd.factorize(key * len(uniques) + codes)[0]   # (renumbered at each step: never overflows)
+    if not n:
+        return key, []
+    # codes are numbered in order of first appearance: a group's first row is where the code exceeds all before it
+    before = np.maximum.accumulate(np.concatenate(([-1], key[:-1])))
+    return key, np.flatnonzero(key > before).tolist()
 
 
 def _explain(out, labels, notes, priced, counted, lower, upper, amount, no_days, per_day, level, findings,
@@ -326,7 +361,10 @@ def _explain(out, labels, notes, priced, counted, lower, upper, amount, no_days,
     rows = out["excel_row"].tolist()
     types = out["案件类型"].tolist()
     lower, upper, amount = lower.tolist(), upper.tolist(), amount.tolist()
-    adjust = ["；" + "；".join(items) if items else "" for items in notes]
+    adjust = [""] * n
+    for i, items in notes.items():
+        if items:
+            adjust[i] = "；" + "；".join(items)
     check = [""] * n
     if level.kind == "ledger":
         basis = [""] * n
@@ -346,9 +384,11 @@ def _explain(out, labels, notes, priced, counted, lower, upper, amount, no_days,
             found.append(Finding(WARNING, f"共 {len(unfilled)} 件未填写补贴金额（其中未结案 {open_cases} 件），未计入合计；"
                                           "各行在“校验提示”列注明。", sheet, rows[unfilled[0]], "补贴金额", None, file))
     else:   # the same wording recurs for most matters: each distinct one is formatted once
-        keys = list(zip(labels, adjust, amount, per_day))
-        wording = dict.fromkeys(keys)
-        for key in wording:
+        codes, firsts = group_codes([objects(labels), objects(adjust), np.asarray(amount, dtype=np.int64),
+                                     np.asarray(per_day, dtype=bool)])
+        keys = [(labels[i], adjust[i], amount[i], per_day[i]) for i in firsts]
+        wording = {}
+        for key in keys:
             label, adjust_text, fen, daily = key
             total = f" = {fen / 100:,.2f}元"
             if level.kind in ("min", "max"):
@@ -361,7 +401,7 @@ def _explain(out, labels, notes, priced, counted, lower, upper, amount, no_days,
                 wording[key] = f"{label} 取中间值{adjust_text}{total}"
             else:
                 wording[key] = f"{label} 取最低{adjust_text}{total}"
-        basis = list(map(wording.__getitem__, keys))
+        basis = objects([wording[key] for key in keys])[codes].tolist()
     for i in np.flatnonzero(~np.asarray(priced, dtype=bool)).tolist():
         if no_days[i]:
             message = f"“{types[i]}”按日计价，但未填写值班天数，未计入合计。"
@@ -377,7 +417,7 @@ def _explain(out, labels, notes, priced, counted, lower, upper, amount, no_days,
 def _note(notes, mask, text):
     if notes is None:
         return
-    for i in np.flatnonzero(mask):
+    for i in np.flatnonzero(mask).tolist():
         notes[i].append(text)
 
 

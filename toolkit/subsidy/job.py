@@ -132,7 +132,7 @@ class LedgerPart:
     @property
     def last_row(self) -> int:
         """The last Excel row the columns cover (old values below are cleared)."""
-        return max([self.place.sheet_rows, self.place.header_row + 1, *self.columns.rows, *self.columns.total_rows])
+        return max(self.place.sheet_rows, self.place.header_row + 1, max(self.columns.excel_rows, default=0))
 
     def note_severity(self, row: int, note) -> str | None:
         """The severity the 校验提示 cell of a row is marked with (None: nothing to mark)."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from decimal import Decimal
-from operator import itemgetter
 
 from toolkit.base.findings import SEVERITY_LABEL, WARNING, Finding
 from toolkit.base.layout import Cell, Chart, Layout, text_units
@@ -22,13 +22,28 @@ BREAKDOWNS = (("案件类型", "按案件类型"), ("类型阶段", "按案件�
 
 @dataclass
 class LedgerColumns:
-    """Values of the toolkit's columns for every matter row of the ledger sheet, by Excel row."""
+    """Values of the toolkit's columns for every matter row of the ledger sheet, column by column: `excel_rows` are
+    the matter rows (the cases, then the rows left out for an error) followed by the 合计 rows; `values[i][k]` is
+    column i at excel_rows[k]; the last `totals` entries are the 合计 rows."""
 
     headers: tuple[str, ...]
     tags: tuple[str, ...]
     widths: tuple[float, ...]
-    rows: dict[int, list]          # excel row -> [lower, upper, amount, basis, note]
-    total_rows: dict[int, list]    # 合计 rows -> [sum lower, sum upper, sum amount, label, ""]
+    excel_rows: list[int]
+    values: list[list]             # per column: [lower…], [upper…], [amount…], [basis…], [note…]
+    totals: int = 0                # how many of the last excel_rows are 合计 rows
+
+    @cached_property
+    def rows(self) -> dict[int, list]:
+        """excel row -> [lower, upper, amount, basis, note] of the matter rows."""
+        n = len(self.excel_rows) - self.totals
+        return dict(zip(self.excel_rows[:n], map(list, zip(*(column[:n] for column in self.values)))))
+
+    @cached_property
+    def total_rows(self) -> dict[int, list]:
+        """合计 rows -> [sum lower, sum upper, sum amount, label, ""]."""
+        n = len(self.excel_rows) - self.totals
+        return dict(zip(self.excel_rows[n:], map(list, zip(*(column[n:] for column in self.values)))))
 
 
 def ledger_columns(ledger: Ledger, result: SubsidyResult, findings: list[Finding]) -> LedgerColumns:
@@ -39,22 +54,35 @@ def ledger_columns(ledger: Ledger, result: SubsidyResult, findings: list[Finding
             prefix = f"【{f.severity_label}】"
             notes[f.row].append(prefix + (f"{f.column}：" if f.column else "") + f.message)
     per_case = result.per_case
-    rows = {}
-    checks = per_case["note"].tolist() if "note" in per_case else [""] * len(per_case)
-    for row, lower, upper, amount, basis, check in zip(per_case["excel_row"].tolist(), per_case["lower"].tolist(),
-                                                       per_case["upper"].tolist(), per_case["amount"].tolist(),
-                                                       per_case["basis"].tolist(), checks):
-        note = notes.get(row)
+    rows = per_case["excel_row"].tolist()
+    checks = per_case["note"].tolist() if "note" in per_case else None
+    said = [""] * len(rows)
+    # only the rows with a finding or a check of their own say anything
+    for i in sorted({*((i for i, row in enumerate(rows) if row in notes) if notes else ()),
+                     *((i for i, check in enumerate(checks) if check) if checks is not None else ())}):
+        note, check = notes.get(rows[i]), checks[i] if checks is not None else ""
         if check and not any(check in n for n in note or ()):   # a row's part of a finding said once for all rows
             note = [*(note or []), f"【{SEVERITY_LABEL[WARNING]}】{check}"]
-        rows[row] = [lower, upper, amount, basis, "；".join(dict.fromkeys(note)) if note else ""]
-    for r in ledger.excluded["excel_row"]:
-        rows[int(r)] = [None, None, None, "未计算（本行有数据错误）", "；".join(dict.fromkeys(notes.get(int(r), [])))]
-    counted = result.counted
-    sums = [_decimal_sum(per_case["lower"].tolist()), _decimal_sum(per_case["upper"].tolist()),
-            result.total, f"计入{len(counted)}件", ""]
-    return LedgerColumns(LEDGER_COLUMNS, LEDGER_COLUMN_TAGS, _fitted_widths(rows), rows,
-                         {int(r): sums for r in ledger.total_rows})
+        said[i] = "；".join(dict.fromkeys(note)) if note else ""
+    excluded = [int(r) for r in ledger.excluded["excel_row"]]
+    none = [None] * len(excluded)
+    values = [per_case["lower"].tolist() + none, per_case["upper"].tolist() + none,
+              per_case["amount"].tolist() + none, per_case["basis"].tolist() + ["未计算（本行有数据错误）"] * len(excluded),
+              said + ["；".join(dict.fromkeys(notes.get(r, []))) for r in excluded]]
+    rows += excluded
+    if len(set(rows)) != len(rows):   # (never in a ledger sheet) one entry per row, the later one as it replaced
+        by_row = dict(zip(rows, zip(*values)))
+        rows, values = list(by_row), [list(column) for column in zip(*by_row.values())]
+    totals = list(dict.fromkeys(int(r) for r in ledger.total_rows))
+    if totals:
+        sums = [_decimal_sum(per_case["lower"].tolist()), _decimal_sum(per_case["upper"].tolist()),
+                result.total, f"计入{len(result.counted)}件", ""]
+        widths = _fitted_widths(values[3], values[4])
+        rows += totals
+        values = [column + [total] * len(totals) for column, total in zip(values, sums)]
+    else:
+        widths = _fitted_widths(values[3], values[4])
+    return LedgerColumns(LEDGER_COLUMNS, LEDGER_COLUMN_TAGS, widths, rows, values, len(totals))
 
 
 def _decimal_sum(values: list) -> Decimal:
@@ -65,12 +93,12 @@ def _decimal_sum(values: list) -> Decimal:
     return sum((v * n for v, n in counts.items()), Decimal(0))
 
 
-def _fitted_widths(rows: dict[int, list]) -> tuple[float, ...]:
+def _fitted_widths(basis: list, notes: list) -> tuple[float, ...]:
     """Column widths wide enough for the longest 计算依据 and 校验提示 (capped), so a text neither spills into the
     next column nor runs past its own when printed; never narrower than the defaults."""
     widths = list(LEDGER_COLUMN_WIDTHS)
-    for c, cap in ((3, 90), (4, 120)):
-        distinct = [v for v in set(map(itemgetter(c), rows.values())) if isinstance(v, str)]   # a few dozen recur
+    for c, cap, values in ((3, 90, basis), (4, 120, notes)):
+        distinct = [v for v in set(values) if isinstance(v, str)]   # a few dozen recur
         longest = max(map(text_units, distinct), default=0)
         widths[c] = max(widths[c], min(longest + 2, cap))
     return tuple(widths)
