@@ -17,7 +17,7 @@ from toolkit.base.errors import InputError
 from toolkit.io.xlsx.ooxml import COL_LETTERS, column_index
 from toolkit.io.xlsx.row_rewriter import (_ROW_WITH_END_B, _SPANS_DROP_B, SheetPlan, SheetRewriter, _col_at,
                                           cell_not_left_of, sheet_head)
-from toolkit.io.xlsx.sheet_rewrite import sheet_pieces
+from toolkit.io.xlsx.sheet_rewrite import BlockReplacer, replaceable, sheet_pieces
 from toolkit.io.xlsx.styles import Styles
 from toolkit.io.xlsx.tails import blocks_into_rows
 from toolkit.io.xlsx.zip_write import Redo
@@ -38,8 +38,9 @@ class SheetParts:
     """A worksheet part inflated piece by piece: head (text before <sheetData), its open tag, the body in pieces
     of whole rows (spans hints dropped as row_rewriter drops them), the tail after </sheetData>."""
 
-    def __init__(self, pkg, part: str, where: dict):
+    def __init__(self, pkg, part: str, where: dict, raw: bool = False):
         self.pkg, self.part, self.where = pkg, part, where
+        self.raw = raw   # pieces as they stand (spans hints kept)
         self.head: str | None = None
         self.open_tag = self.tail = b""
 
@@ -91,8 +92,9 @@ class SheetParts:
                 raise NotStreamable("no </sheetData>")
             rest += block
 
-    @staticmethod
-    def _piece(piece: bytes) -> bytes:
+    def _piece(self, piece: bytes) -> bytes:
+        if self.raw:
+            return piece
         n = piece.count(b"spans")
         if not n:
             return piece
@@ -109,7 +111,9 @@ def _column_cell(col: int) -> re.Pattern:
 
 
 def streams(plan: SheetPlan) -> bool:
-    """Whether a plan is one StreamedSheet writes (as append_only would take it)."""
+    """Whether a plan is one StreamedSheet writes (as append_only or, on a re-run, replace_blocks would take it)."""
+    if plan.clears:
+        return replaceable(plan)
     return bool(not plan.ops and not plan.clears and plan.tails and _filled_bounds(plan.tails)
                 and not any(None in e.values() for e in plan.edits.values()))
 
@@ -130,11 +134,13 @@ class StreamedSheet:
         self.whole = False      # not the streamed case after all
         self.bounds = None      # (first row, last row, leftmost column) of the sheet's cells (None: it has none)
         self.known = False      # whether bounds are known (else the sheet's <dimension> claim is tried)
+        self.dimension = None  # a re-run's dimension, once known
 
     def attempts(self):
-        yield self._pieces()
+        pieces = self._replaced if self.plan.clears else self._pieces
+        yield pieces()
         if not self.whole:
-            yield self._pieces()   # the bounds are known now
+            yield pieces()   # the bounds are known now
         yield sheet_pieces(self.pkg, self.part, self.plan, self.styles, self.where,
                            self.pkg.zf.read(self.pkg.infos[self.part]))
 
@@ -147,10 +153,11 @@ class StreamedSheet:
             left = left if left < first_col else 1
             rw._bounds(first_row, left, left)
             rw._bounds(last_row, left, left)
-        top, bottom = _filled_bounds(plan.tails)
+        filled = _filled_bounds(plan.tails)
         used = plan.tail_columns
-        rw._bounds(top, min(used), max(used))
-        rw._bounds(bottom, min(used), max(used))
+        if filled:
+            rw._bounds(filled[0], min(used), max(used))
+            rw._bounds(filled[1], min(used), max(used))
         for r, row_edits in plan.edits.items():
             rw._bounds(r, min(row_edits), max(row_edits))
         return rw.dimension()
@@ -220,3 +227,43 @@ class StreamedSheet:
         yield _SHEETDATA_END
         yield parts.tail
 
+
+    def _replaced(self):
+        """A re-run's sheet: each piece of rows through a BlockReplacer (what replace_blocks writes for the sheet)."""
+        plan = self.plan
+        parts = SheetParts(self.pkg, self.part, self.where, raw=True)
+        body = parts.body()
+        try:
+            piece = next(body, None)
+        except NotStreamable:
+            raise self._redo() from None
+        dimension = self.dimension
+        if dimension is None:   # what the sheet's <dimension> claims, with the plan's cells; checked below
+            m = _DIMENSION.search(parts.head)
+            bounds = None
+            if m:
+                r1, c1 = int(m.group(2)), column_index(m.group(1))
+                bounds = (r1, int(m.group(4) or r1), c1)
+            dimension = self._dimension(bounds, plan.tails.first_column())
+        rw = SheetRewriter(plan, self.styles, self.where)
+        replacer = BlockReplacer(rw)
+        yield sheet_head(parts.head, dimension, plan.widths).encode("utf-8")
+        yield parts.open_tag
+        while piece is not None:
+            out = replacer.piece(piece)
+            piece = None
+            if out is None:
+                raise self._redo()
+            yield out
+            out = None
+            try:
+                piece = next(body, None)
+            except NotStreamable:
+                raise self._redo() from None
+        if not replacer.complete():   # a row to add: the general way
+            raise self._redo()
+        if rw.dimension() != dimension:
+            self.dimension = rw.dimension()
+            raise self._redo(whole=False)
+        yield _SHEETDATA_END
+        yield parts.tail
