@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from itertools import repeat
+from operator import add
 
 from toolkit.io.xlsx import row_rewriter
 from toolkit.io.xlsx.ooxml import COL_LETTERS
@@ -27,6 +28,8 @@ from toolkit.io.xlsx.row_rewriter import (_COL_INDEX_B, _ROW_END_B, _ROW_WITH_EN
 from toolkit.io.xlsx.styles import Styles
 
 _ROW_SPANS = re.compile(rb'(<row r="\d+"[^>]*?) spans="[^"]*"')
+# _ROW_WITH_END_B's rows, numbers as %d writes them; b"" for any other <row (replace_blocks gives None for those)
+_ANY_ROW = re.compile(rb'<row(?: r="([1-9]\d*)"[^>]*(?<!/)>)?')
 
 
 def replace_blocks(rw: SheetRewriter, body: bytes, piece: int):
@@ -103,17 +106,22 @@ def _bounds(rw: SheetRewriter, rows: list[int], kept: list[bytes], filled: list[
     """rw's bounds widened as rewrite()'s shortcut widens them for these rows (their cells left of the blocks in
     `kept`, whether their block has a cell in `filled`); False if a cell's column cannot be read."""
     firsts = list(map(bytes.find, kept, repeat(b'<c r="')))
-    letters = {seg[p + 6:p + 9].rstrip(b'0123456789"') for seg, p in zip(kept, firsts) if p >= 0}
-    columns = [_COL_INDEX_B.get(x, 0) for x in letters]
+    if -1 in firsts:
+        heads = {seg[p + 6:p + 9] for seg, p in zip(kept, firsts) if p >= 0}
+    else:   # every row has a cell: the three bytes after each first '<c r="', taken without a loop in Python
+        heads = set(map(bytes.__getitem__, kept, map(slice, map(add, firsts, repeat(6)), map(add, firsts, repeat(9)))))
+    columns = [_COL_INDEX_B.get(x, 0) for x in {h.rstrip(b'0123456789"') for h in heads}]
     if 0 in columns:
         return False
     lo = min(columns, default=0)
-    spans = [(tmin if not lo else min(lo, tmin), tmax)] if any(filled) else []
-    for r, seg, p, has_xml in zip(rows, kept, firsts, filled):
-        if not has_xml and p >= 0:
-            spans.append((_col_at(seg, p + 6), _col_at(seg, seg.rfind(b'<c r="') + 6)))
+    every = all(filled)
+    spans = [(tmin if not lo else min(lo, tmin), tmax)] if every or any(filled) else []
+    if not every:
+        for r, seg, p, has_xml in zip(rows, kept, firsts, filled):
+            if not has_xml and p >= 0:
+                spans.append((_col_at(seg, p + 6), _col_at(seg, seg.rfind(b'<c r="') + 6)))
     if spans:
-        with_cells = [r for r, p, has_xml in zip(rows, firsts, filled) if has_xml or p >= 0]
+        with_cells = rows if every else [r for r, p, has_xml in zip(rows, firsts, filled) if has_xml or p >= 0]
         left, right = min(a for a, _ in spans), max(b for _, b in spans)
         rw._bounds(with_cells[0], left, right)
         rw._bounds(with_cells[-1], left, right)
@@ -181,6 +189,7 @@ class BlockReplacer:
         c1, c2, self.r0 = plan.clears[0]
         self.left, self.outside = _cell_other_than(1, c1 - 1), _cell_other_than(c1, c2)
         self.starts = [b'<c r="' + COL_LETTERS[c].encode() for c in range(c1, c2 + 1)]
+        self.first = self.starts[0] + b'%s"'
         used = plan.tail_columns
         self.tmin, self.tmax = min(used, default=0), max(used, default=0)
         self.last = 0      # the last row met
@@ -192,8 +201,8 @@ class BlockReplacer:
 
     def piece(self, body: bytes) -> bytes | None:
         tails, edits = self.tails, self.edits
-        found = _ROW_WITH_END_B.findall(body)
-        if body.count(b"<row") != len(found):
+        found = _ANY_ROW.findall(body)   # b"" for a <row that is not <row r="N"…> with a </row>
+        if b"" in found:
             return None
         rows = list(map(int, found))
         n = len(rows)
@@ -217,10 +226,11 @@ class BlockReplacer:
             if quick_at is not None else {}
         kept = qsegs
         if qrows:
-            kept = self._kept(qrows, qsegs)
+            numbers = found if quick_at is None else [found[j] for j in quick_at]
+            kept = self._kept(qrows, qsegs, numbers)
             if kept is None:
                 return None
-        slots = tails.slots(qrows) if qrows else []
+        slots = tails.slots(qrows, numbers) if qrows else []
         m = len(slots) + 2   # per row: its kept text, the blocks' slots, its </row>
         out = [b"</row>"] * (n * m)
         for i, slot in enumerate([kept, *slots]):
@@ -234,20 +244,22 @@ class BlockReplacer:
         out.append(segs[n])
         return b"".join(out)
 
-    def _kept(self, rows: list[int], segs: list[bytes]) -> list[bytes] | None:
+    def _kept(self, rows: list[int], segs: list[bytes], numbers: list[bytes]) -> list[bytes] | None:
         """Each quick row's text up to its first toolkit cell (as replace_blocks cuts it; spans hints dropped), rw's
-        bounds widened for them; None where replace_blocks gives None."""
-        numbers = list(map(b'%d"'.__mod__, rows))
-        cuts = list(map(bytes.find, segs, map(self.starts[0].__add__, numbers)))
+        bounds widened for them; None where replace_blocks gives None. numbers: the rows' numbers as written."""
+        # the first column's cell is looked for from the row's end (where the toolkit's cells are): if a row had it
+        # twice (a broken sheet), the cut falls after the first and the check of what is kept says None
+        cuts = list(map(bytes.rfind, segs, map(self.first.__mod__, numbers)))
         if rows[0] < self.r0 or -1 in cuts:
             for k, (r, seg) in enumerate(zip(rows, segs)):
                 if r < self.r0:
                     cuts[k] = len(seg)
                 elif cuts[k] < 0:
-                    cuts[k] = next((p for at in self.starts[1:] if (p := seg.find(at + numbers[k])) >= 0), len(seg))
+                    number = b'%d"' % r
+                    cuts[k] = next((p for at in self.starts[1:] if (p := seg.find(at + number)) >= 0), len(seg))
         kept = list(map(bytes.__getitem__, segs, map(slice, cuts)))
-        cut_off = b"".join(map(bytes.__getitem__, segs, map(slice, cuts, repeat(None))))
         text = b"</row>".join(kept)
+        cut_off = b"".join(map(bytes.__getitem__, segs, map(slice, cuts, repeat(None))))
         if self.left.search(text) or self.outside.search(cut_off) or b"<f" in cut_off:
             return None
         spans = b"spans" in text
