@@ -11,16 +11,18 @@ Every way gives the zip writer the same pieces, so the member is byte for byte w
 
 from __future__ import annotations
 
+import queue
 import re
+import threading
 
 from toolkit.base.errors import InputError
 from toolkit.io.xlsx.ooxml import COL_LETTERS, column_index
 from toolkit.io.xlsx.row_rewriter import (_ROW_WITH_END_B, _SPANS_DROP_B, SheetPlan, SheetRewriter, _col_at,
-                                          cell_not_left_of, sheet_head)
+                                          _column_letters_before, sheet_head)
 from toolkit.io.xlsx.sheet_rewrite import BlockReplacer, replaceable, sheet_pieces
 from toolkit.io.xlsx.styles import Styles
 from toolkit.io.xlsx.tails import blocks_into_rows
-from toolkit.io.xlsx.zip_write import Redo
+from toolkit.io.xlsx.zip_write import Redo, inflated
 
 READ_SIZE = 1 << 20   # inflated bytes asked of the member at a time; body pieces end after a </row>
 _SHEETDATA = re.compile(rb"<sheetData\b[^>]*?(/?)>")
@@ -45,16 +47,52 @@ class SheetParts:
         self.open_tag = self.tail = b""
 
     def _inflated(self):
-        with self.pkg.zf.open(self.pkg.infos[self.part]) as f:
+        """The part inflated READ_SIZE bytes at a time, on a thread of its own a couple of blocks ahead (zlib lets go
+        of the GIL while it inflates, so this overlaps with the work on the rows)."""
+        ready: queue.Queue = queue.Queue(maxsize=2)
+        stop = threading.Event()
+
+        def hand(item) -> None:
+            while not stop.is_set():
+                try:
+                    ready.put(item, timeout=0.05)
+                    return
+                except queue.Full:
+                    continue
+
+        def inflate() -> None:
+            try:
+                for block in inflated(self.pkg.zf, self.pkg.infos[self.part], READ_SIZE):
+                    if stop.is_set():
+                        return
+                    hand(block)
+                hand(b"")
+            except BaseException as e:   # handed to the reader, raised there
+                hand(e)
+
+        worker = threading.Thread(target=inflate, name="inflate", daemon=True)
+        worker.start()
+        try:
             while True:
-                block = f.read(READ_SIZE)
+                block = ready.get()
+                if isinstance(block, BaseException):
+                    raise block
                 if not block:
                     return
                 yield block
+        finally:   # also when the reader stops early: the worker ends before the zip file is used again
+            stop.set()
+            worker.join()
 
     def body(self):
         """The body pieces (bytes); head and open_tag are set before the first, tail after the last."""
         blocks = self._inflated()
+        try:
+            yield from self._body(blocks)
+        finally:
+            blocks.close()
+
+    def _body(self, blocks):
         buf = b""
         m = None
         for block in blocks:
@@ -110,6 +148,13 @@ def _column_cell(col: int) -> re.Pattern:
     return p
 
 
+def _not_left_of(col: int) -> re.Pattern:
+    """Any "<c" that does not start a cell written <c r="X…"> with X left of column `col`: stricter than
+    row_rewriter.cell_not_left_of (which lets "<c" followed by neither " " nor ">" by) and a little quicker; a sheet
+    it finds something in goes the whole way, which writes the same bytes."""
+    return re.compile(rb'<c(?! r="(?:' + _column_letters_before(col) + rb')\d)')
+
+
 def streams(plan: SheetPlan) -> bool:
     """Whether a plan is one StreamedSheet writes (as append_only or, on a re-run, replace_blocks would take it)."""
     if plan.clears:
@@ -135,14 +180,25 @@ class StreamedSheet:
         self.bounds = None      # (first row, last row, leftmost column) of the sheet's cells (None: it has none)
         self.known = False      # whether bounds are known (else the sheet's <dimension> claim is tried)
         self.dimension = None  # a re-run's dimension, once known
+        self._open = None      # the body pieces of the try under way (SheetParts.body)
 
     def attempts(self):
         pieces = self._replaced if self.plan.clears else self._pieces
-        yield pieces()
+        yield self._closing(pieces())
         if not self.whole:
-            yield pieces()   # the bounds are known now
+            yield self._closing(pieces())   # the bounds are known now
         yield sheet_pieces(self.pkg, self.part, self.plan, self.styles, self.where,
                            self.pkg.zf.read(self.pkg.infos[self.part]))
+
+    def _closing(self, pieces):
+        """The pieces of a try; the part's reading (and its inflating thread) ended when the try ends, however."""
+        try:
+            yield from pieces
+        finally:
+            pieces.close()
+            if self._open is not None:
+                self._open.close()
+                self._open = None
 
     def _dimension(self, bounds, first_col: int) -> str:
         """The dimension append_only gives, from the bounds of the sheet's own cells."""
@@ -171,7 +227,7 @@ class StreamedSheet:
         tails, edits = plan.tails, plan.edits
         first_col = tails.first_column() if hasattr(tails, "first_column") else min(t[0] for t in tails.values())
         parts = SheetParts(self.pkg, self.part, self.where)
-        body = parts.body()
+        body = self._open = parts.body()
         try:
             piece = next(body, None)
         except NotStreamable:
@@ -186,7 +242,7 @@ class StreamedSheet:
         rw = SheetRewriter(plan, self.styles, self.where)
         yield sheet_head(parts.head, dimension, plan.widths).encode("utf-8")
         yield parts.open_tag
-        beyond = cell_not_left_of(first_col)
+        beyond = _not_left_of(first_col)
         seen = set()
         first_row = last_row = None
         left = 16385
@@ -232,7 +288,7 @@ class StreamedSheet:
         """A re-run's sheet: each piece of rows through a BlockReplacer (what replace_blocks writes for the sheet)."""
         plan = self.plan
         parts = SheetParts(self.pkg, self.part, self.where, raw=True)
-        body = parts.body()
+        body = self._open = parts.body()
         try:
             piece = next(body, None)
         except NotStreamable:
