@@ -12,6 +12,8 @@ handed to rewrite() itself, a few rows at a time. None (rewrite() does the whole
 <row r="N"…>…</row> in increasing order, every row to write is in the sheet, and once the earlier toolkit cells
 (plain values or inline strings, numbered as their row) are cut off no cell stands at or right of the cleared
 columns.
+
+BlockReplacer: replace_blocks for a sheet streamed a piece of rows at a time (sheet_stream), the same bytes.
 """
 
 from __future__ import annotations

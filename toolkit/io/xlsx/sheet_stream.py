@@ -7,6 +7,10 @@ read, so it is written with the bounds the sheet's own <dimension> claims; what 
 checked as they flow. If the claim was wrong the zip writer undoes the member and it is streamed again with the
 bounds now known; if the sheet is not that case after all, it is rewritten whole (sheet_rewrite.sheet_pieces).
 Every way gives the zip writer the same pieces, so the member is byte for byte what sheet_pieces writes.
+
+A re-run's plan (one clear of the blocks' columns, as sheet_rewrite.replace_blocks takes it) is streamed the same
+way, each piece of rows through a sheet_rewrite.BlockReplacer; where replace_blocks would give up, the whole way.
+The part is inflated on a thread of its own (zip_write.inflated: ISA-L where installed), a couple of blocks ahead.
 """
 
 from __future__ import annotations
