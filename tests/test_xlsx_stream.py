@@ -3,6 +3,7 @@ never read whole."""
 
 from __future__ import annotations
 
+import threading
 import zipfile
 
 import openpyxl
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 from toolkit.io.xlsx import sheet_stream
 from toolkit.io.xlsx.patch import CellStyle, XlsxPatch
-from toolkit.io.xlsx.zip_write import Redo, ZipWriter
+from toolkit.io.xlsx.zip_write import Redo, ZipWriter, inflated
 
 from tests.minimal_package import workbook
 
@@ -180,3 +181,79 @@ def test_compact_blocks_hold_what_row_by_row_bytes_held(tmp_path):
     assert compact.tails.get(1) == (5, 6, b"") and compact.tails.get(5) is None and 5 not in compact.tails
     assert compact.tails.filled_bounds() == (2, 4) and compact.tails.span(9) == (5, 6)
     assert compact.tails.first_column() == min(t[0] for t in plain.tails.values()) == 5
+
+
+def rerun(src, target, rows, prepare: bool) -> bytes:
+    """A second run over `patched`'s output: the block's columns cleared from the header down and written again."""
+    p = XlsxPatch(src)
+    if prepare:
+        p.prepare()
+    p.clear_columns("数据", 7, 8, from_row=1)
+    p.set_cells("数据", {(1, 7): ("补贴", CellStyle(bold=True)), (1, 8): "说明"})
+    p.set_columns("数据", 7, rows, [[r * 20 if r % 3 else None for r in rows], [f"再{r}" for r in rows]],
+                  [CellStyle(num_format="#,##0.00"), None])
+    p.save(target)
+    p.close()
+    return target.read_bytes()
+
+
+@pytest.mark.parametrize("dimension", [True, False])
+def test_a_rerun_sheet_is_never_read_whole_either(tmp_path, monkeypatch, read_size, dimension):
+    """A re-run (its earlier columns cleared, written again) streamed: no whole read of the sheet, the same file as the
+    sheet rewritten whole, the new cells where the earlier ones were and nothing of the earlier run left."""
+    src = tmp_path / "in.xlsx"
+    src.write_bytes(ledger_like(3000, dimension))
+    patched(src, tmp_path / "first.xlsx", list(range(2, 3001)), False, 1)
+    rows = list(range(2, 2801))   # fewer rows than the first run: its cells below are cleared
+    expected = rerun(tmp_path / "first.xlsx", tmp_path / "whole.xlsx", rows, False)
+    read_size(64 << 10)
+    whole_reads = []
+    real_read = zipfile.ZipFile.read
+
+    def read(self, name, pwd=None):
+        if getattr(name, "filename", name) == SHEET:
+            whole_reads.append(name)
+        return real_read(self, name, pwd)
+
+    monkeypatch.setattr(zipfile.ZipFile, "read", read)
+    out = rerun(tmp_path / "first.xlsx", tmp_path / "out.xlsx", rows, True)
+    assert whole_reads == []
+    assert out == expected
+    ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["数据"]
+    assert ws["G1"].value == "补贴" and ws["G3"].value is None and ws["G4"].value == 80 and ws["G5"].value == 100
+    assert ws["H2800"].value == "再2800" and ws["G2900"].value is None and ws["H2900"].value is None
+    assert ws["C3000"].value == 4500 and ws.dimensions == "A1:H3000"
+    assert not [t for t in threading.enumerate() if t.name == "inflate"]   # the reading thread has ended
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED])
+@pytest.mark.parametrize("size", [1, 1000, 1 << 20])
+def test_inflated_gives_what_zipfile_reads_and_checks_the_crc(tmp_path, method, size):
+    """zip_write.inflated: any block size, stored or deflated: the member's bytes; a member whose bytes were changed
+    in the file raises BadZipFile rather than giving them."""
+    data = "".join(f"<row r=\"{r}\"><c><v>{r * 7 % 1000}</v></c></row>" for r in range(20000)).encode()
+    path = tmp_path / "t.zip"
+    with zipfile.ZipFile(path, "w", method) as z:
+        z.writestr("a.xml", data)
+    with zipfile.ZipFile(path) as z:
+        blocks = list(inflated(z, z.getinfo("a.xml"), size))
+    assert b"".join(blocks) == data and max(map(len, blocks)) <= size
+    raw = bytearray(path.read_bytes())
+    at = raw.index(b"a.xml") + 5 + 40   # a byte inside the member's data
+    raw[at] ^= 0x20
+    path.write_bytes(bytes(raw))
+    with zipfile.ZipFile(path) as z, pytest.raises(zipfile.BadZipFile):
+        b"".join(inflated(z, z.getinfo("a.xml"), size))
+
+
+def test_a_stream_given_up_half_way_ends_its_reading_thread(tmp_path, read_size):
+    """The stream meets a cell right of the block half way and the sheet is rewritten whole: no reading thread is
+    left behind, and the output is the whole rewrite's."""
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(1, 3001))
+    rows = rows.replace('<c r="A2500"><v>2500</v></c>', '<c r="A2500"><v>2500</v></c><c r="Z2500"><v>9</v></c>')
+    src = tmp_path / "in.xlsx"
+    src.write_bytes(workbook('<dimension ref="A1:A3000"/>', rows))
+    read_size(4 << 10)
+    out = patched(src, tmp_path / "a.xlsx", list(range(1, 3001)), True, None)
+    assert not [t for t in threading.enumerate() if t.name == "inflate"]
+    assert out == patched(src, tmp_path / "b.xlsx", list(range(1, 3001)), False, None)

@@ -7,20 +7,26 @@ read, so it is written with the bounds the sheet's own <dimension> claims; what 
 checked as they flow. If the claim was wrong the zip writer undoes the member and it is streamed again with the
 bounds now known; if the sheet is not that case after all, it is rewritten whole (sheet_rewrite.sheet_pieces).
 Every way gives the zip writer the same pieces, so the member is byte for byte what sheet_pieces writes.
+
+A re-run's plan (one clear of the blocks' columns, as sheet_rewrite.replace_blocks takes it) is streamed the same
+way, each piece of rows through a sheet_rewrite.BlockReplacer; where replace_blocks would give up, the whole way.
+The part is inflated on a thread of its own (zip_write.inflated: ISA-L where installed), a couple of blocks ahead.
 """
 
 from __future__ import annotations
 
+import queue
 import re
+import threading
 
 from toolkit.base.errors import InputError
 from toolkit.io.xlsx.ooxml import COL_LETTERS, column_index
 from toolkit.io.xlsx.row_rewriter import (_ROW_WITH_END_B, _SPANS_DROP_B, SheetPlan, SheetRewriter, _col_at,
-                                          cell_not_left_of, sheet_head)
-from toolkit.io.xlsx.sheet_rewrite import sheet_pieces
+                                          _column_letters_before, sheet_head)
+from toolkit.io.xlsx.sheet_rewrite import BlockReplacer, replaceable, sheet_pieces
 from toolkit.io.xlsx.styles import Styles
 from toolkit.io.xlsx.tails import blocks_into_rows
-from toolkit.io.xlsx.zip_write import Redo
+from toolkit.io.xlsx.zip_write import Redo, inflated
 
 READ_SIZE = 1 << 20   # inflated bytes asked of the member at a time; body pieces end after a </row>
 _SHEETDATA = re.compile(rb"<sheetData\b[^>]*?(/?)>")
@@ -38,22 +44,59 @@ class SheetParts:
     """A worksheet part inflated piece by piece: head (text before <sheetData), its open tag, the body in pieces
     of whole rows (spans hints dropped as row_rewriter drops them), the tail after </sheetData>."""
 
-    def __init__(self, pkg, part: str, where: dict):
+    def __init__(self, pkg, part: str, where: dict, raw: bool = False):
         self.pkg, self.part, self.where = pkg, part, where
+        self.raw = raw   # pieces as they stand (spans hints kept)
         self.head: str | None = None
         self.open_tag = self.tail = b""
 
     def _inflated(self):
-        with self.pkg.zf.open(self.pkg.infos[self.part]) as f:
+        """The part inflated READ_SIZE bytes at a time, on a thread of its own a couple of blocks ahead (zlib lets go
+        of the GIL while it inflates, so this overlaps with the work on the rows)."""
+        ready: queue.Queue = queue.Queue(maxsize=2)
+        stop = threading.Event()
+
+        def hand(item) -> None:
+            while not stop.is_set():
+                try:
+                    ready.put(item, timeout=0.05)
+                    return
+                except queue.Full:
+                    continue
+
+        def inflate() -> None:
+            try:
+                for block in inflated(self.pkg.zf, self.pkg.infos[self.part], READ_SIZE):
+                    if stop.is_set():
+                        return
+                    hand(block)
+                hand(b"")
+            except BaseException as e:   # handed to the reader, raised there
+                hand(e)
+
+        worker = threading.Thread(target=inflate, name="inflate", daemon=True)
+        worker.start()
+        try:
             while True:
-                block = f.read(READ_SIZE)
+                block = ready.get()
+                if isinstance(block, BaseException):
+                    raise block
                 if not block:
                     return
                 yield block
+        finally:   # also when the reader stops early: the worker ends before the zip file is used again
+            stop.set()
+            worker.join()
 
     def body(self):
         """The body pieces (bytes); head and open_tag are set before the first, tail after the last."""
         blocks = self._inflated()
+        try:
+            yield from self._body(blocks)
+        finally:
+            blocks.close()
+
+    def _body(self, blocks):
         buf = b""
         m = None
         for block in blocks:
@@ -91,8 +134,9 @@ class SheetParts:
                 raise NotStreamable("no </sheetData>")
             rest += block
 
-    @staticmethod
-    def _piece(piece: bytes) -> bytes:
+    def _piece(self, piece: bytes) -> bytes:
+        if self.raw:
+            return piece
         n = piece.count(b"spans")
         if not n:
             return piece
@@ -108,8 +152,17 @@ def _column_cell(col: int) -> re.Pattern:
     return p
 
 
+def _not_left_of(col: int) -> re.Pattern:
+    """Any "<c" that does not start a cell written <c r="X…"> with X left of column `col`: stricter than
+    row_rewriter.cell_not_left_of (which lets "<c" followed by neither " " nor ">" by) and a little quicker; a sheet
+    it finds something in goes the whole way, which writes the same bytes."""
+    return re.compile(rb'<c(?! r="(?:' + _column_letters_before(col) + rb')\d)')
+
+
 def streams(plan: SheetPlan) -> bool:
-    """Whether a plan is one StreamedSheet writes (as append_only would take it)."""
+    """Whether a plan is one StreamedSheet writes (as append_only or, on a re-run, replace_blocks would take it)."""
+    if plan.clears:
+        return replaceable(plan)
     return bool(not plan.ops and not plan.clears and plan.tails and _filled_bounds(plan.tails)
                 and not any(None in e.values() for e in plan.edits.values()))
 
@@ -130,13 +183,26 @@ class StreamedSheet:
         self.whole = False      # not the streamed case after all
         self.bounds = None      # (first row, last row, leftmost column) of the sheet's cells (None: it has none)
         self.known = False      # whether bounds are known (else the sheet's <dimension> claim is tried)
+        self.dimension = None  # a re-run's dimension, once known
+        self._open = None      # the body pieces of the try under way (SheetParts.body)
 
     def attempts(self):
-        yield self._pieces()
+        pieces = self._replaced if self.plan.clears else self._pieces
+        yield self._closing(pieces())
         if not self.whole:
-            yield self._pieces()   # the bounds are known now
+            yield self._closing(pieces())   # the bounds are known now
         yield sheet_pieces(self.pkg, self.part, self.plan, self.styles, self.where,
                            self.pkg.zf.read(self.pkg.infos[self.part]))
+
+    def _closing(self, pieces):
+        """The pieces of a try; the part's reading (and its inflating thread) ended when the try ends, however."""
+        try:
+            yield from pieces
+        finally:
+            pieces.close()
+            if self._open is not None:
+                self._open.close()
+                self._open = None
 
     def _dimension(self, bounds, first_col: int) -> str:
         """The dimension append_only gives, from the bounds of the sheet's own cells."""
@@ -147,10 +213,11 @@ class StreamedSheet:
             left = left if left < first_col else 1
             rw._bounds(first_row, left, left)
             rw._bounds(last_row, left, left)
-        top, bottom = _filled_bounds(plan.tails)
+        filled = _filled_bounds(plan.tails)
         used = plan.tail_columns
-        rw._bounds(top, min(used), max(used))
-        rw._bounds(bottom, min(used), max(used))
+        if filled:
+            rw._bounds(filled[0], min(used), max(used))
+            rw._bounds(filled[1], min(used), max(used))
         for r, row_edits in plan.edits.items():
             rw._bounds(r, min(row_edits), max(row_edits))
         return rw.dimension()
@@ -164,7 +231,7 @@ class StreamedSheet:
         tails, edits = plan.tails, plan.edits
         first_col = tails.first_column() if hasattr(tails, "first_column") else min(t[0] for t in tails.values())
         parts = SheetParts(self.pkg, self.part, self.where)
-        body = parts.body()
+        body = self._open = parts.body()
         try:
             piece = next(body, None)
         except NotStreamable:
@@ -179,7 +246,7 @@ class StreamedSheet:
         rw = SheetRewriter(plan, self.styles, self.where)
         yield sheet_head(parts.head, dimension, plan.widths).encode("utf-8")
         yield parts.open_tag
-        beyond = cell_not_left_of(first_col)
+        beyond = _not_left_of(first_col)
         seen = set()
         first_row = last_row = None
         left = 16385
@@ -220,3 +287,43 @@ class StreamedSheet:
         yield _SHEETDATA_END
         yield parts.tail
 
+
+    def _replaced(self):
+        """A re-run's sheet: each piece of rows through a BlockReplacer (what replace_blocks writes for the sheet)."""
+        plan = self.plan
+        parts = SheetParts(self.pkg, self.part, self.where, raw=True)
+        body = self._open = parts.body()
+        try:
+            piece = next(body, None)
+        except NotStreamable:
+            raise self._redo() from None
+        dimension = self.dimension
+        if dimension is None:   # what the sheet's <dimension> claims, with the plan's cells; checked below
+            m = _DIMENSION.search(parts.head)
+            bounds = None
+            if m:
+                r1, c1 = int(m.group(2)), column_index(m.group(1))
+                bounds = (r1, int(m.group(4) or r1), c1)
+            dimension = self._dimension(bounds, plan.tails.first_column())
+        rw = SheetRewriter(plan, self.styles, self.where)
+        replacer = BlockReplacer(rw)
+        yield sheet_head(parts.head, dimension, plan.widths).encode("utf-8")
+        yield parts.open_tag
+        while piece is not None:
+            out = replacer.piece(piece)
+            piece = None
+            if out is None:
+                raise self._redo()
+            yield out
+            out = None
+            try:
+                piece = next(body, None)
+            except NotStreamable:
+                raise self._redo() from None
+        if not replacer.complete():   # a row to add: the general way
+            raise self._redo()
+        if rw.dimension() != dimension:
+            self.dimension = rw.dimension()
+            raise self._redo(whole=False)
+        yield _SHEETDATA_END
+        yield parts.tail

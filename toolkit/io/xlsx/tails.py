@@ -12,10 +12,24 @@ from itertools import chain, compress
 
 
 class _Block:
-    __slots__ = ("offset", "first", "last", "starts", "frags")
+    __slots__ = ("offset", "first", "last", "starts", "frags", "enc")
 
     def __init__(self, offset, first, last, starts, frags):
         self.offset, self.first, self.last, self.starts, self.frags = offset, first, last, starts, frags
+        self.enc = None   # per column, encoded() once asked
+
+    def encoded(self, c: int) -> tuple[dict, dict]:
+        """Column c's fragments -> the bytes of their cells' start ('<c r="X') and end ('"' + fragment); b"" for
+        no cell ("" is always a key)."""
+        if self.enc is None:
+            self.enc = [None] * len(self.frags)
+        got = self.enc[c]
+        if got is None:
+            distinct = set(self.frags[c]) | {""}
+            start = self.starts[c].encode("utf-8")
+            got = self.enc[c] = ({f: start if f else b"" for f in distinct},
+                                 {f: b'"' + f.encode("utf-8") if f else b"" for f in distinct})
+        return got
 
     def xml(self, row: int, i: int) -> bytes:
         r = f'{row}"'
@@ -59,27 +73,28 @@ class Tails(Mapping):
         block, i = self._locate(k)
         return block.first, block.last, block.xml(row, i)
 
-    def slots(self, rows: list[int]) -> list[list[bytes]]:
+    def slots(self, rows: list[int], numbers: list[bytes] | None = None) -> list[list[bytes]]:
         """The blocks' XML of `rows`, as lists of one byte string per row whose concatenation row by row is each
         row's get(row)[2] (b"" for a row without a block): for each column its cells' starts ('<c r="X'), row
-        numbers and ends ('" s=…>…</c>'), b"" where a row has no cell; built a column at a time, not a row."""
+        numbers and ends ('" s=…>…</c>'), b"" where a row has no cell; built a column at a time, not a row.
+        numbers: the rows' numbers as b"%d" writes them, if at hand."""
         at = self._at
         ks = list(map(at.get, rows))
         if len(self._blocks) != 1:
             return [[b"" if k is None else self[r][2] for r, k in zip(rows, ks)]]
         block = self._blocks[0]
-        rows_b = list(map(b"%d".__mod__, rows))
+        rows_b = list(map(b"%d".__mod__, rows)) if numbers is None else numbers
+        # rows that follow each other in the block's order (the usual case): each column's fragments are a slice
+        run = bool(ks) and None not in ks and ks[-1] - ks[0] == len(ks) - 1 and ks == list(range(ks[0], ks[-1] + 1))
         out = []
-        for start, frags in zip(block.starts, block.frags):
-            got = list(map(frags.__getitem__, ks)) if None not in ks else \
+        for c, (start, frags) in enumerate(zip(block.starts, block.frags)):
+            got = frags[ks[0]:ks[-1] + 1] if run else list(map(frags.__getitem__, ks)) if None not in ks else \
                 [frags[k] if k is not None else "" for k in ks]
-            distinct = set(got)
-            if distinct == {""}:
+            starts, ends = block.encoded(c)
+            if len(starts) == 1 and "" in starts:   # no cell in this column anywhere
                 continue
-            starts = {f: start.encode("utf-8") if f else b"" for f in distinct}
-            ends = {f: b'"' + f.encode("utf-8") if f else b"" for f in distinct}
             out.append(list(map(starts.__getitem__, got)))
-            out.append(list(map(bytes.__mul__, rows_b, map(bool, got))) if "" in distinct else rows_b)
+            out.append(list(map(bytes.__mul__, rows_b, map(bool, got))) if "" in got else rows_b)
             out.append(list(map(ends.__getitem__, got)))
         return out
 

@@ -15,6 +15,11 @@ import zlib
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 
+try:   # ISA-L: the same deflate format, 3-4x quicker at level 1 (and quicker to inflate); zlib where it is missing
+    from isal import isal_zlib as _quick
+except ImportError:   # pragma: no cover - isal is a dependency; Pyodide has no build of it
+    _quick = zlib
+
 _LOCAL = struct.Struct("<4s5H3L2H")
 _CENTRAL = struct.Struct("<4s6H3L5H2L")
 _END = struct.Struct("<4s4H2LH")
@@ -33,8 +38,60 @@ def _dos_time(date_time) -> tuple[int, int]:
 
 
 def _deflate_piece(data: bytes, level: int) -> bytes:
+    if level == 1:   # the big members' level: ISA-L's level 1 (as quick as a copy, no bigger than zlib's)
+        c = _quick.compressobj(1, _quick.DEFLATED, -15)
+        return c.compress(data) + c.flush(_quick.Z_SYNC_FLUSH)
     c = zlib.compressobj(level, zlib.DEFLATED, -15)
     return c.compress(data) + c.flush(zlib.Z_SYNC_FLUSH)
+
+
+def _inflate(inflater, info: zipfile.ZipInfo, data: bytes | None, size: int) -> bytes:
+    """inflater.decompress(data, size) (flush() for None), a broken stream raised as zipfile.BadZipFile."""
+    try:
+        return inflater.flush() if data is None else inflater.decompress(data, size)
+    except Exception as e:   # zlib.error, isal's IsalError
+        raise zipfile.BadZipFile(f"{info.filename}: {e}") from None
+
+
+def inflated(source: zipfile.ZipFile, info: zipfile.ZipInfo, size: int):
+    """The bytes of a member of `source`, at most `size` at a time, inflated with ISA-L where it is there (else as
+    zipfile reads them); its CRC and length checked at the end (zipfile.BadZipFile if wrong)."""
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 1 or _quick is zlib:
+        with source.open(info) as f:
+            while block := f.read(size):
+                yield block
+        return
+    fp = source.fp
+    fp.seek(info.header_offset)
+    head = fp.read(_LOCAL.size)
+    if head[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"bad local header for {info.filename}")
+    name_len, extra_len = struct.unpack("<2H", head[26:30])
+    pos = info.header_offset + _LOCAL.size + name_len + extra_len
+    left = info.compress_size
+    inflater = _quick.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    crc = length = 0
+    while True:
+        if inflater is not None and inflater.unconsumed_tail:
+            block = _inflate(inflater, info, inflater.unconsumed_tail, size)
+        elif left and not (inflater is not None and inflater.eof):
+            fp.seek(pos)   # (the file may have been read elsewhere in between)
+            data = fp.read(min(left, 1 << 18 if inflater is not None else size))
+            if not data:
+                raise zipfile.BadZipFile(f"truncated member {info.filename}")
+            pos += len(data)
+            left -= len(data)
+            block = data if inflater is None else _inflate(inflater, info, data, size)
+        else:   # all read: what the inflater still holds (ISA-L keeps output back), then its flush
+            block = b"" if inflater is None else _inflate(inflater, info, b"", size) or _inflate(inflater, info, None, 0)
+            if not block:
+                break
+        if block:
+            crc = _quick.crc32(block, crc)
+            length += len(block)
+            yield block
+    if crc != info.CRC or length != info.file_size:
+        raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
 
 
 class ZipWriter:
@@ -101,7 +158,7 @@ class ZipWriter:
 
         def put(data: bytes) -> None:
             nonlocal crc, size, csize
-            crc = zlib.crc32(data, crc)
+            crc = _quick.crc32(data, crc)
             size += len(data)
             if method != zipfile.ZIP_DEFLATED:
                 self.fh.write(data)
