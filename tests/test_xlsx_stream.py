@@ -257,3 +257,32 @@ def test_a_stream_given_up_half_way_ends_its_reading_thread(tmp_path, read_size)
     out = patched(src, tmp_path / "a.xlsx", list(range(1, 3001)), True, None)
     assert not [t for t in threading.enumerate() if t.name == "inflate"]
     assert out == patched(src, tmp_path / "b.xlsx", list(range(1, 3001)), False, None)
+
+
+def test_with_or_without_isal_the_saved_members_are_the_same(tmp_path, monkeypatch):
+    """isal is an optional extra (no 32-bit Windows build): without it zlib deflates and inflates the big sheet, and
+    the workbook's members unpack to the same bytes as with it; the same for inflated()'s CRC check."""
+    import zlib
+
+    from toolkit.io.xlsx import zip_write
+
+    pytest.importorskip("isal", reason="isal (the optional extra `fast`) is not installed: nothing to compare with")
+    assert zip_write._quick is not zlib
+    src = tmp_path / "l.xlsx"
+    src.write_bytes(ledger_like(6000))
+    rows = list(range(2, 6001))
+    outs, raw = {}, {}
+    for label in ("isal", "zlib"):
+        if label == "zlib":
+            monkeypatch.setattr(zip_write, "_quick", zlib)
+        target = tmp_path / f"{label}.xlsx"
+        raw[label] = patched(src, target, rows, prepare=True, header_row=1)
+        with zipfile.ZipFile(target) as z:
+            outs[label] = {i.filename: z.read(i) for i in z.infolist()}
+            sheet = z.getinfo(SHEET)
+            assert b"".join(inflated(z, sheet, 1 << 16)) == outs[label][SHEET]
+    assert outs["isal"] == outs["zlib"] and len(outs["zlib"][SHEET]) > 500_000
+    assert raw["isal"] != raw["zlib"]          # the big sheet really was deflated by each of them
+    for label in outs:
+        ws = openpyxl.load_workbook(tmp_path / f"{label}.xlsx")["数据"]
+        assert [ws["G1"].value, ws["G5999"].value, ws["H5999"].value, ws["G6000"].value] == ["补贴", 59990, "第5999行", None]

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 try:   # ISA-L: the same deflate format, 3-4x quicker at level 1 (and quicker to inflate); zlib where it is missing
     from isal import isal_zlib as _quick
-except ImportError:   # pragma: no cover - isal is a dependency; Pyodide has no build of it
+except ImportError:   # the optional extra `fast` (no 32-bit Windows or Pyodide build): plain zlib
     _quick = zlib
 
 _LOCAL = struct.Struct("<4s5H3L2H")
