@@ -268,3 +268,49 @@ def test_rows_placed_by_shape_same_grid_as_calamine(tmp_path, monkeypatch, seed,
         assert placed[True] >= 2 and placed[False] >= 1, placed
     else:   # the first run meets more shapes than remembered: no run tries it again
         assert placed == {True: 0, False: 1}
+
+
+def numbered_rows_xml(rows: int = 12000) -> str:
+    """A sheet whose runs test how rows are numbered: plain runs, then stretches where one row writes its number with
+    leading zeros (in the row's cells, or in one cell only), where one cell in the middle of a row carries the
+    previous row's number, and where a row is written twice in a row; cells of varying shapes and kinds."""
+    rng = random.Random(11)
+    out = []
+    r = 0
+    while r < rows:
+        r += 1
+        letters = sorted(rng.sample(SHAPE_LETTERS[:9], rng.randrange(2, 9)), key=lambda x: (len(x), x))
+        numbers = [str(r)] * len(letters)
+        if r % 5000 == 700:
+            numbers = ["00" + str(r)] * len(letters)   # every cell of the row: "A00700"
+        elif r % 5000 == 900:
+            numbers[-1] = "0" + str(r)   # one cell only
+        elif r % 5000 == 1100 and len(letters) > 2:
+            numbers[1] = str(r - 1)   # a cell numbered as the previous row (placed there, as calamine does)
+        cells = "".join(f'<c r="{c}{d}"><v>{rng.choice(NUMBERS)}</v></c>' if rng.random() < 0.5 else
+                        f'<c r="{c}{d}" t="inlineStr"><is><t>{rng.choice(NAMES)}</t></is></c>'
+                        for c, d in zip(letters, numbers))
+        out.append(f'<row r="{r}">{cells}</row>')
+        if r % 5000 == 1300:
+            out.append(f'<row r="{r}">{cells}</row>')   # the same row again
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/'
+            'spreadsheetml/2006/main"><sheetData>' + "".join(out) + "</sheetData></worksheet>")
+
+
+def test_row_numbers_in_other_forms_same_grid_as_calamine(tmp_path, monkeypatch):
+    """Runs whose cells write row numbers with leading zeros, carry another row's number or repeat a row are read as
+    python-calamine reads them (by the other paths), and the plain runs around them are placed whole."""
+    import toolkit.io.xlsx.read_sheet as read_sheet
+
+    placed = {True: 0, False: 0}
+    whole_rows = read_sheet._SheetReader._whole_rows
+
+    def counted(self, *args):
+        done = whole_rows(self, *args)
+        placed[done] += 1
+        return done
+    monkeypatch.setattr(read_sheet._SheetReader, "_whole_rows", counted)
+    base = big_book(tmp_path / "base.xlsx", 10)
+    path = with_sheet_xml(base, tmp_path / "numbered.xlsx", lambda x: numbered_rows_xml())
+    assert_same(path)
+    assert placed[True] >= 4 and placed[False] >= 2, placed

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from itertools import compress, islice, repeat
-from operator import getitem, is_
+from operator import getitem, gt, is_
 
 from toolkit.io import limits
 from toolkit.io.xlsx.read_common import OTHER, unescape_x
@@ -29,11 +30,15 @@ CACHE_LIMIT = 1 << 16   # distinct texts remembered across a sheet (repeated wor
 MISSING = object()
 
 
-def convert_keys(reader, keys: list[bytes]) -> dict:
-    """{cell text: grid value} for the cell texts `keys` (values as reader.one gives them; EMPTY for no value).
-    Texts met earlier in the sheet (reader.shared) keep their value object."""
+def convert_keys(reader, keys: list[bytes], counts: dict | None = None) -> dict:
+    """{cell text: grid value} for the cell texts `keys` (values as reader.one gives them; EMPTY for no value);
+    `counts`: how often each occurs (a Counter of `keys`), when the caller has it. Texts met earlier in the sheet
+    (reader.shared) keep their value object; a text that occurs more than once in `keys` is remembered for the rest of
+    the sheet (so the cache holds repeated words, amounts and dates, not each row's case number or ID)."""
     shared = reader.shared
-    distinct = list(dict.fromkeys(keys))
+    if counts is None:
+        counts = Counter(keys)
+    distinct = list(counts)
     got = list(map(shared.get, distinct, repeat(MISSING)))
     table = dict(zip(distinct, got))
     missing = list(map(is_, got, repeat(MISSING)))
@@ -43,7 +48,7 @@ def convert_keys(reader, keys: list[bytes]) -> dict:
     table.update(new)
     room = CACHE_LIMIT - len(shared)
     if room > 0:
-        shared.update(islice(new.items(), room))
+        shared.update(islice(compress(new.items(), map(gt, map(counts.__getitem__, new), repeat(1))), room))
     return table
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections import deque
-from itertools import compress, groupby, islice, repeat
-from operator import add, is_, is_not, itemgetter, le, not_
+from collections import Counter, deque
+from itertools import accumulate, compress, groupby, islice, repeat
+from operator import add, call, is_, is_not, itemgetter, le, mul
 from xml.parsers import expat
 
 from toolkit.io import limits
@@ -15,7 +15,7 @@ from toolkit.io.xlsx.read_common import (read_small, Damaged, TooBig, OTHER, exc
 
 
 # --------------------------------------------------------------------------------------------- the sheet itself
-_SPLIT = re.compile(rb'<c r="([A-Z]+)([0-9]+)"|</row>(?:<row\b[^>]*>)?')   # a cell's reference; a row's end
+_SPLIT = re.compile(rb'<c r="([A-Z]+[0-9]+)"|</row>(?:<row\b[^>]*>)?')   # a cell's reference; a row's end
 _KEY = re.compile(rb'(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?>'
                   rb'(?:<v>([-+.eE0-9]+)</v>|<v>([^<&\r]*)</v>|<is><t>([^<&\r]*)</t></is>)</c>')
 _CELL_START = re.compile(rb"<c[\s/>]")
@@ -32,6 +32,7 @@ _PIECE = 1 << 18   # XML read at a time: what one run of rows costs in passing (
 _EMPTY = object()   # a cell without a value (calamine leaves it out; it neither fills nor widens the grid)
 _SHAPES = 1024      # row shapes (column letters of a row) remembered per sheet for placing whole rows
 _SHAPE_WIDTH = 256   # runs wider than this are placed as before (a shape's getter holds one index per column)
+_DIGITS, _LETTERS = b"0123456789", b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"   # taken out of references (bytes.translate)
 
 
 class _Restart(Exception):
@@ -67,9 +68,11 @@ class _SheetReader:
         self.long_text = False
         self.dated: dict[tuple, object] = {}
         self.attrs: dict[bytes, tuple] = {}
-        self.cols: dict = {None: 0}   # reference letters → column (None: a row end)
+        self.cols: dict = {b"": 0}   # reference letters → column (b"": a row end)
         self.shared: dict[bytes, object] = {b"": None}   # cell text → value (b"": a row end, whose slot pads a row)
-        self.shapes: dict[int, dict[bytes, itemgetter]] = {}   # grid width → row shape → its cells in column order
+        self.shapes: dict[bytes, tuple] = {}   # row shape (its column letters joined) → (first, last column, columns)
+        self.getters: dict[int, dict[bytes, itemgetter]] = {}   # line width → row shape → its cells in column order
+        self.width = 0   # the width of the lines placed whole (_whole_rows)
         self.hidden: set[int] = set()
 
     # -- bounds (toolkit.io.limits decides; here only counted)
@@ -204,15 +207,16 @@ class _SheetReader:
         if b'"<' in data and (b'"<c r="' in data or b'"</row>' in data):
             raise _Restart   # a reference not closed by its tag: expat says the sheet is damaged
         parts = _SPLIT.split(data)
-        letters, digits, keys = parts[1::3], parts[2::3], parts[3::3]
+        refs, keys = parts[1::2], parts[2::2]
         between = parts[0]
         del parts
-        ends = letters.count(None)   # row ends: no letters, no digits, and (usually) nothing before the next cell
-        if ends and keys.count(b"") != ends:   # something between rows (an empty row, indentation, the sheet's end)
-            between += b"".join(compress(keys, map(not_, letters)))
-            keys, digits = list(compress(keys, letters)), list(compress(digits, letters))
-            letters = list(compress(letters, letters))
+        ends = refs.count(None)   # row ends: no reference, and (usually) nothing before the next cell
+        counts = Counter(keys)   # (convert_keys' distinct texts, and how often each occurs)
+        if ends and counts.get(b"") != ends:   # something between rows (an empty row, indentation, the sheet's end)
+            between += b"".join(compress(keys, map(is_, refs, repeat(None))))
+            keys, refs = list(compress(keys, refs)), list(compress(refs, refs))
             ends = 0
+            counts = None
         if b"<c" in between and _CELL_START.search(between):
             raise _Restart   # a cell without a reference first, or one beyond the fast form
         if (b"<!" in between or between.find(b"<?", 2) >= 0 or b":c" in between) and _IRREGULAR.search(between):
@@ -223,19 +227,21 @@ class _SheetReader:
                 self.merged.append(_dimension(ref.decode("utf-8")))
         if len(keys) == ends:
             return
-        if keys[0][-1:] != b">" or keys[-1][-1:] != b">":   # white space between cells (indented XML)
+        last = keys[-2] if ends and not keys[-1] else keys[-1]   # the last cell's text (not a row end's)
+        if keys[0][-1:] != b">" or last[-1:] != b">":   # white space between cells (indented XML)
             keys = list(map(bytes.rstrip, keys, repeat(b" \t\r\n")))
-        table = convert_keys(self, keys)   # the distinct cell texts of these rows, converted once each
+            counts = None
+        table = convert_keys(self, keys, counts)   # the distinct cell texts of these rows, converted once each
+        values = list(map(table.__getitem__, keys))   # a plain dict: looked up in C
+        del keys
         if any(map(is_, table.values(), repeat(_EMPTY))):   # <c r="B2" s="1"/>, <v></v>, a formula without a value …
-            values = list(map(table.__getitem__, keys))   # a plain dict: looked up in C
             keep = list(map(is_not, values, repeat(_EMPTY)))
-            letters, digits, values = (list(compress(letters, keep)), list(compress(digits, keep)),
-                                       list(compress(values, keep)))
+            refs, values = list(compress(refs, keep)), list(compress(values, keep))
             if len(values) == ends:
                 return
-            self._place_run(letters, digits, values, ends)
-        else:
-            self._place_run(letters, digits, map(table.__getitem__, keys), ends, len(keys))
+        if ends:   # a row end: an empty reference, so that the references join into one text
+            refs = [ref or b"" for ref in refs]
+        self._place_run(b",".join(refs) + b",", values, ends)
 
     def _hidden_rows(self, data: bytes) -> None:
         """The rows of a run that Excel hides (hidden="1" or "true" on the row tag), as hidden_rows.py finds them."""
@@ -247,29 +253,29 @@ class _SheetReader:
             if 0 <= row < limits.EXCEL_ROWS:
                 self.hidden.add(row)
 
-    def _place_run(self, letters: list, digits: list, values, ends: int, count: int | None = None) -> None:
-        """Cells of a run of rows (reference letters and digits, values; `ends` row ends among them, None/None/None)
-        into the grid: the bounds checked for the whole run, then whole rows by their shape (_whole_rows), else a flat
-        block sliced into rows (dense runs, row ends written to a slot past the block) or a row at a time. `values`
-        may be an iterator (then `count` says how many)."""
-        n = (len(values) if count is None else count) - ends
+    def _place_run(self, refs: bytes, values: list, ends: int) -> None:
+        """Cells of a run of rows into the grid: `refs` their references, each followed by a comma (a row end: an
+        empty one), `values` theirs (None at a row end). The bounds are checked for the whole run, then whole rows
+        are placed by their shape (_whole_rows), else a flat block sliced into rows (dense runs, row ends written to
+        a slot past the block) or a row at a time."""
+        n = len(values) - ends
+        if ends and refs[-2:] == b",," and self.shapes is not None and self._whole_rows(refs, values, ends, n):
+            return
+        letters = refs.translate(None, _DIGITS).split(b",")
+        digits = refs.translate(None, _LETTERS).split(b",")
+        del letters[-1], digits[-1]
         known = self.cols
         present = set(letters)
-        present.discard(None)
+        present.discard(b"")
         for letter in present.difference(known):
             if len(letter) > 3:
                 raise _Restart
             known[letter] = _letters_to_col(letter)
         used = [known[letter] for letter in present]
         c0, c1 = min(used), max(used)
-        if ends and letters[-1] is None and self.shapes is not None:
-            if count is not None:
-                values = list(values)
-            if self._whole_rows(letters, digits, values, n, c0, c1):
-                return
         numbers = dict.fromkeys(digits)   # each row's number once
         if ends:
-            del numbers[None]
+            del numbers[b""]
         if max(map(len, numbers)) > 7 or not all(map(bytes.isdigit, numbers)):
             raise _Restart   # beyond Excel's rows, or not a number: the exact path says which
         for d in numbers:
@@ -282,7 +288,7 @@ class _SheetReader:
             first, size = r0 + 1, height * width
             for d, r in numbers.items():
                 numbers[d] = (r - first) * width   # where the row starts in the block
-            numbers[None] = size   # row ends: the slot past the block
+            numbers[b""] = size   # row ends: the slot past the block
             block = [None] * (size + 1)
             deque(map(block.__setitem__, map(add, map(numbers.__getitem__, digits), map(known.__getitem__, letters)),
                       values), 0)
@@ -290,7 +296,6 @@ class _SheetReader:
                                                                            range(width, size + width, width)))))
             self._ran(n, r0, r1, c0, c1)
             return
-        values = list(values)
         if ends:
             letters, digits, values = (list(compress(letters, letters)), list(compress(digits, letters)),
                                        list(compress(values, letters)))
@@ -317,62 +322,76 @@ class _SheetReader:
             self.last_row, self.last_col, self.cells = max(self.last_row, r1), max(self.last_col, c1), self.cells + n
             raise TooBig(self._extent())
 
-    def _whole_rows(self, letters: list, digits: list, values: list, n: int, c0: int, c1: int) -> bool:
-        """Place a run of consecutive new rows a row at a time, each by its shape (its column letters joined): the
-        shape's getter takes the row's values (and the None of its row end for the columns it lacks) in column order,
-        so no step per cell. The lines are those of the dense block. False (nothing placed) when the run is not so:
-        a row without a value or with more cells than columns, a cell of another row's number, rows not consecutive
-        or seen before, a sparse or wide run, more shapes than the sheet remembers (so what the shapes hold stays
-        small: ≤ _SHAPES getters of ≤ _SHAPE_WIDTH indices)."""
-        width = c1 + 1
-        if width < 2 or width > _SHAPE_WIDTH:
+    def _whole_rows(self, refs: bytes, values: list, ends: int, n: int) -> bool:
+        """Place a run of consecutive new rows whole, by their shapes (a row's column letters), without a Python step
+        per row or per cell: the shapes come from the references with their digits taken out, and the digits, taken
+        apart, must read as the rows first, first + 1, … each repeated once per cell (one comparison of two texts); a
+        shape's getter takes the row's values (and the None of its row end for the columns it lacks) in column order.
+        False (nothing placed) when the run is not so: a row without a value or with more cells than columns, a cell
+        numbered as another row, rows not consecutive or seen before, a sparse, narrow or wide run, more shapes than
+        the sheet remembers (so what the shapes hold stays small: ≤ _SHAPES getters of ≤ _SHAPE_WIDTH indices)."""
+        if b",,," in refs or refs[:1] == b",":
+            return False   # a row without a cell
+        shapes = refs.translate(None, _DIGITS).split(b",,")   # "A,B,,A,C,," → "A,B", "A,C", ""
+        del shapes[-1]
+        digits = refs.translate(None, _LETTERS)   # "5,5,,6,6,,"
+        head = digits[:digits.find(b",")]
+        if not head.isdigit():
             return False
-        shapes = self.shapes.get(width)
-        if shapes is None:
-            shapes = self.shapes[width] = {}
-        rows, lines = [], []
-        add_row, add_line = rows.append, lines.append
-        join = b" ".join
-        a = 0
-        for e in compress(range(len(letters)), map(is_, letters, repeat(None))):   # each row end
-            if a == e or e - a > width:   # (a row of more cells than columns writes a column twice or more)
-                return False
-            d = digits[a]
-            if digits[a:e].count(d) != e - a:
-                return False
-            shape = join(letters[a:e])
-            get = shapes.get(shape)
-            if get is None:
-                get = self._shape(shapes, shape, letters[a:e], width)
-                if get is None:
-                    return False
-            add_row(d)
-            add_line(list(get(values[a:e + 1])))
-            a = e + 1
-        if max(map(len, rows)) > 7:
+        first = int(head)
+        if len(str(first + ends - 1)) > 7:
             raise _Restart   # beyond Excel's rows: the exact path says so
-        first = int(rows[0])
-        if list(map(int, rows)) != list(range(first, first + len(rows))):
-            return False
-        r0, r1 = first - 1, first + len(rows) - 2
+        sizes = list(map(add, map(bytes.count, shapes, repeat(b",")), repeat(1)))   # each row's cells
+        numbers = " ".join(map(str, range(first, first + ends))).encode("ascii").split()
+        if b",".join(map(mul, map(add, numbers, repeat(b",")), sizes)) + b"," != digits:
+            return False   # a cell numbered as another row, rows not consecutive, a number written otherwise
+        distinct = dict.fromkeys(shapes)
+        known = self.shapes
+        new = [shape for shape in distinct if shape not in known]
+        if new:
+            if len(known) + len(new) > _SHAPES:
+                self.shapes = None   # a sheet of ever new shapes: placed by the other paths from here on
+                return False
+            for shape in new:
+                known[shape] = self._shape(shape)
+        used = list(map(known.__getitem__, distinct))
+        c0, c1 = min(u[0] for u in used), max(u[1] for u in used)
+        width = max(c1 + 1, self.width)
+        if width < 2 or width > _SHAPE_WIDTH or max(sizes) > width:
+            return False   # (a row of more cells than columns writes a column twice or more)
+        r0, r1 = first - 1, first + ends - 2
         self._bounds(n, r0, r1, c1)
-        if r0 <= self.last_row or len(rows) * width > 3 * n + 1024:
+        if r0 <= self.last_row or ends * width > 3 * n + 1024:
             return False
+        gets = self.getters.get(width)
+        if gets is None:
+            gets = self.getters[width] = {}
+        for shape in distinct.keys() - gets.keys():
+            cols = known[shape][2]
+            index = [len(cols)] * width   # the row end's None for the columns the row lacks
+            for i, c in enumerate(cols):
+                index[c] = i   # the last cell of a column written twice, as placing them in order leaves it
+            gets[shape] = itemgetter(*index)
+        stops = list(accumulate(map(add, sizes, repeat(1))))
+        starts = [0]
+        starts += islice(stops, ends - 1)
+        lines = map(list, map(call, map(gets.__getitem__, shapes), map(values.__getitem__, map(slice, starts, stops))))
         self.grid.update(zip(range(r0, r1 + 1), lines))
+        self.width = width
         self._ran(n, r0, r1, c0, c1)
         return True
 
-    def _shape(self, shapes: dict, shape: bytes, letters: list, width: int) -> itemgetter | None:
-        """The getter of a row shape: for each column, the index of its cell in the row (the last one of a letter
-        written twice, as placing them in order leaves it), else that of the row end."""
-        if sum(map(len, self.shapes.values())) >= _SHAPES:
-            self.shapes = None   # a sheet of ever new shapes: placed cell by cell from here on
-            return None
-        index = [len(letters)] * width
-        for i, c in enumerate(map(self.cols.__getitem__, letters)):
-            index[c] = i
-        get = shapes[shape] = itemgetter(*index)
-        return get
+    def _shape(self, shape: bytes) -> tuple[int, int, list]:
+        """A row shape's first and last column and the column of each of its cells."""
+        letters = shape.split(b",")
+        cols = self.cols
+        for letter in letters:
+            if letter not in cols:
+                if len(letter) > 3:
+                    raise _Restart
+                cols[letter] = _letters_to_col(letter)
+        at = list(map(cols.__getitem__, letters))
+        return min(at), max(at), at
 
     def _ran(self, n: int, r0: int, r1: int, c0: int, c1: int) -> None:
         self.cells += n
@@ -488,8 +507,13 @@ class _SheetReader:
         height, width = self.last_row + 1, self.last_col + 1
         if height * width > limits.MAX_CELLS:
             raise TooBig(limits.SheetExtent(self.cells, 1, 1, height, width))
-        rows = []
         grid = self.grid
+        if len(grid) == height and list(map(len, grid.values())).count(width) == height and list(grid) == list(
+                range(height)):   # every row placed in order at the sheet's width (runs placed whole): as they are
+            rows = list(grid.values())
+            self.grid = {}
+            return SheetRead(rows, self.merged, far, self.long_text, frozenset(self.hidden))
+        rows = []
         blank = None
         for r in range(height):
             line = grid.pop(r, None)
@@ -509,7 +533,7 @@ class _SheetReader:
         block holding most of it) are left out of the grid; returned as (row, col, value) so the user is told."""
         far: list[tuple[int, int, object]] = []
         grid = self.grid
-        if self.last_row - self.first_row > FAR_ROWS:
+        if self.last_row - self.first_row > FAR_ROWS and len(grid) <= self.last_row - self.first_row:   # (a gap)
             rows = sorted(grid)
             keep = set(_main_block(rows, FAR_ROWS))
             if len(keep) < len(rows):
