@@ -36,6 +36,15 @@ _DIMENSION = re.compile(r'<dimension\b[^>]*?\bref="\$?([A-Z]+)\$?(\d+)(?::\$?([A
 _COLUMN_CELL: dict[int, re.Pattern] = {}
 
 
+
+def _claimed_bounds(head: str):
+    """(first row, last row, first column) as the sheet's <dimension> claims them, or None."""
+    m = _DIMENSION.search(head)
+    if not m:
+        return None
+    r1, c1 = int(m.group(2)), column_index(m.group(1))
+    return (r1, int(m.group(4) or r1), c1)
+
 class NotStreamable(Exception):
     """The sheet is not one the streamed rewrite handles; it is rewritten whole instead."""
 
@@ -226,22 +235,23 @@ class StreamedSheet:
         self.whole = whole
         return Redo()
 
+    def _next_piece(self, body):
+        """The next piece of the sheet's rows (None at the end); Redo when the sheet cannot be streamed."""
+        try:
+            return next(body, None)
+        except NotStreamable:
+            raise self._redo() from None
+
     def _pieces(self):
         plan = self.plan
         tails, edits = plan.tails, plan.edits
         first_col = tails.first_column() if hasattr(tails, "first_column") else min(t[0] for t in tails.values())
         parts = SheetParts(self.pkg, self.part, self.where)
         body = self._open = parts.body()
-        try:
-            piece = next(body, None)
-        except NotStreamable:
-            raise self._redo() from None
+        piece = self._next_piece(body)
         bounds = self.bounds
         if not self.known:   # what the sheet claims; checked below
-            m = _DIMENSION.search(parts.head)
-            if m:
-                r1, c1 = int(m.group(2)), column_index(m.group(1))
-                bounds = (r1, int(m.group(4) or r1), c1)
+            bounds = _claimed_bounds(parts.head) or bounds
         dimension = self._dimension(bounds, first_col)
         rw = SheetRewriter(plan, self.styles, self.where)
         yield sheet_head(parts.head, dimension, plan.widths).encode("utf-8")
@@ -274,10 +284,7 @@ class StreamedSheet:
             piece = segs = found = None   # not held while the zip writer takes `out` and the next piece is read
             yield out
             out = None
-            try:
-                piece = next(body, None)
-            except NotStreamable:
-                raise self._redo() from None
+            piece = self._next_piece(body)
         if len(seen) != len(set(tails).union(edits)):   # a row to add: the general way
             raise self._redo()
         self.bounds = (first_row, last_row, left) if first_row is not None else None
@@ -293,18 +300,10 @@ class StreamedSheet:
         plan = self.plan
         parts = SheetParts(self.pkg, self.part, self.where, raw=True)
         body = self._open = parts.body()
-        try:
-            piece = next(body, None)
-        except NotStreamable:
-            raise self._redo() from None
+        piece = self._next_piece(body)
         dimension = self.dimension
         if dimension is None:   # what the sheet's <dimension> claims, with the plan's cells; checked below
-            m = _DIMENSION.search(parts.head)
-            bounds = None
-            if m:
-                r1, c1 = int(m.group(2)), column_index(m.group(1))
-                bounds = (r1, int(m.group(4) or r1), c1)
-            dimension = self._dimension(bounds, plan.tails.first_column())
+            dimension = self._dimension(_claimed_bounds(parts.head), plan.tails.first_column())
         rw = SheetRewriter(plan, self.styles, self.where)
         replacer = BlockReplacer(rw)
         yield sheet_head(parts.head, dimension, plan.widths).encode("utf-8")
@@ -316,10 +315,7 @@ class StreamedSheet:
                 raise self._redo()
             yield out
             out = None
-            try:
-                piece = next(body, None)
-            except NotStreamable:
-                raise self._redo() from None
+            piece = self._next_piece(body)
         if not replacer.complete():   # a row to add: the general way
             raise self._redo()
         if rw.dimension() != dimension:

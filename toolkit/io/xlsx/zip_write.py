@@ -53,6 +53,17 @@ def _inflate(inflater, info: zipfile.ZipInfo, data: bytes | None, size: int) -> 
         raise zipfile.BadZipFile(f"{info.filename}: {e}") from None
 
 
+def _data_offset(source: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    """Where a member's stored bytes start in `source`'s file (after its local header)."""
+    fp = source.fp
+    fp.seek(info.header_offset)
+    head = fp.read(_LOCAL.size)
+    if head[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"bad local header for {info.filename}")
+    name_len, extra_len = struct.unpack("<2H", head[26:30])
+    return info.header_offset + _LOCAL.size + name_len + extra_len
+
+
 def inflated(source: zipfile.ZipFile, info: zipfile.ZipInfo, size: int):
     """The bytes of a member of `source`, at most `size` at a time, inflated with ISA-L where it is there (else as
     zipfile reads them); its CRC and length checked at the end (zipfile.BadZipFile if wrong)."""
@@ -62,12 +73,7 @@ def inflated(source: zipfile.ZipFile, info: zipfile.ZipInfo, size: int):
                 yield block
         return
     fp = source.fp
-    fp.seek(info.header_offset)
-    head = fp.read(_LOCAL.size)
-    if head[:4] != b"PK\x03\x04":
-        raise zipfile.BadZipFile(f"bad local header for {info.filename}")
-    name_len, extra_len = struct.unpack("<2H", head[26:30])
-    pos = info.header_offset + _LOCAL.size + name_len + extra_len
+    pos = _data_offset(source, info)
     left = info.compress_size
     inflater = _quick.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
     crc = length = 0
@@ -113,12 +119,7 @@ class ZipWriter:
     def copy(self, source: zipfile.ZipFile, info: zipfile.ZipInfo, external_attr: int | None = None) -> None:
         """A member of another zip, copied as stored (no inflate, no deflate)."""
         fp = source.fp
-        fp.seek(info.header_offset)
-        head = fp.read(_LOCAL.size)
-        if head[:4] != b"PK\x03\x04":
-            raise zipfile.BadZipFile(f"bad local header for {info.filename}")
-        name_len, extra_len = struct.unpack("<2H", head[26:30])
-        fp.seek(info.header_offset + _LOCAL.size + name_len + extra_len)
+        fp.seek(_data_offset(source, info))
         data = fp.read(info.compress_size)
         name = info.filename.encode("utf-8")
         flags = info.flag_bits & ~0x08 & ~_UTF8 | (0 if name.isascii() else _UTF8)   # sizes are in the header
