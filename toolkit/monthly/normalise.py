@@ -17,7 +17,7 @@ from toolkit.base.dates import parse_date
 from toolkit.base.findings import WARNING, Finding
 from toolkit.base.idcard import mask_id
 from toolkit.base.sheet import RawSheet
-from toolkit.base.money import parse_amount, parse_count, round_half_up
+from toolkit.base.money import AMOUNT_DIGITS_LIMIT, parse_amount, parse_count, round_half_up
 from toolkit.base.table import mapping_from_sheet, HeaderMatch, find_header
 from toolkit.base.text import clean_text, compact, header_key
 from toolkit.ledger.vocab import Vocabulary, default_vocabulary, lookup, suggest
@@ -231,9 +231,6 @@ _ONE = Decimal(1)
 _converted: dict = {}      # (kind, unit, vocabulary) -> {(type, value): _convert's answer}; values recur in a batch
 
 
-_AMOUNT_LIMIT = Decimal("1e15")      # as toolkit.base.money.AMOUNT_DIGITS_LIMIT
-
-
 def _plain_float_amount(value: float, unit: Decimal) -> Decimal | None:
     """parse_amount(value, unit)'s value for a float written with at most 10 decimals and no exponent (most amounts
     in a return: 12345.67), from its repr directly; None for any other float (parse_amount then decides). Same value:
@@ -246,7 +243,7 @@ def _plain_float_amount(value: float, unit: Decimal) -> Decimal | None:
     if point < 0 or len(text) - point > 11 or "e" in text or "n" in text:    # (exponent, nan, inf)
         return None
     amount = Decimal(text) * unit
-    return amount if -_AMOUNT_LIMIT < amount < _AMOUNT_LIMIT else None
+    return amount if abs(amount) < AMOUNT_DIGITS_LIMIT else None
 
 
 def _convert(kind: str, value, unit: Decimal, vocab: Vocabulary):
